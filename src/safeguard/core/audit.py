@@ -1,0 +1,300 @@
+"""The hash-chained audit log: append, verify, checkpoint.
+
+Every service that changes personal data, and every page that names a child,
+calls :func:`audit_record` inside its own transaction, so the audit row and the
+change it describes commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AuditAction, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "current_request_id", default=""
+)
+
+# Fields that make up the hashed content of an event, in a fixed order.
+HASHED_FIELDS = (
+    "sequence",
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "agency_id",
+    "agency_name",
+    "action",
+    "object_type",
+    "object_id",
+    "person_id",
+    "changes",
+    "reason",
+    "request_id",
+    "outcome",
+)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    return value
+
+
+def event_content(event: AuditEvent) -> str:
+    """The canonical JSON text that the event's hash covers."""
+    payload = {name: _canonical(getattr(event, name)) for name in HASHED_FIELDS}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def event_hash(previous_hash: str, event: AuditEvent) -> str:
+    """SHA-256 over the previous hash and this event's canonical content."""
+    digest = hashlib.sha256()
+    digest.update(previous_hash.encode("ascii"))
+    digest.update(event_content(event).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def json_safe(value: Any) -> Any:
+    """Turn model field values into JSON that round-trips through the database unchanged."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What a caller wants recorded; the chain fields are filled in on append."""
+
+    action: str
+    object_type: str = ""
+    object_id: str = ""
+    person_id: uuid.UUID | None = None
+    changes: dict[str, Any] | None = None
+    reason: str = ""
+    outcome: str = "ok"
+
+
+def _lock_chain() -> None:
+    """Serialise appends so two writers never chain onto the same previous row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(4242001)")
+    # SQLite: transactions begin IMMEDIATE (see settings), so writers are already serial.
+
+
+def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
+    """Append several events for one actor in one go (e.g. every child shown in a search)."""
+    entries = list(entries)
+    if not entries:
+        return []
+    actor_id = getattr(by, "pk", None)
+    username = getattr(by, "username", "") or ""
+    agency = getattr(by, "agency", None) if actor_id else None
+    now = timezone.now()
+    request_id = current_request_id.get()
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+        sequence = last.sequence if last else 0
+        previous = last.hash if last else GENESIS_HASH
+        events = []
+        for entry in entries:
+            sequence += 1
+            event = AuditEvent(
+                sequence=sequence,
+                occurred_at=now,
+                actor_id=actor_id,
+                actor_username=username[:150],
+                agency_id=getattr(agency, "pk", None),
+                agency_name=getattr(agency, "name", "") or "",
+                action=entry.action,
+                object_type=entry.object_type,
+                object_id=str(entry.object_id)[:64],
+                person_id=entry.person_id,
+                changes=json_safe(entry.changes or {}),
+                reason=entry.reason,
+                request_id=request_id,
+                outcome=entry.outcome,
+                previous_hash=previous,
+            )
+            event.hash = event_hash(previous, event)
+            previous = event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+    return events
+
+
+def audit_record(
+    *,
+    by: Any,
+    action: str | AuditAction,
+    object_type: str = "",
+    object_id: Any = "",
+    person_id: uuid.UUID | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    outcome: str = "ok",
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction."""
+    entry = AuditEntry(
+        action=str(action),
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else "",
+        person_id=person_id,
+        changes=changes,
+        reason=reason,
+        outcome=outcome,
+    )
+    return audit_record_many(by=by, entries=[entry])[0]
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The fields that changed, each as ``{"before": ..., "after": ...}``."""
+    changed = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = json_safe(before.get(key)), json_safe(after.get(key))
+        if old != new:
+            changed[key] = {"before": old, "after": new}
+    return changed
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """The first place where the chain does not hold."""
+
+    sequence: int | None
+    event_id: int | None
+    message: str
+
+
+def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
+    last_id = 0
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+
+
+def verify_chain() -> tuple[int, ChainProblem | None]:
+    """Walk the chain in insertion order; return the count and the first problem, if any."""
+    previous = GENESIS_HASH
+    expected_sequence = 1
+    count = 0
+    for event in _iter_events():
+        if event.sequence != expected_sequence:
+            return count, ChainProblem(
+                event.sequence,
+                event.id,
+                f"event #{event.sequence} (row id {event.id}) is out of order: "
+                f"expected #{expected_sequence}; a row was removed, inserted or reordered",
+            )
+        if event.previous_hash != previous:
+            return count, ChainProblem(
+                event.sequence,
+                event.id,
+                f"event #{event.sequence} (row id {event.id}) does not follow the event before it; "
+                "a row was removed, inserted or reordered",
+            )
+        if event_hash(previous, event) != event.hash:
+            return count, ChainProblem(
+                event.sequence,
+                event.id,
+                f"event #{event.sequence} (row id {event.id}) was altered: its content no longer "
+                "matches its hash",
+            )
+        previous = event.hash
+        expected_sequence += 1
+        count += 1
+    problem = _check_checkpoints(count)
+    return count, problem
+
+
+def _checkpoint_signature(sequence: int, hash_value: str) -> str:
+    key = settings.AUDIT_CHECKPOINT_KEY.encode("utf-8")
+    return hmac.new(key, f"{sequence}:{hash_value}".encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def checkpoint_write() -> dict[str, Any] | None:
+    """Sign the newest event's position and hash and append it to the checkpoint file.
+
+    The file lives outside the database, so someone who can change the database
+    cannot also quietly remove the newest events.
+    """
+    last = AuditEvent.objects.order_by("-sequence").first()
+    if last is None:
+        return None
+    record = {
+        "sequence": last.sequence,
+        "hash": last.hash,
+        "at": timezone.now().isoformat(),
+        "signature": _checkpoint_signature(last.sequence, last.hash),
+    }
+    path = settings.AUDIT_CHECKPOINT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    return record
+
+
+def _check_checkpoints(count: int) -> ChainProblem | None:
+    path = settings.AUDIT_CHECKPOINT_FILE
+    if not path.exists():
+        return None
+    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            sequence, hash_value = int(record["sequence"]), str(record["hash"])
+            signature = str(record["signature"])
+        except (ValueError, KeyError, TypeError):
+            return ChainProblem(None, None, f"checkpoint line {line_number} cannot be read")
+        if not hmac.compare_digest(signature, _checkpoint_signature(sequence, hash_value)):
+            return ChainProblem(None, None, f"checkpoint line {line_number} has a bad signature")
+        if sequence > count:
+            return ChainProblem(
+                sequence,
+                None,
+                f"event #{sequence} was signed in checkpoint line {line_number} "
+                f"but the log now ends at #{count}: events were removed",
+            )
+        stored = (
+            AuditEvent.objects.filter(sequence=sequence).values_list("hash", flat=True).first()
+        )
+        if stored != hash_value:
+            return ChainProblem(
+                sequence,
+                None,
+                f"event #{sequence} differs from checkpoint line {line_number}",
+            )
+    return None

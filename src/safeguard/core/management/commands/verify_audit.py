@@ -1,0 +1,30 @@
+"""Walk the audit chain and say whether it is intact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safeguard.core.audit import checkpoint_write, verify_chain
+
+
+class Command(BaseCommand):
+    help = "Check that no audit event was altered, removed, inserted or reordered."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--checkpoint",
+            action="store_true",
+            help="After a successful check, sign the newest event into the checkpoint file.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count, problem = verify_chain()
+        if problem is not None:
+            raise CommandError(f"Audit chain broken after {count} good events: {problem.message}")
+        self.stdout.write(f"Audit chain intact: {count} events verified.")
+        if options["checkpoint"]:
+            record = checkpoint_write()
+            if record:
+                self.stdout.write(f"Checkpoint written at event #{record['sequence']}.")

@@ -1,0 +1,97 @@
+"""Request id, session timeouts, the two-factor rule and security headers."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .audit import current_request_id
+
+Handler = Callable[[HttpRequest], HttpResponse]
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+
+# Paths a signed-in user may reach before completing two-factor sign-in.
+TWO_FACTOR_EXEMPT_PREFIXES = ("/sign-in/", "/sign-out/", "/assets/", "/accessibility/", "/health/")
+
+
+class RequestIdMiddleware:
+    """Give each request an id that every audit event and log line carries."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        supplied = request.headers.get("X-Request-ID", "")
+        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """Sign people out after 12 hours however active they are (idle timeout is the cookie)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get("signed_in_at")
+            now = time.time()
+            if started is None:
+                request.session["signed_in_at"] = now
+            elif now - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect(reverse("core:signed-out") + "?timeout=1")
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """A password alone opens nothing: every page needs a verified second factor.
+
+    In demo mode (``SAFEGUARD_DEMO=1``) two-factor sign-in is offered, not required.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not settings.DEMO_MODE
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return HttpResponse("Two-factor sign-in needed.", status=401)
+            return redirect("core:two-factor")
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Content Security Policy on every page; pages for signed-in people are never cached."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store"
+        return response

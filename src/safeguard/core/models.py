@@ -1,0 +1,191 @@
+"""Agencies, the people who use Safeguard, their roles, and the append-only audit log.
+
+``core`` knows nothing of the safeguarding domain: it identifies who did what,
+for which agency, and keeps a tamper-evident record of it.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class AgencyKind(models.TextChoices):
+    """The kinds of agency in a Safeguarding Children Partnership."""
+
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH_ICB = "health_icb", "Health: Integrated Care Board (ICB)"
+    HEALTH_HOSPITAL = "health_hospital", "Health: hospital trust"
+    HEALTH_GP = "health_gp", "Health: GP practice"
+    HEALTH_VISITING = "health_visiting", "Health: health visiting and school nursing"
+    HEALTH_MENTAL = "health_mental", "Health: mental health"
+    EDUCATION_SCHOOL = "education_school", "Education: school"
+    EDUCATION_COLLEGE = "education_college", "Education: college"
+    EDUCATION_EARLY_YEARS = "education_early_years", "Education: early years"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    HOUSING = "housing", "Housing"
+    PROBATION = "probation", "Probation"
+
+    @classmethod
+    def health_kinds(cls) -> set[str]:
+        """The kinds that are part of the health service."""
+        return {v for v in cls.values if v.startswith("health_")}
+
+    @classmethod
+    def education_kinds(cls) -> set[str]:
+        """The kinds that are schools, colleges or early years settings."""
+        return {v for v in cls.values if v.startswith("education_")}
+
+
+class Agency(models.Model):
+    """An organisation in the partnership whose staff use Safeguard."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, choices=AgencyKind.choices)
+    statutory_partner = models.BooleanField(
+        default=False,
+        help_text="One of the three statutory partners: local authority, police, health ICB.",
+    )
+    is_mash = models.BooleanField(
+        "Runs the Multi-Agency Safeguarding Hub (MASH)",
+        default=False,
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """A role a user holds; what it allows is decided in the access policy, not here."""
+
+    PRACTITIONER = "practitioner"
+    MASH_WORKER = "mash_worker"
+    MASH_MANAGER = "mash_manager"
+    PANEL_CHAIR = "panel_chair"
+    ANALYST = "analyst"
+    BUSINESS_UNIT = "business_unit"
+    SYSTEM_ADMINISTRATOR = "system_administrator"
+
+    CHOICES = [
+        (PRACTITIONER, "Practitioner"),
+        (MASH_WORKER, "Multi-Agency Safeguarding Hub (MASH) worker"),
+        (MASH_MANAGER, "Multi-Agency Safeguarding Hub (MASH) manager"),
+        (PANEL_CHAIR, "Panel chair"),
+        (ANALYST, "Analyst (figures only, never a named child)"),
+        (BUSINESS_UNIT, "Partnership business unit"),
+        (SYSTEM_ADMINISTRATOR, "System administrator (accounts only, no children's records)"),
+    ]
+
+    code = models.CharField(max_length=40, primary_key=True, choices=CHOICES)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """Someone who signs in. Belongs to exactly one agency and holds one or more roles."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def role_codes(self) -> frozenset[str]:
+        """The codes of this user's roles, cached for the request."""
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, *codes: str) -> bool:
+        """Whether the user holds any of the given roles."""
+        return bool(self.role_codes().intersection(codes))
+
+
+class AuditAction(models.TextChoices):
+    """What happened, from a fixed list so that reports can count it."""
+
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    VIEW = "view", "Viewed"
+    LIST = "list", "Shown in a list or search"
+    SEARCH = "search", "Searched"
+    EXPORT = "export", "Exported"
+    DENY = "deny", "Refused access"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    LOCKED_OUT = "locked_out", "Locked out"
+    TWO_FACTOR_SET_UP = "two_factor_set_up", "Set up two-factor sign-in"
+    ACCESS_REASON = "access_reason", "Gave a reason to look at a record"
+
+
+class AuditEvent(models.Model):
+    """One entry in the hash-chained, append-only audit log.
+
+    Rows are never updated or deleted: database triggers refuse both (see the
+    migration). Each row's ``hash`` is SHA-256 over the previous row's hash and
+    this row's canonical content, so altering, removing, inserting or reordering
+    any row breaks the chain at that row; ``safeguard verify_audit`` finds it.
+    Identifiers are stored as text, not foreign keys, so that deleting a record
+    under a retention rule keeps its audit trail.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    agency_id = models.BigIntegerField(null=True, blank=True)
+    agency_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person_id = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="The person this event is about, if any."
+    )
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=20, default="ok")
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["person_id", "action", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type} {self.object_id}"
+
+
+class ReferenceNumber(models.Model):
+    """Every reference number ever issued, so that none is issued twice."""
+
+    value = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=40)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.value

@@ -1,0 +1,83 @@
+"""Human-friendly reference numbers with a check character.
+
+A reference looks like ``MASH-7KQ2-X9PD-V``: a prefix saying what it is for,
+eight random Crockford base32 characters (40 bits from the operating system's
+secure random source, so one number tells you nothing about the next) and a
+Crockford check symbol (the value modulo 37) that catches any single mistyped
+character and any swap of two neighbours. Crockford base32 leaves out I, L, O
+and U, so references read aloud or written by hand are not misread.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.db import IntegrityError, transaction
+
+from .models import ReferenceNumber
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_ALPHABET = ALPHABET + "*~$=U"
+BODY_LENGTH = 8
+_DECODE = {c: i for i, c in enumerate(ALPHABET)}
+_DECODE.update({"O": 0, "I": 1, "L": 1})
+PREFIX_PATTERN = re.compile(r"^[A-Z]{2,6}$")
+
+
+def check_symbol(body: str) -> str:
+    """The Crockford check symbol for a base32 body."""
+    value = 0
+    for char in body:
+        value = value * 32 + _DECODE[char]
+    return CHECK_ALPHABET[value % 37]
+
+
+def normalise(reference: str) -> str:
+    """Upper-case, drop spaces and hyphens, and read O as 0 and I/L as 1 in the body."""
+    cleaned = re.sub(r"[\s\-]", "", reference.upper())
+    return cleaned
+
+
+def format_reference(prefix: str, body: str) -> str:
+    """Lay a body out in groups of four with its check symbol."""
+    return f"{prefix}-{body[:4]}-{body[4:]}-{check_symbol(body)}"
+
+
+def is_valid(reference: str) -> bool:
+    """Whether a reference is well formed and its check symbol is right."""
+    match = re.fullmatch(r"([A-Z]{2,6})([0-9A-Z]{8})([0-9A-Z*~$=])", normalise(reference))
+    if not match:
+        return False
+    body = "".join("0" if c == "O" else "1" if c in "IL" else c for c in match.group(2))
+    if any(c not in ALPHABET for c in body):
+        return False
+    return check_symbol(body) == match.group(3)
+
+
+def canonical(reference: str) -> str | None:
+    """The stored form of a typed reference, or None if it is not valid."""
+    if not is_valid(reference):
+        return None
+    cleaned = normalise(reference)
+    prefix = re.match(r"[A-Z]{2,6}", cleaned)
+    assert prefix is not None  # noqa: S101 - is_valid guarantees it
+    body = cleaned[len(prefix.group(0)) : len(prefix.group(0)) + BODY_LENGTH]
+    body = "".join("0" if c == "O" else "1" if c in "IL" else c for c in body)
+    return format_reference(prefix.group(0), body)
+
+
+def reference_issue(*, prefix: str, kind: str) -> str:
+    """Issue a new, never-before-used reference number."""
+    if not PREFIX_PATTERN.match(prefix):
+        raise ValueError("A reference prefix is 2 to 6 capital letters.")
+    for _ in range(20):
+        body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+        value = format_reference(prefix, body)
+        try:
+            with transaction.atomic():
+                ReferenceNumber.objects.create(value=value, kind=kind)
+        except IntegrityError:
+            continue
+        return value
+    raise RuntimeError("Could not issue a unique reference number.")  # pragma: no cover

@@ -1,0 +1,54 @@
+"""Record sign-ins, sign-outs, failures and lock-outs in the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .audit import audit_record
+from .models import AuditAction
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        import time
+
+        request.session["signed_in_at"] = time.time()
+    audit_record(by=user, action=AuditAction.SIGN_IN, object_type="user", object_id=user.pk)
+
+
+@receiver(user_logged_out)
+def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(by=user, action=AuditAction.SIGN_OUT, object_type="user", object_id=user.pk)
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    user = get_user_model().objects.filter(username=username).first()
+    audit_record(
+        by=user,
+        action=AuditAction.SIGN_IN_FAILED,
+        object_type="user",
+        object_id=getattr(user, "pk", ""),
+        outcome="failed",
+    )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
+    user = get_user_model().objects.filter(username=username).first()
+    audit_record(
+        by=user,
+        action=AuditAction.LOCKED_OUT,
+        object_type="user",
+        object_id=getattr(user, "pk", ""),
+        changes={"ip_address": ip_address},
+        outcome="refused",
+    )

@@ -1,0 +1,209 @@
+"""Sign-in with two-factor, sign-out, session keep-alive and the GOV.UK error pages."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .audit import audit_record
+from .models import AuditAction
+
+
+class SignInForm(AuthenticationForm):
+    """Username and password, with GOV.UK wording for mistakes."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask your system administrator.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        self.fields["username"].max_length = 150
+        self.fields["password"].max_length = 256
+
+
+class SignInView(LoginView):
+    """Step one of signing in: username and password."""
+
+    template_name = "core/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """Go on to two-factor sign-in unless demo mode lets people skip it."""
+        next_url = self.get_redirect_url() or reverse("home")
+        user = self.request.user
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        if has_device or not settings.DEMO_MODE:
+            self.request.session["after_two_factor"] = next_url
+            return reverse("core:two-factor")
+        return next_url
+
+
+class TokenForm(forms.Form):
+    """A six-digit code from an authenticator app."""
+
+    token = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code shown in your authenticator app.",
+        max_length=20,
+        error_messages={"required": "Enter the security code from your authenticator app"},
+    )
+
+    def __init__(self, *args: Any, device: TOTPDevice | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+        self.fields["token"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        )
+
+    def clean_token(self) -> str:
+        """Check the code against the device; a code works only once."""
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit() or len(token) != 6:
+            raise forms.ValidationError("Security code must be 6 numbers")
+        if self.device is None or not self.device.verify_token(token):
+            raise forms.ValidationError(
+                "That security code is not right. Codes change every 30 seconds; "
+                "enter the code shown in your app now."
+            )
+        return token
+
+
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.session.pop("after_two_factor", "") or reverse("home")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return reverse("home")
+    return next_url
+
+
+def _qr_svg(device: TOTPDevice) -> str:
+    qr = segno.make(device.config_url, error="m")
+    return qr.svg_inline(scale=4, dark="#0b0c0c", light="#ffffff", title="QR code to scan")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Step two of signing in: enter a code, or set up an authenticator app the first time."""
+    if not request.user.is_authenticated:
+        return redirect("core:sign-in")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=request.user, name="Authenticator app", confirmed=False
+            )
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if setting_up:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit_record(
+                    by=request.user,
+                    action=AuditAction.TWO_FACTOR_SET_UP,
+                    object_type="user",
+                    object_id=request.user.pk,
+                )
+            otp_login(request, device)
+        return redirect(_safe_next(request))
+    context = {"form": form, "setting_up": setting_up}
+    if setting_up:
+        context["qr_svg"] = _qr_svg(device)
+        context["secret"] = base64.b32encode(device.bin_key).decode("ascii")
+    return render(request, "core/two_factor.html", context)
+
+
+@login_required
+def two_factor_settings(request: HttpRequest) -> HttpResponse:
+    """Show whether two-factor sign-in is set up for this account."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    return render(request, "core/two_factor_settings.html", {"device": device})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """End the session on the server; the old cookie opens nothing afterwards."""
+    logout(request)
+    return redirect("core:signed-out")
+
+
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """The page shown after signing out or being timed out."""
+    if request.user.is_authenticated:
+        logout(request)
+    timed_out = request.GET.get("timeout") == "1"
+    return render(request, "core/signed_out.html", {"timed_out": timed_out})
+
+
+@login_required
+def keep_alive(request: HttpRequest) -> JsonResponse:
+    """Renew the idle timeout when someone chooses to stay signed in."""
+    request.session.modified = True
+    return JsonResponse({"ok": True})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement."""
+    return render(request, "core/accessibility.html")
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """A liveness check for load balancers; says nothing about data."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    body = loader.render_to_string(template, {}, request)
+    return HttpResponse(body, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """GOV.UK 'Page not found', also shown for records the user may not see."""
+    return _error(request, "404.html", 404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """GOV.UK 'You do not have permission' page."""
+    return _error(request, "403.html", 403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """GOV.UK 'Sorry, there is a problem with the service' page."""
+    return _error(request, "500.html", 500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """GOV.UK page for a request we could not understand."""
+    return _error(request, "400.html", 400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain a stale form without losing the person's place."""
+    messages.get_messages(request)
+    return _error(request, "403_csrf.html", 403)

@@ -1,0 +1,31 @@
+"""Service navigation: the project-level links each role sees (core knows no domain app)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The service navigation links the signed-in user's roles allow."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    from django.urls import reverse
+
+    from safeguard.people.access import can_manage_accounts, sees_personal_data
+
+    items = [("My work", reverse("home"))]
+    if sees_personal_data(user):
+        items.append(("Find a person", reverse("people:search")))
+    if can_manage_accounts(user):
+        items.append(("Agencies and accounts", reverse("admin:index")))
+    items.append(("Two-factor sign-in", reverse("core:two-factor-settings")))
+    path = request.path
+    return {
+        "nav_items": [
+            {"text": text, "href": href, "active": path == href or (href != "/" and path.startswith(href))}
+            for text, href in items
+        ]
+    }

@@ -1,0 +1,319 @@
+"""The access rule: who may see and change which person's record. One module decides.
+
+A user sees a person only when:
+
+1. their agency has an open involvement with the person, or with someone who
+   lives in the same household now; or
+2. they or their agency hold an active grant for the person (shared by another
+   agency, a contact the Multi-Agency Safeguarding Hub (MASH) is triaging, a
+   MASH look-up with a recorded reason, or break-glass emergency access).
+
+Analysts, the partnership business unit and system administrators see no
+personal data at all. Selectors filter lists with :func:`people_visible_to`
+and detail pages check :func:`can_view_person`, which apply the same rule, so
+a list can never show what a page would refuse. Other apps create grants with
+:func:`access_grant_create`; this module imports no other domain app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from safeguard.core.audit import audit_record
+from safeguard.core.models import AuditAction, Role
+
+from .models import AccessGrant, HouseholdMember, Involvement, Person
+
+if TYPE_CHECKING:
+    from safeguard.core.models import User
+
+# Roles that may see named children, through the rule above.
+PERSONAL_DATA_ROLES = frozenset(
+    {Role.PRACTITIONER, Role.MASH_WORKER, Role.MASH_MANAGER, Role.PANEL_CHAIR}
+)
+# Roles that may change a person's record they can see.
+EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.MASH_WORKER, Role.MASH_MANAGER})
+MASH_ROLES = frozenset({Role.MASH_WORKER, Role.MASH_MANAGER})
+
+MASH_LOOKUP_HOURS = 24
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of record and how sensitive it is."""
+
+    code: str
+    label: str
+    sensitive: bool
+    # Agency kinds that see this type without a grant naming it (beyond the recording agency).
+    open_to_kinds: frozenset[str] = frozenset()
+
+
+RECORD_TYPES: dict[str, RecordType] = {
+    rt.code: rt
+    for rt in (
+        RecordType("general", "General safeguarding record", sensitive=False),
+        RecordType(
+            "police_intelligence",
+            "Police intelligence",
+            sensitive=True,
+            open_to_kinds=frozenset({"police"}),
+        ),
+        RecordType(
+            "sexual_health",
+            "Sexual health",
+            sensitive=True,
+            open_to_kinds=frozenset({"health_hospital", "health_gp"}),
+        ),
+        RecordType(
+            "mental_health",
+            "Mental health",
+            sensitive=True,
+            open_to_kinds=frozenset({"health_mental", "health_gp"}),
+        ),
+        RecordType(
+            "harmful_sexual_behaviour",
+            "Harmful sexual behaviour (HSB)",
+            sensitive=True,
+            open_to_kinds=frozenset({"youth_justice", "childrens_social_care"}),
+        ),
+    )
+}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def sees_personal_data(user: Any) -> bool:
+    """Whether the user's roles allow seeing any named person at all."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.agency_id is None or user.has_role(Role.SYSTEM_ADMINISTRATOR):
+        return False
+    return bool(user.role_codes() & PERSONAL_DATA_ROLES)
+
+
+def is_mash(user: Any) -> bool:
+    """Whether the user works in the Multi-Agency Safeguarding Hub."""
+    return sees_personal_data(user) and bool(user.role_codes() & MASH_ROLES)
+
+
+def _open_involvements(agency_id: int) -> QuerySet[Involvement]:
+    return Involvement.objects.filter(agency_id=agency_id).filter(
+        Q(ended__isnull=True) | Q(ended__gte=_today())
+    )
+
+
+def _current_members() -> QuerySet[HouseholdMember]:
+    return HouseholdMember.objects.filter(Q(left__isnull=True) | Q(left__gte=_today()))
+
+
+def active_grants(user: Any) -> QuerySet[AccessGrant]:
+    """Grants that are in force now for the user or their agency."""
+    now = timezone.now()
+    return AccessGrant.objects.filter(
+        Q(user_id=user.pk) | Q(agency_id=user.agency_id, user__isnull=True),
+        starts_at__lte=now,
+        ends_at__gt=now,
+        revoked_at__isnull=True,
+    )
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    """Every person the user may see: the one filter every list and search starts from."""
+    if not sees_personal_data(user):
+        return Person.objects.none()
+    involved = _open_involvements(user.agency_id).values("person_id")
+    households = _current_members().filter(person_id__in=involved).values("household_id")
+    household_people = _current_members().filter(household_id__in=households).values("person_id")
+    granted = active_grants(user).values("person_id")
+    return Person.objects.filter(
+        Q(id__in=involved) | Q(id__in=household_people) | Q(id__in=granted)
+    )
+
+
+def access_basis(user: Any, person: Person | Any) -> str | None:
+    """Why the user may see the person, in words, or None when they may not."""
+    if not sees_personal_data(user):
+        return None
+    person_id = getattr(person, "pk", person)
+    if _open_involvements(user.agency_id).filter(person_id=person_id).exists():
+        return "Your agency is working with this person"
+    households = _current_members().filter(person_id=person_id).values("household_id")
+    if (
+        _current_members()
+        .filter(household_id__in=households)
+        .filter(person_id__in=_open_involvements(user.agency_id).values("person_id"))
+        .exists()
+    ):
+        return "Your agency is working with someone in this person's household"
+    grant = active_grants(user).filter(person_id=person_id).order_by("-ends_at").first()
+    if grant is not None:
+        return f"{grant.get_kind_display()} until {timezone.localtime(grant.ends_at):%-d %B %Y %H:%M}"
+    return None
+
+
+@rules.predicate
+def can_view_person(user: Any, person: Person | Any) -> bool:
+    """Whether the user may open the person's record."""
+    return access_basis(user, person) is not None
+
+
+@rules.predicate
+def can_edit_person(user: Any, person: Person | Any) -> bool:
+    """Whether the user may change the person's record."""
+    return (
+        sees_personal_data(user)
+        and bool(user.role_codes() & EDITING_ROLES)
+        and can_view_person(user, person)
+    )
+
+
+@rules.predicate
+def can_create_person(user: Any) -> bool:
+    """Whether the user may add a new person (they then get an involvement with them)."""
+    return sees_personal_data(user) and bool(user.role_codes() & EDITING_ROLES)
+
+
+@rules.predicate
+def can_look_up_with_reason(user: Any) -> bool:
+    """MASH staff may open any record by recording why; every such look-up is audited."""
+    return is_mash(user)
+
+
+@rules.predicate
+def can_manage_accounts(user: Any) -> bool:
+    """System administrators manage agencies and accounts, and see no children's records."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_role(Role.SYSTEM_ADMINISTRATOR)
+    )
+
+
+rules.add_perm("people.view_person", can_view_person)
+rules.add_perm("people.change_person", can_edit_person)
+rules.add_perm("people.add_person", can_create_person)
+
+
+def visible_record_types(user: Any, person: Person | Any) -> frozenset[str]:
+    """The sensitive record types the user may see for this person, plus 'general'."""
+    if not sees_personal_data(user):
+        return frozenset()
+    allowed = {"general"}
+    kind = user.agency.kind if user.agency_id else ""
+    for code, record_type in RECORD_TYPES.items():
+        if record_type.sensitive and kind in record_type.open_to_kinds:
+            allowed.add(code)
+    person_id = getattr(person, "pk", person)
+    for types in active_grants(user).filter(person_id=person_id).values_list(
+        "record_types", flat=True
+    ):
+        allowed.update(t for t in types or [] if t in RECORD_TYPES)
+    return frozenset(allowed)
+
+
+class AccessDenied(PermissionError):
+    """Raised by services when a user may not do what they asked."""
+
+
+def access_grant_create(
+    *,
+    by: User,
+    person: Person,
+    kind: str,
+    purpose: str,
+    ends_at: dt.datetime,
+    agency_id: int | None = None,
+    user: User | None = None,
+    record_types: list[str] | None = None,
+    source_reference: str = "",
+) -> AccessGrant:
+    """Give an agency or a user time-limited access to one person, and audit it."""
+    if kind not in AccessGrant.Kind.values:
+        raise ValueError(f"Unknown grant kind {kind!r}")
+    unknown = set(record_types or []) - set(RECORD_TYPES)
+    if unknown:
+        raise ValueError(f"Unknown record types: {sorted(unknown)}")
+    if not purpose.strip():
+        raise ValueError("A grant needs a purpose.")
+    now = timezone.now()
+    with transaction.atomic():
+        grant = AccessGrant.objects.create(
+            person=person,
+            kind=kind,
+            agency_id=agency_id,
+            user=user,
+            purpose=purpose.strip(),
+            record_types=list(record_types or []),
+            granted_by=by,
+            starts_at=now,
+            ends_at=ends_at,
+            source_reference=source_reference,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type="access_grant",
+            object_id=grant.pk,
+            person_id=person.pk,
+            changes={
+                "kind": kind,
+                "agency_id": agency_id,
+                "user_id": getattr(user, "pk", None),
+                "record_types": record_types or [],
+                "ends_at": ends_at,
+            },
+            reason=purpose.strip(),
+        )
+    return grant
+
+
+def access_grant_revoke(*, by: User, grant: AccessGrant, reason: str) -> AccessGrant:
+    """End a grant now; the next request by its holder is refused."""
+    with transaction.atomic():
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type="access_grant",
+            object_id=grant.pk,
+            person_id=grant.person_id,
+            changes={"revoked_at": {"before": None, "after": grant.revoked_at}},
+            reason=reason,
+        )
+    return grant
+
+
+def mash_lookup_record(*, by: User, person: Person, reason: str) -> AccessGrant:
+    """A MASH worker opens a record outside a contact, recording why. Audited, 24 hours."""
+    if not can_look_up_with_reason(by):
+        raise AccessDenied("Only MASH staff can look up a record by giving a reason.")
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValueError("Give a reason of at least 10 characters.")
+    with transaction.atomic():
+        grant = access_grant_create(
+            by=by,
+            person=person,
+            kind=AccessGrant.Kind.MASH_LOOKUP,
+            purpose=reason,
+            ends_at=timezone.now() + dt.timedelta(hours=MASH_LOOKUP_HOURS),
+            user=by,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.ACCESS_REASON,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+            reason=reason,
+        )
+    return grant

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    """Persons, households, involvements, chronology and the access policy."""
+
+    name = "safeguard.people"
+    label = "people"
+    verbose_name = "People"

@@ -1,0 +1,210 @@
+"""Reads about people, always filtered by the access rule, with a fixed number of queries."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from safeguard.core.models import AuditAction, AuditEvent
+
+from .access import people_visible_to, visible_record_types
+from .models import Address, ChronologyEvent, HouseholdMember, Involvement, OtherName, Person, Relationship
+from .search import ParsedQuery, name_key, name_variants, similarity
+
+SEARCH_LIMIT = 50
+CANDIDATE_LIMIT = 2000
+CHRONOLOGY_PAGE_SIZE = 50
+
+
+@dataclass
+class SearchResult:
+    """A person found by search, with how well their name matched."""
+
+    person: Person
+    score: float
+    matched_on: str = ""
+
+
+def person_search(*, user: Any, query: ParsedQuery) -> list[SearchResult]:
+    """People the user may see who match the query, best first (at most 50)."""
+    return _search_in(people_visible_to(user), query)
+
+
+def _search_in(people: QuerySet[Person], query: ParsedQuery) -> list[SearchResult]:
+    if query.nhs_number:
+        return [SearchResult(p, 1.0, "NHS number") for p in people.filter(nhs_number=query.nhs_number)[:SEARCH_LIMIT]]
+    if query.date_of_birth:
+        people = people.filter(date_of_birth=query.date_of_birth)
+    if query.postcode:
+        with_postcode = Address.objects.filter(postcode=query.postcode).values("person_id")
+        people = people.filter(Q(current_postcode=query.postcode) | Q(id__in=with_postcode))
+    if not query.names:
+        return [SearchResult(p, 1.0) for p in people.order_by("family_name", "given_name")[:SEARCH_LIMIT]]
+
+    name_filter = Q()
+    for token in query.names:
+        key = name_key(token)
+        variants = name_variants(token)
+        name_filter |= Q(family_name_key=key) | Q(given_name_key=key)
+        name_filter |= Q(family_name__istartswith=token[:3]) | Q(given_name__istartswith=token[:3])
+        for variant in variants:
+            name_filter |= Q(given_name__iexact=variant)
+        alias = OtherName.objects.filter(
+            Q(given_name_key=key) | Q(family_name_key=key) | Q(given_name__iexact=token)
+            | Q(family_name__iexact=token)
+        ).values("person_id")
+        name_filter |= Q(id__in=alias)
+    candidates = list(
+        people.filter(name_filter).prefetch_related(
+            Prefetch("other_names", queryset=OtherName.objects.only("person_id", "given_name", "family_name"))
+        )[:CANDIDATE_LIMIT]
+    )
+    results = []
+    for person in candidates:
+        score, matched = _name_score(query.names, person)
+        if score >= 0.78:
+            results.append(SearchResult(person, score, matched))
+    results.sort(key=lambda r: (-r.score, r.person.family_name, r.person.given_name))
+    return results[:SEARCH_LIMIT]
+
+
+def _name_score(tokens: tuple[str, ...], person: Person) -> tuple[float, str]:
+    """Average best similarity of each query word to any of the person's names."""
+    name_sets = [("", [person.given_name, person.middle_names, person.family_name])]
+    for other in person.other_names.all():
+        name_sets.append((f"also known as {other}", [other.given_name, other.family_name]))
+    best_score, best_label = 0.0, ""
+    for label, names in name_sets:
+        words = [w for n in names for w in (n or "").split()]
+        total = 0.0
+        for token in tokens:
+            variants = name_variants(token)
+            total += max(
+                (1.0 if w.lower() in variants else similarity(token, w) for w in words),
+                default=0.0,
+            )
+        score = total / len(tokens)
+        if score > best_score:
+            best_score, best_label = score, label
+    return best_score, best_label
+
+
+@dataclass
+class PersonPage:
+    """Everything the person page shows, loaded in a fixed number of queries."""
+
+    person: Person
+    basis: str
+    addresses: list[Address]
+    other_names: list[OtherName]
+    relationships: list[Relationship]
+    involvements: list[Involvement]
+    household_members: list[HouseholdMember]
+    chronology: Page
+    visible_relations: set[uuid.UUID] = field(default_factory=set)
+    hidden_event_count: int = 0
+
+
+def person_get_visible(*, user: Any, person_id: uuid.UUID) -> Person | None:
+    """The person if the user may see them, else None (the page then says 'not found')."""
+    return people_visible_to(user).filter(pk=person_id).select_related("current_school").first()
+
+
+def person_page(*, user: Any, person: Person, basis: str, chronology_page: int = 1) -> PersonPage:
+    """Load the person page's data: a fixed number of queries however long the record."""
+    addresses = list(person.addresses.all())
+    other_names = list(person.other_names.all())
+    relationships = list(
+        Relationship.objects.filter(person=person).select_related("other").order_by("kind")
+    )
+    involvements = list(
+        Involvement.objects.filter(person=person)
+        .select_related("agency", "lead_practitioner")
+        .order_by("ended", "-started")
+    )
+    memberships = HouseholdMember.objects.filter(person=person, left__isnull=True).values(
+        "household_id"
+    )
+    household_members = list(
+        HouseholdMember.objects.filter(household_id__in=memberships, left__isnull=True)
+        .exclude(person=person)
+        .select_related("person", "household")
+    )
+    related_ids = {r.other_id for r in relationships} | {m.person_id for m in household_members}
+    visible_relations = set(
+        people_visible_to(user).filter(pk__in=related_ids).values_list("pk", flat=True)
+    )
+    allowed_types = visible_record_types(user, person)
+    events = (
+        ChronologyEvent.objects.filter(person=person, record_type__in=allowed_types)
+        .select_related("agency")
+        .order_by("-occurred_at", "-created_at")
+    )
+    paginator = Paginator(events, CHRONOLOGY_PAGE_SIZE)
+    chronology = paginator.get_page(chronology_page)
+    return PersonPage(
+        person=person,
+        basis=basis,
+        addresses=addresses,
+        other_names=other_names,
+        relationships=relationships,
+        involvements=involvements,
+        household_members=household_members,
+        chronology=chronology,
+        visible_relations=visible_relations,
+    )
+
+
+def person_viewers(*, person_id: uuid.UUID, limit: int = 200) -> QuerySet[AuditEvent]:
+    """Who has looked at, listed, changed or been refused this person's record, newest first."""
+    return AuditEvent.objects.filter(person_id=person_id).order_by("-sequence")[:limit]
+
+
+def viewer_actions() -> list[str]:
+    """The audit actions shown on the 'who has looked at this record' page."""
+    return [
+        AuditAction.VIEW,
+        AuditAction.LIST,
+        AuditAction.CREATE,
+        AuditAction.UPDATE,
+        AuditAction.EXPORT,
+        AuditAction.DENY,
+        AuditAction.ACCESS_REASON,
+    ]
+
+
+def my_work(*, user: Any) -> dict[str, Any]:
+    """The signed-in practitioner's home page: people they lead on and recent activity."""
+    today = timezone.localdate()
+    leading = list(
+        Involvement.objects.filter(lead_practitioner=user)
+        .filter(Q(ended__isnull=True) | Q(ended__gte=today))
+        .select_related("person", "agency")
+        .order_by("person__family_name", "person__given_name")[:50]
+    )
+    recent_ids = list(
+        AuditEvent.objects.filter(actor_id=user.pk, action=AuditAction.VIEW, person_id__isnull=False)
+        .order_by("-sequence")
+        .values_list("person_id", flat=True)[:40]
+    )
+    seen: list[uuid.UUID] = []
+    for pid in recent_ids:
+        if pid not in seen:
+            seen.append(pid)
+    visible = {p.pk: p for p in people_visible_to(user).filter(pk__in=seen[:10])}
+    recent = [visible[pid] for pid in seen[:10] if pid in visible]
+    return {"leading": leading, "recent": recent}
+
+
+def person_search_all(*, user: Any, query: ParsedQuery) -> list[SearchResult]:
+    """MASH search beyond the user's contacts, used only with a recorded reason."""
+    from .access import can_look_up_with_reason
+
+    if not can_look_up_with_reason(user):
+        return []
+    return _search_in(Person.objects.all(), query)

@@ -1,0 +1,46 @@
+// GOV.UK-style timeout warning: two minutes before the 30-minute idle sign-out,
+// ask the person whether they want to stay signed in. The server enforces the
+// timeout whatever this script does.
+(function () {
+  'use strict'
+  var dialog = document.getElementById('timeout-warning')
+  if (!dialog || typeof dialog.showModal !== 'function') { return }
+  var idle = parseInt(dialog.getAttribute('data-idle-seconds'), 10) * 1000
+  var warn = parseInt(dialog.getAttribute('data-warn-seconds'), 10) * 1000
+  var countdown = dialog.querySelector('.sg-timeout-countdown')
+  var warnTimer, signOutTimer, tickTimer, deadline
+
+  function minutesText (ms) {
+    var seconds = Math.max(0, Math.round(ms / 1000))
+    if (seconds >= 60) {
+      var minutes = Math.ceil(seconds / 60)
+      return minutes + (minutes === 1 ? ' minute' : ' minutes')
+    }
+    return seconds + (seconds === 1 ? ' second' : ' seconds')
+  }
+
+  function signOut () { window.location.href = dialog.getAttribute('data-sign-out-url') }
+
+  function showWarning () {
+    deadline = Date.now() + warn
+    countdown.textContent = minutesText(warn)
+    dialog.showModal()
+    tickTimer = window.setInterval(function () { countdown.textContent = minutesText(deadline - Date.now()) }, 15000)
+    signOutTimer = window.setTimeout(signOut, warn)
+  }
+
+  function start () {
+    window.clearTimeout(warnTimer); window.clearTimeout(signOutTimer); window.clearInterval(tickTimer)
+    warnTimer = window.setTimeout(showWarning, Math.max(0, idle - warn))
+  }
+
+  dialog.querySelector('.sg-timeout-stay').addEventListener('click', function () {
+    fetch(dialog.getAttribute('data-keep-alive-url'), { credentials: 'same-origin', headers: { 'X-Requested-With': 'fetch' } })
+      .then(function (response) { if (!response.ok) { signOut() } })
+      .catch(function () {})
+    dialog.close()
+    start()
+  })
+  dialog.addEventListener('cancel', function () { start() })
+  start()
+})()

@@ -1,0 +1,22 @@
+"""Top-level URLs. Each app owns its own paths."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from safeguard import views
+from safeguard.core.admin import admin_site
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("safeguard.core.urls")),
+    path("people/", include("safeguard.people.urls")),
+    path("admin/", admin_site.urls),
+]
+
+handler400 = "safeguard.core.views.bad_request"
+handler403 = "safeguard.core.views.permission_denied"
+handler404 = "safeguard.core.views.page_not_found"
+handler500 = "safeguard.core.views.server_error"
+
+__all__ = ["admin", "settings", "urlpatterns"]

@@ -1,0 +1,28 @@
+"""Project-level pages that bring several apps together: 'My work'."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguard.core.models import Role
+from safeguard.people.access import can_manage_accounts, is_mash, sees_personal_data
+from safeguard.people.selectors import my_work
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """'My work': the first page after signing in, shaped by the user's roles."""
+    user = request.user
+    context = {
+        "sees_personal_data": sees_personal_data(user),
+        "is_mash": is_mash(user),
+        "manages_accounts": can_manage_accounts(user),
+        "is_analyst": user.has_role(Role.ANALYST),  # type: ignore[union-attr]
+        "two_factor_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+    }
+    if context["sees_personal_data"]:
+        context.update(my_work(user=user))
+    return render(request, "home.html", context)
