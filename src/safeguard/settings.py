@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "axes",
     "safeguard.core",
     "safeguard.people",
+    "safeguard.frontdoor",
+    "safeguard.earlyhelp",
+    "safeguard.sharing",
+    "safeguard.api",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +211,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = False
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "outbox"))

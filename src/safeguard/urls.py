@@ -5,12 +5,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from safeguard import views
+from safeguard.api.api import api
 from safeguard.core.admin import admin_site
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("safeguard.core.urls")),
     path("people/", include("safeguard.people.urls")),
+    path("", include("safeguard.frontdoor.urls")),
+    path("early-help/", include("safeguard.earlyhelp.urls")),
+    path("sharing/", include("safeguard.sharing.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]
 

@@ -155,7 +155,22 @@ class DemoState:
     today: dt.date = field(default_factory=timezone.localdate)
 
 
-DEMO_EXTENSIONS: list[Callable[[DemoState], None]] = []
+DEMO_EXTENSIONS: list[tuple[int, Callable[[DemoState], None]]] = []
+
+
+def register_demo_extension(order: int) -> Callable[[Callable[[DemoState], None]], Callable[[DemoState], None]]:
+    """Let another app add its own demo data; lower ``order`` runs first.
+
+    Call it at import time of a module the app's ``AppConfig.ready`` imports:
+    ``@register_demo_extension(order=30) def build(state): ...``.
+    """
+
+    def decorator(function: Callable[[DemoState], None]) -> Callable[[DemoState], None]:
+        if all(existing is not function for _, existing in DEMO_EXTENSIONS):
+            DEMO_EXTENSIONS.append((order, function))
+        return function
+
+    return decorator
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -412,7 +427,7 @@ def seed_demo(*, children: int = 2000, seed: int = 1) -> DemoState:
         Household.objects.all().delete()
         build_agencies_and_accounts(state)
         build_families(state)
-        for extension in DEMO_EXTENSIONS:
+        for _order, extension in sorted(DEMO_EXTENSIONS, key=lambda pair: pair[0]):
             extension(state)
         audit_record_many(
             by=None,

@@ -1,0 +1,1 @@
+"""The partner API (thin: calls services)."""

@@ -1,0 +1,1 @@
+"""Early help: assessments, Team Around the Family, central record of support."""

@@ -1,0 +1,1 @@
+"""Front door: concerns, MASH triage, threshold decisions, police partner forms."""

@@ -1,0 +1,1 @@
+"""Information sharing: decisions, consent, grants, break-glass, subject access, retention."""
