@@ -14,18 +14,31 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     from django.urls import reverse
 
-    from safeguard.people.access import can_manage_accounts, sees_personal_data
+    from safeguard.people.access import can_manage_accounts, is_mash, sees_personal_data
 
     items = [("My work", reverse("home"))]
     if sees_personal_data(user):
         items.append(("Find a person", reverse("people:search")))
+        items.append(("Early help", reverse("earlyhelp:list")))
+    if is_mash(user):
+        items.append(("Match records", reverse("people:records-queue")))
+    from safeguard.frontdoor.access import can_report_concern, can_triage
+
+    if can_report_concern(user):
+        items.append(("Report a concern", reverse("frontdoor:report-start")))
+    if can_triage(user):
+        items.append(("MASH queue", reverse("frontdoor:mash-queue")))
     if can_manage_accounts(user):
         items.append(("Agencies and accounts", reverse("admin:index")))
     items.append(("Two-factor sign-in", reverse("core:two-factor-settings")))
     path = request.path
     return {
         "nav_items": [
-            {"text": text, "href": href, "active": path == href or (href != "/" and path.startswith(href))}
+            {
+                "text": text,
+                "href": href,
+                "active": path == href or (href != "/" and path.startswith(href)),
+            }
             for text, href in items
         ]
     }

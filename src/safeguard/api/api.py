@@ -16,3 +16,4 @@ api = NinjaAPI(
 )
 
 # Routers are registered below, one line per app:
+api.add_router("/frontdoor/", "safeguard.frontdoor.api.router")

@@ -34,7 +34,6 @@ class SafeguardAdminSite(admin.AdminSite):
         verified = settings.DEMO_MODE or getattr(user, "is_verified", lambda: False)()
         return is_system_administrator(user) and verified
 
-
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """Use Safeguard's own sign-in (with two-factor), never the admin's."""
         if request.user.is_authenticated:
@@ -96,9 +95,7 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
         ("Agency and roles", {"fields": ("agency", "roles", "is_active")}),
         ("Sign-in history", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"fields": ("username", "password1", "password2", "agency", "roles")}),
-    )
+    add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "agency", "roles")}),)
     readonly_fields = ("last_login", "date_joined")
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

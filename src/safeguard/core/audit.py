@@ -288,9 +288,7 @@ def _check_checkpoints(count: int) -> ChainProblem | None:
                 f"event #{sequence} was signed in checkpoint line {line_number} "
                 f"but the log now ends at #{count}: events were removed",
             )
-        stored = (
-            AuditEvent.objects.filter(sequence=sequence).values_list("hash", flat=True).first()
-        )
+        stored = AuditEvent.objects.filter(sequence=sequence).values_list("hash", flat=True).first()
         if stored != hash_value:
             return ChainProblem(
                 sequence,

@@ -15,4 +15,3 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
     }
-

@@ -31,7 +31,7 @@ class DateInputWidget(forms.MultiWidget):
     input_type = "govuk_date"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -46,7 +46,9 @@ class DateInputWidget(forms.MultiWidget):
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
         """Return the three typed parts as text, exactly as typed."""
-        return [str(data.get(f"{name}_{part}", "") or "").strip() for part in ("day", "month", "year")]
+        return [
+            str(data.get(f"{name}_{part}", "") or "").strip() for part in ("day", "month", "year")
+        ]
 
 
 class GovukDateField(forms.Field):
@@ -80,11 +82,13 @@ class GovukDateField(forms.Field):
         day, month, year = (list(value) + ["", "", ""])[:3]
         missing = [p for p, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
-            raise ValidationError(f"{name} must include a {' and a '.join(missing)}", code="incomplete")
+            raise ValidationError(
+                f"{name} must include a {' and a '.join(missing)}", code="incomplete"
+            )
         if not all(part.isdigit() and len(part) <= 4 for part in (day, month, year)):
             raise ValidationError(f"{name} must be a real date", code="invalid")
         if len(year) != 4:
-            raise ValidationError(f"Year must include 4 numbers", code="invalid_year")
+            raise ValidationError("Year must include 4 numbers", code="invalid_year")
         try:
             date = dt.date(int(year), int(month), int(day))
         except ValueError:

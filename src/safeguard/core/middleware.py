@@ -73,7 +73,7 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not settings.DEMO_MODE
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
             and not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
         ):
             if request.path.startswith("/api/"):

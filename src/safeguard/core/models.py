@@ -114,7 +114,9 @@ class User(AbstractUser):
         """The codes of this user's roles, cached for the request."""
         cached = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            )
             self._role_codes = cached
         return cached
 

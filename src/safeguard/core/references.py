@@ -44,27 +44,29 @@ def format_reference(prefix: str, body: str) -> str:
     return f"{prefix}-{body[:4]}-{body[4:]}-{check_symbol(body)}"
 
 
-def is_valid(reference: str) -> bool:
-    """Whether a reference is well formed and its check symbol is right."""
+def _parts(reference: str) -> tuple[str, str, str] | None:
+    """Prefix, body (with O read as 0 and I/L as 1) and check symbol of a typed reference."""
     match = re.fullmatch(r"([A-Z]{2,6})([0-9A-Z]{8})([0-9A-Z*~$=])", normalise(reference))
     if not match:
-        return False
+        return None
     body = "".join("0" if c == "O" else "1" if c in "IL" else c for c in match.group(2))
     if any(c not in ALPHABET for c in body):
-        return False
-    return check_symbol(body) == match.group(3)
+        return None
+    return match.group(1), body, match.group(3)
+
+
+def is_valid(reference: str) -> bool:
+    """Whether a reference is well formed and its check symbol is right."""
+    parts = _parts(reference)
+    return parts is not None and check_symbol(parts[1]) == parts[2]
 
 
 def canonical(reference: str) -> str | None:
     """The stored form of a typed reference, or None if it is not valid."""
-    if not is_valid(reference):
+    parts = _parts(reference)
+    if parts is None or check_symbol(parts[1]) != parts[2]:
         return None
-    cleaned = normalise(reference)
-    prefix = re.match(r"[A-Z]{2,6}", cleaned)
-    assert prefix is not None  # noqa: S101 - is_valid guarantees it
-    body = cleaned[len(prefix.group(0)) : len(prefix.group(0)) + BODY_LENGTH]
-    body = "".join("0" if c == "O" else "1" if c in "IL" else c for c in body)
-    return format_reference(prefix.group(0), body)
+    return format_reference(parts[0], parts[1])
 
 
 def reference_issue(*, prefix: str, kind: str) -> str:

@@ -20,7 +20,11 @@ class NotAllowed(PermissionError):
 
 def is_system_administrator(user: Any) -> bool:
     """Whether the user manages agencies and accounts."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.SYSTEM_ADMINISTRATOR))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_role(Role.SYSTEM_ADMINISTRATOR)
+    )
 
 
 def _snapshot(instance: models.Model) -> dict[str, Any]:
@@ -31,7 +35,9 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
-def admin_object_save(*, by: User, instance: models.Model, before: dict[str, Any] | None, save: Any) -> None:
+def admin_object_save(
+    *, by: User, instance: models.Model, before: dict[str, Any] | None, save: Any
+) -> None:
     """Save an agency or account from the admin pages, recording what changed."""
     if not is_system_administrator(by):
         raise NotAllowed("Only system administrators manage agencies and accounts.")

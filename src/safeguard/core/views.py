@@ -39,10 +39,12 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false"}
+        )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-        self.fields["username"].max_length = 150
-        self.fields["password"].max_length = 256
+        self.fields["username"].max_length = 150  # type: ignore[attr-defined]
+        self.fields["password"].max_length = 256  # type: ignore[attr-defined]
 
 
 class SignInView(LoginView):
@@ -85,6 +87,12 @@ class TokenForm(forms.Form):
         token = "".join(self.cleaned_data["token"].split())
         if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError("Security code must be 6 numbers")
+        if self.device is not None:
+            allowed, _ = self.device.verify_is_allowed()
+            if not allowed:
+                raise forms.ValidationError(
+                    "Too many wrong codes. Wait a minute, then enter the code shown in your app now."
+                )
         if self.device is None or not self.device.verify_token(token):
             raise forms.ValidationError(
                 "That security code is not right. Codes change every 30 seconds; "

@@ -6,3 +6,8 @@ class EarlyhelpConfig(AppConfig):
 
     name = "safeguard.earlyhelp"
     label = "earlyhelp"
+    verbose_name = "Early help"
+
+    def ready(self) -> None:
+        """Register the early help demo data with the demo generator."""
+        from . import demo  # noqa: F401

@@ -1,1 +1,273 @@
-"""Early help: assessments, Team Around the Family, central record of support."""
+"""Early help: episodes, Early Help Assessments, Team Around the Family (TAF) meetings, support.
+
+An :class:`Episode` is one period of early help for a family: a group of
+children (usually brothers and sisters), optionally linked to the
+``people.Household`` they live in. The children, not the household, decide who
+may see it: a user sees an episode only when they may see every child in it
+(see ``selectors.episodes_visible_to``). Reads go through ``selectors.py``;
+writes through ``services.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ClosureReason(models.TextChoices):
+    """Why an episode of early help ended, as the Supporting Families team counts them."""
+
+    NEEDS_MET = "needs_met", "All needs met"
+    STEPPED_UP = "stepped_up", "Stepped up to children's social care"
+    STEPPED_DOWN = "stepped_down", "Stepped down to universal services"
+    DECLINED = "declined", "Family declined"
+    MOVED_AWAY = "moved_away", "Moved away"
+
+
+class Episode(models.Model):
+    """One period of early help for a family, from opening to closure with a reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=32, unique=True)
+    children = models.ManyToManyField(
+        "people.Person", through="EpisodeChild", related_name="early_help_episodes"
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="early_help_episodes",
+    )
+    lead_agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, related_name="early_help_episodes_led"
+    )
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="early_help_episodes_led",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_on = models.DateField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    source_reference = models.CharField(
+        max_length=40, blank=True, help_text="For example the MASH contact reference."
+    )
+    reason = models.TextField(blank=True)
+    review_due = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_note = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opened_on", "reference"]
+        indexes = [
+            models.Index(fields=["status", "review_due"]),
+            models.Index(fields=["lead_agency", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open") | ~models.Q(closure_reason=""),
+                name="closed_episode_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the family is still receiving early help."""
+        return self.status == self.Status.OPEN
+
+    def review_overdue_on(self, day: dt.date) -> bool:
+        """Whether the Team Around the Family review was due before ``day`` and the episode is open."""
+        return self.is_open and self.review_due is not None and self.review_due < day
+
+    @property
+    def review_overdue(self) -> bool:
+        """Whether the review is overdue today (UK time)."""
+        return self.review_overdue_on(timezone.localdate())
+
+
+class EpisodeChild(models.Model):
+    """A child in an episode of early help."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    added_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "person"], name="one_membership_per_child")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.episode_id}"
+
+
+class Assessment(models.Model):
+    """An Early Help Assessment: what life is like for the family, their needs and the plan."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        COMPLETED = "completed", "Completed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="assessments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="early_help_assessments_led",
+    )
+    assessment_date = models.DateField(null=True, blank=True)
+    already_known = models.TextField(
+        blank=True, help_text="What agencies already knew, pre-filled so the family tells it once."
+    )
+    family_view = models.TextField(blank=True)
+    child_voice = models.TextField(blank=True)
+    needs = models.TextField(blank=True)
+    strengths = models.TextField(blank=True)
+    plan = models.TextField(blank=True)
+    prefilled_from = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Early Help Assessment {self.pk} ({self.status})"
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether the assessment can still be changed."""
+        return self.status == self.Status.DRAFT
+
+
+class TafMeeting(models.Model):
+    """A Team Around the Family (TAF) meeting or review, which sets the next review date."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "First Team Around the Family meeting"
+        REVIEW = "review", "Team Around the Family review"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="taf_meetings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    held_on = models.DateField()
+    agencies = models.ManyToManyField("core.Agency", related_name="taf_meetings", blank=True)
+    attendees = models.TextField(blank=True, help_text="Names and roles of who came.")
+    family_attended = models.BooleanField(default=False)
+    progress = models.TextField()
+    child_voice = models.TextField(blank=True)
+    plan_update = models.TextField(blank=True)
+    next_review_due = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_on}"
+
+
+class SupportRecord(models.Model):
+    """Support an agency gave the family, for the central record of support."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="support_records")
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    description = models.TextField()
+    started = models.DateField()
+    ended = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.description[:40]}"
+
+
+class EpisodeChange(models.Model):
+    """A change in the family's circumstances or the plan, which the Supporting Families team hears about."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="changes")
+    happened_on = models.DateField()
+    summary = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.summary[:60]
+
+
+class Notification(models.Model):
+    """A message to the Supporting Families team: kept in-app as well as emailed.
+
+    It carries the episode reference and what happened, never a child's name,
+    so an email sent to the wrong place discloses nothing about a family.
+    """
+
+    class Event(models.TextChoices):
+        ASSESSMENT_COMPLETED = "assessment_completed", "Early Help Assessment completed"
+        REVIEWED = "reviewed", "Team Around the Family meeting or review held"
+        CHANGED = "changed", "Change recorded"
+        CLOSED = "closed", "Early help closed"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=30, choices=Event.choices)
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

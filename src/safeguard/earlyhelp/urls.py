@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+"""Early help: assessments, Team Around the Family, central record of support."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "earlyhelp"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.episode_list, name="list"),
+    path("start/", views.find_child, name="find-child"),
+    path("start/<uuid:person_id>/", views.episode_open, name="open"),
+    path("<uuid:episode_id>/", views.episode_detail, name="detail"),
+    path("<uuid:episode_id>/assessment/", views.assessment_start, name="assessment-start"),
+    path(
+        "<uuid:episode_id>/assessment/<uuid:assessment_id>/",
+        views.assessment_edit,
+        name="assessment",
+    ),
+    path("<uuid:episode_id>/team-around-the-family/", views.taf_meeting_create, name="taf"),
+    path("<uuid:episode_id>/support/", views.support_record, name="support"),
+    path("<uuid:episode_id>/support/add/", views.support_create, name="support-add"),
+    path("<uuid:episode_id>/change/", views.change_create, name="change"),
+    path("<uuid:episode_id>/close/", views.episode_close, name="close"),
+]

@@ -144,7 +144,7 @@ def access_basis(user: Any, person: Person | Any) -> str | None:
     """Why the user may see the person, in words, or None when they may not."""
     if not sees_personal_data(user):
         return None
-    person_id = getattr(person, "pk", person)
+    person_id: Any = getattr(person, "pk", person)
     if _open_involvements(user.agency_id).filter(person_id=person_id).exists():
         return "Your agency is working with this person"
     households = _current_members().filter(person_id=person_id).values("household_id")
@@ -157,7 +157,9 @@ def access_basis(user: Any, person: Person | Any) -> str | None:
         return "Your agency is working with someone in this person's household"
     grant = active_grants(user).filter(person_id=person_id).order_by("-ends_at").first()
     if grant is not None:
-        return f"{grant.get_kind_display()} until {timezone.localtime(grant.ends_at):%-d %B %Y %H:%M}"
+        return (
+            f"{grant.get_kind_display()} until {timezone.localtime(grant.ends_at):%-d %B %Y %H:%M}"
+        )
     return None
 
 
@@ -211,9 +213,9 @@ def visible_record_types(user: Any, person: Person | Any) -> frozenset[str]:
     for code, record_type in RECORD_TYPES.items():
         if record_type.sensitive and kind in record_type.open_to_kinds:
             allowed.add(code)
-    person_id = getattr(person, "pk", person)
-    for types in active_grants(user).filter(person_id=person_id).values_list(
-        "record_types", flat=True
+    person_id: Any = getattr(person, "pk", person)
+    for types in (
+        active_grants(user).filter(person_id=person_id).values_list("record_types", flat=True)
     ):
         allowed.update(t for t in types or [] if t in RECORD_TYPES)
     return frozenset(allowed)

@@ -24,7 +24,6 @@ from safeguard.core.audit import AuditEntry, audit_record_many
 from safeguard.core.models import Agency, AgencyKind, AuditAction, Role
 
 from .identifiers import nhs_check_digit, upn_check_letter
-from .search import name_key
 from .models import (
     AccessGrant,
     Address,
@@ -39,12 +38,19 @@ from .models import (
     RelationshipKind,
     Sex,
 )
+from .search import name_key
 
 DEMO_PASSWORD = "safeguard-demo"  # noqa: S105 - documented demo password, only set in demo mode
 
 AGENCIES: list[tuple[str, str, str, bool, bool]] = [
     # slug, name, kind, statutory partner, runs the MASH
-    ("cyc-csc", "City of York Council Children's Social Care", AgencyKind.CHILDRENS_SOCIAL_CARE, True, False),
+    (
+        "cyc-csc",
+        "City of York Council Children's Social Care",
+        AgencyKind.CHILDRENS_SOCIAL_CARE,
+        True,
+        False,
+    ),
     ("cyc-mash", "City of York Council MASH", AgencyKind.CHILDRENS_SOCIAL_CARE, True, True),
     ("nyp", "North Yorkshire Police", AgencyKind.POLICE, True, False),
     ("hny-icb", "Humber and North Yorkshire ICB", AgencyKind.HEALTH_ICB, True, False),
@@ -55,9 +61,21 @@ AGENCIES: list[tuple[str, str, str, bool, bool]] = [
     ("fulford-school", "Fulford School", AgencyKind.EDUCATION_SCHOOL, False, False),
     ("huntington-school", "Huntington School", AgencyKind.EDUCATION_SCHOOL, False, False),
     ("acomb-primary", "Acomb Primary School", AgencyKind.EDUCATION_SCHOOL, False, False),
-    ("clifton-green-primary", "Clifton Green Primary School", AgencyKind.EDUCATION_SCHOOL, False, False),
+    (
+        "clifton-green-primary",
+        "Clifton Green Primary School",
+        AgencyKind.EDUCATION_SCHOOL,
+        False,
+        False,
+    ),
     ("york-college", "York College", AgencyKind.EDUCATION_COLLEGE, False, False),
-    ("little-acorns-nursery", "Little Acorns Nursery", AgencyKind.EDUCATION_EARLY_YEARS, False, False),
+    (
+        "little-acorns-nursery",
+        "Little Acorns Nursery",
+        AgencyKind.EDUCATION_EARLY_YEARS,
+        False,
+        False,
+    ),
     ("ivison-trust", "Ivison Trust", AgencyKind.VOLUNTARY, False, False),
     ("st-giles-sos", "St Giles SOS+", AgencyKind.VOLUNTARY, False, False),
     ("the-gate-york", "The Gate York", AgencyKind.VOLUNTARY, False, False),
@@ -68,15 +86,43 @@ AGENCIES: list[tuple[str, str, str, bool, bool]] = [
 ACCOUNTS: list[tuple[str, str, str, str, list[str], str]] = [
     # username, first, last, agency slug, roles, job title
     ("mash.worker", "Morgan", "Ashby", "cyc-mash", [Role.MASH_WORKER], "MASH social worker"),
-    ("mash.manager", "Priya", "Lowther", "cyc-mash", [Role.MASH_MANAGER, Role.MASH_WORKER], "MASH team manager"),
+    (
+        "mash.manager",
+        "Priya",
+        "Lowther",
+        "cyc-mash",
+        [Role.MASH_MANAGER, Role.MASH_WORKER],
+        "MASH team manager",
+    ),
     ("social.worker", "Sam", "Okafor", "cyc-csc", [Role.PRACTITIONER], "Social worker"),
-    ("police.officer", "Chris", "Deller", "nyp", [Role.PRACTITIONER], "Detective constable, safeguarding"),
-    ("school.dsl", "Alex", "Mercer", "fulford-school", [Role.PRACTITIONER], "Designated safeguarding lead"),
+    (
+        "police.officer",
+        "Chris",
+        "Deller",
+        "nyp",
+        [Role.PRACTITIONER],
+        "Detective constable, safeguarding",
+    ),
+    (
+        "school.dsl",
+        "Alex",
+        "Mercer",
+        "fulford-school",
+        [Role.PRACTITIONER],
+        "Designated safeguarding lead",
+    ),
     ("health.nurse", "Jo", "Brandon", "hcv", [Role.PRACTITIONER], "School nurse"),
     ("yjs.worker", "Robin", "Castle", "yjs", [Role.PRACTITIONER], "Youth justice case manager"),
     ("panel.chair", "Helen", "Moorcroft", "cyc-csc", [Role.PANEL_CHAIR], "Risk panel chair"),
     ("analyst", "Dev", "Patel", "cyc-csc", [Role.ANALYST], "Partnership analyst"),
-    ("business.unit", "Kim", "Holgate", "cyc-csc", [Role.BUSINESS_UNIT], "Partnership business manager"),
+    (
+        "business.unit",
+        "Kim",
+        "Holgate",
+        "cyc-csc",
+        [Role.BUSINESS_UNIT],
+        "Partnership business manager",
+    ),
     ("admin", "Pat", "Fenwick", "cyc-csc", [Role.SYSTEM_ADMINISTRATOR], "System administrator"),
 ]
 
@@ -123,7 +169,12 @@ CHRONOLOGY_TEMPLATES = [
     ("health", "Attended emergency department after a fall", "ysth", "general"),
     ("health", "Referred to child and adolescent mental health services", "tewv", "mental_health"),
     ("police", "Police attended a domestic incident at home; children present", "nyp", "general"),
-    ("police", "Intelligence: seen with older males in a car near the station", "nyp", "police_intelligence"),
+    (
+        "police",
+        "Intelligence: seen with older males in a car near the station",
+        "nyp",
+        "police_intelligence",
+    ),
     ("missing", "Reported missing overnight; returned next morning", "nyp", "general"),
     ("support", "Family support worker visit", "cyc-csc", "general"),
     ("contact", "Concern reported to the MASH by school", "cyc-mash", "general"),
@@ -158,7 +209,9 @@ class DemoState:
 DEMO_EXTENSIONS: list[tuple[int, Callable[[DemoState], None]]] = []
 
 
-def register_demo_extension(order: int) -> Callable[[Callable[[DemoState], None]], Callable[[DemoState], None]]:
+def register_demo_extension(
+    order: int,
+) -> Callable[[Callable[[DemoState], None]], Callable[[DemoState], None]]:
     """Let another app add its own demo data; lower ``order`` runs first.
 
     Call it at import time of a module the app's ``AppConfig.ready`` imports:
@@ -186,7 +239,9 @@ def _nhs_number(rng: random.Random) -> str:
 
 
 def _upn(rng: random.Random) -> str:
-    body = f"816{rng.randrange(2000, 7999):04d}{rng.randrange(10, 25):02d}{rng.randrange(0, 999):03d}"
+    body = (
+        f"816{rng.randrange(2000, 7999):04d}{rng.randrange(10, 25):02d}{rng.randrange(0, 999):03d}"
+    )
     return upn_check_letter(body) + body
 
 
@@ -225,7 +280,9 @@ def _make_person(
         nhs_number=_nhs_number(rng) if rng.random() < 0.9 else "",
         unique_pupil_number=_upn(rng) if child and school and rng.random() < 0.8 else "",
         current_school=school,
-        send="Education, health and care plan: speech and language" if child and rng.random() < 0.06 else "",
+        send="Education, health and care plan: speech and language"
+        if child and rng.random() < 0.06
+        else "",
     )
     person.refresh_search_keys(postcode=postcode)
     return person
@@ -251,7 +308,12 @@ def build_agencies_and_accounts(state: DemoState) -> None:
     for slug, name, kind, statutory, is_mash in AGENCIES:
         agency, _ = Agency.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "kind": kind, "statutory_partner": statutory, "is_mash": is_mash},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "statutory_partner": statutory,
+                "is_mash": is_mash,
+            },
         )
         state.agencies[slug] = agency
     user_model = get_user_model()
@@ -272,7 +334,7 @@ def build_agencies_and_accounts(state: DemoState) -> None:
         else:
             user.set_unusable_password()
         user.save()
-        user.roles.set(roles)
+        user.roles.set(Role.objects.filter(code__in=roles))
         state.users[username] = user
 
 
@@ -313,22 +375,34 @@ def build_families(state: DemoState) -> None:
             age = rng.randrange(20, 50)
             dob = today - dt.timedelta(days=age * 365 + rng.randrange(0, 365))
             adult = _make_person(
-                state, family_name=family_name, sex=sex, dob=dob, postcode=postcode, ethnicity=ethnicity, child=False
+                state,
+                family_name=family_name,
+                sex=sex,
+                dob=dob,
+                postcode=postcode,
+                ethnicity=ethnicity,
+                child=False,
             )
             adults.append(adult)
         n_children = min(rng.choice([1, 1, 2, 2, 2, 3, 3, 4]), state.children - made_children)
-        kids = []
+        kids: list[Person] = []
         twins = rng.random() < 0.03 and n_children >= 2
         for child_number in range(n_children):
             sex = rng.choice([Sex.FEMALE, Sex.MALE])
             if twins and child_number == 1:
-                dob = kids[0].date_of_birth
+                dob = kids[0].date_of_birth or today
             else:
                 dob = today - dt.timedelta(days=rng.randrange(30, 18 * 365))
             age = (today - dob).days // 365
             school = _school_for(state, age)
             kid = _make_person(
-                state, family_name=family_name, sex=sex, dob=dob, postcode=postcode, ethnicity=ethnicity, school=school
+                state,
+                family_name=family_name,
+                sex=sex,
+                dob=dob,
+                postcode=postcode,
+                ethnicity=ethnicity,
+                school=school,
             )
             kids.append(kid)
         made_children += len(kids)
@@ -337,39 +411,84 @@ def build_families(state: DemoState) -> None:
         everyone = adults + kids
         people.extend(everyone)
         for person in everyone:
-            addresses.append(Address(person=person, line_1=street, town="York", postcode=postcode,
-                                     moved_in=today - dt.timedelta(days=rng.randrange(100, 3000))))
-            members.append(HouseholdMember(household=household, person=person,
-                                           joined=today - dt.timedelta(days=rng.randrange(100, 3000))))
+            addresses.append(
+                Address(
+                    person=person,
+                    line_1=street,
+                    town="York",
+                    postcode=postcode,
+                    moved_in=today - dt.timedelta(days=rng.randrange(100, 3000)),
+                )
+            )
+            members.append(
+                HouseholdMember(
+                    household=household,
+                    person=person,
+                    joined=today - dt.timedelta(days=rng.randrange(100, 3000)),
+                )
+            )
         for adult in adults:
             for kid in kids:
-                relationships.append(Relationship(person=adult, other=kid, kind=RelationshipKind.PARENT,
-                                                  parental_responsibility=True))
-                relationships.append(Relationship(person=kid, other=adult, kind=RelationshipKind.CHILD))
+                relationships.append(
+                    Relationship(
+                        person=adult,
+                        other=kid,
+                        kind=RelationshipKind.PARENT,
+                        parental_responsibility=True,
+                    )
+                )
+                relationships.append(
+                    Relationship(person=kid, other=adult, kind=RelationshipKind.CHILD)
+                )
         for i, kid in enumerate(kids):
             for other in kids[i + 1 :]:
-                relationships.append(Relationship(person=kid, other=other, kind=RelationshipKind.SIBLING))
-                relationships.append(Relationship(person=other, other=kid, kind=RelationshipKind.SIBLING))
+                relationships.append(
+                    Relationship(person=kid, other=other, kind=RelationshipKind.SIBLING)
+                )
+                relationships.append(
+                    Relationship(person=other, other=kid, kind=RelationshipKind.SIBLING)
+                )
             if rng.random() < 0.05:
-                nick = {"William": "Billy", "Elizabeth": "Beth", "Thomas": "Tommy", "James": "Jimmy",
-                        "Jessica": "Jess", "Samuel": "Sam", "Daniel": "Danny"}.get(kid.given_name)
+                nick = {
+                    "William": "Billy",
+                    "Elizabeth": "Beth",
+                    "Thomas": "Tommy",
+                    "James": "Jimmy",
+                    "Jessica": "Jess",
+                    "Samuel": "Sam",
+                    "Daniel": "Danny",
+                }.get(kid.given_name)
                 if nick:
-                    other_names.append(OtherName(person=kid, kind=OtherName.Kind.NICKNAME, given_name=nick,
-                                                 family_name=kid.family_name))
+                    other_names.append(
+                        OtherName(
+                            person=kid,
+                            kind=OtherName.Kind.NICKNAME,
+                            given_name=nick,
+                            family_name=kid.family_name,
+                        )
+                    )
         # Involvements: schools with their pupils; a share of families with other agencies.
         for kid in kids:
-            if kid.current_school_id:
-                involvements.append(Involvement(
-                    person=kid, agency=kid.current_school,
-                    started=today - dt.timedelta(days=rng.randrange(60, 1500)),
-                    lead_practitioner=lead_for.get(kid.current_school.slug),
-                    role_description="Pupil"))
+            if kid.current_school is not None:
+                involvements.append(
+                    Involvement(
+                        person=kid,
+                        agency=kid.current_school,
+                        started=today - dt.timedelta(days=rng.randrange(60, 1500)),
+                        lead_practitioner=lead_for.get(kid.current_school.slug),
+                        role_description="Pupil",
+                    )
+                )
             if rng.random() < 0.35:
-                involvements.append(Involvement(
-                    person=kid, agency=a["hcv"],
-                    started=today - dt.timedelta(days=rng.randrange(30, 900)),
-                    lead_practitioner=lead_for["hcv"] if rng.random() < 0.1 else None,
-                    role_description="Health visiting or school nursing"))
+                involvements.append(
+                    Involvement(
+                        person=kid,
+                        agency=a["hcv"],
+                        started=today - dt.timedelta(days=rng.randrange(30, 900)),
+                        lead_practitioner=lead_for["hcv"] if rng.random() < 0.1 else None,
+                        role_description="Health visiting or school nursing",
+                    )
+                )
         roll = rng.random()
         agencies_for_family: list[tuple[str, str]] = []
         if roll < 0.12:
@@ -382,27 +501,50 @@ def build_families(state: DemoState) -> None:
             agencies_for_family.append(("st-giles-sos", "Mentoring"))
         if rng.random() < 0.04 and state.users.get("mash.manager"):
             now = timezone.now()
-            grants.append(AccessGrant(
-                person=kids[0], kind=AccessGrant.Kind.MASH_CONTACT, agency=a["cyc-mash"],
-                purpose="Named in a contact the MASH is triaging", granted_by=state.users["mash.manager"],
-                starts_at=now - dt.timedelta(hours=rng.randrange(1, 48)), ends_at=now + dt.timedelta(days=30)))
+            grants.append(
+                AccessGrant(
+                    person=kids[0],
+                    kind=AccessGrant.Kind.MASH_CONTACT,
+                    agency=a["cyc-mash"],
+                    purpose="Named in a contact the MASH is triaging",
+                    granted_by=state.users["mash.manager"],
+                    starts_at=now - dt.timedelta(hours=rng.randrange(1, 48)),
+                    ends_at=now + dt.timedelta(days=30),
+                )
+            )
         for slug, description in agencies_for_family:
             target = kids[0] if slug in ("yjs", "st-giles-sos") else kids[0]
-            involvements.append(Involvement(
-                person=target, agency=a[slug],
-                started=today - dt.timedelta(days=rng.randrange(14, 400)),
-                lead_practitioner=lead_for.get(slug) if rng.random() < 0.3 else None,
-                role_description=description))
+            involvements.append(
+                Involvement(
+                    person=target,
+                    agency=a[slug],
+                    started=today - dt.timedelta(days=rng.randrange(14, 400)),
+                    lead_practitioner=lead_for.get(slug) if rng.random() < 0.3 else None,
+                    role_description=description,
+                )
+            )
         # Chronology: a few events for most children, many for families known to services.
         for kid in kids:
             n_events = rng.randrange(0, 4) + (rng.randrange(4, 15) if agencies_for_family else 0)
             for _ in range(n_events):
                 category, title, slug, record_type = rng.choice(CHRONOLOGY_TEMPLATES)
-                when = timezone.now() - dt.timedelta(days=rng.randrange(0, 720), minutes=rng.randrange(0, 1440))
+                when = timezone.now() - dt.timedelta(
+                    days=rng.randrange(0, 720), minutes=rng.randrange(0, 1440)
+                )
                 detail = rng.choice(CHILD_VOICE) if rng.random() < 0.4 else ""
-                events.append(ChronologyEvent(id=_uuid(rng), person=kid, occurred_at=when, category=category, title=title,
-                                              detail=detail, agency=a[slug], record_type=record_type,
-                                              source_type="demo"))
+                events.append(
+                    ChronologyEvent(
+                        id=_uuid(rng),
+                        person=kid,
+                        occurred_at=when,
+                        category=category,
+                        title=title,
+                        detail=detail,
+                        agency=a[slug],
+                        record_type=record_type,
+                        source_type="demo",
+                    )
+                )
     Person.objects.bulk_create(people, batch_size=500)
     Household.objects.bulk_create(households, batch_size=500)
     Address.objects.bulk_create(addresses, batch_size=500)
@@ -410,9 +552,9 @@ def build_families(state: DemoState) -> None:
     Relationship.objects.bulk_create(relationships, batch_size=500)
     Involvement.objects.bulk_create(involvements, batch_size=500)
     ChronologyEvent.objects.bulk_create(events, batch_size=500)
-    for other in other_names:
-        other.given_name_key = name_key(other.given_name)
-        other.family_name_key = name_key(other.family_name)
+    for alias in other_names:
+        alias.given_name_key = name_key(alias.given_name)
+        alias.family_name_key = name_key(alias.family_name)
     OtherName.objects.bulk_create(other_names, batch_size=500)
     AccessGrant.objects.bulk_create(grants, batch_size=500)
     state.households = households
@@ -436,7 +578,10 @@ def seed_demo(*, children: int = 2000, seed: int = 1) -> DemoState:
                     action=AuditAction.CREATE,
                     object_type="demo_partnership",
                     object_id=str(seed),
-                    changes={"children": len(state.children_made), "adults": len(state.adults_made)},
+                    changes={
+                        "children": len(state.children_made),
+                        "adults": len(state.adults_made),
+                    },
                     reason="Synthetic demo data loaded",
                 )
             ],

@@ -93,9 +93,13 @@ class PersonForm(forms.Form):
     date_of_birth_estimated = forms.BooleanField(
         label="The date of birth is an estimate", required=False
     )
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN)
+    sex = forms.ChoiceField(
+        label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN
+    )
     gender = TextField(label="Gender (in the person's own words)", max_length=100, required=False)
-    ethnicity = forms.ChoiceField(label="Ethnic group", choices=Ethnicity.choices, initial=Ethnicity.NOT_KNOWN)
+    ethnicity = forms.ChoiceField(
+        label="Ethnic group", choices=Ethnicity.choices, initial=Ethnicity.NOT_KNOWN
+    )
     first_language = TextField(label="First language", max_length=80, required=False)
     send = TextField(
         label="Special educational needs and disabilities (SEND)",

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 import jellyfish
 
-from .identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
+from .identifiers import (
+    is_valid_nhs_number,
+    is_valid_postcode,
+    normalise_nhs_number,
+    normalise_postcode,
+)
 
 MAX_QUERY_LENGTH = 200
 
@@ -69,11 +74,11 @@ def normalise_text(value: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """A phonetic key for one name (NYSIIS), so 'Jon' and 'John' meet."""
+    """A phonetic key for one name (Metaphone), so 'Jon' and 'John', 'Smyth' and 'Smith' meet."""
     cleaned = normalise_text(name).replace(" ", "")
     if not cleaned:
         return ""
-    return jellyfish.nysiis(cleaned)[:20]
+    return jellyfish.metaphone(cleaned)[:20]
 
 
 def name_variants(name: str) -> set[str]:

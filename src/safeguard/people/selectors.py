@@ -13,7 +13,16 @@ from django.utils import timezone
 from safeguard.core.models import AuditAction, AuditEvent
 
 from .access import people_visible_to, visible_record_types
-from .models import Address, ChronologyEvent, HouseholdMember, Involvement, OtherName, Person, Relationship
+from .models import (
+    Address,
+    AgencyRecord,
+    ChronologyEvent,
+    HouseholdMember,
+    Involvement,
+    OtherName,
+    Person,
+    Relationship,
+)
 from .search import ParsedQuery, name_key, name_variants, similarity
 
 SEARCH_LIMIT = 50
@@ -36,15 +45,23 @@ def person_search(*, user: Any, query: ParsedQuery) -> list[SearchResult]:
 
 
 def _search_in(people: QuerySet[Person], query: ParsedQuery) -> list[SearchResult]:
+    # People merged into someone else are found through the person they were merged into.
+    people = people.filter(merged_into__isnull=True)
     if query.nhs_number:
-        return [SearchResult(p, 1.0, "NHS number") for p in people.filter(nhs_number=query.nhs_number)[:SEARCH_LIMIT]]
+        return [
+            SearchResult(p, 1.0, "NHS number")
+            for p in people.filter(nhs_number=query.nhs_number)[:SEARCH_LIMIT]
+        ]
     if query.date_of_birth:
         people = people.filter(date_of_birth=query.date_of_birth)
     if query.postcode:
         with_postcode = Address.objects.filter(postcode=query.postcode).values("person_id")
         people = people.filter(Q(current_postcode=query.postcode) | Q(id__in=with_postcode))
     if not query.names:
-        return [SearchResult(p, 1.0) for p in people.order_by("family_name", "given_name")[:SEARCH_LIMIT]]
+        return [
+            SearchResult(p, 1.0)
+            for p in people.order_by("family_name", "given_name")[:SEARCH_LIMIT]
+        ]
 
     name_filter = Q()
     for token in query.names:
@@ -55,13 +72,33 @@ def _search_in(people: QuerySet[Person], query: ParsedQuery) -> list[SearchResul
         for variant in variants:
             name_filter |= Q(given_name__iexact=variant)
         alias = OtherName.objects.filter(
-            Q(given_name_key=key) | Q(family_name_key=key) | Q(given_name__iexact=token)
+            Q(given_name_key=key)
+            | Q(family_name_key=key)
+            | Q(given_name__iexact=token)
             | Q(family_name__iexact=token)
         ).values("person_id")
         name_filter |= Q(id__in=alias)
+        # Names held in any linked agency record: a nickname or an old surname finds the child.
+        held = AgencyRecord.objects.filter(
+            Q(given_name_key=key)
+            | Q(family_name_key=key)
+            | Q(given_name__iexact=token)
+            | Q(family_name__iexact=token),
+            person__isnull=False,
+        ).values("person_id")
+        name_filter |= Q(id__in=held)
     candidates = list(
         people.filter(name_filter).prefetch_related(
-            Prefetch("other_names", queryset=OtherName.objects.only("person_id", "given_name", "family_name"))
+            Prefetch(
+                "other_names",
+                queryset=OtherName.objects.only("person_id", "given_name", "family_name"),
+            ),
+            Prefetch(
+                "agency_records",
+                queryset=AgencyRecord.objects.select_related("agency").only(
+                    "person_id", "given_name", "family_name", "agency__name"
+                ),
+            ),
         )[:CANDIDATE_LIMIT]
     )
     results = []
@@ -78,6 +115,9 @@ def _name_score(tokens: tuple[str, ...], person: Person) -> tuple[float, str]:
     name_sets = [("", [person.given_name, person.middle_names, person.family_name])]
     for other in person.other_names.all():
         name_sets.append((f"also known as {other}", [other.given_name, other.family_name]))
+    for record in person.agency_records.all():
+        label = f"{record.full_name} in {record.agency.name}'s record"
+        name_sets.append((label, [record.given_name, record.family_name]))
     best_score, best_label = 0.0, ""
     for label, names in name_sets:
         words = [w for n in names for w in (n or "").split()]
@@ -188,13 +228,15 @@ def my_work(*, user: Any) -> dict[str, Any]:
         .order_by("person__family_name", "person__given_name")[:50]
     )
     recent_ids = list(
-        AuditEvent.objects.filter(actor_id=user.pk, action=AuditAction.VIEW, person_id__isnull=False)
+        AuditEvent.objects.filter(
+            actor_id=user.pk, action=AuditAction.VIEW, person_id__isnull=False
+        )
         .order_by("-sequence")
         .values_list("person_id", flat=True)[:40]
     )
     seen: list[uuid.UUID] = []
     for pid in recent_ids:
-        if pid not in seen:
+        if pid is not None and pid not in seen:
             seen.append(pid)
     visible = {p.pk: p for p in people_visible_to(user).filter(pk__in=seen[:10])}
     recent = [visible[pid] for pid in seen[:10] if pid in visible]

@@ -19,6 +19,7 @@ from .access import AccessDenied, can_create_person, can_edit_person, can_view_p
 from .identifiers import is_valid_nhs_number, is_valid_upn, normalise_postcode, normalise_upn
 from .models import (
     INVERSE_RELATIONSHIP,
+    RelationshipKind,
     Address,
     ChronologyEvent,
     Household,
@@ -139,7 +140,7 @@ def person_create(
     values.update(fields)
     _validate_person_fields(values)
     if values.get("unique_pupil_number"):
-        values["unique_pupil_number"] = normalise_upn(values["unique_pupil_number"])
+        values["unique_pupil_number"] = normalise_upn(str(values["unique_pupil_number"]))
     with transaction.atomic():
         person = Person(**{k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()})
         person.refresh_search_keys(postcode=postcode)
@@ -153,7 +154,7 @@ def person_create(
             )
         Involvement.objects.create(
             person=person,
-            agency_id=by.agency_id,
+            agency_id=by.agency_id,  # type: ignore[misc]
             started=timezone.localdate(),
             lead_practitioner=by,
             role_description=involvement_role,
@@ -209,7 +210,9 @@ def person_update(*, by: User, person: Person, reason: str = "", **fields: Any) 
     return locked
 
 
-def other_name_add(*, by: User, person: Person, given_name: str, family_name: str, kind: str) -> OtherName:
+def other_name_add(
+    *, by: User, person: Person, given_name: str, family_name: str, kind: str
+) -> OtherName:
     """Record another name the person is known by, so search finds them by it."""
     if not can_edit_person(by, person):
         raise AccessDenied("You cannot change this record.")
@@ -283,7 +286,7 @@ def relationship_add(
             defaults={"parental_responsibility": parental_responsibility},
         )
         Relationship.objects.get_or_create(
-            person=other, other=person, kind=INVERSE_RELATIONSHIP[kind]
+            person=other, other=person, kind=INVERSE_RELATIONSHIP[RelationshipKind(kind)]
         )
         audit_record(
             by=by,

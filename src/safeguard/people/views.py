@@ -37,7 +37,9 @@ def _require_personal_data_role(request: HttpRequest) -> None:
         raise Http404
 
 
-def _visible_person_or_404(request: HttpRequest, person_id: uuid.UUID, page: str) -> tuple[Person, str]:
+def _visible_person_or_404(
+    request: HttpRequest, person_id: uuid.UUID, page: str
+) -> tuple[Person, str]:
     """Load a person the user may see, or record the refusal and answer 'not found'."""
     person = Person.objects.filter(pk=person_id).select_related("current_school").first()
     basis = access_basis(request.user, person) if person is not None else None
@@ -100,7 +102,9 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
-    data = selectors.person_page(user=request.user, person=person, basis=basis, chronology_page=page_number)
+    data = selectors.person_page(
+        user=request.user, person=person, basis=basis, chronology_page=page_number
+    )
     services.person_view_record(by=request.user, person_id=person.pk)
     return render(
         request,
@@ -148,7 +152,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
         postcode = data.pop("postcode", "")
         line_1 = data.pop("address_line_1", "")
         try:
-            person = services.person_create(by=request.user, postcode=postcode, address_line_1=line_1, **data)
+            person = services.person_create(
+                by=request.user, postcode=postcode, address_line_1=line_1, **data
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -180,7 +186,9 @@ def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             return redirect("people:detail", person_id=person.pk)
     else:
         services.person_view_record(by=request.user, person_id=person.pk, page="person_edit")
-    return render(request, "people/person_form.html", {"form": form, "person": person, "creating": False})
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person, "creating": False}
+    )
 
 
 @require_POST

@@ -6,3 +6,7 @@ class SharingConfig(AppConfig):
 
     name = "safeguard.sharing"
     label = "sharing"
+
+    def ready(self) -> None:
+        """Register demo data with the demo generator."""
+        from . import rights_demo  # noqa: F401

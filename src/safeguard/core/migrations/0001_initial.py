@@ -8,101 +8,282 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('childrens_social_care', "Children's social care"), ('police', 'Police'), ('health_icb', 'Health: Integrated Care Board (ICB)'), ('health_hospital', 'Health: hospital trust'), ('health_gp', 'Health: GP practice'), ('health_visiting', 'Health: health visiting and school nursing'), ('health_mental', 'Health: mental health'), ('education_school', 'Education: school'), ('education_college', 'Education: college'), ('education_early_years', 'Education: early years'), ('youth_justice', 'Youth justice'), ('voluntary', 'Voluntary sector'), ('housing', 'Housing'), ('probation', 'Probation')], max_length=40)),
-                ('statutory_partner', models.BooleanField(default=False, help_text='One of the three statutory partners: local authority, police, health ICB.')),
-                ('is_mash', models.BooleanField(default=False, verbose_name='Runs the Multi-Agency Safeguarding Hub (MASH)')),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("childrens_social_care", "Children's social care"),
+                            ("police", "Police"),
+                            ("health_icb", "Health: Integrated Care Board (ICB)"),
+                            ("health_hospital", "Health: hospital trust"),
+                            ("health_gp", "Health: GP practice"),
+                            ("health_visiting", "Health: health visiting and school nursing"),
+                            ("health_mental", "Health: mental health"),
+                            ("education_school", "Education: school"),
+                            ("education_college", "Education: college"),
+                            ("education_early_years", "Education: early years"),
+                            ("youth_justice", "Youth justice"),
+                            ("voluntary", "Voluntary sector"),
+                            ("housing", "Housing"),
+                            ("probation", "Probation"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "statutory_partner",
+                    models.BooleanField(
+                        default=False,
+                        help_text="One of the three statutory partners: local authority, police, health ICB.",
+                    ),
+                ),
+                (
+                    "is_mash",
+                    models.BooleanField(
+                        default=False, verbose_name="Runs the Multi-Agency Safeguarding Hub (MASH)"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceNumber',
+            name="ReferenceNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(max_length=32, unique=True)),
-                ('kind', models.CharField(max_length=40)),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.CharField(max_length=32, unique=True)),
+                ("kind", models.CharField(max_length=40)),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('code', models.CharField(choices=[('practitioner', 'Practitioner'), ('mash_worker', 'Multi-Agency Safeguarding Hub (MASH) worker'), ('mash_manager', 'Multi-Agency Safeguarding Hub (MASH) manager'), ('panel_chair', 'Panel chair'), ('analyst', 'Analyst (figures only, never a named child)'), ('business_unit', 'Partnership business unit'), ('system_administrator', "System administrator (accounts only, no children's records)")], max_length=40, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=120)),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("practitioner", "Practitioner"),
+                            ("mash_worker", "Multi-Agency Safeguarding Hub (MASH) worker"),
+                            ("mash_manager", "Multi-Agency Safeguarding Hub (MASH) manager"),
+                            ("panel_chair", "Panel chair"),
+                            ("analyst", "Analyst (figures only, never a named child)"),
+                            ("business_unit", "Partnership business unit"),
+                            (
+                                "system_administrator",
+                                "System administrator (accounts only, no children's records)",
+                            ),
+                        ],
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(unique=True)),
-                ('occurred_at', models.DateTimeField()),
-                ('actor_id', models.BigIntegerField(blank=True, null=True)),
-                ('actor_username', models.CharField(blank=True, max_length=150)),
-                ('agency_id', models.BigIntegerField(blank=True, null=True)),
-                ('agency_name', models.CharField(blank=True, max_length=200)),
-                ('action', models.CharField(choices=[('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('view', 'Viewed'), ('list', 'Shown in a list or search'), ('search', 'Searched'), ('export', 'Exported'), ('deny', 'Refused access'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out'), ('locked_out', 'Locked out'), ('two_factor_set_up', 'Set up two-factor sign-in'), ('access_reason', 'Gave a reason to look at a record')], max_length=40)),
-                ('object_type', models.CharField(blank=True, max_length=80)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('person_id', models.UUIDField(blank=True, db_index=True, help_text='The person this event is about, if any.', null=True)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('reason', models.TextField(blank=True)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('outcome', models.CharField(default='ok', max_length=20)),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(unique=True)),
+                ("occurred_at", models.DateTimeField()),
+                ("actor_id", models.BigIntegerField(blank=True, null=True)),
+                ("actor_username", models.CharField(blank=True, max_length=150)),
+                ("agency_id", models.BigIntegerField(blank=True, null=True)),
+                ("agency_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created"),
+                            ("update", "Changed"),
+                            ("delete", "Deleted"),
+                            ("view", "Viewed"),
+                            ("list", "Shown in a list or search"),
+                            ("search", "Searched"),
+                            ("export", "Exported"),
+                            ("deny", "Refused access"),
+                            ("sign_in", "Signed in"),
+                            ("sign_in_failed", "Sign-in failed"),
+                            ("sign_out", "Signed out"),
+                            ("locked_out", "Locked out"),
+                            ("two_factor_set_up", "Set up two-factor sign-in"),
+                            ("access_reason", "Gave a reason to look at a record"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=80)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "person_id",
+                    models.UUIDField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The person this event is about, if any.",
+                        null=True,
+                    ),
+                ),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("reason", models.TextField(blank=True)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("outcome", models.CharField(default="ok", max_length=20)),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'ordering': ['sequence'],
-                'indexes': [models.Index(fields=['person_id', 'action', 'occurred_at'], name='core_audite_person__60f7f8_idx')],
+                "ordering": ["sequence"],
+                "indexes": [
+                    models.Index(
+                        fields=["person_id", "action", "occurred_at"],
+                        name="core_audite_person__60f7f8_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='core.agency')),
-                ('roles', models.ManyToManyField(blank=True, related_name='users', to='core.role')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="core.agency",
+                    ),
+                ),
+                ("roles", models.ManyToManyField(blank=True, related_name="users", to="core.role")),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'username'],
+                "ordering": ["last_name", "first_name", "username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
     ]

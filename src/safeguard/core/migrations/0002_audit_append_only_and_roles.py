@@ -49,13 +49,13 @@ ROLES = [
 def triggers_up(apps, schema_editor):
     statements = POSTGRES_UP if schema_editor.connection.vendor == "postgresql" else SQLITE_UP
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def triggers_down(apps, schema_editor):
     statements = POSTGRES_DOWN if schema_editor.connection.vendor == "postgresql" else SQLITE_DOWN
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def roles_up(apps, schema_editor):

@@ -34,13 +34,18 @@
     warnTimer = window.setTimeout(showWarning, Math.max(0, idle - warn))
   }
 
-  dialog.querySelector('.sg-timeout-stay').addEventListener('click', function () {
+  function staySignedIn () {
     fetch(dialog.getAttribute('data-keep-alive-url'), { credentials: 'same-origin', headers: { 'X-Requested-With': 'fetch' } })
       .then(function (response) { if (!response.ok) { signOut() } })
       .catch(function () {})
     dialog.close()
     start()
-  })
-  dialog.addEventListener('cancel', function () { start() })
+  }
+
+  dialog.querySelector('.sg-timeout-stay').addEventListener('click', staySignedIn)
+  // Escape closes the warning: treat it as "Stay signed in" (as the GOV.UK
+  // timeout pattern does), so keyboard users are not signed out by the server
+  // while the page says they are still signed in.
+  dialog.addEventListener('cancel', function (event) { event.preventDefault(); staySignedIn() })
   start()
 })()

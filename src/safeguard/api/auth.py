@@ -1,0 +1,25 @@
+"""Authentication for the partner API: a bearer token tied to one agency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from .services import partner_token_check
+
+
+class PartnerTokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``; the request then acts as the token's partner system."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        """The partner token, or None (the API answers 401)."""
+        record = partner_token_check(token)
+        if record is None:
+            return None
+        request.partner_token = record  # type: ignore[attr-defined]
+        return record
+
+
+partner_auth = PartnerTokenAuth()

@@ -1,0 +1,309 @@
+"""Early help forms, with GOV.UK error wording. Services repeat every rule that matters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from safeguard.core.forms import GovukDateField, TextField
+from safeguard.core.models import Agency, User
+from safeguard.people.models import Person
+
+from .models import ClosureReason, TafMeeting
+
+
+class LeadPractitionerChoiceField(forms.ModelChoiceField):
+    """A practitioner, shown with their agency."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        """'Alex Mercer, Fulford School'."""
+        return f"{obj}, {obj.agency}" if getattr(obj, "agency", None) else str(obj)
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    """A child in the family, shown by name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        """The child's name."""
+        return obj.full_name
+
+
+class ChildrenChoiceField(forms.ModelMultipleChoiceField):
+    """Children in the family, shown by name and date of birth."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        """'Ava Smith, born 17 May 2014'."""
+        born = (
+            f", born {obj.date_of_birth.day} {obj.date_of_birth:%B %Y}" if obj.date_of_birth else ""
+        )
+        return f"{obj.full_name}{born}"
+
+
+class FindChildForm(forms.Form):
+    """Find the child to start early help for."""
+
+    q = forms.CharField(
+        label="Child's name, date of birth, postcode or NHS number",
+        help_text="For example, 'Ava Smith 17/05/2014'.",
+        max_length=200,
+        error_messages={
+            "required": "Enter the child's name, date of birth, postcode or NHS number",
+            "max_length": "Search must be 200 characters or fewer",
+        },
+    )
+
+
+class EpisodeOpenForm(forms.Form):
+    """Which children in the family early help is for, and why."""
+
+    children = ChildrenChoiceField(
+        label="Which children is early help for?",
+        help_text="Select all that apply. Only children you can see are listed.",
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one child"},
+    )
+    reason = TextField(
+        label="Why does the family need early help?",
+        help_text="In plain words the family would recognise.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the family needs early help"},
+    )
+
+    def __init__(self, *args: Any, children: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["children"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
+        field.queryset = children
+
+
+class AssessmentForm(forms.Form):
+    """The Early Help Assessment, on one page in sections."""
+
+    lead_practitioner = LeadPractitionerChoiceField(
+        label="Lead practitioner",
+        help_text="The person who co-ordinates support and is the family's main contact.",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Select the lead practitioner",
+        error_messages={"invalid_choice": "Select a lead practitioner from the list"},
+    )
+    assessment_date = GovukDateField(
+        label="Date of the assessment",
+        help_text="For example, 27 3 2026",
+        past_only=True,
+        required=False,
+    )
+    already_known = TextField(
+        label="What is already known",
+        help_text=(
+            "Filled in from the children's records, the agencies working with them and their "
+            "chronology, so the family does not have to repeat it. Check it and correct it."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    family_view = TextField(
+        label="The family's own view",
+        help_text="What the family say is happening, what they want to change and what would help.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    child_voice = TextField(
+        label="The child's voice: what they said and what life is like for them",
+        help_text="In the child's own words where you can. Required to complete the assessment.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    needs = TextField(
+        label="Needs",
+        help_text="What the children and family need help with.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    strengths = TextField(
+        label="Strengths",
+        help_text="What is going well and who the family can rely on.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    plan = TextField(
+        label="Plan agreed with the family",
+        help_text="Who will do what, by when.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, lead_choices: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["lead_practitioner"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = lead_choices
+
+
+def _agency_field(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        help_text=help_text,
+        queryset=Agency.objects.filter(active=True).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one agency that took part"},
+    )
+
+
+class TafMeetingForm(forms.Form):
+    """A Team Around the Family (TAF) meeting or review."""
+
+    kind = forms.ChoiceField(
+        label="What kind of meeting was it?",
+        choices=TafMeeting.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this was the first meeting or a review"},
+    )
+    held_on = GovukDateField(
+        label="Date of the meeting",
+        help_text="For example, 27 3 2026",
+        past_only=True,
+        error_messages={"required": "Enter the date of the meeting"},
+    )
+    agencies = _agency_field(
+        "Which agencies took part?", "The members of the Team Around the Family."
+    )
+    attendees = TextField(
+        label="Who came (optional)",
+        help_text="Names and roles.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    family_attended = forms.BooleanField(label="The family came to the meeting", required=False)
+    progress = TextField(
+        label="Progress since the last meeting",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what progress the family has made"},
+    )
+    child_voice = TextField(
+        label="The child's voice",
+        help_text="What the child said about how things are now.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what the child said about how things are now"},
+    )
+    plan_update = TextField(
+        label="Changes to the plan (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    next_review_due = GovukDateField(
+        label="Date the next review is due",
+        help_text="Within 6 months. For example, 27 6 2026",
+        future_only=True,
+        error_messages={"required": "Enter the date the next review is due"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """The next review is after the meeting."""
+        data = super().clean() or {}
+        held, due = data.get("held_on"), data.get("next_review_due")
+        if isinstance(held, dt.date) and isinstance(due, dt.date) and due <= held:
+            self.add_error("next_review_due", "The next review must be after the meeting")
+        return data
+
+
+class SupportRecordForm(forms.Form):
+    """Support an agency gave the family, for the central record of support."""
+
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.filter(active=True).order_by("name"),
+        empty_label="Select the agency",
+        error_messages={
+            "required": "Select the agency that gave the support",
+            "invalid_choice": "Select an agency from the list",
+        },
+    )
+    child = ChildChoiceField(
+        label="Which child was it for? (optional)",
+        help_text="Leave blank if it was for the whole family.",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="The whole family",
+        error_messages={"invalid_choice": "Select a child in this family"},
+    )
+    description = TextField(
+        label="What support was given",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what support was given"},
+    )
+    started = GovukDateField(
+        label="Date the support started",
+        help_text="For example, 27 3 2026",
+        past_only=True,
+        error_messages={"required": "Enter the date the support started"},
+    )
+    ended = GovukDateField(
+        label="Date the support ended (optional)",
+        help_text="Leave blank if it is still going on.",
+        past_only=True,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, children: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["child"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = children
+
+    def clean(self) -> dict[str, Any]:
+        """Support ends on or after it starts."""
+        data = super().clean() or {}
+        started, ended = data.get("started"), data.get("ended")
+        if isinstance(started, dt.date) and isinstance(ended, dt.date) and ended < started:
+            self.add_error(
+                "ended", "The date the support ended must be on or after the date it started"
+            )
+        return data
+
+
+class ChangeForm(forms.Form):
+    """A change for the family or the plan."""
+
+    happened_on = GovukDateField(
+        label="Date of the change",
+        help_text="For example, 27 3 2026",
+        past_only=True,
+        error_messages={"required": "Enter the date of the change"},
+    )
+    summary = TextField(
+        label="What has changed",
+        help_text="For example a new partner in the household, a house move or a new lead practitioner.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what has changed"},
+    )
+
+
+class CloseForm(forms.Form):
+    """Close early help with a reason."""
+
+    reason = forms.ChoiceField(
+        label="Why is early help closing?",
+        choices=ClosureReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select why early help is closing",
+            "invalid_choice": "Select why early help is closing",
+        },
+    )
+    closed_on = GovukDateField(
+        label="Date early help closed",
+        help_text="For example, 27 3 2026",
+        past_only=True,
+        error_messages={"required": "Enter the date early help closed"},
+    )
+    note = TextField(
+        label="What has changed for the family (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

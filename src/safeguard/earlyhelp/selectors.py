@@ -1,0 +1,416 @@
+"""Reads about early help, always filtered by the people access rule, in a fixed number of queries.
+
+A user sees an episode only when they may see every child in it: an episode
+is about the children, so it is no more visible than the least visible child.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from safeguard.core.models import Role, User
+from safeguard.people.access import (
+    EDITING_ROLES,
+    people_visible_to,
+    sees_personal_data,
+    visible_record_types,
+)
+from safeguard.people.models import ChronologyEvent, HouseholdMember, Involvement, Person
+
+from .models import (
+    Assessment,
+    Episode,
+    EpisodeChange,
+    EpisodeChild,
+    Notification,
+    SupportRecord,
+    TafMeeting,
+)
+
+EPISODES_PER_PAGE = 50
+PREFILL_CHRONOLOGY_EVENTS = 12
+
+
+def episodes_visible_to(user: Any) -> QuerySet[Episode]:
+    """Episodes whose children the user may all see: the filter every early help read starts from."""
+    if not sees_personal_data(user):
+        return Episode.objects.none()
+    visible = people_visible_to(user).values("pk")
+    with_visible_child = EpisodeChild.objects.filter(person_id__in=visible).values("episode_id")
+    with_hidden_child = EpisodeChild.objects.exclude(person_id__in=visible).values("episode_id")
+    return Episode.objects.filter(pk__in=with_visible_child).exclude(pk__in=with_hidden_child)
+
+
+def can_view_episode(user: Any, episode: Episode | uuid.UUID) -> bool:
+    """Whether the user may open the episode (they may see every child in it)."""
+    episode_id = getattr(episode, "pk", episode)
+    return episodes_visible_to(user).filter(pk=episode_id).exists()
+
+
+def can_change_episode(user: Any, episode: Episode | uuid.UUID) -> bool:
+    """Whether the user may change the episode: a practitioner or MASH role and able to see it."""
+    if not sees_personal_data(user) or not (user.role_codes() & EDITING_ROLES):
+        return False
+    return can_view_episode(user, episode)
+
+
+def episode_get_visible(*, user: Any, episode_id: uuid.UUID) -> Episode | None:
+    """The episode if the user may see it, else None (the page then says 'not found')."""
+    return (
+        episodes_visible_to(user)
+        .filter(pk=episode_id)
+        .select_related("lead_agency", "lead_practitioner", "household", "opened_by", "closed_by")
+        .first()
+    )
+
+
+def episode_child_ids(episode: Episode) -> list[uuid.UUID]:
+    """The children in an episode."""
+    return list(EpisodeChild.objects.filter(episode=episode).values_list("person_id", flat=True))
+
+
+def my_episodes(*, user: Any, status: str = "open", page: int = 1) -> Page:
+    """Episodes the user's agency leads or takes part in (support or Team Around the Family)."""
+    agency_id = user.agency_id
+    involved = (
+        Q(lead_agency_id=agency_id)
+        | Q(lead_practitioner_id=user.pk)
+        | Q(pk__in=SupportRecord.objects.filter(agency_id=agency_id).values("episode_id"))
+        | Q(
+            pk__in=TafMeeting.agencies.through.objects.filter(agency_id=agency_id).values(
+                "tafmeeting__episode_id"
+            )
+        )
+    )
+    episodes = (
+        episodes_visible_to(user)
+        .filter(involved)
+        .select_related("lead_agency", "lead_practitioner")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=EpisodeChild.objects.select_related("person").order_by(
+                    "person__date_of_birth"
+                ),
+            )
+        )
+    )
+    if status in (Episode.Status.OPEN, Episode.Status.CLOSED):
+        episodes = episodes.filter(status=status)
+    if status == "overdue":
+        episodes = episodes.filter(status=Episode.Status.OPEN, review_due__lt=timezone.localdate())
+    episodes = episodes.order_by("review_due", "-opened_on", "reference")
+    return Paginator(episodes, EPISODES_PER_PAGE).get_page(page)
+
+
+@dataclass
+class EpisodePage:
+    """Everything the episode page shows, loaded in a fixed number of queries."""
+
+    episode: Episode
+    children: list[Person]
+    assessments: list[Assessment]
+    meetings: list[TafMeeting]
+    changes: list[EpisodeChange]
+    notifications: list[Notification]
+    support_count: int
+    draft: Assessment | None = None
+
+
+def episode_page(*, episode: Episode) -> EpisodePage:
+    """Load the episode page's data."""
+    children = [
+        m.person
+        for m in EpisodeChild.objects.filter(episode=episode)
+        .select_related("person", "person__current_school")
+        .order_by("person__date_of_birth")
+    ]
+    assessments = list(
+        Assessment.objects.filter(episode=episode).select_related(
+            "lead_practitioner", "lead_practitioner__agency", "completed_by"
+        )
+    )
+    meetings = list(
+        TafMeeting.objects.filter(episode=episode)
+        .select_related("recorded_by")
+        .prefetch_related("agencies")
+    )
+    changes = list(EpisodeChange.objects.filter(episode=episode).select_related("recorded_by"))
+    notifications = list(Notification.objects.filter(episode=episode)[:20])
+    draft = next((a for a in assessments if a.is_draft), None)
+    return EpisodePage(
+        episode=episode,
+        children=children,
+        assessments=assessments,
+        meetings=meetings,
+        changes=changes,
+        notifications=notifications,
+        support_count=SupportRecord.objects.filter(episode=episode).count(),
+        draft=draft,
+    )
+
+
+@dataclass
+class SupportRow:
+    """One line of the central record of support: who helped, how, for whom, when."""
+
+    agency: str
+    what: str
+    who: str
+    started: dt.date | None
+    ended: dt.date | None
+    source: str
+    episode_reference: str = ""
+
+
+@dataclass
+class CentralRecord:
+    """The support a family has had from every agency, on one page."""
+
+    episode: Episode
+    children: list[Person]
+    rows: list[SupportRow] = field(default_factory=list)
+    episodes: list[Episode] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+
+
+def central_record(*, user: Any, episode: Episode) -> CentralRecord:
+    """Every agency's support for the children in this episode, across all their visible episodes.
+
+    Rows come from three places: agencies' involvements with the children,
+    agencies taking part in Team Around the Family meetings, and support
+    recorded in early help. Earlier episodes for the same children are
+    included, so a family's whole journey is on one page.
+    """
+    members = list(
+        EpisodeChild.objects.filter(episode=episode)
+        .select_related("person")
+        .order_by("person__date_of_birth")
+    )
+    children = [m.person for m in members]
+    child_ids = [c.pk for c in children]
+    names = {c.pk: c.full_name for c in children}
+    family_episode_ids = EpisodeChild.objects.filter(person_id__in=child_ids).values("episode_id")
+    episodes = list(
+        episodes_visible_to(user)
+        .filter(pk__in=family_episode_ids)
+        .select_related("lead_agency", "lead_practitioner")
+        .order_by("opened_on")
+    )
+    episode_ids = [e.pk for e in episodes]
+    references = {e.pk: e.reference for e in episodes}
+    rows: list[SupportRow] = []
+    for involvement in (
+        Involvement.objects.filter(person_id__in=child_ids)
+        .select_related("agency", "lead_practitioner")
+        .order_by("-started")
+    ):
+        what = involvement.role_description or "Working with the child"
+        if involvement.lead_practitioner_id:
+            what = f"{what} (lead: {involvement.lead_practitioner})"
+        rows.append(
+            SupportRow(
+                agency=involvement.agency.name,
+                what=what,
+                who=names.get(involvement.person_id, ""),
+                started=involvement.started,
+                ended=involvement.ended,
+                source="Agency involvement",
+            )
+        )
+    for meeting in (
+        TafMeeting.objects.filter(episode_id__in=episode_ids)
+        .prefetch_related("agencies")
+        .order_by("held_on")
+    ):
+        for agency in meeting.agencies.all():
+            rows.append(
+                SupportRow(
+                    agency=agency.name,
+                    what=f"Member of the Team Around the Family ({meeting.get_kind_display().lower()})",
+                    who="The family",
+                    started=meeting.held_on,
+                    ended=meeting.held_on,
+                    source="Team Around the Family (TAF)",
+                    episode_reference=references.get(meeting.episode_id, ""),
+                )
+            )
+    for record in (
+        SupportRecord.objects.filter(episode_id__in=episode_ids)
+        .select_related("agency", "child")
+        .order_by("-started")
+    ):
+        rows.append(
+            SupportRow(
+                agency=record.agency.name,
+                what=record.description,
+                who=record.child.full_name if record.child_id and record.child else "The family",
+                started=record.started,
+                ended=record.ended,
+                source="Early help support",
+                episode_reference=references.get(record.episode_id, ""),
+            )
+        )
+    for assessment in (
+        Assessment.objects.filter(episode_id__in=episode_ids, status=Assessment.Status.COMPLETED)
+        .select_related("lead_practitioner", "lead_practitioner__agency")
+        .order_by("assessment_date")
+    ):
+        lead = assessment.lead_practitioner
+        rows.append(
+            SupportRow(
+                agency=lead.agency.name if lead and lead.agency else "Not recorded",
+                what=f"Early Help Assessment (lead practitioner: {lead or 'not recorded'})",
+                who="The family",
+                started=assessment.assessment_date,
+                ended=assessment.assessment_date,
+                source="Early Help Assessment",
+                episode_reference=references.get(assessment.episode_id, ""),
+            )
+        )
+    rows.sort(key=lambda r: (r.started or dt.date.min, r.agency), reverse=True)
+    agencies = sorted({r.agency for r in rows})
+    return CentralRecord(
+        episode=episode, children=children, rows=rows, episodes=episodes, agencies=agencies
+    )
+
+
+@dataclass
+class Prefill:
+    """What a new assessment starts from, and where each part came from."""
+
+    values: dict[str, Any]
+    sources: list[str]
+    previous: Assessment | None = None
+
+
+def assessment_prefill(*, user: Any, episode: Episode) -> Prefill:
+    """Start a new assessment from what is already known, so the family tells its story once.
+
+    The previous completed assessment for any of these children gives the
+    family's view, needs, strengths and plan (to be checked, not retyped);
+    the people, agencies and the children's chronology (only the record types
+    the user may see) give the background. The child's voice is never copied:
+    it must be heard afresh.
+    """
+    children = [
+        m.person
+        for m in EpisodeChild.objects.filter(episode=episode)
+        .select_related("person", "person__current_school")
+        .order_by("person__date_of_birth")
+    ]
+    child_ids = [c.pk for c in children]
+    visible_episode_ids = (
+        episodes_visible_to(user)
+        .filter(pk__in=EpisodeChild.objects.filter(person_id__in=child_ids).values("episode_id"))
+        .values("pk")
+    )
+    previous = (
+        Assessment.objects.filter(
+            episode_id__in=visible_episode_ids, status=Assessment.Status.COMPLETED
+        )
+        .select_related("lead_practitioner")
+        .order_by("-assessment_date", "-completed_at")
+        .first()
+    )
+    sources: list[str] = []
+    lines: list[str] = ["Children:"]
+    for child in children:
+        born = f", born {child.date_of_birth:%-d %B %Y}" if child.date_of_birth else ""
+        school = f", {child.current_school.name}" if child.current_school_id else ""
+        lines.append(f"- {child.full_name}{born}{school}")
+    sources.append("the children's records")
+    households = HouseholdMember.objects.filter(person_id__in=child_ids, left__isnull=True).values(
+        "household_id"
+    )
+    visible = people_visible_to(user).values("pk")
+    others = list(
+        HouseholdMember.objects.filter(household_id__in=households, left__isnull=True)
+        .exclude(person_id__in=child_ids)
+        .filter(person_id__in=visible)
+        .select_related("person")
+        .order_by("person__date_of_birth")
+    )
+    if others:
+        lines.append("")
+        lines.append("Lives with:")
+        lines.extend(f"- {m.person.full_name}" for m in others)
+        sources.append("the household")
+    involvements = list(
+        Involvement.objects.filter(person_id__in=child_ids)
+        .filter(Q(ended__isnull=True) | Q(ended__gte=timezone.localdate()))
+        .select_related("agency", "person")
+        .order_by("agency__name")
+    )
+    if involvements:
+        lines.append("")
+        lines.append("Agencies working with the family now:")
+        for inv in involvements:
+            role = f" ({inv.role_description})" if inv.role_description else ""
+            lines.append(
+                f"- {inv.agency.name}{role} with {inv.person.given_name} "
+                f"since {inv.started:%-d %B %Y}"
+            )
+        sources.append("agencies working with the family")
+    allowed = Q()
+    for child in children:
+        allowed |= Q(person_id=child.pk, record_type__in=visible_record_types(user, child))
+    events = (
+        list(
+            ChronologyEvent.objects.filter(allowed)
+            .exclude(source_type="early_help_episode")
+            .select_related("agency", "person")
+            .order_by("-occurred_at")[:PREFILL_CHRONOLOGY_EVENTS]
+        )
+        if children
+        else []
+    )
+    if events:
+        lines.append("")
+        lines.append("Recent events from the children's chronology:")
+        for event in events:
+            when = timezone.localtime(event.occurred_at)
+            agency = f", {event.agency.name}" if event.agency_id and event.agency else ""
+            lines.append(f"- {when:%-d %B %Y}{agency}: {event.person.given_name}: {event.title}")
+        sources.append("the children's chronology")
+    values: dict[str, Any] = {"already_known": "\n".join(lines)}
+    if previous is not None:
+        values.update(
+            family_view=previous.family_view,
+            needs=previous.needs,
+            strengths=previous.strengths,
+            plan=previous.plan,
+        )
+        date = f"{previous.assessment_date:%-d %B %Y}" if previous.assessment_date else "undated"
+        sources.insert(0, f"the previous Early Help Assessment ({date})")
+    return Prefill(values=values, sources=sources, previous=previous)
+
+
+def lead_practitioner_choices(*, episode: Episode | None, user: Any) -> QuerySet[User]:
+    """Who may lead: practitioners in the user's agency or an agency working with the children."""
+    agency_ids = {user.agency_id}
+    if episode is not None:
+        agency_ids.update(
+            Involvement.objects.filter(
+                person_id__in=EpisodeChild.objects.filter(episode=episode).values("person_id")
+            )
+            .filter(Q(ended__isnull=True) | Q(ended__gte=timezone.localdate()))
+            .values_list("agency_id", flat=True)
+        )
+    return (
+        User.objects.filter(
+            agency_id__in=agency_ids,
+            is_active=True,
+            roles__code__in=[Role.PRACTITIONER, Role.MASH_WORKER, Role.MASH_MANAGER],
+        )
+        .select_related("agency")
+        .distinct()
+        .order_by("agency__name", "last_name", "first_name")
+    )

@@ -1,0 +1,732 @@
+"""Every change to early help: checked against the access rule, audited, one transaction.
+
+Each service lands on every child's chronology (``people.services.chronology_add``)
+and writes one audit event per child, so a child's "who has looked at or changed
+this record" page shows early help too. Completing an assessment, holding a
+Team Around the Family (TAF) meeting or review, recording a change and closing
+tell the Supporting Families team, by email and in the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import environ
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from safeguard.core.audit import AuditEntry, audit_record_many, diff
+from safeguard.core.models import Agency, AuditAction
+from safeguard.core.references import reference_issue
+from safeguard.people.access import AccessDenied, can_edit_person
+from safeguard.people.models import ChronologyEvent, HouseholdMember, Person
+from safeguard.people.services import chronology_add
+
+from .models import (
+    Assessment,
+    ClosureReason,
+    Episode,
+    EpisodeChange,
+    EpisodeChild,
+    Notification,
+    SupportRecord,
+    TafMeeting,
+)
+from .selectors import (
+    assessment_prefill,
+    can_change_episode,
+    episode_child_ids,
+    episodes_visible_to,
+)
+
+if TYPE_CHECKING:
+    from safeguard.core.models import User
+
+logger = logging.getLogger(__name__)
+
+SUPPORTING_FAMILIES_EMAIL_DEFAULT = "supporting.families@example.invalid"
+SUPPORTING_FAMILIES_EMAIL_VARIABLE = "SAFEGUARD_SUPPORTING_FAMILIES_EMAIL"
+# The first review is due this long after the assessment, unless a TAF meeting sets it.
+FIRST_REVIEW_AFTER = dt.timedelta(weeks=6)
+# A TAF meeting may set the next review at most this far ahead.
+LONGEST_REVIEW_GAP = dt.timedelta(days=183)
+SOURCE_TYPE = "early_help_episode"
+ASSESSMENT_TEXT_FIELDS = (
+    "already_known",
+    "family_view",
+    "child_voice",
+    "needs",
+    "strengths",
+    "plan",
+)
+ASSESSMENT_FIELDS = (*ASSESSMENT_TEXT_FIELDS, "assessment_date", "lead_practitioner")
+REQUIRED_TO_COMPLETE = {
+    "lead_practitioner": "Select the lead practitioner",
+    "assessment_date": "Enter the date of the assessment",
+    "family_view": "Enter the family's own view of what is happening and what would help",
+    "child_voice": "Enter what the child said and what life is like for them",
+    "needs": "Enter the family's needs",
+    "plan": "Enter the plan agreed with the family",
+}
+
+
+def supporting_families_address() -> str:
+    """Where Supporting Families team emails go: ``SAFEGUARD_SUPPORTING_FAMILIES_EMAIL``."""
+    return environ.Env().str(
+        SUPPORTING_FAMILIES_EMAIL_VARIABLE, default=SUPPORTING_FAMILIES_EMAIL_DEFAULT
+    )
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _children(episode: Episode) -> list[Person]:
+    return [m.person for m in EpisodeChild.objects.filter(episode=episode).select_related("person")]
+
+
+def _require_change(by: User, episode: Episode, *, open_only: bool = True) -> None:
+    if not can_change_episode(by, episode):
+        raise AccessDenied("You cannot change this early help record.")
+    if open_only and not episode.is_open:
+        raise ValidationError("This early help has closed, so it cannot be changed.")
+
+
+def _audit(
+    *,
+    by: User | None,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    children: Iterable[Person],
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    audit_record_many(
+        by=by,
+        entries=[
+            AuditEntry(
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                person_id=child.pk,
+                changes=changes,
+                reason=reason,
+            )
+            for child in children
+        ],
+    )
+
+
+def _chronology(
+    *,
+    by: User,
+    episode: Episode,
+    children: Iterable[Person],
+    category: str,
+    title: str,
+    detail: str = "",
+    occurred_at: dt.datetime | None = None,
+) -> None:
+    for child in children:
+        chronology_add(
+            by=by,
+            person=child,
+            occurred_at=occurred_at or timezone.now(),
+            category=category,
+            title=title,
+            detail=detail,
+            source_type=SOURCE_TYPE,
+            source_id=str(episode.pk),
+            audit=False,
+        )
+
+
+def _at_noon(day: dt.date) -> dt.datetime:
+    """A dated event placed at midday UK time, so it sorts on the right day."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def _notify(*, by: User, episode: Episode, event: str, detail: str = "") -> Notification:
+    """Tell the Supporting Families team: an in-app row now, an email once the change commits.
+
+    The message names the episode reference and what happened, never a child,
+    so an email that goes astray discloses nothing about the family.
+    """
+    label = Notification.Event(event).label
+    recipient = supporting_families_address()
+    subject = f"Early help {episode.reference}: {label}"
+    lines = [
+        f"Early help reference: {episode.reference}",
+        f"What happened: {label}",
+        f"Recorded by: {by} ({by.agency})" if getattr(by, "agency", None) else f"Recorded by: {by}",
+        f"When: {timezone.localtime():%-d %B %Y %H:%M}",
+    ]
+    if detail:
+        lines.append(detail)
+    lines.append("")
+    lines.append("Sign in to Safeguard and open early help with this reference to see the details.")
+    notification = Notification.objects.create(
+        episode=episode,
+        event=event,
+        recipient=recipient,
+        subject=subject,
+        body="\n".join(lines),
+        created_by=by,
+    )
+    transaction.on_commit(lambda: _send_notification(notification.pk))
+    return notification
+
+
+def _send_notification(notification_id: int) -> None:
+    """Email a notification; a mail failure is logged, never undoes the change."""
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None:
+        return
+    try:
+        send_mail(
+            notification.subject,
+            notification.body,
+            None,
+            [notification.recipient],
+            fail_silently=False,
+        )
+    except Exception:  # pragma: no cover - depends on the mail server
+        logger.exception("Could not email the Supporting Families team (%s)", notification_id)
+        return
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+
+
+def early_help_episode_open(
+    *,
+    by: User,
+    children: list[Person],
+    source_reference: str = "",
+    reason: str = "",
+) -> Episode:
+    """Start early help for a family, or add to the family's open episode.
+
+    The Multi-Agency Safeguarding Hub (MASH) calls this when a threshold
+    decision's outcome is "early help assessment". If one of the children
+    already has open early help, the others join that episode, so the family
+    has one record and tells its story once.
+    """
+    children = list({c.pk: c for c in children}.values())
+    if not children:
+        raise ValidationError({"children": "Select at least one child"})
+    if not all(can_edit_person(by, child) for child in children):
+        raise AccessDenied("You cannot start early help for these children.")
+    reason = (reason or "").strip()
+    source_reference = (source_reference or "").strip()[:40]
+    today = _today()
+    with transaction.atomic():
+        child_ids = [c.pk for c in children]
+        existing = (
+            Episode.objects.select_for_update()
+            .filter(
+                status=Episode.Status.OPEN,
+                pk__in=EpisodeChild.objects.filter(person_id__in=child_ids).values("episode_id"),
+            )
+            .order_by("opened_on")
+            .first()
+        )
+        if existing is not None:
+            already = set(episode_child_ids(existing))
+            joining = [c for c in children if c.pk not in already]
+            EpisodeChild.objects.bulk_create(
+                [EpisodeChild(episode=existing, person=c, added_on=today) for c in joining]
+            )
+            _audit(
+                by=by,
+                action=AuditAction.UPDATE,
+                object_type="early_help_episode",
+                object_id=existing.pk,
+                children=children,
+                changes={
+                    "children_added": [str(c.pk) for c in joining],
+                    "source_reference": source_reference,
+                },
+                reason=reason,
+            )
+            _chronology(
+                by=by,
+                episode=existing,
+                children=children,
+                category=ChronologyEvent.Category.SUPPORT,
+                title=f"Early help {existing.reference}: further request for early help",
+                detail=" ".join(
+                    p
+                    for p in (f"From {source_reference}." if source_reference else "", reason)
+                    if p
+                ),
+            )
+            return existing
+        household_id = (
+            HouseholdMember.objects.filter(person_id=children[0].pk, left__isnull=True)
+            .values_list("household_id", flat=True)
+            .first()
+        )
+        episode = Episode.objects.create(
+            reference=reference_issue(prefix="EH", kind="early_help_episode"),
+            household_id=household_id,
+            lead_agency=by.agency,
+            lead_practitioner=None,
+            opened_on=today,
+            opened_by=by,
+            source_reference=source_reference,
+            reason=reason,
+        )
+        EpisodeChild.objects.bulk_create(
+            [EpisodeChild(episode=episode, person=c, added_on=today) for c in children]
+        )
+        _audit(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type="early_help_episode",
+            object_id=episode.pk,
+            children=children,
+            changes={
+                "reference": episode.reference,
+                "children": [str(c.pk) for c in children],
+                "lead_agency": str(by.agency),
+                "source_reference": source_reference,
+            },
+            reason=reason,
+        )
+        _chronology(
+            by=by,
+            episode=episode,
+            children=children,
+            category=ChronologyEvent.Category.SUPPORT,
+            title=f"Early help started ({episode.reference})",
+            detail=" ".join(
+                p for p in (f"From {source_reference}." if source_reference else "", reason) if p
+            ),
+        )
+    return episode
+
+
+def assessment_start(*, by: User, episode: Episode) -> Assessment:
+    """Start an Early Help Assessment from what is already known, or return the draft in progress."""
+    _require_change(by, episode)
+    with transaction.atomic():
+        draft = (
+            Assessment.objects.select_for_update()
+            .filter(episode=episode, status=Assessment.Status.DRAFT)
+            .first()
+        )
+        if draft is not None:
+            return draft
+        prefill = assessment_prefill(user=by, episode=episode)
+        assessment = Assessment.objects.create(
+            episode=episode,
+            lead_practitioner=episode.lead_practitioner or by,
+            created_by=by,
+            prefilled_from=prefill.sources,
+            **prefill.values,
+        )
+        _audit(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type="early_help_assessment",
+            object_id=assessment.pk,
+            children=_children(episode),
+            changes={"status": "draft", "prefilled_from": prefill.sources},
+        )
+    return assessment
+
+
+def _snapshot(assessment: Assessment) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(assessment, name) for name in ASSESSMENT_TEXT_FIELDS}
+    values["assessment_date"] = assessment.assessment_date
+    values["lead_practitioner"] = assessment.lead_practitioner_id
+    values["status"] = assessment.status
+    return values
+
+
+def assessment_save(
+    *, by: User, assessment: Assessment, complete: bool = False, **fields: Any
+) -> Assessment:
+    """Save a draft assessment; with ``complete=True`` check it is whole and complete it.
+
+    A draft may be saved with any part missing, so nothing typed is lost.
+    Completing needs the lead practitioner, the date, the family's view, the
+    child's voice, the needs and the agreed plan, and tells the Supporting
+    Families team.
+    """
+    unknown = set(fields) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown assessment fields: {sorted(unknown)}")
+    episode = assessment.episode
+    _require_change(by, episode)
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_draft:
+            raise ValidationError("This assessment has been completed and cannot be changed.")
+        before = _snapshot(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        errors: dict[str, str] = {}
+        if locked.assessment_date and locked.assessment_date > _today():
+            errors["assessment_date"] = "The date of the assessment must be today or in the past"
+        lead = locked.lead_practitioner
+        if lead is not None and not can_change_episode(lead, episode):
+            errors["lead_practitioner"] = (
+                "The lead practitioner must be someone who can see all the children"
+            )
+        if complete:
+            for name, message in REQUIRED_TO_COMPLETE.items():
+                value = getattr(locked, f"{name}_id" if name == "lead_practitioner" else name)
+                if value in (None, "") and name not in errors:
+                    errors[name] = message
+        if errors:
+            raise ValidationError(errors)
+        children = _children(episode)
+        if complete:
+            locked.status = Assessment.Status.COMPLETED
+            locked.completed_at = timezone.now()
+            locked.completed_by = by
+        locked.save()
+        _audit(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type="early_help_assessment",
+            object_id=locked.pk,
+            children=children,
+            changes=diff(before, _snapshot(locked)),
+        )
+        if complete:
+            assert lead is not None  # noqa: S101 - checked above
+            assert locked.assessment_date is not None  # noqa: S101 - checked above
+            episode_before = {
+                "lead_practitioner": episode.lead_practitioner_id,
+                "lead_agency": episode.lead_agency_id,
+                "review_due": episode.review_due,
+            }
+            episode.lead_practitioner = lead
+            if lead.agency_id:
+                episode.lead_agency_id = lead.agency_id
+            if episode.review_due is None:
+                episode.review_due = locked.assessment_date + FIRST_REVIEW_AFTER
+            episode.save(
+                update_fields=["lead_practitioner", "lead_agency", "review_due", "updated_at"]
+            )
+            _audit(
+                by=by,
+                action=AuditAction.UPDATE,
+                object_type="early_help_episode",
+                object_id=episode.pk,
+                children=children,
+                changes=diff(
+                    episode_before,
+                    {
+                        "lead_practitioner": episode.lead_practitioner_id,
+                        "lead_agency": episode.lead_agency_id,
+                        "review_due": episode.review_due,
+                    },
+                ),
+            )
+            _chronology(
+                by=by,
+                episode=episode,
+                children=children,
+                category=ChronologyEvent.Category.ASSESSMENT,
+                title=f"Early Help Assessment completed ({episode.reference})",
+                detail=f"Lead practitioner: {lead}, {lead.agency}.",
+                occurred_at=_at_noon(locked.assessment_date),
+            )
+            _notify(
+                by=by,
+                episode=episode,
+                event=Notification.Event.ASSESSMENT_COMPLETED,
+                detail=f"Lead practitioner: {lead} ({lead.agency})",
+            )
+    return locked
+
+
+def taf_meeting_record(
+    *,
+    by: User,
+    episode: Episode,
+    held_on: dt.date,
+    next_review_due: dt.date,
+    progress: str,
+    agencies: Iterable[Agency] = (),
+    kind: str | None = None,
+    attendees: str = "",
+    family_attended: bool = False,
+    child_voice: str = "",
+    plan_update: str = "",
+) -> TafMeeting:
+    """Record a Team Around the Family (TAF) meeting or review and when the next review is due."""
+    _require_change(by, episode)
+    errors: dict[str, str] = {}
+    if held_on > _today():
+        errors["held_on"] = "The date of the meeting must be today or in the past"
+    elif held_on < episode.opened_on:
+        errors["held_on"] = (
+            f"The date of the meeting must be on or after the day early help started "
+            f"({episode.opened_on:%-d %B %Y})"
+        )
+    if next_review_due <= held_on:
+        errors["next_review_due"] = "The next review must be after the meeting"
+    elif next_review_due > held_on + LONGEST_REVIEW_GAP:
+        errors["next_review_due"] = "The next review must be within 6 months of the meeting"
+    if not (progress or "").strip():
+        errors["progress"] = "Enter what progress the family has made"
+    if kind is not None and kind not in TafMeeting.Kind.values:
+        errors["kind"] = "Select whether this was the first meeting or a review"
+    if errors:
+        raise ValidationError(errors)
+    agencies = list(agencies)
+    with transaction.atomic():
+        if kind is None:
+            has_meetings = TafMeeting.objects.filter(episode=episode).exists()
+            kind = TafMeeting.Kind.REVIEW if has_meetings else TafMeeting.Kind.FIRST
+        meeting = TafMeeting.objects.create(
+            episode=episode,
+            kind=kind,
+            held_on=held_on,
+            attendees=attendees.strip(),
+            family_attended=family_attended,
+            progress=progress.strip(),
+            child_voice=child_voice.strip(),
+            plan_update=plan_update.strip(),
+            next_review_due=next_review_due,
+            recorded_by=by,
+        )
+        meeting.agencies.set(agencies)
+        before = episode.review_due
+        latest = (
+            TafMeeting.objects.filter(episode=episode).order_by("-held_on", "-created_at").first()
+        )
+        episode.review_due = latest.next_review_due if latest else next_review_due
+        episode.save(update_fields=["review_due", "updated_at"])
+        children = _children(episode)
+        _audit(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type="early_help_taf_meeting",
+            object_id=meeting.pk,
+            children=children,
+            changes={
+                "kind": kind,
+                "held_on": held_on,
+                "agencies": [a.name for a in agencies],
+                "review_due": {"before": before, "after": episode.review_due},
+            },
+        )
+        _chronology(
+            by=by,
+            episode=episode,
+            children=children,
+            category=ChronologyEvent.Category.MEETING,
+            title=f"{meeting.get_kind_display()} ({episode.reference})",
+            detail=f"Next review due {next_review_due:%-d %B %Y}.",
+            occurred_at=_at_noon(held_on),
+        )
+        _notify(
+            by=by,
+            episode=episode,
+            event=Notification.Event.REVIEWED,
+            detail=f"{meeting.get_kind_display()} held on {held_on:%-d %B %Y}; "
+            f"next review due {next_review_due:%-d %B %Y}",
+        )
+    return meeting
+
+
+def support_record_add(
+    *,
+    by: User,
+    episode: Episode,
+    agency: Agency,
+    description: str,
+    started: dt.date,
+    ended: dt.date | None = None,
+    child: Person | None = None,
+) -> SupportRecord:
+    """Add an agency's support to the family's central record of support."""
+    _require_change(by, episode, open_only=False)
+    errors: dict[str, str] = {}
+    if not (description or "").strip():
+        errors["description"] = "Enter what support was given"
+    if started > _today():
+        errors["started"] = "The date the support started must be today or in the past"
+    if ended is not None:
+        if ended > _today():
+            errors["ended"] = "The date the support ended must be today or in the past"
+        elif ended < started:
+            errors["ended"] = "The date the support ended must be on or after the date it started"
+    if child is not None and child.pk not in set(episode_child_ids(episode)):
+        errors["child"] = "Select a child in this family"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = SupportRecord.objects.create(
+            episode=episode,
+            agency=agency,
+            child=child,
+            description=description.strip(),
+            started=started,
+            ended=ended,
+            recorded_by=by,
+        )
+        children = [child] if child is not None else _children(episode)
+        _audit(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type="early_help_support",
+            object_id=record.pk,
+            children=children,
+            changes={"agency": agency.name, "started": started, "ended": ended},
+        )
+        _chronology(
+            by=by,
+            episode=episode,
+            children=children,
+            category=ChronologyEvent.Category.SUPPORT,
+            title=f"Early help support from {agency.name} ({episode.reference})",
+            detail=record.description[:500],
+            occurred_at=_at_noon(started),
+        )
+    return record
+
+
+def episode_change_record(
+    *, by: User, episode: Episode, summary: str, happened_on: dt.date
+) -> EpisodeChange:
+    """Record a change for the family or the plan, and tell the Supporting Families team."""
+    _require_change(by, episode)
+    errors: dict[str, str] = {}
+    if not (summary or "").strip():
+        errors["summary"] = "Enter what has changed"
+    if happened_on > _today():
+        errors["happened_on"] = "The date of the change must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        change = EpisodeChange.objects.create(
+            episode=episode, happened_on=happened_on, summary=summary.strip(), recorded_by=by
+        )
+        children = _children(episode)
+        _audit(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type="early_help_change",
+            object_id=change.pk,
+            children=children,
+            changes={"happened_on": happened_on},
+        )
+        _chronology(
+            by=by,
+            episode=episode,
+            children=children,
+            category=ChronologyEvent.Category.SUPPORT,
+            title=f"Early help change recorded ({episode.reference})",
+            detail=change.summary[:500],
+            occurred_at=_at_noon(happened_on),
+        )
+        _notify(by=by, episode=episode, event=Notification.Event.CHANGED)
+    return change
+
+
+def episode_close(
+    *, by: User, episode: Episode, reason: str, closed_on: dt.date, note: str = ""
+) -> Episode:
+    """Close early help with a reason; the Supporting Families team is told."""
+    _require_change(by, episode)
+    errors: dict[str, str] = {}
+    if reason not in ClosureReason.values:
+        errors["reason"] = "Select why early help is closing"
+    if closed_on > _today():
+        errors["closed_on"] = "The date early help closed must be today or in the past"
+    elif closed_on < episode.opened_on:
+        errors["closed_on"] = (
+            f"The date early help closed must be on or after the day it started "
+            f"({episode.opened_on:%-d %B %Y})"
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Episode.objects.select_for_update().get(pk=episode.pk)
+        if not locked.is_open:
+            raise ValidationError("This early help has already closed.")
+        locked.status = Episode.Status.CLOSED
+        locked.closure_reason = reason
+        locked.closure_note = (note or "").strip()
+        locked.closed_on = closed_on
+        locked.closed_by = by
+        locked.save()
+        children = _children(locked)
+        label = ClosureReason(reason).label
+        _audit(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type="early_help_episode",
+            object_id=locked.pk,
+            children=children,
+            changes={
+                "status": {"before": "open", "after": "closed"},
+                "closure_reason": reason,
+                "closed_on": closed_on,
+            },
+            reason=label,
+        )
+        _chronology(
+            by=by,
+            episode=locked,
+            children=children,
+            category=ChronologyEvent.Category.SUPPORT,
+            title=f"Early help closed: {label} ({locked.reference})",
+            detail=locked.closure_note[:500],
+            occurred_at=_at_noon(closed_on),
+        )
+        _notify(by=by, episode=locked, event=Notification.Event.CLOSED, detail=f"Reason: {label}")
+    return locked
+
+
+def episode_view_record(
+    *, by: User, episode: Episode, page: str, children: Iterable[Person]
+) -> None:
+    """Record that a page about this episode named its children to someone."""
+    _audit(
+        by=by,
+        action=AuditAction.VIEW,
+        object_type=page,
+        object_id=episode.pk,
+        children=children,
+    )
+
+
+def episode_access_denied_record(*, by: User, episode_id: Any, page: str) -> None:
+    """Record a refused attempt to open an episode (the user sees 'page not found')."""
+    audit_record_many(
+        by=by,
+        entries=[
+            AuditEntry(
+                action=AuditAction.DENY,
+                object_type=page,
+                object_id=str(episode_id)[:64],
+                outcome="refused",
+            )
+        ],
+    )
+
+
+__all__ = [
+    "SUPPORTING_FAMILIES_EMAIL_DEFAULT",
+    "assessment_save",
+    "assessment_start",
+    "early_help_episode_open",
+    "episode_change_record",
+    "episode_close",
+    "episodes_visible_to",
+    "support_record_add",
+    "supporting_families_address",
+    "taf_meeting_record",
+]

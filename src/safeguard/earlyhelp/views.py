@@ -1,0 +1,498 @@
+"""Early help pages: the list, an episode, the assessment, Team Around the Family, support, closure.
+
+Views are thin: parse, call a selector or service, render. An episode the user
+may not see answers 'Page not found', exactly as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safeguard.people import services as people_services
+from safeguard.people.access import can_create_person, can_view_person, sees_personal_data
+from safeguard.people.models import HouseholdMember, Person
+from safeguard.people.search import QueryError, parse_query
+from safeguard.people.selectors import person_search
+
+from . import selectors, services
+from .forms import (
+    AssessmentForm,
+    ChangeForm,
+    CloseForm,
+    EpisodeOpenForm,
+    FindChildForm,
+    SupportRecordForm,
+    TafMeetingForm,
+)
+from .models import Assessment, Episode, EpisodeChild, TafMeeting
+
+CHILD_AGE_LIMIT_DAYS = 18 * 365 + 5
+
+
+def _require_personal_data_role(request: HttpRequest) -> None:
+    if not sees_personal_data(request.user):
+        raise Http404
+
+
+def _episode_or_404(
+    request: HttpRequest, episode_id: uuid.UUID, page: str, *, change: bool = False
+) -> Episode:
+    """Load an episode the user may see (and, for ``change``, change), or record the refusal."""
+    _require_personal_data_role(request)
+    episode = selectors.episode_get_visible(user=request.user, episode_id=episode_id)
+    if episode is None or (change and not selectors.can_change_episode(request.user, episode)):
+        services.episode_access_denied_record(by=request.user, episode_id=episode_id, page=page)  # type: ignore[arg-type]
+        raise Http404
+    return episode
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _family_children(episode: Episode) -> QuerySet[Person]:
+    return Person.objects.filter(
+        pk__in=EpisodeChild.objects.filter(episode=episode).values("person_id")
+    ).order_by("date_of_birth")
+
+
+@login_required
+@require_http_methods(["GET"])
+def episode_list(request: HttpRequest) -> HttpResponse:
+    """Early help episodes your agency leads or takes part in, reviews due soonest first."""
+    _require_personal_data_role(request)
+    status = request.GET.get("status", "open")
+    if status not in ("open", "overdue", "closed", "all"):
+        status = "open"
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    page = selectors.my_episodes(user=request.user, status=status, page=page_number)
+    person_ids = [m.person_id for e in page.object_list for m in e.memberships.all()]
+    people_services.people_listed_record(
+        by=request.user,  # type: ignore[arg-type]
+        person_ids=person_ids,
+        context="early_help_list",
+    )
+    return render(
+        request,
+        "earlyhelp/episode_list.html",
+        {
+            "page": page,
+            "status": status,
+            "today": timezone.localdate(),
+            "can_start": can_create_person(request.user),
+            "tabs": [
+                ("open", "Open"),
+                ("overdue", "Review overdue"),
+                ("closed", "Closed"),
+                ("all", "All"),
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def find_child(request: HttpRequest) -> HttpResponse:
+    """Find the child to start early help for (among the children you can see)."""
+    if not can_create_person(request.user):
+        raise Http404
+    form = FindChildForm(request.GET if "q" in request.GET else None)
+    results = None
+    if form.is_bound and form.is_valid():
+        try:
+            query = parse_query(form.cleaned_data["q"])
+        except QueryError as exc:
+            form.add_error("q", str(exc))
+        else:
+            with transaction.atomic():
+                results = [r.person for r in person_search(user=request.user, query=query)]
+                people_services.people_listed_record(
+                    by=request.user,  # type: ignore[arg-type]
+                    person_ids=[p.pk for p in results],
+                    context="early_help_find_child",
+                )
+    return render(request, "earlyhelp/find_child.html", {"form": form, "results": results})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Choose the children in the family and say why early help is needed."""
+    if not can_create_person(request.user):
+        raise Http404
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not can_view_person(request.user, person):
+        people_services.access_denied_record(
+            by=request.user,  # type: ignore[arg-type]
+            person_id=person_id,
+            page="early_help_open",
+        )
+        raise Http404
+    households = HouseholdMember.objects.filter(person=person, left__isnull=True).values(
+        "household_id"
+    )
+    in_household = HouseholdMember.objects.filter(
+        household_id__in=households, left__isnull=True
+    ).values("person_id")
+    born_after = timezone.localdate() - dt.timedelta(days=CHILD_AGE_LIMIT_DAYS)
+    from safeguard.people.access import people_visible_to
+
+    children = (
+        people_visible_to(request.user)
+        .filter(Q(pk=person.pk) | Q(pk__in=in_household))
+        .filter(Q(date_of_birth__isnull=True) | Q(date_of_birth__gte=born_after) | Q(pk=person.pk))
+        .order_by("date_of_birth")
+    )
+    form = EpisodeOpenForm(
+        request.POST or None, children=children, initial={"children": [person.pk]}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = services.early_help_episode_open(
+                by=request.user,  # type: ignore[arg-type]
+                children=list(form.cleaned_data["children"]),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Early help {episode.reference} has started")
+            return redirect("earlyhelp:detail", episode_id=episode.pk)
+    else:
+        people_services.person_view_record(
+            by=request.user,  # type: ignore[arg-type]
+            person_id=person.pk,
+            page="early_help_open",
+        )
+    return render(request, "earlyhelp/episode_open.html", {"form": form, "person": person})
+
+
+@login_required
+@require_http_methods(["GET"])
+def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """One family's early help: children, assessment, Team Around the Family, changes, closure."""
+    episode = _episode_or_404(request, episode_id, "early_help_episode")
+    data = selectors.episode_page(episode=episode)
+    services.episode_view_record(
+        by=request.user,  # type: ignore[arg-type]
+        episode=episode,
+        page="early_help_episode",
+        children=data.children,
+    )
+    return render(
+        request,
+        "earlyhelp/episode_detail.html",
+        {
+            "page": data,
+            "episode": episode,
+            "can_change": selectors.can_change_episode(request.user, episode),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def assessment_start(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Start (or carry on with) the Early Help Assessment, pre-filled from what is known."""
+    episode = _episode_or_404(request, episode_id, "early_help_assessment", change=True)
+    if not episode.is_open:
+        raise Http404
+    assessment = services.assessment_start(by=request.user, episode=episode)  # type: ignore[arg-type]
+    return redirect("earlyhelp:assessment", episode_id=episode.pk, assessment_id=assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_edit(
+    request: HttpRequest, episode_id: uuid.UUID, assessment_id: uuid.UUID
+) -> HttpResponse:
+    """The Early Help Assessment: save a draft at any point, or complete it."""
+    episode = _episode_or_404(request, episode_id, "early_help_assessment")
+    assessment = (
+        Assessment.objects.filter(pk=assessment_id, episode=episode)
+        .select_related("lead_practitioner", "lead_practitioner__agency", "completed_by")
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    children = list(selectors.episode_page(episode=episode).children)
+    can_change = selectors.can_change_episode(request.user, episode) and episode.is_open
+    if not assessment.is_draft or not can_change:
+        if request.method == "POST":
+            raise Http404
+        services.episode_view_record(
+            by=request.user,  # type: ignore[arg-type]
+            episode=episode,
+            page="early_help_assessment",
+            children=children,
+        )
+        return render(
+            request,
+            "earlyhelp/assessment_view.html",
+            {"episode": episode, "assessment": assessment, "children": children},
+        )
+    lead_choices = selectors.lead_practitioner_choices(episode=episode, user=request.user)
+    initial = {name: getattr(assessment, name) for name in services.ASSESSMENT_TEXT_FIELDS}
+    initial["assessment_date"] = assessment.assessment_date
+    initial["lead_practitioner"] = assessment.lead_practitioner_id
+    form = AssessmentForm(request.POST or None, initial=initial, lead_choices=lead_choices)
+    if request.method == "POST" and form.is_valid():
+        complete = request.POST.get("action") == "complete"
+        try:
+            # Save the draft first, so a refused completion still keeps everything typed.
+            services.assessment_save(
+                by=request.user,  # type: ignore[arg-type]
+                assessment=assessment,
+                **form.cleaned_data,
+            )
+            if complete:
+                services.assessment_save(
+                    by=request.user,  # type: ignore[arg-type]
+                    assessment=assessment,
+                    complete=True,
+                )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if complete:
+                messages.success(
+                    request,
+                    "The Early Help Assessment is complete. The Supporting Families team has been told.",
+                )
+                return redirect("earlyhelp:detail", episode_id=episode.pk)
+            messages.success(request, "Your draft has been saved")
+            return redirect(
+                "earlyhelp:assessment", episode_id=episode.pk, assessment_id=assessment.pk
+            )
+    elif request.method == "POST":
+        # Save what can be saved so nothing typed is lost, but only fields that are valid.
+        good = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+        if good:
+            try:
+                services.assessment_save(
+                    by=request.user,  # type: ignore[arg-type]
+                    assessment=assessment,
+                    complete=False,
+                    **good,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+    else:
+        services.episode_view_record(
+            by=request.user,  # type: ignore[arg-type]
+            episode=episode,
+            page="early_help_assessment",
+            children=children,
+        )
+    return render(
+        request,
+        "earlyhelp/assessment_form.html",
+        {"episode": episode, "assessment": assessment, "form": form, "children": children},
+    )
+
+
+def _episode_form_page(
+    request: HttpRequest,
+    episode: Episode,
+    *,
+    form: Form,
+    template: str,
+    page: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if request.method == "GET":
+        services.episode_view_record(
+            by=request.user,  # type: ignore[arg-type]
+            episode=episode,
+            page=page,
+            children=list(_family_children(episode)),
+        )
+    context = {"episode": episode, "form": form}
+    context.update(extra or {})
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Record a Team Around the Family (TAF) meeting or review and when the next review is due."""
+    episode = _episode_or_404(request, episode_id, "early_help_taf_meeting", change=True)
+    if not episode.is_open:
+        raise Http404
+    has_meetings = TafMeeting.objects.filter(episode=episode).exists()
+    form = TafMeetingForm(
+        request.POST or None,
+        initial={
+            "kind": TafMeeting.Kind.REVIEW if has_meetings else TafMeeting.Kind.FIRST,
+            "agencies": [episode.lead_agency_id],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.taf_meeting_record(
+                by=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                next_review_due=data["next_review_due"],
+                agencies=data["agencies"],
+                attendees=data["attendees"],
+                family_attended=data["family_attended"],
+                progress=data["progress"],
+                child_voice=data["child_voice"],
+                plan_update=data["plan_update"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "The Team Around the Family meeting has been recorded. "
+                "The Supporting Families team has been told.",
+            )
+            return redirect("earlyhelp:detail", episode_id=episode.pk)
+    return _episode_form_page(
+        request,
+        episode,
+        form=form,
+        template="earlyhelp/taf_form.html",
+        page="early_help_taf_meeting",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Add an agency's support to the central record of support."""
+    episode = _episode_or_404(request, episode_id, "early_help_support", change=True)
+    form = SupportRecordForm(
+        request.POST or None,
+        children=_family_children(episode),
+        initial={"agency": request.user.agency_id},  # type: ignore[union-attr]
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.support_record_add(
+                by=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                agency=data["agency"],
+                child=data["child"],
+                description=data["description"],
+                started=data["started"],
+                ended=data["ended"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The support has been added to the central record")
+            return redirect("earlyhelp:support", episode_id=episode.pk)
+    return _episode_form_page(
+        request,
+        episode,
+        form=form,
+        template="earlyhelp/support_form.html",
+        page="early_help_support",
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def support_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """The central record of support: every agency's support for this family on one page."""
+    episode = _episode_or_404(request, episode_id, "early_help_central_record")
+    record = selectors.central_record(user=request.user, episode=episode)
+    services.episode_view_record(
+        by=request.user,  # type: ignore[arg-type]
+        episode=episode,
+        page="early_help_central_record",
+        children=record.children,
+    )
+    return render(
+        request,
+        "earlyhelp/central_record.html",
+        {
+            "episode": episode,
+            "record": record,
+            "can_change": selectors.can_change_episode(request.user, episode),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Record a change for the family or the plan."""
+    episode = _episode_or_404(request, episode_id, "early_help_change", change=True)
+    if not episode.is_open:
+        raise Http404
+    form = ChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_change_record(
+                by=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                summary=form.cleaned_data["summary"],
+                happened_on=form.cleaned_data["happened_on"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, "The change has been recorded. The Supporting Families team has been told."
+            )
+            return redirect("earlyhelp:detail", episode_id=episode.pk)
+    return _episode_form_page(
+        request, episode, form=form, template="earlyhelp/change_form.html", page="early_help_change"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_close(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Close early help with a reason."""
+    episode = _episode_or_404(request, episode_id, "early_help_close", change=True)
+    if not episode.is_open:
+        raise Http404
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_close(
+                by=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                reason=form.cleaned_data["reason"],
+                closed_on=form.cleaned_data["closed_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, "Early help has closed. The Supporting Families team has been told."
+            )
+            return redirect("earlyhelp:detail", episode_id=episode.pk)
+    return _episode_form_page(
+        request, episode, form=form, template="earlyhelp/close_form.html", page="early_help_close"
+    )

@@ -1,0 +1,67 @@
+"""Who may use which part of the front door. Named predicates, one place.
+
+Children's records themselves are guarded by ``people.access``; these rules
+say who may report, triage, sign off and work the police queues.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from safeguard.core.models import AgencyKind, Role
+from safeguard.people.access import is_mash, sees_personal_data
+
+
+def _active_agency_user(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.agency_id is not None
+        and not user.has_role(Role.SYSTEM_ADMINISTRATOR)
+    )
+
+
+@rules.predicate
+def can_report_concern(user: Any) -> bool:
+    """Any professional in a partner agency may report a concern (analysts included)."""
+    return _active_agency_user(user)
+
+
+@rules.predicate
+def can_submit_police_form(user: Any) -> bool:
+    """Any partner agency user may send the police a partner form."""
+    return _active_agency_user(user)
+
+
+@rules.predicate
+def can_triage(user: Any) -> bool:
+    """MASH workers and managers in the agency that runs the MASH triage contacts."""
+    return is_mash(user) and bool(getattr(user.agency, "is_mash", False))
+
+
+@rules.predicate
+def can_sign_off(user: Any) -> bool:
+    """Only a MASH manager may sign off level 4 and 'no further action' decisions."""
+    return can_triage(user) and user.has_role(Role.MASH_MANAGER)
+
+
+@rules.predicate
+def can_see_police_queue(user: Any) -> bool:
+    """Police users who may see personal data work the police queue."""
+    return sees_personal_data(user) and user.agency.kind == AgencyKind.POLICE
+
+
+@rules.predicate
+def can_see_intelligence(user: Any) -> bool:
+    """Only police users flagged as intelligence users see community partner intelligence."""
+    if not can_see_police_queue(user):
+        return False
+    cached = getattr(user, "_is_police_intelligence", None)
+    if cached is None:
+        from .models import PoliceIntelligenceUser
+
+        cached = PoliceIntelligenceUser.objects.filter(user_id=user.pk).exists()
+        user._is_police_intelligence = cached
+    return bool(cached)

@@ -1,0 +1,421 @@
+"""Forms for the front door: one question per page, GOV.UK error wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safeguard.core.forms import GovukDateField, TextField
+from safeguard.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number
+from safeguard.people.models import Sex
+
+from . import categories
+from .models import Consent, Level, NoConsentReason, Outcome, PoliceFormKind
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+EMAIL_ERRORS = {
+    "invalid": "Enter an email address in the correct format, like name@example.com",
+    "max_length": "Email address must be 254 characters or fewer",
+}
+
+
+class ChildSearchForm(forms.Form):
+    """Find a child already known to your agency."""
+
+    q = forms.CharField(
+        label="Search for the child",
+        help_text="Name, date of birth, postcode or NHS number",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Search must be 200 characters or fewer"},
+    )
+
+
+class NewChildForm(forms.Form):
+    """Describe a child who is not on Safeguard yet."""
+
+    given_name = TextField(
+        label="Given name", max_length=100, error_messages={"required": "Enter the child's given name"}
+    )
+    family_name = TextField(
+        label="Family name", max_length=100, error_messages={"required": "Enter the child's family name"}
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        required=False,
+        past_only=True,
+        help_text="For example, 27 3 2012. Leave blank if you do not know.",
+    )
+    sex = forms.ChoiceField(
+        label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN,
+        error_messages={"required": "Select the child's sex, or 'Not known'",
+                        "invalid_choice": "Select the child's sex, or 'Not known'"},
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (if you know it)",
+        required=False,
+        max_length=20,
+        help_text="10 digits, for example 943 476 5919",
+        error_messages={"max_length": "NHS number must be 10 digits"},
+    )
+    postcode = forms.CharField(
+        label="Postcode (if you know it)",
+        required=False,
+        max_length=10,
+        error_messages={"max_length": "Enter a real postcode, like YO1 7HH"},
+    )
+
+    def clean_nhs_number(self) -> str:
+        """Check the NHS number's check digit."""
+        value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
+        if value and not is_valid_nhs_number(value):
+            raise forms.ValidationError("Enter a real NHS number, like 943 476 5919")
+        return value
+
+    def clean_postcode(self) -> str:
+        """Check the postcode has the right shape."""
+        value = self.cleaned_data.get("postcode", "").strip()
+        if value and not is_valid_postcode(value):
+            raise forms.ValidationError("Enter a real postcode, like YO1 7HH")
+        return value
+
+
+class ConcernForm(forms.Form):
+    """What the concern is about."""
+
+    categories = forms.MultipleChoiceField(
+        label="What is the concern about?",
+        help_text="Select all that apply.",
+        choices=categories.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select what the concern is about",
+            "invalid_choice": "Select what the concern is about from the list",
+        },
+    )
+
+
+class WhatHappenedForm(forms.Form):
+    """What happened and when."""
+
+    what_happened = TextField(
+        label="What happened?",
+        help_text="Describe what you saw, heard or were told, in the words used if you can.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter what happened"},
+    )
+    happened_on = GovukDateField(
+        label="When did it happen?",
+        past_only=True,
+        help_text="For example, 27 3 2025. If it happened over time, give the most recent date.",
+        error_messages={"required": "Enter when it happened"},
+    )
+
+
+class ChildVoiceForm(forms.Form):
+    """The child's voice: required on every contact."""
+
+    child_voice = TextField(
+        label="What did the child say, and what is life like for them?",
+        help_text="Use the child's own words where you can. If the child cannot speak, describe what you saw.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter what the child said and what life is like for them"},
+    )
+
+
+class DangerForm(forms.Form):
+    """Immediate danger."""
+
+    immediate_danger = forms.ChoiceField(
+        label="Is the child in immediate danger?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the child is in immediate danger",
+                        "invalid_choice": "Select yes if the child is in immediate danger"},
+    )
+
+
+class FamilyForm(forms.Form):
+    """What the family knows."""
+
+    family_knows = TextField(
+        label="What does the family know about your concern?",
+        help_text="For example, what you have told the parents or carers and how they reacted.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what the family knows about your concern"},
+    )
+
+
+class ConsentForm(forms.Form):
+    """Consent, or the lawful reason for not asking."""
+
+    consent = forms.ChoiceField(
+        label="Did the family agree to you sharing this concern?",
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the family agreed to you sharing this concern",
+                        "invalid_choice": "Select whether the family agreed to you sharing this concern"},
+    )
+    no_consent_reason = forms.ChoiceField(
+        label="If you did not ask, why not?",
+        help_text="You do not need consent when asking would put someone at risk, undermine a "
+        "serious-crime investigation or delay protecting the child.",
+        choices=NoConsentReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select why you did not ask the family"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """A reason is required when the family was not asked."""
+        data = super().clean() or {}
+        if data.get("consent") == Consent.NOT_ASKED and not data.get("no_consent_reason"):
+            self.add_error("no_consent_reason", "Select why you did not ask the family")
+        if data.get("consent") != Consent.NOT_ASKED:
+            data["no_consent_reason"] = ""
+        return data
+
+
+class OthersForm(forms.Form):
+    """Others involved."""
+
+    others_involved = TextField(
+        label="Who else is involved? (optional)",
+        help_text="Other adults, children or professionals, and how to reach them if you know.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+
+
+class ReferrerForm(forms.Form):
+    """How the MASH can reach the referrer."""
+
+    referrer_name = TextField(label="Your name", max_length=200, error_messages={"required": "Enter your name"})
+    referrer_role = TextField(label="Your role", max_length=200, required=False)
+    referrer_phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        error_messages={"required": "Enter a phone number the MASH can call you on",
+                        "max_length": "Phone number must be 40 characters or fewer"},
+    )
+    referrer_email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will send the receipt and the outcome here.",
+        error_messages={"required": "Enter your email address", **EMAIL_ERRORS},
+    )
+
+
+class InformationRequestForm(forms.Form):
+    """Ask an agency what it knows."""
+
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=None,
+        error_messages={"required": "Select the agency you are asking",
+                        "invalid_choice": "Select the agency you are asking"},
+    )
+    question = TextField(
+        label="What are you asking?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what you are asking"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from safeguard.core.models import Agency
+
+        self.fields["agency"].queryset = Agency.objects.filter(active=True).order_by("name")  # type: ignore[attr-defined]
+
+
+class InformationAnswerForm(forms.Form):
+    """What the agency said."""
+
+    answer = TextField(
+        label="What did the agency tell you?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what the agency told you"},
+    )
+
+
+class ThresholdDecisionForm(forms.Form):
+    """A level on the continuum of need, what happens next and why."""
+
+    level = forms.TypedChoiceField(
+        label="Level on the continuum of need",
+        choices=Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a level on the continuum of need",
+                        "invalid_choice": "Select a level on the continuum of need"},
+    )
+    outcome = forms.ChoiceField(
+        label="What happens next?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happens next",
+                        "invalid_choice": "Select what happens next"},
+    )
+    rationale = TextField(
+        label="Why did you make this decision?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter why you made this decision"},
+    )
+    message_to_referrer = TextField(
+        label="What should the referrer be told?",
+        help_text="Only what they need to know to support the child. They will not see your reasons.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what the referrer should be told"},
+    )
+
+
+class SignOffForm(forms.Form):
+    """A manager agrees, or sends the decision back."""
+
+    action = forms.ChoiceField(
+        label="Do you agree with this decision?",
+        choices=[("approve", "Yes, sign it off"), ("return", "No, send it back")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you agree with this decision",
+                        "invalid_choice": "Select whether you agree with this decision"},
+    )
+    note = TextField(
+        label="Note (needed if you send it back)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """A reason is needed to send a decision back."""
+        data = super().clean() or {}
+        if data.get("action") == "return" and not (data.get("note") or "").strip():
+            self.add_error("note", "Enter why you are sending the decision back")
+        return data
+
+
+MISSING_KINDS = [
+    (PoliceFormKind.MISSING_PERSON, "They are missing now"),
+    (PoliceFormKind.MISSING_RETURNED, "They have come back (returned)"),
+    (PoliceFormKind.MISSING_FURTHER_INFORMATION, "I have more information about someone already reported"),
+]
+
+
+class PoliceFormBase(forms.Form):
+    """What every police partner form asks."""
+
+    subject_name = TextField(
+        label="Name of the person this is about", max_length=200,
+        error_messages={"required": "Enter the name of the person this is about"},
+    )
+    subject_date_of_birth = GovukDateField(
+        label="Their date of birth", required=False, past_only=True,
+        help_text="For example, 27 3 2010. Leave blank if you do not know.",
+    )
+    location = TextField(
+        label="Where are they, or where were they last seen?", max_length=500, required=False,
+    )
+    details = TextField(
+        label="Details",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the details"},
+    )
+    contact_name = TextField(label="Your name", max_length=200, error_messages={"required": "Enter your name"})
+    contact_phone = forms.CharField(
+        label="Your phone number", max_length=40, required=False,
+        error_messages={"max_length": "Phone number must be 40 characters or fewer"},
+    )
+    contact_email = forms.EmailField(
+        label="Your email address", max_length=254,
+        help_text="We will send the receipt here.",
+        error_messages={"required": "Enter your email address", **EMAIL_ERRORS},
+    )
+
+    extra_fields: tuple[str, ...] = ()
+
+    def answers(self) -> dict[str, str]:
+        """The form's own questions, for the record."""
+        return {name: str(self.cleaned_data.get(name) or "") for name in self.extra_fields}
+
+
+class MissingPersonForm(PoliceFormBase):
+    """Missing person, returned, or further information."""
+
+    kind = forms.ChoiceField(
+        label="What are you telling the police?",
+        choices=MISSING_KINDS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you are telling the police",
+                        "invalid_choice": "Select what you are telling the police"},
+    )
+    last_seen = TextField(
+        label="When were they last seen, or when did they come back?", max_length=200, required=False
+    )
+    related_reference = forms.CharField(
+        label="Police reference for the missing report (if you have it)", max_length=40, required=False,
+        error_messages={"max_length": "Reference must be 40 characters or fewer"},
+    )
+    field_order = ["kind", "subject_name", "subject_date_of_birth", "last_seen", "location", "details",
+                   "related_reference"]
+    extra_fields = ("last_seen",)
+
+
+class WelfareCheckForm(PoliceFormBase):
+    """Ask the police to check on someone's welfare."""
+
+    why_police = TextField(
+        label="Why do you need the police rather than your own service?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you need the police"},
+    )
+    extra_fields = ("why_police",)
+
+
+class MentalHealthActForm(PoliceFormBase):
+    """Ask the police to help with a Mental Health Act assessment."""
+
+    assessment_when = TextField(
+        label="When and where is the assessment planned?", max_length=500,
+        error_messages={"required": "Enter when and where the assessment is planned"},
+    )
+    risks = TextField(
+        label="What risks should officers know about?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the risks officers should know about"},
+    )
+    extra_fields = ("assessment_when", "risks")
+
+
+class PartnerIntelligenceForm(PoliceFormBase):
+    """Community partner intelligence (goes straight to the intelligence unit)."""
+
+    source_grading = forms.ChoiceField(
+        label="How do you know this?",
+        choices=[
+            ("seen", "I saw or heard it myself"),
+            ("told_reliable", "Someone I trust told me"),
+            ("told_unknown", "Someone told me and I do not know if it is right"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you know this",
+                        "invalid_choice": "Select how you know this"},
+    )
+    extra_fields = ("source_grading",)
+
+
+POLICE_FORMS: dict[str, tuple[type[PoliceFormBase], str, str]] = {
+    # slug: (form, title, kind (for forms with one kind))
+    "missing-person": (MissingPersonForm, "Missing person", ""),
+    "welfare-check": (WelfareCheckForm, "Request police help with a welfare check", PoliceFormKind.WELFARE_CHECK),
+    "mental-health-act": (
+        MentalHealthActForm,
+        "Request police help with a Mental Health Act assessment",
+        PoliceFormKind.MENTAL_HEALTH_ACT,
+    ),
+    "partner-intelligence": (
+        PartnerIntelligenceForm,
+        "Community partner intelligence",
+        PoliceFormKind.PARTNER_INTELLIGENCE,
+    ),
+}

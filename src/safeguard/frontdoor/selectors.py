@@ -1,0 +1,233 @@
+"""Reads for the front door, filtered by who is asking, with a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from safeguard.people.models import Person
+
+from .access import can_see_intelligence, can_see_police_queue, can_triage
+from .hours import RAG_LABELS, RAG_TAG_CLASSES, describe_interval, rag_status
+from .models import (
+    OPEN_STATUSES,
+    Contact,
+    ContactChild,
+    ContactStatus,
+    InformationRequest,
+    PoliceForm,
+    PoliceFormKind,
+    ThresholdDecision,
+)
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _with_children(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+    return queryset.prefetch_related(
+        Prefetch(
+            "contact_children",
+            queryset=ContactChild.objects.select_related("person").order_by("pk"),
+        )
+    )
+
+
+@dataclass
+class QueueRow:
+    """One contact in the MASH queue, with its timer and RAG (red, amber, green) status."""
+
+    contact: Contact
+    children: list[Person]
+    age: str
+    timer: str
+    rag: str
+    rag_label: str
+    rag_class: str
+
+
+def _row(contact: Contact, now: dt.datetime) -> QueueRow:
+    rag = rag_status(contact.decision_due_at, now)
+    remaining = contact.decision_due_at - now
+    timer = (
+        f"Overdue by {describe_interval(remaining)}"
+        if remaining.total_seconds() <= 0
+        else f"{describe_interval(remaining)} left"
+    )
+    return QueueRow(
+        contact=contact,
+        children=[cc.person for cc in contact.contact_children.all()],
+        age=describe_interval(now - contact.received_at),
+        timer=timer,
+        rag=rag,
+        rag_label=RAG_LABELS[rag],
+        rag_class=RAG_TAG_CLASSES[rag],
+    )
+
+
+def mash_queue(*, user: Any, status: str = "open", page: int = 1) -> tuple[list[QueueRow], int]:
+    """Open contacts, most urgent first (a page of 50) and how many there are in all."""
+    if not can_triage(user):
+        return [], 0
+    statuses = (
+        [ContactStatus.AWAITING_SIGN_OFF]
+        if status == "sign_off"
+        else [ContactStatus.RECEIVED, ContactStatus.GATHERING]
+    )
+    queryset = Contact.objects.filter(status__in=statuses).select_related("referrer_agency")
+    total = queryset.count()
+    page = max(1, page)
+    start = (page - 1) * QUEUE_PAGE_SIZE
+    contacts = list(
+        _with_children(queryset.order_by("decision_due_at", "pk"))[start : start + QUEUE_PAGE_SIZE]
+    )
+    now = timezone.now()
+    return [_row(c, now) for c in contacts], total
+
+
+def queue_counts(*, user: Any) -> dict[str, int]:
+    """How many contacts wait for a decision and for sign-off."""
+    if not can_triage(user):
+        return {"open": 0, "sign_off": 0}
+    waiting = Contact.objects.filter(status__in=[ContactStatus.RECEIVED, ContactStatus.GATHERING]).count()
+    sign_off = Contact.objects.filter(status=ContactStatus.AWAITING_SIGN_OFF).count()
+    return {"open": waiting, "sign_off": sign_off}
+
+
+@dataclass
+class ContactPage:
+    """Everything the triage page shows."""
+
+    contact: Contact
+    children: list[ContactChild]
+    requests: list[InformationRequest]
+    decision: ThresholdDecision | None
+    previous: list[Contact]
+    row: QueueRow
+
+
+def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
+    """A contact for the MASH triage page, or None (the page then says 'not found')."""
+    if not can_triage(user):
+        return None
+    contact = (
+        _with_children(Contact.objects.filter(reference=reference))
+        .select_related("referrer_agency", "referrer")
+        .first()
+    )
+    if contact is None:
+        return None
+    requests = list(
+        InformationRequest.objects.filter(contact=contact).select_related(
+            "agency", "requested_by", "answered_by"
+        )
+    )
+    decision = (
+        ThresholdDecision.objects.filter(contact=contact)
+        .select_related("decided_by", "signed_off_by")
+        .first()
+    )
+    child_ids = [cc.person_id for cc in contact.contact_children.all()]
+    previous = list(
+        Contact.objects.filter(contact_children__person_id__in=child_ids)
+        .exclude(pk=contact.pk)
+        .filter(received_at__lt=contact.received_at)
+        .select_related("decision", "referrer_agency")
+        .distinct()
+        .order_by("-received_at")[:20]
+    )
+    return ContactPage(
+        contact=contact,
+        children=list(contact.contact_children.all()),
+        requests=requests,
+        decision=decision,
+        previous=previous,
+        row=_row(contact, timezone.now()),
+    )
+
+
+def my_referrals(*, user: Any, limit: int = 100) -> list[Contact]:
+    """The concerns this user reported, newest first, with their outcome once decided."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        _with_children(Contact.objects.filter(referrer=user))
+        .select_related("decision")
+        .order_by("-received_at")[:limit]
+    )
+
+
+def referral_for_referrer(*, user: Any, reference: str) -> Contact | None:
+    """One of the user's own referrals (never anyone else's)."""
+    return (
+        _with_children(Contact.objects.filter(referrer=user, reference=reference))
+        .select_related("decision")
+        .first()
+    )
+
+
+def contact_status_for_agency(*, agency_id: int, reference: str) -> Contact | PoliceForm | None:
+    """A contact or police form submitted by this agency, looked up by reference; else None."""
+    contact = (
+        Contact.objects.filter(reference=reference, referrer_agency_id=agency_id)
+        .select_related("decision")
+        .first()
+    )
+    if contact is not None:
+        return contact
+    return PoliceForm.objects.filter(reference=reference, agency_id=agency_id).first()
+
+
+def police_queue(*, user: Any, intelligence: bool = False, limit: int = 100) -> list[PoliceForm]:
+    """Forms for the police: the force queue, or the intelligence queue for intelligence users."""
+    if intelligence:
+        if not can_see_intelligence(user):
+            return []
+        queryset = PoliceForm.objects.filter(kind=PoliceFormKind.PARTNER_INTELLIGENCE)
+    else:
+        if not can_see_police_queue(user):
+            return []
+        queryset = PoliceForm.objects.exclude(kind=PoliceFormKind.PARTNER_INTELLIGENCE)
+    return list(queryset.select_related("agency").order_by("status", "-received_at")[:limit])
+
+
+def police_form_for_user(*, user: Any, reference: str) -> PoliceForm | None:
+    """One police form, if the user works its queue or sent it."""
+    form = PoliceForm.objects.filter(reference=reference).select_related("agency", "submitted_by").first()
+    if form is None:
+        return None
+    if form.submitted_by_id == getattr(user, "pk", None):
+        return form
+    if form.is_intelligence:
+        return form if can_see_intelligence(user) else None
+    return form if can_see_police_queue(user) else None
+
+
+def my_police_forms(*, user: Any, limit: int = 50) -> list[PoliceForm]:
+    """The police forms this user sent."""
+    return list(PoliceForm.objects.filter(submitted_by=user).order_by("-received_at")[:limit])
+
+
+def contacts_with_outcome(outcome: str) -> QuerySet[Contact]:
+    """Decided contacts with this outcome (e.g. 'early_help_assessment'), for other apps' services.
+
+    Callers filter further by their own access rule; the queryset carries the
+    decision and the linked children.
+    """
+    return (
+        _with_children(
+            Contact.objects.filter(
+                decision__outcome=outcome, status=ContactStatus.DECIDED
+            )
+        )
+        .select_related("decision", "referrer_agency")
+        .order_by("-received_at")
+    )
+
+
+def open_statuses() -> tuple[str, ...]:
+    """The statuses of contacts still waiting for the MASH."""
+    return tuple(str(s) for s in OPEN_STATUSES)

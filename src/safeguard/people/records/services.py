@@ -1,0 +1,830 @@
+"""Every change to agency records, links and merges: access-checked, audited, one transaction each.
+
+Thresholds (probabilities from the linkage engine):
+
+* at or above :data:`AUTO_LINK_THRESHOLD` the record is linked automatically;
+* from :data:`REVIEW_THRESHOLD` up to it, a Multi-Agency Safeguarding Hub
+  (MASH) worker decides in the review queue;
+* below, the record becomes a new person.
+
+Two existing people are never merged without a person confirming it, and every
+link, merge and unmerge can be undone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from safeguard.core.audit import AuditEntry, audit_record, audit_record_many
+from safeguard.core.models import Agency, AuditAction
+
+from ..access import AccessDenied, is_mash
+from ..identifiers import normalise_postcode
+from ..models import (
+    AccessGrant,
+    Address,
+    AgencyRecord,
+    ChronologyEvent,
+    HouseholdMember,
+    Involvement,
+    LinkReview,
+    LinkStatus,
+    OtherName,
+    Person,
+    PersonMerge,
+    RecordImport,
+    Relationship,
+)
+from ..search import name_key
+from . import scoring
+from .parsing import (
+    UploadError,
+    check_mapping,
+    clean_rows,
+    file_sha256,
+    guess_mapping,
+    parse_file,
+)
+
+if TYPE_CHECKING:
+    from safeguard.core.models import User
+
+AUTO_LINK_THRESHOLD = 0.99
+REVIEW_THRESHOLD = 0.5
+MAX_CANDIDATES = 3
+LINK_BATCH = 2000
+
+RECORD_FIELDS = (
+    "given_name",
+    "middle_names",
+    "family_name",
+    "date_of_birth_text",
+    "date_of_birth",
+    "sex",
+    "address",
+    "postcode",
+    "nhs_number",
+    "unique_pupil_number",
+    "police_reference",
+)
+
+
+@dataclass
+class ImportResult:
+    """What an import did, row by row and in total."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    auto_linked: int = 0
+    awaiting_review: int = 0
+    new_people: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    linkage_error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """For storing on the import and printing."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "auto_linked": self.auto_linked,
+            "awaiting_review": self.awaiting_review,
+            "new_people": self.new_people,
+            "linkage_error": self.linkage_error,
+        }
+
+
+def _require_mash(by: User | None) -> None:
+    if by is not None and not is_mash(by):
+        raise AccessDenied("Only Multi-Agency Safeguarding Hub (MASH) staff can do this.")
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+
+def record_import_create(
+    *, by: User, agency: Agency, file_name: str, content: bytes
+) -> RecordImport:
+    """Check an uploaded extract, keep it (in the database) until it is confirmed, guess its columns."""
+    _require_mash(by)
+    parsed = parse_file(file_name, content)
+    with transaction.atomic():
+        record_import = RecordImport.objects.create(
+            agency=agency,
+            file_name=file_name[-200:],
+            file_kind=parsed.kind,
+            file_sha256=file_sha256(content),
+            content=content,
+            mapping=guess_mapping(parsed.headers),
+            created_by=by,
+            summary={"rows": len(parsed.rows)},
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type="record_import",
+            object_id=record_import.pk,
+            changes={
+                "agency": agency.slug,
+                "file": record_import.file_name,
+                "rows": len(parsed.rows),
+            },
+        )
+    return record_import
+
+
+def record_import_map(
+    *, by: User, record_import: RecordImport, mapping: dict[str, str]
+) -> RecordImport:
+    """Save which column holds which field; raises ValueError listing what is wrong."""
+    _require_mash(by)
+    if record_import.status in (RecordImport.Status.IMPORTED, RecordImport.Status.CANCELLED):
+        raise ValueError("This import has already finished")
+    problems = check_mapping(mapping)
+    if problems:
+        raise ValueError("; ".join(problems))
+    record_import.mapping = mapping
+    record_import.status = RecordImport.Status.MAPPED
+    record_import.save(update_fields=["mapping", "status"])
+    return record_import
+
+
+def record_import_confirm(
+    *, by: User, record_import: RecordImport, scorer: scoring.Scorer | None = None
+) -> ImportResult:
+    """Import the previewed rows, link them, and forget the file's bytes."""
+    _require_mash(by)
+    if record_import.status != RecordImport.Status.MAPPED:
+        raise ValueError("Match the columns before importing")
+    parsed = parse_file(record_import.file_name, bytes(record_import.content))
+    result = records_import_rows(
+        by=by,
+        agency=record_import.agency,
+        parsed=parsed,
+        mapping=record_import.mapping,
+        record_import=record_import,
+        scorer=scorer,
+    )
+    record_import.status = RecordImport.Status.IMPORTED
+    record_import.imported_at = timezone.now()
+    record_import.summary = {**record_import.summary, **result.as_dict()}
+    record_import.errors = result.problems
+    record_import.content = b""
+    record_import.save(update_fields=["status", "imported_at", "summary", "errors", "content"])
+    return result
+
+
+def records_import_file(
+    *,
+    by: User | None,
+    agency: Agency,
+    file_name: str,
+    content: bytes,
+    mapping: dict[str, str] | None = None,
+    scorer: scoring.Scorer | None = None,
+) -> ImportResult:
+    """Import a whole file in one go (the command line): check, map, import, link."""
+    _require_mash(by)
+    parsed = parse_file(file_name, content)
+    mapping = mapping or guess_mapping(parsed.headers)
+    problems = check_mapping(mapping)
+    if problems:
+        raise UploadError("; ".join(problems))
+    record_import = RecordImport.objects.create(
+        agency=agency,
+        file_name=file_name[-200:],
+        file_kind=parsed.kind,
+        file_sha256=file_sha256(content),
+        mapping=mapping,
+        status=RecordImport.Status.MAPPED,
+        created_by=by,
+        summary={"rows": len(parsed.rows)},
+    )
+    result = records_import_rows(
+        by=by,
+        agency=agency,
+        parsed=parsed,
+        mapping=mapping,
+        record_import=record_import,
+        scorer=scorer,
+    )
+    record_import.status = RecordImport.Status.IMPORTED
+    record_import.imported_at = timezone.now()
+    record_import.summary = {**record_import.summary, **result.as_dict()}
+    record_import.errors = result.problems
+    record_import.save(update_fields=["status", "imported_at", "summary", "errors"])
+    return result
+
+
+def records_import_rows(
+    *,
+    by: User | None,
+    agency: Agency,
+    parsed: Any,
+    mapping: dict[str, str],
+    record_import: RecordImport | None = None,
+    scorer: scoring.Scorer | None = None,
+) -> ImportResult:
+    """Store good rows (new or changed only: re-importing the same extract changes nothing), then link."""
+    result = ImportResult()
+    rows = clean_rows(parsed, mapping)
+    good = []
+    for row in rows:
+        result.problems.extend(p.as_dict() for p in row.problems)
+        if any(p.skipped for p in row.problems):
+            result.rejected += 1
+        else:
+            good.append(row)
+    to_link: list[AgencyRecord] = []
+    with transaction.atomic():
+        existing = {
+            r.agency_record_id: r
+            for r in AgencyRecord.objects.filter(
+                agency=agency, agency_record_id__in=[row.values["agency_record_id"] for row in good]
+            )
+        }
+        entries: list[AuditEntry] = []
+        for row in good:
+            values = dict(row.values)
+            agency_id = values.pop("agency_record_id")
+            record = existing.get(agency_id)
+            if record is not None and record.content_hash == row.content_hash:
+                result.unchanged += 1
+                continue
+            keys = {
+                "given_name_key": name_key(values["given_name"]),
+                "family_name_key": name_key(values["family_name"]),
+            }
+            if record is None:
+                record = AgencyRecord.objects.create(
+                    agency=agency,
+                    agency_record_id=agency_id,
+                    raw=row.raw,
+                    content_hash=row.content_hash,
+                    record_import=record_import,
+                    link_status=LinkStatus.AWAITING_REVIEW,
+                    **values,
+                    **keys,
+                )
+                result.created += 1
+                entries.append(
+                    AuditEntry(
+                        action=AuditAction.CREATE,
+                        object_type="agency_record",
+                        object_id=str(record.pk),
+                        changes={
+                            "agency": agency.slug,
+                            "agency_record_id": agency_id,
+                            "row": row.row,
+                        },
+                    )
+                )
+                to_link.append(record)
+            else:
+                before = {name: getattr(record, name) for name in RECORD_FIELDS}
+                for name, value in {**values, **keys}.items():
+                    setattr(record, name, value)
+                record.raw, record.content_hash, record.record_import = (
+                    row.raw,
+                    row.content_hash,
+                    record_import,
+                )
+                record.save()
+                result.updated += 1
+                changed = {
+                    k: {"before": str(before[k]), "after": str(values[k])}
+                    for k in RECORD_FIELDS
+                    if str(before[k]) != str(values[k])
+                }
+                entries.append(
+                    AuditEntry(
+                        action=AuditAction.UPDATE,
+                        object_type="agency_record",
+                        object_id=str(record.pk),
+                        person_id=record.person_id,
+                        changes=changed,
+                    )
+                )
+                if record.person_id is None:
+                    to_link.append(record)
+        audit_record_many(by=by, entries=entries)
+    if to_link:
+        try:
+            linked = records_link(by=by, records=to_link, scorer=scorer)
+        except scoring.LinkageUnavailable as exc:
+            result.linkage_error = str(exc)
+        else:
+            result.auto_linked, result.awaiting_review, result.new_people = (
+                linked[LinkStatus.AUTO_LINKED],
+                linked[LinkStatus.AWAITING_REVIEW],
+                linked[LinkStatus.NEW_PERSON],
+            )
+    return result
+
+
+# --- Linking ------------------------------------------------------------------------------------
+
+
+def _existing_frame(
+    exclude: set[uuid.UUID],
+) -> tuple[Any, dict[str, uuid.UUID], dict[str, dict[str, Any]]]:
+    """Every current person and every linked agency record, with the person each row stands for."""
+    rows: list[dict[str, Any]] = []
+    owner: dict[str, uuid.UUID] = {}
+    addresses = dict(
+        Address.objects.filter(moved_out__isnull=True).values_list("person_id", "line_1")
+    )
+    people = Person.objects.filter(merged_into__isnull=True).only(
+        "id", "given_name", "family_name", "date_of_birth", "sex", "current_postcode", "nhs_number"
+    )
+    for person in people.iterator(chunk_size=2000):
+        key = f"p:{person.pk}"
+        rows.append(scoring.person_row(person, key, addresses.get(person.pk, "")))
+        owner[key] = person.pk
+    linked = AgencyRecord.objects.filter(
+        person__isnull=False, person__merged_into__isnull=True
+    ).exclude(pk__in=exclude)
+    for record in linked.iterator(chunk_size=2000):
+        key = f"r:{record.pk}"
+        rows.append(scoring.record_row(record, key))
+        assert record.person_id is not None  # noqa: S101 - filtered above
+        owner[key] = record.person_id
+    return scoring.frame(rows), owner, {r["record_id"]: r for r in rows}
+
+
+def records_link(
+    *, by: User | None, records: Sequence[AgencyRecord], scorer: scoring.Scorer | None = None
+) -> dict[str, int]:
+    """Score records against everyone already known and link, queue for review, or create a person."""
+    scorer = scorer or scoring.get_scorer()
+    counts: dict[str, int] = defaultdict(int)
+    for start in range(0, len(records), LINK_BATCH):
+        batch = list(records[start : start + LINK_BATCH])
+        right, owner, right_rows = _existing_frame({r.pk for r in batch})
+        left_rows = {f"n:{r.pk}": scoring.record_row(r, f"n:{r.pk}") for r in batch}
+        pairs = scorer.score(
+            scoring.frame(list(left_rows.values())), right, threshold=REVIEW_THRESHOLD
+        )
+        best: dict[str, dict[uuid.UUID, tuple[float, float | None, str]]] = defaultdict(dict)
+        for pair in pairs.itertuples(index=False):
+            left_id, right_id = str(pair.left_id), str(pair.right_id)
+            if not left_id.startswith("n:"):
+                left_id, right_id = right_id, left_id
+            person_id = owner.get(right_id)
+            if person_id is None or left_id not in left_rows:
+                continue
+            probability = float(pair.match_probability)
+            weight = getattr(pair, "match_weight", None)
+            current = best[left_id].get(person_id)
+            if current is None or probability > current[0]:
+                best[left_id][person_id] = (
+                    probability,
+                    None if weight is None else float(weight),
+                    right_id,
+                )
+        with transaction.atomic():
+            for record in batch:
+                key = f"n:{record.pk}"
+                candidates = sorted(best.get(key, {}).items(), key=lambda item: -item[1][0])
+                status = _decide(
+                    by=by,
+                    record=record,
+                    candidates=candidates,
+                    scorer=scorer,
+                    left=left_rows[key],
+                    right_rows=right_rows,
+                )
+                counts[status] += 1
+    return counts
+
+
+def _decide(
+    *,
+    by: User | None,
+    record: AgencyRecord,
+    candidates: list[tuple[uuid.UUID, tuple[float, float | None, str]]],
+    scorer: scoring.Scorer,
+    left: dict[str, Any],
+    right_rows: dict[str, dict[str, Any]],
+) -> str:
+    record.model_version = scorer.version[:60]
+    top = candidates[0][1][0] if candidates else None
+    record.match_probability = top
+    if top is not None and top >= AUTO_LINK_THRESHOLD:
+        person_id = candidates[0][0]
+        record.person_id = person_id
+        record.link_status = LinkStatus.AUTO_LINKED
+        record.save(
+            update_fields=[
+                "person",
+                "link_status",
+                "match_probability",
+                "model_version",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type="agency_record_link",
+            object_id=record.pk,
+            person_id=person_id,
+            changes={
+                "operation": "auto_link",
+                "match_probability": top,
+                "model_version": scorer.version,
+            },
+        )
+        # Another existing person also matches with near certainty: ask a person, never merge silently.
+        for other_id, (probability, weight, right_id) in candidates[1:MAX_CANDIDATES]:
+            if probability >= AUTO_LINK_THRESHOLD:
+                _open_people_review(
+                    survivor_id=person_id,
+                    other_id=other_id,
+                    probability=probability,
+                    weight=weight,
+                    explanation=scorer.explain(left, right_rows[right_id]),
+                    version=scorer.version,
+                )
+        return LinkStatus.AUTO_LINKED
+    if top is not None and top >= REVIEW_THRESHOLD:
+        record.link_status = LinkStatus.AWAITING_REVIEW
+        record.save(
+            update_fields=["link_status", "match_probability", "model_version", "updated_at"]
+        )
+        for person_id, (probability, weight, right_id) in candidates[:MAX_CANDIDATES]:
+            if probability < REVIEW_THRESHOLD:
+                continue
+            LinkReview.objects.create(
+                kind=LinkReview.Kind.RECORD,
+                record=record,
+                candidate_id=person_id,
+                match_probability=probability,
+                match_weight=weight,
+                explanation=scorer.explain(left, right_rows[right_id]),
+                model_version=scorer.version[:60],
+            )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type="agency_record_link",
+            object_id=record.pk,
+            changes={
+                "operation": "queued_for_review",
+                "match_probability": top,
+                "candidates": [str(c[0]) for c in candidates[:MAX_CANDIDATES]],
+            },
+        )
+        return LinkStatus.AWAITING_REVIEW
+    _new_person_from(by=by, record=record, probability=top)
+    return LinkStatus.NEW_PERSON
+
+
+def _open_people_review(
+    *,
+    survivor_id: uuid.UUID,
+    other_id: uuid.UUID,
+    probability: float,
+    weight: float | None,
+    explanation: list[dict[str, Any]],
+    version: str,
+) -> LinkReview | None:
+    pair = Q(person_id=survivor_id, candidate_id=other_id) | Q(
+        person_id=other_id, candidate_id=survivor_id
+    )
+    if LinkReview.objects.filter(pair, kind=LinkReview.Kind.PEOPLE).exists():
+        return None
+    return LinkReview.objects.create(
+        kind=LinkReview.Kind.PEOPLE,
+        person_id=survivor_id,
+        candidate_id=other_id,
+        match_probability=probability,
+        match_weight=weight,
+        explanation=explanation,
+        model_version=version[:60],
+    )
+
+
+def _new_person_from(*, by: User | None, record: AgencyRecord, probability: float | None) -> Person:
+    """A new person made from an agency record nobody else's matches."""
+    person = Person(
+        given_name=record.given_name or "Not known",
+        middle_names=record.middle_names,
+        family_name=record.family_name or "Not known",
+        date_of_birth=record.date_of_birth,
+        sex=record.sex,
+        nhs_number=record.nhs_number,
+        unique_pupil_number=record.unique_pupil_number,
+        police_reference=record.police_reference,
+    )
+    person.refresh_search_keys(postcode=record.postcode)
+    person.save()
+    if record.address or record.postcode:
+        Address.objects.create(
+            person=person,
+            line_1=record.address or "Address not known",
+            postcode=normalise_postcode(record.postcode),
+        )
+    ChronologyEvent.objects.create(
+        person=person,
+        occurred_at=timezone.now(),
+        category=ChronologyEvent.Category.RECORD,
+        title=f"Record created from {record.agency.name}'s record",
+        agency=record.agency,
+        recorded_by=by,
+        source_type="agency_record",
+        source_id=str(record.pk),
+    )
+    record.person = person
+    record.link_status = LinkStatus.NEW_PERSON
+    record.match_probability = probability
+    record.save(
+        update_fields=["person", "link_status", "match_probability", "model_version", "updated_at"]
+    )
+    audit_record(
+        by=by,
+        action=AuditAction.CREATE,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        changes={
+            "operation": "new_person_from_agency_record",
+            "agency_record": str(record.pk),
+            "best_match_probability": probability,
+        },
+    )
+    return person
+
+
+def review_decide(
+    *, by: User, review: LinkReview, same_person: bool, reason: str = ""
+) -> LinkReview:
+    """A MASH worker says whether the two are the same person; only this ever merges two people."""
+    _require_mash(by)
+    with transaction.atomic():
+        review = LinkReview.objects.select_for_update().get(pk=review.pk)
+        if review.status != LinkReview.Status.OPEN:
+            raise ValueError("This match has already been decided")
+        review.status = LinkReview.Status.CONFIRMED if same_person else LinkReview.Status.REJECTED
+        review.decided_by, review.decided_at, review.reason = by, timezone.now(), reason.strip()
+        review.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        if review.kind == LinkReview.Kind.RECORD:
+            _decide_record(by=by, review=review, same_person=same_person)
+        elif same_person:
+            assert review.person is not None  # noqa: S101 - a people review always names both
+            person_merge(
+                by=by, survivor=review.person, merged=review.candidate, reason=reason, review=review
+            )
+        else:
+            audit_record(
+                by=by,
+                action=AuditAction.UPDATE,
+                object_type="link_review",
+                object_id=review.pk,
+                person_id=review.person_id,
+                changes={"operation": "not_same_person", "other": str(review.candidate_id)},
+                reason=reason,
+            )
+    return review
+
+
+def _decide_record(*, by: User, review: LinkReview, same_person: bool) -> None:
+    record = (
+        AgencyRecord.objects.select_for_update().select_related("agency").get(pk=review.record_id)
+    )
+    if same_person:
+        record.person_id = review.candidate_id
+        record.link_status = LinkStatus.CONFIRMED
+        record.match_probability = review.match_probability
+        record.save(update_fields=["person", "link_status", "match_probability", "updated_at"])
+        LinkReview.objects.filter(record=record, status=LinkReview.Status.OPEN).update(
+            status=LinkReview.Status.SUPERSEDED
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type="agency_record_link",
+            object_id=record.pk,
+            person_id=review.candidate_id,
+            reason=review.reason,
+            changes={
+                "operation": "confirmed_link",
+                "review": review.pk,
+                "match_probability": review.match_probability,
+            },
+        )
+        return
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        object_type="link_review",
+        object_id=review.pk,
+        person_id=review.candidate_id,
+        reason=review.reason,
+        changes={"operation": "not_same_person", "agency_record": str(record.pk)},
+    )
+    if not LinkReview.objects.filter(record=record, status=LinkReview.Status.OPEN).exists():
+        _new_person_from(by=by, record=record, probability=record.match_probability)
+
+
+def record_unlink(*, by: User, record: AgencyRecord, reason: str) -> AgencyRecord:
+    """Undo a link: the record becomes a person of its own again (the old link stays in the audit)."""
+    _require_mash(by)
+    if not reason.strip():
+        raise ValueError("Give a reason for undoing the link")
+    with transaction.atomic():
+        record = AgencyRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
+        previous = record.person_id
+        if previous is None or record.link_status == LinkStatus.NEW_PERSON:
+            raise ValueError("This record is not linked to another person's record")
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type="agency_record_link",
+            object_id=record.pk,
+            person_id=previous,
+            reason=reason.strip(),
+            changes={"operation": "unlink", "previous_status": record.link_status},
+        )
+        _new_person_from(by=by, record=record, probability=record.match_probability)
+    return record
+
+
+# --- Merge and unmerge --------------------------------------------------------------------------
+
+_SIMPLE_MOVES: tuple[tuple[str, Any], ...] = (
+    ("agency_records", AgencyRecord),
+    ("involvements", Involvement),
+    ("chronology", ChronologyEvent),
+    ("other_names", OtherName),
+    ("addresses", Address),
+    ("access_grants", AccessGrant),
+)
+
+
+def _ids(values: Iterable[Any]) -> list[str]:
+    return [str(v) for v in values]
+
+
+def person_merge(
+    *,
+    by: User,
+    survivor: Person,
+    merged: Person,
+    reason: str = "",
+    review: LinkReview | None = None,
+) -> PersonMerge:
+    """Merge person ``merged`` into ``survivor``, remembering exactly which rows moved."""
+    _require_mash(by)
+    if survivor.pk == merged.pk:
+        raise ValueError("A person cannot be merged with themselves")
+    with transaction.atomic():
+        locked = {
+            p.pk: p
+            for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])
+        }
+        if any(p.merged_into_id for p in locked.values()):
+            raise ValueError("One of these people has already been merged into someone else")
+        moved: dict[str, list[str]] = {}
+        for label, model in _SIMPLE_MOVES:
+            ids = list(model.objects.filter(person=merged).values_list("pk", flat=True))
+            model.objects.filter(pk__in=ids).update(person=survivor)
+            moved[label] = _ids(ids)
+        survivor_households = set(
+            HouseholdMember.objects.filter(person=survivor, left__isnull=True).values_list(
+                "household_id", flat=True
+            )
+        )
+        members = [
+            m.pk
+            for m in HouseholdMember.objects.filter(person=merged)
+            if not (m.left is None and m.household_id in survivor_households)
+        ]
+        HouseholdMember.objects.filter(pk__in=members).update(person=survivor)
+        moved["household_members"] = _ids(members)
+        existing_from = set(
+            Relationship.objects.filter(person=survivor).values_list("other_id", "kind")
+        )
+        from_ids = [
+            r.pk
+            for r in Relationship.objects.filter(person=merged).exclude(other=survivor)
+            if (r.other_id, r.kind) not in existing_from
+        ]
+        Relationship.objects.filter(pk__in=from_ids).update(person=survivor)
+        existing_to = set(
+            Relationship.objects.filter(other=survivor).values_list("person_id", "kind")
+        )
+        to_ids = [
+            r.pk
+            for r in Relationship.objects.filter(other=merged).exclude(person=survivor)
+            if (r.person_id, r.kind) not in existing_to
+        ]
+        Relationship.objects.filter(pk__in=to_ids).update(other=survivor)
+        moved["relationships_from"], moved["relationships_to"] = _ids(from_ids), _ids(to_ids)
+        superseded = list(
+            LinkReview.objects.filter(status=LinkReview.Status.OPEN)
+            .filter(Q(person=merged) | Q(candidate=merged))
+            .exclude(pk=getattr(review, "pk", None))
+            .values_list("pk", flat=True)
+        )
+        LinkReview.objects.filter(pk__in=superseded).update(status=LinkReview.Status.SUPERSEDED)
+        moved["superseded_reviews"] = _ids(superseded)
+        Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
+        merge = PersonMerge.objects.create(
+            survivor=survivor,
+            merged=merged,
+            moved=moved,
+            review=review,
+            reason=reason.strip(),
+            merged_by=by,
+        )
+        counts = {k: len(v) for k, v in moved.items()}
+        audit_record_many(
+            by=by,
+            entries=[
+                AuditEntry(
+                    action=AuditAction.UPDATE,
+                    object_type="person_merge",
+                    object_id=str(merge.pk),
+                    person_id=pid,
+                    reason=reason.strip(),
+                    changes={
+                        "operation": "merge",
+                        "survivor": str(survivor.pk),
+                        "merged": str(merged.pk),
+                        "moved": counts,
+                    },
+                )
+                for pid in (survivor.pk, merged.pk)
+            ],
+        )
+    merged.merged_into = survivor
+    return merge
+
+
+def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
+    """Undo a merge: every row that moved goes back, so both people have their own records again."""
+    _require_mash(by)
+    if not reason.strip():
+        raise ValueError("Give a reason for undoing the merge")
+    with transaction.atomic():
+        merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+        if merge.unmerged_at is not None:
+            raise ValueError("This merge has already been undone")
+        survivor_id, merged_id = merge.survivor_id, merge.merged_id
+        moved = merge.moved
+        for label, model in _SIMPLE_MOVES:
+            model.objects.filter(pk__in=moved.get(label, []), person_id=survivor_id).update(
+                person_id=merged_id
+            )
+        HouseholdMember.objects.filter(
+            pk__in=moved.get("household_members", []), person_id=survivor_id
+        ).update(person_id=merged_id)
+        Relationship.objects.filter(
+            pk__in=moved.get("relationships_from", []), person_id=survivor_id
+        ).update(person_id=merged_id)
+        Relationship.objects.filter(
+            pk__in=moved.get("relationships_to", []), other_id=survivor_id
+        ).update(other_id=merged_id)
+        LinkReview.objects.filter(
+            pk__in=moved.get("superseded_reviews", []), status=LinkReview.Status.SUPERSEDED
+        ).update(status=LinkReview.Status.OPEN)
+        Person.objects.filter(pk=merged_id).update(merged_into=None)
+        if merge.review_id:
+            LinkReview.objects.filter(pk=merge.review_id).update(status=LinkReview.Status.REJECTED)
+        merge.unmerged_by, merge.unmerged_at, merge.unmerge_reason = (
+            by,
+            timezone.now(),
+            reason.strip(),
+        )
+        merge.save(update_fields=["unmerged_by", "unmerged_at", "unmerge_reason"])
+        audit_record_many(
+            by=by,
+            entries=[
+                AuditEntry(
+                    action=AuditAction.UPDATE,
+                    object_type="person_unmerge",
+                    object_id=str(merge.pk),
+                    person_id=pid,
+                    reason=reason.strip(),
+                    changes={
+                        "operation": "unmerge",
+                        "survivor": str(survivor_id),
+                        "merged": str(merged_id),
+                    },
+                )
+                for pid in (survivor_id, merged_id)
+            ],
+        )
+    return merge

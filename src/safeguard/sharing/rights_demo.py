@@ -1,0 +1,128 @@
+"""Demo data for people's rights: subject access requests and records due for retention review.
+
+Adds a second Multi-Agency Safeguarding Hub (MASH) manager (``dp.lead``) so the
+two-person deletion rule can be tried, two subject access requests (one overdue),
+and a few made-up people whose retention period has ended, with one deletion
+already proposed by ``mash.manager`` for ``dp.lead`` to approve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from safeguard.core.models import Role
+from safeguard.people.demo import DEMO_PASSWORD, FAMILY, GIVEN_FEMALE, GIVEN_MALE, DemoState, register_demo_extension
+from safeguard.people.models import ChronologyEvent, Involvement, Person, Sex
+
+from .models import SubjectAccessRequest
+from .retention import retention_deletion_propose
+from .subject_access import subject_access_request_create
+
+
+def _second_manager(state: DemoState) -> object:
+    user, _ = get_user_model().objects.update_or_create(
+        username="dp.lead",
+        defaults={
+            "first_name": "Jordan",
+            "last_name": "Whitaker",
+            "agency": state.agencies["cyc-mash"],
+            "job_title": "MASH manager and data protection lead",
+            "email": "dp.lead@example.invalid",
+        },
+    )
+    if settings.DEMO_MODE:
+        user.set_password(DEMO_PASSWORD)
+    else:
+        user.set_unusable_password()
+    user.save()
+    user.roles.set([Role.MASH_MANAGER, Role.MASH_WORKER])
+    state.users["dp.lead"] = user
+    return user
+
+
+def _old_record(state: DemoState, *, born: dt.date | None, work_ended: dt.date, slug: str) -> Person:
+    rng = state.rng
+    female = rng.random() < 0.5
+    person = Person(
+        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        given_name=rng.choice(GIVEN_FEMALE if female else GIVEN_MALE),
+        family_name=rng.choice(FAMILY),
+        date_of_birth=born,
+        sex=Sex.FEMALE if female else Sex.MALE,
+    )
+    person.refresh_search_keys()
+    person.save()
+    first_seen = work_ended - dt.timedelta(days=rng.randrange(200, 900))
+    Person.objects.filter(pk=person.pk).update(
+        created_at=timezone.make_aware(dt.datetime.combine(first_seen, dt.time(10, 0)))
+    )
+    person.refresh_from_db()
+    Involvement.objects.create(
+        person=person, agency=state.agencies[slug], started=first_seen, ended=work_ended
+    )
+    ChronologyEvent.objects.create(
+        person=person,
+        occurred_at=timezone.make_aware(dt.datetime.combine(work_ended, dt.time(12, 0))),
+        category=ChronologyEvent.Category.SUPPORT,
+        title="Case closed: all needs met",
+        agency=state.agencies[slug],
+        source_type="demo",
+    )
+    return person
+
+
+@register_demo_extension(order=60)
+def build(state: DemoState) -> None:
+    """Two subject access requests and a handful of records due for retention review."""
+    manager = state.users["mash.manager"]
+    _second_manager(state)
+    today = state.today
+    children = state.children_made
+    if len(children) >= 2:
+        first, second = state.rng.sample(children, 2)
+        subject_access_request_create(
+            by=manager,
+            person=first,
+            requester_kind=SubjectAccessRequest.Requester.PARENT,
+            requester_name=f"{state.rng.choice(GIVEN_FEMALE)} {first.family_name}",
+            received_on=today - dt.timedelta(days=9),
+        )
+        subject_access_request_create(
+            by=manager,
+            person=second,
+            requester_kind=SubjectAccessRequest.Requester.SUBJECT,
+            requester_name=second.full_name,
+            received_on=today - dt.timedelta(days=40),
+        )
+    # Young adults whose childhood records have passed the 25th birthday and 6 years since closure.
+    due = []
+    for years_old, closed_years_ago in ((27, 9), (26, 8), (25, 7)):
+        born = today.replace(year=today.year - years_old) - dt.timedelta(days=state.rng.randrange(20, 300))
+        ended = today.replace(year=today.year - closed_years_ago)
+        due.append(_old_record(state, born=born, work_ended=ended, slug=state.rng.choice(["cyc-csc", "hcv"])))
+    # An adult (a parent) whose agency stopped working with them 7 years ago.
+    due.append(
+        _old_record(
+            state,
+            born=today.replace(year=today.year - 52),
+            work_ended=today.replace(year=today.year - 7),
+            slug="probation-ny",
+        )
+    )
+    # An old police intelligence entry on a current child's chronology.
+    if children:
+        ChronologyEvent.objects.create(
+            person=children[0],
+            occurred_at=timezone.now() - dt.timedelta(days=365 * 7),
+            category=ChronologyEvent.Category.POLICE,
+            title="Intelligence: seen with older males near the bus station",
+            agency=state.agencies["nyp"],
+            record_type="police_intelligence",
+            source_type="demo",
+        )
+    retention_deletion_propose(by=manager, record_type="person:child", object_id=str(due[0].pk))

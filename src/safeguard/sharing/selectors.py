@@ -1,0 +1,250 @@
+"""Reads for information sharing: access-filtered, with a fixed number of queries each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from safeguard.core.models import Role
+from safeguard.people.access import people_visible_to, visible_record_types
+from safeguard.people.models import AccessGrant, ChronologyEvent, Person
+
+from .models import (
+    Alert,
+    BreakGlassUse,
+    InformationRequest,
+    RequestStatus,
+    SafeguardingLead,
+    SharingDecision,
+)
+
+SHAREABLE_LIMIT = 200
+LOG_PAGE_SIZE = 50
+
+
+def grant_status(grant: AccessGrant, now: dt.datetime | None = None) -> str:
+    """'active', 'ended' or 'revoked', as the person's sharing page shows it."""
+    now = now or timezone.now()
+    if grant.revoked_at is not None:
+        return "revoked"
+    if grant.ends_at <= now:
+        return "ended"
+    if grant.starts_at > now:
+        return "not started"
+    return "active"
+
+
+def shareable_events(*, user: Any, person: Person) -> list[ChronologyEvent]:
+    """Records the user's agency holds about the person and the user may see: what they can share."""
+    allowed = visible_record_types(user, person)
+    return list(
+        ChronologyEvent.objects.filter(
+            person=person, agency_id=user.agency_id, record_type__in=allowed
+        )
+        .exclude(source_type__in=["sharing_decision", "information_request"])
+        .order_by("-occurred_at")[:SHAREABLE_LIMIT]
+    )
+
+
+@dataclass
+class PersonSharing:
+    """What the person's 'Sharing and access' page shows."""
+
+    person: Person
+    grants: list[tuple[AccessGrant, str]]
+    decisions: list[SharingDecision]
+    requests: list[InformationRequest]
+    break_glass: list[BreakGlassUse]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def person_sharing(*, person: Person) -> PersonSharing:
+    """Grants (active, ended, revoked), decisions, requests and break-glass uses for one person."""
+    now = timezone.now()
+    grants = list(
+        AccessGrant.objects.filter(person=person)
+        .select_related("agency", "user", "user__agency", "granted_by", "granted_by__agency")
+        .order_by("-starts_at")
+    )
+    with_status = [(g, grant_status(g, now)) for g in grants]
+    decisions = list(
+        SharingDecision.objects.filter(person=person)
+        .select_related("from_agency", "recipient_agency", "decided_by", "grant", "request")
+        .order_by("-decided_at")
+    )
+    requests = list(
+        InformationRequest.objects.filter(person=person)
+        .select_related("from_agency", "to_agency", "requested_by")
+        .order_by("-created_at")
+    )
+    uses = list(
+        BreakGlassUse.objects.filter(person=person)
+        .select_related("user", "agency", "reviewed_by")
+        .order_by("-opened_at")
+    )
+    counts = {
+        status: sum(1 for _, s in with_status if s == status)
+        for status in ("active", "ended", "revoked")
+    }
+    return PersonSharing(person, with_status, decisions, requests, uses, counts)
+
+
+@dataclass
+class AgencyRequests:
+    """Requests in and out for one agency, with the overdue ones counted."""
+
+    incoming: list[InformationRequest]
+    outgoing: list[InformationRequest]
+    overdue_incoming: int
+    overdue_outgoing: int
+    today: dt.date
+
+
+def agency_requests(*, user: Any, include_closed: bool = False) -> AgencyRequests:
+    """Requests to and from the user's agency; open ones first, soonest due first."""
+    base = InformationRequest.objects.select_related(
+        "person", "from_agency", "to_agency", "requested_by"
+    )
+    if not include_closed:
+        base = base.filter(status=RequestStatus.OPEN)
+    incoming = list(base.filter(to_agency_id=user.agency_id).order_by("due_date", "created_at")[:200])
+    outgoing = list(base.filter(from_agency_id=user.agency_id).order_by("due_date", "created_at")[:200])
+    today = timezone.localdate()
+
+    def overdue(rows: list[InformationRequest]) -> int:
+        return sum(1 for r in rows if r.status == RequestStatus.OPEN and r.due_date < today)
+
+    return AgencyRequests(incoming, outgoing, overdue(incoming), overdue(outgoing), today)
+
+
+def open_request_for(*, user: Any, person: Person, request_id: int | None) -> InformationRequest | None:
+    """An open request to the user's agency about this person, when answering one."""
+    if request_id is None:
+        return None
+    return (
+        InformationRequest.objects.filter(
+            pk=request_id, person=person, to_agency_id=user.agency_id, status=RequestStatus.OPEN
+        )
+        .select_related("from_agency", "to_agency")
+        .first()
+    )
+
+
+def person_for_sharing(*, user: Any, person_id: Any) -> tuple[Person | None, bool]:
+    """The person and whether the user sees them through the access rule."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return None, False
+    return person, people_visible_to(user).filter(pk=person.pk).exists()
+
+
+@dataclass
+class LogFilters:
+    """Filters for the Information Sharing log (all optional)."""
+
+    agency_id: int | None = None
+    purpose: str = ""
+    consent: str = ""
+    decision: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def sharing_log(*, filters: LogFilters) -> QuerySet[SharingDecision]:
+    """Every decision in the partnership, filtered; names no child (see permissions)."""
+    rows = SharingDecision.objects.select_related("from_agency", "recipient_agency").only(
+        "reference",
+        "decided_at",
+        "purpose",
+        "decision",
+        "consent",
+        "no_consent_reason",
+        "lawful_basis",
+        "record_types",
+        "items_sha256",
+        "from_agency__name",
+        "recipient_agency__name",
+        "request_id",
+    )
+    if filters.agency_id:
+        rows = rows.filter(
+            Q(from_agency_id=filters.agency_id) | Q(recipient_agency_id=filters.agency_id)
+        )
+    if filters.purpose:
+        rows = rows.filter(purpose=filters.purpose)
+    if filters.consent:
+        rows = rows.filter(consent=filters.consent)
+    if filters.decision:
+        rows = rows.filter(decision=filters.decision)
+    tz = timezone.get_default_timezone()
+    if filters.date_from:
+        rows = rows.filter(
+            decided_at__gte=timezone.make_aware(dt.datetime.combine(filters.date_from, dt.time.min), tz)
+        )
+    if filters.date_to:
+        rows = rows.filter(
+            decided_at__lt=timezone.make_aware(
+                dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min), tz
+            )
+        )
+    return rows.order_by("-decided_at", "-pk")
+
+
+def review_queue(*, user: Any) -> list[BreakGlassUse]:
+    """Emergency accesses awaiting the user's review (all of them for MASH managers)."""
+    uses = BreakGlassUse.objects.filter(reviewed_at__isnull=True).select_related("user", "agency")
+    if not user.has_role(Role.MASH_MANAGER):
+        uses = uses.filter(alerts__recipient_id=user.pk).distinct()
+    return list(uses.exclude(user_id=user.pk).order_by("opened_at")[:200])
+
+
+def recently_reviewed(*, user: Any) -> list[BreakGlassUse]:
+    """The last reviews the user could see, newest first."""
+    uses = BreakGlassUse.objects.filter(reviewed_at__isnull=False).select_related(
+        "user", "agency", "reviewed_by"
+    )
+    if not user.has_role(Role.MASH_MANAGER):
+        uses = uses.filter(alerts__recipient_id=user.pk).distinct()
+    return list(uses.order_by("-reviewed_at")[:20])
+
+
+def unread_alert_count(*, user: Any) -> int:
+    """How many break-glass alerts the user has not yet dealt with."""
+    return Alert.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def iso_week_bounds(week: str) -> tuple[dt.datetime, dt.datetime]:
+    """The start and end (UK time) of an ISO week written like 2026-W47."""
+    try:
+        year_text, week_text = week.upper().split("-W")
+        monday = dt.date.fromisocalendar(int(year_text), int(week_text), 1)
+    except (ValueError, TypeError):
+        raise ValueError("Enter a week like 2026-W47") from None
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(dt.datetime.combine(monday, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(monday + dt.timedelta(days=7), dt.time.min), tz)
+    return start, end
+
+
+def current_iso_week() -> str:
+    """This week, written like 2026-W47."""
+    year, week, _ = timezone.localdate().isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def break_glass_week(*, user: Any | None, week: str) -> list[BreakGlassUse]:
+    """Every emergency access opened in the week; a safeguarding lead sees their own agency's."""
+    start, end = iso_week_bounds(week)
+    uses = BreakGlassUse.objects.filter(opened_at__gte=start, opened_at__lt=end).select_related(
+        "user", "agency", "reviewed_by"
+    )
+    if user is not None and not (
+        user.role_codes() & {Role.MASH_MANAGER, Role.BUSINESS_UNIT, Role.PANEL_CHAIR}
+    ):
+        led = SafeguardingLead.objects.filter(user_id=user.pk).values("agency_id")
+        uses = uses.filter(agency_id__in=led)
+    return list(uses.order_by("opened_at"))

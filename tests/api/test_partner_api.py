@@ -1,0 +1,120 @@
+import io
+import json
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+
+from safeguard.api.models import PartnerToken
+from safeguard.api.services import partner_token_create, partner_token_revoke, token_hash
+from safeguard.frontdoor.models import Contact, Outcome, PoliceForm
+from safeguard.frontdoor.services import threshold_decide
+from tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+CONCERN = {
+    "children": [{"given_name": "Sky", "family_name": "Apitest", "date_of_birth": "2013-09-01"}],
+    "categories": ["child_criminal_exploitation"],
+    "what_happened": "Seen with older teenagers carrying packages.",
+    "child_voice": "Said 'they look after me'.",
+    "consent": "not_asked",
+    "no_consent_reason": "increase_risk",
+    "referrer_name": "A Teacher",
+    "referrer_email": "teacher@example.invalid",
+}
+
+
+def post(client, path, body, auth):
+    return client.post(f"/api/v1/frontdoor/{path}", json.dumps(body), content_type="application/json", **auth)
+
+
+class TestPartnerTokens:
+    def test_only_the_hash_is_stored(self, partner):
+        record, token = partner
+        assert record.token_hash == token_hash(token)
+        assert token not in str(PartnerToken.objects.values_list())
+
+    def test_management_command_prints_a_token_once(self, db):
+        AgencyFactory(slug="nyp-test")
+        out = io.StringIO()
+        call_command("partner_token", agency="nyp-test", name="Niche RMS", stdout=out, stderr=io.StringIO())
+        token = out.getvalue().strip()
+        assert PartnerToken.objects.get(token_hash=token_hash(token)).name == "Niche RMS"
+
+    def test_no_token_or_a_revoked_token_is_refused(self, partner, auth):
+        client = Client()
+        assert post(client, "concerns", CONCERN, {}).status_code == 401
+        assert post(client, "concerns", CONCERN, {"HTTP_AUTHORIZATION": "Bearer nonsense"}).status_code == 401
+        partner_token_revoke(by=None, token=partner[0])
+        assert post(client, "concerns", CONCERN, auth).status_code == 401
+
+
+class TestConcernApi:
+    def test_submit_and_read_back_the_status(self, auth, mash_worker_api):
+        client = Client()
+        response = post(client, "concerns", CONCERN, auth)
+        assert response.status_code == 201, response.content
+        reference = response.json()["reference"]
+        assert reference.startswith("MASH-")
+        assert reference in mail.outbox[0].body
+        status = client.get(f"/api/v1/frontdoor/status/{reference}", **auth).json()
+        assert status["status"] == "received" and status["outcome"] is None
+        contact = Contact.objects.get(reference=reference)
+        threshold_decide(by=mash_worker_api, contact=contact, level=3, outcome=Outcome.TARGETED_INTERVENTION,
+                         rationale="Exploitation risk.", message_to_referrer="Targeted support offered.")
+        status = client.get(f"/api/v1/frontdoor/status/{reference}", **auth).json()
+        assert status["outcome"] == "targeted_intervention"
+        assert status["message_to_referrer"] == "Targeted support offered."
+        assert "rationale" not in status
+
+    def test_another_agencys_reference_is_not_found(self, auth, db):
+        other = AgencyFactory(slug="other-partner")
+        _, other_token = partner_token_create(by=None, agency=other, name="Other")
+        client = Client()
+        reference = post(client, "concerns", CONCERN, auth).json()["reference"]
+        response = client.get(f"/api/v1/frontdoor/status/{reference}", HTTP_AUTHORIZATION=f"Bearer {other_token}")
+        assert response.status_code == 404
+        assert client.get("/api/v1/frontdoor/status/MASH-0000-0000-0", **auth).status_code == 404
+
+    def test_consent_not_asked_needs_a_reason(self, auth):
+        body = {**CONCERN, "no_consent_reason": ""}
+        response = post(Client(), "concerns", body, auth)
+        assert response.status_code == 422
+        assert "no_consent_reason" in json.dumps(response.json())
+
+    def test_child_voice_is_required(self, auth):
+        body = {k: v for k, v in CONCERN.items() if k != "child_voice"}
+        assert post(Client(), "concerns", body, auth).status_code == 422
+
+    def test_future_date_of_birth_is_refused(self, auth):
+        body = {**CONCERN, "children": [{"given_name": "A", "family_name": "B", "date_of_birth": "2999-01-01"}]}
+        assert post(Client(), "concerns", body, auth).status_code == 422
+
+
+class TestPoliceApi:
+    @pytest.mark.parametrize(
+        ("path", "extra", "kind"),
+        [
+            ("police/missing-person", {"report": "returned"}, "missing_returned"),
+            ("police/welfare-check", {"why_police": "Threats of violence."}, "welfare_check"),
+            ("police/mental-health-act", {"assessment_when": "Tomorrow 10am", "risks": "Knife"}, "mental_health_act"),
+            ("police/intelligence", {"source_grading": "seen"}, "partner_intelligence"),
+        ],
+    )
+    def test_each_form_gives_a_reference(self, auth, path, extra, kind):
+        body = {"subject_name": "Jo Example", "details": "Details here.", "contact_name": "Alex",
+                "contact_email": "alex@example.invalid", **extra}
+        response = post(Client(), path, body, auth)
+        assert response.status_code == 201, response.content
+        reference = response.json()["reference"]
+        assert reference.startswith("POL-")
+        assert PoliceForm.objects.get(reference=reference).kind == kind
+
+
+@pytest.fixture
+def mash_worker_api(make_user):
+    from safeguard.core.models import Agency, Role
+
+    return make_user(Role.MASH_WORKER, agency=Agency.objects.get(slug="api-mash"))

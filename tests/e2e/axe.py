@@ -1,0 +1,65 @@
+"""axe-core accessibility checks for browser journeys (WCAG 2.2 AA rule set)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+_RUN_AXE = """
+async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return results.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary})),
+  }));
+}
+"""
+
+
+@cache
+def axe_source() -> str:
+    """The axe-core script from node_modules (``npm ci`` installs it)."""
+    path = settings.NODE_MODULES / "axe-core" / "axe.min.js"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run 'npm ci' (make install) first")
+    return path.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now and return its WCAG 2.2 AA violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Not page.add_script_tag(content=...): our Content Security Policy
+        # (script-src 'self') rightly refuses inline scripts, and bypassing it in
+        # tests would hide real CSP breakage. Evaluating through the DevTools
+        # protocol defines window.axe without touching the page's policy.
+        page.evaluate(axe_source())
+    return page.evaluate(_RUN_AXE, WCAG_TAGS)
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    """One readable block per violation: rule id, what it means, and the nodes at fault."""
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"    at {' '.join(node['target'])}: {node['html'][:200]}")
+            if node.get("summary"):
+                lines.append("      " + node["summary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Any) -> None:
+    """Fail the test if axe-core finds any WCAG 2.2 AA violation on the current page."""
+    violations = axe_violations(page)
+    if violations:
+        raise AssertionError(
+            f"axe-core found {len(violations)} accessibility violation(s) on {page.url}:\n"
+            + format_violations(violations)
+        )
