@@ -46,10 +46,10 @@ audit-deps: $(VENV)/.installed
 	@bash scripts/pip-audit.sh
 
 test-sqlite: install
-	SAFEGUARD_ENV=test $(BIN)/pytest -q -p no:randomly
+	SAFEGUARD_ENV=test $(BIN)/pytest -q -n 2 --dist loadfile
 
 test-postgres: install
-	SAFEGUARD_ENV=test bash scripts/with-postgres.sh $(BIN)/pytest -q
+	SAFEGUARD_ENV=test bash scripts/with-postgres.sh $(BIN)/pytest -q -n 2 --dist loadfile
 
 ## test: lint, types, dependency audit, the whole suite on SQLite and on PostgreSQL 15
 test: system-deps install lint typecheck audit-deps test-sqlite test-postgres

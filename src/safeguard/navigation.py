@@ -28,6 +28,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Report a concern", reverse("frontdoor:report-start")))
     if can_triage(user):
         items.append(("MASH queue", reverse("frontdoor:mash-queue")))
+    from safeguard.sharing.permissions import can_view_sharing_log
+
+    if sees_personal_data(user) or can_view_sharing_log(user):
+        items.append(("Information sharing", reverse("sharing:index")))
+    from safeguard.sharing.subject_access import can_see_rights_register
+
+    if can_see_rights_register(user):
+        items.append(("Subject access and retention", reverse("sharing:subject-access")))
     if can_manage_accounts(user):
         items.append(("Agencies and accounts", reverse("admin:index")))
     items.append(("Two-factor sign-in", reverse("core:two-factor-settings")))

@@ -71,7 +71,8 @@ def test_a_mash_worker_confirms_an_uncertain_match_and_undoes_it(page, sign_in, 
     page.get_by_role("button", name="Undo the link").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The link has been undone")
     record = AgencyRecord.objects.get()
-    assert record.link_status == LinkStatus.NEW_PERSON and record.person_id != william.pk
+    assert record.link_status == LinkStatus.NEW_PERSON
+    assert record.person_id != william.pk
 
 
 def test_a_mash_worker_imports_an_extract_through_the_pages(page, sign_in, setting, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -36,7 +37,9 @@ def family(db, make_user) -> Family:
     household = HouseholdFactory(name="Brennan household")
     older = PersonFactory(given_name="Isla", family_name="Brennan")
     younger = PersonFactory(given_name="Theo", family_name="Brennan")
-    parent = PersonFactory(given_name="Keira", family_name="Brennan")
+    parent = PersonFactory(
+        given_name="Keira", family_name="Brennan", date_of_birth=dt.date(1988, 2, 3)
+    )
     for person in (older, younger, parent):
         HouseholdMemberFactory(household=household, person=person)
     InvolvementFactory(person=older, agency=school, role_description="Pupil")
@@ -55,8 +58,3 @@ def episode(family) -> Episode:
 @pytest.fixture
 def outsider(make_user) -> User:
     return make_user(Role.PRACTITIONER, agency=AgencyFactory(name="Elsewhere Agency"))
-
-
-@pytest.fixture
-def _capture_mail(settings) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

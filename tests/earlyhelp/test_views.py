@@ -17,7 +17,11 @@ SCRIPT = "<script>alert('x')</script>"
 
 
 def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
+    return {
+        f"{prefix}_day": str(day.day),
+        f"{prefix}_month": str(day.month),
+        f"{prefix}_year": str(day.year),
+    }
 
 
 def _today() -> dt.date:
@@ -52,7 +56,9 @@ class TestAccessToPages:
         for url in _urls(episode, assessment):
             assert client.get(url).status_code == 404, url
             assert client.post(url, {}).status_code in (404, 405), url
-        assert client.post(reverse("earlyhelp:assessment-start", args=[episode.pk])).status_code == 404
+        assert (
+            client.post(reverse("earlyhelp:assessment-start", args=[episode.pk])).status_code == 404
+        )
         assert AuditEvent.objects.filter(action="deny", object_id=str(episode.pk)).exists()
         list_page = client.get(reverse("earlyhelp:list"))
         assert episode.reference not in list_page.content.decode()
@@ -77,7 +83,8 @@ class TestAccessToPages:
         Episode.objects.filter(pk=episode.pk).update(review_due=_today() - dt.timedelta(days=3))
         page = signed_in(family.lead).get(reverse("earlyhelp:list") + "?status=overdue")
         html = page.content.decode()
-        assert episode.reference in html and "Review overdue" in html
+        assert episode.reference in html
+        assert "Review overdue" in html
         assert "Team Around the Family (TAF)" in html
 
 
@@ -91,7 +98,10 @@ class TestStartEarlyHelp:
         assert "Keira Brennan" not in form.content.decode()  # an adult is not
         response = client.post(
             reverse("earlyhelp:open", args=[family.older.pk]),
-            {"children": [str(family.older.pk), str(family.younger.pk)], "reason": "Help with mornings"},
+            {
+                "children": [str(family.older.pk), str(family.younger.pk)],
+                "reason": "Help with mornings",
+            },
         )
         episode = Episode.objects.get()
         assert response.status_code == 302
@@ -128,14 +138,18 @@ class TestAssessmentForm:
         client, url, _ = page
         # The draft was started before this event; a new episode's assessment would include it.
         html = client.get(url).content.decode()
-        assert "Isla Brennan" in html and "Fulford Test School (Pupil)" in html
+        assert "Isla Brennan" in html
+        assert "Fulford Test School (Pupil)" in html
 
     def test_save_as_draft_keeps_everything(self, family, page):
         client, url, assessment = page
-        response = client.post(url, {"action": "draft", "needs": "Routines", "lead_practitioner": family.lead.pk})
+        response = client.post(
+            url, {"action": "draft", "needs": "Routines", "lead_practitioner": family.lead.pk}
+        )
         assert response.status_code == 302
         assessment.refresh_from_db()
-        assert assessment.needs == "Routines" and assessment.is_draft
+        assert assessment.needs == "Routines"
+        assert assessment.is_draft
 
     def test_completing_without_the_childs_voice_keeps_what_was_typed(self, family, page):
         client, url, assessment = page
@@ -176,16 +190,45 @@ class TestAssessmentForm:
         assert assessment.status == Assessment.Status.COMPLETED
         # A completed assessment is read-only.
         html = client.get(url).content.decode()
-        assert "Said mornings are shouty" in html and "Save as draft" not in html
+        assert "Said mornings are shouty" in html
+        assert "Save as draft" not in html
         assert client.post(url, data).status_code == 404
 
     @pytest.mark.parametrize(
         ("parts", "message"),
         [
-            ({"assessment_date_day": "31", "assessment_date_month": "2", "assessment_date_year": "2025"}, "Date of the assessment must be a real date"),
-            ({"assessment_date_day": "1", "assessment_date_month": "1", "assessment_date_year": "2999"}, "Date of the assessment must be today or in the past"),
-            ({"assessment_date_day": "1", "assessment_date_month": "", "assessment_date_year": "2025"}, "Date of the assessment must include a month"),
-            ({"assessment_date_day": "aa", "assessment_date_month": "1", "assessment_date_year": "2025"}, "Date of the assessment must be a real date"),
+            (
+                {
+                    "assessment_date_day": "31",
+                    "assessment_date_month": "2",
+                    "assessment_date_year": "2025",
+                },
+                "Date of the assessment must be a real date",
+            ),
+            (
+                {
+                    "assessment_date_day": "1",
+                    "assessment_date_month": "1",
+                    "assessment_date_year": "2999",
+                },
+                "Date of the assessment must be today or in the past",
+            ),
+            (
+                {
+                    "assessment_date_day": "1",
+                    "assessment_date_month": "",
+                    "assessment_date_year": "2025",
+                },
+                "Date of the assessment must include a month",
+            ),
+            (
+                {
+                    "assessment_date_day": "aa",
+                    "assessment_date_month": "1",
+                    "assessment_date_year": "2025",
+                },
+                "Date of the assessment must be a real date",
+            ),
         ],
     )
     def test_bad_dates(self, page, parts, message):
@@ -228,12 +271,18 @@ class TestTafForm:
         }
 
     def test_records_a_meeting(self, family, episode, signed_in):
-        response = signed_in(family.lead).post(reverse("earlyhelp:taf", args=[episode.pk]), self._good(family))
+        response = signed_in(family.lead).post(
+            reverse("earlyhelp:taf", args=[episode.pk]), self._good(family)
+        )
         assert response.status_code == 302
         assert TafMeeting.objects.get().agencies.get() == family.school
 
     def test_empty_form_lists_every_required_answer(self, family, episode, signed_in):
-        html = signed_in(family.lead).post(reverse("earlyhelp:taf", args=[episode.pk]), {}).content.decode()
+        html = (
+            signed_in(family.lead)
+            .post(reverse("earlyhelp:taf", args=[episode.pk]), {})
+            .content.decode()
+        )
         for message in (
             "Select whether this was the first meeting or a review",
             "Enter date of the meeting",
@@ -247,9 +296,18 @@ class TestTafForm:
     @pytest.mark.parametrize(
         ("change", "message"),
         [
-            (_date("held_on", dt.date(2999, 1, 1)), "Date of the meeting must be today or in the past"),
-            ({"held_on_day": "30", "held_on_month": "2"}, "Date of the meeting must be a real date"),
-            (_date("next_review_due", dt.date(2020, 1, 1)), "Date the next review is due must be today or in the future"),
+            (
+                _date("held_on", dt.date(2999, 1, 1)),
+                "Date of the meeting must be today or in the past",
+            ),
+            (
+                {"held_on_day": "30", "held_on_month": "2"},
+                "Date of the meeting must be a real date",
+            ),
+            (
+                _date("next_review_due", dt.date(2020, 1, 1)),
+                "Date the next review is due must be today or in the future",
+            ),
             ({"progress": LONG}, "must be 10,000 characters or fewer"),
             ({"agencies": ["999999"]}, "Select a valid choice"),
             ({"kind": "party"}, "Select a valid choice"),
@@ -264,16 +322,25 @@ class TestTafForm:
         assert "Said school is better" in html
         assert not TafMeeting.objects.exists()
 
-    def test_a_review_more_than_6_months_away_is_refused_by_the_service(self, family, episode, signed_in):
+    def test_a_review_more_than_6_months_away_is_refused_by_the_service(
+        self, family, episode, signed_in
+    ):
         data = {**self._good(family), **_date("next_review_due", _today() + dt.timedelta(days=300))}
-        html = signed_in(family.lead).post(reverse("earlyhelp:taf", args=[episode.pk]), data).content.decode()
+        html = (
+            signed_in(family.lead)
+            .post(reverse("earlyhelp:taf", args=[episode.pk]), data)
+            .content.decode()
+        )
         assert "The next review must be within 6 months of the meeting" in html
 
     def test_script_is_shown_escaped(self, family, episode, signed_in):
         client = signed_in(family.lead)
-        client.post(reverse("earlyhelp:taf", args=[episode.pk]), {**self._good(family), "progress": SCRIPT})
+        client.post(
+            reverse("earlyhelp:taf", args=[episode.pk]), {**self._good(family), "progress": SCRIPT}
+        )
         html = client.get(reverse("earlyhelp:detail", args=[episode.pk])).content.decode()
-        assert SCRIPT not in html and "&lt;script&gt;" in html
+        assert SCRIPT not in html
+        assert "&lt;script&gt;" in html
 
 
 class TestSupportAndCentralRecord:
@@ -282,11 +349,18 @@ class TestSupportAndCentralRecord:
         client = signed_in(family.lead)
         response = client.post(
             reverse("earlyhelp:support-add", args=[episode.pk]),
-            {"agency": housing.pk, "child": str(family.younger.pk), "description": "Rent plan", **_date("started", _today())},
+            {
+                "agency": housing.pk,
+                "child": str(family.younger.pk),
+                "description": "Rent plan",
+                **_date("started", _today()),
+            },
         )
         assert response.status_code == 302
         html = client.get(reverse("earlyhelp:support", args=[episode.pk])).content.decode()
-        assert "Test Housing" in html and "Rent plan" in html and "Fulford Test School" in html
+        assert "Test Housing" in html
+        assert "Rent plan" in html
+        assert "Fulford Test School" in html
 
     @pytest.mark.parametrize(
         ("change", "message"),
@@ -294,15 +368,27 @@ class TestSupportAndCentralRecord:
             ({"agency": ""}, "Select the agency that gave the support"),
             ({"description": ""}, "Enter what support was given"),
             ({"description": LONG}, "must be 10,000 characters or fewer"),
-            (_date("started", dt.date(2999, 1, 1)), "Date the support started must be today or in the past"),
-            ({**_date("started", dt.date(2025, 3, 1)), **_date("ended", dt.date(2025, 2, 1))}, "The date the support ended must be on or after the date it started"),
+            (
+                _date("started", dt.date(2999, 1, 1)),
+                "Date the support started must be today or in the past",
+            ),
+            (
+                {**_date("started", dt.date(2025, 3, 1)), **_date("ended", dt.date(2025, 2, 1))},
+                "The date the support ended must be on or after the date it started",
+            ),
             ({"child": "not-a-child"}, "Select a child in this family"),
         ],
     )
     def test_bad_input(self, family, episode, signed_in, change, message):
-        data = {"agency": family.school.pk, "description": "Mentoring <b>kept</b>", **_date("started", _today())}
+        data = {
+            "agency": family.school.pk,
+            "description": "Mentoring <b>kept</b>",
+            **_date("started", _today()),
+        }
         data.update(change)
-        response = signed_in(family.lead).post(reverse("earlyhelp:support-add", args=[episode.pk]), data)
+        response = signed_in(family.lead).post(
+            reverse("earlyhelp:support-add", args=[episode.pk]), data
+        )
         html = response.content.decode()
         assert response.status_code == 200
         assert message in html
@@ -317,12 +403,19 @@ class TestSupportAndCentralRecord:
             for i in range(n):
                 agency = AgencyFactory()
                 services.support_record_add(
-                    by=family.lead, episode=episode, agency=agency, description=f"Support {i}",
-                    started=_today(), child=family.older,
+                    by=family.lead,
+                    episode=episode,
+                    agency=agency,
+                    description=f"Support {i}",
+                    started=_today(),
+                    child=family.older,
                 )
                 services.taf_meeting_record(
-                    by=family.lead, episode=episode, held_on=_today(),
-                    next_review_due=_today() + dt.timedelta(weeks=6), progress="ok",
+                    by=family.lead,
+                    episode=episode,
+                    held_on=_today(),
+                    next_review_due=_today() + dt.timedelta(weeks=6),
+                    progress="ok",
                     agencies=[agency, family.school],
                 )
 
@@ -348,7 +441,8 @@ class TestChangeAndClose:
         episode.refresh_from_db()
         assert episode.closure_reason == "moved_away"
         html = client.get(reverse("earlyhelp:detail", args=[episode.pk])).content.decode()
-        assert "Moved away" in html and "Close early help</a>" not in html
+        assert "Moved away" in html
+        assert "Close early help</a>" not in html
         assert client.get(reverse("earlyhelp:close", args=[episode.pk])).status_code == 404
 
     @pytest.mark.parametrize(
@@ -356,7 +450,10 @@ class TestChangeAndClose:
         [
             ({}, "Select why early help is closing"),
             ({"reason": "bored"}, "Select why early help is closing"),
-            (_date("closed_on", dt.date(2999, 1, 1)), "Date early help closed must be today or in the past"),
+            (
+                _date("closed_on", dt.date(2999, 1, 1)),
+                "Date early help closed must be today or in the past",
+            ),
             ({"note": LONG}, "must be 10,000 characters or fewer"),
         ],
     )
@@ -368,8 +465,15 @@ class TestChangeAndClose:
         assert episode.is_open
 
     def test_closing_before_it_started_is_refused(self, family, episode, signed_in):
-        data = {"reason": "needs_met", **_date("closed_on", episode.opened_on - dt.timedelta(days=1))}
-        html = signed_in(family.lead).post(reverse("earlyhelp:close", args=[episode.pk]), data).content.decode()
+        data = {
+            "reason": "needs_met",
+            **_date("closed_on", episode.opened_on - dt.timedelta(days=1)),
+        }
+        html = (
+            signed_in(family.lead)
+            .post(reverse("earlyhelp:close", args=[episode.pk]), data)
+            .content.decode()
+        )
         assert "must be on or after the day it started" in html
 
     def test_record_a_change(self, family, episode, signed_in):
@@ -382,4 +486,48 @@ class TestChangeAndClose:
             {"summary": "New partner moved in", **_date("happened_on", _today())},
         )
         assert good.status_code == 302
-        assert "New partner moved in" in client.get(reverse("earlyhelp:detail", args=[episode.pk])).content.decode()
+        assert (
+            "New partner moved in"
+            in client.get(reverse("earlyhelp:detail", args=[episode.pk])).content.decode()
+        )
+
+
+class TestListQueries:
+    def test_the_list_has_a_bounded_number_of_queries(
+        self, family, signed_in, django_assert_max_num_queries
+    ):
+        from ..factories import (
+            HouseholdFactory,
+            HouseholdMemberFactory,
+            InvolvementFactory,
+            PersonFactory,
+        )
+
+        def add(n):
+            for _ in range(n):
+                household = HouseholdFactory()
+                kids = [PersonFactory(), PersonFactory()]
+                for kid in kids:
+                    HouseholdMemberFactory(household=household, person=kid)
+                InvolvementFactory(person=kids[0], agency=family.school)
+                services.early_help_episode_open(by=family.lead, children=kids)
+
+        client = signed_in(family.lead)
+        add(2)
+        url = reverse("earlyhelp:list") + "?status=all"
+        client.get(url)
+        with django_assert_max_num_queries(30) as small:
+            client.get(url)
+        add(10)
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            response = client.get(url)
+        assert response.content.decode().count("EH-") >= 12
+
+
+class TestMyWork:
+    def test_home_page_counts_my_families_and_overdue_reviews(self, family, episode, signed_in):
+        Episode.objects.filter(pk=episode.pk).update(review_due=_today() - dt.timedelta(days=1))
+        html = signed_in(family.lead).get(reverse("home")).content.decode()
+        assert "Your agency supports 1 family through early help" in html
+        assert "1 Team Around the Family review overdue" in html
+        assert "Isla" not in html.split("Early help</h2>")[1]

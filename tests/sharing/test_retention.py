@@ -1,5 +1,7 @@
-"""Retention: records past their period are listed for review, deletion needs two people,
-and deletion removes the personal data but keeps a verifiable audit trail with a tombstone."""
+"""Retention: past-expiry records are listed, deleted by two people, and leave a tombstone.
+
+Deletion removes the personal data but the audit chain still verifies.
+"""
 
 from __future__ import annotations
 
@@ -68,8 +70,16 @@ class TestTheDefaults:
     @pytest.mark.parametrize(
         ("dob", "last", "due"),
         [
-            (dt.date(2005, 6, 1), dt.date(2020, 1, 1), dt.date(2030, 6, 1)),  # 25th birthday is later
-            (dt.date(2005, 6, 1), dt.date(2026, 1, 1), dt.date(2032, 1, 1)),  # 6 years after is later
+            (
+                dt.date(2005, 6, 1),
+                dt.date(2020, 1, 1),
+                dt.date(2030, 6, 1),
+            ),  # 25th birthday is later
+            (
+                dt.date(2005, 6, 1),
+                dt.date(2026, 1, 1),
+                dt.date(2032, 1, 1),
+            ),  # 6 years after is later
             (None, dt.date(2020, 2, 29), dt.date(2026, 2, 28)),
         ],
     )
@@ -79,29 +89,43 @@ class TestTheDefaults:
 
 
 class TestTimeTravel:
-    def test_a_record_past_expiry_is_listed_then_deleted_with_two_people(self, make_user, managers, monkeypatch):
+    def test_a_record_past_expiry_is_listed_then_deleted_with_two_people(
+        self, make_user, managers, monkeypatch
+    ):
         subject = build_subject(make_user)
         person, parent = subject.person, subject.parent
         first, second = managers
         # The other adult keeps an open involvement, so only the child is due.
-        Involvement.objects.create(person=parent, agency=subject.agency, started=dt.date(2020, 1, 1))
+        Involvement.objects.create(
+            person=parent, agency=subject.agency, started=dt.date(2020, 1, 1)
+        )
         end_all_work(person, timezone.localdate())
         this_month = timezone.localdate().replace(day=1)
-        assert not [i for i in retention.retention_review(month=this_month) if i.person_id == person.pk]
+        assert not [
+            i for i in retention.retention_review(month=this_month) if i.person_id == person.pk
+        ]
 
         # Twenty years on: past the 25th birthday (2039) and 6 years after the work ended.
         future = timezone.now() + dt.timedelta(days=365 * 20)
         travel(monkeypatch, future)
         month = timezone.localdate().replace(day=1)
-        due = [i for i in retention.retention_review(month=month, with_names=True) if i.person_id == person.pk]
-        assert [i.record_type for i in due if i.record_type.startswith("person")] == ["person:child"]
+        due = [
+            i
+            for i in retention.retention_review(month=month, with_names=True)
+            if i.person_id == person.pk
+        ]
+        assert [i.record_type for i in due if i.record_type.startswith("person")] == [
+            "person:child"
+        ]
         assert due[0].person_name == "Marigold Thistlewood"
         out = StringIO()
         call_command("retention_review", month=f"{month:%Y-%m}", stdout=out)
         assert str(person.pk) in out.getvalue()
         assert "Marigold" not in out.getvalue()
 
-        proposal = retention.retention_deletion_propose(by=first, record_type="person:child", object_id=str(person.pk))
+        proposal = retention.retention_deletion_propose(
+            by=first, record_type="person:child", object_id=str(person.pk)
+        )
         with pytest.raises(AccessDenied, match="second person"):
             retention.retention_deletion_approve(by=first, deletion=proposal)
         assert Person.objects.filter(pk=person.pk).exists()
@@ -111,8 +135,16 @@ class TestTimeTravel:
 
         # The person and every row about them are gone.
         assert not Person.objects.filter(pk=person.pk).exists()
-        for model in (OtherName, Address, Involvement, ChronologyEvent, HouseholdMember, SubjectAccessRequest,
-                      AgencyRecord, ContactChild):
+        for model in (
+            OtherName,
+            Address,
+            Involvement,
+            ChronologyEvent,
+            HouseholdMember,
+            SubjectAccessRequest,
+            AgencyRecord,
+            ContactChild,
+        ):
             assert not model.objects.filter(person_id=person.pk).exists(), model
         assert not Relationship.objects.filter(other_id=person.pk).exists()
         assert not Contact.objects.filter(pk=contact_id).exists()  # named only this child
@@ -126,34 +158,62 @@ class TestTimeTravel:
         assert problem is None
         assert count > 0
         call_command("verify_audit", stdout=StringIO())
-        tombstone = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="person", person_id=person.pk)
+        tombstone = AuditEvent.objects.get(
+            action=AuditAction.DELETE, object_type="person", person_id=person.pk
+        )
         text = json.dumps(tombstone.changes)
-        for personal in ("Marigold", "Thistlewood", "Lantern", "YO1", "Vexworth", "2014-05-17", "Quillon"):
+        for personal in (
+            "Marigold",
+            "Thistlewood",
+            "Lantern",
+            "YO1",
+            "Vexworth",
+            "2014-05-17",
+            "Quillon",
+        ):
             assert personal not in text
         assert tombstone.changes["record_type"] == "person:child"
-        assert str(person.pk) not in json.dumps(tombstone.changes["deleted"].get("people.address", []))
+        assert str(person.pk) not in json.dumps(
+            tombstone.changes["deleted"].get("people.address", [])
+        )
         assert tombstone.changes["deleted"]["people.person"] == [str(person.pk)]
         assert tombstone.actor_id == second.pk
         assert tombstone.changes["proposed_by_id"] == first.pk
         assert AuditEvent.objects.filter(person_id=person.pk).count() > 3  # earlier events stay
-        assert RetentionDeletion.objects.get(pk=proposal.pk).status == RetentionDeletion.Status.DELETED
+        assert (
+            RetentionDeletion.objects.get(pk=proposal.pk).status == RetentionDeletion.Status.DELETED
+        )
 
-    def test_an_old_police_intelligence_entry_is_deleted_on_its_own(self, make_user, managers, monkeypatch):
+    def test_an_old_police_intelligence_entry_is_deleted_on_its_own(
+        self, make_user, managers, monkeypatch
+    ):
         subject = build_subject(make_user)
         first, second = managers
         travel(monkeypatch, timezone.now() + dt.timedelta(days=365 * 7))
         month = timezone.localdate().replace(day=1)
-        items = [i for i in retention.retention_review(month=month) if i.record_type == "chronology:police_intelligence"]
+        items = [
+            i
+            for i in retention.retention_review(month=month)
+            if i.record_type == "chronology:police_intelligence"
+        ]
         assert len(items) == 1
         proposal = retention.retention_deletion_propose(
             by=first, record_type=items[0].record_type, object_id=items[0].object_id
         )
         retention.retention_deletion_approve(by=second, deletion=proposal)
         assert not ChronologyEvent.objects.filter(pk=items[0].object_id).exists()
-        assert ChronologyEvent.objects.filter(person=subject.person).count() == len(subject.event_titles) - 1
+        assert (
+            ChronologyEvent.objects.filter(person=subject.person).count()
+            == len(subject.event_titles) - 1
+        )
         assert Person.objects.filter(pk=subject.person.pk).exists()
         assert verify_chain()[1] is None
-        assert AuditEvent.objects.filter(action=AuditAction.DELETE, object_type="chronology_event").count() == 1
+        assert (
+            AuditEvent.objects.filter(
+                action=AuditAction.DELETE, object_type="chronology_event"
+            ).count()
+            == 1
+        )
 
 
 class TestTheRules:
@@ -179,7 +239,9 @@ class TestTheRules:
         proposal = retention.retention_deletion_propose(
             by=managers[0], record_type="person:child", object_id=str(subject.person.pk)
         )
-        Involvement.objects.create(person=subject.person, agency=subject.agency, started=timezone.localdate())
+        Involvement.objects.create(
+            person=subject.person, agency=subject.agency, started=timezone.localdate()
+        )
         with pytest.raises(retention.RetentionError, match="no longer due"):
             retention.retention_deletion_approve(by=managers[1], deletion=proposal)
         assert Person.objects.filter(pk=subject.person.pk).exists()
@@ -193,12 +255,16 @@ class TestTheRules:
         )
         with pytest.raises(retention.RetentionError):
             retention.retention_deletion_cancel(by=managers[1], deletion=proposal, reason=" ")
-        kept = retention.retention_deletion_cancel(by=managers[1], deletion=proposal, reason="Legal hold")
+        kept = retention.retention_deletion_cancel(
+            by=managers[1], deletion=proposal, reason="Legal hold"
+        )
         assert kept.status == RetentionDeletion.Status.CANCELLED
 
 
 class TestThePage:
-    def test_two_managers_delete_through_the_page(self, make_user, managers, signed_in, monkeypatch):
+    def test_two_managers_delete_through_the_page(
+        self, make_user, managers, signed_in, monkeypatch
+    ):
         subject = build_subject(make_user)
         end_all_work(subject.person, timezone.localdate())
         end_all_work(subject.parent, timezone.localdate())
@@ -208,17 +274,23 @@ class TestThePage:
         page = first.get(url)
         assert page.status_code == 200
         assert "Marigold Thistlewood" in page.content.decode()
-        first.post(reverse("sharing:retention-propose"),
-                   {"record_type": "person:child", "object_id": str(subject.person.pk)})
+        first.post(
+            reverse("sharing:retention-propose"),
+            {"record_type": "person:child", "object_id": str(subject.person.pk)},
+        )
         proposal = RetentionDeletion.objects.get(object_id=str(subject.person.pk))
         first.post(reverse("sharing:retention-decide", args=[proposal.pk]), {"decision": "approve"})
         assert Person.objects.filter(pk=subject.person.pk).exists()
         assert "you proposed this one" in first.get(url).content.decode()
-        second.post(reverse("sharing:retention-decide", args=[proposal.pk]), {"decision": "approve"})
+        second.post(
+            reverse("sharing:retention-decide", args=[proposal.pk]), {"decision": "approve"}
+        )
         assert not Person.objects.filter(pk=subject.person.pk).exists()
 
     def test_bad_month_shows_an_error(self, managers, signed_in):
-        response = signed_in(managers[0]).get(reverse("sharing:retention-review"), {"month": "November"})
+        response = signed_in(managers[0]).get(
+            reverse("sharing:retention-review"), {"month": "November"}
+        )
         assert response.status_code == 200
         assert "There is a problem" in response.content.decode()
 
@@ -232,14 +304,17 @@ class TestThePage:
         assert "Thistlewood" not in body
         assert "Propose deletion" not in body
 
-    @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.MASH_WORKER, Role.ANALYST, Role.SYSTEM_ADMINISTRATOR])
+    @pytest.mark.parametrize(
+        "role", [Role.PRACTITIONER, Role.MASH_WORKER, Role.ANALYST, Role.SYSTEM_ADMINISTRATOR]
+    )
     def test_others_get_page_not_found(self, make_user, signed_in, role):
         client = signed_in(make_user(role))
         assert client.get(reverse("sharing:retention-review")).status_code == 404
         assert client.post(reverse("sharing:retention-propose"), {}).status_code == 404
 
-    def test_review_page_queries_are_bounded(self, make_user, managers, signed_in, monkeypatch,
-                                             django_assert_max_num_queries):
+    def test_review_page_queries_are_bounded(
+        self, make_user, managers, signed_in, monkeypatch, django_assert_max_num_queries
+    ):
         for _ in range(3):
             subject = build_subject(make_user)
             end_all_work(subject.person, timezone.localdate())

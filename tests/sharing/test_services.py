@@ -40,18 +40,34 @@ def share(by, person, agency, **overrides):
 
 
 class TestShareWithConsent:
-    def test_share_records_decision_and_grants_the_agency_access(self, teacher, officer, pupil, police, school_events):
+    def test_share_records_decision_and_grants_the_agency_access(
+        self, teacher, officer, pupil, police, school_events
+    ):
         assert not can_view_person(officer, pupil)
         decision = share(teacher, pupil, police, event_ids=[school_events["general"].pk])
-        assert decision.decision == "share" and decision.grant is not None
-        assert decision.grant.agency_id == police.pk and decision.grant.kind == "shared"
-        assert decision.items == [{"type": "chronology_event", "id": str(school_events["general"].pk)}]
+        assert decision.decision == "share"
+        assert decision.grant is not None
+        assert decision.grant.agency_id == police.pk
+        assert decision.grant.kind == "shared"
+        assert decision.items == [
+            {"type": "chronology_event", "id": str(school_events["general"].pk)}
+        ]
         assert len(decision.items_sha256) == 64
         assert can_view_person(officer, pupil)
-        assert AuditEvent.objects.filter(object_type="sharing_decision", object_id=str(decision.pk)).count() == 1
-        assert ChronologyEvent.objects.filter(person=pupil, source_type="sharing_decision").count() == 1
+        assert (
+            AuditEvent.objects.filter(
+                object_type="sharing_decision", object_id=str(decision.pk)
+            ).count()
+            == 1
+        )
+        assert (
+            ChronologyEvent.objects.filter(person=pupil, source_type="sharing_decision").count()
+            == 1
+        )
 
-    def test_the_digest_changes_if_the_shared_record_changes(self, teacher, pupil, police, school_events):
+    def test_the_digest_changes_if_the_shared_record_changes(
+        self, teacher, pupil, police, school_events
+    ):
         first = share(teacher, pupil, police, event_ids=[school_events["general"].pk])
         ChronologyEvent.objects.filter(pk=school_events["general"].pk).update(detail="edited later")
         second = share(teacher, pupil, police, event_ids=[school_events["general"].pk])
@@ -67,23 +83,40 @@ class TestShareWithConsent:
 
 class TestConsentPaths:
     @pytest.mark.parametrize("consent", [Consent.NOT_SOUGHT, Consent.WITHDRAWN])
-    def test_sharing_without_consent_needs_one_of_the_three_reasons(self, teacher, pupil, police, consent):
+    def test_sharing_without_consent_needs_one_of_the_three_reasons(
+        self, teacher, pupil, police, consent
+    ):
         with pytest.raises(ValidationError) as exc:
             share(teacher, pupil, police, consent=consent)
         assert "no_consent_reason" in exc.value.message_dict
-        decision = share(teacher, pupil, police, consent=consent, no_consent_reason=NoConsentReason.DELAY)
+        decision = share(
+            teacher, pupil, police, consent=consent, no_consent_reason=NoConsentReason.DELAY
+        )
         assert decision.no_consent_reason == "delay"
 
-    def test_refusal_can_only_be_overridden_by_a_safeguarding_lead(self, teacher, make_user, school, pupil, police):
+    def test_refusal_can_only_be_overridden_by_a_safeguarding_lead(
+        self, teacher, make_user, school, pupil, police
+    ):
         with pytest.raises(ValidationError) as exc:
-            share(teacher, pupil, police, consent=Consent.REFUSED, no_consent_reason=NoConsentReason.RISK_OF_HARM)
+            share(
+                teacher,
+                pupil,
+                police,
+                consent=Consent.REFUSED,
+                no_consent_reason=NoConsentReason.RISK_OF_HARM,
+            )
         assert "consent" in exc.value.message_dict
         lead = make_user(Role.PRACTITIONER, agency=school)
         SafeguardingLead.objects.create(agency=school, user=lead)
         decision = share(
-            lead, pupil, police, consent=Consent.REFUSED, no_consent_reason=NoConsentReason.RISK_OF_HARM
+            lead,
+            pupil,
+            police,
+            consent=Consent.REFUSED,
+            no_consent_reason=NoConsentReason.RISK_OF_HARM,
         )
-        assert decision.consent == "refused" and decision.grant is not None
+        assert decision.consent == "refused"
+        assert decision.grant is not None
 
     def test_consent_cannot_be_the_basis_without_consent(self, teacher, pupil, police):
         with pytest.raises(ValidationError) as exc:
@@ -105,12 +138,23 @@ class TestConsentPaths:
     def test_decision_not_to_share_is_recorded_with_the_same_care_and_grants_nothing(
         self, teacher, officer, pupil, police, consent
     ):
-        decision = share(teacher, pupil, police, decision=Decision.NOT_SHARE, consent=consent, summary="", ends_on=None)
-        assert decision.grant is None and decision.judgement
+        decision = share(
+            teacher,
+            pupil,
+            police,
+            decision=Decision.NOT_SHARE,
+            consent=consent,
+            summary="",
+            ends_on=None,
+        )
+        assert decision.grant is None
+        assert decision.judgement
         assert not can_view_person(officer, pupil)
         assert AccessGrant.objects.count() == 0
         with pytest.raises(ValidationError):
-            share(teacher, pupil, police, decision=Decision.NOT_SHARE, consent=consent, judgement="  ")
+            share(
+                teacher, pupil, police, decision=Decision.NOT_SHARE, consent=consent, judgement="  "
+            )
 
     def test_judgement_is_required(self, teacher, pupil, police):
         with pytest.raises(ValidationError) as exc:
@@ -137,7 +181,9 @@ class TestOneTransaction:
     def test_database_refuses_a_share_without_consent_or_reason(self, teacher, pupil, police):
         decision = share(teacher, pupil, police)
         with pytest.raises(IntegrityError), transaction.atomic():
-            SharingDecision.objects.filter(pk=decision.pk).update(consent="not_sought", no_consent_reason="")
+            SharingDecision.objects.filter(pk=decision.pk).update(
+                consent="not_sought", no_consent_reason=""
+            )
 
     def test_database_refuses_an_empty_judgement(self, teacher, pupil, police):
         decision = share(teacher, pupil, police)
@@ -146,13 +192,19 @@ class TestOneTransaction:
 
 
 class TestNeedToKnow:
-    def test_sharing_a_sensitive_record_names_its_type_in_the_grant(self, officer, police, school, teacher):
+    def test_sharing_a_sensitive_record_names_its_type_in_the_grant(
+        self, officer, police, school, teacher
+    ):
         from tests.factories import PersonFactory
 
         person = PersonFactory()
         InvolvementFactory(person=person, agency=police)
-        intel = ChronologyEventFactory(person=person, agency=police, record_type="police_intelligence")
-        InvolvementFactory(person=person, agency=school, ended=timezone.localdate() - dt.timedelta(days=400))
+        intel = ChronologyEventFactory(
+            person=person, agency=police, record_type="police_intelligence"
+        )
+        InvolvementFactory(
+            person=person, agency=school, ended=timezone.localdate() - dt.timedelta(days=400)
+        )
         assert "police_intelligence" not in visible_record_types(teacher, person)
         decision = share(officer, person, school, event_ids=[intel.pk])
         assert decision.grant.record_types == ["police_intelligence"]
@@ -161,7 +213,9 @@ class TestNeedToKnow:
     def test_revoking_refuses_the_next_request(self, teacher, officer, pupil, police):
         decision = share(teacher, pupil, police)
         assert can_view_person(officer, pupil)
-        services.sharing_grant_revoke(by=teacher, grant=decision.grant, reason="Investigation closed")
+        services.sharing_grant_revoke(
+            by=teacher, grant=decision.grant, reason="Investigation closed"
+        )
         assert not can_view_person(officer, pupil)
 
     def test_only_the_sharing_agency_may_revoke(self, teacher, officer, pupil, police):
@@ -174,7 +228,9 @@ class TestNeedToKnow:
         share(teacher, pupil, police, ends_on=ends_on)
         tz = timezone.get_default_timezone()
         late = timezone.make_aware(dt.datetime.combine(ends_on, dt.time(23, 59)), tz)
-        after = timezone.make_aware(dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time(0, 1)), tz)
+        after = timezone.make_aware(
+            dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time(0, 1)), tz
+        )
         with mock.patch("django.utils.timezone.now", return_value=late):
             assert can_view_person(officer, pupil)
         with mock.patch("django.utils.timezone.now", return_value=after):

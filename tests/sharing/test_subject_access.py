@@ -1,6 +1,8 @@
-"""Subject access: the copy holds everything held about a person, third parties are marked,
-protected identities never appear, the one-month clock is tracked, and only MASH managers
-can make it."""
+"""Subject access: the copy holds everything held about a person.
+
+Third parties are marked, protected identities never appear, the one-month clock is
+tracked, and only MASH managers can make it.
+"""
 
 from __future__ import annotations
 
@@ -72,10 +74,16 @@ def build_subject(make_user) -> Subject:
     mash = AgencyFactory(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_mash=True)
     mash_manager = make_user(Role.MASH_MANAGER, agency=mash)
     worker = make_user(Role.PRACTITIONER, agency=agency)
-    person = PersonFactory(given_name="Marigold", family_name="Thistlewood", date_of_birth=dt.date(2014, 5, 17))
-    parent = PersonFactory(given_name="Ottoline", family_name="Vexworth", date_of_birth=dt.date(1985, 2, 1))
+    person = PersonFactory(
+        given_name="Marigold", family_name="Thistlewood", date_of_birth=dt.date(2014, 5, 17)
+    )
+    parent = PersonFactory(
+        given_name="Ottoline", family_name="Vexworth", date_of_birth=dt.date(1985, 2, 1)
+    )
     OtherName.objects.create(person=person, given_name="Goldie", family_name="Thistlewood")
-    person.addresses.create(line_1="12 Lantern Row", town="York", postcode="YO1 7HH", moved_in=dt.date(2020, 1, 6))
+    person.addresses.create(
+        line_1="12 Lantern Row", town="York", postcode="YO1 7HH", moved_in=dt.date(2020, 1, 6)
+    )
     Relationship.objects.create(person=person, other=parent, kind=RelationshipKind.CHILD)
     Relationship.objects.create(person=parent, other=person, kind=RelationshipKind.PARENT)
     member = HouseholdMemberFactory(person=person)
@@ -89,12 +97,16 @@ def build_subject(make_user) -> Subject:
             agency=agency,
             record_type=code,
             title=titles[code],
-            occurred_at=timezone.make_aware(dt.datetime(2025, 3, 4, 10, 30)),
+            occurred_at=dt.datetime(2025, 3, 4, 10, 30, tzinfo=dt.UTC),
         )
     AccessGrantFactory(person=person, agency=mash, granted_by=mash_manager)
     AgencyRecord.objects.create(
-        agency=agency, agency_record_id="RA-0001", given_name="Marigold", family_name="Thistlewood",
-        person=person, content_hash="0" * 64,
+        agency=agency,
+        agency_record_id="RA-0001",
+        given_name="Marigold",
+        family_name="Thistlewood",
+        person=person,
+        content_hash="0" * 64,
     )
     contact = Contact.objects.create(
         reference=f"MASH-TEST-{person.pk.hex[:8]}",
@@ -127,7 +139,9 @@ def subject(make_user) -> Subject:
 
 class TestTheCopyHoldsEverything:
     def test_json_and_pdf_contain_every_record_type(self, subject, tmp_path):
-        files = sa.subject_access_export(by=subject.mash_manager, person=subject.person, request=subject.request)
+        files = sa.subject_access_export(
+            by=subject.mash_manager, person=subject.person, request=subject.request
+        )
         data = json.loads(files["json"])
         types = set(data["summary"]["record_types"])
         expected = {
@@ -151,8 +165,15 @@ class TestTheCopyHoldsEverything:
         for title in subject.event_titles.values():
             assert title in flat
             assert title in text
-        for heading in ("Your details", "Addresses", "Family and relationships", "Household",
-                        "Chronology: what agencies recorded", "Who has looked at your record", "Contacts"):
+        for heading in (
+            "Your details",
+            "Addresses",
+            "Family and relationships",
+            "Household",
+            "Chronology: what agencies recorded",
+            "Who has looked at your record",
+            "Contacts",
+        ):
             assert heading in text
         assert "17 May 2014" in text  # dates in UK format
         assert "4 March 2025" in text
@@ -177,7 +198,11 @@ class TestTheCopyHoldsEverything:
     def test_sensitive_records_are_included_with_a_review_note(self, subject):
         export = sa.subject_access_collect(person=subject.person)
         notes = [
-            n for s in export.sections for i in s.items if i.record_type.startswith("Chronology") for n in i.review_notes
+            n
+            for s in export.sections
+            for i in s.items
+            if i.record_type.startswith("Chronology")
+            for n in i.review_notes
         ]
         assert len(notes) == sum(1 for rt in RECORD_TYPES.values() if rt.sensitive)
 
@@ -187,8 +212,12 @@ class TestTheCopyHoldsEverything:
         assert any(f.value.startswith("Viewed") for i in log.items for f in i.fields)
 
     def test_the_export_is_audited_with_the_files_fingerprints(self, subject):
-        files = sa.subject_access_export(by=subject.mash_manager, person=subject.person, request=subject.request)
-        event = AuditEvent.objects.filter(action=AuditAction.EXPORT, person_id=subject.person.pk).get()
+        files = sa.subject_access_export(
+            by=subject.mash_manager, person=subject.person, request=subject.request
+        )
+        event = AuditEvent.objects.filter(
+            action=AuditAction.EXPORT, person_id=subject.person.pk
+        ).get()
         assert event.changes["sha256"]["pdf"] == sa.sha256(files["pdf"])
         subject.request.refresh_from_db()
         assert subject.request.json_sha256 == sa.sha256(files["json"])
@@ -197,14 +226,18 @@ class TestTheCopyHoldsEverything:
 
 class TestProtectedIdentities:
     def test_an_anonymous_referrer_never_appears_in_the_copy(self, subject, tmp_path, monkeypatch):
-        monkeypatch.setattr(Contact, "subject_access_protected_fields", ("referrer_name",), raising=False)
+        monkeypatch.setattr(
+            Contact, "subject_access_protected_fields", ("referrer_name",), raising=False
+        )
         files = sa.subject_access_export(by=None, person=subject.person)
         text = pdf_text(files["pdf"], tmp_path)
         for canary in (REFERRER_CANARY, REFERRER_EMAIL_CANARY):
             assert canary not in files["json"].decode()
             assert canary not in text
         data = json.loads(files["json"])
-        contact = next(i for s in data["sections"] for i in s["items"] if i["record_type"] == "Contact")
+        contact = next(
+            i for s in data["sections"] for i in s["items"] if i["record_type"] == "Contact"
+        )
         withheld = [f for f in contact["fields"] if f["withheld_reason"]]
         assert {f["label"] for f in withheld} >= {"Referrer name", "Referrer email"}
         assert all(f["value"] is None for f in withheld)
@@ -213,15 +246,25 @@ class TestProtectedIdentities:
     def test_a_registered_section_can_withhold_a_value(self, subject):
         sa.register_section(
             "tests.protected",
-            lambda person: [sa.Item("Test", "1", None, "", [sa.Field.withheld("Source", "Protected identity")])],
+            lambda person: [
+                sa.Item("Test", "1", None, "", [sa.Field.withheld("Source", "Protected identity")])
+            ],
         )
         try:
-            data = json.loads(sa.subject_access_export(by=None, person=subject.person, formats=["json"])["json"])
+            data = json.loads(
+                sa.subject_access_export(by=None, person=subject.person, formats=["json"])["json"]
+            )
         finally:
             sa.SECTIONS.pop("tests.protected")
-        item = next(i for s in data["sections"] if s["name"] == "tests.protected" for i in s["items"])
+        item = next(
+            i for s in data["sections"] if s["name"] == "tests.protected" for i in s["items"]
+        )
         assert item["fields"][0] == {
-            "label": "Source", "value": None, "third_party": False, "note": "", "withheld_reason": "Protected identity",
+            "label": "Source",
+            "value": None,
+            "third_party": False,
+            "note": "",
+            "withheld_reason": "Protected identity",
         }
 
 
@@ -248,8 +291,11 @@ class TestTheOneMonthClock:
     def test_a_future_received_date_is_refused(self, subject):
         with pytest.raises(ValueError, match="today or in the past"):
             sa.subject_access_request_create(
-                by=subject.mash_manager, person=subject.person, requester_kind="subject",
-                requester_name="M", received_on=timezone.localdate() + dt.timedelta(days=1),
+                by=subject.mash_manager,
+                person=subject.person,
+                requester_kind="subject",
+                requester_name="M",
+                received_on=timezone.localdate() + dt.timedelta(days=1),
             )
 
 
@@ -263,8 +309,13 @@ class TestThePages:
         today = timezone.localdate()
         response = client.post(
             url,
-            {"requester_kind": "subject", "requester_name": "Marigold Thistlewood",
-             "received_on_day": today.day, "received_on_month": today.month, "received_on_year": today.year},
+            {
+                "requester_kind": "subject",
+                "requester_name": "Marigold Thistlewood",
+                "received_on_day": today.day,
+                "received_on_month": today.month,
+                "received_on_year": today.year,
+            },
         )
         assert response.status_code == 302
         new = SubjectAccessRequest.objects.filter(person=subject.person, received_on=today).get()
@@ -279,19 +330,40 @@ class TestThePages:
     def test_bad_input_shows_errors_and_keeps_what_was_typed(self, subject, signed_in):
         client = signed_in(subject.mash_manager)
         url = reverse("sharing:person-subject-access", args=[subject.person.pk])
-        response = client.post(url, {"requester_name": "Kept Name", "received_on_day": "40",
-                                     "received_on_month": "2", "received_on_year": "2026"})
+        response = client.post(
+            url,
+            {
+                "requester_name": "Kept Name",
+                "received_on_day": "40",
+                "received_on_month": "2",
+                "received_on_year": "2026",
+            },
+        )
         body = response.content.decode()
         assert response.status_code == 200
         assert "There is a problem" in body
         assert "Select who asked for the copy" in body
         assert "Kept Name" in body
 
-    @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.MASH_WORKER, Role.PANEL_CHAIR, Role.ANALYST,
-                                      Role.BUSINESS_UNIT, Role.SYSTEM_ADMINISTRATOR])
+    @pytest.mark.parametrize(
+        "role",
+        [
+            Role.PRACTITIONER,
+            Role.MASH_WORKER,
+            Role.PANEL_CHAIR,
+            Role.ANALYST,
+            Role.BUSINESS_UNIT,
+            Role.SYSTEM_ADMINISTRATOR,
+        ],
+    )
     def test_everyone_else_gets_page_not_found(self, subject, signed_in, make_user, role):
         client = signed_in(make_user(role, agency=subject.agency))
-        assert client.get(reverse("sharing:person-subject-access", args=[subject.person.pk])).status_code == 404
+        assert (
+            client.get(
+                reverse("sharing:person-subject-access", args=[subject.person.pk])
+            ).status_code
+            == 404
+        )
         url = reverse("sharing:subject-access-download", args=[subject.request.pk, "pdf"])
         assert client.get(url).status_code == 404
         assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
@@ -307,9 +379,14 @@ class TestThePages:
     def test_manager_finds_the_person_from_the_register(self, subject, signed_in):
         client = signed_in(subject.mash_manager)
         response = client.get(reverse("sharing:subject-access"), {"q": "Marigold Thistlewood"})
-        assert reverse("sharing:person-subject-access", args=[subject.person.pk]) in response.content.decode()
+        assert (
+            reverse("sharing:person-subject-access", args=[subject.person.pk])
+            in response.content.decode()
+        )
 
-    def test_person_page_queries_are_bounded(self, subject, signed_in, django_assert_max_num_queries):
+    def test_person_page_queries_are_bounded(
+        self, subject, signed_in, django_assert_max_num_queries
+    ):
         client = signed_in(subject.mash_manager)
         url = reverse("sharing:person-subject-access", args=[subject.person.pk])
         with django_assert_max_num_queries(20):
@@ -318,11 +395,20 @@ class TestThePages:
 
 class TestTheCommand:
     def test_writes_the_pdf_and_the_json(self, subject, tmp_path):
-        call_command("subject_access", person=str(subject.person.pk), out=str(tmp_path),
-                     request=subject.request.reference)
+        call_command(
+            "subject_access",
+            person=str(subject.person.pk),
+            out=str(tmp_path),
+            request=subject.request.reference,
+        )
         pdf = tmp_path / f"{subject.person.pk}.pdf"
         js = tmp_path / f"{subject.person.pk}.json"
         assert pdf.read_bytes().startswith(b"%PDF")
         assert json.loads(js.read_text())["summary"]["records"] > 10
         assert "Marigold" in pdf_text(pdf.read_bytes(), tmp_path)
-        assert AuditEvent.objects.filter(action=AuditAction.EXPORT, person_id=subject.person.pk).count() == 1
+        assert (
+            AuditEvent.objects.filter(
+                action=AuditAction.EXPORT, person_id=subject.person.pk
+            ).count()
+            == 1
+        )

@@ -1,4 +1,6 @@
 import csv
+
+# ruff: noqa: PLR0917
 import datetime as dt
 import io
 
@@ -33,7 +35,9 @@ def share_form(agency, **overrides):
 
 
 class TestSharePage:
-    def test_share_with_an_agency_in_one_action(self, teacher, officer, pupil, police, school_events, signed_in):
+    def test_share_with_an_agency_in_one_action(
+        self, teacher, officer, pupil, police, school_events, signed_in
+    ):
         client = signed_in(teacher)
         url = reverse("sharing:share", args=[pupil.pk])
         page = client.get(url)
@@ -45,9 +49,12 @@ class TestSharePage:
         assert decision.items[0]["id"] == str(school_events["general"].pk)
         assert signed_in(officer).get(reverse("people:detail", args=[pupil.pk])).status_code == 200
         sharing = client.get(reverse("sharing:person", args=[pupil.pk])).content.decode()
-        assert decision.reference in sharing and "Active" in sharing
+        assert decision.reference in sharing
+        assert "Active" in sharing
 
-    def test_bad_input_shows_errors_and_keeps_what_was_typed(self, teacher, pupil, police, signed_in):
+    def test_bad_input_shows_errors_and_keeps_what_was_typed(
+        self, teacher, pupil, police, signed_in
+    ):
         response = signed_in(teacher).post(
             reverse("sharing:share", args=[pupil.pk]),
             share_form(police, consent="not_sought", judgement="Typed judgement <b>kept</b>"),
@@ -60,17 +67,24 @@ class TestSharePage:
         assert SharingDecision.objects.count() == 0
 
     def test_missing_fields_never_500(self, teacher, pupil, signed_in):
-        response = signed_in(teacher).post(reverse("sharing:share", args=[pupil.pk]), {"recipient_agency": "x"})
-        assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+        response = signed_in(teacher).post(
+            reverse("sharing:share", args=[pupil.pk]), {"recipient_agency": "x"}
+        )
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.content.decode()
 
-    def test_someone_without_access_gets_not_found_and_it_is_audited(self, officer, pupil, signed_in):
+    def test_someone_without_access_gets_not_found_and_it_is_audited(
+        self, officer, pupil, signed_in
+    ):
         for name in ("sharing:share", "sharing:person", "sharing:request-create"):
             assert signed_in(officer).get(reverse(name, args=[pupil.pk])).status_code == 404
         assert AuditEvent.objects.filter(action="deny", person_id=pupil.pk).count() == 3
 
 
 class TestPersonPage:
-    def test_lists_active_ended_and_revoked_grants(self, teacher, pupil, police, voluntary, signed_in, django_assert_max_num_queries):
+    def test_lists_active_ended_and_revoked_grants(
+        self, teacher, pupil, police, voluntary, signed_in, django_assert_max_num_queries
+    ):
         active = share(teacher, pupil, police)
         revoked = share(teacher, pupil, voluntary)
         services.sharing_grant_revoke(by=teacher, grant=revoked.grant, reason="No longer needed")
@@ -83,9 +97,12 @@ class TestPersonPage:
         with django_assert_max_num_queries(25):
             body = client.get(reverse("sharing:person", args=[pupil.pk])).content.decode()
         assert "1 active, 1 ended, 1 revoked" in body
-        assert "Not shared with" in body and active.reference in body
+        assert "Not shared with" in body
+        assert active.reference in body
 
-    def test_revoke_over_http_refuses_the_next_request(self, teacher, officer, pupil, police, signed_in):
+    def test_revoke_over_http_refuses_the_next_request(
+        self, teacher, officer, pupil, police, signed_in
+    ):
         decision = share(teacher, pupil, police)
         officer_client = signed_in(officer)
         assert officer_client.get(reverse("people:detail", args=[pupil.pk])).status_code == 200
@@ -103,13 +120,20 @@ class TestRequests:
     ):
         share(teacher, pupil, police)  # police can see the child, so they may ask
         request = services.information_request_create(
-            by=officer, person=pupil, to_agency=school, purpose="criminal_investigation",
-            asked="Attendance for the last term", due_date=timezone.localdate(),
+            by=officer,
+            person=pupil,
+            to_agency=school,
+            purpose="criminal_investigation",
+            asked="Attendance for the last term",
+            due_date=timezone.localdate(),
         )
-        InformationRequest.objects.filter(pk=request.pk).update(due_date=timezone.localdate() - dt.timedelta(days=2))
+        InformationRequest.objects.filter(pk=request.pk).update(
+            due_date=timezone.localdate() - dt.timedelta(days=2)
+        )
         for user in (teacher, officer):
             body = signed_in(user).get(reverse("sharing:requests")).content.decode()
-            assert request.reference in body and "Overdue" in body
+            assert request.reference in body
+            assert "Overdue" in body
         answer_url = reverse("sharing:share", args=[pupil.pk]) + f"?request={request.pk}"
         page = signed_in(teacher).get(answer_url)
         assert "Attendance for the last term" in page.content.decode()
@@ -122,23 +146,36 @@ class TestRequests:
         assert "Overdue" not in body
 
     def test_request_form_errors(self, teacher, pupil, signed_in):
-        response = signed_in(teacher).post(reverse("sharing:request-create", args=[pupil.pk]), {"asked": ""})
-        assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+        response = signed_in(teacher).post(
+            reverse("sharing:request-create", args=[pupil.pk]), {"asked": ""}
+        )
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.content.decode()
 
     def test_agency_without_access_can_answer_a_request_but_sees_no_records(
         self, teacher, officer, pupil, police, school_events, signed_in
     ):
         request = services.information_request_create(
-            by=teacher, person=pupil, to_agency=police, purpose="safeguarding_assessment",
-            asked="Any police contact with the family?", due_date=timezone.localdate() + dt.timedelta(days=1),
+            by=teacher,
+            person=pupil,
+            to_agency=police,
+            purpose="safeguarding_assessment",
+            asked="Any police contact with the family?",
+            due_date=timezone.localdate() + dt.timedelta(days=1),
         )
-        page = signed_in(officer).get(reverse("sharing:share", args=[pupil.pk]) + f"?request={request.pk}")
+        page = signed_in(officer).get(
+            reverse("sharing:share", args=[pupil.pk]) + f"?request={request.pk}"
+        )
         assert page.status_code == 200
         assert "CANARY" not in page.content.decode()
         response = signed_in(officer).post(
             reverse("sharing:share", args=[pupil.pk]) + f"?request={request.pk}",
-            share_form(police.__class__.objects.get(pk=teacher.agency_id), decision="not_share", summary="",
-                       judgement="No police record held about this child."),
+            share_form(
+                police.__class__.objects.get(pk=teacher.agency_id),
+                decision="not_share",
+                summary="",
+                judgement="No police record held about this child.",
+            ),
         )
         assert response.status_code == 302
         request.refresh_from_db()
@@ -152,28 +189,50 @@ class TestSharingLog:
         for role in (Role.BUSINESS_UNIT, Role.PANEL_CHAIR, Role.MASH_MANAGER):
             assert signed_in(make_user(role)).get(reverse("sharing:log")).status_code == 200
 
-    def test_filters_and_names_no_child(self, teacher, pupil, police, voluntary, make_user, signed_in):
+    def test_filters_and_names_no_child(
+        self, teacher, pupil, police, voluntary, make_user, signed_in
+    ):
         shared = share(teacher, pupil, police)
-        refused = share(teacher, pupil, voluntary, decision="not_share", consent="refused", summary="", ends_on=None)
+        refused = share(
+            teacher,
+            pupil,
+            voluntary,
+            decision="not_share",
+            consent="refused",
+            summary="",
+            ends_on=None,
+        )
         client = signed_in(make_user(Role.BUSINESS_UNIT))
         body = client.get(reverse("sharing:log")).content.decode()
-        assert shared.reference in body and refused.reference in body
+        assert shared.reference in body
+        assert refused.reference in body
         assert pupil.family_name not in body
         body = client.get(reverse("sharing:log"), {"consent": "refused"}).content.decode()
-        assert refused.reference in body and shared.reference not in body
-        body = client.get(reverse("sharing:log"), {"agency": str(police.pk)}).content.decode()
-        assert shared.reference in body and refused.reference not in body
-        tomorrow = timezone.localdate() + dt.timedelta(days=1)
-        body = client.get(reverse("sharing:log"), {
-            "date_from_day": tomorrow.day, "date_from_month": tomorrow.month, "date_from_year": tomorrow.year,
-        }).content.decode()
+        assert refused.reference in body
         assert shared.reference not in body
-        bad = client.get(reverse("sharing:log"), {"date_from_day": "40", "date_from_month": "1", "date_from_year": "2026"})
-        assert bad.status_code == 200 and "govuk-error-summary" in bad.content.decode()
+        body = client.get(reverse("sharing:log"), {"agency": str(police.pk)}).content.decode()
+        assert shared.reference in body
+        assert refused.reference not in body
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        body = client.get(
+            reverse("sharing:log"),
+            {
+                "date_from_day": tomorrow.day,
+                "date_from_month": tomorrow.month,
+                "date_from_year": tomorrow.year,
+            },
+        ).content.decode()
+        assert shared.reference not in body
+        bad = client.get(
+            reverse("sharing:log"),
+            {"date_from_day": "40", "date_from_month": "1", "date_from_year": "2026"},
+        )
+        assert bad.status_code == 200
+        assert "govuk-error-summary" in bad.content.decode()
 
     def test_csv_is_formula_safe_and_audited(self, teacher, pupil, police, make_user, signed_in):
         share(teacher, pupil, police)
-        police.name = "=HYPERLINK(\"http://evil\")"
+        police.name = '=HYPERLINK("http://evil")'
         police.save()
         response = signed_in(make_user(Role.MASH_MANAGER)).get(reverse("sharing:log-csv"))
         text = response.content.decode()
@@ -197,7 +256,11 @@ class TestSharingLog:
 
         def counts():
             found = []
-            for c, name in ((client, "sharing:log"), (client, "sharing:log-csv"), (teacher_client, "sharing:requests")):
+            for c, name in (
+                (client, "sharing:log"),
+                (client, "sharing:log-csv"),
+                (teacher_client, "sharing:requests"),
+            ):
                 with CaptureQueriesContext(connection) as ctx:
                     assert c.get(reverse(name)).status_code == 200
                 found.append(len(ctx))
@@ -209,8 +272,12 @@ class TestSharingLog:
                 InvolvementFactory(person=person, agency=teacher.agency)
                 share(teacher, person, police)
                 services.information_request_create(
-                    by=teacher, person=person, to_agency=police, purpose="education",
-                    asked="Anything known?", due_date=timezone.localdate(),
+                    by=teacher,
+                    person=person,
+                    to_agency=police,
+                    purpose="education",
+                    asked="Anything known?",
+                    due_date=timezone.localdate(),
                 )
 
         add(2)
@@ -223,7 +290,7 @@ class TestSharingLog:
 
 class TestEveryUrlNeedsSignIn:
     @pytest.mark.parametrize(
-        "name,args",
+        ("name", "args"),
         [
             ("sharing:index", []),
             ("sharing:requests", []),
@@ -235,11 +302,19 @@ class TestEveryUrlNeedsSignIn:
     )
     def test_signed_out_is_sent_to_sign_in(self, client, name, args, db):
         response = client.get(reverse(name, args=args))
-        assert response.status_code == 302 and "sign-in" in response["Location"]
+        assert response.status_code == 302
+        assert "sign-in" in response["Location"]
 
-    def test_analyst_and_administrator_see_no_sharing_pages_about_children(self, make_user, pupil, signed_in):
+    def test_analyst_and_administrator_see_no_sharing_pages_about_children(
+        self, make_user, pupil, signed_in
+    ):
         for role in (Role.ANALYST, Role.SYSTEM_ADMINISTRATOR):
             client = signed_in(make_user(role))
-            for name in ("sharing:person", "sharing:share", "sharing:break-glass", "sharing:request-create"):
+            for name in (
+                "sharing:person",
+                "sharing:share",
+                "sharing:break-glass",
+                "sharing:request-create",
+            ):
                 assert client.get(reverse(name, args=[pupil.pk])).status_code == 404
             assert client.get(reverse("sharing:requests")).status_code == 404

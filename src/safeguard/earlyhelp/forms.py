@@ -26,6 +26,15 @@ class LeadPractitionerChoiceField(forms.ModelChoiceField):
 class ChildChoiceField(forms.ModelChoiceField):
     """A child in the family, shown by name."""
 
+    def to_python(self, value: Any) -> Any:
+        """Any value that is not one of the children is 'not a choice', never a UUID lecture."""
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
     def label_from_instance(self, obj: Any) -> str:
         """The child's name."""
         return obj.full_name
@@ -64,7 +73,11 @@ class EpisodeOpenForm(forms.Form):
         help_text="Select all that apply. Only children you can see are listed.",
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one child"},
+        error_messages={
+            "required": "Select at least one child",
+            "invalid_choice": "Select children from the list",
+            "invalid_pk_value": "Select children from the list",
+        },
     )
     reason = TextField(
         label="Why does the family need early help?",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -37,7 +38,7 @@ class Episode(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=32, unique=True)
-    children = models.ManyToManyField(
+    children: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "people.Person", through="EpisodeChild", related_name="early_help_episodes"
     )
     household = models.ForeignKey(

@@ -50,15 +50,21 @@ def episodes_visible_to(user: Any) -> QuerySet[Episode]:
 
 def can_view_episode(user: Any, episode: Episode | uuid.UUID) -> bool:
     """Whether the user may open the episode (they may see every child in it)."""
-    episode_id = getattr(episode, "pk", episode)
+    episode_id: Any = getattr(episode, "pk", episode)
     return episodes_visible_to(user).filter(pk=episode_id).exists()
 
 
-def can_change_episode(user: Any, episode: Episode | uuid.UUID) -> bool:
-    """Whether the user may change the episode: a practitioner or MASH role and able to see it."""
+def can_change_episode(
+    user: Any, episode: Episode | uuid.UUID, *, known_visible: bool = False
+) -> bool:
+    """Whether the user may change the episode: a practitioner or MASH role and able to see it.
+
+    ``known_visible`` skips the visibility query when the caller has just loaded
+    the episode through :func:`episodes_visible_to`.
+    """
     if not sees_personal_data(user) or not (user.role_codes() & EDITING_ROLES):
         return False
-    return can_view_episode(user, episode)
+    return known_visible or can_view_episode(user, episode)
 
 
 def episode_get_visible(*, user: Any, episode_id: uuid.UUID) -> Episode | None:
@@ -77,21 +83,9 @@ def episode_child_ids(episode: Episode) -> list[uuid.UUID]:
 
 
 def my_episodes(*, user: Any, status: str = "open", page: int = 1) -> Page:
-    """Episodes the user's agency leads or takes part in (support or Team Around the Family)."""
-    agency_id = user.agency_id
-    involved = (
-        Q(lead_agency_id=agency_id)
-        | Q(lead_practitioner_id=user.pk)
-        | Q(pk__in=SupportRecord.objects.filter(agency_id=agency_id).values("episode_id"))
-        | Q(
-            pk__in=TafMeeting.agencies.through.objects.filter(agency_id=agency_id).values(
-                "tafmeeting__episode_id"
-            )
-        )
-    )
+    """Episodes the user's agency leads or takes part in, a page at a time (see ``_mine``)."""
     episodes = (
-        episodes_visible_to(user)
-        .filter(involved)
+        _mine(user)
         .select_related("lead_agency", "lead_practitioner")
         .prefetch_related(
             Prefetch(
@@ -108,6 +102,37 @@ def my_episodes(*, user: Any, status: str = "open", page: int = 1) -> Page:
         episodes = episodes.filter(status=Episode.Status.OPEN, review_due__lt=timezone.localdate())
     episodes = episodes.order_by("review_due", "-opened_on", "reference")
     return Paginator(episodes, EPISODES_PER_PAGE).get_page(page)
+
+
+def my_episode_counts(*, user: Any) -> dict[str, int]:
+    """How many open episodes the user's agency takes part in, and how many reviews are overdue."""
+    mine = _mine(user).filter(status=Episode.Status.OPEN)
+    return {
+        "open": mine.count(),
+        "overdue": mine.filter(review_due__lt=timezone.localdate()).count(),
+    }
+
+
+def _mine(user: Any) -> QuerySet[Episode]:
+    """Episodes the user's agency leads or takes part in (support or Team Around the Family).
+
+    Open episodes with no lead practitioner yet (for example, opened by the
+    Multi-Agency Safeguarding Hub (MASH)) are listed for everyone who can see
+    the children, so that someone takes the lead.
+    """
+    agency_id = user.agency_id
+    involved = (
+        Q(lead_agency_id=agency_id)
+        | Q(lead_practitioner_id=user.pk)
+        | Q(lead_practitioner__isnull=True, status=Episode.Status.OPEN)
+        | Q(pk__in=SupportRecord.objects.filter(agency_id=agency_id).values("episode_id"))
+        | Q(
+            pk__in=TafMeeting.agencies.through.objects.filter(agency_id=agency_id).values(
+                "tafmeeting__episode_id"
+            )
+        )
+    )
+    return episodes_visible_to(user).filter(involved)
 
 
 @dataclass
@@ -324,7 +349,7 @@ def assessment_prefill(*, user: Any, episode: Episode) -> Prefill:
     lines: list[str] = ["Children:"]
     for child in children:
         born = f", born {child.date_of_birth:%-d %B %Y}" if child.date_of_birth else ""
-        school = f", {child.current_school.name}" if child.current_school_id else ""
+        school = f", {child.current_school.name}" if child.current_school else ""
         lines.append(f"- {child.full_name}{born}{school}")
     sources.append("the children's records")
     households = HouseholdMember.objects.filter(person_id__in=child_ids, left__isnull=True).values(

@@ -219,8 +219,9 @@ def early_help_episode_open(
     children = list({c.pk: c for c in children}.values())
     if not children:
         raise ValidationError({"children": "Select at least one child"})
-    if not all(can_edit_person(by, child) for child in children):
+    if by.agency_id is None or not all(can_edit_person(by, child) for child in children):
         raise AccessDenied("You cannot start early help for these children.")
+    agency_id: int = by.agency_id
     reason = (reason or "").strip()
     source_reference = (source_reference or "").strip()[:40]
     today = _today()
@@ -274,7 +275,7 @@ def early_help_episode_open(
         episode = Episode.objects.create(
             reference=reference_issue(prefix="EH", kind="early_help_episode"),
             household_id=household_id,
-            lead_agency=by.agency,
+            lead_agency_id=agency_id,
             lead_practitioner=None,
             opened_on=today,
             opened_by=by,

@@ -53,7 +53,9 @@ def _episode_or_404(
     """Load an episode the user may see (and, for ``change``, change), or record the refusal."""
     _require_personal_data_role(request)
     episode = selectors.episode_get_visible(user=request.user, episode_id=episode_id)
-    if episode is None or (change and not selectors.can_change_episode(request.user, episode)):
+    if episode is None or (
+        change and not selectors.can_change_episode(request.user, episode, known_visible=True)
+    ):
         services.episode_access_denied_record(by=request.user, episode_id=episode_id, page=page)  # type: ignore[arg-type]
         raise Http404
     return episode
@@ -164,7 +166,9 @@ def episode_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         .order_by("date_of_birth")
     )
     form = EpisodeOpenForm(
-        request.POST or None, children=children, initial={"children": [person.pk]}
+        request.POST if request.method == "POST" else None,
+        children=children,
+        initial={"children": [person.pk]},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,7 +209,7 @@ def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
         {
             "page": data,
             "episode": episode,
-            "can_change": selectors.can_change_episode(request.user, episode),
+            "can_change": selectors.can_change_episode(request.user, episode, known_visible=True),
             "today": timezone.localdate(),
         },
     )
@@ -237,7 +241,9 @@ def assessment_edit(
     if assessment is None:
         raise Http404
     children = list(selectors.episode_page(episode=episode).children)
-    can_change = selectors.can_change_episode(request.user, episode) and episode.is_open
+    can_change = (
+        selectors.can_change_episode(request.user, episode, known_visible=True) and episode.is_open
+    )
     if not assessment.is_draft or not can_change:
         if request.method == "POST":
             raise Http404
@@ -256,7 +262,11 @@ def assessment_edit(
     initial = {name: getattr(assessment, name) for name in services.ASSESSMENT_TEXT_FIELDS}
     initial["assessment_date"] = assessment.assessment_date
     initial["lead_practitioner"] = assessment.lead_practitioner_id
-    form = AssessmentForm(request.POST or None, initial=initial, lead_choices=lead_choices)
+    form = AssessmentForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        lead_choices=lead_choices,
+    )
     if request.method == "POST" and form.is_valid():
         complete = request.POST.get("action") == "complete"
         try:
@@ -342,7 +352,7 @@ def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespo
         raise Http404
     has_meetings = TafMeeting.objects.filter(episode=episode).exists()
     form = TafMeetingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "kind": TafMeeting.Kind.REVIEW if has_meetings else TafMeeting.Kind.FIRST,
             "agencies": [episode.lead_agency_id],
@@ -388,7 +398,7 @@ def support_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Add an agency's support to the central record of support."""
     episode = _episode_or_404(request, episode_id, "early_help_support", change=True)
     form = SupportRecordForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         children=_family_children(episode),
         initial={"agency": request.user.agency_id},  # type: ignore[union-attr]
     )
@@ -436,7 +446,7 @@ def support_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
         {
             "episode": episode,
             "record": record,
-            "can_change": selectors.can_change_episode(request.user, episode),
+            "can_change": selectors.can_change_episode(request.user, episode, known_visible=True),
         },
     )
 
@@ -448,7 +458,7 @@ def change_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = _episode_or_404(request, episode_id, "early_help_change", change=True)
     if not episode.is_open:
         raise Http404
-    form = ChangeForm(request.POST or None)
+    form = ChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.episode_change_record(
@@ -476,7 +486,7 @@ def episode_close(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = _episode_or_404(request, episode_id, "early_help_close", change=True)
     if not episode.is_open:
         raise Http404
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.episode_close(

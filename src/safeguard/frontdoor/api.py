@@ -8,11 +8,12 @@ references the caller's agency submitted; any other reference is 'not found'.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator, StrictBool
 
 from safeguard.api.auth import partner_auth
 from safeguard.people.access import AccessDenied
@@ -24,6 +25,16 @@ from .models import Contact, ContactStatus, PoliceFormKind, Submission
 router = Router(tags=["Front door"], auth=partner_auth)
 
 NON_BLANK = r"\S"
+
+
+def _iso_text_only(value: Any) -> Any:
+    """Dates come as ISO text ("2014-05-17"); numbers are not read as timestamps."""
+    if value is not None and not isinstance(value, str | dt.date):
+        raise ValueError("Enter a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_text_only)]
 CategoryCode = Literal[tuple(c.code for c in concern_categories.CATEGORIES)]  # type: ignore[valid-type]
 
 
@@ -32,7 +43,7 @@ class ChildIn(Schema):
 
     given_name: str = Field(..., min_length=1, max_length=100, pattern=NON_BLANK)
     family_name: str = Field(..., min_length=1, max_length=100, pattern=NON_BLANK)
-    date_of_birth: dt.date | None = None
+    date_of_birth: IsoDate | None = None
     sex: Literal["female", "male", "unknown"] = "unknown"
     nhs_number: str = Field("", max_length=20)
     postcode: str = Field("", max_length=10)
@@ -44,12 +55,12 @@ class ConcernIn(Schema):
     children: list[ChildIn] = Field(..., min_length=1, max_length=20)
     categories: list[CategoryCode] = Field(..., min_length=1, max_length=17)
     what_happened: str = Field(..., min_length=1, max_length=10_000, pattern=NON_BLANK)
-    happened_on: dt.date | None = None
+    happened_on: IsoDate | None = None
     child_voice: str = Field(
         ..., min_length=1, max_length=10_000, pattern=NON_BLANK,
         description="What the child said and what life is like for them (required).",
     )
-    immediate_danger: bool = False
+    immediate_danger: StrictBool = False
     family_knows: str = Field("", max_length=10_000)
     consent: Literal["given", "refused", "not_asked"]
     no_consent_reason: Literal["", "increase_risk", "undermine_investigation", "delay_protection"] = Field(
@@ -66,7 +77,7 @@ class PoliceFormIn(Schema):
     """What every police partner form asks."""
 
     subject_name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
-    subject_date_of_birth: dt.date | None = None
+    subject_date_of_birth: IsoDate | None = None
     location: str = Field("", max_length=500)
     details: str = Field(..., min_length=1, max_length=10_000, pattern=NON_BLANK)
     contact_name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
@@ -137,11 +148,11 @@ def _errors(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
 
 @router.post("/concerns", response={201: ReceiptOut, **ERRORS}, summary="Report a concern to the MASH")
-def concern_submit(request: HttpRequest, payload: ConcernIn) -> tuple[int, Any]:
+def concern_submit(request: HttpRequest, payload: ConcernIn) -> Status[Any]:
     """Report a concern; the reference number comes back at once and a receipt goes by email."""
     user = request.auth.system_user  # type: ignore[attr-defined]
     try:
@@ -170,20 +181,20 @@ def concern_submit(request: HttpRequest, payload: ConcernIn) -> tuple[int, Any]:
             via=Submission.API,
         )
     except ValidationError as exc:
-        return 422, {"detail": _errors(exc)}
+        return Status(422, {"detail": _errors(exc)})
     except AccessDenied:
-        return 403, {"detail": "This partner system cannot report concerns."}
-    return 201, {
+        return Status(403, {"detail": "This partner system cannot report concerns."})
+    return Status(201, {
         "reference": contact.reference,
         "received_at": contact.received_at,
         "decision_due_at": contact.decision_due_at,
         "message": "Received by the Multi-Agency Safeguarding Hub (MASH). If a child is in immediate "
         "danger, call 999.",
-    }
+    })
 
 
 def _police(request: HttpRequest, kind: str, payload: PoliceFormIn, answers: dict[str, str],
-            related_reference: str = "") -> tuple[int, Any]:
+            related_reference: str = "") -> Status[Any]:
     user = request.auth.system_user  # type: ignore[attr-defined]
     try:
         form = services.police_form_submit(
@@ -201,15 +212,15 @@ def _police(request: HttpRequest, kind: str, payload: PoliceFormIn, answers: dic
             via=Submission.API,
         )
     except ValidationError as exc:
-        return 422, {"detail": _errors(exc)}
+        return Status(422, {"detail": _errors(exc)})
     except AccessDenied:
-        return 403, {"detail": "This partner system cannot send police forms."}
-    return 201, {
+        return Status(403, {"detail": "This partner system cannot send police forms."})
+    return Status(201, {
         "reference": form.reference,
         "received_at": form.received_at,
         "decision_due_at": None,
         "message": "Received by North Yorkshire Police. In an emergency, call 999.",
-    }
+    })
 
 
 MISSING_KINDS = {
@@ -220,7 +231,7 @@ MISSING_KINDS = {
 
 
 @router.post("/police/missing-person", response={201: ReceiptOut, **ERRORS}, summary="Missing person")
-def missing_person_submit(request: HttpRequest, payload: MissingPersonIn) -> tuple[int, Any]:
+def missing_person_submit(request: HttpRequest, payload: MissingPersonIn) -> Status[Any]:
     """Report a missing person, a return, or further information."""
     return _police(request, MISSING_KINDS[payload.report], payload, {"last_seen": payload.last_seen},
                    related_reference=payload.related_reference)
@@ -228,14 +239,14 @@ def missing_person_submit(request: HttpRequest, payload: MissingPersonIn) -> tup
 
 @router.post("/police/welfare-check", response={201: ReceiptOut, **ERRORS},
              summary="Request police help with a welfare check")
-def welfare_check_submit(request: HttpRequest, payload: WelfareCheckIn) -> tuple[int, Any]:
+def welfare_check_submit(request: HttpRequest, payload: WelfareCheckIn) -> Status[Any]:
     """Ask the police to help check on someone's welfare."""
     return _police(request, PoliceFormKind.WELFARE_CHECK, payload, {"why_police": payload.why_police})
 
 
 @router.post("/police/mental-health-act", response={201: ReceiptOut, **ERRORS},
              summary="Request police help with a Mental Health Act assessment")
-def mental_health_act_submit(request: HttpRequest, payload: MentalHealthActIn) -> tuple[int, Any]:
+def mental_health_act_submit(request: HttpRequest, payload: MentalHealthActIn) -> Status[Any]:
     """Ask the police to help with a Mental Health Act assessment."""
     return _police(request, PoliceFormKind.MENTAL_HEALTH_ACT, payload,
                    {"assessment_when": payload.assessment_when, "risks": payload.risks})
@@ -243,23 +254,23 @@ def mental_health_act_submit(request: HttpRequest, payload: MentalHealthActIn) -
 
 @router.post("/police/intelligence", response={201: ReceiptOut, **ERRORS},
              summary="Community partner intelligence")
-def intelligence_submit(request: HttpRequest, payload: IntelligenceIn) -> tuple[int, Any]:
+def intelligence_submit(request: HttpRequest, payload: IntelligenceIn) -> Status[Any]:
     """Send community partner intelligence to the police intelligence unit."""
     return _police(request, PoliceFormKind.PARTNER_INTELLIGENCE, payload,
                    {"source_grading": payload.source_grading})
 
 
-@router.get("/status/{reference}", response={200: StatusOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/status/{reference}", response={200: StatusOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
             summary="Status of something your agency sent")
-def status_read(request: HttpRequest, reference: str) -> tuple[int, Any]:
+def status_read(request: HttpRequest, reference: str) -> Status[Any]:
     """The status of a concern or police form your agency sent (any other reference: not found)."""
     token = request.auth  # type: ignore[attr-defined]
     found = selectors.contact_status_for_agency(agency_id=token.agency_id, reference=reference[:40])
     if found is None:
-        return 404, {"detail": "Not found"}
+        return Status(404, {"detail": "Not found"})
     if isinstance(found, Contact):
         decision = getattr(found, "decision", None) if found.status == ContactStatus.DECIDED else None
-        return 200, {
+        return Status(200, {
             "reference": found.reference,
             "kind": "concern",
             "status": found.status,
@@ -268,10 +279,10 @@ def status_read(request: HttpRequest, reference: str) -> tuple[int, Any]:
             "outcome": decision.outcome if decision else None,
             "outcome_label": decision.get_outcome_display() if decision else None,
             "message_to_referrer": decision.message_to_referrer if decision else None,
-        }
-    return 200, {
+        })
+    return Status(200, {
         "reference": found.reference,
         "kind": found.kind,
         "status": found.status,
         "received_at": found.received_at,
-    }
+    })

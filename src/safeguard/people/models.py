@@ -553,6 +553,11 @@ class LinkReview(models.Model):
     match_probability = models.FloatField()
     match_weight = models.FloatField(null=True, blank=True)
     explanation = models.JSONField(default=list, blank=True)
+    matched_row = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Which of the candidate's rows matched best: 'p:<person>' or 'r:<agency record>'.",
+    )
     model_version = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     decided_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from safeguard.core.models import User
+
 from . import services as person_services
 from .access import AccessDenied, can_view_person, is_mash
 from .models import AgencyRecord, LinkReview, Person, RecordImport
@@ -25,6 +28,11 @@ from .records import selectors, services
 from .records.parsing import UploadError, clean_rows, formula_safe, parse_file
 
 PREVIEW_ROWS = 10
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here requires sign-in)."""
+    return cast("User", request.user)
 
 
 def _require_mash(request: HttpRequest) -> None:
@@ -48,7 +56,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         named.update(pid for pid in (review.person_id, review.candidate_id) if pid)
     with transaction.atomic():
         person_services.people_listed_record(
-            by=request.user, person_ids=sorted(named), context="link_review_queue"
+            by=_user(request), person_ids=sorted(named), context="link_review_queue"
         )
     return render(
         request,
@@ -70,7 +78,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         if decision in ("same", "different"):
             try:
                 services.review_decide(
-                    by=request.user,
+                    by=_user(request),
                     review=review,
                     same_person=decision == "same",
                     reason=form.cleaned_data["reason"],
@@ -89,8 +97,8 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             form.add_error(None, "Choose whether these are the same person")
     left, right, rows = selectors.review_comparison(review)
     for pid in {review.person_id, review.candidate_id} - {None}:
-        person_services.person_view_record(by=request.user, person_id=pid, page="link_review")  # type: ignore[arg-type]
-    weights = review.explanation or []
+        person_services.person_view_record(by=_user(request), person_id=pid, page="link_review")  # type: ignore[arg-type]
+    weights = [dict(w) for w in services.review_explanation(review=review)]
     top = max((abs(w.get("weight", 0)) for w in weights), default=1) or 1
     for w in weights:
         w["width"] = int(min(100, abs(w.get("weight", 0)) / top * 100))
@@ -120,7 +128,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             record_import = services.record_import_create(
-                by=request.user,
+                by=_user(request),
                 agency=form.cleaned_data["agency"],
                 file_name=upload.name,
                 content=form.content,
@@ -152,7 +160,7 @@ def import_map(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_import_map(
-                by=request.user, record_import=record_import, mapping=form.mapping()
+                by=_user(request), record_import=record_import, mapping=form.mapping()
             )
         except ValueError as exc:
             for problem in str(exc).split("; "):
@@ -187,7 +195,7 @@ def import_preview(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
         return redirect("people:records-import-map", import_id=record_import.pk)
     if request.method == "POST":
         try:
-            services.record_import_confirm(by=request.user, record_import=record_import)
+            services.record_import_confirm(by=_user(request), record_import=record_import)
         except (ValueError, AccessDenied) as exc:
             messages.error(request, str(exc))
         else:
@@ -251,11 +259,13 @@ def person_records(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
     if person is None or not can_view_person(request.user, person):
         person_services.access_denied_record(
-            by=request.user, person_id=person_id, page="person_records"
+            by=_user(request), person_id=person_id, page="person_records"
         )
         raise Http404
     records, merges = selectors.person_records(person=person)
-    person_services.person_view_record(by=request.user, person_id=person.pk, page="person_records")
+    person_services.person_view_record(
+        by=_user(request), person_id=person.pk, page="person_records"
+    )
     return render(
         request,
         "people/records/person_records.html",
@@ -274,7 +284,7 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.person_unmerge(
-                by=request.user, merge=merge, reason=form.cleaned_data["reason"]
+                by=_user(request), merge=merge, reason=form.cleaned_data["reason"]
             )
         except ValueError as exc:
             form.add_error(None, str(exc))
@@ -285,7 +295,7 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
             )
             return redirect("people:records-queue")
     for pid in (merge.survivor_id, merge.merged_id):
-        person_services.person_view_record(by=request.user, person_id=pid, page="merge_undo")
+        person_services.person_view_record(by=_user(request), person_id=pid, page="merge_undo")
     return render(
         request, "people/records/undo.html", {"form": form, "merge": merge, "record": None}
     )
@@ -303,7 +313,7 @@ def record_unlink(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_unlink(
-                by=request.user, record=record, reason=form.cleaned_data["reason"]
+                by=_user(request), record=record, reason=form.cleaned_data["reason"]
             )
         except (ValueError, ValidationError) as exc:
             form.add_error(None, str(exc))
@@ -313,7 +323,7 @@ def record_unlink(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
             )
             return redirect("people:records-queue")
     person_services.person_view_record(
-        by=request.user, person_id=record.person.pk, page="record_unlink"
+        by=_user(request), person_id=record.person.pk, page="record_unlink"
     )
     return render(
         request, "people/records/undo.html", {"form": form, "merge": None, "record": record}

@@ -29,7 +29,8 @@ from .models import (
     RecordImport,
 )
 from .records.parsing import ParsedFile
-from .records.services import records_import_rows
+from .records.scoring import LinkageUnavailable, linkage_model_train
+from .records.services import records_import_rows, records_link_unmatched
 from .search import NICKNAMES
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ def build(state: DemoState) -> None:
         elif variant == 5:
             school.append(_row(rng, f"UPN-{number:05d}", child, _old_address(rng)))
     _make_duplicates(state, rng, chosen[:3])
+    imported = 0
     for slug, rows in (("ysth", health), ("nyp", police), ("fulford-school", school)):
         agency = state.agencies.get(slug)
         if agency is None or not rows:
@@ -143,6 +145,7 @@ def build(state: DemoState) -> None:
             agency=agency,
             parsed=ParsedFile(kind="csv", headers=HEADERS, rows=rows),
             mapping=MAPPING,
+            link=False,
             record_import=RecordImport.objects.create(
                 agency=agency,
                 file_name=f"{slug}-extract.csv",
@@ -154,10 +157,14 @@ def build(state: DemoState) -> None:
                 summary={"rows": len(rows)},
             ),
         )
-        if result.linkage_error:
-            logger.warning(
-                "Demo records for %s were imported but not linked: %s", slug, result.linkage_error
-            )
+        imported += result.created
+    # Train on everything the partnership now holds (nicknames, swapped dates and all), then link.
+    try:
+        linkage_model_train()
+        records_link_unmatched(by=None)
+    except LinkageUnavailable as exc:
+        logger.warning("Demo agency records were imported but not linked: %s", exc)
+    logger.info("Demo agency records: %s imported", imported)
 
 
 def _make_duplicates(state: DemoState, rng: random.Random, children: list[Person]) -> None:

@@ -9,4 +9,4 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         """Register demo data with the demo generator."""
-        from . import rights_demo  # noqa: F401
+        from . import demo, rights_demo  # noqa: F401

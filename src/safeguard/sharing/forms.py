@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -17,7 +17,9 @@ from .models import Consent, Decision, LawfulBasis, NoConsentReason, Purpose, Re
 
 
 def _agency_choices(exclude_id: int | None) -> list[tuple[str, str]]:
-    rows = Agency.objects.filter(active=True).exclude(pk=exclude_id).order_by("name")
+    rows = Agency.objects.filter(active=True).order_by("name")
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
     return [("", "Select an agency")] + [(str(a.pk), a.name) for a in rows]
 
 
@@ -86,7 +88,10 @@ class ShareForm(forms.Form):
         label="Records you are sharing",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Records your agency holds. Sensitive records are marked; sharing one lets the agency see that kind of record.",
+        help_text=(
+            "Records your agency holds. Sensitive records are marked; "
+            "sharing one lets the agency see that kind of record."
+        ),
     )
     ends_on = GovukDateField(
         label="Access ends on",
@@ -104,8 +109,12 @@ class ShareForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient_agency"].choices = _agency_choices(own_agency_id)
-        self.fields["items"].choices = [(str(e.pk), _event_label(e)) for e in events]
+        cast(forms.ChoiceField, self.fields["recipient_agency"]).choices = _agency_choices(
+            own_agency_id
+        )
+        cast(forms.ChoiceField, self.fields["items"]).choices = [
+            (str(e.pk), _event_label(e)) for e in events
+        ]
         if not events:
             del self.fields["items"]
         if fixed_agency is not None:
@@ -116,7 +125,9 @@ class ShareForm(forms.Form):
     def clean_recipient_agency(self) -> Agency:
         """The chosen agency, which must exist and be active."""
         value = self.cleaned_data["recipient_agency"]
-        agency = Agency.objects.filter(pk=value, active=True).first() if str(value).isdigit() else None
+        agency = (
+            Agency.objects.filter(pk=value, active=True).first() if str(value).isdigit() else None
+        )
         if agency is None:
             raise forms.ValidationError("Select the agency")
         return agency
@@ -146,12 +157,14 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, own_agency_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].choices = _agency_choices(own_agency_id)
+        cast(forms.ChoiceField, self.fields["to_agency"]).choices = _agency_choices(own_agency_id)
 
     def clean_to_agency(self) -> Agency:
         """The chosen agency."""
         value = self.cleaned_data["to_agency"]
-        agency = Agency.objects.filter(pk=value, active=True).first() if str(value).isdigit() else None
+        agency = (
+            Agency.objects.filter(pk=value, active=True).first() if str(value).isdigit() else None
+        )
         if agency is None:
             raise forms.ValidationError("Select the agency")
         return agency
@@ -163,7 +176,10 @@ class BreakGlassForm(forms.Form):
     reason = TextField(
         label="What is the emergency?",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Your reason is recorded, and your safeguarding lead and the child's lead practitioner are told straight away.",
+        help_text=(
+            "Your reason is recorded, and your safeguarding lead and "
+            "the child's lead practitioner are told straight away."
+        ),
         error_messages={"required": "Enter what the emergency is"},
     )
     password = forms.CharField(
@@ -199,9 +215,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed if the access was not appropriate or is unclear: say what happens next.",
     )
-    end_access = forms.BooleanField(
-        label="End the emergency access now", required=False
-    )
+    end_access = forms.BooleanField(label="End the emergency access now", required=False)
 
 
 class LogFilterForm(forms.Form):
@@ -222,14 +236,16 @@ class LogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Any agency")] + [
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [("", "Any agency")] + [
             (str(a.pk), a.name) for a in Agency.objects.order_by("name")
         ]
 
     def clean(self) -> dict[str, Any]:
         """The period must run forwards."""
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", "The end of the period must be the same as or after the start")
+            self.add_error(
+                "date_to", "The end of the period must be the same as or after the start"
+            )
         return data

@@ -154,9 +154,7 @@ class SharingDecision(models.Model):
     purpose = models.CharField(max_length=40, choices=Purpose.choices)
     decision = models.CharField(max_length=20, choices=Decision.choices)
     consent = models.CharField(max_length=20, choices=Consent.choices)
-    no_consent_reason = models.CharField(
-        max_length=40, choices=NoConsentReason.choices, blank=True
-    )
+    no_consent_reason = models.CharField(max_length=40, choices=NoConsentReason.choices, blank=True)
     lawful_basis = models.CharField(max_length=40, choices=LawfulBasis.choices)
     judgement = models.TextField(help_text="The practitioner's judgement and reasons.")
     summary = models.TextField(
@@ -207,9 +205,7 @@ class SharingDecision(models.Model):
             ),
             # Sharing without consent needs one of the three lawful reasons.
             models.CheckConstraint(
-                condition=Q(decision="not_share")
-                | Q(consent="given")
-                | ~Q(no_consent_reason=""),
+                condition=Q(decision="not_share") | Q(consent="given") | ~Q(no_consent_reason=""),
                 name="share_without_consent_has_reason",
             ),
             # A share always opens a grant, and always says what was shared.

@@ -16,7 +16,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from safeguard.core.models import Role
-from safeguard.people.demo import DEMO_PASSWORD, FAMILY, GIVEN_FEMALE, GIVEN_MALE, DemoState, register_demo_extension
+from safeguard.people.demo import (
+    DEMO_PASSWORD,
+    FAMILY,
+    GIVEN_FEMALE,
+    GIVEN_MALE,
+    DemoState,
+    register_demo_extension,
+)
 from safeguard.people.models import ChronologyEvent, Involvement, Person, Sex
 
 from .models import SubjectAccessRequest
@@ -40,12 +47,14 @@ def _second_manager(state: DemoState) -> object:
     else:
         user.set_unusable_password()
     user.save()
-    user.roles.set([Role.MASH_MANAGER, Role.MASH_WORKER])
+    user.roles.set(Role.objects.filter(code__in=[Role.MASH_MANAGER, Role.MASH_WORKER]))
     state.users["dp.lead"] = user
     return user
 
 
-def _old_record(state: DemoState, *, born: dt.date | None, work_ended: dt.date, slug: str) -> Person:
+def _old_record(
+    state: DemoState, *, born: dt.date | None, work_ended: dt.date, slug: str
+) -> Person:
     rng = state.rng
     female = rng.random() < 0.5
     person = Person(
@@ -102,9 +111,15 @@ def build(state: DemoState) -> None:
     # Young adults whose childhood records have passed the 25th birthday and 6 years since closure.
     due = []
     for years_old, closed_years_ago in ((27, 9), (26, 8), (25, 7)):
-        born = today.replace(year=today.year - years_old) - dt.timedelta(days=state.rng.randrange(20, 300))
+        born = today.replace(year=today.year - years_old) - dt.timedelta(
+            days=state.rng.randrange(20, 300)
+        )
         ended = today.replace(year=today.year - closed_years_ago)
-        due.append(_old_record(state, born=born, work_ended=ended, slug=state.rng.choice(["cyc-csc", "hcv"])))
+        due.append(
+            _old_record(
+                state, born=born, work_ended=ended, slug=state.rng.choice(["cyc-csc", "hcv"])
+            )
+        )
     # An adult (a parent) whose agency stopped working with them 7 years ago.
     due.append(
         _old_record(

@@ -111,8 +111,12 @@ def agency_requests(*, user: Any, include_closed: bool = False) -> AgencyRequest
     )
     if not include_closed:
         base = base.filter(status=RequestStatus.OPEN)
-    incoming = list(base.filter(to_agency_id=user.agency_id).order_by("due_date", "created_at")[:200])
-    outgoing = list(base.filter(from_agency_id=user.agency_id).order_by("due_date", "created_at")[:200])
+    incoming = list(
+        base.filter(to_agency_id=user.agency_id).order_by("due_date", "created_at")[:200]
+    )
+    outgoing = list(
+        base.filter(from_agency_id=user.agency_id).order_by("due_date", "created_at")[:200]
+    )
     today = timezone.localdate()
 
     def overdue(rows: list[InformationRequest]) -> int:
@@ -121,7 +125,9 @@ def agency_requests(*, user: Any, include_closed: bool = False) -> AgencyRequest
     return AgencyRequests(incoming, outgoing, overdue(incoming), overdue(outgoing), today)
 
 
-def open_request_for(*, user: Any, person: Person, request_id: int | None) -> InformationRequest | None:
+def open_request_for(
+    *, user: Any, person: Person, request_id: int | None
+) -> InformationRequest | None:
     """An open request to the user's agency about this person, when answering one."""
     if request_id is None:
         return None
@@ -183,7 +189,9 @@ def sharing_log(*, filters: LogFilters) -> QuerySet[SharingDecision]:
     tz = timezone.get_default_timezone()
     if filters.date_from:
         rows = rows.filter(
-            decided_at__gte=timezone.make_aware(dt.datetime.combine(filters.date_from, dt.time.min), tz)
+            decided_at__gte=timezone.make_aware(
+                dt.datetime.combine(filters.date_from, dt.time.min), tz
+            )
         )
     if filters.date_to:
         rows = rows.filter(
@@ -231,7 +239,7 @@ def iso_week_bounds(week: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 def current_iso_week() -> str:
-    """This week, written like 2026-W47."""
+    """The current week, written like 2026-W47."""
     year, week, _ = timezone.localdate().isocalendar()
     return f"{year}-W{week:02d}"
 

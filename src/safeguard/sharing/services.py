@@ -66,6 +66,13 @@ MAX_GRANT_DAYS = 365
 MIN_REASON_LENGTH = 20
 
 
+def _agency_of(by: Any) -> int:
+    """The acting user's agency; people without one never reach a sharing service."""
+    if by.agency_id is None:
+        raise AccessDenied("Only staff of an agency can do this.")
+    return int(by.agency_id)
+
+
 def items_digest(*, items: list[dict[str, Any]], summary: str) -> str:
     """SHA-256 over what was shared: each record's content at the time, and the summary."""
     payload = json.dumps(
@@ -178,7 +185,9 @@ def sharing_decision_record(
             raise ValidationError({"items": "You can only share records your agency holds"})
         events = [e for e in shareable_events(user=by, person=person) if str(e.pk) in wanted]
         if len(events) != len(wanted):
-            raise ValidationError({"items": "Select only records your agency holds about this person"})
+            raise ValidationError(
+                {"items": "Select only records your agency holds about this person"}
+            )
     if decision == Decision.NOT_SHARE:
         events = []
     snapshot = [
@@ -194,7 +203,11 @@ def sharing_decision_record(
     ]
     digest = items_digest(items=snapshot, summary=summary.strip())
     sensitive = sorted(
-        {e.record_type for e in events if RECORD_TYPES.get(e.record_type, None) and RECORD_TYPES[e.record_type].sensitive}
+        {
+            e.record_type
+            for e in events
+            if RECORD_TYPES.get(e.record_type, None) and RECORD_TYPES[e.record_type].sensitive
+        }
     )
     purpose_label = Purpose(purpose).label
     with transaction.atomic():
@@ -221,7 +234,7 @@ def sharing_decision_record(
             person=person,
             decided_by=by,
             decided_at=timezone.now(),
-            from_agency_id=by.agency_id,
+            from_agency_id=_agency_of(by),
             recipient_agency=recipient_agency,
             recipient_name=recipient_name.strip(),
             purpose=purpose,
@@ -237,7 +250,9 @@ def sharing_decision_record(
             grant=grant,
             request=request,
         )
-        verb = "Information shared with" if decision == Decision.SHARE else "Decided not to share with"
+        verb = (
+            "Information shared with" if decision == Decision.SHARE else "Decided not to share with"
+        )
         chronology_add(
             by=by,
             person=person,
@@ -316,7 +331,7 @@ def information_request_create(
         request = InformationRequest.objects.create(
             reference=reference_issue(prefix="IREQ", kind="information_request"),
             person=person,
-            from_agency_id=by.agency_id,
+            from_agency_id=_agency_of(by),
             to_agency=to_agency,
             requested_by=by,
             purpose=purpose,
@@ -356,12 +371,12 @@ def break_glass_recipients(*, by: User, person: Person) -> list[Any]:
 
     today = timezone.localdate()
     lead_ids = set(
-        SafeguardingLead.objects.filter(agency_id=by.agency_id).values_list("user_id", flat=True)
+        SafeguardingLead.objects.filter(agency_id=_agency_of(by)).values_list("user_id", flat=True)
     )
     lead_ids |= set(
-        UserModel.objects.filter(agency_id=by.agency_id, roles__code=Role.MASH_MANAGER).values_list(
-            "pk", flat=True
-        )
+        UserModel.objects.filter(
+            agency_id=_agency_of(by), roles__code=Role.MASH_MANAGER
+        ).values_list("pk", flat=True)
     )
     practitioner_ids = set(
         Involvement.objects.filter(person=person, lead_practitioner__isnull=False)
@@ -424,7 +439,9 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
         )
         raise ValidationError({"password": "The password is not correct"})
     if can_view_person(by, person):
-        raise ValidationError({"reason": "You can already see this record: you do not need emergency access"})
+        raise ValidationError(
+            {"reason": "You can already see this record: you do not need emergency access"}
+        )
     now = timezone.now()
     with transaction.atomic():
         grant = access_grant_create(
@@ -444,7 +461,7 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
             grant=grant,
             person=person,
             user=by,
-            agency_id=by.agency_id,
+            agency_id=_agency_of(by),
             reason=reason,
             opened_at=now,
         )
@@ -467,7 +484,11 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
             object_type="break_glass",
             object_id=use.pk,
             person_id=person.pk,
-            changes={"reference": reference, "grant": grant.pk, "alerted": [r.pk for r in recipients]},
+            changes={
+                "reference": reference,
+                "grant": grant.pk,
+                "alerted": [r.pk for r in recipients],
+            },
             reason=reason,
         )
         addresses = [r.email for r in recipients if r.email]
@@ -500,7 +521,9 @@ def break_glass_review(
         use.save(update_fields=["reviewed_at", "reviewed_by", "outcome", "review_note"])
         Alert.objects.filter(break_glass_use=use, read_at__isnull=True).update(read_at=now)
         if end_access and use.grant.revoked_at is None and use.grant.ends_at > now:
-            access_grant_revoke(by=by, grant=use.grant, reason=f"Ended on review of {use.reference}")
+            access_grant_revoke(
+                by=by, grant=use.grant, reason=f"Ended on review of {use.reference}"
+            )
         audit_record(
             by=by,
             action=AuditAction.UPDATE,

@@ -848,9 +848,13 @@ def _generic_sections(person: Person, covered: set[str]) -> list[SectionResult]:
         if label in covered or model is Person or _points_at_person(model) or _m2m_to_person(model):
             continue
         query = models.Q()
-        for f in model._meta.get_fields():
-            if isinstance(f, models.ForeignKey) and f.concrete and f.related_model in parents:
-                query |= models.Q(**{f"{f.name}__in": parents[f.related_model]})
+        for link in model._meta.get_fields():
+            if (
+                isinstance(link, models.ForeignKey)
+                and link.concrete
+                and link.related_model in parents
+            ):
+                query |= models.Q(**{f"{link.name}__in": parents[link.related_model]})
         if not query:
             continue
         rows = list(model._default_manager.filter(query).order_by("pk"))
@@ -900,7 +904,10 @@ def _generic_item(model: type[models.Model], row: models.Model, person: Person) 
                 )
                 third_party = True
                 continue
-            if f.related_model._meta.label_lower == "core.agency":
+            if (
+                getattr(related, "_meta", None) is not None
+                and related._meta.label_lower == "core.agency"
+            ):
                 agency = agency or str(related)
             if _THIRD_PARTY_NAME.search(name):
                 if protect:

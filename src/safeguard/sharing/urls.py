@@ -38,5 +38,9 @@ urlpatterns = [
     ),
     path("retention/", rights_views.retention_review, name="retention-review"),
     path("retention/propose/", rights_views.retention_propose, name="retention-propose"),
-    path("retention/<uuid:deletion_id>/decide/", rights_views.retention_decide, name="retention-decide"),
+    path(
+        "retention/<uuid:deletion_id>/decide/",
+        rights_views.retention_decide,
+        name="retention-decide",
+    ),
 ]

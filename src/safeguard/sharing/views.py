@@ -40,8 +40,8 @@ from .forms import (
     BreakGlassForm,
     LogFilterForm,
     RequestForm,
-    RevokeForm,
     ReviewForm,
+    RevokeForm,
     ShareForm,
 )
 from .models import BreakGlassUse, Consent, Decision, LawfulBasis, NoConsentReason, Purpose
@@ -98,7 +98,11 @@ def person(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     subject = _visible_person(request, person_id, "sharing_person")
     data = selectors.person_sharing(person=subject)
     person_view_record(by=request.user, person_id=subject.pk, page="sharing_person")  # type: ignore[arg-type]
-    revocable = {g.pk for g, status in data.grants if status == "active" and can_revoke_grant(request.user, g)}
+    revocable = {
+        g.pk
+        for g, status in data.grants
+        if status == "active" and can_revoke_grant(request.user, g)
+    }
     return render(
         request,
         "sharing/person.html",
@@ -126,7 +130,9 @@ def share(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     subject = Person.objects.filter(pk=person_id).first()
     if subject is None:
         raise Http404
-    answering = selectors.open_request_for(user=user, person=subject, request_id=_request_id(request))
+    answering = selectors.open_request_for(
+        user=user, person=subject, request_id=_request_id(request)
+    )
     if not can_share_about(user, subject, answering):
         access_denied_record(by=user, person_id=person_id, page="sharing_share")  # type: ignore[arg-type]
         raise Http404
@@ -198,7 +204,9 @@ def request_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"Request sent to {made.to_agency.name}. Reference {made.reference}")
+            messages.success(
+                request, f"Request sent to {made.to_agency.name}. Reference {made.reference}"
+            )
             return redirect("sharing:person", person_id=subject.pk)
     return render(request, "sharing/request_form.html", {"form": form, "person": subject})
 
@@ -213,8 +221,12 @@ def requests(request: HttpRequest) -> HttpResponse:
     data = selectors.agency_requests(user=request.user, include_closed=include_closed)
     named = {r.person_id for r in data.incoming} | {r.person_id for r in data.outgoing}
     if named:
-        people_listed_record(by=request.user, person_ids=sorted(named, key=str), context="information_requests")  # type: ignore[arg-type]
-    return render(request, "sharing/requests.html", {"data": data, "include_closed": include_closed})
+        people_listed_record(
+            by=request.user, person_ids=sorted(named, key=str), context="information_requests"
+        )  # type: ignore[arg-type]
+    return render(
+        request, "sharing/requests.html", {"data": data, "include_closed": include_closed}
+    )
 
 
 @login_required
@@ -241,12 +253,10 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Emergency access granted for 24 hours. Reference {use.reference}. Your safeguarding lead has been told.",
+                f"Emergency access granted for 24 hours. Reference {use.reference}. "
+                "Your safeguarding lead has been told.",
             )
             return redirect("people:detail", person_id=subject.pk)
-    if form.is_bound:
-        form.data = form.data.copy()
-        form.data["password"] = ""
     return render(request, "sharing/break_glass.html", {"form": form, "person_id": subject.pk})
 
 
@@ -254,15 +264,25 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
     """End a grant now: its holder's next request is refused."""
-    grant = AccessGrant.objects.select_related("agency", "user", "granted_by", "person").filter(pk=grant_id).first()
-    if grant is None or not sees_personal_data(request.user) or not can_view_person(request.user, grant.person):
+    grant = (
+        AccessGrant.objects.select_related("agency", "user", "granted_by", "person")
+        .filter(pk=grant_id)
+        .first()
+    )
+    if (
+        grant is None
+        or not sees_personal_data(request.user)
+        or not can_view_person(request.user, grant.person)
+    ):
         raise Http404
     if not can_revoke_grant(request.user, grant):
         raise Http404
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.sharing_grant_revoke(by=request.user, grant=grant, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.sharing_grant_revoke(
+                by=request.user, grant=grant, reason=form.cleaned_data["reason"]
+            )  # type: ignore[arg-type]
         except ValidationError as exc:
             _apply_errors(form, exc)
         except AccessDenied:
@@ -270,7 +290,9 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
         else:
             messages.success(request, "Access ended")
             return redirect("sharing:person", person_id=grant.person_id)
-    return render(request, "sharing/revoke.html", {"form": form, "grant": grant, "person": grant.person})
+    return render(
+        request, "sharing/revoke.html", {"form": form, "grant": grant, "person": grant.person}
+    )
 
 
 @login_required
@@ -287,8 +309,12 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, use_id: int) -> HttpResponse:
-    """Review one emergency access: was it a genuine emergency?"""
-    use = BreakGlassUse.objects.select_related("user", "agency", "grant", "person", "reviewed_by").filter(pk=use_id).first()
+    """Review one emergency access: decide whether it was a genuine emergency."""
+    use = (
+        BreakGlassUse.objects.select_related("user", "agency", "grant", "person", "reviewed_by")
+        .filter(pk=use_id)
+        .first()
+    )
     if use is None or not can_review_break_glass(request.user, use):
         raise Http404
     form = ReviewForm(request.POST or None)
@@ -309,7 +335,9 @@ def review(request: HttpRequest, use_id: int) -> HttpResponse:
     show_person = can_view_person(request.user, use.person)
     if show_person:
         person_view_record(by=request.user, person_id=use.person_id, page="break_glass_review")  # type: ignore[arg-type]
-    return render(request, "sharing/review.html", {"form": form, "use": use, "show_person": show_person})
+    return render(
+        request, "sharing/review.html", {"form": form, "use": use, "show_person": show_person}
+    )
 
 
 def _log_filters(form: LogFilterForm) -> selectors.LogFilters:
@@ -396,7 +424,9 @@ def log_csv(request: HttpRequest) -> HttpResponse:
                         Purpose(row.purpose).label,
                         Decision(row.decision).label,
                         Consent(row.consent).label,
-                        NoConsentReason(row.no_consent_reason).label if row.no_consent_reason else "",
+                        NoConsentReason(row.no_consent_reason).label
+                        if row.no_consent_reason
+                        else "",
                         LawfulBasis(row.lawful_basis).label,
                         "; ".join(row.record_types or []),
                         row.items_sha256,

@@ -12,6 +12,7 @@ from tests.factories import PersonFactory, valid_nhs_number
 
 from .helpers import csv_bytes, xlsx_bytes
 
+SPREADSHEET_DATE = dt.datetime(2015, 4, 3)  # noqa: DTZ001 - spreadsheet dates have no zone
 NHS = valid_nhs_number(1)
 
 
@@ -109,7 +110,7 @@ class TestImport:
         assert set(AgencyRecord.objects.values_list("person_id", flat=True)) == {ava.pk}
 
     def test_an_xlsx_extract_imports_like_a_csv(self, mash_worker, school, ava):
-        rows = [["S1", "Ava", "Smith", dt.datetime(2015, 4, 3), "Female", "", "", int(NHS)]]
+        rows = [["S1", "Ava", "Smith", SPREADSHEET_DATE, "Female", "", "", int(NHS)]]
         result = records_import_file(
             by=mash_worker, agency=school, file_name="pupils.xlsx", content=xlsx_bytes(rows)
         )

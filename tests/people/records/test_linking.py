@@ -25,6 +25,7 @@ from safeguard.people.records.services import (
     record_unlink,
     records_import_file,
     review_decide,
+    review_explanation,
 )
 from tests.factories import (
     AccessGrantFactory,
@@ -62,7 +63,11 @@ class TestThresholds:
         assert (record.person, record.link_status) == (None, LinkStatus.AWAITING_REVIEW)
         review = LinkReview.objects.get()
         assert (review.record, review.candidate, review.status) == (record, william, "open")
-        assert review.explanation[0]["comparison"] == "given name"
+        assert review.matched_row == f"p:{william.pk}"
+        assert review.explanation == []  # worked out when a person first opens the match
+        assert review_explanation(review=review)[0]["comparison"] == "given name"
+        review.refresh_from_db()
+        assert review.explanation[0]["weight"] == 4.0
 
     def test_two_people_who_both_match_are_never_merged_silently(self, mash_worker, police):
         nhs = valid_nhs_number(5)
@@ -179,15 +184,14 @@ class TestMergeAndUnmerge:
         merge = person_merge(by=mash_worker, survivor=kept, merged=dup, reason="Same NHS number")
         merged_view = _owned(kept)
         assert merged_view["events"] == {"Kept's own event", "Dup's event 1", "Dup's event 2"}
-        assert (
-            merged_view["records"] == 1
-            and merged_view["grants"] == 1
-            and merged_view["households"] == 1
-        )
+        assert merged_view["records"] == 1
+        assert merged_view["grants"] == 1
+        assert merged_view["households"] == 1
         assert _owned(dup)["events"] == set()
         dup.refresh_from_db()
         assert dup.merged_into == kept
-        assert merge.moved["chronology"] and len(merge.moved["relationships_from"]) == 1
+        assert merge.moved["chronology"]
+        assert len(merge.moved["relationships_from"]) == 1
 
         # Something recorded after the merge stays with the person it was recorded on.
         ChronologyEventFactory(person=kept, title="After the merge")

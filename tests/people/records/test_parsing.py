@@ -20,6 +20,7 @@ from safeguard.people.records.parsing import (
 
 from .helpers import HEADER, csv_bytes, xlsx_bytes
 
+SPREADSHEET_DATE = dt.datetime(2015, 4, 3)  # noqa: DTZ001 - spreadsheet dates have no zone
 TODAY = dt.date(2026, 11, 21)
 
 
@@ -87,9 +88,7 @@ class TestParseFile:
     def test_xlsx_dates_and_numbers_become_text(self):
         parsed = parse_file(
             "x.xlsx",
-            xlsx_bytes(
-                [[12, "Ava", "Smith", dt.datetime(2015, 4, 3), "F", None, None, 9434765919]]
-            ),
+            xlsx_bytes([[12, "Ava", "Smith", SPREADSHEET_DATE, "F", None, None, 9434765919]]),
         )
         assert parsed.kind == "xlsx"
         assert parsed.rows[0][0] == "12"

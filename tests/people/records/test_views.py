@@ -65,7 +65,8 @@ class TestQueue:
             response = client.get(reverse("people:records-queue"))
         assert response.status_code == 200
         assert b"Multi-Agency Safeguarding Hub (MASH)" in response.content
-        assert b"Billy Taylor" in response.content and b"William Taylor" in response.content
+        assert b"Billy Taylor" in response.content
+        assert b"William Taylor" in response.content
         assert b"80%" in response.content
         assert AuditEvent.objects.filter(action="list", object_type="link_review_queue").exists()
 
@@ -77,11 +78,14 @@ class TestQueue:
         with django_assert_max_num_queries(25):
             response = client.get(reverse("people:records-review", args=[review.pk]))
         html = response.content.decode()
-        assert "<mark>Billy</mark>" in html and "<mark>William</mark>" in html
-        assert "Different" in html and "Same" in html
+        assert "<mark>Billy</mark>" in html
+        assert "<mark>William</mark>" in html
+        assert "Different" in html
+        assert "Same" in html
         assert "North Yorkshire Police record" in html
         assert "Nickname or exact" in html  # the match weights explanation
-        assert "Confirm: same person" in html and "Not the same person" in html
+        assert "Confirm: same person" in html
+        assert "Not the same person" in html
         assert AuditEvent.objects.filter(
             action="view", object_type="link_review", person_id=william.pk
         ).exists()
@@ -117,7 +121,8 @@ class TestQueue:
         assert b"Enter why you are undoing this" in response.content
         client.post(url, {"reason": "A different child"})
         record.refresh_from_db()
-        assert record.person != william and record.link_status == LinkStatus.NEW_PERSON
+        assert record.person != william
+        assert record.link_status == LinkStatus.NEW_PERSON
 
 
 class TestUnmergePage:
@@ -186,7 +191,8 @@ class TestImportJourney:
         record_import.refresh_from_db()
         assert record_import.status == "imported"
         assert bytes(record_import.content) == b""  # the file is not kept once imported
-        assert record_import.summary["created"] == 2 and record_import.summary["auto_linked"] == 1
+        assert record_import.summary["created"] == 2
+        assert record_import.summary["auto_linked"] == 1
 
         problems = client.get(reverse("people:records-import-problems", args=[record_import.pk]))
         assert problems["Content-Disposition"].startswith("attachment")
@@ -212,7 +218,7 @@ class TestImportJourney:
             ("big.csv", b"a," * (3 * 1024 * 1024), b"smaller than 5 MB"),
         ],
     )
-    def test_wrong_files_are_refused_with_the_reason(
+    def test_wrong_files_are_refused_with_the_reason(  # noqa: PLR0917
         self, signed_in, mash_worker, police, name, content, message
     ):
         client = signed_in(mash_worker)

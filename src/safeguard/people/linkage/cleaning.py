@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 
 import jellyfish
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -268,6 +269,14 @@ def _clean_text(column: pd.Series) -> pd.Series:
     return result.where(result != "", None)
 
 
+def _on_distinct(column: pd.Series, vectorised: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Run a column-at-a-time cleaner on the distinct values only, then spread the answers."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    answers = vectorised(pd.Series(uniques, dtype="object")).to_numpy(dtype=object)
+    answers = np.append(answers, None)  # code -1: a missing value
+    return pd.Series(answers[codes], index=column.index, dtype="object")
+
+
 def _map_distinct(column: pd.Series, function: Callable[[object], object]) -> pd.Series:
     """Apply a function to each distinct value once and spread the answers over the rows."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
@@ -277,12 +286,90 @@ def _map_distinct(column: pd.Series, function: Callable[[object], object]) -> pd
     return pd.Series(mapped, index=column.index, dtype="object")
 
 
+def _arrow(column: pd.Series) -> pa.Array:
+    values = column.astype("object").where(column.notna(), None)
+    if not (pd.api.types.is_string_dtype(column) or pd.api.types.is_object_dtype(column)):
+        values = values.map(lambda value: None if value is None else str(value))
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers mixed with text
+        return pa.array(values.map(lambda value: None if value is None else str(value)))
+
+
+def _series(array: pa.Array, index: pd.Index) -> pd.Series:
+    result = pd.Series(array.to_pandas(), index=index, dtype="object")
+    return result.where(result.notna() & (result != ""), None)
+
+
 def _first_token(names: pd.Series) -> pd.Series:
-    return names.str.split(" ", n=1).str[0]
+    return _series(pc.replace_substring_regex(_arrow(names), r" .*$", ""), names.index)
 
 
 def _last_token(names: pd.Series) -> pd.Series:
-    return names.str.rsplit(" ", n=1).str[-1]
+    return _series(pc.replace_substring_regex(_arrow(names), r"^.* ", ""), names.index)
+
+
+def _translate_first(array: pa.Array, table: dict[str, str]) -> pa.Array:
+    """Replace look-alike characters in the first character of each string only."""
+    first = pc.utf8_slice_codeunits(array, 0, 1)
+    rest = pc.utf8_slice_codeunits(array, 1)
+    for old, new in table.items():
+        first = pc.replace_substring(first, old, new)
+    return pc.binary_join_element_wise(first, rest, "")
+
+
+def _translate_all(array: pa.Array, table: dict[str, str]) -> pa.Array:
+    for old, new in table.items():
+        array = pc.replace_substring(array, old, new)
+    return array
+
+
+_DIGIT_FOR = {"O": "0", "I": "1", "L": "1", "S": "5"}
+_LETTER_FOR = {"0": "O", "1": "I", "5": "S"}
+
+
+def normalise_postcodes(column: pd.Series, *, uk_only: bool = True) -> pd.Series:
+    """:func:`normalise_postcode` for a whole column at once, with Arrow compute kernels."""
+    text = pc.replace_substring_regex(pc.utf8_upper(_arrow(column)), r"[^A-Z0-9]", "")
+    length = pc.utf8_length(text)
+    inward = pc.utf8_slice_codeunits(text, -3)
+    outward = pc.replace_substring_regex(text, r"[A-Z0-9]{3}$", "")
+    inward = pc.binary_join_element_wise(
+        _translate_all(pc.utf8_slice_codeunits(inward, 0, 1), _DIGIT_FOR),
+        _translate_all(pc.utf8_slice_codeunits(inward, 1), _LETTER_FOR),
+        "",
+    )
+    outward = _translate_first(outward, _LETTER_FOR)
+    candidate = pc.binary_join_element_wise(outward, inward, "")
+    uk = pc.and_(
+        pc.and_(pc.greater_equal(length, 5), pc.less_equal(length, 7)),
+        pc.match_substring_regex(candidate, r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"),
+    )
+    formatted = pc.binary_join_element_wise(outward, inward, " ")
+    other = pa.nulls(len(text), pa.string()) if uk_only else text
+    return _series(pc.if_else(pc.fill_null(uk, False), formatted, other), column.index)
+
+
+def valid_nhs_numbers(column: pd.Series) -> pd.Series:
+    """NHS numbers that pass :func:`~safeguard.people.identifiers.is_valid_nhs_number`, as
+    10 digits; anything else becomes null. Vectorised: the same rule on a whole column."""
+    text = pc.replace_substring_regex(_arrow(column), r"[\s\-]", "")
+    text = pc.replace_substring_regex(text, r"\.0$", "")  # read as a number by a spreadsheet
+    shaped = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{10}$"), False)
+    result = pd.Series([None] * len(column), index=column.index, dtype="object")
+    candidates = pc.filter(text, shaped).to_numpy(zero_copy_only=False)
+    if len(candidates) == 0:
+        return result
+    digits = (
+        np.frombuffer("".join(candidates).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - 48
+    ).astype(np.int64)
+    total = digits[:, :9] @ np.arange(10, 1, -1)
+    check = 11 - total % 11
+    check[check == 11] = 0
+    ok = (check != 10) & (check == digits[:, 9]) & (digits.min(axis=1) != digits.max(axis=1))
+    positions = np.flatnonzero(shaped.to_numpy(zero_copy_only=False))
+    result.iloc[positions[ok]] = candidates[ok]
+    return result
 
 
 def _valid_nhs(value: object) -> str | None:
@@ -334,30 +421,40 @@ def clean_records(
     out = pd.DataFrame(index=index)
     out["record_id"] = frame["record_id"].astype("string").str.strip().astype("object")
 
-    given_full = _clean_text(column("given_name"))
-    given = _first_token(given_full)
+    given_full = _on_distinct(column("given_name"), _clean_text)
+    given = _on_distinct(given_full, _first_token)
     out["given_name"] = given
     out["given_name_metaphone"] = _map_distinct(given, metaphone)
     out["given_name_nicknames"] = _map_distinct(given, nickname_forms)
-    out["given_name_nickname_key"] = out["given_name_nicknames"].str[0]
+    out["given_name_nickname_key"] = _map_distinct(
+        given, lambda name: nickname_forms(name)[0] if name else None  # type: ignore[index,arg-type]
+    )
 
-    family = _clean_text(column("family_name"))
+    family = _on_distinct(column("family_name"), _clean_text)
     out["family_name"] = family
-    out["family_name_first"] = _first_token(family)
-    out["family_name_last"] = _last_token(family)
+    out["family_name_first"] = _on_distinct(family, _first_token)
+    out["family_name_last"] = _on_distinct(family, _last_token)
     out["family_name_metaphone"] = _map_distinct(family, metaphone)
 
     out["date_of_birth"] = _map_distinct(column("date_of_birth"), parse_date)
     out["sex"] = _map_distinct(column("sex"), normalise_sex)
 
-    postcodes = _map_distinct(
-        column("postcode"), lambda value: normalise_postcode(value, uk_only=uk_postcodes_only)
+    postcodes = _on_distinct(
+        column("postcode"), lambda codes: normalise_postcodes(codes, uk_only=uk_postcodes_only)
     )
     out["postcode"] = postcodes
-    out["postcode_sector"] = _map_distinct(postcodes, postcode_sector)
-    out["postcode_district"] = _map_distinct(postcodes, postcode_district)
-    out["address"] = _clean_text(column("address"))
-    out["nhs_number"] = _map_distinct(
-        column("nhs_number"), _valid_nhs if validate_nhs_number else _any_identifier
-    )
+    codes = _arrow(postcodes)
+    is_uk = pc.fill_null(pc.match_substring(codes, " "), False)
+    nothing = pa.nulls(len(codes), pa.string())
+    out["postcode_sector"] = _series(
+        pc.if_else(is_uk, pc.replace_substring_regex(codes, r"[A-Z]{2}$", ""), nothing), index
+    ).to_numpy()
+    out["postcode_district"] = _series(
+        pc.if_else(is_uk, pc.replace_substring_regex(codes, r" .*$", ""), nothing), index
+    ).to_numpy()
+    out["address"] = _on_distinct(column("address"), _clean_text)
+    if validate_nhs_number:
+        out["nhs_number"] = _on_distinct(column("nhs_number"), valid_nhs_numbers)
+    else:
+        out["nhs_number"] = _map_distinct(column("nhs_number"), _any_identifier)
     return out.reset_index(drop=True)

@@ -834,12 +834,12 @@ def explain_pair(
             label = "Missing on one or both records"
         else:
             label = non_null[len(non_null) - 1 - gamma].get("label_for_charts", "")
-        bayes_factor = float(scored.get(f"bf_{name}") or 1.0)
+        weight = _match_weight_of(scored, name)
         weights.append(
             ComparisonWeight(
                 name=name,
                 label=label,
-                match_weight=math.log2(bayes_factor) if bayes_factor > 0 else float("-inf"),
+                match_weight=weight,
                 value_left=_display(scored.get(f"{name}_l")),
                 value_right=_display(scored.get(f"{name}_r")),
             )
@@ -864,6 +864,16 @@ def explain_pair(
         family_rule=bool(guarded["family_rule"]),
         chart=chart,
     )
+
+
+def _match_weight_of(scored: dict[str, Any], name: str) -> float:
+    """A comparison's match weight from a scored pair (Splink 5 'mw_', older 'bf_')."""
+    if scored.get(f"mw_{name}") is not None:
+        return float(scored[f"mw_{name}"])
+    bayes_factor = scored.get(f"bf_{name}")
+    if bayes_factor is None:
+        return 0.0
+    return math.log2(float(bayes_factor)) if float(bayes_factor) > 0 else float("-inf")
 
 
 def _display(value: Any) -> str | None:

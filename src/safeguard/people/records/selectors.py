@@ -92,8 +92,8 @@ def _date(value: Any) -> str:
 def _record_values(record: AgencyRecord) -> dict[str, str]:
     dob = _date(record.date_of_birth)
     if (
-        record.date_of_birth_text
-        and dob
+        record.date_of_birth is not None
+        and record.date_of_birth_text
         and record.date_of_birth_text != record.date_of_birth.isoformat()
     ):
         dob = f"{dob} (written as {record.date_of_birth_text})"

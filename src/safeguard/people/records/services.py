@@ -13,6 +13,7 @@ link, merge and unmerge can be undone.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -235,8 +236,13 @@ def records_import_rows(
     mapping: dict[str, str],
     record_import: RecordImport | None = None,
     scorer: scoring.Scorer | None = None,
+    link: bool = True,
 ) -> ImportResult:
-    """Store good rows (new or changed only: re-importing the same extract changes nothing), then link."""
+    """Store good rows (new or changed only: re-importing the same extract changes nothing), then link.
+
+    ``link=False`` stores the rows only; :func:`records_link_unmatched` links them later
+    (the demo imports every agency's extract first, then trains the model on all of them).
+    """
     result = ImportResult()
     rows = clean_rows(parsed, mapping)
     good = []
@@ -319,7 +325,7 @@ def records_import_rows(
                 if record.person_id is None:
                     to_link.append(record)
         audit_record_many(by=by, entries=entries)
-    if to_link:
+    if to_link and link:
         try:
             linked = records_link(by=by, records=to_link, scorer=scorer)
         except scoring.LinkageUnavailable as exc:
@@ -336,9 +342,7 @@ def records_import_rows(
 # --- Linking ------------------------------------------------------------------------------------
 
 
-def _existing_frame(
-    exclude: set[uuid.UUID],
-) -> tuple[Any, dict[str, uuid.UUID], dict[str, dict[str, Any]]]:
+def _existing_frame(exclude: set[uuid.UUID]) -> tuple[Any, dict[str, uuid.UUID]]:
     """Every current person and every linked agency record, with the person each row stands for."""
     rows: list[dict[str, Any]] = []
     owner: dict[str, uuid.UUID] = {}
@@ -360,7 +364,7 @@ def _existing_frame(
         rows.append(scoring.record_row(record, key))
         assert record.person_id is not None  # noqa: S101 - filtered above
         owner[key] = record.person_id
-    return scoring.frame(rows), owner, {r["record_id"]: r for r in rows}
+    return scoring.frame(rows), owner
 
 
 def records_link(
@@ -371,7 +375,7 @@ def records_link(
     counts: dict[str, int] = defaultdict(int)
     for start in range(0, len(records), LINK_BATCH):
         batch = list(records[start : start + LINK_BATCH])
-        right, owner, right_rows = _existing_frame({r.pk for r in batch})
+        right, owner = _existing_frame({r.pk for r in batch})
         left_rows = {f"n:{r.pk}": scoring.record_row(r, f"n:{r.pk}") for r in batch}
         pairs = scorer.score(
             scoring.frame(list(left_rows.values())), right, threshold=REVIEW_THRESHOLD
@@ -390,7 +394,7 @@ def records_link(
             if current is None or probability > current[0]:
                 best[left_id][person_id] = (
                     probability,
-                    None if weight is None else float(weight),
+                    float(weight) if weight is not None and math.isfinite(weight) else None,
                     right_id,
                 )
         with transaction.atomic():
@@ -402,11 +406,26 @@ def records_link(
                     record=record,
                     candidates=candidates,
                     scorer=scorer,
-                    left=left_rows[key],
-                    right_rows=right_rows,
                 )
                 counts[status] += 1
     return counts
+
+
+def records_link_unmatched(
+    *, by: User | None, scorer: scoring.Scorer | None = None
+) -> dict[str, int]:
+    """Link every record not yet linked nor waiting in the queue (after an engine failure, say)."""
+    _require_mash(by)
+    waiting = LinkReview.objects.filter(status=LinkReview.Status.OPEN, record__isnull=False).values(
+        "record_id"
+    )
+    records = list(
+        AgencyRecord.objects.filter(person__isnull=True)
+        .exclude(pk__in=waiting)
+        .select_related("agency")
+        .order_by("created_at", "pk")
+    )
+    return records_link(by=by, records=records, scorer=scorer) if records else {}
 
 
 def _decide(
@@ -415,8 +434,6 @@ def _decide(
     record: AgencyRecord,
     candidates: list[tuple[uuid.UUID, tuple[float, float | None, str]]],
     scorer: scoring.Scorer,
-    left: dict[str, Any],
-    right_rows: dict[str, dict[str, Any]],
 ) -> str:
     record.model_version = scorer.version[:60]
     top = candidates[0][1][0] if candidates else None
@@ -454,7 +471,7 @@ def _decide(
                     other_id=other_id,
                     probability=probability,
                     weight=weight,
-                    explanation=scorer.explain(left, right_rows[right_id]),
+                    matched_row=right_id,
                     version=scorer.version,
                 )
         return LinkStatus.AUTO_LINKED
@@ -472,7 +489,7 @@ def _decide(
                 candidate_id=person_id,
                 match_probability=probability,
                 match_weight=weight,
-                explanation=scorer.explain(left, right_rows[right_id]),
+                matched_row=right_id,
                 model_version=scorer.version[:60],
             )
         audit_record(
@@ -497,7 +514,7 @@ def _open_people_review(
     other_id: uuid.UUID,
     probability: float,
     weight: float | None,
-    explanation: list[dict[str, Any]],
+    matched_row: str,
     version: str,
 ) -> LinkReview | None:
     pair = Q(person_id=survivor_id, candidate_id=other_id) | Q(
@@ -511,9 +528,38 @@ def _open_people_review(
         candidate_id=other_id,
         match_probability=probability,
         match_weight=weight,
-        explanation=explanation,
+        matched_row=matched_row,
         model_version=version[:60],
     )
+
+
+def _candidate_row(review: LinkReview) -> dict[str, Any]:
+    if review.matched_row.startswith("r:"):
+        record = AgencyRecord.objects.filter(pk=review.matched_row[2:]).first()
+        if record is not None:
+            return scoring.record_row(record, "b")
+    address = Address.objects.filter(person=review.candidate, moved_out__isnull=True).first()
+    return scoring.person_row(review.candidate, "b", address.line_1 if address else "")
+
+
+def review_explanation(*, review: LinkReview) -> list[dict[str, Any]]:
+    """The match weights for a review, worked out by the engine when first asked for, then kept."""
+    if review.explanation:
+        return list(review.explanation)
+    if review.kind == LinkReview.Kind.RECORD and review.record is not None:
+        left = scoring.record_row(review.record, "a")
+    elif review.person is not None:
+        address = Address.objects.filter(person=review.person, moved_out__isnull=True).first()
+        left = scoring.person_row(review.person, "a", address.line_1 if address else "")
+    else:
+        return []
+    try:
+        rows = scoring.get_scorer().explain(left, _candidate_row(review))
+    except scoring.LinkageUnavailable:
+        return []
+    LinkReview.objects.filter(pk=review.pk).update(explanation=rows)
+    review.explanation = rows
+    return rows
 
 
 def _new_person_from(*, by: User | None, record: AgencyRecord, probability: float | None) -> Person:
@@ -600,6 +646,8 @@ def review_decide(
 
 
 def _decide_record(*, by: User, review: LinkReview, same_person: bool) -> None:
+    if review.record_id is None:
+        raise ValueError("This match has no agency record")
     record = (
         AgencyRecord.objects.select_for_update().select_related("agency").get(pk=review.record_id)
     )
@@ -732,12 +780,12 @@ def person_merge(
         ]
         Relationship.objects.filter(pk__in=to_ids).update(other=survivor)
         moved["relationships_from"], moved["relationships_to"] = _ids(from_ids), _ids(to_ids)
-        superseded = list(
-            LinkReview.objects.filter(status=LinkReview.Status.OPEN)
-            .filter(Q(person=merged) | Q(candidate=merged))
-            .exclude(pk=getattr(review, "pk", None))
-            .values_list("pk", flat=True)
+        open_reviews = LinkReview.objects.filter(status=LinkReview.Status.OPEN).filter(
+            Q(person=merged) | Q(candidate=merged)
         )
+        if review is not None:
+            open_reviews = open_reviews.exclude(pk=review.pk)
+        superseded = list(open_reviews.values_list("pk", flat=True))
         LinkReview.objects.filter(pk__in=superseded).update(status=LinkReview.Status.SUPERSEDED)
         moved["superseded_reviews"] = _ids(superseded)
         Person.objects.filter(pk=merged.pk).update(merged_into=survivor)

@@ -42,4 +42,6 @@ class Command(BaseCommand):
                 )
             )
         reviewed = sum(1 for u in uses if u.reviewed_at)
-        self.stdout.write(f"Total: {len(uses)} uses, {reviewed} reviewed, {len(uses) - reviewed} awaiting review")
+        self.stdout.write(
+            f"Total: {len(uses)} uses, {reviewed} reviewed, {len(uses) - reviewed} awaiting review"
+        )

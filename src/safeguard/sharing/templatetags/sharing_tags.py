@@ -1,0 +1,31 @@
+"""'My work' panel for information sharing: alerts to review and overdue requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from safeguard.sharing.models import InformationRequest, RequestStatus
+from safeguard.sharing.permissions import can_use_requests
+from safeguard.sharing.selectors import unread_alert_count
+
+register = template.Library()
+
+
+@register.inclusion_tag("sharing/_my_work_panel.html")
+def sharing_my_work(user: Any) -> dict[str, Any]:
+    """Counts only (no names): emergency accesses to review and requests waiting or overdue."""
+    if not can_use_requests(user):
+        return {"show": False}
+    today = timezone.localdate()
+    waiting = InformationRequest.objects.filter(
+        to_agency_id=user.agency_id, status=RequestStatus.OPEN
+    )
+    return {
+        "show": True,
+        "alerts": unread_alert_count(user=user),
+        "waiting": waiting.count(),
+        "overdue": waiting.filter(due_date__lt=today).count(),
+    }

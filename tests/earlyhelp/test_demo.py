@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import random
+
+from django.utils import timezone
+
+from safeguard.core.models import User
+from safeguard.earlyhelp import demo
+from safeguard.earlyhelp.models import ClosureReason, Episode
+from safeguard.earlyhelp.selectors import my_episodes
+from safeguard.people.demo import DemoState, build_agencies_and_accounts, build_families
+
+
+def _state(seed: int) -> DemoState:
+    state = DemoState(rng=random.Random(seed), children=300)
+    build_agencies_and_accounts(state)
+    build_families(state)
+    demo.build(state)
+    return state
+
+
+def test_demo_gives_each_demo_account_families_and_every_closure_reason(db):
+    _state(1)
+    assert set(
+        Episode.objects.exclude(closure_reason="").values_list("closure_reason", flat=True)
+    ) == set(ClosureReason.values)
+    today = timezone.localdate()
+    for username in ("social.worker", "school.dsl", "health.nurse"):
+        user = User.objects.get(username=username)
+        episodes = list(my_episodes(user=user, status="all").object_list)
+        assert len(episodes) >= 3, username
+        assert any(e.review_overdue_on(today) for e in episodes), username
+        assert any(not e.is_open for e in episodes), username
+        assert any(e.is_open and not e.review_overdue_on(today) for e in episodes), username
