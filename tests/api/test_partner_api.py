@@ -27,7 +27,9 @@ CONCERN = {
 
 
 def post(client, path, body, auth):
-    return client.post(f"/api/v1/frontdoor/{path}", json.dumps(body), content_type="application/json", **auth)
+    return client.post(
+        f"/api/v1/frontdoor/{path}", json.dumps(body), content_type="application/json", **auth
+    )
 
 
 class TestPartnerTokens:
@@ -39,14 +41,19 @@ class TestPartnerTokens:
     def test_management_command_prints_a_token_once(self, db):
         AgencyFactory(slug="nyp-test")
         out = io.StringIO()
-        call_command("partner_token", agency="nyp-test", name="Niche RMS", stdout=out, stderr=io.StringIO())
+        call_command(
+            "partner_token", agency="nyp-test", name="Niche RMS", stdout=out, stderr=io.StringIO()
+        )
         token = out.getvalue().strip()
         assert PartnerToken.objects.get(token_hash=token_hash(token)).name == "Niche RMS"
 
     def test_no_token_or_a_revoked_token_is_refused(self, partner, auth):
         client = Client()
         assert post(client, "concerns", CONCERN, {}).status_code == 401
-        assert post(client, "concerns", CONCERN, {"HTTP_AUTHORIZATION": "Bearer nonsense"}).status_code == 401
+        assert (
+            post(client, "concerns", CONCERN, {"HTTP_AUTHORIZATION": "Bearer nonsense"}).status_code
+            == 401
+        )
         partner_token_revoke(by=None, token=partner[0])
         assert post(client, "concerns", CONCERN, auth).status_code == 401
 
@@ -60,10 +67,17 @@ class TestConcernApi:
         assert reference.startswith("MASH-")
         assert reference in mail.outbox[0].body
         status = client.get(f"/api/v1/frontdoor/status/{reference}", **auth).json()
-        assert status["status"] == "received" and status["outcome"] is None
+        assert status["status"] == "received"
+        assert status["outcome"] is None
         contact = Contact.objects.get(reference=reference)
-        threshold_decide(by=mash_worker_api, contact=contact, level=3, outcome=Outcome.TARGETED_INTERVENTION,
-                         rationale="Exploitation risk.", message_to_referrer="Targeted support offered.")
+        threshold_decide(
+            by=mash_worker_api,
+            contact=contact,
+            level=3,
+            outcome=Outcome.TARGETED_INTERVENTION,
+            rationale="Exploitation risk.",
+            message_to_referrer="Targeted support offered.",
+        )
         status = client.get(f"/api/v1/frontdoor/status/{reference}", **auth).json()
         assert status["outcome"] == "targeted_intervention"
         assert status["message_to_referrer"] == "Targeted support offered."
@@ -74,7 +88,9 @@ class TestConcernApi:
         _, other_token = partner_token_create(by=None, agency=other, name="Other")
         client = Client()
         reference = post(client, "concerns", CONCERN, auth).json()["reference"]
-        response = client.get(f"/api/v1/frontdoor/status/{reference}", HTTP_AUTHORIZATION=f"Bearer {other_token}")
+        response = client.get(
+            f"/api/v1/frontdoor/status/{reference}", HTTP_AUTHORIZATION=f"Bearer {other_token}"
+        )
         assert response.status_code == 404
         assert client.get("/api/v1/frontdoor/status/MASH-0000-0000-0", **auth).status_code == 404
 
@@ -89,7 +105,10 @@ class TestConcernApi:
         assert post(Client(), "concerns", body, auth).status_code == 422
 
     def test_future_date_of_birth_is_refused(self, auth):
-        body = {**CONCERN, "children": [{"given_name": "A", "family_name": "B", "date_of_birth": "2999-01-01"}]}
+        body = {
+            **CONCERN,
+            "children": [{"given_name": "A", "family_name": "B", "date_of_birth": "2999-01-01"}],
+        }
         assert post(Client(), "concerns", body, auth).status_code == 422
 
 
@@ -99,13 +118,22 @@ class TestPoliceApi:
         [
             ("police/missing-person", {"report": "returned"}, "missing_returned"),
             ("police/welfare-check", {"why_police": "Threats of violence."}, "welfare_check"),
-            ("police/mental-health-act", {"assessment_when": "Tomorrow 10am", "risks": "Knife"}, "mental_health_act"),
+            (
+                "police/mental-health-act",
+                {"assessment_when": "Tomorrow 10am", "risks": "Knife"},
+                "mental_health_act",
+            ),
             ("police/intelligence", {"source_grading": "seen"}, "partner_intelligence"),
         ],
     )
     def test_each_form_gives_a_reference(self, auth, path, extra, kind):
-        body = {"subject_name": "Jo Example", "details": "Details here.", "contact_name": "Alex",
-                "contact_email": "alex@example.invalid", **extra}
+        body = {
+            "subject_name": "Jo Example",
+            "details": "Details here.",
+            "contact_name": "Alex",
+            "contact_email": "alex@example.invalid",
+            **extra,
+        }
         response = post(Client(), path, body, auth)
         assert response.status_code == 201, response.content
         reference = response.json()["reference"]

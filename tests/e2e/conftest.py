@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from .totp import complete_two_factor
+
 # Playwright's sync API runs an event loop in the test thread; tests also use the ORM.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -145,24 +147,6 @@ def page(browser: Any, live_server: Any, settings: Any) -> Iterator[Any]:
     finally:
         context.close()
     assert not errors, "JavaScript errors on the page:\n" + "\n".join(errors)
-
-
-def complete_two_factor(page: Any, user: Any) -> None:
-    """On the two-factor page: set up an authenticator app the first time, else enter a code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .totp import key_from_secret, totp_code
-
-    secret = page.locator("#totp-secret")
-    if secret.count():
-        key = key_from_secret(secret.inner_text())
-        last_step = None
-    else:
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
-        key, last_step = device.bin_key, device.last_t
-    page.get_by_label("Security code").fill(totp_code(key, after_step=last_step))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture

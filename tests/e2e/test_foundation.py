@@ -15,7 +15,7 @@ from safeguard.people.selectors import CHRONOLOGY_PAGE_SIZE
 from tests.factories import ChronologyEventFactory, InvolvementFactory, PersonFactory
 
 from .axe import assert_accessible
-from .conftest import complete_two_factor
+from .totp import complete_two_factor
 
 pytestmark = pytest.mark.e2e
 

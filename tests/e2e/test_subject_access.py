@@ -14,11 +14,18 @@ from playwright.sync_api import expect
 from safeguard.core.models import Role
 from safeguard.people.models import Involvement, Person
 from safeguard.sharing.models import SubjectAccessRequest
+from tests.sharing.test_retention import seed_retention_rules
 from tests.sharing.test_subject_access import build_subject
 
 from .axe import assert_accessible
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def _retention_rules(_e2e_database):
+    """Journeys flush every table after each test, so put the seeded rules back."""
+    seed_retention_rules()
 
 
 def test_a_manager_records_a_request_and_downloads_the_copy(page, sign_in, make_user):
@@ -47,9 +54,13 @@ def test_a_manager_records_a_request_and_downloads_the_copy(page, sign_in, make_
     sar = SubjectAccessRequest.objects.get(person=subject.person, received_on=today)
     expect(page.locator(".govuk-notification-banner")).to_contain_text(sar.reference)
     assert_accessible(page)
-    with page.expect_download() as download:
-        page.get_by_role("link", name=f"PDF copy for {sar.reference}").click()
-    assert download.value.suggested_filename == f"{sar.reference}.pdf"
+    # Fetch the copy through the signed-in browser session; making a PDF can take a few
+    # seconds on a loaded machine, longer than a click's default wait.
+    link = page.get_by_role("link", name=f"PDF copy for {sar.reference}")
+    response = page.request.get(link.get_attribute("href"), timeout=60_000)
+    assert response.headers["content-type"] == "application/pdf"
+    assert f"{sar.reference}.pdf" in response.headers["content-disposition"]
+    assert response.body().startswith(b"%PDF")
     page.reload()
     page.get_by_role("button", name=f"Mark as replied for {sar.reference}").click()
     sar.refresh_from_db()
@@ -72,14 +83,18 @@ def test_two_managers_delete_a_record_past_its_retention_period(page, sign_in, m
     page.goto("/sharing/retention/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Records due for review")
     assert_accessible(page)
-    page.get_by_role("button", name="Propose deletion Marigold Thistlewood (Children's records)").click()
+    page.get_by_role(
+        "button", name="Propose deletion Marigold Thistlewood (Children's records)"
+    ).click()
     expect(page.get_by_text("Another MASH manager must approve it.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, second)
     page.goto("/sharing/retention/")
-    page.get_by_role("button", name="Approve and delete Marigold Thistlewood (Children's records)").click()
+    page.get_by_role(
+        "button", name="Approve and delete Marigold Thistlewood (Children's records)"
+    ).click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("deleted")
     assert_accessible(page)
     assert not Person.objects.filter(pk=subject.person.pk).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from typing import Any
 
 from django_otp.oath import TOTP
 
@@ -28,3 +29,19 @@ def totp_code(key: bytes, *, after_step: int | None = None) -> str:
     if after_step is not None and totp.t() <= after_step:
         totp.drift = after_step - totp.t() + 1
     return f"{totp.token():06d}"
+
+
+def complete_two_factor(page: Any, user: Any) -> None:
+    """On the two-factor page: set up an authenticator app the first time, else enter a code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    secret = page.locator("#totp-secret")
+    if secret.count():
+        key = key_from_secret(secret.inner_text())
+        last_step = None
+    else:
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        key, last_step = device.bin_key, device.last_t
+    page.get_by_label("Security code").fill(totp_code(key, after_step=last_step))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()

@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safeguard.core.models import AuditEvent, Role
 from safeguard.earlyhelp import services
@@ -500,3 +502,17 @@ class TestCentralRecord:
                 child=family.parent,
             )
         assert "child" in caught.value.message_dict
+
+
+class TestReviewDueProperty:
+    @given(
+        due=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 1, 1)),
+        today=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 1, 1)),
+        status=st.sampled_from(Episode.Status.values),
+    )
+    def test_overdue_means_open_and_due_before_today(self, due, today, status):
+        episode = Episode(review_due=due, status=status)
+        assert episode.review_overdue_on(today) == (status == "open" and due < today)
+
+    def test_no_review_date_is_never_overdue(self):
+        assert not Episode(review_due=None).review_overdue_on(dt.date(2035, 1, 1))

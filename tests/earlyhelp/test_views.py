@@ -529,5 +529,5 @@ class TestMyWork:
         Episode.objects.filter(pk=episode.pk).update(review_due=_today() - dt.timedelta(days=1))
         html = signed_in(family.lead).get(reverse("home")).content.decode()
         assert "Your agency supports 1 family through early help" in html
-        assert "1 Team Around the Family review overdue" in html
+        assert "1 Team Around the Family review is overdue" in html
         assert "Isla" not in html.split("Early help</h2>")[1]

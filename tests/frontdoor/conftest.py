@@ -39,7 +39,9 @@ def referrer(make_user):
 def concern_kwargs(**overrides):
     values = {
         "children": [
-            ChildDetails(given_name="Kai", family_name="Testchild", date_of_birth=dt.date(2015, 3, 4))
+            ChildDetails(
+                given_name="Kai", family_name="Testchild", date_of_birth=dt.date(2015, 3, 4)
+            )
         ],
         "categories": ["neglect", "domestic_abuse"],
         "what_happened": "Came to school hungry three days running.",

@@ -17,7 +17,9 @@ from safeguard.frontdoor.hours import (
 
 UK = ZoneInfo("Europe/London")
 moments = st.datetimes(
-    min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 12, 31), timezones=st.just(dt.UTC)
+    min_value=dt.datetime(2020, 1, 1),
+    max_value=dt.datetime(2030, 12, 31),
+    timezones=st.just(dt.UTC),
 )
 
 

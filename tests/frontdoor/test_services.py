@@ -28,8 +28,22 @@ from .conftest import concern_kwargs
 
 class TestCategories:
     def test_every_category_has_a_census_code_from_the_schema(self):
-        schema_codes = {"16A", "18C", "19C", "17A", "3B", "11A", "24A", "10A", "19B", "20", "22A",
-                        "4B", "15A", "2B"}
+        schema_codes = {
+            "16A",
+            "18C",
+            "19C",
+            "17A",
+            "3B",
+            "11A",
+            "24A",
+            "10A",
+            "19B",
+            "20",
+            "22A",
+            "4B",
+            "15A",
+            "2B",
+        }
         assert {c.cin_code for c in CATEGORIES} <= schema_codes
         assert cin_code("child_criminal_exploitation") == "24A"
         assert cin_code("female_genital_mutilation") == "22A"
@@ -78,7 +92,9 @@ class TestContactSubmit:
         child = contact.children.get()
         titles = list(ChronologyEvent.objects.filter(person=child).values_list("title", flat=True))
         assert any(contact.reference in t for t in titles)
-        assert AuditEvent.objects.filter(object_type="contact", object_id=contact.reference).exists()
+        assert AuditEvent.objects.filter(
+            object_type="contact", object_id=contact.reference
+        ).exists()
 
     def test_the_childs_voice_is_required(self, submit):
         with pytest.raises(ValidationError) as exc:
@@ -95,8 +111,11 @@ class TestContactSubmit:
         assert ok.no_consent_reason == NoConsentReason.INCREASE_RISK
 
     def test_future_date_of_birth_is_refused(self, submit):
-        child = services.ChildDetails(given_name="A", family_name="B",
-                                      date_of_birth=timezone.localdate() + dt.timedelta(days=3))
+        child = services.ChildDetails(
+            given_name="A",
+            family_name="B",
+            date_of_birth=timezone.localdate() + dt.timedelta(days=3),
+        )
         with pytest.raises(ValidationError) as exc:
             submit(children=[child])
         assert "children.0.date_of_birth" in exc.value.message_dict
@@ -121,8 +140,12 @@ class TestContactSubmit:
 class TestThresholdDecide:
     def decide(self, by, contact, level=2, outcome=Outcome.SIGNPOST):
         return services.threshold_decide(
-            by=by, contact=contact, level=level, outcome=outcome,
-            rationale="Needs met by school with support.", message_to_referrer="Thank you.",
+            by=by,
+            contact=contact,
+            level=level,
+            outcome=outcome,
+            rationale="Needs met by school with support.",
+            message_to_referrer="Thank you.",
         )
 
     def test_level_two_is_final_and_the_referrer_is_told(self, submit, mash_worker):
@@ -140,7 +163,8 @@ class TestThresholdDecide:
         contact = submit()
         decision = self.decide(mash_worker, contact, level=4, outcome=Outcome.SECTION_47)
         contact.refresh_from_db()
-        assert decision.needs_sign_off and not decision.is_final
+        assert decision.needs_sign_off
+        assert not decision.is_final
         assert contact.status == ContactStatus.AWAITING_SIGN_OFF
         assert contact.referrer_told_at is None
         with pytest.raises(AccessDenied):
@@ -152,7 +176,9 @@ class TestThresholdDecide:
 
     def test_no_further_action_needs_sign_off_at_any_level(self, submit, mash_worker):
         contact = submit()
-        decision = self.decide(mash_worker, contact, level=1, outcome=Outcome.ADVICE_NO_FURTHER_ACTION)
+        decision = self.decide(
+            mash_worker, contact, level=1, outcome=Outcome.ADVICE_NO_FURTHER_ACTION
+        )
         assert decision.needs_sign_off
 
     def test_a_manager_cannot_sign_off_their_own_decision(self, submit, mash_manager):
@@ -172,8 +198,14 @@ class TestThresholdDecide:
     def test_rationale_is_required(self, submit, mash_worker):
         contact = submit()
         with pytest.raises(ValidationError) as exc:
-            services.threshold_decide(by=mash_worker, contact=contact, level=2,
-                                      outcome=Outcome.SIGNPOST, rationale="", message_to_referrer="x")
+            services.threshold_decide(
+                by=mash_worker,
+                contact=contact,
+                level=2,
+                outcome=Outcome.SIGNPOST,
+                rationale="",
+                message_to_referrer="x",
+            )
         assert "rationale" in exc.value.message_dict
 
     def test_only_the_mash_decides(self, submit, referrer):
@@ -205,8 +237,13 @@ class TestThresholdDecide:
 class TestPoliceForms:
     def form(self, by, kind=PoliceFormKind.WELFARE_CHECK, **extra):
         values = {
-            "by": by, "kind": kind, "subject_name": "Jo Example", "subject_date_of_birth": None,
-            "location": "York", "details": "Not seen for two days.", "contact_name": "Alex",
+            "by": by,
+            "kind": kind,
+            "subject_name": "Jo Example",
+            "subject_date_of_birth": None,
+            "location": "York",
+            "details": "Not seen for two days.",
+            "contact_name": "Alex",
             "contact_email": "alex@example.invalid",
         }
         values.update(extra)

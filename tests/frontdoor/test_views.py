@@ -11,24 +11,45 @@ pytestmark = pytest.mark.django_db
 
 STEPS = [
     ("concern", {"categories": ["neglect", "online_harm"]}),
-    ("what-happened", {"what_happened": "Arrived hungry.", "happened_on_day": "3",
-                       "happened_on_month": "2", "happened_on_year": "2024"}),
+    (
+        "what-happened",
+        {
+            "what_happened": "Arrived hungry.",
+            "happened_on_day": "3",
+            "happened_on_month": "2",
+            "happened_on_year": "2024",
+        },
+    ),
     ("child-voice", {"child_voice": "Said: 'there is never any food'."}),
     ("danger", {"immediate_danger": "no"}),
     ("family", {"family_knows": "Mum knows."}),
     ("consent", {"consent": "given"}),
     ("others", {"others_involved": ""}),
-    ("you", {"referrer_name": "Alex Mercer", "referrer_role": "DSL", "referrer_phone": "01904 000",
-             "referrer_email": "alex@example.invalid"}),
+    (
+        "you",
+        {
+            "referrer_name": "Alex Mercer",
+            "referrer_role": "DSL",
+            "referrer_phone": "01904 000",
+            "referrer_email": "alex@example.invalid",
+        },
+    ),
 ]
 
 
 def walk_to_check(client):
     assert client.post(reverse("frontdoor:report-start"), {"action": "continue"}).status_code == 302
-    response = client.post(reverse("frontdoor:report-child-new"), {
-        "given_name": "Rowan", "family_name": "Testerly", "date_of_birth_day": "1",
-        "date_of_birth_month": "6", "date_of_birth_year": "2016", "sex": "unknown",
-    })
+    response = client.post(
+        reverse("frontdoor:report-child-new"),
+        {
+            "given_name": "Rowan",
+            "family_name": "Testerly",
+            "date_of_birth_day": "1",
+            "date_of_birth_month": "6",
+            "date_of_birth_year": "2016",
+            "sex": "unknown",
+        },
+    )
     assert response.status_code == 302
     response = client.post(reverse("frontdoor:report-children"), {"action": "continue"})
     assert response.url == reverse("frontdoor:report-step", kwargs={"step": "concern"})
@@ -39,7 +60,9 @@ def walk_to_check(client):
 
 
 class TestReportAConcern:
-    def test_the_whole_journey_gives_a_reference_and_a_receipt(self, signed_in, referrer, mash_agency):
+    def test_the_whole_journey_gives_a_reference_and_a_receipt(
+        self, signed_in, referrer, mash_agency
+    ):
         client = signed_in(referrer)
         walk_to_check(client)
         page = client.get(reverse("frontdoor:report-check"))
@@ -47,7 +70,9 @@ class TestReportAConcern:
         assert b"Rowan Testerly" in page.content
         response = client.post(reverse("frontdoor:report-check"))
         contact = Contact.objects.get()
-        assert response.url == reverse("frontdoor:report-sent", kwargs={"reference": contact.reference})
+        assert response.url == reverse(
+            "frontdoor:report-sent", kwargs={"reference": contact.reference}
+        )
         sent = client.get(response.url)
         assert contact.reference.encode() in sent.content
         assert b"govuk-panel--confirmation" in sent.content
@@ -57,10 +82,14 @@ class TestReportAConcern:
     def test_each_answer_is_saved_as_a_draft(self, signed_in, referrer):
         client = signed_in(referrer)
         client.post(reverse("frontdoor:report-start"), {"action": "continue"})
-        client.post(reverse("frontdoor:report-child-new"), {"given_name": "Ash", "family_name": "Draft",
-                                                            "sex": "unknown"})
-        client.post(reverse("frontdoor:report-step", kwargs={"step": "concern"}),
-                    {"categories": ["neglect"]})
+        client.post(
+            reverse("frontdoor:report-child-new"),
+            {"given_name": "Ash", "family_name": "Draft", "sex": "unknown"},
+        )
+        client.post(
+            reverse("frontdoor:report-step", kwargs={"step": "concern"}),
+            {"categories": ["neglect"]},
+        )
         draft = ContactDraft.objects.get(user=referrer)
         assert draft.data["answers"]["concern"] == {"categories": ["neglect"]}
         # A new session (after a time-out) picks up where it stopped.
@@ -73,10 +102,13 @@ class TestReportAConcern:
 
     def test_immediate_danger_tells_them_to_call_999(self, signed_in, referrer):
         client = signed_in(referrer)
-        client.post(reverse("frontdoor:report-child-new"), {"given_name": "A", "family_name": "B",
-                                                            "sex": "unknown"})
-        response = client.post(reverse("frontdoor:report-step", kwargs={"step": "danger"}),
-                               {"immediate_danger": "yes"})
+        client.post(
+            reverse("frontdoor:report-child-new"),
+            {"given_name": "A", "family_name": "B", "sex": "unknown"},
+        )
+        response = client.post(
+            reverse("frontdoor:report-step", kwargs={"step": "danger"}), {"immediate_danger": "yes"}
+        )
         page = client.get(response.url)
         assert b"Call 999 now" in page.content
         assert b"0300 131 2131" in page.content or b"01904 551900" in page.content
@@ -92,17 +124,24 @@ class TestReportAConcern:
         client = signed_in(referrer)
         page = client.get(reverse("frontdoor:report-children"), {"q": "Jayden Smith"})
         assert b"Jayden Smith" in page.content
-        client.post(reverse("frontdoor:report-children"), {"action": "add", "person_id": str(child.pk)})
-        assert ContactDraft.objects.get(user=referrer).data["children"] == [{"person_id": str(child.pk)}]
+        client.post(
+            reverse("frontdoor:report-children"), {"action": "add", "person_id": str(child.pk)}
+        )
+        assert ContactDraft.objects.get(user=referrer).data["children"] == [
+            {"person_id": str(child.pk)}
+        ]
 
     def test_a_child_you_cannot_see_cannot_be_added(self, signed_in, referrer):
         stranger = PersonFactory()
-        response = signed_in(referrer).post(reverse("frontdoor:report-children"),
-                                            {"action": "add", "person_id": str(stranger.pk)})
+        response = signed_in(referrer).post(
+            reverse("frontdoor:report-children"), {"action": "add", "person_id": str(stranger.pk)}
+        )
         assert response.status_code == 404
 
     def test_continuing_without_a_child_is_an_error(self, signed_in, referrer):
-        page = signed_in(referrer).post(reverse("frontdoor:report-children"), {"action": "continue"})
+        page = signed_in(referrer).post(
+            reverse("frontdoor:report-children"), {"action": "continue"}
+        )
         assert b"govuk-error-summary" in page.content
         assert b"Add at least one child" in page.content
 
@@ -120,9 +159,14 @@ class TestMash:
 
     def test_queue_is_not_found_for_others(self, signed_in, referrer):
         assert signed_in(referrer).get(reverse("frontdoor:mash-queue")).status_code == 404
-        assert signed_in(referrer).get(reverse("frontdoor:contact", args=["MASH-X"])).status_code == 404
+        assert (
+            signed_in(referrer).get(reverse("frontdoor:contact", args=["MASH-X"])).status_code
+            == 404
+        )
 
-    def test_queue_queries_are_bounded(self, signed_in, submit, mash_worker, django_assert_max_num_queries):
+    def test_queue_queries_are_bounded(
+        self, signed_in, submit, mash_worker, django_assert_max_num_queries
+    ):
         for _ in range(12):
             submit()
         client = signed_in(mash_worker)
@@ -137,17 +181,28 @@ class TestMash:
         worker = signed_in(mash_worker)
         page = worker.get(reverse("frontdoor:contact", args=[contact.reference]))
         assert b"Said there is no food" in page.content
-        worker.post(reverse("frontdoor:information-request", args=[contact.reference]),
-                    {"agency": police_agency.pk, "question": "Any call-outs?"})
+        worker.post(
+            reverse("frontdoor:information-request", args=[contact.reference]),
+            {"agency": police_agency.pk, "question": "Any call-outs?"},
+        )
         info = contact.information_requests.get()
-        worker.post(reverse("frontdoor:information-answer", args=[contact.reference, info.pk]),
-                    {"answer": "One in March."})
+        worker.post(
+            reverse("frontdoor:information-answer", args=[contact.reference, info.pk]),
+            {"answer": "One in March."},
+        )
         page = worker.get(reverse("frontdoor:decide", args=[contact.reference]))
-        assert b"single agency response" in page.content  # level descriptions shown beside the choice
-        response = worker.post(reverse("frontdoor:decide", args=[contact.reference]), {
-            "level": "3", "outcome": Outcome.EARLY_HELP_ASSESSMENT, "rationale": "Needs a plan.",
-            "message_to_referrer": "An early help worker will contact the family.",
-        })
+        assert (
+            b"single agency response" in page.content
+        )  # level descriptions shown beside the choice
+        response = worker.post(
+            reverse("frontdoor:decide", args=[contact.reference]),
+            {
+                "level": "3",
+                "outcome": Outcome.EARLY_HELP_ASSESSMENT,
+                "rationale": "Needs a plan.",
+                "message_to_referrer": "An early help worker will contact the family.",
+            },
+        )
         assert response.status_code == 302
         contact.refresh_from_db()
         assert contact.status == ContactStatus.DECIDED
@@ -157,11 +212,24 @@ class TestMash:
 
     def test_sign_off_page_for_managers_only(self, signed_in, submit, mash_worker, mash_manager):
         contact = submit()
-        services.threshold_decide(by=mash_worker, contact=contact, level=4, outcome=Outcome.SECTION_47,
-                                  rationale="Significant harm.", message_to_referrer="Strategy discussion.")
-        assert signed_in(mash_worker).get(reverse("frontdoor:sign-off", args=[contact.reference])).status_code == 404
+        services.threshold_decide(
+            by=mash_worker,
+            contact=contact,
+            level=4,
+            outcome=Outcome.SECTION_47,
+            rationale="Significant harm.",
+            message_to_referrer="Strategy discussion.",
+        )
+        assert (
+            signed_in(mash_worker)
+            .get(reverse("frontdoor:sign-off", args=[contact.reference]))
+            .status_code
+            == 404
+        )
         manager = signed_in(mash_manager)
-        response = manager.post(reverse("frontdoor:sign-off", args=[contact.reference]), {"action": "approve"})
+        response = manager.post(
+            reverse("frontdoor:sign-off", args=[contact.reference]), {"action": "approve"}
+        )
         assert response.status_code == 302
         contact.refresh_from_db()
         assert contact.status == ContactStatus.DECIDED
@@ -169,26 +237,50 @@ class TestMash:
     def test_referrers_see_only_their_own_referrals(self, signed_in, submit, make_user):
         contact = submit()
         other = make_user(Role.PRACTITIONER)
-        assert signed_in(other).get(reverse("frontdoor:my-referral", args=[contact.reference])).status_code == 404
-        assert signed_in(other).get(reverse("frontdoor:report-sent", args=[contact.reference])).status_code == 404
+        assert (
+            signed_in(other)
+            .get(reverse("frontdoor:my-referral", args=[contact.reference]))
+            .status_code
+            == 404
+        )
+        assert (
+            signed_in(other)
+            .get(reverse("frontdoor:report-sent", args=[contact.reference]))
+            .status_code
+            == 404
+        )
 
 
 class TestPoliceFormsPages:
     def test_missing_person_gives_a_reference_on_screen(self, signed_in, referrer):
-        response = signed_in(referrer).post(reverse("frontdoor:police-form", args=["missing-person"]), {
-            "kind": "missing_returned", "subject_name": "Jo Example", "details": "Came home at 2am.",
-            "contact_name": "Alex", "contact_email": "alex@example.invalid",
-        })
+        response = signed_in(referrer).post(
+            reverse("frontdoor:police-form", args=["missing-person"]),
+            {
+                "kind": "missing_returned",
+                "subject_name": "Jo Example",
+                "details": "Came home at 2am.",
+                "contact_name": "Alex",
+                "contact_email": "alex@example.invalid",
+            },
+        )
         sent = PoliceForm.objects.get()
         assert sent.kind == "missing_returned"
         page = signed_in(referrer).get(response.url)
         assert sent.reference.encode() in page.content
         assert sent.reference in mail.outbox[0].body
 
-    def test_intelligence_queue_only_for_intelligence_users(self, signed_in, make_user, police_agency, referrer):
+    def test_intelligence_queue_only_for_intelligence_users(
+        self, signed_in, make_user, police_agency, referrer
+    ):
         officer = make_user(Role.PRACTITIONER, agency=police_agency)
         assert signed_in(officer).get(reverse("frontdoor:police-queue")).status_code == 200
-        assert signed_in(officer).get(reverse("frontdoor:police-intelligence-queue")).status_code == 404
+        assert (
+            signed_in(officer).get(reverse("frontdoor:police-intelligence-queue")).status_code
+            == 404
+        )
         assert signed_in(referrer).get(reverse("frontdoor:police-queue")).status_code == 404
         services.police_intelligence_user_set(by=None, user=officer, enabled=True)
-        assert signed_in(officer).get(reverse("frontdoor:police-intelligence-queue")).status_code == 200
+        assert (
+            signed_in(officer).get(reverse("frontdoor:police-intelligence-queue")).status_code
+            == 200
+        )

@@ -64,3 +64,27 @@ def school_events(pupil, school):
         )
         for code in RECORD_TYPES
     }
+
+
+@pytest.fixture(scope="session")
+def _shared_client_handler():
+    """One request handler for every test client: loading the middleware (static files) is slow."""
+    from django.test.client import ClientHandler
+
+    return ClientHandler(enforce_csrf_checks=False)
+
+
+@pytest.fixture
+def fast_signed_in(settings, _shared_client_handler):
+    """Like ``signed_in``, but the clients share one handler (cookies stay per client)."""
+    from django.test import Client
+
+    settings.DEMO_MODE = True
+
+    def _client(user):
+        client = Client()
+        client.handler = _shared_client_handler
+        client.force_login(user)
+        return client
+
+    return _client

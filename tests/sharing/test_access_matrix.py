@@ -133,9 +133,11 @@ def _give(state: str, user, child, agencies) -> None:
 
 
 @pytest.fixture(scope="module")
-def reused_client():
+def reused_client(_shared_client_handler):
     """One test client for the whole matrix: building a client's middleware is the slow part."""
-    return Client()
+    client = Client()
+    client.handler = _shared_client_handler
+    return client
 
 
 _API_GET_PATHS: list[str] | None = None

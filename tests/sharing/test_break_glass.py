@@ -4,6 +4,8 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -29,6 +31,11 @@ def nurse_lead(make_user, voluntary):
     lead = make_user(Role.PRACTITIONER, agency=voluntary, email="lead@example.invalid")
     SafeguardingLead.objects.create(agency=voluntary, user=lead)
     return lead
+
+
+@pytest.fixture
+def signed_in(fast_signed_in):
+    return fast_signed_in
 
 
 class TestBreakGlassOpen:
@@ -161,3 +168,60 @@ class TestBreakGlassPages:
 
     def test_practitioner_cannot_see_the_report(self, nurse, signed_in):
         assert signed_in(nurse).get(reverse("sharing:break-glass-report")).status_code == 404
+
+
+class TestBreakGlassFind:
+    def test_exact_identifiers_lead_to_the_break_glass_page_without_naming_anyone(
+        self, nurse, pupil, signed_in
+    ):
+        client = signed_in(nurse)
+        url = reverse("sharing:break-glass-find")
+        assert client.get(url).status_code == 200
+        empty = client.post(url, {})
+        assert "govuk-error-summary" in empty.content.decode()
+        dob = pupil.date_of_birth
+        data = {
+            "given_name": pupil.given_name.upper(),
+            "family_name": pupil.family_name,
+            "date_of_birth_day": dob.day,
+            "date_of_birth_month": dob.month,
+            "date_of_birth_year": dob.year,
+        }
+        found = client.post(url, data)
+        assert found.status_code == 302
+        assert found["Location"] == reverse("sharing:break-glass", args=[pupil.pk])
+        wrong = client.post(url, {**data, "family_name": "Quarterman"})
+        assert wrong.status_code == 200
+        assert "No single record matches" in wrong.content.decode()
+        assert pupil.family_name not in wrong.content.decode().replace("Quarterman", "")
+        assert AuditEvent.objects.filter(object_type="break_glass_find").count() == 2
+
+    def test_bad_nhs_number_is_explained(self, nurse, signed_in):
+        response = signed_in(nurse).post(reverse("sharing:break-glass-find"), {"nhs_number": "123"})
+        assert "Enter a real NHS number" in response.content.decode()
+
+
+class TestIsoWeeks:
+    @given(st.dates(min_value=dt.date(2000, 1, 3), max_value=dt.date(2099, 12, 28)))
+    @settings(max_examples=200, deadline=None)
+    def test_every_day_falls_in_its_own_iso_week(self, day):
+        from safeguard.sharing.selectors import iso_week_bounds
+
+        year, week, _ = day.isocalendar()
+        start, end = iso_week_bounds(f"{year}-W{week:02d}")
+        noon = timezone.make_aware(
+            dt.datetime.combine(day, dt.time(12)), timezone.get_default_timezone()
+        )
+        assert start <= noon < end
+        assert end - start in (
+            dt.timedelta(days=7),
+            dt.timedelta(days=7, hours=1),
+            dt.timedelta(days=6, hours=23),
+        )
+
+    @pytest.mark.parametrize("bad", ["", "2026", "2026-W54", "W12", "2026-Wxx"])
+    def test_bad_weeks_are_refused(self, bad):
+        from safeguard.sharing.selectors import iso_week_bounds
+
+        with pytest.raises(ValueError, match="Enter a week"):
+            iso_week_bounds(bad)

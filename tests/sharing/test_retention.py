@@ -6,6 +6,7 @@ Deletion removes the personal data but the audit chain still verifies.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from io import StringIO
 
@@ -35,6 +36,23 @@ from safeguard.sharing import retention
 from safeguard.sharing.models import RetentionDeletion, RetentionRule, SubjectAccessRequest
 
 from .test_subject_access import build_subject
+
+
+def seed_retention_rules() -> None:
+    """The default rules, as the data migration seeds them.
+
+    Transactional tests (browser journeys) flush every table, including rows a
+    data migration made, so tests that may run after them put the rules back.
+    """
+    from django.apps import apps
+
+    migration = importlib.import_module("safeguard.sharing.migrations.0003_retention_defaults")
+    migration.seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _retention_rules(db):
+    seed_retention_rules()
 
 
 @pytest.fixture

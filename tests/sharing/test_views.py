@@ -34,6 +34,11 @@ def share_form(agency, **overrides):
     return data
 
 
+@pytest.fixture
+def signed_in(fast_signed_in):
+    return fast_signed_in
+
+
 class TestSharePage:
     def test_share_with_an_agency_in_one_action(
         self, teacher, officer, pupil, police, school_events, signed_in
@@ -318,3 +323,15 @@ class TestEveryUrlNeedsSignIn:
             ):
                 assert client.get(reverse(name, args=[pupil.pk])).status_code == 404
             assert client.get(reverse("sharing:requests")).status_code == 404
+
+
+class TestAntiExfiltration:
+    def test_too_many_exports_in_an_hour_are_refused(self, make_user, signed_in, settings):
+        from safeguard.sharing import views
+
+        client = signed_in(make_user(Role.BUSINESS_UNIT))
+        for _ in range(views.EXPORTS_PER_HOUR):
+            assert client.get(reverse("sharing:log-csv")).status_code == 200
+        refused = client.get(reverse("sharing:log-csv"))
+        assert refused.status_code == 429
+        assert AuditEvent.objects.filter(action="deny", object_type="sharing_log").count() == 1

@@ -14,10 +14,14 @@ class PartnerToken(models.Model):
     acts as, so every audit event names it.
     """
 
-    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="partner_tokens")
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, related_name="partner_tokens"
+    )
     name = models.CharField(max_length=120)
     token_hash = models.CharField(max_length=64, unique=True)
-    token_prefix = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    token_prefix = models.CharField(
+        max_length=12, help_text="The first characters, to tell tokens apart."
+    )
     system_user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner_token"
     )

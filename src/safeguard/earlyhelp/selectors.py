@@ -100,7 +100,8 @@ def my_episodes(*, user: Any, status: str = "open", page: int = 1) -> Page:
         episodes = episodes.filter(status=status)
     if status == "overdue":
         episodes = episodes.filter(status=Episode.Status.OPEN, review_due__lt=timezone.localdate())
-    episodes = episodes.order_by("review_due", "-opened_on", "reference")
+    # Open before closed ("open" sorts after "closed"), then the review due soonest.
+    episodes = episodes.order_by("-status", "review_due", "-opened_on", "reference")
     return Paginator(episodes, EPISODES_PER_PAGE).get_page(page)
 
 
@@ -250,23 +251,31 @@ def central_record(*, user: Any, episode: Episode) -> CentralRecord:
                 source="Agency involvement",
             )
         )
+    # One row per agency per episode: first and last meeting, and how many it came to.
+    membership: dict[tuple[uuid.UUID, str], list[dt.date]] = {}
     for meeting in (
         TafMeeting.objects.filter(episode_id__in=episode_ids)
         .prefetch_related("agencies")
         .order_by("held_on")
     ):
         for agency in meeting.agencies.all():
-            rows.append(
-                SupportRow(
-                    agency=agency.name,
-                    what=f"Member of the Team Around the Family ({meeting.get_kind_display().lower()})",
-                    who="The family",
-                    started=meeting.held_on,
-                    ended=meeting.held_on,
-                    source="Team Around the Family (TAF)",
-                    episode_reference=references.get(meeting.episode_id, ""),
-                )
+            membership.setdefault((meeting.episode_id, agency.name), []).append(meeting.held_on)
+    for (episode_id, agency_name), days in membership.items():
+        count = len(days)
+        rows.append(
+            SupportRow(
+                agency=agency_name,
+                what=(
+                    "Member of the Team Around the Family: "
+                    f"{count} meeting{'s' if count != 1 else ''}"
+                ),
+                who="The family",
+                started=days[0],
+                ended=days[-1],
+                source="Team Around the Family (TAF)",
+                episode_reference=references.get(episode_id, ""),
             )
+        )
     for record in (
         SupportRecord.objects.filter(episode_id__in=episode_ids)
         .select_related("agency", "child")

@@ -57,15 +57,18 @@ class ConcernIn(Schema):
     what_happened: str = Field(..., min_length=1, max_length=10_000, pattern=NON_BLANK)
     happened_on: IsoDate | None = None
     child_voice: str = Field(
-        ..., min_length=1, max_length=10_000, pattern=NON_BLANK,
+        ...,
+        min_length=1,
+        max_length=10_000,
+        pattern=NON_BLANK,
         description="What the child said and what life is like for them (required).",
     )
     immediate_danger: StrictBool = False
     family_knows: str = Field("", max_length=10_000)
     consent: Literal["given", "refused", "not_asked"]
-    no_consent_reason: Literal["", "increase_risk", "undermine_investigation", "delay_protection"] = Field(
-        "", description="Required when consent is 'not_asked'."
-    )
+    no_consent_reason: Literal[
+        "", "increase_risk", "undermine_investigation", "delay_protection"
+    ] = Field("", description="Required when consent is 'not_asked'.")
     others_involved: str = Field("", max_length=10_000)
     referrer_name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
     referrer_role: str = Field("", max_length=200)
@@ -151,7 +154,9 @@ def _errors(exc: ValidationError) -> list[dict[str, Any]]:
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
 
-@router.post("/concerns", response={201: ReceiptOut, **ERRORS}, summary="Report a concern to the MASH")
+@router.post(
+    "/concerns", response={201: ReceiptOut, **ERRORS}, summary="Report a concern to the MASH"
+)
 def concern_submit(request: HttpRequest, payload: ConcernIn) -> Status[Any]:
     """Report a concern; the reference number comes back at once and a receipt goes by email."""
     user = request.auth.system_user  # type: ignore[attr-defined]
@@ -160,8 +165,12 @@ def concern_submit(request: HttpRequest, payload: ConcernIn) -> Status[Any]:
             by=user,
             children=[
                 services.ChildDetails(
-                    given_name=c.given_name, family_name=c.family_name, date_of_birth=c.date_of_birth,
-                    sex=c.sex, nhs_number=c.nhs_number.replace(" ", ""), postcode=c.postcode,
+                    given_name=c.given_name,
+                    family_name=c.family_name,
+                    date_of_birth=c.date_of_birth,
+                    sex=c.sex,
+                    nhs_number=c.nhs_number.replace(" ", ""),
+                    postcode=c.postcode,
                 )
                 for c in payload.children
             ],
@@ -184,17 +193,25 @@ def concern_submit(request: HttpRequest, payload: ConcernIn) -> Status[Any]:
         return Status(422, {"detail": _errors(exc)})
     except AccessDenied:
         return Status(403, {"detail": "This partner system cannot report concerns."})
-    return Status(201, {
-        "reference": contact.reference,
-        "received_at": contact.received_at,
-        "decision_due_at": contact.decision_due_at,
-        "message": "Received by the Multi-Agency Safeguarding Hub (MASH). If a child is in immediate "
-        "danger, call 999.",
-    })
+    return Status(
+        201,
+        {
+            "reference": contact.reference,
+            "received_at": contact.received_at,
+            "decision_due_at": contact.decision_due_at,
+            "message": "Received by the Multi-Agency Safeguarding Hub (MASH). If a child is in immediate "
+            "danger, call 999.",
+        },
+    )
 
 
-def _police(request: HttpRequest, kind: str, payload: PoliceFormIn, answers: dict[str, str],
-            related_reference: str = "") -> Status[Any]:
+def _police(
+    request: HttpRequest,
+    kind: str,
+    payload: PoliceFormIn,
+    answers: dict[str, str],
+    related_reference: str = "",
+) -> Status[Any]:
     user = request.auth.system_user  # type: ignore[attr-defined]
     try:
         form = services.police_form_submit(
@@ -215,12 +232,15 @@ def _police(request: HttpRequest, kind: str, payload: PoliceFormIn, answers: dic
         return Status(422, {"detail": _errors(exc)})
     except AccessDenied:
         return Status(403, {"detail": "This partner system cannot send police forms."})
-    return Status(201, {
-        "reference": form.reference,
-        "received_at": form.received_at,
-        "decision_due_at": None,
-        "message": "Received by North Yorkshire Police. In an emergency, call 999.",
-    })
+    return Status(
+        201,
+        {
+            "reference": form.reference,
+            "received_at": form.received_at,
+            "decision_due_at": None,
+            "message": "Received by North Yorkshire Police. In an emergency, call 999.",
+        },
+    )
 
 
 MISSING_KINDS = {
@@ -230,38 +250,67 @@ MISSING_KINDS = {
 }
 
 
-@router.post("/police/missing-person", response={201: ReceiptOut, **ERRORS}, summary="Missing person")
+@router.post(
+    "/police/missing-person", response={201: ReceiptOut, **ERRORS}, summary="Missing person"
+)
 def missing_person_submit(request: HttpRequest, payload: MissingPersonIn) -> Status[Any]:
     """Report a missing person, a return, or further information."""
-    return _police(request, MISSING_KINDS[payload.report], payload, {"last_seen": payload.last_seen},
-                   related_reference=payload.related_reference)
+    return _police(
+        request,
+        MISSING_KINDS[payload.report],
+        payload,
+        {"last_seen": payload.last_seen},
+        related_reference=payload.related_reference,
+    )
 
 
-@router.post("/police/welfare-check", response={201: ReceiptOut, **ERRORS},
-             summary="Request police help with a welfare check")
+@router.post(
+    "/police/welfare-check",
+    response={201: ReceiptOut, **ERRORS},
+    summary="Request police help with a welfare check",
+)
 def welfare_check_submit(request: HttpRequest, payload: WelfareCheckIn) -> Status[Any]:
     """Ask the police to help check on someone's welfare."""
-    return _police(request, PoliceFormKind.WELFARE_CHECK, payload, {"why_police": payload.why_police})
+    return _police(
+        request, PoliceFormKind.WELFARE_CHECK, payload, {"why_police": payload.why_police}
+    )
 
 
-@router.post("/police/mental-health-act", response={201: ReceiptOut, **ERRORS},
-             summary="Request police help with a Mental Health Act assessment")
+@router.post(
+    "/police/mental-health-act",
+    response={201: ReceiptOut, **ERRORS},
+    summary="Request police help with a Mental Health Act assessment",
+)
 def mental_health_act_submit(request: HttpRequest, payload: MentalHealthActIn) -> Status[Any]:
     """Ask the police to help with a Mental Health Act assessment."""
-    return _police(request, PoliceFormKind.MENTAL_HEALTH_ACT, payload,
-                   {"assessment_when": payload.assessment_when, "risks": payload.risks})
+    return _police(
+        request,
+        PoliceFormKind.MENTAL_HEALTH_ACT,
+        payload,
+        {"assessment_when": payload.assessment_when, "risks": payload.risks},
+    )
 
 
-@router.post("/police/intelligence", response={201: ReceiptOut, **ERRORS},
-             summary="Community partner intelligence")
+@router.post(
+    "/police/intelligence",
+    response={201: ReceiptOut, **ERRORS},
+    summary="Community partner intelligence",
+)
 def intelligence_submit(request: HttpRequest, payload: IntelligenceIn) -> Status[Any]:
     """Send community partner intelligence to the police intelligence unit."""
-    return _police(request, PoliceFormKind.PARTNER_INTELLIGENCE, payload,
-                   {"source_grading": payload.source_grading})
+    return _police(
+        request,
+        PoliceFormKind.PARTNER_INTELLIGENCE,
+        payload,
+        {"source_grading": payload.source_grading},
+    )
 
 
-@router.get("/status/{reference}", response={200: StatusOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
-            summary="Status of something your agency sent")
+@router.get(
+    "/status/{reference}",
+    response={200: StatusOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Status of something your agency sent",
+)
 def status_read(request: HttpRequest, reference: str) -> Status[Any]:
     """The status of a concern or police form your agency sent (any other reference: not found)."""
     token = request.auth  # type: ignore[attr-defined]
@@ -269,20 +318,28 @@ def status_read(request: HttpRequest, reference: str) -> Status[Any]:
     if found is None:
         return Status(404, {"detail": "Not found"})
     if isinstance(found, Contact):
-        decision = getattr(found, "decision", None) if found.status == ContactStatus.DECIDED else None
-        return Status(200, {
+        decision = (
+            getattr(found, "decision", None) if found.status == ContactStatus.DECIDED else None
+        )
+        return Status(
+            200,
+            {
+                "reference": found.reference,
+                "kind": "concern",
+                "status": found.status,
+                "received_at": found.received_at,
+                "decision_due_at": found.decision_due_at,
+                "outcome": decision.outcome if decision else None,
+                "outcome_label": decision.get_outcome_display() if decision else None,
+                "message_to_referrer": decision.message_to_referrer if decision else None,
+            },
+        )
+    return Status(
+        200,
+        {
             "reference": found.reference,
-            "kind": "concern",
+            "kind": found.kind,
             "status": found.status,
             "received_at": found.received_at,
-            "decision_due_at": found.decision_due_at,
-            "outcome": decision.outcome if decision else None,
-            "outcome_label": decision.get_outcome_display() if decision else None,
-            "message_to_referrer": decision.message_to_referrer if decision else None,
-        })
-    return Status(200, {
-        "reference": found.reference,
-        "kind": found.kind,
-        "status": found.status,
-        "received_at": found.received_at,
-    })
+        },
+    )

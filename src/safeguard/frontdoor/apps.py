@@ -6,3 +6,8 @@ class FrontdoorConfig(AppConfig):
 
     name = "safeguard.frontdoor"
     label = "frontdoor"
+    verbose_name = "Front door"
+
+    def ready(self) -> None:
+        """Register the front door's demo data with the demo generator."""
+        from . import demo  # noqa: F401

@@ -32,7 +32,10 @@ CATEGORIES: tuple[ConcernCategory, ...] = (
     ConcernCategory("sexual_abuse", "Sexual abuse", "19C", "Sexual abuse: adult on child"),
     ConcernCategory("emotional_abuse", "Emotional abuse", "17A", "Emotional abuse"),
     ConcernCategory(
-        "domestic_abuse", "Domestic abuse", "3B", "Domestic violence: parent or carer is the subject"
+        "domestic_abuse",
+        "Domestic abuse",
+        "3B",
+        "Domestic violence: parent or carer is the subject",
     ),
     ConcernCategory(
         "child_sexual_exploitation",
@@ -68,9 +71,7 @@ CATEGORIES: tuple[ConcernCategory, ...] = (
         "Mental health: parent or carer",
     ),
     ConcernCategory("self_harm", "Self-harm", "15A", "Self-harm"),
-    ConcernCategory(
-        "substance_misuse", "Substance misuse", "2B", "Drug misuse: parent or carer"
-    ),
+    ConcernCategory("substance_misuse", "Substance misuse", "2B", "Drug misuse: parent or carer"),
     ConcernCategory("school_attendance", "School attendance", "20", "Other"),
     ConcernCategory("other", "Something else", "20", "Other"),
 )

@@ -7,7 +7,11 @@ from typing import Any
 from django import forms
 
 from safeguard.core.forms import GovukDateField, TextField
-from safeguard.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number
+from safeguard.people.identifiers import (
+    is_valid_nhs_number,
+    is_valid_postcode,
+    normalise_nhs_number,
+)
 from safeguard.people.models import Sex
 
 from . import categories
@@ -36,10 +40,14 @@ class NewChildForm(forms.Form):
     """Describe a child who is not on Safeguard yet."""
 
     given_name = TextField(
-        label="Given name", max_length=100, error_messages={"required": "Enter the child's given name"}
+        label="Given name",
+        max_length=100,
+        error_messages={"required": "Enter the child's given name"},
     )
     family_name = TextField(
-        label="Family name", max_length=100, error_messages={"required": "Enter the child's family name"}
+        label="Family name",
+        max_length=100,
+        error_messages={"required": "Enter the child's family name"},
     )
     date_of_birth = GovukDateField(
         label="Date of birth",
@@ -48,9 +56,14 @@ class NewChildForm(forms.Form):
         help_text="For example, 27 3 2012. Leave blank if you do not know.",
     )
     sex = forms.ChoiceField(
-        label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN,
-        error_messages={"required": "Select the child's sex, or 'Not known'",
-                        "invalid_choice": "Select the child's sex, or 'Not known'"},
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        initial=Sex.UNKNOWN,
+        error_messages={
+            "required": "Select the child's sex, or 'Not known'",
+            "invalid_choice": "Select the child's sex, or 'Not known'",
+        },
     )
     nhs_number = forms.CharField(
         label="NHS number (if you know it)",
@@ -131,8 +144,10 @@ class DangerForm(forms.Form):
         label="Is the child in immediate danger?",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if the child is in immediate danger",
-                        "invalid_choice": "Select yes if the child is in immediate danger"},
+        error_messages={
+            "required": "Select yes if the child is in immediate danger",
+            "invalid_choice": "Select yes if the child is in immediate danger",
+        },
     )
 
 
@@ -154,8 +169,10 @@ class ConsentForm(forms.Form):
         label="Did the family agree to you sharing this concern?",
         choices=Consent.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the family agreed to you sharing this concern",
-                        "invalid_choice": "Select whether the family agreed to you sharing this concern"},
+        error_messages={
+            "required": "Select whether the family agreed to you sharing this concern",
+            "invalid_choice": "Select whether the family agreed to you sharing this concern",
+        },
     )
     no_consent_reason = forms.ChoiceField(
         label="If you did not ask, why not?",
@@ -191,13 +208,17 @@ class OthersForm(forms.Form):
 class ReferrerForm(forms.Form):
     """How the MASH can reach the referrer."""
 
-    referrer_name = TextField(label="Your name", max_length=200, error_messages={"required": "Enter your name"})
+    referrer_name = TextField(
+        label="Your name", max_length=200, error_messages={"required": "Enter your name"}
+    )
     referrer_role = TextField(label="Your role", max_length=200, required=False)
     referrer_phone = forms.CharField(
         label="Phone number",
         max_length=40,
-        error_messages={"required": "Enter a phone number the MASH can call you on",
-                        "max_length": "Phone number must be 40 characters or fewer"},
+        error_messages={
+            "required": "Enter a phone number the MASH can call you on",
+            "max_length": "Phone number must be 40 characters or fewer",
+        },
     )
     referrer_email = forms.EmailField(
         label="Email address",
@@ -213,8 +234,10 @@ class InformationRequestForm(forms.Form):
     agency = forms.ModelChoiceField(
         label="Agency",
         queryset=None,
-        error_messages={"required": "Select the agency you are asking",
-                        "invalid_choice": "Select the agency you are asking"},
+        error_messages={
+            "required": "Select the agency you are asking",
+            "invalid_choice": "Select the agency you are asking",
+        },
     )
     question = TextField(
         label="What are you asking?",
@@ -247,15 +270,19 @@ class ThresholdDecisionForm(forms.Form):
         choices=Level.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select a level on the continuum of need",
-                        "invalid_choice": "Select a level on the continuum of need"},
+        error_messages={
+            "required": "Select a level on the continuum of need",
+            "invalid_choice": "Select a level on the continuum of need",
+        },
     )
     outcome = forms.ChoiceField(
         label="What happens next?",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what happens next",
-                        "invalid_choice": "Select what happens next"},
+        error_messages={
+            "required": "Select what happens next",
+            "invalid_choice": "Select what happens next",
+        },
     )
     rationale = TextField(
         label="Why did you make this decision?",
@@ -278,8 +305,10 @@ class SignOffForm(forms.Form):
         label="Do you agree with this decision?",
         choices=[("approve", "Yes, sign it off"), ("return", "No, send it back")],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you agree with this decision",
-                        "invalid_choice": "Select whether you agree with this decision"},
+        error_messages={
+            "required": "Select whether you agree with this decision",
+            "invalid_choice": "Select whether you agree with this decision",
+        },
     )
     note = TextField(
         label="Note (needed if you send it back)",
@@ -298,7 +327,10 @@ class SignOffForm(forms.Form):
 MISSING_KINDS = [
     (PoliceFormKind.MISSING_PERSON, "They are missing now"),
     (PoliceFormKind.MISSING_RETURNED, "They have come back (returned)"),
-    (PoliceFormKind.MISSING_FURTHER_INFORMATION, "I have more information about someone already reported"),
+    (
+        PoliceFormKind.MISSING_FURTHER_INFORMATION,
+        "I have more information about someone already reported",
+    ),
 ]
 
 
@@ -306,28 +338,38 @@ class PoliceFormBase(forms.Form):
     """What every police partner form asks."""
 
     subject_name = TextField(
-        label="Name of the person this is about", max_length=200,
+        label="Name of the person this is about",
+        max_length=200,
         error_messages={"required": "Enter the name of the person this is about"},
     )
     subject_date_of_birth = GovukDateField(
-        label="Their date of birth", required=False, past_only=True,
+        label="Their date of birth",
+        required=False,
+        past_only=True,
         help_text="For example, 27 3 2010. Leave blank if you do not know.",
     )
     location = TextField(
-        label="Where are they, or where were they last seen?", max_length=500, required=False,
+        label="Where are they, or where were they last seen?",
+        max_length=500,
+        required=False,
     )
     details = TextField(
         label="Details",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the details"},
     )
-    contact_name = TextField(label="Your name", max_length=200, error_messages={"required": "Enter your name"})
+    contact_name = TextField(
+        label="Your name", max_length=200, error_messages={"required": "Enter your name"}
+    )
     contact_phone = forms.CharField(
-        label="Your phone number", max_length=40, required=False,
+        label="Your phone number",
+        max_length=40,
+        required=False,
         error_messages={"max_length": "Phone number must be 40 characters or fewer"},
     )
     contact_email = forms.EmailField(
-        label="Your email address", max_length=254,
+        label="Your email address",
+        max_length=254,
         help_text="We will send the receipt here.",
         error_messages={"required": "Enter your email address", **EMAIL_ERRORS},
     )
@@ -346,18 +388,31 @@ class MissingPersonForm(PoliceFormBase):
         label="What are you telling the police?",
         choices=MISSING_KINDS,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what you are telling the police",
-                        "invalid_choice": "Select what you are telling the police"},
+        error_messages={
+            "required": "Select what you are telling the police",
+            "invalid_choice": "Select what you are telling the police",
+        },
     )
     last_seen = TextField(
-        label="When were they last seen, or when did they come back?", max_length=200, required=False
+        label="When were they last seen, or when did they come back?",
+        max_length=200,
+        required=False,
     )
     related_reference = forms.CharField(
-        label="Police reference for the missing report (if you have it)", max_length=40, required=False,
+        label="Police reference for the missing report (if you have it)",
+        max_length=40,
+        required=False,
         error_messages={"max_length": "Reference must be 40 characters or fewer"},
     )
-    field_order = ["kind", "subject_name", "subject_date_of_birth", "last_seen", "location", "details",
-                   "related_reference"]
+    field_order = [
+        "kind",
+        "subject_name",
+        "subject_date_of_birth",
+        "last_seen",
+        "location",
+        "details",
+        "related_reference",
+    ]
     extra_fields = ("last_seen",)
 
 
@@ -376,7 +431,8 @@ class MentalHealthActForm(PoliceFormBase):
     """Ask the police to help with a Mental Health Act assessment."""
 
     assessment_when = TextField(
-        label="When and where is the assessment planned?", max_length=500,
+        label="When and where is the assessment planned?",
+        max_length=500,
         error_messages={"required": "Enter when and where the assessment is planned"},
     )
     risks = TextField(
@@ -398,8 +454,10 @@ class PartnerIntelligenceForm(PoliceFormBase):
             ("told_unknown", "Someone told me and I do not know if it is right"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how you know this",
-                        "invalid_choice": "Select how you know this"},
+        error_messages={
+            "required": "Select how you know this",
+            "invalid_choice": "Select how you know this",
+        },
     )
     extra_fields = ("source_grading",)
 
@@ -407,7 +465,11 @@ class PartnerIntelligenceForm(PoliceFormBase):
 POLICE_FORMS: dict[str, tuple[type[PoliceFormBase], str, str]] = {
     # slug: (form, title, kind (for forms with one kind))
     "missing-person": (MissingPersonForm, "Missing person", ""),
-    "welfare-check": (WelfareCheckForm, "Request police help with a welfare check", PoliceFormKind.WELFARE_CHECK),
+    "welfare-check": (
+        WelfareCheckForm,
+        "Request police help with a welfare check",
+        PoliceFormKind.WELFARE_CHECK,
+    ),
     "mental-health-act": (
         MentalHealthActForm,
         "Request police help with a Mental Health Act assessment",

@@ -109,7 +109,11 @@ def rag_status(due_at: dt.datetime, now: dt.datetime | None = None) -> str:
 
 
 RAG_LABELS = {"red": "Overdue", "amber": "Due soon", "green": "On time"}
-RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
+RAG_TAG_CLASSES = {
+    "red": "govuk-tag--red",
+    "amber": "govuk-tag--orange",
+    "green": "govuk-tag--green",
+}
 
 
 def describe_interval(delta: dt.timedelta) -> str:

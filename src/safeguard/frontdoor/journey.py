@@ -33,7 +33,11 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("concern", "What is the concern about?", fd_forms.ConcernForm),
     Step("what-happened", "What happened, and when?", fd_forms.WhatHappenedForm),
-    Step("child-voice", "What did the child say, and what is life like for them?", fd_forms.ChildVoiceForm),
+    Step(
+        "child-voice",
+        "What did the child say, and what is life like for them?",
+        fd_forms.ChildVoiceForm,
+    ),
     Step("danger", "Is the child in immediate danger?", fd_forms.DangerForm),
     Step("family", "What does the family know about your concern?", fd_forms.FamilyForm),
     Step("consent", "Did the family agree to you sharing this concern?", fd_forms.ConsentForm),

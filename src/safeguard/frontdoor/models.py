@@ -33,14 +33,17 @@ class Consent(models.TextChoices):
 class NoConsentReason(models.TextChoices):
     """The three lawful reasons for not asking the family first (the seed's wording)."""
 
-    INCREASE_RISK = "increase_risk", (
-        "Asking would put the child, another child, someone else or me at increased risk of harm"
+    INCREASE_RISK = (
+        "increase_risk",
+        ("Asking would put the child, another child, someone else or me at increased risk of harm"),
     )
-    UNDERMINE_INVESTIGATION = "undermine_investigation", (
-        "Asking might undermine the investigation of a serious crime"
+    UNDERMINE_INVESTIGATION = (
+        "undermine_investigation",
+        ("Asking might undermine the investigation of a serious crime"),
     )
-    DELAY_PROTECTION = "delay_protection", (
-        "Waiting for consent would delay protecting the child and put them at further risk"
+    DELAY_PROTECTION = (
+        "delay_protection",
+        ("Waiting for consent would delay protecting the child and put them at further risk"),
     )
 
 
@@ -61,7 +64,9 @@ class Contact(models.Model):
 
     reference = models.CharField(max_length=32, unique=True)
     received_at = models.DateTimeField(db_index=True)
-    submitted_via = models.CharField(max_length=10, choices=Submission.choices, default=Submission.WEB)
+    submitted_via = models.CharField(
+        max_length=10, choices=Submission.choices, default=Submission.WEB
+    )
     referrer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -88,9 +93,7 @@ class Contact(models.Model):
     immediate_danger = models.BooleanField(default=False)
     family_knows = models.TextField(blank=True)
     consent = models.CharField(max_length=20, choices=Consent.choices)
-    no_consent_reason = models.CharField(
-        max_length=40, choices=NoConsentReason.choices, blank=True
-    )
+    no_consent_reason = models.CharField(max_length=40, choices=NoConsentReason.choices, blank=True)
     others_involved = models.TextField(blank=True)
     status = models.CharField(
         max_length=30, choices=ContactStatus.choices, default=ContactStatus.RECEIVED
@@ -112,9 +115,7 @@ class Contact(models.Model):
                 condition=~Q(consent="not_asked") | ~Q(no_consent_reason=""),
                 name="contact_not_asked_needs_reason",
             ),
-            models.CheckConstraint(
-                condition=~Q(child_voice=""), name="contact_has_child_voice"
-            ),
+            models.CheckConstraint(condition=~Q(child_voice=""), name="contact_has_child_voice"),
         ]
 
     def __str__(self) -> str:
@@ -161,7 +162,9 @@ class ContactDraft(models.Model):
 class InformationRequest(models.Model):
     """What the MASH asked an agency, and what the agency said."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="information_requests")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="information_requests"
+    )
     agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
     question = models.TextField()
     requested_at = models.DateTimeField()
@@ -219,8 +222,9 @@ class Outcome(models.TextChoices):
     ADVICE_NO_FURTHER_ACTION = "advice_nfa", "Advice given and no further action"
     SIGNPOST = "signpost", "Signposted to a support service"
     EARLY_HELP_ASSESSMENT = "early_help_assessment", "Early Help Assessment"
-    TARGETED_INTERVENTION = "targeted_intervention", (
-        "Targeted intervention or Team Around the Family"
+    TARGETED_INTERVENTION = (
+        "targeted_intervention",
+        ("Targeted intervention or Team Around the Family"),
     )
     SECTION_17 = "section_17", "Section 17 child in need assessment"
     SECTION_47 = "section_47", "Section 47 strategy discussion"
@@ -237,7 +241,9 @@ class ThresholdDecision(models.Model):
     message_to_referrer = models.TextField(
         help_text="What the referrer is told: what they need to know, not the whole record."
     )
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField()
     needs_sign_off = models.BooleanField(default=False)
     signed_off_by = models.ForeignKey(
@@ -249,7 +255,9 @@ class ThresholdDecision(models.Model):
     class Meta:
         indexes = [models.Index(fields=["outcome"])]
         constraints = [
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="level_one_to_four"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=4), name="level_one_to_four"
+            ),
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_has_rationale"),
         ]
 
@@ -267,12 +275,14 @@ class PoliceFormKind(models.TextChoices):
 
     MISSING_PERSON = "missing_person", "Missing person"
     MISSING_RETURNED = "missing_returned", "Missing person: returned"
-    MISSING_FURTHER_INFORMATION = "missing_further_information", (
-        "Missing person: further information"
+    MISSING_FURTHER_INFORMATION = (
+        "missing_further_information",
+        ("Missing person: further information"),
     )
     WELFARE_CHECK = "welfare_check", "Request police help with a welfare check"
-    MENTAL_HEALTH_ACT = "mental_health_act", (
-        "Request police help with a Mental Health Act assessment"
+    MENTAL_HEALTH_ACT = (
+        "mental_health_act",
+        ("Request police help with a Mental Health Act assessment"),
     )
     PARTNER_INTELLIGENCE = "partner_intelligence", "Community partner intelligence"
 
@@ -290,11 +300,15 @@ class PoliceForm(models.Model):
     reference = models.CharField(max_length=32, unique=True)
     kind = models.CharField(max_length=40, choices=PoliceFormKind.choices, db_index=True)
     received_at = models.DateTimeField(db_index=True)
-    submitted_via = models.CharField(max_length=10, choices=Submission.choices, default=Submission.WEB)
+    submitted_via = models.CharField(
+        max_length=10, choices=Submission.choices, default=Submission.WEB
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="police_forms_made"
     )
-    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="police_forms_made")
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, related_name="police_forms_made"
+    )
     contact_name = models.CharField(max_length=200)
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_email = models.EmailField(max_length=254)

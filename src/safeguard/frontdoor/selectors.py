@@ -92,7 +92,9 @@ def queue_counts(*, user: Any) -> dict[str, int]:
     """How many contacts wait for a decision and for sign-off."""
     if not can_triage(user):
         return {"open": 0, "sign_off": 0}
-    waiting = Contact.objects.filter(status__in=[ContactStatus.RECEIVED, ContactStatus.GATHERING]).count()
+    waiting = Contact.objects.filter(
+        status__in=[ContactStatus.RECEIVED, ContactStatus.GATHERING]
+    ).count()
     sign_off = Contact.objects.filter(status=ContactStatus.AWAITING_SIGN_OFF).count()
     return {"open": waiting, "sign_off": sign_off}
 
@@ -196,7 +198,11 @@ def police_queue(*, user: Any, intelligence: bool = False, limit: int = 100) -> 
 
 def police_form_for_user(*, user: Any, reference: str) -> PoliceForm | None:
     """One police form, if the user works its queue or sent it."""
-    form = PoliceForm.objects.filter(reference=reference).select_related("agency", "submitted_by").first()
+    form = (
+        PoliceForm.objects.filter(reference=reference)
+        .select_related("agency", "submitted_by")
+        .first()
+    )
     if form is None:
         return None
     if form.submitted_by_id == getattr(user, "pk", None):
@@ -219,9 +225,7 @@ def contacts_with_outcome(outcome: str) -> QuerySet[Contact]:
     """
     return (
         _with_children(
-            Contact.objects.filter(
-                decision__outcome=outcome, status=ContactStatus.DECIDED
-            )
+            Contact.objects.filter(decision__outcome=outcome, status=ContactStatus.DECIDED)
         )
         .select_related("decision", "referrer_agency")
         .order_by("-received_at")

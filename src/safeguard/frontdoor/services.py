@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +34,13 @@ from safeguard.people.models import AccessGrant, Address, ChronologyEvent, Perso
 from safeguard.people.services import chronology_add
 
 from . import categories as concern_categories
-from .access import can_report_concern, can_see_police_queue, can_sign_off, can_submit_police_form, can_triage
+from .access import (
+    can_report_concern,
+    can_see_police_queue,
+    can_sign_off,
+    can_submit_police_form,
+    can_triage,
+)
 from .hours import EMERGENCY_DUTY_TEAM_PHONE, decision_due, in_office_hours
 from .models import (
     Consent,
@@ -76,14 +83,29 @@ class ChildDetails:
     postcode: str = ""
 
 
-def _text(value: str | None, *, name: str, label: str, errors: dict[str, str], required: bool = True,
-          max_length: int = MAX_TEXT) -> str:
+def _text(
+    value: str | None,
+    *,
+    name: str,
+    label: str,
+    errors: dict[str, str],
+    required: bool = True,
+    max_length: int = MAX_TEXT,
+) -> str:
     text = (value or "").replace("\x00", "").strip()
     if required and not text:
         errors[name] = f"Enter {label}"
     elif len(text) > max_length:
         errors[name] = f"{label[0].upper()}{label[1:]} must be {max_length:,} characters or fewer"
     return text
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def needs_sign_off(*, level: int, outcome: str) -> bool:
@@ -165,8 +187,12 @@ def _child_resolve(*, by: User, details: ChildDetails) -> tuple[Person, bool]:
         object_type="person",
         object_id=person.pk,
         person_id=person.pk,
-        changes={"given_name": person.given_name, "family_name": person.family_name,
-                 "date_of_birth": person.date_of_birth, "source": "contact"},
+        changes={
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "date_of_birth": person.date_of_birth,
+            "source": "contact",
+        },
     )
     chronology_add(
         by=by,
@@ -252,13 +278,25 @@ def contact_submit(
         errors["categories"] = "Select concern categories from the list"
     what_happened = _text(what_happened, name="what_happened", label="what happened", errors=errors)
     child_voice = _text(
-        child_voice, name="child_voice",
-        label="what the child said and what life is like for them", errors=errors,
+        child_voice,
+        name="child_voice",
+        label="what the child said and what life is like for them",
+        errors=errors,
     )
-    family_knows = _text(family_knows, name="family_knows", label="what the family knows",
-                         errors=errors, required=False)
-    others_involved = _text(others_involved, name="others_involved", label="who else is involved",
-                            errors=errors, required=False)
+    family_knows = _text(
+        family_knows,
+        name="family_knows",
+        label="what the family knows",
+        errors=errors,
+        required=False,
+    )
+    others_involved = _text(
+        others_involved,
+        name="others_involved",
+        label="who else is involved",
+        errors=errors,
+        required=False,
+    )
     now = timezone.now()
     received_at = received_at or now
     if happened_on is not None and happened_on > timezone.localtime(received_at).date():
@@ -270,16 +308,36 @@ def contact_submit(
             errors["no_consent_reason"] = "Select why you did not ask the family"
     else:
         no_consent_reason = ""
-    referrer_name = _text(referrer_name, name="referrer_name", label="your name", errors=errors,
-                          max_length=200)
-    referrer_role = _text(referrer_role, name="referrer_role", label="your role", errors=errors,
-                          required=False, max_length=200)
-    referrer_phone = _text(referrer_phone, name="referrer_phone", label="your phone number",
-                           errors=errors, required=False, max_length=40)
-    referrer_email = _text(referrer_email, name="referrer_email", label="your email address",
-                           errors=errors, max_length=254)
-    if referrer_email and "@" not in referrer_email:
-        errors["referrer_email"] = "Enter an email address in the correct format, like name@example.com"
+    referrer_name = _text(
+        referrer_name, name="referrer_name", label="your name", errors=errors, max_length=200
+    )
+    referrer_role = _text(
+        referrer_role,
+        name="referrer_role",
+        label="your role",
+        errors=errors,
+        required=False,
+        max_length=200,
+    )
+    referrer_phone = _text(
+        referrer_phone,
+        name="referrer_phone",
+        label="your phone number",
+        errors=errors,
+        required=False,
+        max_length=40,
+    )
+    referrer_email = _text(
+        referrer_email,
+        name="referrer_email",
+        label="your email address",
+        errors=errors,
+        max_length=254,
+    )
+    if referrer_email and not _is_email(referrer_email):
+        errors["referrer_email"] = (
+            "Enter an email address in the correct format, like name@example.com"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -354,7 +412,9 @@ def contact_submit(
                 category=ChronologyEvent.Category.CONTACT,
                 title=f"Concern reported to the MASH by {by.agency} ({reference})",
                 detail=f"About: {labels}."
-                + (" Re-referral: contact in the last 12 months." if contact.is_re_referral else ""),
+                + (
+                    " Re-referral: contact in the last 12 months." if contact.is_re_referral else ""
+                ),
                 source_type="frontdoor.contact",
                 source_id=str(contact.pk),
             )
@@ -514,7 +574,9 @@ def _early_help_open(*, by: User, contact: Contact, decision: ThresholdDecision)
         logger.warning("Early help could not be opened for %s", contact.reference)
 
 
-def _decision_chronology(*, by: User, contact: Contact, decision: ThresholdDecision, title: str) -> None:
+def _decision_chronology(
+    *, by: User, contact: Contact, decision: ThresholdDecision, title: str
+) -> None:
     for person in contact.children.all():
         chronology_add(
             by=by,
@@ -548,10 +610,15 @@ def threshold_decide(
         errors["level"] = "Select a level on the continuum of need"
     if outcome not in Outcome.values:
         errors["outcome"] = "Select what happens next"
-    rationale = _text(rationale, name="rationale", label="why you made this decision", errors=errors)
+    rationale = _text(
+        rationale, name="rationale", label="why you made this decision", errors=errors
+    )
     message_to_referrer = _text(
-        message_to_referrer, name="message_to_referrer", label="what to tell the referrer",
-        errors=errors, max_length=2000,
+        message_to_referrer,
+        name="message_to_referrer",
+        label="what to tell the referrer",
+        errors=errors,
+        max_length=2000,
     )
     with transaction.atomic():
         locked = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -583,13 +650,17 @@ def threshold_decide(
             locked.status = ContactStatus.AWAITING_SIGN_OFF
             locked.save(update_fields=["status"])
             _decision_chronology(
-                by=by, contact=locked, decision=decision,
+                by=by,
+                contact=locked,
+                decision=decision,
                 title=f"MASH proposed {level_label.lower()}: {decision.get_outcome_display().lower()} "
                 f"(waiting for a manager's sign-off, {locked.reference})",
             )
         else:
             _decision_chronology(
-                by=by, contact=locked, decision=decision,
+                by=by,
+                contact=locked,
+                decision=decision,
                 title=f"MASH decision: {level_label.lower()}, "
                 f"{decision.get_outcome_display().lower()} ({locked.reference})",
             )
@@ -627,7 +698,9 @@ def threshold_sign_off(*, by: User, contact: Contact, note: str = "") -> Thresho
             reason=note,
         )
         _decision_chronology(
-            by=by, contact=locked, decision=decision,
+            by=by,
+            contact=locked,
+            decision=decision,
             title=f"MASH manager signed off: {Level(decision.level).label.lower()}, "
             f"{decision.get_outcome_display().lower()} ({locked.reference})",
         )
@@ -663,10 +736,13 @@ def threshold_return(*, by: User, contact: Contact, note: str) -> Contact:
         locked.save(update_fields=["status"])
         for person in locked.children.all():
             chronology_add(
-                by=by, person=person, occurred_at=timezone.now(),
+                by=by,
+                person=person,
+                occurred_at=timezone.now(),
                 category=ChronologyEvent.Category.DECISION,
                 title=f"MASH manager sent the proposed decision back for more work ({locked.reference})",
-                source_type="frontdoor.contact", source_id=str(locked.pk),
+                source_type="frontdoor.contact",
+                source_id=str(locked.pk),
             )
     return locked
 
@@ -707,21 +783,43 @@ def police_form_submit(
     errors: dict[str, str] = {}
     if kind not in PoliceFormKind.values:
         errors["kind"] = "Select which form you are sending"
-    subject_name = _text(subject_name, name="subject_name", label="the person's name", errors=errors,
-                         max_length=200)
-    location = _text(location, name="location", label="where", errors=errors, required=False,
-                     max_length=500)
+    subject_name = _text(
+        subject_name, name="subject_name", label="the person's name", errors=errors, max_length=200
+    )
+    location = _text(
+        location, name="location", label="where", errors=errors, required=False, max_length=500
+    )
     details = _text(details, name="details", label="the details", errors=errors)
-    contact_name = _text(contact_name, name="contact_name", label="your name", errors=errors,
-                         max_length=200)
-    contact_email = _text(contact_email, name="contact_email", label="your email address",
-                          errors=errors, max_length=254)
-    if contact_email and "@" not in contact_email:
-        errors["contact_email"] = "Enter an email address in the correct format, like name@example.com"
-    contact_phone = _text(contact_phone, name="contact_phone", label="your phone number",
-                          errors=errors, required=False, max_length=40)
-    related_reference = _text(related_reference, name="related_reference", label="the reference",
-                              errors=errors, required=False, max_length=40)
+    contact_name = _text(
+        contact_name, name="contact_name", label="your name", errors=errors, max_length=200
+    )
+    contact_email = _text(
+        contact_email,
+        name="contact_email",
+        label="your email address",
+        errors=errors,
+        max_length=254,
+    )
+    if contact_email and not _is_email(contact_email):
+        errors["contact_email"] = (
+            "Enter an email address in the correct format, like name@example.com"
+        )
+    contact_phone = _text(
+        contact_phone,
+        name="contact_phone",
+        label="your phone number",
+        errors=errors,
+        required=False,
+        max_length=40,
+    )
+    related_reference = _text(
+        related_reference,
+        name="related_reference",
+        label="the reference",
+        errors=errors,
+        required=False,
+        max_length=40,
+    )
     if subject_date_of_birth is not None and subject_date_of_birth > timezone.localdate():
         errors["subject_date_of_birth"] = "Date of birth must be today or in the past"
     clean_answers: dict[str, str] = {}

@@ -103,7 +103,9 @@ def report_start(request: HttpRequest) -> HttpResponse:
         if missing == "children":
             return redirect("frontdoor:report-children")
         return redirect("frontdoor:report-step", step=missing)
-    return render(request, "frontdoor/report_start.html", {"has_draft": has_draft, **_hours_context()})
+    return render(
+        request, "frontdoor/report_start.html", {"has_draft": has_draft, **_hours_context()}
+    )
 
 
 def _describe_children(request: HttpRequest, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,16 +118,25 @@ def _describe_children(request: HttpRequest, data: dict[str, Any]) -> list[dict[
             person = people.get(uuid.UUID(str(entry["person_id"])))
             if person is None:
                 continue
-            rows.append({"index": index, "name": person.full_name, "date_of_birth": person.date_of_birth,
-                         "known": True, "person": person})
+            rows.append(
+                {
+                    "index": index,
+                    "name": person.full_name,
+                    "date_of_birth": person.date_of_birth,
+                    "known": True,
+                    "person": person,
+                }
+            )
         else:
             new = entry.get("new", {})
-            rows.append({
-                "index": index,
-                "name": f"{new.get('given_name', '')} {new.get('family_name', '')}".strip(),
-                "date_of_birth": journey._date(new.get("date_of_birth")),
-                "known": False,
-            })
+            rows.append(
+                {
+                    "index": index,
+                    "name": f"{new.get('given_name', '')} {new.get('family_name', '')}".strip(),
+                    "date_of_birth": journey._date(new.get("date_of_birth")),
+                    "known": False,
+                }
+            )
     if ids:
         people_listed_record(by=request.user, person_ids=list(people), context="contact_draft")  # type: ignore[arg-type]
     return rows
@@ -174,13 +185,21 @@ def report_children(request: HttpRequest) -> HttpResponse:
         if query is not None:
             with transaction.atomic():
                 results = [r.person for r in person_search(user=request.user, query=query)][:20]
-                people_listed_record(by=request.user, person_ids=[p.pk for p in results],  # type: ignore[arg-type]
-                                     context="contact_child_search")
+                people_listed_record(
+                    by=request.user,
+                    person_ids=[p.pk for p in results],  # type: ignore[arg-type]
+                    context="contact_child_search",
+                )
     return render(
         request,
         "frontdoor/report_children.html",
-        {"children": _describe_children(request, data), "search_form": search_form,
-         "results": results, "error": error, "change": bool(request.GET.get("change"))},
+        {
+            "children": _describe_children(request, data),
+            "search_form": search_form,
+            "results": results,
+            "error": error,
+            "change": bool(request.GET.get("change")),
+        },
     )
 
 
@@ -189,7 +208,7 @@ def report_children(request: HttpRequest) -> HttpResponse:
 def report_child_new(request: HttpRequest) -> HttpResponse:
     """Describe a child Safeguard may not know yet (the record is linked, never duplicated)."""
     _require_reporter(request)
-    form = NewChildForm(request.POST or None)
+    form = NewChildForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = _draft(request)
         if len(data["children"]) >= 20:
@@ -221,7 +240,10 @@ def report_step(request: HttpRequest, step: str) -> HttpResponse:
             "referrer_phone": getattr(user, "phone", ""),
             "referrer_email": getattr(user, "email", ""),
         }
-    form = current.form(request.POST or None, initial=journey.initial_for(current, stored))
+    form = current.form(
+        request.POST if request.method == "POST" else None,
+        initial=journey.initial_for(current, stored),
+    )
     changing = bool(request.GET.get("change"))
     if request.method == "POST" and form.is_valid():
         data["answers"][step] = journey.to_json(form.cleaned_data)
@@ -235,15 +257,22 @@ def report_step(request: HttpRequest, step: str) -> HttpResponse:
         return redirect("frontdoor:report-step", step=following)
     back_slug = journey.previous_slug(step)
     back = (
-        reverse("frontdoor:report-check") if changing
-        else reverse("frontdoor:report-step", kwargs={"step": back_slug}) if back_slug
+        reverse("frontdoor:report-check")
+        if changing
+        else reverse("frontdoor:report-step", kwargs={"step": back_slug})
+        if back_slug
         else reverse("frontdoor:report-children")
     )
     return render(
         request,
         "frontdoor/report_step.html",
-        {"form": form, "step": current, "back": back, "step_number": journey.STEPS.index(current) + 2,
-         "step_count": len(journey.STEPS) + 1},
+        {
+            "form": form,
+            "step": current,
+            "back": back,
+            "step_number": journey.STEPS.index(current) + 2,
+            "step_count": len(journey.STEPS) + 1,
+        },
     )
 
 
@@ -252,8 +281,10 @@ def report_step(request: HttpRequest, step: str) -> HttpResponse:
 def report_danger(request: HttpRequest) -> HttpResponse:
     """The child is in immediate danger: call 999 now (and the Emergency Duty Team out of hours)."""
     _require_reporter(request)
-    following = reverse("frontdoor:report-check") if request.GET.get("change") else reverse(
-        "frontdoor:report-step", kwargs={"step": journey.next_slug("danger")}
+    following = (
+        reverse("frontdoor:report-check")
+        if request.GET.get("change")
+        else reverse("frontdoor:report-step", kwargs={"step": journey.next_slug("danger")})
     )
     return render(request, "frontdoor/report_danger.html", {"next": following, **_hours_context()})
 
@@ -280,7 +311,9 @@ def report_check(request: HttpRequest) -> HttpResponse:
             raise Http404 from None
         else:
             return redirect("frontdoor:report-sent", reference=contact.reference)
-    answers = {k: v for step in journey.STEPS for k, v in data["answers"].get(step.slug, {}).items()}
+    answers = {
+        k: v for step in journey.STEPS for k, v in data["answers"].get(step.slug, {}).items()
+    }
     return render(
         request,
         "frontdoor/report_check.html",
@@ -289,8 +322,9 @@ def report_check(request: HttpRequest) -> HttpResponse:
             "answers": answers,
             "category_labels": concern_categories.labels(list(answers.get("categories", []))),
             "happened_on": journey._date(answers.get("happened_on")),
-            "consent_text": journey.consent_text(answers.get("consent", ""),
-                                                 answers.get("no_consent_reason", "")),
+            "consent_text": journey.consent_text(
+                answers.get("consent", ""), answers.get("no_consent_reason", "")
+            ),
             "service_errors": [message for messages in errors.values() for message in messages],
         },
     )
@@ -314,9 +348,14 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
     contacts = selectors.my_referrals(user=request.user)
     ids = {cc.person_id for c in contacts for cc in c.contact_children.all()}
     if ids:
-        people_listed_record(by=request.user, person_ids=sorted(ids, key=str), context="my_referrals")  # type: ignore[arg-type]
-    return render(request, "frontdoor/my_referrals.html", {"contacts": contacts,
-                                                          "forms": selectors.my_police_forms(user=request.user)})
+        people_listed_record(
+            by=request.user, person_ids=sorted(ids, key=str), context="my_referrals"
+        )  # type: ignore[arg-type]
+    return render(
+        request,
+        "frontdoor/my_referrals.html",
+        {"contacts": contacts, "forms": selectors.my_police_forms(user=request.user)},
+    )
 
 
 @login_required
@@ -328,7 +367,9 @@ def my_referral(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     ids = [cc.person_id for cc in contact.contact_children.all()]
     people_listed_record(by=request.user, person_ids=ids, context="my_referral")  # type: ignore[arg-type]
-    decision = getattr(contact, "decision", None) if contact.status == ContactStatus.DECIDED else None
+    decision = (
+        getattr(contact, "decision", None) if contact.status == ContactStatus.DECIDED else None
+    )
     return render(request, "frontdoor/my_referral.html", {"contact": contact, "decision": decision})
 
 
@@ -362,8 +403,14 @@ def mash_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "frontdoor/mash_queue.html",
-        {"rows": rows, "total": total, "status": status, "page": page, "pages": pages,
-         "counts": selectors.queue_counts(user=request.user)},
+        {
+            "rows": rows,
+            "total": total,
+            "status": status,
+            "page": page,
+            "pages": pages,
+            "counts": selectors.queue_counts(user=request.user),
+        },
     )
 
 
@@ -389,7 +436,9 @@ def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "frontdoor/contact_detail.html", _triage_context(request, data))
 
 
-def _triage_context(request: HttpRequest, data: selectors.ContactPage, **extra: Any) -> dict[str, Any]:
+def _triage_context(
+    request: HttpRequest, data: selectors.ContactPage, **extra: Any
+) -> dict[str, Any]:
     context: dict[str, Any] = {
         "page": data,
         "contact": data.contact,
@@ -411,38 +460,58 @@ def information_request_create(request: HttpRequest, reference: str) -> HttpResp
     if form.is_valid():
         try:
             services.information_request_create(
-                by=request.user, contact=data.contact,  # type: ignore[arg-type]
-                agency=form.cleaned_data["agency"], question=form.cleaned_data["question"],
+                by=request.user,
+                contact=data.contact,  # type: ignore[arg-type]
+                agency=form.cleaned_data["agency"],
+                question=form.cleaned_data["question"],
             )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
-            return redirect(reverse("frontdoor:contact", kwargs={"reference": reference}) + "#information")
+            return redirect(
+                reverse("frontdoor:contact", kwargs={"reference": reference}) + "#information"
+            )
     _record_views(request, data, "contact")
-    return render(request, "frontdoor/contact_detail.html", _triage_context(request, data, request_form=form),
-                  status=200)
+    return render(
+        request,
+        "frontdoor/contact_detail.html",
+        _triage_context(request, data, request_form=form),
+        status=200,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def information_request_answer(request: HttpRequest, reference: str, request_id: int) -> HttpResponse:
+def information_request_answer(
+    request: HttpRequest, reference: str, request_id: int
+) -> HttpResponse:
     """Record what an agency told the MASH."""
     data = _triage_page(request, reference)
     info = next((r for r in data.requests if r.pk == request_id), None)
     if info is None:
         raise Http404
-    form = InformationAnswerForm(request.POST or None, initial={"answer": info.answer})
+    form = InformationAnswerForm(
+        request.POST if request.method == "POST" else None, initial={"answer": info.answer}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.information_request_answer(by=request.user, request=info,  # type: ignore[arg-type]
-                                                answer=form.cleaned_data["answer"])
+            services.information_request_answer(
+                by=request.user,
+                request=info,  # type: ignore[arg-type]
+                answer=form.cleaned_data["answer"],
+            )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
-            return redirect(reverse("frontdoor:contact", kwargs={"reference": reference}) + "#information")
+            return redirect(
+                reverse("frontdoor:contact", kwargs={"reference": reference}) + "#information"
+            )
     _record_views(request, data, "information_request")
-    return render(request, "frontdoor/information_answer.html", {"form": form, "info": info,
-                                                                 "contact": data.contact})
+    return render(
+        request,
+        "frontdoor/information_answer.html",
+        {"form": form, "info": info, "contact": data.contact},
+    )
 
 
 @login_required
@@ -452,7 +521,7 @@ def threshold_decide(request: HttpRequest, reference: str) -> HttpResponse:
     data = _triage_page(request, reference)
     if not data.contact.is_open or data.decision is not None:
         return redirect("frontdoor:contact", reference=reference)
-    form = ThresholdDecisionForm(request.POST or None)
+    form = ThresholdDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.threshold_decide(by=request.user, contact=data.contact, **form.cleaned_data)  # type: ignore[arg-type]
@@ -462,13 +531,25 @@ def threshold_decide(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("frontdoor:contact", reference=reference)
     _record_views(request, data, "threshold_decision")
     levels = [
-        {"value": value, "label": label, "description": LEVEL_DESCRIPTIONS[value],
-         "checked": str(form["level"].value()) == str(value)}
+        {
+            "value": value,
+            "label": label,
+            "description": LEVEL_DESCRIPTIONS[value],
+            "checked": str(form["level"].value()) == str(value),
+        }
         for value, label in Level.choices
     ]
-    return render(request, "frontdoor/threshold_decide.html",
-                  {"form": form, "contact": data.contact, "page": data, "levels": levels,
-                   "category_labels": concern_categories.labels(data.contact.categories)})
+    return render(
+        request,
+        "frontdoor/threshold_decide.html",
+        {
+            "form": form,
+            "contact": data.contact,
+            "page": data,
+            "levels": levels,
+            "category_labels": concern_categories.labels(data.contact.categories),
+        },
+    )
 
 
 @login_required
@@ -480,22 +561,31 @@ def threshold_sign_off(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     if data.decision is None or data.contact.status != ContactStatus.AWAITING_SIGN_OFF:
         return redirect("frontdoor:contact", reference=reference)
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == "approve":
-                services.threshold_sign_off(by=request.user, contact=data.contact,  # type: ignore[arg-type]
-                                            note=form.cleaned_data["note"])
+                services.threshold_sign_off(
+                    by=request.user,
+                    contact=data.contact,  # type: ignore[arg-type]
+                    note=form.cleaned_data["note"],
+                )
             else:
-                services.threshold_return(by=request.user, contact=data.contact,  # type: ignore[arg-type]
-                                          note=form.cleaned_data["note"])
+                services.threshold_return(
+                    by=request.user,
+                    contact=data.contact,  # type: ignore[arg-type]
+                    note=form.cleaned_data["note"],
+                )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
             return redirect("frontdoor:contact", reference=reference)
     _record_views(request, data, "threshold_sign_off")
-    return render(request, "frontdoor/sign_off.html", {"form": form, "contact": data.contact,
-                                                      "decision": data.decision, "page": data})
+    return render(
+        request,
+        "frontdoor/sign_off.html",
+        {"form": form, "contact": data.contact, "decision": data.decision, "page": data},
+    )
 
 
 # --- Police partner forms --------------------------------------------------------------------
@@ -507,11 +597,15 @@ def police_forms(request: HttpRequest) -> HttpResponse:
     """The police partner forms, and the queues for police users."""
     if not can_submit_police_form(request.user):
         raise Http404
-    return render(request, "frontdoor/police_forms.html", {
-        "forms": [(slug, title) for slug, (_f, title, _k) in POLICE_FORMS.items()],
-        "police_queue": can_see_police_queue(request.user),
-        "intelligence_queue": can_see_intelligence(request.user),
-    })
+    return render(
+        request,
+        "frontdoor/police_forms.html",
+        {
+            "forms": [(slug, title) for slug, (_f, title, _k) in POLICE_FORMS.items()],
+            "police_queue": can_see_police_queue(request.user),
+            "intelligence_queue": can_see_intelligence(request.user),
+        },
+    )
 
 
 @login_required
@@ -524,11 +618,14 @@ def police_form(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     form_class, title, kind = POLICE_FORMS[slug]
     user = request.user
-    form = form_class(request.POST or None, initial={
-        "contact_name": user.get_full_name(),  # type: ignore[union-attr]
-        "contact_email": getattr(user, "email", ""),
-        "contact_phone": getattr(user, "phone", ""),
-    })
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "contact_name": user.get_full_name(),  # type: ignore[union-attr]
+            "contact_email": getattr(user, "email", ""),
+            "contact_phone": getattr(user, "phone", ""),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -549,8 +646,16 @@ def police_form(request: HttpRequest, slug: str) -> HttpResponse:
             _apply_service_errors(form, exc)
         else:
             return redirect("frontdoor:police-sent", reference=sent.reference)
-    return render(request, "frontdoor/police_form.html", {"form": form, "title": title, "slug": slug,
-                                                         "intelligence": kind == PoliceFormKind.PARTNER_INTELLIGENCE})
+    return render(
+        request,
+        "frontdoor/police_form.html",
+        {
+            "form": form,
+            "title": title,
+            "slug": slug,
+            "intelligence": kind == PoliceFormKind.PARTNER_INTELLIGENCE,
+        },
+    )
 
 
 @login_required
@@ -567,11 +672,15 @@ def police_sent(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def police_queue(request: HttpRequest, intelligence: bool = False) -> HttpResponse:
     """The police queue, or the intelligence queue (intelligence users only)."""
-    allowed = can_see_intelligence(request.user) if intelligence else can_see_police_queue(request.user)
+    allowed = (
+        can_see_intelligence(request.user) if intelligence else can_see_police_queue(request.user)
+    )
     if not allowed:
         raise Http404
     forms = selectors.police_queue(user=request.user, intelligence=intelligence)
-    return render(request, "frontdoor/police_queue.html", {"forms": forms, "intelligence": intelligence})
+    return render(
+        request, "frontdoor/police_queue.html", {"forms": forms, "intelligence": intelligence}
+    )
 
 
 @login_required
@@ -581,10 +690,16 @@ def police_form_detail(request: HttpRequest, reference: str) -> HttpResponse:
     form = selectors.police_form_for_user(user=request.user, reference=reference)
     if form is None:
         raise Http404
-    works_it = can_see_intelligence(request.user) if form.is_intelligence else can_see_police_queue(request.user)
+    works_it = (
+        can_see_intelligence(request.user)
+        if form.is_intelligence
+        else can_see_police_queue(request.user)
+    )
     if request.method == "POST":
         if not works_it:
             raise Http404
         services.police_form_acknowledge(by=request.user, form=form)  # type: ignore[arg-type]
         return redirect("frontdoor:police-form-detail", reference=reference)
-    return render(request, "frontdoor/police_form_detail.html", {"sent": form, "works_it": works_it})
+    return render(
+        request, "frontdoor/police_form_detail.html", {"sent": form, "works_it": works_it}
+    )

@@ -193,12 +193,20 @@ def build(state: DemoState) -> None:
     )
 
     # Emergency access awaiting review: the school nurse opens a pupil's record out of hours.
-    from safeguard.people.access import can_view_person
+    from safeguard.people.access import people_visible_to
     from safeguard.people.demo import DEMO_PASSWORD
 
-    candidates = [p for p in pupils[4:] if not can_view_person(nurse, p)]
+    school_ids = Involvement.objects.filter(agency=state.agencies["fulford-school"]).values(
+        "person_id"
+    )
+    candidates = sorted(
+        Person.objects.filter(pk__in=school_ids)
+        .exclude(pk__in=people_visible_to(nurse).values("pk"))
+        .values_list("pk", flat=True),
+        key=str,
+    )
     if candidates and nurse.check_password(DEMO_PASSWORD):
-        target = candidates[0]
+        target = Person.objects.get(pk=state.rng.choice(candidates))
         break_glass_open(
             by=nurse,
             person=target,

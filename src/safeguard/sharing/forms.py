@@ -249,3 +249,32 @@ class LogFilterForm(forms.Form):
                 "date_to", "The end of the period must be the same as or after the start"
             )
         return data
+
+
+class BreakGlassFindForm(forms.Form):
+    """Identify one record exactly before asking for emergency access: no browsing, no partial matches."""
+
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=20)
+    given_name = forms.CharField(label="First name", required=False, max_length=100)
+    family_name = forms.CharField(label="Last name", required=False, max_length=100)
+    date_of_birth = GovukDateField(label="Date of birth", required=False, past_only=True)
+
+    def clean(self) -> dict[str, Any]:
+        """Either a real NHS number, or first name, last name and date of birth together."""
+        from safeguard.people.identifiers import is_valid_nhs_number, normalise_nhs_number
+
+        data = super().clean() or {}
+        nhs = (data.get("nhs_number") or "").strip()
+        if nhs:
+            if not is_valid_nhs_number(nhs):
+                self.add_error("nhs_number", "Enter a real NHS number, like 943 476 5919")
+            else:
+                data["nhs_number"] = normalise_nhs_number(nhs)
+            return data
+        if self.errors:
+            return data
+        if not (data.get("given_name") and data.get("family_name") and data.get("date_of_birth")):
+            raise forms.ValidationError(
+                "Enter an NHS number, or the first name, last name and date of birth"
+            )
+        return data

@@ -256,3 +256,38 @@ def break_glass_week(*, user: Any | None, week: str) -> list[BreakGlassUse]:
         led = SafeguardingLead.objects.filter(user_id=user.pk).values("agency_id")
         uses = uses.filter(agency_id__in=led)
     return list(uses.order_by("opened_at"))
+
+
+def recent_exports(*, user: Any) -> int:
+    """How many times the user downloaded the sharing log in the last hour (anti-exfiltration)."""
+    from safeguard.core.models import AuditAction, AuditEvent
+
+    since = timezone.now() - dt.timedelta(hours=1)
+    return AuditEvent.objects.filter(
+        actor_id=user.pk,
+        action=AuditAction.EXPORT,
+        object_type="sharing_log",
+        occurred_at__gte=since,
+    ).count()
+
+
+def person_exact_match(
+    *,
+    nhs_number: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: dt.date | None = None,
+) -> Person | None:
+    """The one person matching these identifiers exactly, or None (also when several match)."""
+    if nhs_number:
+        rows = Person.objects.filter(nhs_number=nhs_number)
+    elif given_name and family_name and date_of_birth:
+        rows = Person.objects.filter(
+            given_name__iexact=given_name.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+    else:
+        return None
+    found = list(rows[:2])
+    return found[0] if len(found) == 1 else None

@@ -16,6 +16,7 @@ urlpatterns = [
     path("requests/", views.requests, name="requests"),
     path("log/", views.log, name="log"),
     path("log.csv", views.log_csv, name="log-csv"),
+    path("break-glass/", views.break_glass_find, name="break-glass-find"),
     path("break-glass/reviews/", views.reviews, name="reviews"),
     path("break-glass/reviews/<int:use_id>/", views.review, name="review"),
     path("break-glass/report/", views.break_glass_report, name="break-glass-report"),

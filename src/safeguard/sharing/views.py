@@ -37,6 +37,7 @@ from safeguard.people.services import (
 
 from . import selectors, services
 from .forms import (
+    BreakGlassFindForm,
     BreakGlassForm,
     LogFilterForm,
     RequestForm,
@@ -262,6 +263,39 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def break_glass_find(request: HttpRequest) -> HttpResponse:
+    """Find the one record needed in an emergency by exact identifiers, then ask for access."""
+    user = request.user
+    if not can_break_glass(user):
+        raise Http404
+    form = BreakGlassFindForm(request.POST or None)
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found = selectors.person_exact_match(
+            nhs_number=data.get("nhs_number") or "",
+            given_name=data.get("given_name") or "",
+            family_name=data.get("family_name") or "",
+            date_of_birth=data.get("date_of_birth"),
+        )
+        audit_record(
+            by=user,
+            action=AuditAction.SEARCH,
+            object_type="break_glass_find",
+            person_id=found.pk if found else None,
+            changes={"by": "nhs_number" if data.get("nhs_number") else "name_and_date_of_birth"},
+            outcome="ok" if found else "not_found",
+        )
+        if found is not None:
+            if can_view_person(user, found):
+                return redirect("people:detail", person_id=found.pk)
+            return redirect("sharing:break-glass", person_id=found.pk)
+        not_found = True
+    return render(request, "sharing/break_glass_find.html", {"form": form, "not_found": not_found})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
     """End a grant now: its holder's next request is refused."""
     grant = (
@@ -373,6 +407,7 @@ def log(request: HttpRequest) -> HttpResponse:
     )
 
 
+EXPORTS_PER_HOUR = 20
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -388,6 +423,15 @@ def log_csv(request: HttpRequest) -> HttpResponse:
     """The Information Sharing log as CSV, with the same filters."""
     if not can_view_sharing_log(request.user):
         raise Http404
+    if selectors.recent_exports(user=request.user) >= EXPORTS_PER_HOUR:
+        audit_record(
+            by=request.user,
+            action=AuditAction.DENY,
+            object_type="sharing_log",
+            reason=f"More than {EXPORTS_PER_HOUR} exports in an hour",
+            outcome="refused",
+        )
+        return render(request, "sharing/too_many.html", {"limit": EXPORTS_PER_HOUR}, status=429)
     form = LogFilterForm(request.GET or None)
     filters = _log_filters(form)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -184,15 +184,24 @@ class TestCleanRecords:
 
 
 class TestVectorisedCleanersAgreeWithTheRules:
-    @given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789 -", max_size=13),
-                              st.from_regex(r"[0-9]{10}", fullmatch=True)), max_size=30))
+    @given(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.text(alphabet="0123456789 -", max_size=13),
+                st.from_regex(r"[0-9]{10}", fullmatch=True),
+            ),
+            max_size=30,
+        )
+    )
     def test_nhs_numbers_as_is_valid_nhs_number_says(self, values):
         from safeguard.people.identifiers import is_valid_nhs_number, normalise_nhs_number
         from safeguard.people.linkage.cleaning import valid_nhs_numbers
 
         cleaned = valid_nhs_numbers(pd.Series(values, dtype="object")).tolist()
         expected = [
-            normalise_nhs_number(value) if value is not None and is_valid_nhs_number(value)
+            normalise_nhs_number(value)
+            if value is not None and is_valid_nhs_number(value)
             else None
             for value in values
         ]
@@ -202,12 +211,21 @@ class TestVectorisedCleanersAgreeWithTheRules:
         from safeguard.people.linkage.cleaning import valid_nhs_numbers
 
         assert valid_nhs_numbers(pd.Series(["943 476 5919", 9434765919])).tolist() == [
-            "9434765919", "9434765919"
+            "9434765919",
+            "9434765919",
         ]
 
-    @given(st.lists(st.one_of(st.none(), st.text(max_size=10),
-                              st.from_regex(r"[a-zA-Z]{1,2}[0-9][A-Z0-9]? ?[0-9OI][A-Z05]{2}",
-                                            fullmatch=True)), max_size=30), st.booleans())
+    @given(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.text(max_size=10),
+                st.from_regex(r"[a-zA-Z]{1,2}[0-9][A-Z0-9]? ?[0-9OI][A-Z05]{2}", fullmatch=True),
+            ),
+            max_size=30,
+        ),
+        st.booleans(),
+    )
     def test_postcodes_as_normalise_postcode_says(self, values, uk_only):
         from safeguard.people.linkage.cleaning import normalise_postcodes
 

@@ -22,7 +22,7 @@ pytestmark = [
 
 
 def test_spark_engine_clusters_like_duckdb(trained_model, synthetic_records):
-    sample = synthetic_records.sort_values("person_id").head(150)
+    sample = synthetic_records.sort_values("person_id").head(80)
     records = sample.drop(columns=["person_id", "household_id"])
     on_spark = dedupe(records, model=trained_model, engine="spark")
     on_duckdb = dedupe(records, model=trained_model, engine="duckdb")
@@ -30,8 +30,6 @@ def test_spark_engine_clusters_like_duckdb(trained_model, synthetic_records):
     merged = on_spark.merge(on_duckdb, on="record_id", suffixes=("_spark", "_duckdb"))
     assert (merged["cluster_id_spark"] == merged["cluster_id_duckdb"]).all()
     truth = sample.set_index("record_id")["person_id"]
-    duplicates = on_spark.groupby("cluster_id")["record_id"].apply(
-        lambda ids: truth[ids].nunique()
-    )
+    duplicates = on_spark.groupby("cluster_id")["record_id"].apply(lambda ids: truth[ids].nunique())
     assert (duplicates == 1).all()
     assert on_spark["cluster_id"].nunique() < len(records)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from functools import cache
+from typing import Any
 from importlib import resources
 
 import jellyfish
@@ -155,14 +156,14 @@ def parse_date(value: object) -> str | None:
         return _make_date(year, month, day)
     if match := _DAY_MONTH_WORD_YEAR.match(text):
         day_text, month_word, year_text = match.groups()
-        month = _MONTHS.get(month_word[:4] if month_word == "SEPT" else month_word[:3])
+        month_number = _MONTHS.get(month_word[:4] if month_word == "SEPT" else month_word[:3])
         year = int(year_text) if len(year_text) == 4 else _two_digit_year(int(year_text))
-        return _make_date(year, month or 0, int(day_text))
+        return _make_date(year, month_number or 0, int(day_text))
     if match := _MONTH_WORD_DAY_YEAR.match(text):
         month_word, day_text, year_text = match.groups()
-        month = _MONTHS.get(month_word[:3])
+        month_number = _MONTHS.get(month_word[:3])
         year = int(year_text) if len(year_text) == 4 else _two_digit_year(int(year_text))
-        return _make_date(year, month or 0, int(day_text))
+        return _make_date(year, month_number or 0, int(day_text))
     return None
 
 
@@ -272,12 +273,13 @@ def _clean_text(column: pd.Series) -> pd.Series:
 def _on_distinct(column: pd.Series, vectorised: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Run a column-at-a-time cleaner on the distinct values only, then spread the answers."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    answers = vectorised(pd.Series(uniques, dtype="object")).to_numpy(dtype=object)
-    answers = np.append(answers, None)  # code -1: a missing value
+    cleaned = vectorised(pd.Series(uniques, dtype="object")).to_numpy(dtype=object)
+    answers = np.empty(len(cleaned) + 1, dtype=object)  # the last: code -1, a missing value
+    answers[: len(cleaned)] = cleaned
     return pd.Series(answers[codes], index=column.index, dtype="object")
 
 
-def _map_distinct(column: pd.Series, function: Callable[[object], object]) -> pd.Series:
+def _map_distinct(column: pd.Series, function: Callable[[Any], object]) -> pd.Series:
     """Apply a function to each distinct value once and spread the answers over the rows."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     answers = [function(value) for value in uniques]
@@ -351,8 +353,11 @@ def normalise_postcodes(column: pd.Series, *, uk_only: bool = True) -> pd.Series
 
 
 def valid_nhs_numbers(column: pd.Series) -> pd.Series:
-    """NHS numbers that pass :func:`~safeguard.people.identifiers.is_valid_nhs_number`, as
-    10 digits; anything else becomes null. Vectorised: the same rule on a whole column."""
+    """The NHS numbers of a column that pass ``is_valid_nhs_number``, as 10 digits.
+
+    Anything else becomes null. Vectorised: the same modulus 11 rule as
+    :func:`safeguard.people.identifiers.is_valid_nhs_number` on a whole column at once.
+    """
     text = pc.replace_substring_regex(_arrow(column), r"[\s\-]", "")
     text = pc.replace_substring_regex(text, r"\.0$", "")  # read as a number by a spreadsheet
     shaped = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{10}$"), False)
@@ -427,7 +432,8 @@ def clean_records(
     out["given_name_metaphone"] = _map_distinct(given, metaphone)
     out["given_name_nicknames"] = _map_distinct(given, nickname_forms)
     out["given_name_nickname_key"] = _map_distinct(
-        given, lambda name: nickname_forms(name)[0] if name else None  # type: ignore[index,arg-type]
+        given,
+        lambda name: nickname_forms(name)[0] if name else None,  # type: ignore[index,arg-type]
     )
 
     family = _on_distinct(column("family_name"), _clean_text)

@@ -170,7 +170,7 @@ def generate_households(options: SyntheticOptions) -> pd.DataFrame:
 
     # Siblings get clearly different names; twins share a date of birth.
     clash = {(a, b) for a in BOYS + GIRLS for b in BOYS + GIRLS if a < b and _names_clash(a, b)}
-    py_rng = random.Random(options.seed)
+    py_rng = random.Random(options.seed)  # noqa: S311 - made-up test data
     first_of_household = np.r_[0, np.cumsum(sizes)[:-1]]
     for household in np.flatnonzero(sizes > 1):
         begin = first_of_household[household]
@@ -179,8 +179,8 @@ def generate_households(options: SyntheticOptions) -> pd.DataFrame:
         for member in members:
             pool = BOYS if sex[member] == "M" else GIRLS
             while any(
-                given[member] == other or (min(given[member], other), max(given[member], other))
-                in clash
+                given[member] == other
+                or (min(given[member], other), max(given[member], other)) in clash
                 for other in taken
             ):
                 given[member] = py_rng.choice(pool)
@@ -249,7 +249,7 @@ def generate_records(options: SyntheticOptions) -> pd.DataFrame:
     shuffled; ``record_id`` is ``R`` and a number.
     """
     base = generate_households(options)
-    rng = random.Random(options.seed + 1)
+    rng = random.Random(options.seed + 1)  # noqa: S311 - made-up test data
     short_forms = _short_forms()
     count = int(round(options.people * options.duplicate_rate))
     chosen = rng.sample(range(options.people), count)

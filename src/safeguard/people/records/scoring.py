@@ -27,6 +27,15 @@ ENGINE_COLUMNS = [
     "nhs_number",
 ]
 MIN_TRAINING_ROWS = 50
+COMPARISON_NAMES = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "postcode": "Postcode",
+    "address": "Address",
+    "nhs_number": "NHS number",
+}
 
 
 class LinkageUnavailable(RuntimeError):
@@ -154,7 +163,7 @@ def normalise_explanation(raw: Any) -> list[dict[str, Any]]:
             weight = getattr(item, "match_weight", 0.0)
         rows.append(
             {
-                "comparison": str(name).replace("_", " "),
+                "comparison": COMPARISON_NAMES.get(str(name), str(name).replace("_", " ")),
                 "label": str(label),
                 "weight": round(_finite(weight), 2),
             }

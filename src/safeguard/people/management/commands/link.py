@@ -79,9 +79,7 @@ def read_records(path_text: str) -> pd.DataFrame:
     unknown = [name for name in names if name not in INPUT_COLUMNS]
     if unknown or "record_id" not in names:
         expected = ",".join(INPUT_COLUMNS)
-        problem = (
-            f"unknown columns {', '.join(unknown)}" if unknown else "no record_id column"
-        )
+        problem = f"unknown columns {', '.join(unknown)}" if unknown else "no record_id column"
         raise CommandError(
             f"{path} has {problem}. Expected a header with some of: {expected} "
             "(record_id is required)."
@@ -159,10 +157,25 @@ class Command(BaseCommand):
         try:
             if dedupe_path:
                 summary = self._dedupe(
-                    dedupe_path, out, threshold, engine, model, progress, options
+                    path=dedupe_path,
+                    out=out,
+                    threshold=threshold,
+                    engine=engine,
+                    model=model,
+                    progress=progress,
+                    options=options,
                 )
             else:
-                summary = self._link(left, right, out, threshold, engine, model, progress, options)
+                summary = self._link(
+                    left_path=left,
+                    right_path=right,
+                    out=out,
+                    threshold=threshold,
+                    engine=engine,
+                    model=model,
+                    progress=progress,
+                    options=options,
+                )
         except RuntimeError as error:  # e.g. Spark without Java
             raise CommandError(str(error)) from error
         finally:
@@ -198,6 +211,7 @@ class Command(BaseCommand):
 
     def _link(
         self,
+        *,
         left_path: str,
         right_path: str,
         out: Path,
@@ -231,6 +245,7 @@ class Command(BaseCommand):
 
     def _dedupe(
         self,
+        *,
         path: str,
         out: Path,
         threshold: float,
@@ -242,9 +257,7 @@ class Command(BaseCommand):
         frame = read_records(path)
         if model is None and options["save_model"]:
             model = self._trained(frame, None, engine, progress, options)
-        clusters = dedupe(
-            frame, model=model, threshold=threshold, engine=engine, progress=progress
-        )
+        clusters = dedupe(frame, model=model, threshold=threshold, engine=engine, progress=progress)
         clusters.to_csv(out, index=False)
         people = clusters["cluster_id"].nunique()
         return (

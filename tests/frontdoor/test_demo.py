@@ -1,0 +1,35 @@
+import random
+
+import pytest
+
+from safeguard.frontdoor import demo
+from safeguard.frontdoor.models import Contact, ContactStatus, PoliceForm, ThresholdDecision
+from safeguard.people.demo import DemoState, build_agencies_and_accounts, build_families
+
+
+def make_state(seed=3):
+    state = DemoState(rng=random.Random(seed), children=300)
+    build_agencies_and_accounts(state)
+    build_families(state)
+    return state
+
+
+@pytest.mark.django_db
+def test_demo_has_a_year_of_contacts_at_every_level():
+    state = make_state()
+    saved = state.rng.getstate()
+    demo.build(state)
+    assert Contact.objects.count() >= 20
+    assert set(ThresholdDecision.objects.values_list("level", flat=True)) == {1, 2, 3, 4}
+    assert Contact.objects.filter(is_re_referral=True).exists()
+    assert (
+        Contact.objects.filter(
+            status__in=[ContactStatus.RECEIVED, ContactStatus.AWAITING_SIGN_OFF]
+        ).count()
+        >= 10
+    )
+    assert PoliceForm.objects.count() >= 8
+    first = sorted(Contact.objects.values_list("reference", flat=True))
+    state.rng.setstate(saved)
+    demo.build(state)
+    assert sorted(Contact.objects.values_list("reference", flat=True)) == first  # deterministic
