@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -111,3 +112,38 @@ def _roles_exist() -> None:
     """The fixed roles come from a data migration, which a transactional test's flush empties."""
     for code, name in Role.CHOICES:
         Role.objects.get_or_create(code=code, defaults={"name": name})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_postgres_flush() -> Iterator[None]:
+    """Empty PostgreSQL tables with DELETE rather than TRUNCATE after each journey.
+
+    Transactional tests end with a flush. On PostgreSQL Django truncates every
+    table, which creates new files and syncs them to disk (fsync stays on in our
+    test cluster): about 3.5 s a test on a loaded 2-core machine, against 0.05 s
+    for DELETE on the few rows a journey makes. Foreign keys are deferred, and the
+    flush runs in one transaction, so the order of the deletes does not matter.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(
+        self: Any,
+        style: Any,
+        tables: Any,
+        *,
+        reset_sequences: bool = False,
+        allow_cascade: bool = False,
+    ) -> list[str]:
+        if reset_sequences or not tables:
+            return original(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {self.quote_name(t)};" for t in tables]
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DatabaseOperations.sql_flush = original  # type: ignore[method-assign]

@@ -70,41 +70,6 @@ def browser() -> Iterator[Any]:
         playwright.stop()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _fast_postgres_flush() -> Iterator[None]:
-    """Empty PostgreSQL tables with DELETE rather than TRUNCATE after each journey.
-
-    Transactional tests end with a flush. On PostgreSQL Django truncates every
-    table, which creates new files and syncs them to disk (fsync stays on in our
-    test cluster): about 3.5 s a test on a loaded 2-core machine, against 0.05 s
-    for DELETE on the few rows a journey makes. Foreign keys are deferred, and the
-    flush runs in one transaction, so the order of the deletes does not matter.
-    """
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    original = DatabaseOperations.sql_flush
-
-    def sql_flush(
-        self: Any,
-        style: Any,
-        tables: Any,
-        *,
-        reset_sequences: bool = False,
-        allow_cascade: bool = False,
-    ) -> list[str]:
-        if reset_sequences or not tables:
-            return original(
-                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-            )
-        return [f"{style.SQL_KEYWORD('DELETE FROM')} {self.quote_name(t)};" for t in tables]
-
-    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        DatabaseOperations.sql_flush = original  # type: ignore[method-assign]
-
-
 @pytest.fixture(autouse=True)
 def _e2e_database(transactional_db: None) -> None:
     """Every journey runs on a committed database the live server can see.

@@ -17,8 +17,8 @@ from safeguard.frontdoor.hours import (
 
 UK = ZoneInfo("Europe/London")
 moments = st.datetimes(
-    min_value=dt.datetime(2020, 1, 1),
-    max_value=dt.datetime(2030, 12, 31),
+    min_value=dt.datetime(2020, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+    max_value=dt.datetime(2030, 12, 31),  # noqa: DTZ001
     timezones=st.just(dt.UTC),
 )
 

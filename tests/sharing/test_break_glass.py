@@ -4,13 +4,13 @@ from io import StringIO
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safeguard.core.models import AuditEvent, Role
 from safeguard.people.access import can_view_person

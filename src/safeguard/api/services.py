@@ -19,7 +19,7 @@ from .models import PartnerToken
 if TYPE_CHECKING:
     from safeguard.core.models import User
 
-TOKEN_PREFIX = "sgp_"
+TOKEN_PREFIX = "sgp_"  # noqa: S105 - a public prefix, not a secret
 # Update last_used at most this often, so a busy partner system does not write on every call.
 LAST_USED_GRANULARITY_SECONDS = 60
 

@@ -53,7 +53,7 @@ class ConcernIn(Schema):
     """A concern about one or more children for the Multi-Agency Safeguarding Hub (MASH)."""
 
     children: list[ChildIn] = Field(..., min_length=1, max_length=20)
-    categories: list[CategoryCode] = Field(..., min_length=1, max_length=17)
+    categories: list[CategoryCode] = Field(..., min_length=1, max_length=17)  # type: ignore[valid-type]
     what_happened: str = Field(..., min_length=1, max_length=10_000, pattern=NON_BLANK)
     happened_on: IsoDate | None = None
     child_voice: str = Field(

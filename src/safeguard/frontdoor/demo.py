@@ -53,7 +53,9 @@ OUTCOMES_BY_LEVEL = {
     4: [Outcome.SECTION_17, Outcome.SECTION_47, Outcome.POLICE_NOTIFIED],
 }
 MESSAGES = {
-    Outcome.ADVICE_NO_FURTHER_ACTION: "Thank you. The MASH has given advice; please keep supporting the child in school.",
+    Outcome.ADVICE_NO_FURTHER_ACTION: (
+        "Thank you. The MASH has given advice; please keep supporting the child in school."
+    ),
     Outcome.SIGNPOST: "The family has been given details of a local support service.",
     Outcome.EARLY_HELP_ASSESSMENT: "An Early Help Assessment will be offered; a lead practitioner will contact you.",
     Outcome.TARGETED_INTERVENTION: "A Team Around the Family will be arranged; you will be invited.",
@@ -190,8 +192,8 @@ def build(state: DemoState) -> None:
         if slug in ("nyp", "hcv", "fulford-school", "cyc-csc")
     ]
     sign_off_waiting = 0
-    for contact, kids in links:
-        contact = saved[contact.reference]
+    for unsaved, kids in links:
+        contact = saved[unsaved.reference]
         for kid in kids:
             contact_children.append(ContactChild(contact=contact, person=kid))
             events.append(

@@ -231,7 +231,7 @@ class ReferrerForm(forms.Form):
 class InformationRequestForm(forms.Form):
     """Ask an agency what it knows."""
 
-    agency = forms.ModelChoiceField(
+    agency = forms.ModelChoiceField(  # type: ignore[var-annotated]
         label="Agency",
         queryset=None,
         error_messages={

@@ -80,7 +80,7 @@ class Contact(models.Model):
     referrer_role = models.CharField(max_length=200, blank=True)
     referrer_phone = models.CharField(max_length=40, blank=True)
     referrer_email = models.EmailField(max_length=254)
-    children = models.ManyToManyField(
+    children = models.ManyToManyField(  # type: ignore[var-annotated]
         "people.Person", through="ContactChild", related_name="frontdoor_contacts"
     )
     categories = models.JSONField(default=list, help_text="Concern category codes (categories.py).")

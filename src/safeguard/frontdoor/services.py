@@ -262,8 +262,9 @@ def contact_submit(
     send_receipt: bool = True,
 ) -> Contact:
     """Record a concern, link its children, start the one-working-day clock and send a receipt."""
-    if not can_report_concern(by):
+    if not can_report_concern(by) or by.agency_id is None:
         raise AccessDenied("You cannot report a concern.")
+    agency_id: int = by.agency_id
     errors: dict[str, str] = {}
     if not children:
         errors["children"] = "Add at least one child"
@@ -365,7 +366,7 @@ def contact_submit(
             received_at=received_at,
             submitted_via=via,
             referrer=by,
-            referrer_agency_id=by.agency_id,
+            referrer_agency_id=agency_id,
             referrer_name=referrer_name,
             referrer_role=referrer_role,
             referrer_phone=referrer_phone,
@@ -778,8 +779,9 @@ def police_form_submit(
     send_receipt: bool = True,
 ) -> PoliceForm:
     """Send the police a partner form; it returns a reference at once and a receipt by email."""
-    if not can_submit_police_form(by):
+    if not can_submit_police_form(by) or by.agency_id is None:
         raise AccessDenied("You cannot send police forms.")
+    agency_id: int = by.agency_id
     errors: dict[str, str] = {}
     if kind not in PoliceFormKind.values:
         errors["kind"] = "Select which form you are sending"
@@ -837,7 +839,7 @@ def police_form_submit(
             received_at=received_at or timezone.now(),
             submitted_via=via,
             submitted_by=by,
-            agency_id=by.agency_id,
+            agency_id=agency_id,
             contact_name=contact_name,
             contact_phone=contact_phone,
             contact_email=contact_email,

@@ -508,6 +508,16 @@ class AgencyRecord(models.Model):
         """Given and family names as the agency holds them."""
         return f"{self.given_name} {self.family_name}".strip()
 
+    @property
+    def percent(self) -> str:
+        """The match probability as people read it, or '' when there was none."""
+        if self.match_probability is None:
+            return ""
+        value = self.match_probability * 100
+        if value >= 99.95:
+            return "over 99.9%" if value < 100 else "100%"
+        return f"{value:.1f}%".replace(".0%", "%")
+
 
 class LinkageModel(models.Model):
     """A trained record-linkage model (Splink settings with its estimated weights), by version."""
@@ -573,6 +583,14 @@ class LinkReview(models.Model):
 
     def __str__(self) -> str:
         return f"review {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> str:
+        """The likelihood as people read it: '80%', '99.9%' (never a rounded-up '100%')."""
+        value = self.match_probability * 100
+        if value >= 99.95:
+            return "over 99.9%" if value < 100 else "100%"
+        return f"{value:.1f}%".replace(".0%", "%")
 
 
 class PersonMerge(models.Model):

@@ -140,7 +140,7 @@ def share(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     sees = can_view_person(user, subject)
     events = selectors.shareable_events(user=user, person=subject) if sees else []
     form = ShareForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         own_agency_id=user.agency_id,  # type: ignore[union-attr]
         events=events,
         fixed_agency=answering.from_agency if answering else None,
@@ -191,7 +191,9 @@ def request_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     subject = _visible_person(request, person_id, "sharing_request")
     if not can_use_requests(request.user):
         raise Http404
-    form = RequestForm(request.POST or None, own_agency_id=request.user.agency_id)  # type: ignore[union-attr]
+    form = RequestForm(
+        request.POST if request.method == "POST" else None, own_agency_id=request.user.agency_id
+    )  # type: ignore[union-attr]
     if request.method == "POST" and form.is_valid():
         try:
             made = services.information_request_create(
@@ -240,7 +242,7 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     subject = get_object_or_404(Person, pk=person_id)
     if can_view_person(user, subject):
         return redirect("people:detail", person_id=subject.pk)
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             use = services.break_glass_open(
@@ -268,7 +270,7 @@ def break_glass_find(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_break_glass(user):
         raise Http404
-    form = BreakGlassFindForm(request.POST or None)
+    form = BreakGlassFindForm(request.POST if request.method == "POST" else None)
     not_found = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -311,7 +313,7 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
         raise Http404
     if not can_revoke_grant(request.user, grant):
         raise Http404
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.sharing_grant_revoke(
@@ -351,7 +353,7 @@ def review(request: HttpRequest, use_id: int) -> HttpResponse:
     )
     if use is None or not can_review_break_glass(request.user, use):
         raise Http404
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and use.reviewed_at is None and form.is_valid():
         try:
             services.break_glass_review(

@@ -24,7 +24,7 @@ def state(db, monkeypatch):
         PersonFactory(
             given_name=name,
             family_name=f"Family{n}",
-            date_of_birth=dt.date(2012, 1 + n, 3 + n),
+            date_of_birth=dt.date(2012, 1 + n % 12, 3 + n),
             nhs_number=valid_nhs_number(n),
             sex="male",
         )

@@ -94,9 +94,7 @@ def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _engine() -> Any:
     try:
-        engine = importlib.import_module("safeguard.people.linkage")
-        if not hasattr(engine, "predict_pairs"):
-            engine = importlib.import_module("safeguard.people.linkage.model")
+        engine = importlib.import_module("safeguard.people.linkage.model")
     except ImportError as exc:  # pragma: no cover - the engine ships with the product
         raise LinkageUnavailable("The record linkage engine is not installed") from exc
     return engine
