@@ -22,8 +22,13 @@ def people(make_user):
     school = AgencyFactory(name="Fulford Test School", kind=AgencyKind.EDUCATION_SCHOOL)
     mash = AgencyFactory(name="Test MASH", is_mash=True)
     police = AgencyFactory(name="Test Police", kind=AgencyKind.POLICE)
-    referrer = make_user(Role.PRACTITIONER, agency=school, first_name="Alex", last_name="Mercer",
-                         email="alex@example.invalid")
+    referrer = make_user(
+        Role.PRACTITIONER,
+        agency=school,
+        first_name="Alex",
+        last_name="Mercer",
+        email="alex@example.invalid",
+    )
     worker = make_user(Role.MASH_WORKER, agency=mash, first_name="Morgan", last_name="Ashby")
     return referrer, worker, police
 
@@ -94,8 +99,12 @@ def test_report_triage_decide_and_the_referrer_sees_the_outcome(page, sign_in, p
     page.get_by_label("Phone number").fill("01904 000000")
     continue_(page)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your report")
-    expect(page.locator("main")).to_contain_text("Said <b>there's never any food</b>.")  # shown escaped
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers before sending your report"
+    )
+    expect(page.locator("main")).to_contain_text(
+        "Said <b>there's never any food</b>."
+    )  # shown escaped
     assert_accessible(page)
     page.get_by_role("button", name="Send report").click()
     expect(page.locator(".govuk-panel--confirmation")).to_contain_text("MASH-")
@@ -122,8 +131,12 @@ def test_report_triage_decide_and_the_referrer_sees_the_outcome(page, sign_in, p
     assert_accessible(page)
     page.get_by_label("Level 3: family help").check()
     page.get_by_label("Targeted intervention or Team Around the Family").check()
-    page.get_by_label("Why did you make this decision?").fill("Several needs; family agrees to help.")
-    page.get_by_label("What should the referrer be told?").fill("A Team Around the Family will be arranged.")
+    page.get_by_label("Why did you make this decision?").fill(
+        "Several needs; family agrees to help."
+    )
+    page.get_by_label("What should the referrer be told?").fill(
+        "A Team Around the Family will be arranged."
+    )
     page.get_by_role("button", name="Save the decision").click()
     expect(page.locator("main")).to_contain_text("Decided")
     assert_accessible(page)
@@ -135,5 +148,7 @@ def test_report_triage_decide_and_the_referrer_sees_the_outcome(page, sign_in, p
     assert_accessible(page)
     page.get_by_role("link", name=reference).click()
     expect(page.locator("#message")).to_have_text("A Team Around the Family will be arranged.")
-    expect(page.locator("main")).not_to_contain_text("Several needs")  # the reasons stay with the MASH
+    expect(page.locator("main")).not_to_contain_text(
+        "Several needs"
+    )  # the reasons stay with the MASH
     assert_accessible(page)

@@ -284,3 +284,73 @@ class TestPoliceFormsPages:
             signed_in(officer).get(reverse("frontdoor:police-intelligence-queue")).status_code
             == 200
         )
+
+
+class TestQueryBounds:
+    def test_queue_queries_do_not_grow_with_the_number_of_contacts(
+        self, signed_in, submit, mash_worker
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = signed_in(mash_worker)
+
+        def count():
+            client.get(reverse("frontdoor:mash-queue"))
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse("frontdoor:mash-queue")).status_code == 200
+            return len(captured.captured_queries)
+
+        submit()
+        few = count()
+        for _ in range(8):
+            submit()
+        assert count() == few
+
+    def test_contact_page_queries_are_bounded(
+        self, signed_in, submit, mash_worker, django_assert_max_num_queries
+    ):
+        contact = submit()
+        client = signed_in(mash_worker)
+        client.get(reverse("frontdoor:contact", args=[contact.reference]))
+        with django_assert_max_num_queries(30):
+            client.get(reverse("frontdoor:contact", args=[contact.reference]))
+
+
+ALL_URLS = [
+    ("frontdoor:report-start", []),
+    ("frontdoor:report-children", []),
+    ("frontdoor:report-child-new", []),
+    ("frontdoor:report-danger", []),
+    ("frontdoor:report-check", []),
+    ("frontdoor:report-step", ["concern"]),
+    ("frontdoor:my-referrals", []),
+    ("frontdoor:mash-queue", []),
+    ("frontdoor:police-forms", []),
+    ("frontdoor:police-queue", []),
+    ("frontdoor:police-intelligence-queue", []),
+    ("frontdoor:police-form", ["welfare-check"]),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), ALL_URLS)
+def test_every_page_needs_signing_in(client, name, args):
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 302
+    assert "/sign-in/" in response.url
+
+
+@pytest.mark.parametrize(("name", "args"), ALL_URLS)
+def test_system_administrators_see_none_of_the_front_door(signed_in, make_user, name, args):
+    admin = make_user(Role.SYSTEM_ADMINISTRATOR)
+    assert signed_in(admin).get(reverse(name, args=args)).status_code == 404
+
+
+def test_no_missing_migrations(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "frontdoor", "api", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -222,5 +222,10 @@ def get_scorer() -> Scorer:
     """The scorer the product uses: the Splink engine with the newest model."""
     stored = current_model()
     engine = _engine()
-    model = engine.TrainedModel.from_json(stored.model_json)
+    try:
+        model = engine.TrainedModel.from_json(stored.model_json)
+    except ValueError:
+        # The stored model was trained for an older set of comparisons: train a new one.
+        stored = linkage_model_train()
+        model = engine.TrainedModel.from_json(stored.model_json)
     return EngineScorer(model, stored.version)
