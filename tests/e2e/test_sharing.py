@@ -1,3 +1,4 @@
+# ruff: noqa: PLR0917
 """Information sharing in a real browser: share with an agency, revoke, and break-glass with review.
 
 axe-core is run on every page visited, including pages showing errors.
@@ -37,7 +38,9 @@ def dsl(make_user, school):
 @pytest.fixture
 def pupil(school, dsl):
     person = PersonFactory(given_name="Isla", family_name="Brennan")
-    InvolvementFactory(person=person, agency=school, lead_practitioner=dsl, role_description="Pupil")
+    InvolvementFactory(
+        person=person, agency=school, lead_practitioner=dsl, role_description="Pupil"
+    )
     ChronologyEventFactory(person=person, agency=school, title="Attendance below 90% this term")
     return person
 
@@ -66,12 +69,16 @@ def test_share_with_an_agency_then_end_access(page, sign_in, dsl, pupil, police,
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the agency")
     assert_accessible(page)
 
-    page.get_by_label("Which agency is this decision about sharing with?").select_option(label="Test Police Force")
+    page.get_by_label("Which agency is this decision about sharing with?").select_option(
+        label="Test Police Force"
+    )
     page.get_by_label("Purpose of sharing").select_option(label="Police investigation")
     page.get_by_label("Share", exact=True).check()
     page.get_by_label("Consent not sought").check()
     page.get_by_label(re.compile("^Public task")).check()
-    page.get_by_label("Your judgement and reasons").fill("Police need attendance for an investigation.")
+    page.get_by_label("Your judgement and reasons").fill(
+        "Police need attendance for an investigation."
+    )
     page.get_by_label("Summary of what you are sharing").fill("Attendance this term.")
     page.get_by_label(re.compile("Attendance below 90% this term")).check()
     # Sharing without consent needs one of the three lawful reasons; what was typed is kept.
@@ -107,7 +114,8 @@ def test_share_with_an_agency_then_end_access(page, sign_in, dsl, pupil, police,
     _sign_out(page)
     sign_in(page, officer)
     response = page.goto(f"/people/{pupil.pk}/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
 
 
 def test_break_glass_is_alerted_and_reviewed(page, sign_in, dsl, pupil, make_user):
@@ -121,7 +129,9 @@ def test_break_glass_is_alerted_and_reviewed(page, sign_in, dsl, pupil, make_use
     assert _heading(page) == "Emergency access to a record (break-glass)"
     expect(page.locator("main")).not_to_contain_text("Brennan")
     assert_accessible(page)
-    page.get_by_label("What is the emergency?").fill("Child arrived with a head injury, out of hours.")
+    page.get_by_label("What is the emergency?").fill(
+        "Child arrived with a head injury, out of hours."
+    )
     page.get_by_label("Your password").fill("not my password")
     page.get_by_role("button", name="Open the record").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The password is not correct")
@@ -138,17 +148,23 @@ def test_break_glass_is_alerted_and_reviewed(page, sign_in, dsl, pupil, make_use
     sign_in(page, lead)
     page.get_by_role("link", name="Information sharing").first.click()
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile("Emergency access \\(break-glass\\) to review")).click()
+    page.get_by_role(
+        "link", name=re.compile("Emergency access \\(break-glass\\) to review")
+    ).click()
     expect(page.locator("main")).to_contain_text(use.reference)
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(f"Review.*{use.reference}")).click()
     expect(page.locator("main")).not_to_contain_text("Brennan")
     page.get_by_role("button", name="Record review").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the outcome of your review")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Select the outcome of your review"
+    )
     assert_accessible(page)
     page.get_by_label("Appropriate: a genuine emergency").check()
     page.get_by_role("button", name="Record review").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Review of {use.reference} recorded")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"Review of {use.reference} recorded"
+    )
     assert_accessible(page)
     use.refresh_from_db()
     assert use.outcome == "appropriate"

@@ -354,3 +354,12 @@ def test_no_missing_migrations(db):
     out = StringIO()
     call_command("makemigrations", "frontdoor", "api", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_my_work_shows_the_front_door(signed_in, submit, mash_worker, referrer):
+    submit()
+    page = signed_in(mash_worker).get(reverse("home"))
+    assert b"1 waiting for a decision" in page.content
+    assert b"MASH queue</a>:" in page.content
+    mine = signed_in(referrer).get(reverse("home"))
+    assert b"My referrals</a> (1 waiting for a decision)" in mine.content

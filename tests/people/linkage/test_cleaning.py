@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safeguard.people.linkage.cleaning import (
@@ -51,11 +51,13 @@ class TestParseDate:
     def test_gives_none_for_what_is_not_a_date(self, written):
         assert parse_date(written) is None
 
+    @settings(deadline=None, max_examples=60)
     @given(st.text(max_size=30))
     def test_never_raises_on_any_text(self, text):
         result = parse_date(text)
         assert result is None or len(result) == 10
 
+    @settings(deadline=None, max_examples=60)
     @given(st.dates())
     def test_is_idempotent_and_reads_day_first_dates(self, day):
         written = day.strftime("%d/%m/%Y")
@@ -64,6 +66,7 @@ class TestParseDate:
             assert parsed == day.isoformat()
         assert parse_date(parsed) == parsed
 
+    @settings(deadline=None, max_examples=60)
     @given(st.text(alphabet="0123456789/-. JanMrch", max_size=14))
     def test_parsing_a_parsed_date_changes_nothing(self, text):
         once = parse_date(text)
@@ -95,11 +98,13 @@ class TestPostcodes:
         assert postcode_district("SW1A 1AA") == "SW1A"
         assert postcode_sector(None) is None
 
+    @settings(deadline=None, max_examples=60)
     @given(st.text(max_size=12), st.booleans())
     def test_never_raises_and_is_idempotent(self, text, uk_only):
         once = normalise_postcode(text, uk_only=uk_only)
         assert normalise_postcode(once, uk_only=uk_only) == once
 
+    @settings(deadline=None, max_examples=60)
     @given(
         st.from_regex(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", fullmatch=True).filter(
             lambda text: len(text.replace(" ", "")) <= 7
@@ -184,6 +189,7 @@ class TestCleanRecords:
 
 
 class TestVectorisedCleanersAgreeWithTheRules:
+    @settings(deadline=None, max_examples=60)
     @given(
         st.lists(
             st.one_of(
@@ -215,6 +221,7 @@ class TestVectorisedCleanersAgreeWithTheRules:
             "9434765919",
         ]
 
+    @settings(deadline=None, max_examples=60)
     @given(
         st.lists(
             st.one_of(

@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any
 from importlib import resources
+from typing import Any
 
 import jellyfish
 import numpy as np
@@ -177,7 +177,7 @@ def normalise_postcode(value: object, *, uk_only: bool = True) -> str | None:
     """
     if value is None:
         return None
-    text = re.sub(r"[^A-Z0-9]", "", str(value).upper())
+    text = re.sub(r"[^A-Za-z0-9]", "", str(value)).upper()
     if len(text) < 5 or len(text) > 7:
         return None if uk_only or not text else text
     outward, inward = text[:-3], text[-3:]
@@ -332,7 +332,7 @@ _LETTER_FOR = {"0": "O", "1": "I", "5": "S"}
 
 def normalise_postcodes(column: pd.Series, *, uk_only: bool = True) -> pd.Series:
     """:func:`normalise_postcode` for a whole column at once, with Arrow compute kernels."""
-    text = pc.replace_substring_regex(pc.utf8_upper(_arrow(column)), r"[^A-Z0-9]", "")
+    text = pc.utf8_upper(pc.replace_substring_regex(_arrow(column), r"[^A-Za-z0-9]", ""))
     length = pc.utf8_length(text)
     inward = pc.utf8_slice_codeunits(text, -3)
     outward = pc.replace_substring_regex(text, r"[A-Z0-9]{3}$", "")
