@@ -1,6 +1,8 @@
-"""Every URL in the product, whoever adds it: signed-out people are sent to sign in, and
-roles that must never see a named child (analyst, business unit, system administrator)
-never get one, however the URL is filled in. No URL answers with a server error.
+"""Every URL in the product, whoever adds it, is checked for access.
+
+Signed-out people are sent to sign in, and roles that must never see a named child
+(analyst, business unit, system administrator) never get one, however the URL is
+filled in. No URL answers with a server error.
 """
 
 from __future__ import annotations
@@ -76,7 +78,9 @@ def test_signed_out_people_are_sent_to_sign_in_from_every_page(client, named_chi
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.BUSINESS_UNIT, Role.SYSTEM_ADMINISTRATOR])
-def test_roles_without_personal_data_never_see_a_named_child(make_user, signed_in, named_child, role):
+def test_roles_without_personal_data_never_see_a_named_child(
+    make_user, signed_in, named_child, role
+):
     user = make_user(role, is_staff=role == Role.SYSTEM_ADMINISTRATOR)
     InvolvementFactory(person=named_child, agency=user.agency)
     client = signed_in(user)

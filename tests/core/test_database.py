@@ -7,7 +7,9 @@ from django.db import connection
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_full_synchronous_writes():
     if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL runs with fsync and synchronous_commit on (scripts/with-postgres.sh)")
+        pytest.skip(
+            "PostgreSQL runs with fsync and synchronous_commit on (scripts/with-postgres.sh)"
+        )
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         journal = cursor.fetchone()[0]

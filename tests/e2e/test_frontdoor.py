@@ -113,7 +113,7 @@ def test_report_triage_decide_and_the_referrer_sees_the_outcome(page, sign_in, p
     sign_out(page)
 
     sign_in(page, worker)
-    page.get_by_role("link", name="MASH queue").click()
+    page.get_by_role("link", name="MASH queue", exact=True).first.click()
     expect(page.locator("#queue")).to_contain_text(reference)
     assert_accessible(page)
     page.get_by_role("link", name=reference).click()

@@ -19,7 +19,6 @@ from .access import AccessDenied, can_create_person, can_edit_person, can_view_p
 from .identifiers import is_valid_nhs_number, is_valid_upn, normalise_postcode, normalise_upn
 from .models import (
     INVERSE_RELATIONSHIP,
-    RelationshipKind,
     Address,
     ChronologyEvent,
     Household,
@@ -28,6 +27,7 @@ from .models import (
     OtherName,
     Person,
     Relationship,
+    RelationshipKind,
 )
 from .search import name_key
 

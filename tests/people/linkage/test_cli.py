@@ -120,3 +120,17 @@ class TestClearErrors:
         assert result.returncode != 0
         assert "separated by ';'" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+class TestProgressBar:
+    def test_draws_only_on_a_terminal(self):
+        import io
+
+        from safeguard.people.management.commands.link import ProgressBar
+
+        terminal, pipe = io.StringIO(), io.StringIO()
+        ProgressBar(terminal, enabled=True)("Comparing", 0.5)
+        ProgressBar(pipe, enabled=False)("Comparing", 0.5)
+        assert "Comparing" in terminal.getvalue()
+        assert "#" in terminal.getvalue()
+        assert pipe.getvalue() == ""

@@ -162,3 +162,25 @@ class TestExplainPair:
         assert explanation.match_probability > 0.5
         assert "vega-lite" in explanation.chart["$schema"]
         assert explanation.chart["data"]["values"]
+
+
+class TestTinyInputs:
+    def test_a_model_trained_on_two_records_still_predicts(self):
+        records = pd.DataFrame(
+            [
+                {"record_id": "1", "given_name": "Amy", "family_name": "Lee", "sex": "female"},
+                {"record_id": "2", "given_name": "Amy", "family_name": "Lee", "postcode": ""},
+            ]
+        )
+        model = train(records)
+        assert set(model.parameters) == {
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "postcode",
+            "address",
+            "sex",
+            "nhs_number",
+        }
+        pairs = predict_pairs(records, model=model, threshold=0.0)
+        assert list(pairs[["left_id", "right_id"]].iloc[0]) == ["1", "2"]

@@ -216,10 +216,10 @@ def normalise_sex(value: object) -> str | None:
 def nickname_table() -> dict[str, tuple[str, ...]]:
     """Each known name (formal or short) to the formal names it may stand for.
 
-    Read from the ``data/nicknames.txt`` file shipped with the package: 'BILL' stands
+    Read from the ``nicknames.txt`` file shipped with the package: 'BILL' stands
     for ('WILLIAM',); 'ALEX' for ('ALEXANDER', 'ALEXANDRA'); 'WILLIAM' for itself.
     """
-    text = resources.files("safeguard.people.linkage").joinpath("data/nicknames.txt").read_text()
+    text = resources.files("safeguard.people.linkage").joinpath("nicknames.txt").read_text()
     table: dict[str, set[str]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or ":" not in line:

@@ -501,10 +501,16 @@ class TrainedModel:
         return rows
 
 
-def _model_from_linker(linker: Any, rows: int, notes: dict[str, Any]) -> TrainedModel:
+def _model_from_linker(
+    linker: Any, rows: int, notes: dict[str, Any], fallback: dict[str, Any]
+) -> TrainedModel:
     settings = linker.misc.save_model_to_json(out_path=None)
     parameters: dict[str, list[dict[str, Any]]] = {}
-    for comparison in settings["comparisons"]:
+    trained = {c["output_column_name"]: c for c in settings["comparisons"]}
+    # A training round that fails part way (too few pairs) can leave Splink's settings
+    # without the comparisons it was holding fixed: use their values from before EM.
+    for before in fallback["comparisons"]:
+        comparison = trained.get(before["output_column_name"], before)
         levels = []
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
@@ -578,7 +584,7 @@ def train(
     db_api = _db_api(engine)
     source = _register(db_api, records, "records", engine)
     settings = _with_starting_m(_settings_dict("dedupe_only", len(records), _dialect(engine)))
-    linker = Linker(source, settings, log_level=logging.WARNING)
+    linker = Linker(source, settings, log_level=logging.ERROR)
     try:
         linker.training.estimate_probability_two_random_records_match(
             [
@@ -592,6 +598,7 @@ def train(
     progress("Training", 0.3)
     max_pairs = min(2_000_000, max(100_000, len(records) * 10))
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=_TRAINING_SEED)
+    before_em = linker.misc.save_model_to_json(out_path=None)
     progress("Training", 0.5)
     sessions = [
         block_on("date_of_birth"),
@@ -606,7 +613,7 @@ def train(
         except Exception as error:  # noqa: BLE001 - an empty block trains nothing
             logger.info("Skipped a training round (%s): %s", rule, error)
         progress("Training", 0.5 + 0.5 * (number + 1) / len(sessions))
-    return _model_from_linker(linker, rows, {"engine": engine})
+    return _model_from_linker(linker, rows, {"engine": engine}, before_em)
 
 
 # --------------------------------------------------------------------------------------
@@ -689,7 +696,7 @@ def predict_pairs(
     if right is None:
         settings = model.splink_settings(link_type="dedupe_only", rows=rows, engine=engine)
         linker = Linker(
-            _register(db_api, left, "records_left", engine), settings, log_level=logging.WARNING
+            _register(db_api, left, "records_left", engine), settings, log_level=logging.ERROR
         )
     else:
         settings = model.splink_settings(link_type="link_only", rows=rows, engine=engine)
@@ -699,7 +706,7 @@ def predict_pairs(
                 _register(db_api, right, "records_right", engine),
             ],
             settings,
-            log_level=logging.WARNING,
+            log_level=logging.ERROR,
         )
     pairs = _predict(linker, threshold, progress)
     if right is not None and "source_dataset_l" in pairs.columns:
@@ -833,7 +840,7 @@ def explain_pair(
     settings["retain_intermediate_calculation_columns"] = True
     db_api = _duckdb_api()
     linker = Linker(
-        _register(db_api, records, "records_pair", "duckdb"), settings, log_level=logging.WARNING
+        _register(db_api, records, "records_pair", "duckdb"), settings, log_level=logging.ERROR
     )
     rows = records.astype(object).where(records.notna(), None).to_dict("records")
     for row in rows:

@@ -15,8 +15,12 @@ class Command(BaseCommand):
     help = "Build a deterministic synthetic partnership (made-up people only)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--children", type=int, default=2000, help="How many children (default 2,000).")
-        parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed gives the same data.")
+        parser.add_argument(
+            "--children", type=int, default=2000, help="How many children (default 2,000)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed: the same seed gives the same data."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
@@ -36,4 +40,6 @@ class Command(BaseCommand):
             for username, first, last, slug, _roles, title in ACCOUNTS:
                 self.stdout.write(f"  {username:<16} {first} {last}, {title} ({slug})")
         else:
-            self.stdout.write("Accounts have no password: set SAFEGUARD_DEMO=1 to use the demo sign-ins.")
+            self.stdout.write(
+                "Accounts have no password: set SAFEGUARD_DEMO=1 to use the demo sign-ins."
+            )
