@@ -248,8 +248,9 @@ class TestSecurityHeaders:
 
 
 def _production_env(tmp_path) -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "SAFEGUARD_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "safeguard.example.org",
