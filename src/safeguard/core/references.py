@@ -1,11 +1,15 @@
 """Human-friendly reference numbers with a check character.
 
-A reference looks like ``MASH-7KQ2-X9PD-V``: a prefix saying what it is for,
-eight random Crockford base32 characters (40 bits from the operating system's
-secure random source, so one number tells you nothing about the next) and a
-Crockford check symbol (the value modulo 37) that catches any single mistyped
-character and any swap of two neighbours. Crockford base32 leaves out I, L, O
-and U, so references read aloud or written by hand are not misread.
+A reference looks like ``MASH-7KQ2-X9PD-4``: a prefix saying what it is for,
+eight random characters (about 39 bits from the operating system's secure random
+source, so one number tells you nothing about the next) and a check character.
+
+The characters are Crockford's base 32 without V and Z: no I, L, O or U (read as
+1, 1, 0 or nothing), no V (taken for U or Y) and no Z (taken for 2), so references
+read aloud or written by hand are not misread, and every character is safe in a
+web address. With 30 symbols the check character is the value modulo 31, a prime
+larger than any difference between two symbols, so it catches every single
+mistyped character and every swap of two neighbours. Its 31st value is V.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from django.db import IntegrityError, transaction
 
 from .models import ReferenceNumber
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CHECK_ALPHABET = ALPHABET + "*~$=U"
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTWXY"
+CHECK_ALPHABET = ALPHABET + "V"
+BASE = len(ALPHABET)
+MODULUS = 31
 BODY_LENGTH = 8
 _DECODE = {c: i for i, c in enumerate(ALPHABET)}
 _DECODE.update({"O": 0, "I": 1, "L": 1})
@@ -26,11 +32,11 @@ PREFIX_PATTERN = re.compile(r"^[A-Z]{2,6}$")
 
 
 def check_symbol(body: str) -> str:
-    """The Crockford check symbol for a base32 body."""
+    """The check character for a body: its value modulo 31."""
     value = 0
     for char in body:
-        value = value * 32 + _DECODE[char]
-    return CHECK_ALPHABET[value % 37]
+        value = value * BASE + _DECODE[char]
+    return CHECK_ALPHABET[value % MODULUS]
 
 
 def normalise(reference: str) -> str:
@@ -46,7 +52,7 @@ def format_reference(prefix: str, body: str) -> str:
 
 def _parts(reference: str) -> tuple[str, str, str] | None:
     """Prefix, body (with O read as 0 and I/L as 1) and check symbol of a typed reference."""
-    match = re.fullmatch(r"([A-Z]{2,6})([0-9A-Z]{8})([0-9A-Z*~$=])", normalise(reference))
+    match = re.fullmatch(r"([A-Z]{2,6})([0-9A-Z]{8})([0-9A-Z])", normalise(reference))
     if not match:
         return None
     body = "".join("0" if c == "O" else "1" if c in "IL" else c for c in match.group(2))
