@@ -27,6 +27,7 @@ class GovukRenderer(TemplatesSetting):
 class DateInputWidget(forms.MultiWidget):
     """The GOV.UK date input: three boxes for day, month and year."""
 
+    # Rendered by templates/forms/govuk_field.html, which includes this with the bound field.
     template_name = "forms/widgets/date_input.html"
     input_type = "govuk_date"
 

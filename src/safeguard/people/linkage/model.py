@@ -658,10 +658,13 @@ def _predict(
     if "source_dataset_l" in [c.unquote().name for c in predictions.columns]:
         columns = "source_dataset_l, source_dataset_r, " + columns
     db_api = linker._db_api  # noqa: SLF001 - Splink exposes no public accessor
+    # The column list is fixed above and the table name is Splink's own generated
+    # name for its predictions: nothing from input reaches this SQL.
+    query = f"SELECT {columns} FROM {table}"  # noqa: S608  # nosec B608
     if hasattr(db_api, "_con"):
-        pairs = db_api._con.sql(f"SELECT {columns} FROM {table}").df()  # noqa: S608, SLF001
+        pairs = db_api._con.sql(query).df()  # noqa: SLF001
     else:
-        pairs = db_api.spark.sql(f"SELECT {columns} FROM {table}").toPandas()  # noqa: S608
+        pairs = db_api.spark.sql(query).toPandas()
     predictions.drop_table_from_database_and_remove_from_cache()
     progress(stage, 1.0)
     pairs = _apply_family_rule(pairs)
