@@ -17,11 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.apps import apps
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record_many
-from safeguard.core.models import Agency, AgencyKind, AuditAction, Role
+from safeguard.core.models import Agency, AgencyKind, AuditAction, ReferenceNumber, Role
 
 from .identifiers import nhs_check_digit, upn_check_letter
 from .models import (
@@ -560,13 +562,42 @@ def build_families(state: DemoState) -> None:
     state.households = households
 
 
+def _reset_demo_data() -> None:
+    """Empty every Safeguard table except agencies, accounts, roles, settings and the audit log.
+
+    Loading the demo twice must give the same partnership, so whatever the last
+    load (or a demonstration since) created goes first. Tables are emptied in
+    passes, because protected foreign keys decide the order; models that hold
+    configuration set ``demo_keep = True`` and are left alone. The audit log is
+    never emptied: the reload itself is recorded in it.
+    """
+    models = [
+        model
+        for config in apps.get_app_configs()
+        if config.name.startswith("safeguard.") and config.label != "core"
+        for model in config.get_models()
+        if not getattr(model, "demo_keep", False)
+    ]
+    models.append(ReferenceNumber)
+    for _ in range(len(models) + 1):
+        remaining = []
+        for model in models:
+            try:
+                with transaction.atomic():
+                    model.objects.all().delete()
+            except ProtectedError:
+                remaining.append(model)
+        if not remaining:
+            return
+        models = remaining
+    raise RuntimeError(f"Could not empty {[m.__name__ for m in models]} before loading the demo")
+
+
 def seed_demo(*, children: int = 2000, seed: int = 1) -> DemoState:
-    """Build the demo partnership from scratch (people data is replaced; accounts are kept)."""
+    """Build the demo partnership from scratch (data is replaced; accounts are kept)."""
     state = DemoState(rng=random.Random(seed), children=children)
     with transaction.atomic():
-        ChronologyEvent.objects.all().delete()
-        Person.objects.all().delete()
-        Household.objects.all().delete()
+        _reset_demo_data()
         build_agencies_and_accounts(state)
         build_families(state)
         for _order, extension in sorted(DEMO_EXTENSIONS, key=lambda pair: pair[0]):

@@ -382,6 +382,8 @@ class RetentionRule(models.Model):
     A record is due for review on the LATER of the dates the rule gives.
     """
 
+    demo_keep = True  # configuration: reloading the demo keeps it
+
     record_type = models.CharField(max_length=60, unique=True)
     label = models.CharField(max_length=200)
     until_age = models.PositiveSmallIntegerField(

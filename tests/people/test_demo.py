@@ -1,0 +1,43 @@
+"""The demo partnership: synthetic, deterministic, and loadable again and again."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from safeguard.core.audit import verify_chain
+from safeguard.core.models import User
+from safeguard.people.demo import ACCOUNTS, seed_demo
+from safeguard.people.models import Person
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for config in apps.get_app_configs()
+        if config.name.startswith("safeguard.") and config.label != "core"
+        for model in config.get_models()
+    }
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_twice_with_the_same_partnership_and_an_intact_audit_chain(settings):
+    settings.DEMO_MODE = True
+    seed_demo(children=40, seed=3)
+    first = _counts()
+    names = sorted(Person.objects.values_list("given_name", "family_name", "date_of_birth"))
+    seed_demo(children=40, seed=3)
+    assert _counts() == first
+    assert sorted(Person.objects.values_list("given_name", "family_name", "date_of_birth")) == names
+    assert first["people.Person"] > 40
+    assert set(User.objects.values_list("username", flat=True)) >= {a[0] for a in ACCOUNTS}
+    assert User.objects.get(username="social.worker").check_password("safeguard-demo")
+    _, problem = verify_chain()
+    assert problem is None
+
+
+@pytest.mark.django_db
+def test_demo_accounts_have_no_usable_password_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    seed_demo(children=5, seed=1)
+    assert not User.objects.get(username="social.worker").has_usable_password()
