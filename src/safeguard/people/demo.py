@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.apps import apps
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
