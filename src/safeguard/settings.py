@@ -66,7 +66,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     if TESTING or env.str("PYTEST_XDIST_WORKER", default=""):
         _db["TEST"]["NAME"] = str(VAR_DIR / f"test-safeguard-{os.getpid()}.sqlite3")
 else:
-    _db.setdefault("CONN_MAX_AGE", 60)
+    # Tests drop their database at the end: no connection may linger there.
+    _db.setdefault("CONN_MAX_AGE", 0 if TESTING else 60)
     _db.setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
