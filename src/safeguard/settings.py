@@ -161,8 +161,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "core:signed-out"
 
 # Sessions: 30 minutes idle (renewed on each request), 12 hours at most.
-SESSION_IDLE_SECONDS = 30 * 60
-SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+SESSION_IDLE_SECONDS = env.int("SAFEGUARD_SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_ABSOLUTE_SECONDS = env.int("SAFEGUARD_SESSION_MAX_HOURS", default=12) * 60 * 60
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -221,6 +221,8 @@ vars().update(EMAIL_CONFIG)
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="safeguard@example.invalid")
+# The address people use to reach Safeguard, for links in emails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 
 # Security headers (sent on every response).
 SECURE_CONTENT_TYPE_NOSNIFF = True
