@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -109,9 +110,15 @@ def _audit_triggers_around_flush(request):
 
 
 def _roles_exist() -> None:
-    """The fixed roles come from a data migration, which a transactional test's flush empties."""
+    """The fixed roles and default retention rules come from data migrations.
+
+    A transactional test's flush empties them, so they are put back before each test.
+    """
     for code, name in Role.CHOICES:
         Role.objects.get_or_create(code=code, defaults={"name": name})
+    from django.apps import apps
+
+    import_module("safeguard.sharing.migrations.0003_retention_defaults").seed(apps, None)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -201,7 +201,10 @@ def build(state: DemoState) -> None:
                     person=kid,
                     occurred_at=contact.received_at,
                     category=ChronologyEvent.Category.CONTACT,
-                    title=f"Concern reported to the MASH by {contact.referrer_agency.name} ({contact.reference})",
+                    title=(
+                        f"Concern reported to the Multi-Agency Safeguarding Hub (MASH) by "
+                        f"{contact.referrer_agency.name} ({contact.reference})"
+                    ),
                     detail="About: "
                     + ", ".join(concern_categories.labels(contact.categories))
                     + ".",
@@ -217,7 +220,10 @@ def build(state: DemoState) -> None:
                         person=kid,
                         kind=AccessGrant.Kind.MASH_CONTACT,
                         agency=mash,
-                        purpose=f"Named in contact {contact.reference}, which the MASH is triaging",
+                        purpose=(
+                            f"Named in contact {contact.reference}, "
+                            "which the Multi-Agency Safeguarding Hub (MASH) is triaging"
+                        ),
                         granted_by=contact.referrer,
                         starts_at=contact.received_at,
                         ends_at=grant_ends,
@@ -284,7 +290,10 @@ def build(state: DemoState) -> None:
                     person=kid,
                     occurred_at=decided_at,
                     category=ChronologyEvent.Category.DECISION,
-                    title=f"MASH decision: {Level(level).label.lower()}, {outcome.label.lower()} ({contact.reference})",
+                    title=(
+                        f"Multi-Agency Safeguarding Hub (MASH) decision: {Level(level).label.lower()}, "
+                        f"{outcome.label.lower()} ({contact.reference})"
+                    ),
                     agency=mash,
                     source_type="frontdoor.threshold_decision",
                     source_id=contact.reference,

@@ -216,7 +216,7 @@ class ReferrerForm(forms.Form):
         label="Phone number",
         max_length=40,
         error_messages={
-            "required": "Enter a phone number the MASH can call you on",
+            "required": "Enter a phone number we can call you on",
             "max_length": "Phone number must be 40 characters or fewer",
         },
     )

@@ -199,7 +199,7 @@ def _child_resolve(*, by: User, details: ChildDetails) -> tuple[Person, bool]:
         person=person,
         occurred_at=timezone.now(),
         category=ChronologyEvent.Category.RECORD,
-        title="Record created from a concern reported to the MASH",
+        title="Record created from a concern reported to the Multi-Agency Safeguarding Hub (MASH)",
         detail=f"Described by {by.agency}",
         audit=False,
     )
@@ -411,7 +411,7 @@ def contact_submit(
                 person=person,
                 occurred_at=received_at,
                 category=ChronologyEvent.Category.CONTACT,
-                title=f"Concern reported to the MASH by {by.agency} ({reference})",
+                title=f"Concern reported to the Multi-Agency Safeguarding Hub (MASH) by {by.agency} ({reference})",
                 detail=f"About: {labels}."
                 + (
                     " Re-referral: contact in the last 12 months." if contact.is_re_referral else ""
@@ -424,7 +424,7 @@ def contact_submit(
                     by=by,
                     person=person,
                     kind=AccessGrant.Kind.MASH_CONTACT,
-                    purpose=f"Named in contact {reference}, which the MASH is triaging",
+                    purpose=f"Named in contact {reference}, which the Multi-Agency Safeguarding Hub (MASH) is triaging",
                     ends_at=now + dt.timedelta(days=MASH_GRANT_DAYS),
                     agency_id=agency.pk,
                     source_reference=reference,
@@ -485,7 +485,10 @@ def information_request_create(
                 person=person,
                 occurred_at=now,
                 category=ChronologyEvent.Category.CONTACT,
-                title=f"MASH asked {agency.name} for information ({contact.reference})",
+                title=(
+                    f"The Multi-Agency Safeguarding Hub (MASH) asked {agency.name} "
+                    f"for information ({contact.reference})"
+                ),
                 source_type="frontdoor.information_request",
                 source_id=str(request.pk),
             )
@@ -521,7 +524,10 @@ def information_request_answer(
                 person=person,
                 occurred_at=now,
                 category=ChronologyEvent.Category.CONTACT,
-                title=f"{request.agency.name} replied to the MASH ({request.contact.reference})",
+                title=(
+                    f"{request.agency.name} replied to the Multi-Agency Safeguarding Hub (MASH) "
+                    f"({request.contact.reference})"
+                ),
                 source_type="frontdoor.information_request",
                 source_id=str(request.pk),
             )
@@ -654,7 +660,8 @@ def threshold_decide(
                 by=by,
                 contact=locked,
                 decision=decision,
-                title=f"MASH proposed {level_label.lower()}: {decision.get_outcome_display().lower()} "
+                title=f"The Multi-Agency Safeguarding Hub (MASH) proposed {level_label.lower()}: "
+                f"{decision.get_outcome_display().lower()} "
                 f"(waiting for a manager's sign-off, {locked.reference})",
             )
         else:
@@ -662,7 +669,7 @@ def threshold_decide(
                 by=by,
                 contact=locked,
                 decision=decision,
-                title=f"MASH decision: {level_label.lower()}, "
+                title=f"Multi-Agency Safeguarding Hub (MASH) decision: {level_label.lower()}, "
                 f"{decision.get_outcome_display().lower()} ({locked.reference})",
             )
             _referrer_tell(by=by, contact=locked, decision=decision)
@@ -702,7 +709,7 @@ def threshold_sign_off(*, by: User, contact: Contact, note: str = "") -> Thresho
             by=by,
             contact=locked,
             decision=decision,
-            title=f"MASH manager signed off: {Level(decision.level).label.lower()}, "
+            title=f"Multi-Agency Safeguarding Hub (MASH) manager signed off: {Level(decision.level).label.lower()}, "
             f"{decision.get_outcome_display().lower()} ({locked.reference})",
         )
         _referrer_tell(by=by, contact=locked, decision=decision)
@@ -741,7 +748,10 @@ def threshold_return(*, by: User, contact: Contact, note: str) -> Contact:
                 person=person,
                 occurred_at=timezone.now(),
                 category=ChronologyEvent.Category.DECISION,
-                title=f"MASH manager sent the proposed decision back for more work ({locked.reference})",
+                title=(
+                    f"Multi-Agency Safeguarding Hub (MASH) manager sent the proposed decision "
+                    f"back for more work ({locked.reference})"
+                ),
                 source_type="frontdoor.contact",
                 source_id=str(locked.pk),
             )

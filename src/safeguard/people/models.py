@@ -312,8 +312,14 @@ class AccessGrant(models.Model):
 
     class Kind(models.TextChoices):
         SHARED = "shared", "Shared by another agency"
-        MASH_CONTACT = "mash_contact", "Named in a contact the MASH is triaging"
-        MASH_LOOKUP = "mash_lookup", "MASH look-up with a recorded reason"
+        MASH_CONTACT = (
+            "mash_contact",
+            "Named in a contact the Multi-Agency Safeguarding Hub (MASH) is triaging",
+        )
+        MASH_LOOKUP = (
+            "mash_lookup",
+            "Multi-Agency Safeguarding Hub (MASH) look-up with a recorded reason",
+        )
         BREAK_GLASS = "break_glass", "Emergency access (break-glass)"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_grants")

@@ -26,10 +26,11 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label="Upload a file",
-        help_text=f"A CSV file or an Excel workbook (.xlsx), smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB, "
+        help_text="A spreadsheet (CSV) file or an Excel workbook (.xlsx), "
+        f"smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB, "
         "with the column names in the first row.",
         error_messages={
-            "required": "Select a CSV or Excel file",
+            "required": "Select a spreadsheet (CSV) or Excel file",
             "empty": "The selected file is empty",
         },
     )

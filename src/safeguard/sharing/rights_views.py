@@ -239,7 +239,10 @@ def retention_propose(request: HttpRequest) -> HttpResponse:
     except retention.RetentionError as exc:
         request.session["retention_problem"] = str(exc)
     else:
-        messages.success(request, "Deletion proposed: a second MASH manager must now approve it")
+        messages.success(
+            request,
+            "Deletion proposed: a second Multi-Agency Safeguarding Hub (MASH) manager must now approve it",
+        )
     return redirect(f"{_review_url()}?month={request.POST.get('month', '')}")
 
 

@@ -193,7 +193,7 @@ def _decode(content: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise UploadError(
-        "The CSV file must be saved as UTF-8 text"
+        "The spreadsheet (CSV) file must be saved as UTF-8 text"
     )  # pragma: no cover - cp1252 decodes most bytes
 
 
@@ -250,7 +250,7 @@ def _read_csv(content: bytes) -> list[list[str]]:
                     f"The file must have {MAX_ROWS:,} rows or fewer: split it into smaller files"
                 )
     except csv.Error as exc:
-        raise UploadError(f"The CSV file cannot be read: {exc}") from None
+        raise UploadError(f"The spreadsheet (CSV) file cannot be read: {exc}") from None
     return rows
 
 
