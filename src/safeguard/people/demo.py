@@ -606,7 +606,7 @@ def _reset_demo_data() -> None:
         for model in models:
             try:
                 with transaction.atomic():
-                    model.objects.all().delete()
+                    model._default_manager.all().delete()
             except ProtectedError:
                 remaining.append(model)
         if not remaining:
