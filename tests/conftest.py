@@ -11,6 +11,7 @@ from django.test import Client
 
 from safeguard.core.models import Role, User
 
+from .audit_triggers import audit_triggers
 from .factories import AgencyFactory, InvolvementFactory, PersonFactory, UserFactory
 
 
@@ -60,29 +61,6 @@ def signed_in(settings) -> Callable[[User], Client]:
     return _client
 
 
-def _audit_triggers(enable: bool) -> None:
-    """Switch the audit table's append-only triggers on or off (tests only)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"ALTER TABLE core_auditevent {'ENABLE' if enable else 'DISABLE'} TRIGGER USER"
-            )
-        elif enable:
-            cursor.execute(
-                "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
-                "BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only: UPDATE refused'); END;"
-            )
-            cursor.execute(
-                "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
-                "BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only: DELETE refused'); END;"
-            )
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
-
-
 @pytest.fixture(autouse=True)
 def _audit_triggers_around_flush(request):
     """Transactional tests end with a database flush, which the audit triggers rightly refuse.
@@ -104,9 +82,9 @@ def _audit_triggers_around_flush(request):
     if not transactional:
         yield
         return
-    _audit_triggers(True)
+    audit_triggers(enable=True)
     yield
-    _audit_triggers(False)
+    audit_triggers(enable=False)
 
 
 def _roles_exist() -> None:
@@ -114,10 +92,9 @@ def _roles_exist() -> None:
 
     A transactional test's flush empties them, so they are put back before each test.
     """
-    for code, name in Role.CHOICES:
-        Role.objects.get_or_create(code=code, defaults={"name": name})
     from django.apps import apps
 
+    import_module("safeguard.core.migrations.0002_audit_append_only_and_roles").roles_up(apps, None)
     import_module("safeguard.sharing.migrations.0003_retention_defaults").seed(apps, None)
 
 

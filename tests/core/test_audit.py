@@ -10,6 +10,8 @@ from django.db import DatabaseError, connection, transaction
 from safeguard.core.audit import audit_record, checkpoint_write, verify_chain
 from safeguard.core.models import AuditAction, AuditEvent
 
+from ..audit_triggers import audit_triggers
+
 
 def _append(n: int, user=None) -> list[AuditEvent]:
     return [
@@ -22,27 +24,11 @@ class _TriggersOff:
     """Switch the append-only triggers off, as an attacker with the owner's account could."""
 
     def __enter__(self):
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
-            else:
-                cursor.execute("DROP TRIGGER core_auditevent_no_update")
-                cursor.execute("DROP TRIGGER core_auditevent_no_delete")
+        audit_triggers(enable=False)
         return self
 
     def __exit__(self, *exc):
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER USER")
-            else:
-                cursor.execute(
-                    "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
-                    "BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
-                )
-                cursor.execute(
-                    "CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
-                    "BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
-                )
+        audit_triggers(enable=True)
 
 
 @pytest.mark.django_db

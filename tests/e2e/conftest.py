@@ -17,7 +17,6 @@ database file that the live server thread shares) and PostgreSQL.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,16 +73,8 @@ def browser() -> Iterator[Any]:
 def _e2e_database(transactional_db: None) -> None:
     """Every journey runs on a committed database the live server can see.
 
-    Transactional tests end with a flush that also empties the ``Role`` table the
-    migrations filled, so the fixed roles are put back before each journey.
+    The fixed roles a flush empties are put back by ``tests/conftest.py``.
     """
-    from safeguard.core.models import Role
-
-    migration = importlib.import_module(
-        "safeguard.core.migrations.0002_audit_append_only_and_roles"
-    )
-    for code, name in migration.ROLES:
-        Role.objects.get_or_create(code=code, defaults={"name": name})
 
 
 @pytest.fixture
