@@ -727,12 +727,12 @@ def _move(link: registry.PersonLink, step: registry.MergeStep, moved: dict[str, 
     rows = link.rows_for(step.merged_id)
     removed: list[dict[str, Any]] = []
     if link.unique_with:
-        taken = set(link.rows_for(step.survivor_id).values_list(*link.unique_with))
+        columns = [link.model._meta.get_field(name).attname for name in link.unique_with]
+        taken = set(link.rows_for(step.survivor_id).values_list(*columns))
         duplicates = [
             row
             for row in rows.order_by("pk")
-            if tuple(getattr(row, f"{name}_id", getattr(row, name)) for name in link.unique_with)
-            in taken
+            if tuple(getattr(row, column) for column in columns) in taken
         ]
         removed = [_row_values(row) for row in duplicates]
         link.model._default_manager.filter(pk__in=[row.pk for row in duplicates]).delete()
