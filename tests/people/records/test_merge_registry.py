@@ -85,12 +85,14 @@ class TestMergeAcrossEveryApp:
             if link.merge is registry.OnMerge.MOVE:
                 assert not link.rows_for(merged.pk).exists(), link.label
         # No episode or contact is left with the merged (unopenable) child in it.
-        assert set(
-            EpisodeChild.objects.filter(person=survivor).values_list("episode_id", flat=True)
-        ) >= episodes
-        assert set(
-            ContactChild.objects.filter(person=survivor).values_list("contact_id", flat=True)
-        ) >= contacts
+        assert (
+            set(EpisodeChild.objects.filter(person=survivor).values_list("episode_id", flat=True))
+            >= episodes
+        )
+        assert (
+            set(ContactChild.objects.filter(person=survivor).values_list("contact_id", flat=True))
+            >= contacts
+        )
         # Whoever could see the merged child through an involvement sees the episodes now.
         Involvement.objects.create(person=survivor, agency=world.agency, started="2020-01-01")
         for episode_id in episodes:
