@@ -59,6 +59,9 @@ class TestEveryPersonLinkIsDeclared:
             class Meta:
                 app_label = "tests"
 
+            def __str__(self) -> str:
+                return str(self.child_id)
+
         assert undeclared([*apps.get_models(), MissingEpisode]) == ["tests.MissingEpisode.child"]
 
     def test_removing_a_declaration_fails_the_check(self):
