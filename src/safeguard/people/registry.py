@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.db import models
@@ -110,7 +111,7 @@ class PersonLink:
     unique_with: tuple[str, ...] = ()
     on_merge: MergeHandler | None = None
     on_unmerge: UnmergeHandler | None = None
-    anonymise: dict[str, Any] = field(default_factory=dict)
+    anonymise: dict[str, Any] = dataclass_field(default_factory=dict)
 
     @property
     def label(self) -> str:

@@ -18,10 +18,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, json_safe
@@ -727,7 +727,9 @@ def _move(link: registry.PersonLink, step: registry.MergeStep, moved: dict[str, 
     rows = link.rows_for(step.merged_id)
     removed: list[dict[str, Any]] = []
     if link.unique_with:
-        columns = [link.model._meta.get_field(name).attname for name in link.unique_with]
+        columns = [
+            cast(Field, link.model._meta.get_field(name)).attname for name in link.unique_with
+        ]
         taken = set(link.rows_for(step.survivor_id).values_list(*columns))
         duplicates = [
             row
