@@ -380,6 +380,10 @@ class TestRetentionUsesTheRegistry:
         for link in registry.links():
             if link.retention is not registry.OnRetention.KEEP:
                 assert not link.rows_for(person.pk).exists(), link.label
+            if link.retention is registry.OnRetention.ERASE:
+                # The very row made for this link is gone, not merely unlinked.
+                row = rows[link.label]
+                assert not type(row).objects.filter(pk=row.pk).exists(), link.label
         assert not Contact.objects.filter(pk=rows["frontdoor.Contact.children"].pk).exists()
         assert not Episode.objects.filter(pk=rows["earlyhelp.Episode.children"].pk).exists()
         assert EpisodeChild.objects.filter(episode=shared.episode, person=world.other).exists()

@@ -81,6 +81,12 @@ class TestMergeAcrossEveryApp:
 
         merge = person_merge(by=world.user, survivor=survivor, merged=merged, reason="Same child")
 
+        during = snapshot()
+        moving = {link.label for link in registry.links() if link.merge is registry.OnMerge.MOVE}
+        for (label, pk), person_id in before.items():
+            if label in moving and person_id == merged.pk:
+                # Moved to the survivor, or removed as a duplicate of the survivor's own row.
+                assert during.get((label, pk), survivor.pk) == survivor.pk, (label, pk)
         for link in registry.links():
             if link.merge is registry.OnMerge.MOVE:
                 assert not link.rows_for(merged.pk).exists(), link.label
