@@ -41,3 +41,26 @@ def test_demo_accounts_have_no_usable_password_outside_demo_mode(settings):
     settings.DEMO_MODE = False
     seed_demo(children=5, seed=1)
     assert not User.objects.get(username="social.worker").has_usable_password()
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_whole_merges_across_apps_and_one_undone(settings):
+    from safeguard.people import merges_demo
+    from safeguard.people.demo import DEMO_EXTENSIONS
+    from safeguard.people.models import PersonMerge
+
+    assert (70, merges_demo.build) in DEMO_EXTENSIONS
+    settings.DEMO_MODE = True
+    seed_demo(children=40, seed=3)
+    standing = PersonMerge.objects.filter(unmerged_at__isnull=True)
+    undone = PersonMerge.objects.filter(unmerged_at__isnull=False)
+    assert standing.count() == merges_demo.MERGED
+    assert undone.count() == 1
+    for merge in standing:
+        moved_apps = {key.split(".")[0] for key, ids in merge.moved.items() if ids and "." in key}
+        assert len(moved_apps & {"frontdoor", "earlyhelp", "sharing"}) >= 2, merge.moved
+        assert merges_demo._apps_holding(merge.merged) == set()
+        assert len(merges_demo._apps_holding(merge.survivor)) >= 2
+    merge = undone.get()
+    assert len(merges_demo._apps_holding(merge.merged)) >= 2
+    assert merge.unmerge_reason.startswith("Not the same child")

@@ -340,3 +340,62 @@ class TestThePage:
         client = signed_in(managers[0])
         with django_assert_max_num_queries(25):
             assert client.get(reverse("sharing:retention-review")).status_code == 200
+
+
+class TestRetentionUsesTheRegistry:
+    def test_every_registered_row_is_erased_or_anonymised_and_the_audit_still_verifies(
+        self, managers, monkeypatch
+    ):
+        from safeguard.earlyhelp.models import Episode, EpisodeChild, SupportRecord
+        from safeguard.people import registry
+        from tests.factories import PersonFactory
+        from tests.person_rows import SHARED, World, rows_in_every_app
+
+        first, second = managers
+        world = World.make()
+        person = PersonFactory(given_name="Juniper", family_name="Allapps")
+        rows = rows_in_every_app(world, person)
+        # An episode shared with another child stays; the support this child had is anonymised.
+        shared = SHARED["earlyhelp.EpisodeChild.person"](world, person, world.other)
+        support = SupportRecord.objects.create(
+            episode=shared.episode,
+            agency=world.agency,
+            child=person,
+            description="Juniper's mentoring sessions",
+            started=dt.date(2025, 1, 6),
+            recorded_by=world.user,
+        )
+        Involvement.objects.create(
+            person=world.other, agency=world.agency, started=timezone.localdate()
+        )
+        end_all_work(person, timezone.localdate())
+        travel(monkeypatch, timezone.now() + dt.timedelta(days=365 * 20))
+
+        proposal = retention.retention_deletion_propose(
+            by=first, record_type="person:child", object_id=str(person.pk)
+        )
+        retention.retention_deletion_approve(by=second, deletion=proposal)
+
+        assert not Person.objects.filter(pk=person.pk).exists()
+        for link in registry.links():
+            if link.retention is not registry.OnRetention.KEEP:
+                assert not link.rows_for(person.pk).exists(), link.label
+            if link.retention is registry.OnRetention.ERASE:
+                # The very row made for this link is gone, not merely unlinked.
+                row = rows[link.label]
+                assert not type(row).objects.filter(pk=row.pk).exists(), link.label
+        assert not Contact.objects.filter(pk=rows["frontdoor.Contact.children"].pk).exists()
+        assert not Episode.objects.filter(pk=rows["earlyhelp.Episode.children"].pk).exists()
+        assert EpisodeChild.objects.filter(episode=shared.episode, person=world.other).exists()
+        support.refresh_from_db()
+        assert (support.child_id, support.description) == (None, "")
+        assert verify_chain()[1] is None
+        call_command("verify_audit", stdout=StringIO())
+        tombstone = AuditEvent.objects.get(
+            action=AuditAction.DELETE, object_type="person", person_id=person.pk
+        )
+        assert str(support.pk) in tombstone.changes["deleted"]["earlyhelp.supportrecord:anonymised"]
+        # Support given in an episode no one is left in goes with the episode.
+        alone = rows["earlyhelp.SupportRecord.child"].pk
+        assert not SupportRecord.objects.filter(pk=alone).exists()
+        assert "Juniper" not in json.dumps(tombstone.changes)

@@ -412,3 +412,41 @@ class TestTheCommand:
             ).count()
             == 1
         )
+
+
+class TestTheCopyIsBuiltFromTheRegistry:
+    def test_a_person_with_rows_in_every_app_gets_every_registered_section(self, db):
+        from safeguard.people import registry
+        from tests.person_rows import World, rows_in_every_app
+
+        world = World.make()
+        person = PersonFactory(given_name="Juniper", family_name="Allapps")
+        rows_in_every_app(world, person)
+        export = sa.subject_access_collect(person=person)
+        by_name = {s.name: s for s in export.sections}
+        for name, links in registry.sections():
+            assert by_name[name].items, name
+            assert by_name[name].title == links[0].subject_access.title
+            if name in sa.SECTION_RENDERERS:
+                continue
+            record_types = {i.record_type for i in by_name[name].items}
+            for link in links:
+                assert link.subject_access.label in record_types, link.label
+        assert {"people.details", "core.disclosure_log"} <= set(by_name)
+        assert b"Juniper" in sa.render_json(export)
+
+    def test_declared_third_party_fields_are_marked_for_review(self, db):
+        from tests.person_rows import World, rows_in_every_app
+
+        world = World.make()
+        person = PersonFactory(given_name="Juniper", family_name="Allapps")
+        rows_in_every_app(world, person)
+        items = [i for s in sa.subject_access_collect(person=person).sections for i in s.items]
+        decision = next(i for i in items if i.record_type == "Decision about sharing")
+        judgement = next(f for f in decision.fields if f.label == "Judgement")
+        assert judgement.third_party
+        assert judgement.note == sa.FREE_TEXT_NOTE
+        episode = next(i for i in items if i.record_type == "Early help episode")
+        assert "Family asked for help with routines" in {f.value for f in episode.fields}
+        contact = next(i for i in items if i.record_type == "Contact")
+        assert "Ridley Reporter" in {f.value for f in contact.fields if f.third_party}

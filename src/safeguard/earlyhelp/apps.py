@@ -9,5 +9,5 @@ class EarlyhelpConfig(AppConfig):
     verbose_name = "Early help"
 
     def ready(self) -> None:
-        """Register the early help demo data with the demo generator."""
-        from . import demo  # noqa: F401
+        """Declare what the app holds about people; register the early help demo data."""
+        from . import demo, person_links  # noqa: F401

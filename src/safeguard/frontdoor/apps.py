@@ -9,5 +9,5 @@ class FrontdoorConfig(AppConfig):
     verbose_name = "Front door"
 
     def ready(self) -> None:
-        """Register the front door's demo data with the demo generator."""
-        from . import demo  # noqa: F401
+        """Declare what the app holds about people; register the front door demo data."""
+        from . import demo, person_links  # noqa: F401

@@ -8,5 +8,5 @@ class SharingConfig(AppConfig):
     label = "sharing"
 
     def ready(self) -> None:
-        """Register demo data with the demo generator."""
-        from . import demo, rights_demo  # noqa: F401
+        """Declare what the app holds about people; register demo data with the demo generator."""
+        from . import demo, person_links, rights_demo  # noqa: F401

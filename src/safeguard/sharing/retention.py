@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from safeguard.core.audit import audit_record
 from safeguard.core.models import AuditAction
+from safeguard.people import registry
 from safeguard.people.access import AccessDenied
 from safeguard.people.models import ChronologyEvent, Household, HouseholdMember, Involvement, Person
 
@@ -392,37 +392,59 @@ def _merge(into: dict[str, list[str]], more: dict[str, list[str]]) -> None:
         into[label] = sorted(set(into.get(label, [])) | set(ids))
 
 
-def _delete_person(person_id: uuid.UUID) -> dict[str, list[str]]:
-    """Delete a person and every row about them; return the ids deleted, by model.
+def _erase_all(querysets: list[models.QuerySet[Any]], deleted: dict[str, list[str]]) -> None:
+    """Delete several links' rows; rows another doomed row protects wait until it has gone."""
+    remaining = querysets
+    while remaining:
+        blocked: list[models.QuerySet[Any]] = []
+        error: RetentionError | None = None
+        for queryset in remaining:
+            try:
+                _merge(deleted, _delete_rows(queryset.all()))
+            except RetentionError as exc:
+                blocked.append(queryset)
+                error = exc
+        if error is not None and len(blocked) == len(remaining):
+            raise error
+        remaining = blocked
 
-    Beyond the rows that cascade, this also deletes rows that would otherwise be
-    left holding the person's details: rows that point at the person with
-    ``SET_NULL`` (for example an agency's own copy of the record), rows linked to
-    several people that no one is left linked to (a contact or early help episode
-    that named only this child) and households left with no members.
+
+def _delete_person(person_id: uuid.UUID) -> dict[str, list[str]]:
+    """Delete a person and every row about them, as the registry says; return the ids, by model.
+
+    Each app's declarations (``person_links.py``) say what retention does with the
+    rows of each link: ``ERASE`` deletes them (for a many-to-many link, such as
+    the children in a contact or an episode, the contacts or episodes no other
+    person is left in), ``ANONYMISE`` unlinks them and blanks the declared fields,
+    ``KEEP`` leaves them. Households left with no one in them are deleted too.
     """
     household_ids = list(
         HouseholdMember.objects.filter(person_id=person_id).values_list("household_id", flat=True)
     )
     deleted: dict[str, list[str]] = {}
-    orphans: list[tuple[type[models.Model], str, list[Any]]] = []
-    for model in apps.get_models():
-        for f in model._meta.get_fields():
-            if not (f.concrete and f.is_relation and f.related_model is Person):
-                continue
-            if isinstance(f, models.ForeignKey) and f.remote_field.on_delete is models.SET_NULL:
-                _merge(deleted, _delete_rows(model._default_manager.filter(**{f.name: person_id})))
-            elif isinstance(f, models.ManyToManyField):
-                linked = list(
-                    model._default_manager.filter(**{f.name: person_id}).values_list(
-                        "pk", flat=True
-                    )
-                )
-                if linked:
-                    orphans.append((model, f.name, linked))
+    to_erase: list[models.QuerySet[Any]] = []
+    orphans: list[tuple[registry.PersonLink, list[Any]]] = []
+    for link in registry.links():
+        rows = link.rows_for(person_id)
+        if link.retention is registry.OnRetention.KEEP:
+            continue
+        if link.is_many_to_many:
+            orphans.append((link, list(rows.values_list("pk", flat=True))))
+        elif link.retention is registry.OnRetention.ANONYMISE:
+            ids = list(rows.values_list("pk", flat=True))
+            link.model._default_manager.filter(pk__in=ids).update(**link.anonymise)
+            label = f"{link.model._meta.label_lower}:anonymised"
+            _merge(deleted, {label: [str(pk) for pk in ids]})
+        else:
+            to_erase.append(rows)
+    _erase_all(to_erase, deleted)
     _merge(deleted, _delete_rows(Person.objects.filter(pk=person_id)))
-    for model, name, linked in orphans:
-        alone = model._default_manager.filter(pk__in=linked).annotate(n=Count(name)).filter(n=0)
+    for link, linked in orphans:
+        alone = (
+            link.model._default_manager.filter(pk__in=linked)
+            .annotate(n=Count(link.field))
+            .filter(n=0)
+        )
         _merge(deleted, _delete_rows(alone))
     empty = Household.objects.filter(pk__in=household_ids).filter(
         ~Exists(HouseholdMember.objects.filter(household=OuterRef("pk")))

@@ -1,24 +1,18 @@
 """Subject access: a copy of everything Safeguard holds about one person (UK GDPR Article 15).
 
-Every app contributes a *section* to the copy through :func:`register_section`,
-at import time of a module its ``AppConfig.ready()`` imports::
+The copy is built from the person-linked data registry (``people/registry.py``):
+every app declares, in its ``person_links.py``, each field that points at a
+person, the section of the copy its rows go in, what one row is called and
+which fields are shown. Rows are found through those declarations only. A few
+sections need more than a list of fields (the people app's own: households,
+relationships, chronology...); :data:`SECTION_RENDERERS` holds their renderers,
+keyed by the section the registry names. Sections that are not person links
+(the person's own details, the disclosure log) are added with
+:func:`register_section`.
 
-    from safeguard.sharing.subject_access import Field, Item, register_section
-
-    def _contacts(person):
-        return [Item(record_type="Contact", id=str(c.pk), date=c.received_at, agency=...,
-                     fields=[Field("What the concern was", c.concern),
-                             Field.withheld("Who made the report", "Protected identity")])
-                for c in Contact.objects.filter(child=person)]
-
-    register_section("frontdoor.contacts", _contacts, title="Contacts and referrals",
-                     models=["frontdoor.Contact"])
-
-Models that point at a person and that no section claims are still included, by a
-generic collector, so nothing held is ever missed. Information about or from other
-people is marked ``third_party`` for redaction review; a protected identity (for
-example an anonymous referrer) is never put into the copy at all: the field says
-it was withheld and why (golden rule 5).
+Information about or from other people is marked ``third_party`` for redaction
+review; a protected identity (for example an anonymous referrer) is never put
+into the copy at all: the field says it was withheld and why (golden rule 5).
 """
 
 from __future__ import annotations
@@ -27,13 +21,11 @@ import calendar
 import datetime as dt
 import hashlib
 import json
-import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -41,6 +33,7 @@ from django.utils import timezone
 from safeguard.core.audit import audit_record, json_safe
 from safeguard.core.models import AuditAction, AuditEvent, Role
 from safeguard.core.references import reference_issue
+from safeguard.people import registry
 from safeguard.people.access import RECORD_TYPES, AccessDenied, sees_personal_data
 from safeguard.people.models import (
     AccessGrant,
@@ -151,11 +144,10 @@ def register_section(
     explanation: str = "",
     models: Iterable[str] = (),
 ) -> Collector:
-    """Add (or replace) a section of every subject access copy.
+    """Add (or replace) a section that is not a person link (the registry gives the rest).
 
-    ``collector(person)`` returns a list of :class:`Item`. ``models`` names the
-    models (``"app_label.ModelName"``) the section covers, so the generic
-    collector does not list them twice.
+    ``collector(person)`` returns a list of :class:`Item`; ``models`` names what the
+    section reads (``"app_label.ModelName"``), for documentation.
     """
     SECTIONS[name] = Section(
         name=name,
@@ -215,18 +207,35 @@ class SubjectAccessExport:
 def subject_access_collect(
     *, person: Person, request: SubjectAccessRequest | None = None
 ) -> SubjectAccessExport:
-    """Run every registered section, then the generic collector, for one person."""
-    results = []
-    for section in sorted(SECTIONS.values(), key=lambda s: (s.order, s.name)):
+    """Every section: the registry's, one per declared section, and the registered extras."""
+    parts: list[tuple[int, str, SectionResult]] = []
+    for name, links in registry.sections():
+        spec = links[0].subject_access
+        renderer = SECTION_RENDERERS.get(name)
+        if renderer is not None:
+            items = renderer(person)
+        else:
+            items = [item for link in links for item in _declared_items(link, person)]
+        explanation = next(
+            (link.subject_access.explanation for link in links if link.subject_access.explanation),
+            "",
+        )
+        parts.append((spec.order, name, SectionResult(name, spec.title, explanation, items)))
+    for section in SECTIONS.values():
         items = section.collector(person)
-        results.append(SectionResult(section.name, section.title, section.explanation, items))
-    covered = {m for s in SECTIONS.values() for m in s.models}
-    results.extend(_generic_sections(person, covered))
+        parts.append(
+            (
+                section.order,
+                section.name,
+                SectionResult(section.name, section.title, section.explanation, items),
+            )
+        )
+    parts.sort(key=lambda part: (part[0], part[1]))
     return SubjectAccessExport(
         person_id=person.pk,
         person_name=person.full_name,
         generated_at=timezone.now(),
-        sections=results,
+        sections=[part[2] for part in parts],
         request=request,
     )
 
@@ -511,8 +520,16 @@ def _addresses(person: Person) -> list[Item]:
 
 
 def _relationships(person: Person) -> list[Item]:
+    """Both ends: relationships recorded from the person, then those recorded towards them."""
+    rows = [
+        (r, r.other, "You are their", r.get_kind_display())
+        for r in Relationship.objects.filter(person=person).select_related("other").order_by("pk")
+    ] + [
+        (r, r.person, "They are your", r.get_kind_display())
+        for r in Relationship.objects.filter(other=person).select_related("person").order_by("pk")
+    ]
     items = []
-    for r in Relationship.objects.filter(person=person).select_related("other").order_by("pk"):
+    for r, related, kind_label, kind in rows:
         items.append(
             Item(
                 "Relationship",
@@ -521,9 +538,9 @@ def _relationships(person: Person) -> list[Item]:
                 "",
                 [
                     Field(
-                        "Related person", r.other.full_name, third_party=True, note=THIRD_PARTY_NOTE
+                        "Related person", related.full_name, third_party=True, note=THIRD_PARTY_NOTE
                     ),
-                    Field("You are their", r.get_kind_display()),
+                    Field(kind_label, kind),
                     Field("Parental responsibility", _d(r.parental_responsibility)),
                     Field(
                         "Notes",
@@ -725,55 +742,21 @@ def _disclosure_log(person: Person) -> list[Item]:
     return items
 
 
+# Sections whose items need more than the declared fields, by the registry's section name.
+SECTION_RENDERERS: dict[str, Collector] = {
+    "people.other_names": _other_names,
+    "people.addresses": _addresses,
+    "people.relationships": _relationships,
+    "people.household": _household,
+    "people.involvements": _involvements,
+    "people.chronology": _chronology,
+    "people.access_grants": _grants,
+    "sharing.subject_access_requests": _requests,
+}
+
+# Sections that are not person links: the person's own row, and the audit log (by person id).
 register_section(
     "people.details", _person_details, title="Your details", order=10, models=["people.Person"]
-)
-register_section(
-    "people.other_names", _other_names, title="Other names", order=11, models=["people.OtherName"]
-)
-register_section(
-    "people.addresses", _addresses, title="Addresses", order=12, models=["people.Address"]
-)
-register_section(
-    "people.relationships",
-    _relationships,
-    title="Family and relationships",
-    order=13,
-    explanation="The people you are related to. Their names are information about them, so they are marked for review.",
-    models=["people.Relationship"],
-)
-register_section(
-    "people.household", _household, title="Household", order=14, models=["people.HouseholdMember"]
-)
-register_section(
-    "people.involvements",
-    _involvements,
-    title="Agencies working with you",
-    order=15,
-    models=["people.Involvement"],
-)
-register_section(
-    "people.chronology",
-    _chronology,
-    title="Chronology: what agencies recorded",
-    order=20,
-    explanation="Every dated entry any agency recorded, of every kind, including sensitive ones.",
-    models=["people.ChronologyEvent"],
-)
-register_section(
-    "people.access_grants",
-    _grants,
-    title="Access given to your record",
-    order=30,
-    explanation="Agencies and people given time-limited access to your record, and why.",
-    models=["people.AccessGrant"],
-)
-register_section(
-    "sharing.subject_access_requests",
-    _requests,
-    title="Requests for a copy of your information",
-    order=80,
-    models=["sharing.SubjectAccessRequest"],
 )
 register_section(
     "core.disclosure_log",
@@ -781,174 +764,65 @@ register_section(
     title="Who has looked at your record",
     order=90,
     explanation="Everyone who opened, listed, changed, shared or exported your record, or was refused.",
+    models=["core.AuditEvent"],
 )
 
 
-# --- The generic collector: models that point at a person and no section claims ---------------
+# --- Every other declared link: the fields its app declared ------------------------------------
 
-# Field names that usually hold who reported a concern or who else is involved.
-_THIRD_PARTY_NAME = re.compile(
-    r"(referrer|reporter|informant|caller|source_name|witness|contact_name|parent_name|carer_name)",
-    re.I,
-)
-# A row asks for its reporter to stay anonymous if any of these flags is true.
-_PROTECTION_FLAG = re.compile(r"(anonymous|protect|withhold|confidential_source)", re.I)
-_SKIP_FIELDS = re.compile(r"(_key$|^search_text$|password|^hash$|^previous_hash$)", re.I)
 PROTECTED_REASON = (
     "Protected identity: withheld to protect someone who could be harmed (golden rule 5)"
 )
 
 
-def _points_at_person(model: type[models.Model]) -> list[models.ForeignKey]:
-    return [
-        f
-        for f in model._meta.get_fields()
-        if isinstance(f, models.ForeignKey) and f.related_model is Person and f.concrete
-    ]
+def _resolve(row: Any, get: registry.Getter) -> Any:
+    """A declared value: an attribute path (``"agency.name"``, a method) or a callable."""
+    if callable(get):
+        return get(row)
+    value: Any = row
+    for part in get.split("."):
+        if value is None:
+            return None
+        try:
+            value = getattr(value, part)
+        except models.ObjectDoesNotExist:
+            return None
+        if isinstance(value, models.Manager):
+            value = ", ".join(str(v) for v in value.all())
+        elif callable(value):
+            value = value()
+    return value
 
 
-def _m2m_to_person(model: type[models.Model]) -> list[models.ManyToManyField]:
-    return [
-        f
-        for f in model._meta.get_fields()
-        if isinstance(f, models.ManyToManyField) and f.related_model is Person and f.concrete
-    ]
-
-
-def _generic_sections(person: Person, covered: set[str]) -> list[SectionResult]:
-    """Rows of every unclaimed model that points at the person, directly or through a link.
-
-    Three kinds: a foreign key to the person (an agency record); a many-to-many link
-    (a contact or early help episode naming several children); and rows that
-    belong to one of those linked rows (a threshold decision on a contact, an
-    assessment in an episode).
-    """
-    results: list[SectionResult] = []
-    parents: dict[type[models.Model], list[Any]] = {}
-    all_models = list(apps.get_models())
-    for model in all_models:
-        label = model._meta.label_lower
-        if model is Person:
-            continue
-        query = models.Q()
-        for f in _points_at_person(model):
-            query |= models.Q(**{f.name: person.pk})
-        for m in _m2m_to_person(model):
-            query |= models.Q(**{m.name: person.pk})
-        if not query:
-            continue
-        rows = list(model._default_manager.filter(query).distinct().order_by("pk"))
-        if _m2m_to_person(model) and rows:
-            parents[model] = [r.pk for r in rows]
-        if label in covered or not rows:
-            continue
-        results.append(_generic_section(model, rows, person))
-    for model in all_models:
-        label = model._meta.label_lower
-        if label in covered or model is Person or _points_at_person(model) or _m2m_to_person(model):
-            continue
-        query = models.Q()
-        for link in model._meta.get_fields():
-            if (
-                isinstance(link, models.ForeignKey)
-                and link.concrete
-                and link.related_model in parents
-            ):
-                query |= models.Q(**{f"{link.name}__in": parents[link.related_model]})
-        if not query:
-            continue
-        rows = list(model._default_manager.filter(query).order_by("pk"))
-        if rows:
-            results.append(_generic_section(model, rows, person))
-    return results
-
-
-def _generic_section(model: type[models.Model], rows: list[Any], person: Person) -> SectionResult:
-    return SectionResult(
-        name=model._meta.label_lower,
-        title=str(model._meta.verbose_name_plural).capitalize(),
-        explanation="",
-        items=[_generic_item(model, row, person) for row in rows],
-    )
-
-
-def _generic_item(model: type[models.Model], row: models.Model, person: Person) -> Item:
-    meta = model._meta
-    protected_flags = [
-        f.name
-        for f in meta.concrete_fields
-        if isinstance(f, models.BooleanField)
-        and _PROTECTION_FLAG.search(f.name)
-        and getattr(row, f.name)
-    ]
-    protect = bool(protected_flags) or bool(getattr(model, "subject_access_protected_fields", ()))
-    protected_names = set(getattr(model, "subject_access_protected_fields", ()))
-    fields: list[Field] = []
-    date: dt.date | dt.datetime | None = None
-    agency = ""
-    third_party = False
-    for f in meta.concrete_fields:
-        name = f.name
-        if f.primary_key or _SKIP_FIELDS.search(name) or _PROTECTION_FLAG.search(name):
-            continue
-        label = str(f.verbose_name).capitalize()
-        if isinstance(f, models.ForeignKey):
-            related = getattr(row, name)
-            if related is None:
+def _declared_items(link: registry.PersonLink, person: Person) -> list[Item]:
+    spec = link.subject_access
+    rows = link.rows_for(person.pk).distinct().order_by("pk")
+    items = []
+    for row in rows:
+        protected = bool(spec.protected and spec.protected(row))
+        fields: list[Field] = []
+        for shown in spec.fields:
+            value = _resolve(row, shown.get)
+            empty = value in (None, "")
+            if shown.source and protected:
+                if not empty:
+                    fields.append(Field.withheld(shown.label, PROTECTED_REASON))
                 continue
-            if f.related_model is Person:
-                if related.pk == person.pk:
-                    continue
-                fields.append(
-                    Field(label, related.full_name, third_party=True, note=THIRD_PARTY_NOTE)
-                )
-                third_party = True
-                continue
-            if (
-                getattr(related, "_meta", None) is not None
-                and related._meta.label_lower == "core.agency"
-            ):
-                agency = agency or str(related)
-            if _THIRD_PARTY_NAME.search(name):
-                if protect:
-                    fields.append(Field.withheld(label, PROTECTED_REASON))
-                else:
-                    fields.append(
-                        Field(label, str(related), third_party=True, note=THIRD_PARTY_NOTE)
-                    )
-                    third_party = True
-                continue
-            fields.append(Field(label, str(related)))
-            continue
-        value = getattr(row, name)
-        if isinstance(value, dt.datetime | dt.date) and date is None:
-            date = value
-        if name in protected_names or (protect and _THIRD_PARTY_NAME.search(name)):
-            if value not in (None, ""):
-                fields.append(Field.withheld(label, PROTECTED_REASON))
-            continue
-        if f.choices:
-            display = getattr(row, f"get_{name}_display")()
-        else:
-            display = (
-                _d(value) if not isinstance(value, list | dict) else json.dumps(json_safe(value))
-            )
-        is_third = bool(_THIRD_PARTY_NAME.search(name)) and value not in (None, "")
-        is_text = isinstance(f, models.TextField) and value not in (None, "")
-        fields.append(
-            Field(
-                label,
-                display,
-                third_party=is_third or is_text,
-                note=THIRD_PARTY_NOTE if is_third else (FREE_TEXT_NOTE if is_text else ""),
+            third = (shown.third_party or shown.free_text) and not empty
+            note = ""
+            if third:
+                note = THIRD_PARTY_NOTE if shown.third_party else FREE_TEXT_NOTE
+            fields.append(Field(shown.label, _d(value), third_party=third, note=note))
+        date = _resolve(row, spec.date) if spec.date else None
+        agency = _resolve(row, spec.agency) if spec.agency else ""
+        items.append(
+            Item(
+                record_type=spec.label,
+                id=str(row.pk),
+                date=date if isinstance(date, dt.date) else None,
+                agency=str(agency or ""),
+                fields=fields,
+                third_party=spec.third_party,
             )
         )
-        third_party = third_party or is_third
-    return Item(
-        record_type=str(meta.verbose_name).capitalize(),
-        id=str(row.pk),
-        date=date,
-        agency=agency,
-        fields=fields,
-        third_party=third_party,
-    )
+    return items

@@ -18,31 +18,27 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
-from safeguard.core.audit import AuditEntry, audit_record, audit_record_many
+from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, json_safe
 from safeguard.core.models import Agency, AuditAction
 
+from .. import registry
 from ..access import AccessDenied, is_mash
 from ..identifiers import normalise_postcode
 from ..models import (
-    AccessGrant,
     Address,
     AgencyRecord,
     ChronologyEvent,
-    HouseholdMember,
-    Involvement,
     LinkReview,
     LinkStatus,
-    OtherName,
     Person,
     PersonMerge,
     RecordImport,
-    Relationship,
 )
 from ..search import name_key
 from . import scoring
@@ -710,19 +706,65 @@ def record_unlink(*, by: User, record: AgencyRecord, reason: str) -> AgencyRecor
 
 
 # --- Merge and unmerge --------------------------------------------------------------------------
+#
+# Every row about a person, in every app, is found through the person-linked data
+# registry (``people/registry.py``): nothing here names another app's models.
 
-_SIMPLE_MOVES: tuple[tuple[str, Any], ...] = (
-    ("agency_records", AgencyRecord),
-    ("involvements", Involvement),
-    ("chronology", ChronologyEvent),
-    ("other_names", OtherName),
-    ("addresses", Address),
-    ("access_grants", AccessGrant),
-)
+REMOVED_SUFFIX = ":removed"
 
 
 def _ids(values: Iterable[Any]) -> list[str]:
     return [str(v) for v in values]
+
+
+def _row_values(row: Any) -> dict[str, Any]:
+    """A row's own column values, to put a removed duplicate back exactly as it was."""
+    return {f.attname: json_safe(getattr(row, f.attname)) for f in row._meta.concrete_fields}
+
+
+def _move(link: registry.PersonLink, step: registry.MergeStep, moved: dict[str, list[Any]]) -> None:
+    """Re-point one link's rows at the survivor; a row that would duplicate one is removed."""
+    rows = link.rows_for(step.merged_id)
+    removed: list[dict[str, Any]] = []
+    if link.unique_with:
+        columns = [
+            cast(Field, link.model._meta.get_field(name)).attname for name in link.unique_with
+        ]
+        taken = set(link.rows_for(step.survivor_id).values_list(*columns))
+        duplicates = [
+            row
+            for row in rows.order_by("pk")
+            if tuple(getattr(row, column) for column in columns) in taken
+        ]
+        removed = [_row_values(row) for row in duplicates]
+        link.model._default_manager.filter(pk__in=[row.pk for row in duplicates]).delete()
+    ids = list(rows.values_list("pk", flat=True))
+    link.model._default_manager.filter(pk__in=ids).update(**{link.field: step.survivor_id})
+    moved[link.key] = _ids(ids)
+    if removed:
+        moved[link.key + REMOVED_SUFFIX] = removed
+
+
+def _move_back(link: registry.PersonLink, step: registry.MergeStep, moved: dict[str, Any]) -> None:
+    """Put back exactly the rows a merge moved (and re-create the duplicates it removed)."""
+    manager = link.model._default_manager
+    pk_field = link.model._meta.pk
+    assert pk_field is not None  # noqa: S101 - every model has a primary key
+    pks = [pk_field.to_python(pk) for pk in moved.get(link.key, [])]
+    manager.filter(pk__in=pks, **{link.field: step.survivor_id}).update(
+        **{link.field: step.merged_id}
+    )
+    removed = moved.get(link.key + REMOVED_SUFFIX, [])
+    if removed:
+        fields = {f.attname: f for f in link.model._meta.concrete_fields}
+        manager.bulk_create(
+            [
+                link.model(
+                    **{name: fields[name].to_python(value) for name, value in values.items()}
+                )
+                for values in removed
+            ]
+        )
 
 
 def person_merge(
@@ -733,7 +775,11 @@ def person_merge(
     reason: str = "",
     review: LinkReview | None = None,
 ) -> PersonMerge:
-    """Merge person ``merged`` into ``survivor``, remembering exactly which rows moved."""
+    """Merge person ``merged`` into ``survivor`` in every app, remembering exactly which rows moved.
+
+    Each declared link says what happens (``registry.OnMerge``): its rows move to
+    the survivor, stay (with a declared reason), or go through the app's own handler.
+    """
     _require_mash(by)
     if survivor.pk == merged.pk:
         raise ValueError("A person cannot be merged with themselves")
@@ -744,50 +790,16 @@ def person_merge(
         }
         if any(p.merged_into_id for p in locked.values()):
             raise ValueError("One of these people has already been merged into someone else")
-        moved: dict[str, list[str]] = {}
-        for label, model in _SIMPLE_MOVES:
-            ids = list(model.objects.filter(person=merged).values_list("pk", flat=True))
-            model.objects.filter(pk__in=ids).update(person=survivor)
-            moved[label] = _ids(ids)
-        survivor_households = set(
-            HouseholdMember.objects.filter(person=survivor, left__isnull=True).values_list(
-                "household_id", flat=True
-            )
+        step = registry.MergeStep(
+            survivor_id=survivor.pk, merged_id=merged.pk, review_id=getattr(review, "pk", None)
         )
-        members = [
-            m.pk
-            for m in HouseholdMember.objects.filter(person=merged)
-            if not (m.left is None and m.household_id in survivor_households)
-        ]
-        HouseholdMember.objects.filter(pk__in=members).update(person=survivor)
-        moved["household_members"] = _ids(members)
-        existing_from = set(
-            Relationship.objects.filter(person=survivor).values_list("other_id", "kind")
-        )
-        from_ids = [
-            r.pk
-            for r in Relationship.objects.filter(person=merged).exclude(other=survivor)
-            if (r.other_id, r.kind) not in existing_from
-        ]
-        Relationship.objects.filter(pk__in=from_ids).update(person=survivor)
-        existing_to = set(
-            Relationship.objects.filter(other=survivor).values_list("person_id", "kind")
-        )
-        to_ids = [
-            r.pk
-            for r in Relationship.objects.filter(other=merged).exclude(person=survivor)
-            if (r.person_id, r.kind) not in existing_to
-        ]
-        Relationship.objects.filter(pk__in=to_ids).update(other=survivor)
-        moved["relationships_from"], moved["relationships_to"] = _ids(from_ids), _ids(to_ids)
-        open_reviews = LinkReview.objects.filter(status=LinkReview.Status.OPEN).filter(
-            Q(person=merged) | Q(candidate=merged)
-        )
-        if review is not None:
-            open_reviews = open_reviews.exclude(pk=review.pk)
-        superseded = list(open_reviews.values_list("pk", flat=True))
-        LinkReview.objects.filter(pk__in=superseded).update(status=LinkReview.Status.SUPERSEDED)
-        moved["superseded_reviews"] = _ids(superseded)
+        moved: dict[str, list[Any]] = {}
+        for link in registry.links():
+            if link.merge is registry.OnMerge.MOVE:
+                _move(link, step, moved)
+            elif link.merge is registry.OnMerge.CUSTOM:
+                assert link.on_merge is not None  # noqa: S101 - checked when registered
+                moved[link.key] = link.on_merge(step)
         Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
         merge = PersonMerge.objects.create(
             survivor=survivor,
@@ -832,22 +844,18 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
             raise ValueError("This merge has already been undone")
         survivor_id, merged_id = merge.survivor_id, merge.merged_id
         moved = merge.moved
-        for label, model in _SIMPLE_MOVES:
-            model.objects.filter(pk__in=moved.get(label, []), person_id=survivor_id).update(
-                person_id=merged_id
+        for link in reversed(registry.links()):
+            step = registry.MergeStep(
+                survivor_id=survivor_id,
+                merged_id=merged_id,
+                review_id=merge.review_id,
+                moved=tuple(moved.get(link.key, [])),
             )
-        HouseholdMember.objects.filter(
-            pk__in=moved.get("household_members", []), person_id=survivor_id
-        ).update(person_id=merged_id)
-        Relationship.objects.filter(
-            pk__in=moved.get("relationships_from", []), person_id=survivor_id
-        ).update(person_id=merged_id)
-        Relationship.objects.filter(
-            pk__in=moved.get("relationships_to", []), other_id=survivor_id
-        ).update(other_id=merged_id)
-        LinkReview.objects.filter(
-            pk__in=moved.get("superseded_reviews", []), status=LinkReview.Status.SUPERSEDED
-        ).update(status=LinkReview.Status.OPEN)
+            if link.merge is registry.OnMerge.MOVE:
+                _move_back(link, step, moved)
+            elif link.merge is registry.OnMerge.CUSTOM:
+                assert link.on_unmerge is not None  # noqa: S101 - checked when registered
+                link.on_unmerge(step)
         Person.objects.filter(pk=merged_id).update(merged_into=None)
         if merge.review_id:
             LinkReview.objects.filter(pk=merge.review_id).update(status=LinkReview.Status.REJECTED)

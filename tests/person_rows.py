@@ -1,0 +1,285 @@
+"""Rows about a person in every app, one builder per declared person link.
+
+Used by the registry's merge, subject access and retention tests: when an app
+declares a new person link, it adds a builder here (a test fails until it does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from safeguard.core.models import AgencyKind, Role
+from safeguard.earlyhelp.models import Episode, EpisodeChild, SupportRecord
+from safeguard.frontdoor.models import Contact, ContactChild
+from safeguard.people.models import (
+    AccessGrant,
+    Address,
+    AgencyRecord,
+    ChronologyEvent,
+    Household,
+    HouseholdMember,
+    Involvement,
+    LinkReview,
+    OtherName,
+    Person,
+    PersonMerge,
+    Relationship,
+    RelationshipKind,
+)
+from safeguard.sharing.models import (
+    BreakGlassUse,
+    InformationRequest,
+    SharingDecision,
+    SubjectAccessRequest,
+)
+
+from .factories import AgencyFactory, PersonFactory, UserFactory
+
+_serial = itertools.count(1)
+
+
+def _ref(prefix: str) -> str:
+    return f"{prefix}-T{next(_serial):06d}"
+
+
+@dataclass
+class World:
+    """The agencies and staff rows are recorded by, and someone else to be related to."""
+
+    agency: Any
+    other_agency: Any
+    user: Any
+    other: Person
+
+    @classmethod
+    def make(cls) -> World:
+        agency = AgencyFactory(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_mash=True)
+        return cls(
+            agency=agency,
+            other_agency=AgencyFactory(kind=AgencyKind.EDUCATION_SCHOOL),
+            user=UserFactory(roles=[Role.MASH_MANAGER], agency=agency),
+            other=PersonFactory(given_name="Rowena", family_name="Otherly"),
+        )
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _merged_into(w: World, p: Person) -> Any:
+    ghost = PersonFactory(given_name="Earlier", family_name="Duplicate")
+    Person.objects.filter(pk=ghost.pk).update(merged_into=p)
+    return Person.objects.get(pk=ghost.pk)
+
+
+def _contact(w: World, p: Person, also: Person | None = None) -> Any:
+    contact = Contact.objects.create(
+        reference=_ref("MASH"),
+        received_at=_now(),
+        referrer=w.user,
+        referrer_agency=w.other_agency,
+        referrer_name="Ridley Reporter",
+        referrer_email="ridley.reporter@example.invalid",
+        what_happened="Came to school hungry",
+        child_voice="Said there was no food at home",
+        consent="given",
+        decision_due_at=_now() + dt.timedelta(days=1),
+    )
+    if also is not None:
+        ContactChild.objects.create(contact=contact, person=also)
+    return ContactChild.objects.create(contact=contact, person=p)
+
+
+def _episode(w: World, p: Person, also: Person | None = None) -> Any:
+    episode = Episode.objects.create(
+        reference=_ref("EH"),
+        lead_agency=w.agency,
+        lead_practitioner=w.user,
+        opened_on=timezone.localdate(),
+        opened_by=w.user,
+        reason="Family asked for help with routines",
+    )
+    if also is not None:
+        EpisodeChild.objects.create(episode=episode, person=also, added_on=timezone.localdate())
+    return EpisodeChild.objects.create(episode=episode, person=p, added_on=timezone.localdate())
+
+
+def _support(w: World, p: Person) -> Any:
+    membership = _episode(w, p)
+    return SupportRecord.objects.create(
+        episode=membership.episode,
+        agency=w.agency,
+        child=p,
+        description="Weekly family support worker visits",
+        started=timezone.localdate(),
+        recorded_by=w.user,
+    )
+
+
+def _grant(w: World, p: Person, kind: str = AccessGrant.Kind.SHARED) -> AccessGrant:
+    return AccessGrant.objects.create(
+        person=p,
+        kind=kind,
+        agency=w.agency,
+        purpose="Joint visit planning",
+        granted_by=w.user,
+        starts_at=_now() - dt.timedelta(hours=1),
+        ends_at=_now() + dt.timedelta(days=7),
+    )
+
+
+def _decision(w: World, p: Person) -> Any:
+    return SharingDecision.objects.create(
+        reference=_ref("SHR"),
+        person=p,
+        decided_by=w.user,
+        decided_at=_now(),
+        from_agency=w.agency,
+        recipient_agency=w.other_agency,
+        purpose="safeguarding_assessment",
+        decision="share",
+        consent="given",
+        lawful_basis="public_task_safeguarding",
+        judgement="School needs to know to support her",
+        summary="Dates of the last two visits",
+        items_sha256="0" * 64,
+        grant=_grant(w, p),
+    )
+
+
+def _request(w: World, p: Person) -> Any:
+    return InformationRequest.objects.create(
+        reference=_ref("RFI"),
+        person=p,
+        from_agency=w.agency,
+        to_agency=w.other_agency,
+        requested_by=w.user,
+        purpose="safeguarding_assessment",
+        asked="Attendance this term",
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+        created_at=_now(),
+    )
+
+
+def _break_glass(w: World, p: Person) -> Any:
+    return BreakGlassUse.objects.create(
+        reference=_ref("BG"),
+        grant=_grant(w, p, AccessGrant.Kind.BREAK_GLASS),
+        person=p,
+        user=w.user,
+        agency=w.agency,
+        reason="Found alone at night, needed to know who to call",
+        opened_at=_now(),
+    )
+
+
+def _sar(w: World, p: Person) -> Any:
+    return SubjectAccessRequest.objects.create(
+        reference=_ref("SAR"),
+        person=p,
+        requester_kind="parent",
+        requester_name="Petra Parent",
+        received_on=timezone.localdate(),
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+        recorded_by=w.user,
+    )
+
+
+def _merge_row(w: World, p: Person, field: str) -> Any:
+    ghost = PersonFactory(given_name="Merged", family_name="Before")
+    if field == "survivor":
+        return PersonMerge.objects.create(survivor=p, merged=ghost, merged_by=w.user)
+    return PersonMerge.objects.create(survivor=ghost, merged=p, merged_by=w.user)
+
+
+def _household(w: World, p: Person) -> Any:
+    return HouseholdMember.objects.create(
+        household=Household.objects.create(name="Test household"), person=p
+    )
+
+
+def _agency_record(w: World, p: Person) -> Any:
+    return AgencyRecord.objects.create(
+        agency=w.other_agency,
+        agency_record_id=_ref("AR"),
+        given_name=p.given_name,
+        family_name=p.family_name,
+        content_hash="h",
+        person=p,
+    )
+
+
+def _review(w: World, p: Person, field: str) -> Any:
+    ends = {"person": p, "candidate": w.other} if field == "person" else {"candidate": p}
+    return LinkReview.objects.create(
+        kind=LinkReview.Kind.PEOPLE if field == "person" else LinkReview.Kind.RECORD,
+        match_probability=0.8,
+        **ends,
+    )
+
+
+# One builder per declared link (``app_label.Model.field``): makes one row about ``p``.
+BUILDERS: dict[str, Callable[[World, Person], Any]] = {
+    "people.Person.merged_into": _merged_into,
+    "people.OtherName.person": lambda w, p: OtherName.objects.create(
+        person=p, given_name="Goldie", family_name=p.family_name
+    ),
+    "people.Address.person": lambda w, p: Address.objects.create(
+        person=p, line_1="12 Lantern Row", town="York", postcode="YO1 7HH"
+    ),
+    "people.Involvement.person": lambda w, p: Involvement.objects.create(
+        person=p, agency=w.agency, started=timezone.localdate() - dt.timedelta(days=30)
+    ),
+    "people.ChronologyEvent.person": lambda w, p: ChronologyEvent.objects.create(
+        person=p,
+        occurred_at=_now(),
+        category=ChronologyEvent.Category.NOTE,
+        title="Seen at home",
+        agency=w.agency,
+    ),
+    "people.AccessGrant.person": _grant,
+    "people.HouseholdMember.person": _household,
+    "people.Relationship.person": lambda w, p: Relationship.objects.get_or_create(
+        person=p, other=w.other, kind=RelationshipKind.CHILD
+    )[0],
+    "people.Relationship.other": lambda w, p: Relationship.objects.get_or_create(
+        person=w.other, other=p, kind=RelationshipKind.PARENT
+    )[0],
+    "people.AgencyRecord.person": _agency_record,
+    "people.LinkReview.person": lambda w, p: _review(w, p, "person"),
+    "people.LinkReview.candidate": lambda w, p: _review(w, p, "candidate"),
+    "people.PersonMerge.survivor": lambda w, p: _merge_row(w, p, "survivor"),
+    "people.PersonMerge.merged": lambda w, p: _merge_row(w, p, "merged"),
+    "frontdoor.Contact.children": lambda w, p: _contact(w, p).contact,
+    "frontdoor.ContactChild.person": _contact,
+    "earlyhelp.Episode.children": lambda w, p: _episode(w, p).episode,
+    "earlyhelp.EpisodeChild.person": _episode,
+    "earlyhelp.SupportRecord.child": _support,
+    "sharing.SharingDecision.person": _decision,
+    "sharing.InformationRequest.person": _request,
+    "sharing.BreakGlassUse.person": _break_glass,
+    "sharing.SubjectAccessRequest.person": _sar,
+}
+
+# Rows shared by two people: a contact or episode naming both, a household both live in.
+SHARED: dict[str, Callable[[World, Person, Person], Any]] = {
+    "frontdoor.ContactChild.person": lambda w, p, q: _contact(w, p, also=q),
+    "earlyhelp.EpisodeChild.person": lambda w, p, q: _episode(w, p, also=q),
+    "people.HouseholdMember.person": lambda w, p, q: HouseholdMember.objects.create(
+        household=_household(w, q).household, person=p
+    ),
+    "people.Relationship.person": lambda w, p, q: Relationship.objects.create(
+        person=p, other=q, kind=RelationshipKind.SIBLING
+    ),
+}
+
+
+def rows_in_every_app(world: World, person: Person) -> dict[str, Any]:
+    """One row for every declared link, about ``person``."""
+    return {label: build(world, person) for label, build in BUILDERS.items()}
