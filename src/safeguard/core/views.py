@@ -215,3 +215,33 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Explain a stale form without losing the person's place."""
     messages.get_messages(request)
     return _error(request, "403_csrf.html", 403)
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Emails that have not gone: for system administrators and the partnership business unit.
+
+    Each row shows its reference-only summary; the email's subject only to someone
+    whose roles see personal data, and recipients with the name part hidden.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from .models import Role
+    from .outbox import masked_address, max_attempts, outbox_problems, sees_subjects
+
+    if not request.user.has_role(Role.SYSTEM_ADMINISTRATOR, Role.BUSINESS_UNIT):  # type: ignore[union-attr]
+        raise PermissionDenied
+    messages_ = list(outbox_problems()[:200])
+    for m in messages_:
+        m.masked_recipients = ", ".join(masked_address(a) for a in m.recipients)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "core/outbox.html",
+        {
+            "outbox_messages": messages_,
+            "failed": sum(1 for m in messages_ if m.status == "failed"),
+            "show_subjects": sees_subjects(request.user),
+            "max_attempts": max_attempts(),
+            "retry_minutes": settings.OUTBOX_RETRY_MINUTES,
+        },
+    )
