@@ -242,7 +242,9 @@ TASKS = {
     }
 }
 # Minutes to wait after each failed try; one more try than there are waits, then "failed".
-OUTBOX_RETRY_MINUTES = [int(m) for m in env.list("SAFEGUARD_OUTBOX_RETRY_MINUTES", default=["1", "5", "30", "120"])]
+OUTBOX_RETRY_MINUTES = [
+    int(m) for m in env.list("SAFEGUARD_OUTBOX_RETRY_MINUTES", default=["1", "5", "30", "120"])
+]
 # Who may read an outbox message's subject (core asks the people app through this name).
 OUTBOX_PERSONAL_DATA_CHECK = "safeguard.people.access.sees_personal_data"
 # The address people use to reach Safeguard, for links in emails (no trailing slash).

@@ -65,6 +65,15 @@ def enqueue(**overrides) -> OutboxMessage:
     return message
 
 
+def enqueue_then_fail() -> None:
+    """A change that writes an outbox message and then fails, so its transaction rolls back."""
+    with transaction.atomic():
+        outbox_enqueue(
+            kind="test.note", recipients=["dsl@example.invalid"], subject=SUBJECT, body="Hi"
+        )
+        raise RuntimeError("the change failed")
+
+
 def run(*args: str) -> str:
     out = StringIO()
     call_command("outbox", *args, stdout=out)
@@ -86,11 +95,8 @@ class TestOutboxEnqueue:
         assert list(message.deliveries.values_list("succeeded", flat=True)) == [True]
 
     def test_a_rollback_sends_nothing_and_keeps_nothing(self, mail_server):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox_enqueue(
-                kind="test.note", recipients=["dsl@example.invalid"], subject=SUBJECT, body="Hi"
-            )
-            raise RuntimeError("the change failed")
+        with pytest.raises(RuntimeError):
+            enqueue_then_fail()
         assert mail_server.received == []
         assert not OutboxMessage.objects.exists()
 
@@ -101,7 +107,9 @@ class TestOutboxEnqueue:
 
     def test_nobody_to_send_to_writes_nothing(self, mail_server):
         with transaction.atomic():
-            assert outbox_enqueue(kind="test.note", recipients=["", " "], subject="x", body="") is None
+            assert (
+                outbox_enqueue(kind="test.note", recipients=["", " "], subject="x", body="") is None
+            )
         assert not OutboxMessage.objects.exists()
 
 
@@ -117,7 +125,9 @@ class TestRetries:
         message.refresh_from_db()
         assert message.status == OutboxStatus.FAILED
         assert message.next_attempt_at is None
-        log = list(OutboxDelivery.objects.filter(message=message).values_list("attempt", "succeeded"))
+        log = list(
+            OutboxDelivery.objects.filter(message=message).values_list("attempt", "succeeded")
+        )
         assert log == [(1, False), (2, False), (3, False)]
         assert "Tried 0 due message(s)" in run("--retry")  # a failed message is left alone
 
@@ -195,9 +205,8 @@ class TestDatabaseBackend:
     def test_a_rollback_queues_no_task(self, mail_server):
         from django_tasks_db.models import DBTaskResult
 
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox_enqueue(kind="test.note", recipients=["a@example.invalid"], subject="x", body="")
-            raise RuntimeError("the change failed")
+        with pytest.raises(RuntimeError):
+            enqueue_then_fail()
         assert not DBTaskResult.objects.exists()
         assert not OutboxMessage.objects.exists()
 
