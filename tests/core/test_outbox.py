@@ -193,10 +193,16 @@ class TestDatabaseBackend:
     def test_the_worker_sends_what_the_transaction_committed(self, mail_server):
         from django_tasks_db.models import DBTaskResult
 
-        message = enqueue()
+        with transaction.atomic():
+            message = outbox_enqueue(
+                kind="test.note", recipients=["dsl@example.invalid"], subject=SUBJECT, body="Hi"
+            )
+            # The task is queued in the same transaction as the message, not after it.
+            assert DBTaskResult.objects.count() == 1
+        assert message is not None
+        message.refresh_from_db()
         assert message.status == OutboxStatus.QUEUED
         assert mail_server.received == []
-        assert DBTaskResult.objects.count() == 1
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert mail_server.subjects == [SUBJECT]
         message.refresh_from_db()

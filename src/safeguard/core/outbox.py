@@ -31,7 +31,8 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import default_task_backend, task
+from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from .models import OutboxDelivery, OutboxMessage, OutboxStatus
 
@@ -56,7 +57,7 @@ def max_attempts() -> int:
 
 def _queues_in_database() -> bool:
     """Whether the task backend stores tasks in our database (so they commit with the row)."""
-    return type(default_task_backend).__module__.startswith("django_tasks_db")
+    return isinstance(outbox_deliver_task.get_backend(), DatabaseBackend)
 
 
 def _enqueue(message_id: int, run_after: dt.datetime | None = None) -> None:
@@ -175,7 +176,7 @@ def outbox_deliver(*, message_id: int, now: dt.datetime | None = None) -> Outbox
             import_string(message.after_sent)(message)
         except Exception:  # the email has gone; only the bookkeeping after it failed
             logger.exception("After-sent step %s failed for %s", message.after_sent, message_id)
-    elif message.status == OutboxStatus.QUEUED and default_task_backend.supports_defer:
+    elif message.status == OutboxStatus.QUEUED and outbox_deliver_task.get_backend().supports_defer:
         _enqueue(message_id, run_after=message.next_attempt_at)
     return message
 
