@@ -255,6 +255,14 @@ class TestOutboxPage:
         assert page.status_code == 200
         assert "Waiting" in page.content.decode()
 
+    def test_the_subject_only_for_a_role_that_sees_personal_data(
+        self, make_user, agency, signed_in, closed_port
+    ):
+        enqueue()
+        both = make_user(Role.BUSINESS_UNIT, Role.PRACTITIONER, agency=agency)
+        html = signed_in(both).get(reverse("core:outbox")).content.decode()
+        assert f"Subject: {SUBJECT}" in html
+
     def test_practitioners_may_not(self, practitioner, signed_in):
         assert signed_in(practitioner).get(reverse("core:outbox")).status_code == 403
 

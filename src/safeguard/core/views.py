@@ -226,20 +226,21 @@ def outbox(request: HttpRequest) -> HttpResponse:
     """
     from django.core.exceptions import PermissionDenied
 
-    from .models import Role
+    from .models import OutboxStatus, Role
     from .outbox import masked_address, max_attempts, outbox_problems, sees_subjects
 
-    if not request.user.has_role(Role.SYSTEM_ADMINISTRATOR, Role.BUSINESS_UNIT):  # type: ignore[union-attr]
+    if not request.user.has_role(Role.SYSTEM_ADMINISTRATOR, Role.BUSINESS_UNIT):
         raise PermissionDenied
-    messages_ = list(outbox_problems()[:200])
-    for m in messages_:
-        m.masked_recipients = ", ".join(masked_address(a) for a in m.recipients)  # type: ignore[attr-defined]
+    waiting = list(outbox_problems()[:200])
+    rows = [
+        {"message": m, "to": ", ".join(masked_address(a) for a in m.recipients)} for m in waiting
+    ]
     return render(
         request,
         "core/outbox.html",
         {
-            "outbox_messages": messages_,
-            "failed": sum(1 for m in messages_ if m.status == "failed"),
+            "rows": rows,
+            "failed": sum(1 for m in waiting if m.status == OutboxStatus.FAILED),
             "show_subjects": sees_subjects(request.user),
             "max_attempts": max_attempts(),
             "retry_minutes": settings.OUTBOX_RETRY_MINUTES,
