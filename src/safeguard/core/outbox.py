@@ -61,6 +61,7 @@ def _queues_in_database() -> bool:
 
 
 def _enqueue(message_id: int, run_after: dt.datetime | None = None) -> None:
+    """Queue a try outside any transaction; if that fails the row stays queued for ``--retry``."""
     chosen = outbox_deliver_task
     if run_after is not None:
         chosen = chosen.using(run_after=run_after)
@@ -110,7 +111,8 @@ def outbox_enqueue(
     )
     pk = message.pk
     if _queues_in_database():
-        _enqueue(pk)  # the task row commits, or rolls back, with the message
+        # The task row commits, or rolls back, with the message; a failure here fails the change.
+        outbox_deliver_task.enqueue(message_id=pk)
     else:
         transaction.on_commit(lambda: _enqueue(pk))
     return message
