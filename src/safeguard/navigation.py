@@ -38,6 +38,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Subject access and retention", reverse("sharing:subject-access")))
     if can_manage_accounts(user):
         items.append(("Agencies and accounts", reverse("admin:index")))
+    from safeguard.core.models import Role
+
+    if user.has_role(Role.SYSTEM_ADMINISTRATOR, Role.BUSINESS_UNIT):
+        items.append(("Emails not yet sent", reverse("core:outbox")))
     items.append(("Two-factor sign-in", reverse("core:two-factor-settings")))
     path = request.path
     return {

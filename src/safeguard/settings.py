@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "safeguard.core",
     "safeguard.people",
     "safeguard.frontdoor",
@@ -221,6 +223,30 @@ vars().update(EMAIL_CONFIG)
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="safeguard@example.invalid")
+# A mail server that does not answer gives up after this many seconds (the outbox retries).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# The outbox (docs/architecture.md, "Outbox"): services write a row in their transaction
+# and the email leaves after commit through a django-tasks task. In production the
+# database backend queues it for the worker (`safeguard db_worker`, docs/runbooks.md);
+# on a laptop and in tests the immediate backend sends it right after commit.
+SAFEGUARD_TASKS = env.str("SAFEGUARD_TASKS", default="database" if PRODUCTION else "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if SAFEGUARD_TASKS == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# Minutes to wait after each failed try; one more try than there are waits, then "failed".
+OUTBOX_RETRY_MINUTES = [
+    int(m) for m in env.list("SAFEGUARD_OUTBOX_RETRY_MINUTES", default=["1", "5", "30", "120"])
+]
+# Who may read an outbox message's subject (core asks the people app through this name).
+OUTBOX_PERSONAL_DATA_CHECK = "safeguard.people.access.sees_personal_data"
 # The address people use to reach Safeguard, for links in emails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 

@@ -59,9 +59,12 @@ class TestPartnerTokens:
 
 
 class TestConcernApi:
-    def test_submit_and_read_back_the_status(self, auth, mash_worker_api):
+    def test_submit_and_read_back_the_status(
+        self, auth, mash_worker_api, django_capture_on_commit_callbacks
+    ):
         client = Client()
-        response = post(client, "concerns", CONCERN, auth)
+        with django_capture_on_commit_callbacks(execute=True):  # the receipt leaves after commit
+            response = post(client, "concerns", CONCERN, auth)
         assert response.status_code == 201, response.content
         reference = response.json()["reference"]
         assert reference.startswith("MASH-")

@@ -191,3 +191,65 @@ class ReferenceNumber(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class OutboxStatus(models.TextChoices):
+    """Where a message is on its way out."""
+
+    QUEUED = "queued", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed: no more tries"
+
+
+class OutboxMessage(models.Model):
+    """An email a service decided to send, written in the service's own transaction.
+
+    It leaves only after that transaction commits (see ``safeguard.core.outbox``),
+    so a rollback sends nothing and a slow mail server never holds a write open.
+    ``summary`` names only references, never a person, so it can be shown to
+    administrators who see no personal data; ``subject`` and ``body`` are the email.
+    """
+
+    kind = models.CharField(max_length=60)
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    summary = models.CharField(max_length=300, blank=True)
+    related_type = models.CharField(max_length=80, blank=True)
+    related_id = models.CharField(max_length=64, blank=True)
+    after_sent = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Dotted path of a function called with the message once it is sent.",
+    )
+    status = models.CharField(
+        max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class OutboxDelivery(models.Model):
+    """One attempt to send an outbox message, and what happened: the delivery log."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="deliveries")
+    attempt = models.PositiveSmallIntegerField()
+    attempted_at = models.DateTimeField()
+    succeeded = models.BooleanField()
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["message_id", "attempt"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} attempt {self.attempt}: {'sent' if self.succeeded else 'failed'}"

@@ -13,4 +13,5 @@ urlpatterns = [
     path("session/keep-alive/", views.keep_alive, name="keep-alive"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
+    path("outbox/", views.outbox, name="outbox"),
 ]

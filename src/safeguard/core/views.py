@@ -215,3 +215,34 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Explain a stale form without losing the person's place."""
     messages.get_messages(request)
     return _error(request, "403_csrf.html", 403)
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Emails that have not gone: for system administrators and the partnership business unit.
+
+    Each row shows its reference-only summary; the email's subject only to someone
+    whose roles see personal data, and recipients with the name part hidden.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from .models import OutboxStatus, Role
+    from .outbox import masked_address, max_attempts, outbox_problems, sees_subjects
+
+    if not request.user.has_role(Role.SYSTEM_ADMINISTRATOR, Role.BUSINESS_UNIT):
+        raise PermissionDenied
+    waiting = list(outbox_problems()[:200])
+    rows = [
+        {"message": m, "to": ", ".join(masked_address(a) for a in m.recipients)} for m in waiting
+    ]
+    return render(
+        request,
+        "core/outbox.html",
+        {
+            "rows": rows,
+            "failed": sum(1 for m in waiting if m.status == OutboxStatus.FAILED),
+            "show_subjects": sees_subjects(request.user),
+            "max_attempts": max_attempts(),
+            "retry_minutes": settings.OUTBOX_RETRY_MINUTES,
+        },
+    )

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import environ
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record_many, diff
-from safeguard.core.models import Agency, AuditAction
+from safeguard.core.models import Agency, AuditAction, OutboxMessage
+from safeguard.core.outbox import outbox_enqueue
 from safeguard.core.references import reference_issue
 from safeguard.people.access import AccessDenied, can_edit_person
 from safeguard.people.models import ChronologyEvent, HouseholdMember, Person
@@ -153,7 +153,7 @@ def _at_noon(day: dt.date) -> dt.datetime:
 
 
 def _notify(*, by: User, episode: Episode, event: str, detail: str = "") -> Notification:
-    """Tell the Supporting Families team: an in-app row now, an email once the change commits.
+    """Tell the Supporting Families team: an in-app row now, an email through the outbox.
 
     The message names the episode reference and what happened, never a child,
     so an email that goes astray discloses nothing about the family.
@@ -179,27 +179,22 @@ def _notify(*, by: User, episode: Episode, event: str, detail: str = "") -> Noti
         body="\n".join(lines),
         created_by=by,
     )
-    transaction.on_commit(lambda: _send_notification(notification.pk))
+    outbox_enqueue(
+        kind="earlyhelp.supporting_families",
+        recipients=[recipient],
+        subject=subject,
+        body=notification.body,
+        summary=subject,
+        related_type="early_help_notification",
+        related_id=notification.pk,
+        after_sent="safeguard.earlyhelp.services.notification_emailed",
+    )
     return notification
 
 
-def _send_notification(notification_id: int) -> None:
-    """Email a notification; a mail failure is logged, never undoes the change."""
-    notification = Notification.objects.filter(pk=notification_id).first()
-    if notification is None:
-        return
-    try:
-        send_mail(
-            notification.subject,
-            notification.body,
-            None,
-            [notification.recipient],
-            fail_silently=False,
-        )
-    except Exception:  # pragma: no cover - depends on the mail server
-        logger.exception("Could not email the Supporting Families team (%s)", notification_id)
-        return
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+def notification_emailed(message: OutboxMessage) -> None:
+    """The outbox sent a notification's email: note when, for the team's in-app list."""
+    Notification.objects.filter(pk=int(message.related_id)).update(emailed_at=message.sent_at)
 
 
 def early_help_episode_open(

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils import timezone
 from safeguard.core.audit import audit_record
 from safeguard.core.forms import MAX_TEXT
 from safeguard.core.models import Agency, AuditAction
+from safeguard.core.outbox import outbox_enqueue
 from safeguard.core.references import reference_issue
 from safeguard.people.access import AccessDenied, access_grant_create, can_view_person
 from safeguard.people.identifiers import (
@@ -210,13 +210,19 @@ def _mash_agencies() -> list[Agency]:
     return list(Agency.objects.filter(is_mash=True, active=True))
 
 
-def _send(subject: str, body: str, to: str) -> None:
-    if not to:
-        return
-    try:
-        send_mail(subject, body, None, [to])
-    except Exception:  # the record stands even if an email cannot be sent
-        logger.exception("Could not send email %r", subject)
+def _send(
+    *, kind: str, subject: str, body: str, to: str, about: str, reference: str, summary: str
+) -> None:
+    """Put an email in the outbox; it leaves after this transaction commits (core.outbox)."""
+    outbox_enqueue(
+        kind=kind,
+        recipients=[to],
+        subject=subject,
+        body=body,
+        summary=summary,
+        related_type=about,
+        related_id=reference,
+    )
 
 
 def contact_receipt_text(contact: Contact) -> str:
@@ -430,8 +436,16 @@ def contact_submit(
                     source_reference=reference,
                 )
         ContactDraft.objects.filter(user=by).delete()
-    if send_receipt:
-        _send(f"Concern received: {reference}", contact_receipt_text(contact), referrer_email)
+        if send_receipt:
+            _send(
+                kind="frontdoor.contact_receipt",
+                subject=f"Concern received: {reference}",
+                body=contact_receipt_text(contact),
+                to=referrer_email,
+                about="contact",
+                reference=reference,
+                summary=f"Receipt for concern {reference}",
+            )
     return contact
 
 
@@ -534,7 +548,9 @@ def information_request_answer(
     return request
 
 
-def _referrer_tell(*, by: User, contact: Contact, decision: ThresholdDecision) -> None:
+def _referrer_tell(
+    *, by: User, contact: Contact, decision: ThresholdDecision, error_field: str
+) -> None:
     """Tell the referrer the outcome: what they need to know, not the whole record."""
     now = timezone.now()
     Contact.objects.filter(pk=contact.pk).update(status=ContactStatus.DECIDED, referrer_told_at=now)
@@ -546,7 +562,15 @@ def _referrer_tell(*, by: User, contact: Contact, decision: ThresholdDecision) -
         f"Outcome: {decision.get_outcome_display()}\n\n{decision.message_to_referrer}\n\n"
         "You can also see this under 'My referrals' in Safeguard.\n"
     )
-    _send(f"Outcome of your concern {contact.reference}", body, contact.referrer_email)
+    _send(
+        kind="frontdoor.decision_outcome",
+        subject=f"Outcome of your concern {contact.reference}",
+        body=body,
+        to=contact.referrer_email,
+        about="contact",
+        reference=contact.reference,
+        summary=f"Outcome of concern {contact.reference}",
+    )
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
@@ -554,31 +578,38 @@ def _referrer_tell(*, by: User, contact: Contact, decision: ThresholdDecision) -
         object_id=contact.reference,
         changes={"referrer_told": True, "status": ContactStatus.DECIDED},
     )
-    _early_help_open(by=by, contact=contact, decision=decision)
+    _early_help_open(by=by, contact=contact, decision=decision, error_field=error_field)
 
 
-def _early_help_open(*, by: User, contact: Contact, decision: ThresholdDecision) -> None:
-    """Start an early help episode when the earlyhelp app offers one (optional dependency)."""
+def _early_help_open(
+    *, by: User, contact: Contact, decision: ThresholdDecision, error_field: str
+) -> None:
+    """Start early help in the decision's own transaction, or refuse the decision.
+
+    A decision that says "early help assessment" and no early help episode would
+    leave the family with nobody to act on it, so the two commit together or not
+    at all: if the episode cannot be opened, the decision fails with the reason.
+    """
     if decision.outcome != Outcome.EARLY_HELP_ASSESSMENT:
         return
+    # The decision's hand-off: imported here, where the early help app is the next step.
+    from safeguard.earlyhelp.services import early_help_episode_open
+
     try:
-        from safeguard.earlyhelp import services as earlyhelp_services
-    except ImportError:  # pragma: no cover - the early help app is optional
-        return
-    opener = getattr(earlyhelp_services, "early_help_episode_open", None)
-    if opener is None:
-        return
-    children = list(contact.children.all())
-    try:
-        with transaction.atomic():  # a savepoint: the decision stands even if this fails
-            opener(
-                by=by,
-                children=children,
-                source_reference=contact.reference,
-                reason=decision.message_to_referrer[:500],
-            )
-    except (AccessDenied, ValidationError):
-        logger.warning("Early help could not be opened for %s", contact.reference)
+        early_help_episode_open(
+            by=by,
+            children=list(contact.children.all()),
+            source_reference=contact.reference,
+            reason=decision.message_to_referrer[:500],
+        )
+    except (AccessDenied, ValidationError) as exc:
+        why = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        raise ValidationError(
+            {
+                error_field: "Early help could not be started for this family, so the decision "
+                f"has not been saved. {why}".strip()
+            }
+        ) from exc
 
 
 def _decision_chronology(
@@ -672,7 +703,7 @@ def threshold_decide(
                 title=f"Multi-Agency Safeguarding Hub (MASH) decision: {level_label.lower()}, "
                 f"{decision.get_outcome_display().lower()} ({locked.reference})",
             )
-            _referrer_tell(by=by, contact=locked, decision=decision)
+            _referrer_tell(by=by, contact=locked, decision=decision, error_field="outcome")
     contact.status = locked.status
     return decision
 
@@ -712,7 +743,7 @@ def threshold_sign_off(*, by: User, contact: Contact, note: str = "") -> Thresho
             title=f"Multi-Agency Safeguarding Hub (MASH) manager signed off: {Level(decision.level).label.lower()}, "
             f"{decision.get_outcome_display().lower()} ({locked.reference})",
         )
-        _referrer_tell(by=by, contact=locked, decision=decision)
+        _referrer_tell(by=by, contact=locked, decision=decision, error_field="note")
     contact.status = locked.status
     return decision
 
@@ -867,8 +898,16 @@ def police_form_submit(
             object_id=form.reference,
             changes={"kind": kind, "via": via},
         )
-    if send_receipt:
-        _send(f"Police form received: {form.reference}", police_receipt_text(form), contact_email)
+        if send_receipt:
+            _send(
+                kind="frontdoor.police_form_receipt",
+                subject=f"Police form received: {form.reference}",
+                body=police_receipt_text(form),
+                to=contact_email,
+                about="police_form",
+                reference=form.reference,
+                summary=f"Receipt for police form {form.reference}",
+            )
     return form
 
 

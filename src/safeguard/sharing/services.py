@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record
 from safeguard.core.models import Agency, AuditAction, Role
+from safeguard.core.outbox import outbox_enqueue
 from safeguard.core.references import reference_issue
 from safeguard.people.access import (
     RECORD_TYPES,
@@ -393,23 +393,23 @@ def break_glass_recipients(*, by: User, person: Person) -> list[Any]:
     return list(UserModel.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
-def _send_break_glass_emails(reference: str, addresses: list[str]) -> None:
-    """Email each reviewer a reference and a link: never the child's or the user's details."""
-    if not addresses:
-        return
+def _break_glass_emails(*, use: BreakGlassUse, addresses: list[str]) -> None:
+    """Email the reviewers a reference and a link, through the outbox: never the child's details."""
     link = getattr(settings, "SITE_URL", "").rstrip("/") + reverse("sharing:reviews")
-    send_mail(
-        subject=f"Safeguard: emergency access to review ({reference})",
-        message=(
+    outbox_enqueue(
+        kind="sharing.break_glass_alert",
+        recipients=addresses,
+        subject=f"Safeguard: emergency access to review ({use.reference})",
+        body=(
             "Someone used emergency access (break-glass) to open a record in Safeguard.\n\n"
-            f"Reference: {reference}\n\n"
+            f"Reference: {use.reference}\n\n"
             "Please sign in to Safeguard and review it within one working day:\n"
             f"{link}\n\n"
             "This email deliberately contains no details about the child or the record."
         ),
-        from_email=None,
-        recipient_list=addresses,
-        fail_silently=True,
+        summary=f"Emergency access alert {use.reference}",
+        related_type="break_glass",
+        related_id=use.reference,
     )
 
 
@@ -491,8 +491,7 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
             },
             reason=reason,
         )
-        addresses = [r.email for r in recipients if r.email]
-        transaction.on_commit(lambda: _send_break_glass_emails(reference, addresses))
+        _break_glass_emails(use=use, addresses=[r.email for r in recipients if r.email])
     return use
 
 
