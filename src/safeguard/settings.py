@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Imports every app's rules.py at start-up, so the permission table is complete.
+    "rules.apps.AutodiscoverRulesConfig",
     "safeguard.core",
     "safeguard.people",
     "safeguard.frontdoor",
@@ -135,6 +137,8 @@ FORM_RENDERER = "safeguard.core.forms.GovukRenderer"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The permission table: each app's rules.py (django-rules), asked through user.has_perm.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -34,7 +34,7 @@ from safeguard.people.models import AccessGrant, Address, ChronologyEvent, Perso
 from safeguard.people.services import chronology_add
 
 from . import categories as concern_categories
-from .access import (
+from .rules import (
     can_report_concern,
     can_see_police_queue,
     can_sign_off,
@@ -874,7 +874,7 @@ def police_form_submit(
 
 def police_form_acknowledge(*, by: User, form: PoliceForm) -> PoliceForm:
     """A police user picks up a form from the queue."""
-    from .access import can_see_intelligence
+    from .rules import can_see_intelligence
 
     allowed = can_see_intelligence(by) if form.is_intelligence else can_see_police_queue(by)
     if not allowed:

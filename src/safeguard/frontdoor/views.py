@@ -26,7 +26,7 @@ from safeguard.people.services import people_listed_record, person_view_record
 
 from . import categories as concern_categories
 from . import journey, selectors, services
-from .access import (
+from .rules import (
     can_report_concern,
     can_see_intelligence,
     can_see_police_queue,

@@ -48,7 +48,7 @@ from .models import (
     SafeguardingLead,
     SharingDecision,
 )
-from .permissions import (
+from .rules import (
     can_break_glass,
     can_override_refusal,
     can_record_decisions,

@@ -46,7 +46,7 @@ from .forms import (
     ShareForm,
 )
 from .models import BreakGlassUse, Consent, Decision, LawfulBasis, NoConsentReason, Purpose
-from .permissions import (
+from .rules import (
     can_break_glass,
     can_record_decisions,
     can_review_break_glass,

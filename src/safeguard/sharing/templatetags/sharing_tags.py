@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 
 from safeguard.sharing.models import InformationRequest, RequestStatus
-from safeguard.sharing.permissions import can_use_requests
+from safeguard.sharing.rules import can_use_requests
 from safeguard.sharing.selectors import unread_alert_count
 
 register = template.Library()
