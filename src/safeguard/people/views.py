@@ -16,36 +16,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safeguard.core.http import errors_on, form_add_errors, permitted_or_404, require_perm
+from safeguard.core.http import errors_on, form_add_errors, require_perm
 
 from . import selectors, services
-from .access import AccessBasis, access_basis_detail, mash_lookup_record
+from .access import mash_lookup_record
+from .http import visible_person_or_404
 from .forms import LookUpReasonForm, NewPersonForm, PersonForm, SearchForm
 from .models import Person
 
 
 def _require_personal_data_role(request: HttpRequest) -> None:
     require_perm(request, "people.see_personal_data")
-
-
-def visible_person_or_404(
-    request: HttpRequest, person_id: uuid.UUID, page: str
-) -> tuple[Person, AccessBasis]:
-    """Load a person through the access rule, or record the refusal and answer 'not found'."""
-    person = Person.objects.filter(pk=person_id).select_related("current_school").first()
-    basis = access_basis_detail(request.user, person)
-    person = permitted_or_404(
-        request,
-        person,
-        allowed=basis is not None,
-        page=page,
-        object_id=person_id,
-        person_id=person_id,
-        audit=request.user.has_perm("people.see_personal_data"),
-    )
-    if basis is None:  # pragma: no cover - the helper has already answered 404
-        raise Http404
-    return person, basis
 
 
 @login_required

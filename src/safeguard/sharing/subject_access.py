@@ -42,7 +42,7 @@ from safeguard.core.audit import audit_record, json_safe
 from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import AuditAction, AuditEvent
 from safeguard.core.references import reference_issue
-from safeguard.people.access import RECORD_TYPES, AccessDenied
+from safeguard.people.access import RECORD_TYPES, AccessDenied, can_view_person
 from safeguard.people.models import (
     AccessGrant,
     Address,
@@ -370,6 +370,8 @@ def subject_access_export(
     """
     if by is not None and not can_handle_subject_access(by):
         raise AccessDenied("Only MASH managers can make a subject access copy.")
+    if by is not None and not can_view_person(by, person):
+        raise AccessDenied("Record a subject access request for this person before making a copy.")
     export = subject_access_collect(person=person, request=request)
     files: dict[str, bytes] = {}
     wanted = set(formats)
