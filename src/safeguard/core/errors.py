@@ -1,5 +1,7 @@
-"""The one domain error type: services refuse with :class:`Forbidden` and reject bad input with
-:class:`InvalidRequest`; views and the API turn them into pages and problem responses.
+"""The one domain error type, so views and the API can answer every refusal the same way.
+
+Services refuse with :class:`Forbidden` and reject bad input with :class:`InvalidRequest`;
+views turn them into GOV.UK error messages and the API into JSON problems (RFC 9457).
 
 ``Forbidden`` is a :class:`PermissionError` and ``InvalidRequest`` a :class:`ValueError`, so
 code written against the built-in exceptions keeps working while it moves over.

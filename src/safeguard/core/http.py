@@ -1,5 +1,7 @@
-"""Shared view helpers: find the subject through the permission table, log the refusal, answer 404,
-and turn the domain errors into GOV.UK error messages.
+"""Shared view helpers, written once for every app's pages.
+
+Find the subject through the permission table, log the refusal, answer 404; and
+turn the domain errors into GOV.UK error messages.
 
 Views stay thin: they load, ask one of these, call one service or selector, and render.
 """
@@ -45,7 +47,11 @@ def permitted_or_404(
     ``audit`` is False (for users who see no personal data at all).
     """
     if allowed is None:
-        allowed = subject is not None and perm is not None and request.user.has_perm(perm, subject)
+        allowed = (
+            subject is not None
+            and perm is not None
+            and request.user.has_perm(perm, subject)  # type: ignore[arg-type]
+        )
     if subject is None or not allowed:
         if audit:
             access_refused_record(

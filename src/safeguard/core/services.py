@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .audit import audit_record, diff
 from .errors import Forbidden
-from .models import AuditAction, Role, User
+from .models import AuditAction, User
 
 
 class NotAllowed(Forbidden):

@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record_many, diff
-from safeguard.core.services import access_refused_record
 from safeguard.core.models import Agency, AuditAction
 from safeguard.core.references import reference_issue
+from safeguard.core.services import access_refused_record
 from safeguard.people.access import AccessDenied, can_edit_person
 from safeguard.people.models import ChronologyEvent, HouseholdMember, Person
 from safeguard.people.services import chronology_add

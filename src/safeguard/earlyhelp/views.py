@@ -21,8 +21,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safeguard.people import services as people_services
 from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
+from safeguard.people import services as people_services
 from safeguard.people.http import visible_person_or_404
 from safeguard.people.models import HouseholdMember, Person
 from safeguard.people.search import QueryError, parse_query
@@ -57,9 +57,7 @@ def _episode_or_404(
     allowed = episode is not None and (
         not change or selectors.can_change_episode(request.user, episode, known_visible=True)
     )
-    return permitted_or_404(
-        request, episode, allowed=allowed, page=page, object_id=episode_id
-    )
+    return permitted_or_404(request, episode, allowed=allowed, page=page, object_id=episode_id)
 
 
 def _apply_errors(form: Form, exc: ValidationError) -> None:

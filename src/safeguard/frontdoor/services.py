@@ -34,13 +34,6 @@ from safeguard.people.models import AccessGrant, Address, ChronologyEvent, Perso
 from safeguard.people.services import chronology_add
 
 from . import categories as concern_categories
-from .rules import (
-    can_report_concern,
-    can_see_police_queue,
-    can_sign_off,
-    can_submit_police_form,
-    can_triage,
-)
 from .hours import EMERGENCY_DUTY_TEAM_PHONE, decision_due, in_office_hours
 from .models import (
     Consent,
@@ -58,6 +51,13 @@ from .models import (
     PoliceIntelligenceUser,
     Submission,
     ThresholdDecision,
+)
+from .rules import (
+    can_report_concern,
+    can_see_police_queue,
+    can_sign_off,
+    can_submit_police_form,
+    can_triage,
 )
 
 if TYPE_CHECKING:

@@ -26,14 +26,6 @@ from safeguard.people.services import people_listed_record, person_view_record
 
 from . import categories as concern_categories
 from . import journey, selectors, services
-from .rules import (
-    can_report_concern,
-    can_see_intelligence,
-    can_see_police_queue,
-    can_sign_off,
-    can_submit_police_form,
-    can_triage,
-)
 from .forms import (
     POLICE_FORMS,
     InformationAnswerForm,
@@ -44,6 +36,14 @@ from .forms import (
 )
 from .hours import EMERGENCY_DUTY_TEAM_PHONE, MASH_EMAIL, MASH_PHONE, in_office_hours, office_hours
 from .models import LEVEL_DESCRIPTIONS, ContactDraft, ContactStatus, Level, PoliceFormKind
+from .rules import (
+    can_report_concern,
+    can_see_intelligence,
+    can_see_police_queue,
+    can_sign_off,
+    can_submit_police_form,
+    can_triage,
+)
 
 
 def _hours_context() -> dict[str, Any]:

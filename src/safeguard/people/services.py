@@ -13,8 +13,8 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, diff
-from safeguard.core.services import access_refused_record
 from safeguard.core.models import Agency, AuditAction
+from safeguard.core.services import access_refused_record
 
 from .access import (
     AccessBasis,

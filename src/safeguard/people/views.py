@@ -20,8 +20,8 @@ from safeguard.core.http import errors_on, form_add_errors, require_perm
 
 from . import selectors, services
 from .access import mash_lookup_record
-from .http import visible_person_or_404
 from .forms import LookUpReasonForm, NewPersonForm, PersonForm, SearchForm
+from .http import visible_person_or_404
 from .models import Person
 
 

@@ -1,5 +1,6 @@
-"""Sharing's permissions: who may share, request, revoke, break glass, review, read the log,
-and handle subject access requests. Part of the one permission table (see ``core.rules``).
+"""Sharing's permissions: share, request, revoke, break glass, review, the log, subject access.
+
+Part of the one permission table (see ``core.rules``).
 
 These predicates sit on top of ``people.access`` (which decides who sees a
 person at all); they never widen it.

@@ -55,7 +55,6 @@ from safeguard.people.models import (
 )
 
 from .rules import can_handle_subject_access
-from .rules import can_see_rights_register as can_see_rights_register
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
@@ -70,8 +69,7 @@ FREE_TEXT_NOTE = "Free text: check it for information about other people before 
 # --- Who may do it ---------------------------------------------------------------------------
 
 
-# can_handle_subject_access and can_see_rights_register live in the permission table
-# (``sharing/rules.py``); imported above so callers here keep their names.
+# Who may handle requests lives in the permission table (``sharing/rules.py``).
 
 
 # --- What goes into the copy -----------------------------------------------------------------

@@ -58,7 +58,11 @@ def _visible_person(
 def index(request: HttpRequest) -> HttpResponse:
     """Information sharing: where to find requests, reviews, the log and the weekly report."""
     user = request.user
-    if not (user.has_perm("sharing.use_requests") or user.has_perm("sharing.view_sharing_log") or user.has_perm("people.see_personal_data")):
+    if not (
+        user.has_perm("sharing.use_requests")
+        or user.has_perm("sharing.view_sharing_log")
+        or user.has_perm("people.see_personal_data")
+    ):
         raise Http404
     context = {
         "can_use_requests": user.has_perm("sharing.use_requests"),

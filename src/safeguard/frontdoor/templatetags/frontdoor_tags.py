@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
-from safeguard.frontdoor.rules import can_report_concern, can_triage
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact
+from safeguard.frontdoor.rules import can_report_concern, can_triage
 from safeguard.frontdoor.selectors import queue_counts
 
 register = template.Library()

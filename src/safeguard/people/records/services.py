@@ -25,9 +25,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many
+from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction
 
-from ..access import AccessDenied, is_mash
+from ..access import AccessDenied
 from ..identifiers import normalise_postcode
 from ..models import (
     AccessGrant,
@@ -107,7 +108,7 @@ class ImportResult:
 
 
 def _require_mash(by: User | None) -> None:
-    if by is not None and not is_mash(by):
+    if by is not None and not by.has_perm("people.work_records"):
         raise AccessDenied("Only Multi-Agency Safeguarding Hub (MASH) staff can do this.")
 
 
@@ -151,10 +152,10 @@ def record_import_map(
     """Save which column holds which field; raises ValueError listing what is wrong."""
     _require_mash(by)
     if record_import.status in (RecordImport.Status.IMPORTED, RecordImport.Status.CANCELLED):
-        raise ValueError("This import has already finished")
+        raise InvalidRequest("This import has already finished")
     problems = check_mapping(mapping)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise InvalidRequest("; ".join(problems))
     record_import.mapping = mapping
     record_import.status = RecordImport.Status.MAPPED
     record_import.save(update_fields=["mapping", "status"])
@@ -167,7 +168,7 @@ def record_import_confirm(
     """Import the previewed rows, link them, and forget the file's bytes."""
     _require_mash(by)
     if record_import.status != RecordImport.Status.MAPPED:
-        raise ValueError("Match the columns before importing")
+        raise InvalidRequest("Match the columns before importing")
     parsed = parse_file(record_import.file_name, bytes(record_import.content))
     result = records_import_rows(
         by=by,
@@ -621,7 +622,7 @@ def review_decide(
     with transaction.atomic():
         review = LinkReview.objects.select_for_update().get(pk=review.pk)
         if review.status != LinkReview.Status.OPEN:
-            raise ValueError("This match has already been decided")
+            raise InvalidRequest("This match has already been decided")
         review.status = LinkReview.Status.CONFIRMED if same_person else LinkReview.Status.REJECTED
         review.decided_by, review.decided_at, review.reason = by, timezone.now(), reason.strip()
         review.save(update_fields=["status", "decided_by", "decided_at", "reason"])
@@ -647,7 +648,7 @@ def review_decide(
 
 def _decide_record(*, by: User, review: LinkReview, same_person: bool) -> None:
     if review.record_id is None:
-        raise ValueError("This match has no agency record")
+        raise InvalidRequest("This match has no agency record")
     record = (
         AgencyRecord.objects.select_for_update().select_related("agency").get(pk=review.record_id)
     )
@@ -690,12 +691,12 @@ def record_unlink(*, by: User, record: AgencyRecord, reason: str) -> AgencyRecor
     """Undo a link: the record becomes a person of its own again (the old link stays in the audit)."""
     _require_mash(by)
     if not reason.strip():
-        raise ValueError("Give a reason for undoing the link")
+        raise InvalidRequest("Give a reason for undoing the link")
     with transaction.atomic():
         record = AgencyRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
         previous = record.person_id
         if previous is None or record.link_status == LinkStatus.NEW_PERSON:
-            raise ValueError("This record is not linked to another person's record")
+            raise InvalidRequest("This record is not linked to another person's record")
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
@@ -736,14 +737,14 @@ def person_merge(
     """Merge person ``merged`` into ``survivor``, remembering exactly which rows moved."""
     _require_mash(by)
     if survivor.pk == merged.pk:
-        raise ValueError("A person cannot be merged with themselves")
+        raise InvalidRequest("A person cannot be merged with themselves")
     with transaction.atomic():
         locked = {
             p.pk: p
             for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])
         }
         if any(p.merged_into_id for p in locked.values()):
-            raise ValueError("One of these people has already been merged into someone else")
+            raise InvalidRequest("One of these people has already been merged into someone else")
         moved: dict[str, list[str]] = {}
         for label, model in _SIMPLE_MOVES:
             ids = list(model.objects.filter(person=merged).values_list("pk", flat=True))
@@ -825,11 +826,11 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
     """Undo a merge: every row that moved goes back, so both people have their own records again."""
     _require_mash(by)
     if not reason.strip():
-        raise ValueError("Give a reason for undoing the merge")
+        raise InvalidRequest("Give a reason for undoing the merge")
     with transaction.atomic():
         merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.unmerged_at is not None:
-            raise ValueError("This merge has already been undone")
+            raise InvalidRequest("This merge has already been undone")
         survivor_id, merged_id = merge.survivor_id, merge.merged_id
         moved = merge.moved
         for label, model in _SIMPLE_MOVES:
