@@ -48,9 +48,7 @@ def permitted_or_404(
     """
     if allowed is None:
         allowed = (
-            subject is not None
-            and perm is not None
-            and request.user.has_perm(perm, subject)  # type: ignore[arg-type]
+            subject is not None and perm is not None and request.user.has_perm(perm, subject)  # type: ignore[arg-type]
         )
     if subject is None or not allowed:
         if audit:

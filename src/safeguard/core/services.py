@@ -98,3 +98,16 @@ def access_refused_record(
         outcome="refused",
         reason=reason,
     )
+
+
+def two_factor_confirm(*, by: Any, device: Any) -> None:
+    """Confirm the authenticator app a user has just set up, and audit it."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            by=by,
+            action=AuditAction.TWO_FACTOR_SET_UP,
+            object_type="user",
+            object_id=by.pk,
+        )
