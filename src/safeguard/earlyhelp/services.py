@@ -23,7 +23,6 @@ from django.utils import timezone
 from safeguard.core.audit import AuditEntry, audit_record_many, diff
 from safeguard.core.models import Agency, AuditAction
 from safeguard.core.references import reference_issue
-from safeguard.core.services import access_refused_record
 from safeguard.people.access import AccessDenied, can_edit_person
 from safeguard.people.models import ChronologyEvent, HouseholdMember, Person
 from safeguard.people.services import chronology_add
@@ -725,11 +724,6 @@ def assessment_submit(
     if refused is not None:
         raise refused
     return saved
-
-
-def episode_access_denied_record(*, by: User, episode_id: Any, page: str) -> None:
-    """Record a refused attempt to open an episode (the user sees 'page not found')."""
-    access_refused_record(by=by, page=page, object_id=episode_id)
 
 
 __all__ = [

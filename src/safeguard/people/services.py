@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, diff
 from safeguard.core.models import Agency, AuditAction
-from safeguard.core.services import access_refused_record
 
 from .access import (
     AccessBasis,
@@ -440,8 +439,3 @@ def people_listed_record(*, by: User, person_ids: Iterable[uuid.UUID], context: 
             for pid in person_ids
         ],
     )
-
-
-def access_denied_record(*, by: User, person_id: uuid.UUID | str, page: str) -> None:
-    """Record a refused attempt to open a record (the person sees 'page not found')."""
-    access_refused_record(by=by, page=page, object_id=person_id, person_id=person_id)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 
-
 from ..selectors import my_episode_counts
 
 register = template.Library()
