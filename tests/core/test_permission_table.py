@@ -232,3 +232,9 @@ class TestThePermissionTable:
         for perm, predicate in table().items():
             obj = PersonFactory() if predicate.num_args == 2 and "person" in perm else None
             assert not anonymous.has_perm(perm, obj), perm
+
+    def test_a_permission_about_a_thing_asked_without_one_is_refused(self, make_user):
+        user = make_user(MM, agency=AgencyFactory(kind=AgencyKind.CHILDRENS_SOCIAL_CARE))
+        for perm, predicate in table().items():
+            if predicate.num_args == 2:
+                assert not user.has_perm(perm), perm

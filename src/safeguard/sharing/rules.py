@@ -97,7 +97,7 @@ def can_override_refusal(user: Any) -> bool:
 
 def can_revoke_grant(user: Any, grant: Any) -> bool:
     """The agency that gave access, or a MASH manager, may take it away."""
-    if not can_record_decisions(user):
+    if grant is None or not can_record_decisions(user):
         return False
     if user.has_role(Role.MASH_MANAGER):
         return True
@@ -121,7 +121,7 @@ def can_break_glass(user: Any) -> bool:
 
 def can_review_break_glass(user: Any, use: BreakGlassUse) -> bool:
     """Those alerted about the use (or a MASH manager) review it; never the user themselves."""
-    if not sees_personal_data(user) or use.user_id == user.pk:
+    if use is None or not sees_personal_data(user) or use.user_id == user.pk:
         return False
     if user.role_codes() & PARTNERSHIP_REVIEW_ROLES:
         return True
@@ -165,7 +165,11 @@ def can_open_subject_access_request(user: Any, request: SubjectAccessRequest) ->
 
     An open request is itself such a basis; a finished one is not.
     """
-    return can_handle_subject_access(user) and can_view_person(user, request.person_id)
+    return (
+        request is not None
+        and can_handle_subject_access(user)
+        and can_view_person(user, request.person_id)
+    )
 
 
 def open_subject_access_requests() -> QuerySet[SubjectAccessRequest]:
