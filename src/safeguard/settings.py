@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Imports every app's rules.py at start-up, so the permission table is complete.
+    "rules.apps.AutodiscoverRulesConfig",
     "safeguard.core",
     "safeguard.people",
     "safeguard.frontdoor",
@@ -107,6 +109,7 @@ MIDDLEWARE = [
     "safeguard.core.middleware.SessionTimeoutMiddleware",
     "safeguard.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safeguard.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguard.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -137,6 +140,8 @@ FORM_RENDERER = "safeguard.core.forms.GovukRenderer"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The permission table: each app's rules.py (django-rules), asked through user.has_perm.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core.models import Role
-from safeguard.people.access import can_manage_accounts, is_mash, sees_personal_data
 from safeguard.people.selectors import my_work
 
 
@@ -17,9 +16,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """'My work': the first page after signing in, shaped by the user's roles."""
     user = request.user
     context = {
-        "sees_personal_data": sees_personal_data(user),
-        "is_mash": is_mash(user),
-        "manages_accounts": can_manage_accounts(user),
+        "sees_personal_data": user.has_perm("people.see_personal_data"),
+        "is_mash": user.has_perm("people.work_records"),
+        "manages_accounts": user.has_perm("core.manage_accounts"),
         "is_analyst": user.has_role(Role.ANALYST),  # type: ignore[union-attr]
         "two_factor_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }

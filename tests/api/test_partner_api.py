@@ -149,3 +149,27 @@ def mash_worker_api(make_user):
     from safeguard.core.models import Agency, Role
 
     return make_user(Role.MASH_WORKER, agency=Agency.objects.get(slug="api-mash"))
+
+
+class TestProblemResponses:
+    def test_a_refused_partner_gets_a_json_problem_saying_why(self, partner, auth):
+        from safeguard.core.models import Role
+
+        record, _ = partner
+        Role.objects.get_or_create(code=Role.SYSTEM_ADMINISTRATOR, defaults={"name": "Admin"})
+        record.system_user.roles.add(Role.SYSTEM_ADMINISTRATOR)
+        response = post(Client(), "concerns", CONCERN, auth)
+        assert response.status_code == 403
+        assert response["Content-Type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["status"] == 403
+        assert problem["title"] == "You cannot do this"
+        assert problem["detail"] == "This partner system cannot report concerns."
+        assert not Contact.objects.exists()
+
+    def test_the_schema_documents_problems_for_errors(self):
+        from safeguard.api.api import api
+
+        schema = api.get_openapi_schema(path_prefix="/api/v1/")
+        concerns = schema["paths"]["/api/v1/frontdoor/concerns"]["post"]["responses"]
+        assert "application/problem+json" in concerns[403]["content"]

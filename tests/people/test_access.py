@@ -243,3 +243,113 @@ class TestMashLookUp:
         assert AuditEvent.objects.filter(
             action=AuditAction.SEARCH, reason__startswith="Checking"
         ).exists()
+
+
+class TestSubjectAccessThroughTheRule:
+    """A subject access handler opens a record only through an open request for that person."""
+
+    @pytest.fixture
+    def handler(self, make_user):
+        from safeguard.core.models import AgencyKind
+
+        mash = AgencyFactory(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_mash=True)
+        return make_user(Role.MASH_MANAGER, agency=mash)
+
+    @pytest.fixture
+    def stranger(self, db):
+        return PersonFactory(given_name="Wren", family_name="Oakhollow")
+
+    def _request(self, handler, person, **kwargs):
+        from safeguard.sharing.subject_access import subject_access_request_create
+
+        return subject_access_request_create(
+            by=handler,
+            person=person,
+            requester_kind="subject",
+            requester_name="Wren Oakhollow",
+            received_on=timezone.localdate(),
+            **kwargs,
+        )
+
+    def test_without_a_request_the_handler_cannot_open_the_record(
+        self, handler, stranger, signed_in
+    ):
+        assert not can_view_person(handler, stranger)
+        assert stranger not in people_visible_to(handler)
+        response = signed_in(handler).get(reverse("people:detail", args=[stranger.pk]))
+        assert response.status_code == 404
+        assert AuditEvent.objects.filter(
+            action=AuditAction.DENY, person_id=stranger.pk, outcome="refused"
+        ).exists()
+
+    def test_an_open_request_is_the_basis_shown_in_words_and_audited(
+        self, handler, stranger, signed_in
+    ):
+        from safeguard.people.access import access_basis
+
+        sar = self._request(handler, stranger)
+        assert stranger in people_visible_to(handler)
+        words = access_basis(handler, stranger)
+        assert words is not None
+        assert f"Subject access request {sar.reference} is open" in words
+        response = signed_in(handler).get(reverse("people:detail", args=[stranger.pk]))
+        assert response.status_code == 200
+        assert sar.reference in response.content.decode()
+        opened = AuditEvent.objects.filter(
+            action=AuditAction.VIEW, object_type="person", person_id=stranger.pk
+        ).get()
+        assert sar.reference in opened.reason
+        assert "Article 15" in opened.reason
+        assert opened.changes == {"basis": "subject_access", "reference": sar.reference}
+
+    def test_once_the_reply_is_sent_the_record_closes_again(self, handler, stranger, signed_in):
+        from safeguard.sharing.models import SubjectAccessRequest
+        from safeguard.sharing.subject_access import subject_access_request_complete
+
+        sar = self._request(handler, stranger)
+        SubjectAccessRequest.objects.filter(pk=sar.pk).update(status="exported")
+        sar.refresh_from_db()
+        subject_access_request_complete(by=handler, request=sar)
+        assert not can_view_person(handler, stranger)
+        client = signed_in(handler)
+        assert client.get(reverse("people:detail", args=[stranger.pk])).status_code == 404
+        download = reverse("sharing:subject-access-download", args=[sar.pk, "json"])
+        assert client.get(download).status_code == 404
+        assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+    @pytest.mark.parametrize("role", [Role.MASH_WORKER, Role.PRACTITIONER, Role.PANEL_CHAIR])
+    def test_an_open_request_opens_nothing_for_anyone_else(
+        self, handler, stranger, make_user, role
+    ):
+        self._request(handler, stranger)
+        other = make_user(role, agency=handler.agency)
+        assert not can_view_person(other, stranger)
+        assert stranger not in people_visible_to(other)
+
+    def test_the_handler_records_a_request_first_then_sees_the_copy(
+        self, handler, stranger, signed_in
+    ):
+        from safeguard.sharing.models import SubjectAccessRequest
+
+        client = signed_in(handler)
+        url = reverse("sharing:person-subject-access", args=[stranger.pk])
+        intake = client.get(url).content.decode()
+        assert "Record the request" in intake
+        assert "No open request about Wren Oakhollow" in intake
+        today = timezone.localdate()
+        response = client.post(
+            url,
+            {
+                "requester_kind": "subject",
+                "requester_name": "Wren Oakhollow",
+                "received_on_day": today.day,
+                "received_on_month": today.month,
+                "received_on_year": today.year,
+            },
+        )
+        assert response.status_code == 302
+        sar = SubjectAccessRequest.objects.get(person=stranger)
+        page = client.get(url).content.decode()
+        assert f'PDF<span class="govuk-visually-hidden"> copy for {sar.reference}' in page
+        copy = client.get(reverse("sharing:subject-access-download", args=[sar.pk, "json"]))
+        assert copy.status_code == 200

@@ -27,7 +27,7 @@ from safeguard.people.access import (
     access_grant_revoke,
 )
 from safeguard.people.models import AccessGrant
-from safeguard.sharing.permissions import LOG_ROLES
+from safeguard.sharing.rules import LOG_ROLES
 from tests.factories import (
     AgencyFactory,
     ChronologyEventFactory,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from safeguard.core.audit import audit_record
+from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction
 
 from .models import PartnerToken
@@ -33,9 +34,11 @@ def partner_token_create(*, by: User | None, agency: Agency, name: str) -> tuple
     """Make a token for a partner system; the token is returned once and never stored."""
     name = name.strip()
     if not name:
-        raise ValueError("A token needs a name, for example the partner system's name.")
+        raise InvalidRequest("A token needs a name, for example the partner system's name.")
     if PartnerToken.objects.filter(agency=agency, name=name).exists():
-        raise ValueError(f"{agency.name} already has a token called {name!r}: choose another name.")
+        raise InvalidRequest(
+            f"{agency.name} already has a token called {name!r}: choose another name."
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     user_model = get_user_model()
     with transaction.atomic():

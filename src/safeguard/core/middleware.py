@@ -95,3 +95,31 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class DomainErrorMiddleware:
+    """The last line for a domain error no view caught: never a 500.
+
+    A refusal (:class:`~safeguard.core.errors.Forbidden`) reads exactly like a page
+    that does not exist, as every refused record does; a rejected request
+    (:class:`~safeguard.core.errors.InvalidRequest`) is a 400 page.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Answer 404 for a refusal and 400 for a bad request; leave anything else alone."""
+        from django.http import Http404
+        from django.views.defaults import bad_request, page_not_found
+
+        from .errors import Forbidden, InvalidRequest
+
+        if isinstance(exception, Forbidden):
+            return page_not_found(request, Http404())
+        if isinstance(exception, InvalidRequest):
+            return bad_request(request, exception)
+        return None

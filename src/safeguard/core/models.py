@@ -6,6 +6,8 @@ for which agency, and keeps a tamper-evident record of it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -123,6 +125,18 @@ class User(AbstractUser):
     def has_role(self, *codes: str) -> bool:
         """Whether the user holds any of the given roles."""
         return bool(self.role_codes().intersection(codes))
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Ask the permission table (each app's ``rules.py``) for its permissions.
+
+        A permission in the table is answered by the table alone: being a superuser
+        or holding a Django model permission of the same name never widens it.
+        """
+        import rules
+
+        if rules.perm_exists(perm):
+            return bool(self.is_active and rules.has_perm(perm, self, obj))
+        return super().has_perm(perm, obj)
 
 
 class AuditAction(models.TextChoices):

@@ -11,20 +11,17 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from .audit import audit_record, diff
-from .models import AuditAction, Role, User
+from .errors import Forbidden
+from .models import AuditAction, User
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(Forbidden):
     """The user may not manage accounts."""
 
 
 def is_system_administrator(user: Any) -> bool:
-    """Whether the user manages agencies and accounts."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.has_role(Role.SYSTEM_ADMINISTRATOR)
-    )
+    """Whether the user manages agencies and accounts (the ``core.manage_accounts`` permission)."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm("core.manage_accounts"))
 
 
 def _snapshot(instance: models.Model) -> dict[str, Any]:
@@ -80,3 +77,37 @@ def sessions_end_for(*, user: Any) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+def access_refused_record(
+    *, by: Any, page: str, object_id: Any, person_id: Any = None, reason: str = ""
+) -> None:
+    """Record a refused attempt to open something (the user is told 'page not found')."""
+    import uuid
+
+    try:
+        pid = uuid.UUID(str(person_id)) if person_id is not None else None
+    except ValueError:
+        pid = None
+    audit_record(
+        by=by,
+        action=AuditAction.DENY,
+        object_type=page,
+        object_id=str(object_id)[:64],
+        person_id=pid,
+        outcome="refused",
+        reason=reason,
+    )
+
+
+def two_factor_confirm(*, by: Any, device: Any) -> None:
+    """Confirm the authenticator app a user has just set up, and audit it."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            by=by,
+            action=AuditAction.TWO_FACTOR_SET_UP,
+            object_type="user",
+            object_id=by.pk,
+        )

@@ -23,8 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .audit import audit_record
-from .models import AuditAction
+from .services import two_factor_confirm
 
 
 class SignInForm(AuthenticationForm):
@@ -130,14 +129,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             if setting_up:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                audit_record(
-                    by=request.user,
-                    action=AuditAction.TWO_FACTOR_SET_UP,
-                    object_type="user",
-                    object_id=request.user.pk,
-                )
+                two_factor_confirm(by=request.user, device=device)
             otp_login(request, device)
         return redirect(_safe_next(request))
     context = {"form": form, "setting_up": setting_up}

@@ -699,25 +699,33 @@ def episode_view_record(
     )
 
 
-def episode_access_denied_record(*, by: User, episode_id: Any, page: str) -> None:
-    """Record a refused attempt to open an episode (the user sees 'page not found')."""
-    audit_record_many(
-        by=by,
-        entries=[
-            AuditEntry(
-                action=AuditAction.DENY,
-                object_type=page,
-                object_id=str(episode_id)[:64],
-                outcome="refused",
-            )
-        ],
-    )
+def assessment_submit(
+    *, by: User, assessment: Assessment, complete: bool = False, **fields: Any
+) -> Assessment:
+    """Save what was typed and, when asked, complete the assessment: one call, one transaction.
+
+    Completing runs in a savepoint inside it, so a refused completion (a ``ValidationError``
+    naming what is missing) still keeps the draft that was typed.
+    """
+    refused: ValidationError | None = None
+    with transaction.atomic():
+        saved = assessment_save(by=by, assessment=assessment, **fields)
+        if complete:
+            try:
+                with transaction.atomic():
+                    saved = assessment_save(by=by, assessment=assessment, complete=True)
+            except ValidationError as exc:
+                refused = exc
+    if refused is not None:
+        raise refused
+    return saved
 
 
 __all__ = [
     "SUPPORTING_FAMILIES_EMAIL_DEFAULT",
     "assessment_save",
     "assessment_start",
+    "assessment_submit",
     "early_help_episode_open",
     "episode_change_record",
     "episode_close",

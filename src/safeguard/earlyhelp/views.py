@@ -21,8 +21,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
 from safeguard.people import services as people_services
-from safeguard.people.access import can_create_person, can_view_person, sees_personal_data
+from safeguard.people.http import visible_person_or_404
 from safeguard.people.models import HouseholdMember, Person
 from safeguard.people.search import QueryError, parse_query
 from safeguard.people.selectors import person_search
@@ -43,8 +44,7 @@ CHILD_AGE_LIMIT_DAYS = 18 * 365 + 5
 
 
 def _require_personal_data_role(request: HttpRequest) -> None:
-    if not sees_personal_data(request.user):
-        raise Http404
+    require_perm(request, "people.see_personal_data")
 
 
 def _episode_or_404(
@@ -53,20 +53,15 @@ def _episode_or_404(
     """Load an episode the user may see (and, for ``change``, change), or record the refusal."""
     _require_personal_data_role(request)
     episode = selectors.episode_get_visible(user=request.user, episode_id=episode_id)
-    if episode is None or (
-        change and not selectors.can_change_episode(request.user, episode, known_visible=True)
-    ):
-        services.episode_access_denied_record(by=request.user, episode_id=episode_id, page=page)  # type: ignore[arg-type]
-        raise Http404
-    return episode
+    # Loaded through episodes_visible_to, so only the change question is left to ask.
+    allowed = episode is not None and (
+        not change or selectors.can_change_episode(request.user, episode, known_visible=True)
+    )
+    return permitted_or_404(request, episode, allowed=allowed, page=page, object_id=episode_id)
 
 
 def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    form_add_errors(form, exc)
 
 
 def _family_children(episode: Episode) -> QuerySet[Person]:
@@ -101,7 +96,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "today": timezone.localdate(),
-            "can_start": can_create_person(request.user),
+            "can_start": request.user.has_perm("earlyhelp.start_episode"),
             "tabs": [
                 ("open", "Open"),
                 ("overdue", "Review overdue"),
@@ -116,8 +111,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def find_child(request: HttpRequest) -> HttpResponse:
     """Find the child to start early help for (among the children you can see)."""
-    if not can_create_person(request.user):
-        raise Http404
+    require_perm(request, "earlyhelp.start_episode")
     form = FindChildForm(request.GET if "q" in request.GET else None)
     results = None
     if form.is_bound and form.is_valid():
@@ -140,16 +134,8 @@ def find_child(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def episode_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Choose the children in the family and say why early help is needed."""
-    if not can_create_person(request.user):
-        raise Http404
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None or not can_view_person(request.user, person):
-        people_services.access_denied_record(
-            by=request.user,  # type: ignore[arg-type]
-            person_id=person_id,
-            page="early_help_open",
-        )
-        raise Http404
+    require_perm(request, "earlyhelp.start_episode")
+    person, basis = visible_person_or_404(request, person_id, "early_help_open")
     households = HouseholdMember.objects.filter(person=person, left__isnull=True).values(
         "household_id"
     )
@@ -187,6 +173,7 @@ def episode_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             by=request.user,  # type: ignore[arg-type]
             person_id=person.pk,
             page="early_help_open",
+            basis=basis,
         )
     return render(request, "earlyhelp/episode_open.html", {"form": form, "person": person})
 
@@ -270,18 +257,13 @@ def assessment_edit(
     if request.method == "POST" and form.is_valid():
         complete = request.POST.get("action") == "complete"
         try:
-            # Save the draft first, so a refused completion still keeps everything typed.
-            services.assessment_save(
+            # One service: it keeps the draft even when completing is refused.
+            services.assessment_submit(
                 by=request.user,  # type: ignore[arg-type]
                 assessment=assessment,
+                complete=complete,
                 **form.cleaned_data,
             )
-            if complete:
-                services.assessment_save(
-                    by=request.user,  # type: ignore[arg-type]
-                    assessment=assessment,
-                    complete=True,
-                )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

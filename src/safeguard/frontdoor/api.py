@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator, StrictBool
 
 from safeguard.api.auth import partner_auth
-from safeguard.people.access import AccessDenied
+from safeguard.core.errors import Forbidden
 
 from . import categories as concern_categories
 from . import selectors, services
@@ -191,8 +191,8 @@ def concern_submit(request: HttpRequest, payload: ConcernIn) -> Status[Any]:
         )
     except ValidationError as exc:
         return Status(422, {"detail": _errors(exc)})
-    except AccessDenied:
-        return Status(403, {"detail": "This partner system cannot report concerns."})
+    except Forbidden as exc:
+        raise Forbidden("This partner system cannot report concerns.") from exc
     return Status(
         201,
         {
@@ -230,8 +230,8 @@ def _police(
         )
     except ValidationError as exc:
         return Status(422, {"detail": _errors(exc)})
-    except AccessDenied:
-        return Status(403, {"detail": "This partner system cannot send police forms."})
+    except Forbidden as exc:
+        raise Forbidden("This partner system cannot send police forms.") from exc
     return Status(
         201,
         {

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from safeguard.people.models import Person
 
-from .access import can_see_intelligence, can_see_police_queue, can_triage
 from .hours import RAG_LABELS, RAG_TAG_CLASSES, describe_interval, rag_status
 from .models import (
     OPEN_STATUSES,
@@ -23,6 +22,7 @@ from .models import (
     PoliceFormKind,
     ThresholdDecision,
 )
+from .rules import can_see_intelligence, can_see_police_queue, can_triage
 
 QUEUE_PAGE_SIZE = 50
 

@@ -34,13 +34,6 @@ from safeguard.people.models import AccessGrant, Address, ChronologyEvent, Perso
 from safeguard.people.services import chronology_add
 
 from . import categories as concern_categories
-from .access import (
-    can_report_concern,
-    can_see_police_queue,
-    can_sign_off,
-    can_submit_police_form,
-    can_triage,
-)
 from .hours import EMERGENCY_DUTY_TEAM_PHONE, decision_due, in_office_hours
 from .models import (
     Consent,
@@ -58,6 +51,13 @@ from .models import (
     PoliceIntelligenceUser,
     Submission,
     ThresholdDecision,
+)
+from .rules import (
+    can_report_concern,
+    can_see_police_queue,
+    can_sign_off,
+    can_submit_police_form,
+    can_triage,
 )
 
 if TYPE_CHECKING:
@@ -913,7 +913,7 @@ def police_form_submit(
 
 def police_form_acknowledge(*, by: User, form: PoliceForm) -> PoliceForm:
     """A police user picks up a form from the queue."""
-    from .access import can_see_intelligence
+    from .rules import can_see_intelligence
 
     allowed = can_see_intelligence(by) if form.is_intelligence else can_see_police_queue(by)
     if not allowed:

@@ -18,7 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safeguard.people.access import AccessDenied, can_view_person, sees_personal_data
+from safeguard.core.errors import Forbidden
+from safeguard.core.http import require_perm
 from safeguard.people.forms import SearchForm
 from safeguard.people.models import Person
 from safeguard.people.selectors import person_search
@@ -26,14 +27,6 @@ from safeguard.people.services import people_listed_record, person_view_record
 
 from . import categories as concern_categories
 from . import journey, selectors, services
-from .access import (
-    can_report_concern,
-    can_see_intelligence,
-    can_see_police_queue,
-    can_sign_off,
-    can_submit_police_form,
-    can_triage,
-)
 from .forms import (
     POLICE_FORMS,
     InformationAnswerForm,
@@ -59,8 +52,7 @@ def _hours_context() -> dict[str, Any]:
 
 
 def _require_reporter(request: HttpRequest) -> None:
-    if not can_report_concern(request.user):
-        raise Http404
+    require_perm(request, "frontdoor.report_concern")
 
 
 def _draft(request: HttpRequest) -> dict[str, Any]:
@@ -156,7 +148,7 @@ def report_children(request: HttpRequest) -> HttpResponse:
                 person_id = uuid.UUID(request.POST.get("person_id", ""))
             except ValueError:
                 raise Http404 from None
-            if not can_view_person(request.user, person_id):
+            if not request.user.has_perm("people.view_person", person_id):
                 raise Http404
             if not any(c.get("person_id") == str(person_id) for c in data["children"]):
                 data["children"].append({"person_id": str(person_id)})
@@ -177,7 +169,7 @@ def report_children(request: HttpRequest) -> HttpResponse:
                     return redirect("frontdoor:report-check")
                 return redirect("frontdoor:report-step", step=journey.STEPS[0].slug)
             error = "Add at least one child"
-    searching = sees_personal_data(request.user)
+    searching = request.user.has_perm("people.see_personal_data")
     search_form = SearchForm(request.GET if "q" in request.GET else None) if searching else None
     results = None
     if search_form is not None and search_form.is_bound and search_form.is_valid():
@@ -307,7 +299,7 @@ def report_check(request: HttpRequest) -> HttpResponse:
             contact = services.contact_submit(by=request.user, **kwargs)  # type: ignore[arg-type]
         except ValidationError as exc:
             errors = exc.message_dict
-        except AccessDenied:
+        except Forbidden:
             raise Http404 from None
         else:
             return redirect("frontdoor:report-sent", reference=contact.reference)
@@ -377,8 +369,7 @@ def my_referral(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _require_triage(request: HttpRequest) -> None:
-    if not can_triage(request.user):
-        raise Http404
+    require_perm(request, "frontdoor.triage")
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -444,7 +435,7 @@ def _triage_context(
         "contact": data.contact,
         "category_labels": concern_categories.labels(data.contact.categories),
         "request_form": InformationRequestForm(),
-        "can_sign_off": can_sign_off(request.user),
+        "can_sign_off": request.user.has_perm("frontdoor.sign_off"),
         "level_descriptions": LEVEL_DESCRIPTIONS,
     }
     context.update(extra)
@@ -557,8 +548,7 @@ def threshold_decide(request: HttpRequest, reference: str) -> HttpResponse:
 def threshold_sign_off(request: HttpRequest, reference: str) -> HttpResponse:
     """A MASH manager signs off (or sends back) a level 4 or 'no further action' decision."""
     data = _triage_page(request, reference)
-    if not can_sign_off(request.user):
-        raise Http404
+    require_perm(request, "frontdoor.sign_off")
     if data.decision is None or data.contact.status != ContactStatus.AWAITING_SIGN_OFF:
         return redirect("frontdoor:contact", reference=reference)
     form = SignOffForm(request.POST if request.method == "POST" else None)
@@ -595,15 +585,14 @@ def threshold_sign_off(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def police_forms(request: HttpRequest) -> HttpResponse:
     """The police partner forms, and the queues for police users."""
-    if not can_submit_police_form(request.user):
-        raise Http404
+    require_perm(request, "frontdoor.submit_police_form")
     return render(
         request,
         "frontdoor/police_forms.html",
         {
             "forms": [(slug, title) for slug, (_f, title, _k) in POLICE_FORMS.items()],
-            "police_queue": can_see_police_queue(request.user),
-            "intelligence_queue": can_see_intelligence(request.user),
+            "police_queue": request.user.has_perm("frontdoor.see_police_queue"),
+            "intelligence_queue": request.user.has_perm("frontdoor.see_intelligence"),
         },
     )
 
@@ -612,8 +601,7 @@ def police_forms(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def police_form(request: HttpRequest, slug: str) -> HttpResponse:
     """Fill in one police partner form; the reference comes back at once."""
-    if not can_submit_police_form(request.user):
-        raise Http404
+    require_perm(request, "frontdoor.submit_police_form")
     if slug not in POLICE_FORMS:
         raise Http404
     form_class, title, kind = POLICE_FORMS[slug]
@@ -673,7 +661,9 @@ def police_sent(request: HttpRequest, reference: str) -> HttpResponse:
 def police_queue(request: HttpRequest, intelligence: bool = False) -> HttpResponse:
     """The police queue, or the intelligence queue (intelligence users only)."""
     allowed = (
-        can_see_intelligence(request.user) if intelligence else can_see_police_queue(request.user)
+        request.user.has_perm("frontdoor.see_intelligence")
+        if intelligence
+        else request.user.has_perm("frontdoor.see_police_queue")
     )
     if not allowed:
         raise Http404
@@ -691,9 +681,9 @@ def police_form_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if form is None:
         raise Http404
     works_it = (
-        can_see_intelligence(request.user)
+        request.user.has_perm("frontdoor.see_intelligence")
         if form.is_intelligence
-        else can_see_police_queue(request.user)
+        else request.user.has_perm("frontdoor.see_police_queue")
     )
     if request.method == "POST":
         if not works_it:

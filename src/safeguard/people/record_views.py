@@ -18,10 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from safeguard.core.http import permitted_or_404, require_perm
 from safeguard.core.models import User
 
 from . import services as person_services
-from .access import AccessDenied, can_view_person, is_mash
+from .access import AccessDenied
 from .models import AgencyRecord, LinkReview, Person, RecordImport
 from .record_forms import DecisionForm, MappingForm, UndoForm, UploadForm
 from .records import selectors, services
@@ -36,8 +37,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _require_mash(request: HttpRequest) -> None:
-    if not is_mash(request.user):
-        raise Http404
+    require_perm(request, "people.work_records")
 
 
 @login_required
@@ -256,12 +256,14 @@ def import_problems_csv(request: HttpRequest, import_id: uuid.UUID) -> HttpRespo
 def person_records(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """A person's agency records and merges, with a way to undo each."""
     _require_mash(request)
-    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
-    if person is None or not can_view_person(request.user, person):
-        person_services.access_denied_record(
-            by=_user(request), person_id=person_id, page="person_records"
-        )
-        raise Http404
+    person = permitted_or_404(
+        request,
+        Person.objects.filter(pk=person_id, merged_into__isnull=True).first(),
+        perm="people.view_person",
+        page="person_records",
+        object_id=person_id,
+        person_id=person_id,
+    )
     records, merges = selectors.person_records(person=person)
     person_services.person_view_record(
         by=_user(request), person_id=person.pk, page="person_records"

@@ -15,7 +15,13 @@ from django.utils import timezone
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, diff
 from safeguard.core.models import Agency, AuditAction
 
-from .access import AccessDenied, can_create_person, can_edit_person, can_view_person
+from .access import (
+    AccessBasis,
+    AccessDenied,
+    can_create_person,
+    can_edit_person,
+    can_view_person,
+)
 from .identifiers import is_valid_nhs_number, is_valid_upn, normalise_postcode, normalise_upn
 from .models import (
     INVERSE_RELATIONSHIP,
@@ -384,14 +390,38 @@ def involvement_end(*, by: User, involvement: Involvement, ended: dt.date) -> In
     return involvement
 
 
-def person_view_record(*, by: User, person_id: uuid.UUID, page: str = "person") -> None:
-    """Record that someone looked at a page about this person."""
+def person_view_record(
+    *, by: User, person_id: uuid.UUID, page: str = "person", basis: AccessBasis | None = None
+) -> None:
+    """Record that someone looked at a page about this person.
+
+    When the basis is itself a reason (an open subject access request), the reason and
+    the request's reference are recorded with the opening.
+    """
+    extra: dict[str, Any] = {}
+    if basis is not None and basis.reason:
+        extra = {
+            "reason": basis.reason,
+            "changes": {"basis": basis.kind, "reference": basis.reference},
+        }
     audit_record(
         by=by,
         action=AuditAction.VIEW,
         object_type=page,
         object_id=person_id,
         person_id=person_id,
+        **extra,
+    )
+
+
+def person_search_all_record(*, by: User, reason: str, results: int) -> None:
+    """Record a search across everyone (MASH staff, with a reason) and how many it found."""
+    audit_record(
+        by=by,
+        action=AuditAction.SEARCH,
+        object_type="person_search_all",
+        reason=reason,
+        changes={"results": results},
     )
 
 
@@ -408,20 +438,4 @@ def people_listed_record(*, by: User, person_ids: Iterable[uuid.UUID], context: 
             )
             for pid in person_ids
         ],
-    )
-
-
-def access_denied_record(*, by: User, person_id: uuid.UUID | str, page: str) -> None:
-    """Record a refused attempt to open a record (the person sees 'page not found')."""
-    try:
-        pid = uuid.UUID(str(person_id))
-    except ValueError:
-        pid = None
-    audit_record(
-        by=by,
-        action=AuditAction.DENY,
-        object_type=page,
-        object_id=str(person_id)[:64],
-        person_id=pid,
-        outcome="refused",
     )

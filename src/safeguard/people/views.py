@@ -16,38 +16,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safeguard.core.audit import audit_record
-from safeguard.core.models import AuditAction
+from safeguard.core.http import errors_on, form_add_errors, require_perm
 
 from . import selectors, services
-from .access import (
-    access_basis,
-    can_create_person,
-    can_edit_person,
-    can_look_up_with_reason,
-    mash_lookup_record,
-    sees_personal_data,
-)
+from .access import mash_lookup_record
 from .forms import LookUpReasonForm, NewPersonForm, PersonForm, SearchForm
+from .http import visible_person_or_404
 from .models import Person
 
 
 def _require_personal_data_role(request: HttpRequest) -> None:
-    if not sees_personal_data(request.user):
-        raise Http404
-
-
-def _visible_person_or_404(
-    request: HttpRequest, person_id: uuid.UUID, page: str
-) -> tuple[Person, str]:
-    """Load a person the user may see, or record the refusal and answer 'not found'."""
-    person = Person.objects.filter(pk=person_id).select_related("current_school").first()
-    basis = access_basis(request.user, person) if person is not None else None
-    if person is None or basis is None:
-        if sees_personal_data(request.user):
-            services.access_denied_record(by=request.user, person_id=person_id, page=page)
-        raise Http404
-    return person, basis
+    require_perm(request, "people.see_personal_data")
 
 
 @login_required
@@ -55,7 +34,7 @@ def _visible_person_or_404(
 def search(request: HttpRequest) -> HttpResponse:
     """Find a person by name (fuzzy), date of birth, postcode or NHS number."""
     _require_personal_data_role(request)
-    allow_reason = can_look_up_with_reason(request.user)
+    allow_reason = request.user.has_perm("people.look_up_with_reason")
     form = SearchForm(request.GET if "q" in request.GET else None, allow_reason=allow_reason)
     results = None
     searched_all = False
@@ -66,12 +45,10 @@ def search(request: HttpRequest) -> HttpResponse:
             if reason:
                 searched_all = True
                 results = selectors.person_search_all(user=request.user, query=query)
-                audit_record(
-                    by=request.user,
-                    action=AuditAction.SEARCH,
-                    object_type="person_search_all",
+                services.person_search_all_record(
+                    by=request.user,  # type: ignore[arg-type]
                     reason=reason,
-                    changes={"results": len(results)},
+                    results=len(results),
                 )
             else:
                 results = selectors.person_search(user=request.user, query=query)
@@ -87,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "searched_all": searched_all,
-            "can_create": can_create_person(request.user),
+            "can_create": request.user.has_perm("people.add_person"),
         },
     )
 
@@ -97,19 +74,23 @@ def search(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """The person page: details, relationships, involvements and one chronology."""
     _require_personal_data_role(request)
-    person, basis = _visible_person_or_404(request, person_id, "person")
+    person, basis = visible_person_or_404(request, person_id, "person")
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
     data = selectors.person_page(
-        user=request.user, person=person, basis=basis, chronology_page=page_number
+        user=request.user, person=person, basis=basis.words, chronology_page=page_number
     )
-    services.person_view_record(by=request.user, person_id=person.pk)
+    services.person_view_record(by=request.user, person_id=person.pk, basis=basis)
     return render(
         request,
         "people/person_detail.html",
-        {"page": data, "person": person, "can_edit": can_edit_person(request.user, person)},
+        {
+            "page": data,
+            "person": person,
+            "can_edit": request.user.has_perm("people.change_person", person),
+        },
     )
 
 
@@ -118,9 +99,11 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def person_viewers(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Who has looked at this record: every view, listing, change and refusal."""
     _require_personal_data_role(request)
-    person, _ = _visible_person_or_404(request, person_id, "person_viewers")
+    person, basis = visible_person_or_404(request, person_id, "person_viewers")
     events = list(selectors.person_viewers(person_id=person.pk))
-    services.person_view_record(by=request.user, person_id=person.pk, page="person_viewers")
+    services.person_view_record(
+        by=request.user, person_id=person.pk, page="person_viewers", basis=basis
+    )
     return render(request, "people/person_viewers.html", {"person": person, "events": events})
 
 
@@ -128,15 +111,16 @@ def person_viewers(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_look_up(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """MASH staff open a record outside their contacts by recording why."""
-    if not can_look_up_with_reason(request.user):
-        raise Http404
+    require_perm(request, "people.look_up_with_reason")
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise Http404
     form = LookUpReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        mash_lookup_record(by=request.user, person=person, reason=form.cleaned_data["reason"])
-        return redirect("people:detail", person_id=person.pk)
+        with errors_on(form, field="reason") as failed:
+            mash_lookup_record(by=request.user, person=person, reason=form.cleaned_data["reason"])
+        if not failed:
+            return redirect("people:detail", person_id=person.pk)
     return render(request, "people/look_up.html", {"form": form, "person": person})
 
 
@@ -144,8 +128,7 @@ def person_look_up(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     """Add a person the user's agency is working with."""
-    if not can_create_person(request.user):
-        raise Http404
+    require_perm(request, "people.add_person")
     form = NewPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -156,8 +139,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 by=request.user, postcode=postcode, address_line_1=line_1, **data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name} has been added")
             return redirect("people:detail", person_id=person.pk)
@@ -169,9 +151,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Change a person's details."""
     _require_personal_data_role(request)
-    person, _ = _visible_person_or_404(request, person_id, "person_edit")
-    if not can_edit_person(request.user, person):
-        raise Http404
+    person, basis = visible_person_or_404(request, person_id, "person_edit")
+    require_perm(request, "people.change_person", person)
     initial = {name: getattr(person, name) for name in PersonForm.base_fields}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -179,13 +160,14 @@ def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         try:
             services.person_update(by=request.user, person=person, **changed)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "The record has been updated")
             return redirect("people:detail", person_id=person.pk)
     else:
-        services.person_view_record(by=request.user, person_id=person.pk, page="person_edit")
+        services.person_view_record(
+            by=request.user, person_id=person.pk, page="person_edit", basis=basis
+        )
     return render(
         request, "people/person_form.html", {"form": form, "person": person, "creating": False}
     )
@@ -195,8 +177,7 @@ def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @login_required
 def search_all_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Open a record found by a reasoned search: the reason given there is recorded again."""
-    if not can_look_up_with_reason(request.user):
-        raise Http404
+    require_perm(request, "people.look_up_with_reason")
     person = Person.objects.filter(pk=person_id).first()
     form = LookUpReasonForm(request.POST)
     if person is None:

@@ -26,6 +26,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record
+from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import AuditAction
 from safeguard.people import registry
 from safeguard.people.access import AccessDenied
@@ -42,7 +43,7 @@ ADULT = "person:adult"
 CHRONOLOGY_PREFIX = "chronology:"
 
 
-class RetentionError(ValueError):
+class RetentionError(InvalidRequest):
     """The record cannot be deleted (not due, already decided, or other records depend on it)."""
 
 

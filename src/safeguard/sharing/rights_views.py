@@ -1,9 +1,12 @@
 """People's rights pages: subject access requests and the monthly retention review.
 
-Only Multi-Agency Safeguarding Hub (MASH) managers handle them (see
-``subject_access.can_handle_subject_access``); everyone else gets 'page not
-found'. The partnership business unit sees the request register and retention
-figures without any names.
+Only Multi-Agency Safeguarding Hub (MASH) managers handle them (the
+``sharing.handle_subject_access`` permission); everyone else gets 'page not
+found'. A handler opens a person's record, and makes the copy, only through an
+open request for that person (a basis of the access rule, audited with the
+request's reference); without one the person's page only records a new request.
+The partnership business unit sees the request register and retention figures
+without any names.
 """
 
 from __future__ import annotations
@@ -19,16 +22,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safeguard.core.errors import DomainError
 from safeguard.core.forms import GovukDateField, TextField
-from safeguard.people.access import AccessDenied
+from safeguard.core.http import errors_on, permitted_or_404, require_perm
+from safeguard.people.access import access_basis_detail
 from safeguard.people.models import Person
 from safeguard.people.services import people_listed_record, person_view_record
 
 from . import retention
 from .models import RetentionDeletion, RetentionRule, SubjectAccessRequest
 from .subject_access import (
-    can_handle_subject_access,
-    can_see_rights_register,
     subject_access_export,
     subject_access_request_complete,
     subject_access_request_create,
@@ -67,8 +70,21 @@ class KeepForm(forms.Form):
 
 
 def _handler_or_404(request: HttpRequest) -> None:
-    if not can_handle_subject_access(request.user):
-        raise Http404
+    require_perm(request, "sharing.handle_subject_access")
+
+
+def _request_or_404(request: HttpRequest, request_id: uuid.UUID, page: str) -> SubjectAccessRequest:
+    """A request whose person the handler may open (an open request is itself the basis)."""
+    _handler_or_404(request)
+    sar = SubjectAccessRequest.objects.select_related("person").filter(pk=request_id).first()
+    return permitted_or_404(
+        request,
+        sar,
+        perm="sharing.open_subject_access_request",
+        page=page,
+        object_id=request_id,
+        person_id=sar.person_id if sar is not None else None,
+    )
 
 
 @login_required
@@ -79,25 +95,44 @@ def person_subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
     person = get_object_or_404(Person.objects.select_related("current_school"), pk=person_id)
     form = SubjectAccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sar = subject_access_request_create(
-            by=request.user,  # type: ignore[arg-type]
-            person=person,
-            requester_kind=form.cleaned_data["requester_kind"],
-            requester_name=form.cleaned_data["requester_name"],
-            received_on=form.cleaned_data["received_on"],
-        )
-        messages.success(
-            request, f"Request {sar.reference} recorded: the reply is due by {sar.due_on:%-d %B %Y}"
-        )
-        return redirect("sharing:person-subject-access", person_id=person.pk)
-    requests = list(
-        SubjectAccessRequest.objects.filter(person=person).select_related("recorded_by")
+        with errors_on(form, field="received_on") as failed:
+            sar = subject_access_request_create(
+                by=request.user,  # type: ignore[arg-type]
+                person=person,
+                requester_kind=form.cleaned_data["requester_kind"],
+                requester_name=form.cleaned_data["requester_name"],
+                received_on=form.cleaned_data["received_on"],
+            )
+        if not failed:
+            messages.success(
+                request,
+                f"Request {sar.reference} recorded: the reply is due by {sar.due_on:%-d %B %Y}",
+            )
+            return redirect("sharing:person-subject-access", person_id=person.pk)
+    # Without a basis (no open request, no other reason to see the person) the page only
+    # records a new request: the earlier requests and their copies stay closed.
+    basis = access_basis_detail(request.user, person)
+    requests = (
+        list(SubjectAccessRequest.objects.filter(person=person).select_related("recorded_by"))
+        if basis is not None
+        else []
     )
-    person_view_record(by=request.user, person_id=person.pk, page="subject_access")  # type: ignore[arg-type]
+    person_view_record(
+        by=request.user,  # type: ignore[arg-type]
+        person_id=person.pk,
+        page="subject_access" if basis is not None else "subject_access_intake",
+        basis=basis,
+    )
     return render(
         request,
         "sharing/subject_access/person.html",
-        {"person": person, "form": form, "requests": requests, "today": timezone.localdate()},
+        {
+            "person": person,
+            "form": form,
+            "requests": requests,
+            "intake": basis is None,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -105,10 +140,9 @@ def person_subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
 @require_http_methods(["GET"])
 def subject_access_download(request: HttpRequest, request_id: uuid.UUID, fmt: str) -> HttpResponse:
     """Make and download the copy for a request, as PDF or JSON (each download is audited)."""
-    _handler_or_404(request)
     if fmt not in ("pdf", "json"):
         raise Http404
-    sar = get_object_or_404(SubjectAccessRequest.objects.select_related("person"), pk=request_id)
+    sar = _request_or_404(request, request_id, "subject_access_download")
     files = subject_access_export(by=request.user, person=sar.person, request=sar, formats=[fmt])  # type: ignore[arg-type]
     content_type = "application/pdf" if fmt == "pdf" else "application/json"
     response = HttpResponse(files[fmt], content_type=content_type)
@@ -121,8 +155,7 @@ def subject_access_download(request: HttpRequest, request_id: uuid.UUID, fmt: st
 @login_required
 def subject_access_complete(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """Record that the reply was sent."""
-    _handler_or_404(request)
-    sar = get_object_or_404(SubjectAccessRequest, pk=request_id)
+    sar = _request_or_404(request, request_id, "subject_access_complete")
     subject_access_request_complete(by=request.user, request=sar)  # type: ignore[arg-type]
     messages.success(request, f"Request {sar.reference} marked as replied to")
     return redirect("sharing:person-subject-access", person_id=sar.person_id)
@@ -132,9 +165,8 @@ def subject_access_complete(request: HttpRequest, request_id: uuid.UUID) -> Http
 @require_http_methods(["GET"])
 def rights_register(request: HttpRequest) -> HttpResponse:
     """Open subject access requests with their due dates, and a way to find a person."""
-    if not can_see_rights_register(request.user):
-        raise Http404
-    handler = can_handle_subject_access(request.user)
+    require_perm(request, "sharing.see_rights_register")
+    handler = request.user.has_perm("sharing.handle_subject_access")
     open_requests = list(
         SubjectAccessRequest.objects.exclude(status=SubjectAccessRequest.Status.COMPLETED)
         .select_related("person")
@@ -189,9 +221,8 @@ def _find(user: object, query: str) -> list[Person]:
 @require_http_methods(["GET"])
 def retention_review(request: HttpRequest) -> HttpResponse:
     """The monthly report of records due for review, with the two-person deletion."""
-    if not can_see_rights_register(request.user):
-        raise Http404
-    handler = can_handle_subject_access(request.user)
+    require_perm(request, "sharing.see_rights_register")
+    handler = request.user.has_perm("sharing.handle_subject_access")
     today = timezone.localdate()
     month_text = request.GET.get("month", f"{today:%Y-%m}")
     error = ""
@@ -270,7 +301,7 @@ def retention_decide(request: HttpRequest, deletion_id: uuid.UUID) -> HttpRespon
                         reason=form.cleaned_data["reason"],
                     )
                     messages.success(request, "The record will be kept")
-    except (retention.RetentionError, AccessDenied) as exc:
+    except DomainError as exc:
         request.session["retention_problem"] = str(exc)
     return redirect(f"{_review_url()}?month={request.POST.get('month', '')}")
 

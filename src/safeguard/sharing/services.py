@@ -48,7 +48,7 @@ from .models import (
     SafeguardingLead,
     SharingDecision,
 )
-from .permissions import (
+from .rules import (
     can_break_glass,
     can_override_refusal,
     can_record_decisions,
@@ -549,3 +549,36 @@ def safeguarding_lead_set(*, by: User | None, agency: Agency, user: Any) -> Safe
             changes={"agency": agency.pk, "user": user.pk},
         )
     return lead
+
+
+def break_glass_find_record(*, by: User, found: Person | None, by_nhs_number: bool) -> None:
+    """Record an exact-identifier search made before asking for emergency access."""
+    audit_record(
+        by=by,
+        action=AuditAction.SEARCH,
+        object_type="break_glass_find",
+        person_id=found.pk if found else None,
+        changes={"by": "nhs_number" if by_nhs_number else "name_and_date_of_birth"},
+        outcome="ok" if found else "not_found",
+    )
+
+
+def sharing_log_export_refused_record(*, by: User, limit: int) -> None:
+    """Record a refused export of the sharing log (too many in an hour)."""
+    audit_record(
+        by=by,
+        action=AuditAction.DENY,
+        object_type="sharing_log",
+        reason=f"More than {limit} exports in an hour",
+        outcome="refused",
+    )
+
+
+def sharing_log_export_record(*, by: User, rows: int, filters: dict[str, Any]) -> None:
+    """Record an export of the sharing log, inside the transaction that read it."""
+    audit_record(
+        by=by,
+        action=AuditAction.EXPORT,
+        object_type="sharing_log",
+        changes={"rows": rows, "filters": filters},
+    )

@@ -31,10 +31,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record, json_safe
-from safeguard.core.models import AuditAction, AuditEvent, Role
+from safeguard.core.errors import InvalidRequest
+from safeguard.core.models import AuditAction, AuditEvent
 from safeguard.core.references import reference_issue
 from safeguard.people import registry
-from safeguard.people.access import RECORD_TYPES, AccessDenied, sees_personal_data
+from safeguard.people.access import RECORD_TYPES, AccessDenied, can_view_person
 from safeguard.people.models import (
     AccessGrant,
     Address,
@@ -45,6 +46,8 @@ from safeguard.people.models import (
     Person,
     Relationship,
 )
+
+from .rules import can_handle_subject_access
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
@@ -59,20 +62,7 @@ FREE_TEXT_NOTE = "Free text: check it for information about other people before 
 # --- Who may do it ---------------------------------------------------------------------------
 
 
-def can_handle_subject_access(user: Any) -> bool:
-    """MASH managers handle subject access requests and retention for the partnership.
-
-    They already may open any record with a recorded reason; the request itself is
-    that reason. Everyone else gets 'page not found'.
-    """
-    return sees_personal_data(user) and user.has_role(Role.MASH_MANAGER)
-
-
-def can_see_rights_register(user: Any) -> bool:
-    """The business unit tracks the one-month clock and retention figures, without names."""
-    return can_handle_subject_access(user) or bool(
-        getattr(user, "is_authenticated", False) and user.has_role(Role.BUSINESS_UNIT)
-    )
+# Who may handle requests lives in the permission table (``sharing/rules.py``).
 
 
 # --- What goes into the copy -----------------------------------------------------------------
@@ -350,9 +340,9 @@ def subject_access_request_create(
     if not can_handle_subject_access(by):
         raise AccessDenied("Only MASH managers handle subject access requests.")
     if requester_kind not in SubjectAccessRequest.Requester.values:
-        raise ValueError(f"Unknown requester kind {requester_kind!r}")
+        raise InvalidRequest(f"Unknown requester kind {requester_kind!r}")
     if received_on > timezone.localdate():
-        raise ValueError("The date received must be today or in the past.")
+        raise InvalidRequest("The date received must be today or in the past.")
     with transaction.atomic():
         sar = SubjectAccessRequest.objects.create(
             reference=reference_issue(prefix="SAR", kind="subject_access_request"),
@@ -387,6 +377,8 @@ def subject_access_export(
     """
     if by is not None and not can_handle_subject_access(by):
         raise AccessDenied("Only MASH managers can make a subject access copy.")
+    if by is not None and not can_view_person(by, person):
+        raise AccessDenied("Record a subject access request for this person before making a copy.")
     export = subject_access_collect(person=person, request=request)
     files: dict[str, bytes] = {}
     wanted = set(formats)

@@ -20,20 +20,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguard.core.audit import audit_record
-from safeguard.core.models import AuditAction
-from safeguard.people.access import (
-    AccessDenied,
-    access_basis,
-    can_view_person,
-    sees_personal_data,
-)
+from safeguard.core.errors import Forbidden
+from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
+from safeguard.people.access import AccessBasis
+from safeguard.people.http import visible_person_or_404
 from safeguard.people.models import AccessGrant, Person
-from safeguard.people.services import (
-    access_denied_record,
-    people_listed_record,
-    person_view_record,
-)
+from safeguard.people.services import people_listed_record, person_view_record
 
 from . import selectors, services
 from .forms import (
@@ -46,33 +38,19 @@ from .forms import (
     ShareForm,
 )
 from .models import BreakGlassUse, Consent, Decision, LawfulBasis, NoConsentReason, Purpose
-from .permissions import (
-    can_break_glass,
-    can_record_decisions,
-    can_review_break_glass,
-    can_revoke_grant,
-    can_share_about,
-    can_use_requests,
-    can_view_break_glass_report,
-    can_view_sharing_log,
-    is_safeguarding_lead,
-)
+from .rules import can_revoke_grant, can_share_about, is_safeguarding_lead
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for field_name, errors in exc.message_dict.items():
-        form.add_error(field_name if field_name in form.fields else None, errors)
+    form_add_errors(form, exc)
 
 
-def _visible_person(request: HttpRequest, person_id: uuid.UUID, page: str) -> Person:
+def _visible_person(
+    request: HttpRequest, person_id: uuid.UUID, page: str
+) -> tuple[Person, AccessBasis]:
     """The person when the access rule allows, else audit the refusal and answer 'not found'."""
-    if not sees_personal_data(request.user):
-        raise Http404
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None or access_basis(request.user, person) is None:
-        access_denied_record(by=request.user, person_id=person_id, page=page)  # type: ignore[arg-type]
-        raise Http404
-    return person
+    require_perm(request, "people.see_personal_data")
+    return visible_person_or_404(request, person_id, page)
 
 
 @login_required
@@ -80,14 +58,18 @@ def _visible_person(request: HttpRequest, person_id: uuid.UUID, page: str) -> Pe
 def index(request: HttpRequest) -> HttpResponse:
     """Information sharing: where to find requests, reviews, the log and the weekly report."""
     user = request.user
-    if not (can_use_requests(user) or can_view_sharing_log(user) or sees_personal_data(user)):
+    if not (
+        user.has_perm("sharing.use_requests")
+        or user.has_perm("sharing.view_sharing_log")
+        or user.has_perm("people.see_personal_data")
+    ):
         raise Http404
     context = {
-        "can_use_requests": can_use_requests(user),
-        "can_view_log": can_view_sharing_log(user),
-        "can_view_report": can_view_break_glass_report(user),
+        "can_use_requests": user.has_perm("sharing.use_requests"),
+        "can_view_log": user.has_perm("sharing.view_sharing_log"),
+        "can_view_report": user.has_perm("sharing.view_break_glass_report"),
         "alerts": selectors.unread_alert_count(user=user),
-        "sees_personal_data": sees_personal_data(user),
+        "sees_personal_data": user.has_perm("people.see_personal_data"),
     }
     return render(request, "sharing/index.html", context)
 
@@ -96,9 +78,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def person(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Sharing and access for one person: grants, decisions, requests, emergency access."""
-    subject = _visible_person(request, person_id, "sharing_person")
+    subject, basis = _visible_person(request, person_id, "sharing_person")
     data = selectors.person_sharing(person=subject)
-    person_view_record(by=request.user, person_id=subject.pk, page="sharing_person")  # type: ignore[arg-type]
+    person_view_record(by=request.user, person_id=subject.pk, page="sharing_person", basis=basis)  # type: ignore[arg-type]
     revocable = {
         g.pk
         for g, status in data.grants
@@ -111,7 +93,7 @@ def person(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "person": subject,
             "data": data,
             "revocable": revocable,
-            "can_share": can_record_decisions(request.user),
+            "can_share": request.user.has_perm("sharing.record_decisions"),
         },
     )
 
@@ -126,18 +108,22 @@ def _request_id(request: HttpRequest) -> int | None:
 def share(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Share with an agency: one action that records the decision and grants access."""
     user = request.user
-    if not can_record_decisions(user):
-        raise Http404
+    require_perm(request, "sharing.record_decisions")
     subject = Person.objects.filter(pk=person_id).first()
     if subject is None:
         raise Http404
     answering = selectors.open_request_for(
         user=user, person=subject, request_id=_request_id(request)
     )
-    if not can_share_about(user, subject, answering):
-        access_denied_record(by=user, person_id=person_id, page="sharing_share")  # type: ignore[arg-type]
-        raise Http404
-    sees = can_view_person(user, subject)
+    permitted_or_404(
+        request,
+        subject,
+        allowed=can_share_about(user, subject, answering),
+        page="sharing_share",
+        object_id=person_id,
+        person_id=person_id,
+    )
+    sees = user.has_perm("people.view_person", subject)
     events = selectors.shareable_events(user=user, person=subject) if sees else []
     form = ShareForm(
         request.POST if request.method == "POST" else None,
@@ -188,9 +174,8 @@ def share(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Ask another agency for information about this person, by a date."""
-    subject = _visible_person(request, person_id, "sharing_request")
-    if not can_use_requests(request.user):
-        raise Http404
+    subject, _ = _visible_person(request, person_id, "sharing_request")
+    require_perm(request, "sharing.use_requests")
     form = RequestForm(
         request.POST if request.method == "POST" else None, own_agency_id=request.user.agency_id
     )  # type: ignore[union-attr]
@@ -218,8 +203,7 @@ def request_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET"])
 def requests(request: HttpRequest) -> HttpResponse:
     """Requests to and from my agency; overdue ones are shown on both sides."""
-    if not can_use_requests(request.user):
-        raise Http404
+    require_perm(request, "sharing.use_requests")
     include_closed = request.GET.get("show") == "all"
     data = selectors.agency_requests(user=request.user, include_closed=include_closed)
     named = {r.person_id for r in data.incoming} | {r.person_id for r in data.outgoing}
@@ -237,10 +221,9 @@ def requests(request: HttpRequest) -> HttpResponse:
 def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Emergency access to a record outside the user's access: reason, password, alerts."""
     user = request.user
-    if not can_break_glass(user):
-        raise Http404
+    require_perm(request, "sharing.break_glass")
     subject = get_object_or_404(Person, pk=person_id)
-    if can_view_person(user, subject):
+    if user.has_perm("people.view_person", subject):
         return redirect("people:detail", person_id=subject.pk)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -268,8 +251,7 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def break_glass_find(request: HttpRequest) -> HttpResponse:
     """Find the one record needed in an emergency by exact identifiers, then ask for access."""
     user = request.user
-    if not can_break_glass(user):
-        raise Http404
+    require_perm(request, "sharing.break_glass")
     form = BreakGlassFindForm(request.POST if request.method == "POST" else None)
     not_found = False
     if request.method == "POST" and form.is_valid():
@@ -280,16 +262,13 @@ def break_glass_find(request: HttpRequest) -> HttpResponse:
             family_name=data.get("family_name") or "",
             date_of_birth=data.get("date_of_birth"),
         )
-        audit_record(
-            by=user,
-            action=AuditAction.SEARCH,
-            object_type="break_glass_find",
-            person_id=found.pk if found else None,
-            changes={"by": "nhs_number" if data.get("nhs_number") else "name_and_date_of_birth"},
-            outcome="ok" if found else "not_found",
+        services.break_glass_find_record(
+            by=user,  # type: ignore[arg-type]
+            found=found,
+            by_nhs_number=bool(data.get("nhs_number")),
         )
         if found is not None:
-            if can_view_person(user, found):
+            if user.has_perm("people.view_person", found):
                 return redirect("people:detail", person_id=found.pk)
             return redirect("sharing:break-glass", person_id=found.pk)
         not_found = True
@@ -305,14 +284,7 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
         .filter(pk=grant_id)
         .first()
     )
-    if (
-        grant is None
-        or not sees_personal_data(request.user)
-        or not can_view_person(request.user, grant.person)
-    ):
-        raise Http404
-    if not can_revoke_grant(request.user, grant):
-        raise Http404
+    require_perm(request, "sharing.revoke_grant", grant)
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,7 +293,7 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
             )  # type: ignore[arg-type]
         except ValidationError as exc:
             _apply_errors(form, exc)
-        except AccessDenied:
+        except Forbidden:
             raise Http404 from None
         else:
             messages.success(request, "Access ended")
@@ -335,8 +307,7 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def reviews(request: HttpRequest) -> HttpResponse:
     """Emergency accesses waiting for the signed-in reviewer."""
-    if not sees_personal_data(request.user):
-        raise Http404
+    require_perm(request, "people.see_personal_data")
     queue = selectors.review_queue(user=request.user)
     done = selectors.recently_reviewed(user=request.user)
     return render(request, "sharing/reviews.html", {"queue": queue, "done": done})
@@ -351,7 +322,7 @@ def review(request: HttpRequest, use_id: int) -> HttpResponse:
         .filter(pk=use_id)
         .first()
     )
-    if use is None or not can_review_break_glass(request.user, use):
+    if use is None or not request.user.has_perm("sharing.review_break_glass", use):
         raise Http404
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and use.reviewed_at is None and form.is_valid():
@@ -368,7 +339,7 @@ def review(request: HttpRequest, use_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Review of {use.reference} recorded")
             return redirect("sharing:reviews")
-    show_person = can_view_person(request.user, use.person)
+    show_person = request.user.has_perm("people.view_person", use.person)
     if show_person:
         person_view_record(by=request.user, person_id=use.person_id, page="break_glass_review")  # type: ignore[arg-type]
     return render(
@@ -394,8 +365,7 @@ def _log_filters(form: LogFilterForm) -> selectors.LogFilters:
 @require_http_methods(["GET"])
 def log(request: HttpRequest) -> HttpResponse:
     """The partnership's Information Sharing log: every decision, filterable, no child named."""
-    if not can_view_sharing_log(request.user):
-        raise Http404
+    require_perm(request, "sharing.view_sharing_log")
     form = LogFilterForm(request.GET or None)
     rows = selectors.sharing_log(filters=_log_filters(form))
     paginator = Paginator(rows, selectors.LOG_PAGE_SIZE)
@@ -423,16 +393,9 @@ def csv_safe(value: object) -> str:
 @require_http_methods(["GET"])
 def log_csv(request: HttpRequest) -> HttpResponse:
     """The Information Sharing log as CSV, with the same filters."""
-    if not can_view_sharing_log(request.user):
-        raise Http404
+    require_perm(request, "sharing.view_sharing_log")
     if selectors.recent_exports(user=request.user) >= EXPORTS_PER_HOUR:
-        audit_record(
-            by=request.user,
-            action=AuditAction.DENY,
-            object_type="sharing_log",
-            reason=f"More than {EXPORTS_PER_HOUR} exports in an hour",
-            outcome="refused",
-        )
+        services.sharing_log_export_refused_record(by=request.user, limit=EXPORTS_PER_HOUR)  # type: ignore[arg-type]
         return render(request, "sharing/too_many.html", {"limit": EXPORTS_PER_HOUR}, status=429)
     form = LogFilterForm(request.GET or None)
     filters = _log_filters(form)
@@ -479,11 +442,10 @@ def log_csv(request: HttpRequest) -> HttpResponse:
                     )
                 ]
             )
-        audit_record(
-            by=request.user,
-            action=AuditAction.EXPORT,
-            object_type="sharing_log",
-            changes={"rows": count, "filters": request.GET.dict()},
+        services.sharing_log_export_record(
+            by=request.user,  # type: ignore[arg-type]
+            rows=count,
+            filters=request.GET.dict(),
         )
     return response
 
@@ -492,8 +454,7 @@ def log_csv(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def break_glass_report(request: HttpRequest) -> HttpResponse:
     """Every emergency access in one week: who, when, which agency, and how it was reviewed."""
-    if not can_view_break_glass_report(request.user):
-        raise Http404
+    require_perm(request, "sharing.view_break_glass_report")
     week = request.GET.get("week") or selectors.current_iso_week()
     error = ""
     try:
@@ -506,6 +467,7 @@ def break_glass_report(request: HttpRequest) -> HttpResponse:
         "error": error,
         "uses": uses,
         "reviewed": sum(1 for u in uses if u.reviewed_at),
-        "lead_only": not can_view_sharing_log(request.user) and is_safeguarding_lead(request.user),
+        "lead_only": not request.user.has_perm("sharing.view_sharing_log")
+        and is_safeguarding_lead(request.user),
     }
     return render(request, "sharing/break_glass_report.html", context)

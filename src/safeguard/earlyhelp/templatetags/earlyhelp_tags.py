@@ -6,8 +6,6 @@ from typing import Any
 
 from django import template
 
-from safeguard.people.access import sees_personal_data
-
 from ..selectors import my_episode_counts
 
 register = template.Library()
@@ -18,6 +16,6 @@ def early_help_my_work(context: Any) -> dict[str, Any]:
     """How many families the user's agency supports through early help, and reviews overdue."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not sees_personal_data(user):
+    if user is None or not user.has_perm("people.see_personal_data"):
         return {"show": False}
     return {"show": True, **my_episode_counts(user=user)}

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 
-from safeguard.frontdoor.access import can_report_concern, can_triage
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact
 from safeguard.frontdoor.selectors import queue_counts
 
@@ -17,11 +16,12 @@ register = template.Library()
 def frontdoor_my_work(context: dict[str, Any]) -> dict[str, Any]:
     """Links to report a concern, my referrals still open, and the MASH queue counts."""
     user = context.get("user")
-    if user is None or not can_report_concern(user):
+    if user is None or not user.has_perm("frontdoor.report_concern"):
         return {"show": False}
+    triage = user.has_perm("frontdoor.triage")
     return {
         "show": True,
         "open_referrals": Contact.objects.filter(referrer=user, status__in=OPEN_STATUSES).count(),
-        "mash": can_triage(user),
-        "counts": queue_counts(user=user) if can_triage(user) else {},
+        "mash": triage,
+        "counts": queue_counts(user=user) if triage else {},
     }

@@ -11,7 +11,6 @@ from django.db.models import Prefetch, QuerySet
 
 from safeguard.core.models import Agency
 
-from ..access import is_mash
 from ..models import Address, AgencyRecord, LinkReview, Person, PersonMerge, RecordImport
 
 QUEUE_PAGE_SIZE = 25
@@ -19,7 +18,7 @@ QUEUE_PAGE_SIZE = 25
 
 def review_queue(*, user: Any, page: int = 1) -> Page:
     """Open matches for a Multi-Agency Safeguarding Hub (MASH) worker to decide, most likely first."""
-    if not is_mash(user):
+    if not user.has_perm("people.work_records"):
         return Paginator(LinkReview.objects.none(), QUEUE_PAGE_SIZE).get_page(1)
     reviews = (
         LinkReview.objects.filter(status=LinkReview.Status.OPEN)
@@ -31,7 +30,7 @@ def review_queue(*, user: Any, page: int = 1) -> Page:
 
 def recent_decisions(*, user: Any, limit: int = 20) -> list[LinkReview]:
     """The user's own latest decisions, so a mistake can be undone."""
-    if not is_mash(user):
+    if not user.has_perm("people.work_records"):
         return []
     return list(
         LinkReview.objects.filter(decided_by=user)
@@ -43,7 +42,7 @@ def recent_decisions(*, user: Any, limit: int = 20) -> list[LinkReview]:
 
 def review_get(*, user: Any, review_id: int) -> LinkReview | None:
     """One match, if the user may decide matches."""
-    if not is_mash(user):
+    if not user.has_perm("people.work_records"):
         return None
     return (
         LinkReview.objects.select_related("record__agency", "person", "candidate", "decided_by")
@@ -163,7 +162,7 @@ def review_comparison(review: LinkReview) -> tuple[Side, Side, list[ComparisonRo
 
 def imports_for(*, user: Any, limit: int = 10) -> list[RecordImport]:
     """Recent imports, for MASH staff."""
-    if not is_mash(user):
+    if not user.has_perm("people.work_records"):
         return []
     return list(
         RecordImport.objects.select_related("agency")
@@ -174,7 +173,7 @@ def imports_for(*, user: Any, limit: int = 10) -> list[RecordImport]:
 
 def import_get(*, user: Any, import_id: uuid.UUID) -> RecordImport | None:
     """One import, for MASH staff."""
-    if not is_mash(user):
+    if not user.has_perm("people.work_records"):
         return None
     return RecordImport.objects.select_related("agency").filter(pk=import_id).first()
 
@@ -199,7 +198,7 @@ def person_records(*, person: Person) -> tuple[list[AgencyRecord], list[PersonMe
 
 def merge_get(*, user: Any, merge_id: int) -> PersonMerge | None:
     """One merge, for MASH staff."""
-    if not is_mash(user):
+    if not user.has_perm("people.work_records"):
         return None
     return (
         PersonMerge.objects.select_related("survivor", "merged", "merged_by")

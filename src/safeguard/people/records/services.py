@@ -25,10 +25,11 @@ from django.db.models import Field, Q
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, json_safe
+from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction
 
 from .. import registry
-from ..access import AccessDenied, is_mash
+from ..access import AccessDenied
 from ..identifiers import normalise_postcode
 from ..models import (
     Address,
@@ -103,7 +104,7 @@ class ImportResult:
 
 
 def _require_mash(by: User | None) -> None:
-    if by is not None and not is_mash(by):
+    if by is not None and not by.has_perm("people.work_records"):
         raise AccessDenied("Only Multi-Agency Safeguarding Hub (MASH) staff can do this.")
 
 
@@ -147,10 +148,10 @@ def record_import_map(
     """Save which column holds which field; raises ValueError listing what is wrong."""
     _require_mash(by)
     if record_import.status in (RecordImport.Status.IMPORTED, RecordImport.Status.CANCELLED):
-        raise ValueError("This import has already finished")
+        raise InvalidRequest("This import has already finished")
     problems = check_mapping(mapping)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise InvalidRequest("; ".join(problems))
     record_import.mapping = mapping
     record_import.status = RecordImport.Status.MAPPED
     record_import.save(update_fields=["mapping", "status"])
@@ -163,7 +164,7 @@ def record_import_confirm(
     """Import the previewed rows, link them, and forget the file's bytes."""
     _require_mash(by)
     if record_import.status != RecordImport.Status.MAPPED:
-        raise ValueError("Match the columns before importing")
+        raise InvalidRequest("Match the columns before importing")
     parsed = parse_file(record_import.file_name, bytes(record_import.content))
     result = records_import_rows(
         by=by,
@@ -617,7 +618,7 @@ def review_decide(
     with transaction.atomic():
         review = LinkReview.objects.select_for_update().get(pk=review.pk)
         if review.status != LinkReview.Status.OPEN:
-            raise ValueError("This match has already been decided")
+            raise InvalidRequest("This match has already been decided")
         review.status = LinkReview.Status.CONFIRMED if same_person else LinkReview.Status.REJECTED
         review.decided_by, review.decided_at, review.reason = by, timezone.now(), reason.strip()
         review.save(update_fields=["status", "decided_by", "decided_at", "reason"])
@@ -643,7 +644,7 @@ def review_decide(
 
 def _decide_record(*, by: User, review: LinkReview, same_person: bool) -> None:
     if review.record_id is None:
-        raise ValueError("This match has no agency record")
+        raise InvalidRequest("This match has no agency record")
     record = (
         AgencyRecord.objects.select_for_update().select_related("agency").get(pk=review.record_id)
     )
@@ -686,12 +687,12 @@ def record_unlink(*, by: User, record: AgencyRecord, reason: str) -> AgencyRecor
     """Undo a link: the record becomes a person of its own again (the old link stays in the audit)."""
     _require_mash(by)
     if not reason.strip():
-        raise ValueError("Give a reason for undoing the link")
+        raise InvalidRequest("Give a reason for undoing the link")
     with transaction.atomic():
         record = AgencyRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
         previous = record.person_id
         if previous is None or record.link_status == LinkStatus.NEW_PERSON:
-            raise ValueError("This record is not linked to another person's record")
+            raise InvalidRequest("This record is not linked to another person's record")
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
@@ -782,14 +783,14 @@ def person_merge(
     """
     _require_mash(by)
     if survivor.pk == merged.pk:
-        raise ValueError("A person cannot be merged with themselves")
+        raise InvalidRequest("A person cannot be merged with themselves")
     with transaction.atomic():
         locked = {
             p.pk: p
             for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])
         }
         if any(p.merged_into_id for p in locked.values()):
-            raise ValueError("One of these people has already been merged into someone else")
+            raise InvalidRequest("One of these people has already been merged into someone else")
         step = registry.MergeStep(
             survivor_id=survivor.pk, merged_id=merged.pk, review_id=getattr(review, "pk", None)
         )
@@ -837,11 +838,11 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
     """Undo a merge: every row that moved goes back, so both people have their own records again."""
     _require_mash(by)
     if not reason.strip():
-        raise ValueError("Give a reason for undoing the merge")
+        raise InvalidRequest("Give a reason for undoing the merge")
     with transaction.atomic():
         merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.unmerged_at is not None:
-            raise ValueError("This merge has already been undone")
+            raise InvalidRequest("This merge has already been undone")
         survivor_id, merged_id = merge.survivor_id, merge.merged_id
         moved = merge.moved
         for link in reversed(registry.links()):

@@ -8,7 +8,6 @@ from django import template
 from django.utils import timezone
 
 from safeguard.sharing.models import InformationRequest, RequestStatus
-from safeguard.sharing.permissions import can_use_requests
 from safeguard.sharing.selectors import unread_alert_count
 
 register = template.Library()
@@ -17,7 +16,7 @@ register = template.Library()
 @register.inclusion_tag("sharing/_my_work_panel.html")
 def sharing_my_work(user: Any) -> dict[str, Any]:
     """Counts only (no names): emergency accesses to review and requests waiting or overdue."""
-    if not can_use_requests(user):
+    if not user.has_perm("sharing.use_requests"):
         return {"show": False}
     today = timezone.localdate()
     waiting = InformationRequest.objects.filter(

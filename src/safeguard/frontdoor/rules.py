@@ -1,4 +1,6 @@
-"""Who may use which part of the front door. Named predicates, one place.
+"""Front door permissions: who may report, triage, sign off and work the police queues.
+
+Part of the one permission table (see ``core.rules``).
 
 Children's records themselves are guarded by ``people.access``; these rules
 say who may report, triage, sign off and work the police queues.
@@ -65,3 +67,12 @@ def can_see_intelligence(user: Any) -> bool:
         cached = PoliceIntelligenceUser.objects.filter(user_id=user.pk).exists()
         user._is_police_intelligence = cached
     return bool(cached)
+
+
+# The permission table: front door.
+rules.add_perm("frontdoor.report_concern", can_report_concern)
+rules.add_perm("frontdoor.submit_police_form", can_submit_police_form)
+rules.add_perm("frontdoor.triage", can_triage)
+rules.add_perm("frontdoor.sign_off", can_sign_off)
+rules.add_perm("frontdoor.see_police_queue", can_see_police_queue)
+rules.add_perm("frontdoor.see_intelligence", can_see_intelligence)

@@ -1,0 +1,93 @@
+"""Shared view helpers, written once for every app's pages.
+
+Find the subject through the permission table, log the refusal, answer 404; and
+turn the domain errors into GOV.UK error messages.
+
+Views stay thin: they load, ask one of these, call one service or selector, and render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest
+
+from .errors import DomainError, InvalidRequest
+from .services import access_refused_record
+
+T = TypeVar("T")
+
+
+def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    """Answer 'page not found' unless the user holds the permission (nothing is audited)."""
+    if not request.user.has_perm(perm, obj):
+        raise Http404
+
+
+def permitted_or_404(
+    request: HttpRequest,
+    subject: T | None,
+    *,
+    perm: str | None = None,
+    allowed: bool | None = None,
+    page: str,
+    object_id: Any,
+    person_id: Any = None,
+    audit: bool = True,
+) -> T:
+    """The subject when the user may open it; otherwise audit the refusal and answer 404.
+
+    Ask ``perm`` of the permission table (``user.has_perm(perm, subject)``), or pass
+    ``allowed`` when the caller has already asked the access rule (to reuse its answer).
+    A refusal reads exactly like a record that does not exist; it is audited unless
+    ``audit`` is False (for users who see no personal data at all).
+    """
+    if allowed is None:
+        allowed = (
+            subject is not None and perm is not None and request.user.has_perm(perm, subject)  # type: ignore[arg-type]
+        )
+    if subject is None or not allowed:
+        if audit:
+            access_refused_record(
+                by=request.user, page=page, object_id=object_id, person_id=person_id
+            )
+        raise Http404
+    return subject
+
+
+def form_add_errors(form: Form, exc: DomainError | ValidationError) -> None:
+    """Show a service's refusal on the form: the error summary plus the inline message."""
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return
+    if exc.errors:
+        for name, message in exc.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+    elif exc.message:
+        form.add_error(None, exc.message)
+
+
+@contextmanager
+def errors_on(form: Form, *, field: str | None = None) -> Iterator[list[DomainError]]:
+    """Catch an :class:`InvalidRequest` from the service call inside and show it on the form.
+
+    ``field`` names the field a message without its own field belongs to. The yielded
+    list holds the error, so the view can tell whether the call succeeded.
+    """
+    caught: list[DomainError] = []
+    try:
+        yield caught
+    except InvalidRequest as exc:
+        if field is not None and not exc.errors:
+            form.add_error(field if field in form.fields else None, str(exc))
+        else:
+            form_add_errors(form, exc)
+        caught.append(exc)

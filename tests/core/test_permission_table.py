@@ -1,0 +1,240 @@
+"""The permission table, checked for every registered permission and every role.
+
+The expected table below is the one place a reviewer reads who may do what. Every
+permission registered by our apps' ``rules.py`` must have a row here: a new
+permission without one fails :meth:`TestThePermissionTable.test_every_permission_has_an_expected_row`.
+
+A row is either the set of roles that hold a permission, or, for a permission about
+one thing (a person, an episode, a grant), a pair: the roles that hold it for a thing
+the user may see, and for one they may not. Users work in the agency that runs the
+Multi-Agency Safeguarding Hub (MASH) unless a row says otherwise for the police.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from safeguard.core.models import AgencyKind, Role
+from safeguard.core.rules import table
+from safeguard.earlyhelp.models import Episode, EpisodeChild
+from safeguard.frontdoor.models import PoliceIntelligenceUser
+from safeguard.sharing.models import Alert, BreakGlassUse, SubjectAccessRequest
+from tests.factories import AccessGrantFactory, AgencyFactory, InvolvementFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+PR = Role.PRACTITIONER
+MW = Role.MASH_WORKER
+MM = Role.MASH_MANAGER
+PC = Role.PANEL_CHAIR
+AN = Role.ANALYST
+BU = Role.BUSINESS_UNIT
+SA = Role.SYSTEM_ADMINISTRATOR
+ALL_ROLES = (PR, MW, MM, PC, AN, BU, SA)
+
+NAMED = frozenset({PR, MW, MM, PC})  # roles that see named children
+EDITING = frozenset({PR, MW, MM})
+MASH = frozenset({MW, MM})
+NONE: frozenset[str] = frozenset()
+
+Row = frozenset[str] | tuple[frozenset[str], frozenset[str]]
+
+# permission -> who holds it (in the MASH agency)
+EXPECTED: dict[str, Row] = {
+    "core.manage_accounts": frozenset({SA}),
+    "people.see_personal_data": NAMED,
+    "people.view_person": (NAMED, NONE),
+    "people.change_person": (EDITING, NONE),
+    "people.add_person": EDITING,
+    "people.look_up_with_reason": MASH,
+    "people.work_records": MASH,
+    "frontdoor.report_concern": frozenset({PR, MW, MM, PC, AN, BU}),
+    "frontdoor.submit_police_form": frozenset({PR, MW, MM, PC, AN, BU}),
+    "frontdoor.triage": MASH,
+    "frontdoor.sign_off": frozenset({MM}),
+    "frontdoor.see_police_queue": NONE,
+    "frontdoor.see_intelligence": NONE,
+    "earlyhelp.start_episode": EDITING,
+    "earlyhelp.view_episode": (NAMED, NONE),
+    "earlyhelp.change_episode": (EDITING, NONE),
+    "sharing.record_decisions": EDITING,
+    "sharing.share_about": (EDITING, NONE),
+    "sharing.override_refusal": frozenset({MM}),
+    "sharing.revoke_grant": (EDITING, NONE),
+    "sharing.break_glass": NAMED,
+    # Seen: a use the user was alerted about; not seen: one they were not (MASH managers review all).
+    "sharing.review_break_glass": (NAMED, frozenset({MM})),
+    "sharing.view_sharing_log": frozenset({MM, PC, BU}),
+    "sharing.view_break_glass_report": frozenset({MM, PC, BU}),
+    "sharing.use_requests": EDITING,
+    "sharing.handle_subject_access": frozenset({MM}),
+    "sharing.see_rights_register": frozenset({MM, BU}),
+    # Seen: an open request about a person with no other link; not seen: a finished one.
+    "sharing.open_subject_access_request": (frozenset({MM}), NONE),
+}
+
+# Where a police user's answer differs from the MASH agency's.
+EXPECTED_IN_POLICE: dict[str, Row] = {
+    "frontdoor.triage": NONE,
+    "frontdoor.sign_off": NONE,
+    "frontdoor.see_police_queue": NAMED,
+    "frontdoor.see_intelligence": NAMED,  # flagged as intelligence users below
+}
+
+
+@dataclass
+class Things:
+    """For each object-level permission: one thing the user may see, one they may not."""
+
+    pairs: dict[str, tuple[Any, Any]]
+
+
+def _episode(child: Any, agency: Any, opener: Any, n: int) -> Episode:
+    episode = Episode.objects.create(
+        reference=f"EH-TABLE-{n}-{opener.pk}",
+        lead_agency=agency,
+        opened_on=timezone.localdate(),
+        opened_by=opener,
+    )
+    EpisodeChild.objects.create(episode=episode, person=child, added_on=timezone.localdate())
+    return episode
+
+
+def _break_glass(person: Any, user: Any, n: int) -> BreakGlassUse:
+    grant = AccessGrantFactory(person=person, user=user, granted_by=user, kind="break_glass")
+    return BreakGlassUse.objects.create(
+        reference=f"BG-TABLE-{n}-{user.pk}",
+        grant=grant,
+        person=person,
+        user=user,
+        agency=user.agency,
+        reason="Child missing overnight, need the address history",
+        opened_at=timezone.now(),
+    )
+
+
+def _sar(person: Any, by: Any, status: str, n: int) -> SubjectAccessRequest:
+    today = timezone.localdate()
+    return SubjectAccessRequest.objects.create(
+        reference=f"SAR-TABLE-{n}-{by.pk}",
+        person=person,
+        requester_kind=SubjectAccessRequest.Requester.SUBJECT,
+        requester_name="Ada Table",
+        received_on=today,
+        due_on=today + dt.timedelta(days=30),
+        status=status,
+        recorded_by=by,
+    )
+
+
+def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
+    """Things about people the user's agency works with, and about people it does not."""
+    seen = PersonFactory()
+    InvolvementFactory(person=seen, agency=user.agency)
+    unseen = PersonFactory()
+    seen_use = _break_glass(PersonFactory(), outsider, 1)
+    Alert.objects.create(
+        recipient=user,
+        kind=Alert.Kind.BREAK_GLASS,
+        reference=seen_use.reference,
+        break_glass_use=seen_use,
+        created_at=timezone.now(),
+    )
+    unseen_use = _break_glass(PersonFactory(), outsider, 2)
+    return Things(
+        pairs={
+            "people.view_person": (seen, unseen),
+            "people.change_person": (seen, unseen),
+            "earlyhelp.view_episode": (
+                _episode(seen, user.agency, colleague, 1),
+                _episode(unseen, user.agency, colleague, 2),
+            ),
+            "earlyhelp.change_episode": (
+                _episode(seen, user.agency, colleague, 3),
+                _episode(unseen, user.agency, colleague, 4),
+            ),
+            "sharing.share_about": (seen, unseen),
+            "sharing.revoke_grant": (
+                AccessGrantFactory(person=seen, agency=outsider.agency, granted_by=colleague),
+                AccessGrantFactory(person=unseen, agency=outsider.agency, granted_by=colleague),
+            ),
+            "sharing.review_break_glass": (seen_use, unseen_use),
+            "sharing.open_subject_access_request": (
+                _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.RECEIVED, 1),
+                _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.COMPLETED, 2),
+            ),
+        }
+    )
+
+
+def _answers(user: Any, things: Things, expected: dict[str, Row]) -> list[str]:
+    """Every answer that differs from the table, in words."""
+    wrong = []
+    role = next(iter(user.role_codes()))
+    for perm, row in expected.items():
+        if isinstance(row, tuple):
+            seen, unseen = things.pairs[perm]
+            for label, obj, allowed in (("seen", seen, row[0]), ("not seen", unseen, row[1])):
+                answer = user.has_perm(perm, obj)
+                if answer != (role in allowed):
+                    wrong.append(f"{perm} for a {role} ({label}): {answer}")
+        else:
+            answer = user.has_perm(perm)
+            if answer != (role in row):
+                wrong.append(f"{perm} for a {role}: {answer}")
+    return wrong
+
+
+class TestThePermissionTable:
+    def test_every_permission_has_an_expected_row(self):
+        registered = set(table())
+        assert registered - set(EXPECTED) == set(), "add a row to EXPECTED for each new permission"
+        assert set(EXPECTED) - registered == set(), "a row names a permission nobody registers"
+
+    def test_object_permissions_are_checked_against_a_seen_and_an_unseen_thing(self):
+        for perm, predicate in table().items():
+            assert isinstance(EXPECTED[perm], tuple) == (predicate.num_args == 2), perm
+
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_each_role_in_the_mash_agency_gets_what_the_table_says(self, role, make_user):
+        mash = AgencyFactory(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_mash=True)
+        user = make_user(role, agency=mash)
+        colleague = make_user(PR, agency=mash)
+        outsider = make_user(PR, agency=AgencyFactory(kind=AgencyKind.EDUCATION_SCHOOL))
+        things = build_things(user, colleague, outsider)
+        assert _answers(user, things, EXPECTED) == []
+
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_each_role_in_the_police_gets_what_the_table_says(self, role, make_user):
+        police = AgencyFactory(kind=AgencyKind.POLICE)
+        user = make_user(role, agency=police)
+        PoliceIntelligenceUser.objects.create(user=user)
+        colleague = make_user(PR, agency=police)
+        outsider = make_user(PR, agency=AgencyFactory(kind=AgencyKind.EDUCATION_SCHOOL))
+        things = build_things(user, colleague, outsider)
+        assert _answers(user, things, EXPECTED | EXPECTED_IN_POLICE) == []
+
+    def test_a_superuser_gets_nothing_the_table_does_not_give(self, make_user):
+        user = make_user(AN, agency=AgencyFactory(), is_superuser=True)
+        assert not user.has_perm("people.see_personal_data")
+        assert not user.has_perm("people.view_person", PersonFactory())
+        assert not user.has_perm("core.manage_accounts")
+
+    def test_nobody_signed_out_holds_any_permission(self):
+        from django.contrib.auth.models import AnonymousUser
+
+        anonymous = AnonymousUser()
+        for perm, predicate in table().items():
+            obj = PersonFactory() if predicate.num_args == 2 and "person" in perm else None
+            assert not anonymous.has_perm(perm, obj), perm
+
+    def test_a_permission_about_a_thing_asked_without_one_is_refused(self, make_user):
+        user = make_user(MM, agency=AgencyFactory(kind=AgencyKind.CHILDRENS_SOCIAL_CARE))
+        for perm, predicate in table().items():
+            if predicate.num_args == 2:
+                assert not user.has_perm(perm), perm
