@@ -21,7 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Find a person", reverse("people:search")))
         items.append(("Early help", reverse("earlyhelp:list")))
     if is_mash(user):
-        items.append(("Match records", reverse("people:records-queue")))
+        items.append(("Match records", reverse("records:queue")))
     from safeguard.frontdoor.access import can_report_concern, can_triage
 
     if can_report_concern(user):
@@ -32,10 +32,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     if sees_personal_data(user) or can_view_sharing_log(user):
         items.append(("Information sharing", reverse("sharing:index")))
-    from safeguard.sharing.subject_access import can_see_rights_register
+    from safeguard.rights.subject_access import can_see_rights_register
 
     if can_see_rights_register(user):
-        items.append(("Subject access and retention", reverse("sharing:subject-access")))
+        items.append(("Subject access and retention", reverse("rights:subject-access")))
     if can_manage_accounts(user):
         items.append(("Agencies and accounts", reverse("admin:index")))
     items.append(("Two-factor sign-in", reverse("core:two-factor-settings")))

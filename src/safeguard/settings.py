@@ -87,9 +87,11 @@ INSTALLED_APPS = [
     "axes",
     "safeguard.core",
     "safeguard.people",
+    "safeguard.records",
     "safeguard.frontdoor",
     "safeguard.earlyhelp",
     "safeguard.sharing",
+    "safeguard.rights",
     "safeguard.api",
 ]
 

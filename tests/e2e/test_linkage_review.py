@@ -8,12 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from safeguard.core.models import AgencyKind, Role
-from safeguard.people.models import AgencyRecord, LinkStatus
-from safeguard.people.records import scoring
-from safeguard.people.records.services import records_import_file
+from safeguard.records import scoring
+from safeguard.records.models import AgencyRecord, LinkStatus
+from safeguard.records.services import records_import_file
 from tests.factories import AgencyFactory, PersonFactory
-from tests.people.records.conftest import StandInScorer
-from tests.people.records.helpers import csv_bytes
+from tests.records.conftest import StandInScorer
+from tests.records.helpers import csv_bytes
 
 from .axe import assert_accessible
 
@@ -87,7 +87,7 @@ def test_a_mash_worker_imports_an_extract_through_the_pages(page, sign_in, setti
         )
     )
     sign_in(page, worker)
-    page.goto("/people/records/import/")
+    page.goto("/records/import/")
     assert_accessible(page)
     page.get_by_role("button", name="Upload and continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
@@ -110,5 +110,5 @@ def test_a_mash_worker_imports_an_extract_through_the_pages(page, sign_in, setti
 
 def test_the_queue_is_not_found_for_a_practitioner(page, sign_in, setting, make_user):
     sign_in(page, make_user(Role.PRACTITIONER))
-    response = page.goto("/people/records/")
+    response = page.goto("/records/")
     assert response.status == 404

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from safeguard.core.models import Role
 from safeguard.people.models import Involvement, Person
-from safeguard.sharing.models import SubjectAccessRequest
-from tests.sharing.test_retention import seed_retention_rules
-from tests.sharing.test_subject_access import build_subject
+from safeguard.rights.models import SubjectAccessRequest
+from tests.rights.test_retention import seed_retention_rules
+from tests.rights.test_subject_access import build_subject
 
 from .axe import assert_accessible
 
@@ -80,7 +80,7 @@ def test_two_managers_delete_a_record_past_its_retention_period(page, sign_in, m
     second = make_user(Role.MASH_MANAGER, agency=subject.mash_manager.agency)
 
     sign_in(page, subject.mash_manager)
-    page.goto("/sharing/retention/")
+    page.goto("/rights/retention/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Records due for review")
     assert_accessible(page)
     page.get_by_role(
@@ -91,7 +91,7 @@ def test_two_managers_delete_a_record_past_its_retention_period(page, sign_in, m
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, second)
-    page.goto("/sharing/retention/")
+    page.goto("/rights/retention/")
     page.get_by_role(
         "button", name="Approve and delete Marigold Thistlewood (Children's records)"
     ).click()

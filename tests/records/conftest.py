@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from safeguard.core.models import AgencyKind, Role
-from safeguard.people.records import scoring
 from safeguard.people.search import name_variants, normalise_text
+from safeguard.records import scoring
 
-from ...factories import AgencyFactory
+from ..factories import AgencyFactory
 
 
 def _same_given(a: str, b: str) -> bool:

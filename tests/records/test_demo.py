@@ -4,9 +4,9 @@ import random
 import pytest
 
 from safeguard.core.models import AgencyKind
-from safeguard.people import records_demo
 from safeguard.people.demo import DEMO_EXTENSIONS, DemoState
-from safeguard.people.models import AgencyRecord, LinkReview, LinkStatus
+from safeguard.records import demo as records_demo
+from safeguard.records.models import AgencyRecord, LinkReview, LinkStatus
 from tests.factories import AgencyFactory, PersonFactory, valid_nhs_number
 
 NAMES = ["William", "Elizabeth", "Thomas", "Jessica", "Samuel", "Daniel", "James", "Rebecca"]

@@ -5,9 +5,10 @@ from django.core.management import CommandError, call_command
 
 from safeguard.core.models import AuditEvent
 from safeguard.people.access import AccessDenied
-from safeguard.people.models import AgencyRecord, LinkReview, LinkStatus, Person, RecordImport
-from safeguard.people.records.parsing import UploadError
-from safeguard.people.records.services import records_import_file
+from safeguard.people.models import Person
+from safeguard.records.models import AgencyRecord, LinkReview, LinkStatus, RecordImport
+from safeguard.records.parsing import UploadError
+from safeguard.records.services import records_import_file
 from tests.factories import PersonFactory, valid_nhs_number
 
 from .helpers import csv_bytes, xlsx_bytes

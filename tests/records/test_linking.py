@@ -8,18 +8,15 @@ from safeguard.people.access import AccessDenied
 from safeguard.people.models import (
     AccessGrant,
     Address,
-    AgencyRecord,
     ChronologyEvent,
     HouseholdMember,
     Involvement,
-    LinkReview,
-    LinkStatus,
     OtherName,
     Person,
-    PersonMerge,
     Relationship,
 )
-from safeguard.people.records.services import (
+from safeguard.records.models import AgencyRecord, LinkReview, LinkStatus, PersonMerge
+from safeguard.records.services import (
     person_merge,
     person_unmerge,
     record_unlink,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeguard.people.records.parsing import (
+from safeguard.records.parsing import (
     MAX_UPLOAD_BYTES,
     UploadError,
     check_mapping,

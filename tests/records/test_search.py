@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
-from safeguard.people.models import AgencyRecord, LinkStatus
-from safeguard.people.records.services import person_merge
 from safeguard.people.search import name_key, parse_query
 from safeguard.people.selectors import person_search
+from safeguard.records.models import AgencyRecord, LinkStatus
+from safeguard.records.services import person_merge
 from tests.factories import InvolvementFactory, PersonFactory
 
 

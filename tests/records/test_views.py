@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from safeguard.core.models import AuditEvent, Role
-from safeguard.people.models import AgencyRecord, LinkReview, LinkStatus, PersonMerge, RecordImport
-from safeguard.people.records.services import person_merge, records_import_file
+from safeguard.records.models import AgencyRecord, LinkReview, LinkStatus, PersonMerge, RecordImport
+from safeguard.records.services import person_merge, records_import_file
 from tests.factories import PersonFactory
 
 from .helpers import csv_bytes, xlsx_bytes
@@ -36,14 +36,14 @@ class TestAccess:
         review, _ = queued
         client = signed_in(make_user(role))
         for url in (
-            reverse("people:records-queue"),
-            reverse("people:records-review", args=[review.pk]),
-            reverse("people:records-import-upload"),
+            reverse("records:queue"),
+            reverse("records:review", args=[review.pk]),
+            reverse("records:import-upload"),
         ):
             assert client.get(url).status_code == 404
         assert (
             client.post(
-                reverse("people:records-review", args=[review.pk]), {"decision": "same"}
+                reverse("records:review", args=[review.pk]), {"decision": "same"}
             ).status_code
             == 404
         )
@@ -51,7 +51,7 @@ class TestAccess:
         assert review.status == "open"
 
     def test_signed_out_people_are_sent_to_sign_in(self, client, db):
-        response = client.get(reverse("people:records-queue"))
+        response = client.get(reverse("records:queue"))
         assert response.status_code == 302
         assert "/sign-in/" in response["Location"]
 
@@ -62,7 +62,7 @@ class TestQueue:
     ):
         client = signed_in(mash_worker)
         with django_assert_max_num_queries(20):
-            response = client.get(reverse("people:records-queue"))
+            response = client.get(reverse("records:queue"))
         assert response.status_code == 200
         assert b"Multi-Agency Safeguarding Hub (MASH)" in response.content
         assert b"Billy Taylor" in response.content
@@ -76,7 +76,7 @@ class TestQueue:
         review, william = queued
         client = signed_in(mash_worker)
         with django_assert_max_num_queries(25):
-            response = client.get(reverse("people:records-review", args=[review.pk]))
+            response = client.get(reverse("records:review", args=[review.pk]))
         html = response.content.decode()
         assert "<mark>Billy</mark>" in html
         assert "<mark>William</mark>" in html
@@ -94,7 +94,7 @@ class TestQueue:
         review, william = queued
         client = signed_in(mash_worker)
         response = client.post(
-            reverse("people:records-review", args=[review.pk]),
+            reverse("records:review", args=[review.pk]),
             {"decision": "same", "reason": "Same school"},
             follow=True,
         )
@@ -105,7 +105,7 @@ class TestQueue:
     def test_a_post_without_a_decision_shows_an_error(self, signed_in, mash_worker, queued):
         review, _ = queued
         response = signed_in(mash_worker).post(
-            reverse("people:records-review", args=[review.pk]), {"reason": "x"}
+            reverse("records:review", args=[review.pk]), {"reason": "x"}
         )
         assert response.status_code == 200
         assert b"Choose whether these are the same person" in response.content
@@ -114,9 +114,9 @@ class TestQueue:
     def test_unlinking_needs_a_reason(self, signed_in, mash_worker, queued):
         review, william = queued
         client = signed_in(mash_worker)
-        client.post(reverse("people:records-review", args=[review.pk]), {"decision": "same"})
+        client.post(reverse("records:review", args=[review.pk]), {"decision": "same"})
         record = AgencyRecord.objects.get()
-        url = reverse("people:records-unlink", args=[record.pk])
+        url = reverse("records:unlink", args=[record.pk])
         response = client.post(url, {"reason": ""})
         assert b"Enter why you are undoing this" in response.content
         client.post(url, {"reason": "A different child"})
@@ -131,7 +131,7 @@ class TestUnmergePage:
         dup = PersonFactory(given_name="Ava")
         merge = person_merge(by=mash_worker, survivor=kept, merged=dup)
         client = signed_in(mash_worker)
-        url = reverse("people:records-merge-undo", args=[merge.pk])
+        url = reverse("records:merge-undo", args=[merge.pk])
         assert b"Undo the merge" in client.get(url).content
         response = client.post(url, {"reason": "Twins, not one child"}, follow=True)
         assert b"separate people again" in response.content
@@ -149,10 +149,10 @@ class TestImportJourney:
         ]
         upload = SimpleUploadedFile("police.csv", csv_bytes(rows), content_type="text/csv")
         response = client.post(
-            reverse("people:records-import-upload"), {"agency": police.pk, "file": upload}
+            reverse("records:import-upload"), {"agency": police.pk, "file": upload}
         )
         record_import = RecordImport.objects.get()
-        assert response["Location"] == reverse("people:records-import-map", args=[record_import.pk])
+        assert response["Location"] == reverse("records:import-map", args=[record_import.pk])
         assert bytes(record_import.content)  # kept in the database until confirmed
 
         page = client.get(response["Location"])
@@ -175,18 +175,14 @@ class TestImportJourney:
             )
         }
         response = client.post(page.request["PATH_INFO"], data)
-        assert response["Location"] == reverse(
-            "people:records-import-preview", args=[record_import.pk]
-        )
+        assert response["Location"] == reverse("records:import-preview", args=[record_import.pk])
 
         preview = client.get(response["Location"]).content.decode()
         assert "2 of 3 rows can be imported" in preview
         assert "&#x27;bad date&#x27; is not a date we can read" in preview
         assert "=cmd|" not in preview or "&#x27;" in preview
 
-        done = client.post(
-            reverse("people:records-import-preview", args=[record_import.pk]), follow=True
-        )
+        done = client.post(reverse("records:import-preview", args=[record_import.pk]), follow=True)
         assert b"Import complete" in done.content
         record_import.refresh_from_db()
         assert record_import.status == "imported"
@@ -194,7 +190,7 @@ class TestImportJourney:
         assert record_import.summary["created"] == 2
         assert record_import.summary["auto_linked"] == 1
 
-        problems = client.get(reverse("people:records-import-problems", args=[record_import.pk]))
+        problems = client.get(reverse("records:import-problems", args=[record_import.pk]))
         assert problems["Content-Disposition"].startswith("attachment")
         assert b"Row,Column,Problem" in problems.content
 
@@ -204,7 +200,7 @@ class TestImportJourney:
         client = signed_in(mash_worker)
         upload = SimpleUploadedFile("p.xlsx", xlsx_bytes([["N1", "Ava", "Smith"]]))
         response = client.post(
-            reverse("people:records-import-upload"), {"agency": police.pk, "file": upload}
+            reverse("records:import-upload"), {"agency": police.pk, "file": upload}
         )
         response = client.post(response["Location"], {"column_0": "", "column_1": "given_name"})
         assert response.status_code == 200
@@ -224,7 +220,7 @@ class TestImportJourney:
         client = signed_in(mash_worker)
         upload = SimpleUploadedFile(name, content)
         response = client.post(
-            reverse("people:records-import-upload"), {"agency": police.pk, "file": upload}
+            reverse("records:import-upload"), {"agency": police.pk, "file": upload}
         )
         assert response.status_code == 200
         assert message in response.content

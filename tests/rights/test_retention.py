@@ -21,7 +21,6 @@ from safeguard.frontdoor.models import Contact, ContactChild
 from safeguard.people.access import AccessDenied
 from safeguard.people.models import (
     Address,
-    AgencyRecord,
     ChronologyEvent,
     Household,
     HouseholdMember,
@@ -32,8 +31,9 @@ from safeguard.people.models import (
 )
 from safeguard.people.search import parse_query
 from safeguard.people.selectors import person_search_all
-from safeguard.sharing import retention
-from safeguard.sharing.models import RetentionDeletion, RetentionRule, SubjectAccessRequest
+from safeguard.records.models import AgencyRecord
+from safeguard.rights import retention
+from safeguard.rights.models import RetentionDeletion, RetentionRule, SubjectAccessRequest
 
 from .test_subject_access import build_subject
 
@@ -46,7 +46,7 @@ def seed_retention_rules() -> None:
     """
     from django.apps import apps
 
-    migration = importlib.import_module("safeguard.sharing.migrations.0003_retention_defaults")
+    migration = importlib.import_module("safeguard.rights.migrations.0002_retention_defaults")
     migration.seed(apps, None)
 
 
@@ -288,26 +288,24 @@ class TestThePage:
         end_all_work(subject.parent, timezone.localdate())
         travel(monkeypatch, timezone.now() + dt.timedelta(days=365 * 20))
         first, second = (signed_in(m) for m in managers)
-        url = reverse("sharing:retention-review")
+        url = reverse("rights:retention-review")
         page = first.get(url)
         assert page.status_code == 200
         assert "Marigold Thistlewood" in page.content.decode()
         first.post(
-            reverse("sharing:retention-propose"),
+            reverse("rights:retention-propose"),
             {"record_type": "person:child", "object_id": str(subject.person.pk)},
         )
         proposal = RetentionDeletion.objects.get(object_id=str(subject.person.pk))
-        first.post(reverse("sharing:retention-decide", args=[proposal.pk]), {"decision": "approve"})
+        first.post(reverse("rights:retention-decide", args=[proposal.pk]), {"decision": "approve"})
         assert Person.objects.filter(pk=subject.person.pk).exists()
         assert "you proposed this one" in first.get(url).content.decode()
-        second.post(
-            reverse("sharing:retention-decide", args=[proposal.pk]), {"decision": "approve"}
-        )
+        second.post(reverse("rights:retention-decide", args=[proposal.pk]), {"decision": "approve"})
         assert not Person.objects.filter(pk=subject.person.pk).exists()
 
     def test_bad_month_shows_an_error(self, managers, signed_in):
         response = signed_in(managers[0]).get(
-            reverse("sharing:retention-review"), {"month": "November"}
+            reverse("rights:retention-review"), {"month": "November"}
         )
         assert response.status_code == 200
         assert "There is a problem" in response.content.decode()
@@ -317,7 +315,7 @@ class TestThePage:
         end_all_work(subject.person, timezone.localdate())
         travel(monkeypatch, timezone.now() + dt.timedelta(days=365 * 20))
         client = signed_in(make_user(Role.BUSINESS_UNIT, agency=subject.agency))
-        body = client.get(reverse("sharing:retention-review")).content.decode()
+        body = client.get(reverse("rights:retention-review")).content.decode()
         assert "Children&#x27;s records" in body or "Children's records" in body
         assert "Thistlewood" not in body
         assert "Propose deletion" not in body
@@ -327,8 +325,8 @@ class TestThePage:
     )
     def test_others_get_page_not_found(self, make_user, signed_in, role):
         client = signed_in(make_user(role))
-        assert client.get(reverse("sharing:retention-review")).status_code == 404
-        assert client.post(reverse("sharing:retention-propose"), {}).status_code == 404
+        assert client.get(reverse("rights:retention-review")).status_code == 404
+        assert client.post(reverse("rights:retention-propose"), {}).status_code == 404
 
     def test_review_page_queries_are_bounded(
         self, make_user, managers, signed_in, monkeypatch, django_assert_max_num_queries
@@ -339,4 +337,4 @@ class TestThePage:
         travel(monkeypatch, timezone.now() + dt.timedelta(days=365 * 20))
         client = signed_in(managers[0])
         with django_assert_max_num_queries(25):
-            assert client.get(reverse("sharing:retention-review")).status_code == 200
+            assert client.get(reverse("rights:retention-review")).status_code == 200

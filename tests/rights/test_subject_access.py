@@ -22,16 +22,11 @@ from hypothesis import strategies as st
 from safeguard.core.models import AgencyKind, AuditAction, AuditEvent, Role
 from safeguard.frontdoor.models import Contact, ContactChild
 from safeguard.people.access import RECORD_TYPES
-from safeguard.people.models import (
-    AgencyRecord,
-    OtherName,
-    Person,
-    Relationship,
-    RelationshipKind,
-)
+from safeguard.people.models import OtherName, Person, Relationship, RelationshipKind
 from safeguard.people.services import person_view_record
-from safeguard.sharing import subject_access as sa
-from safeguard.sharing.models import SubjectAccessRequest
+from safeguard.records.models import AgencyRecord
+from safeguard.rights import subject_access as sa
+from safeguard.rights.models import SubjectAccessRequest
 from tests.factories import (
     AccessGrantFactory,
     AgencyFactory,
@@ -302,7 +297,7 @@ class TestTheOneMonthClock:
 class TestThePages:
     def test_mash_manager_records_a_request_and_downloads_the_copy(self, subject, signed_in):
         client = signed_in(subject.mash_manager)
-        url = reverse("sharing:person-subject-access", args=[subject.person.pk])
+        url = reverse("rights:person-subject-access", args=[subject.person.pk])
         page = client.get(url)
         assert page.status_code == 200
         assert "Marigold Thistlewood" in page.content.decode()
@@ -320,16 +315,16 @@ class TestThePages:
         assert response.status_code == 302
         new = SubjectAccessRequest.objects.filter(person=subject.person, received_on=today).get()
         assert new.due_on == sa.due_date_for(today)
-        pdf = client.get(reverse("sharing:subject-access-download", args=[new.pk, "pdf"]))
+        pdf = client.get(reverse("rights:subject-access-download", args=[new.pk, "pdf"]))
         assert pdf.status_code == 200
         assert pdf["Content-Type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")
-        as_json = client.get(reverse("sharing:subject-access-download", args=[new.pk, "json"]))
+        as_json = client.get(reverse("rights:subject-access-download", args=[new.pk, "json"]))
         assert json.loads(as_json.content)["person_id"] == str(subject.person.pk)
 
     def test_bad_input_shows_errors_and_keeps_what_was_typed(self, subject, signed_in):
         client = signed_in(subject.mash_manager)
-        url = reverse("sharing:person-subject-access", args=[subject.person.pk])
+        url = reverse("rights:person-subject-access", args=[subject.person.pk])
         response = client.post(
             url,
             {
@@ -360,17 +355,17 @@ class TestThePages:
         client = signed_in(make_user(role, agency=subject.agency))
         assert (
             client.get(
-                reverse("sharing:person-subject-access", args=[subject.person.pk])
+                reverse("rights:person-subject-access", args=[subject.person.pk])
             ).status_code
             == 404
         )
-        url = reverse("sharing:subject-access-download", args=[subject.request.pk, "pdf"])
+        url = reverse("rights:subject-access-download", args=[subject.request.pk, "pdf"])
         assert client.get(url).status_code == 404
         assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
     def test_business_unit_sees_the_register_without_names(self, subject, signed_in, make_user):
         client = signed_in(make_user(Role.BUSINESS_UNIT, agency=subject.agency))
-        response = client.get(reverse("sharing:subject-access"))
+        response = client.get(reverse("rights:subject-access"))
         body = response.content.decode()
         assert response.status_code == 200
         assert subject.request.reference in body
@@ -378,9 +373,9 @@ class TestThePages:
 
     def test_manager_finds_the_person_from_the_register(self, subject, signed_in):
         client = signed_in(subject.mash_manager)
-        response = client.get(reverse("sharing:subject-access"), {"q": "Marigold Thistlewood"})
+        response = client.get(reverse("rights:subject-access"), {"q": "Marigold Thistlewood"})
         assert (
-            reverse("sharing:person-subject-access", args=[subject.person.pk])
+            reverse("rights:person-subject-access", args=[subject.person.pk])
             in response.content.decode()
         )
 
@@ -388,7 +383,7 @@ class TestThePages:
         self, subject, signed_in, django_assert_max_num_queries
     ):
         client = signed_in(subject.mash_manager)
-        url = reverse("sharing:person-subject-access", args=[subject.person.pk])
+        url = reverse("rights:person-subject-access", args=[subject.person.pk])
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
 

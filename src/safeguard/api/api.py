@@ -16,4 +16,4 @@ api = NinjaAPI(
 )
 
 # Routers are registered below, one line per app:
-api.add_router("/frontdoor/", "safeguard.frontdoor.api.router")
+api.add_router("/frontdoor/", "safeguard.api.frontdoor.router")

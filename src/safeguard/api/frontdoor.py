@@ -15,12 +15,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator, StrictBool
 
-from safeguard.api.auth import partner_auth
+from safeguard.frontdoor import categories as concern_categories
+from safeguard.frontdoor import selectors, services
+from safeguard.frontdoor.models import Contact, ContactStatus, PoliceFormKind, Submission
 from safeguard.people.access import AccessDenied
 
-from . import categories as concern_categories
-from . import selectors, services
-from .models import Contact, ContactStatus, PoliceFormKind, Submission
+from .auth import partner_auth
 
 router = Router(tags=["Front door"], auth=partner_auth)
 

@@ -7,7 +7,3 @@ class PeopleConfig(AppConfig):
     name = "safeguard.people"
     label = "people"
     verbose_name = "People"
-
-    def ready(self) -> None:
-        """Register the agency records demo data with the demo generator."""
-        from . import records_demo  # noqa: F401

@@ -17,21 +17,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from .demo import POSTCODE_DISTRICTS, STREETS, DemoState, register_demo_extension
-from .models import (
-    Address,
-    AgencyRecord,
-    ChronologyEvent,
-    LinkageModel,
-    LinkReview,
-    Person,
-    PersonMerge,
-    RecordImport,
-)
-from .records.parsing import ParsedFile
-from .records.scoring import LinkageUnavailable, linkage_model_train
-from .records.services import records_import_rows, records_link_unmatched
-from .search import NICKNAMES
+from safeguard.people.demo import POSTCODE_DISTRICTS, STREETS, DemoState, register_demo_extension
+from safeguard.people.models import Address, ChronologyEvent, Person
+from safeguard.people.search import NICKNAMES
+
+from .models import AgencyRecord, LinkageModel, LinkReview, PersonMerge, RecordImport
+from .parsing import ParsedFile
+from .scoring import LinkageUnavailable, linkage_model_train
+from .services import records_import_rows, records_link_unmatched
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from django import forms
 from safeguard.core.forms import TextField
 from safeguard.core.models import Agency
 
-from .records.parsing import FIELDS, MAX_UPLOAD_BYTES, UploadError, file_kind
+from .parsing import FIELDS, MAX_UPLOAD_BYTES, UploadError, file_kind
 
 
 class UploadForm(forms.Form):

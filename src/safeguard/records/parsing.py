@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from ..identifiers import (
+from safeguard.people.identifiers import (
     is_valid_nhs_number,
     is_valid_postcode,
     is_valid_upn,
@@ -29,7 +29,7 @@ from ..identifiers import (
     normalise_postcode,
     normalise_upn,
 )
-from ..search import normalise_text
+from safeguard.people.search import normalise_text
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

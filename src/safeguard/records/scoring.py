@@ -1,6 +1,6 @@
 """Ask the linkage engine how likely two records are to be the same person.
 
-The product always uses the Splink engine in ``safeguard.people.linkage``
+The product always uses the Splink engine in ``safeguard.records.linkage``
 (trained by expectation-maximisation and stored as a :class:`LinkageModel`).
 Tests replace :func:`get_scorer` with a small deterministic stand-in.
 """
@@ -14,7 +14,9 @@ from typing import Any, Protocol
 import pandas as pd
 from django.db import transaction
 
-from ..models import AgencyRecord, LinkageModel, Person
+from safeguard.people.models import Person
+
+from .models import AgencyRecord, LinkageModel
 
 ENGINE_COLUMNS = [
     "record_id",
@@ -94,7 +96,7 @@ def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _engine() -> Any:
     try:
-        engine = importlib.import_module("safeguard.people.linkage.model")
+        engine = importlib.import_module("safeguard.records.linkage.model")
     except ImportError as exc:  # pragma: no cover - the engine ships with the product
         raise LinkageUnavailable("The record linkage engine is not installed") from exc
     return engine

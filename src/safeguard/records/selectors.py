@@ -10,9 +10,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
 from safeguard.core.models import Agency
+from safeguard.people.access import is_mash
+from safeguard.people.models import Address, Person
 
-from ..access import is_mash
-from ..models import Address, AgencyRecord, LinkReview, Person, PersonMerge, RecordImport
+from .models import AgencyRecord, LinkReview, PersonMerge, RecordImport
 
 QUEUE_PAGE_SIZE = 25
 

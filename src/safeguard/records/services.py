@@ -26,26 +26,22 @@ from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many
 from safeguard.core.models import Agency, AuditAction
-
-from ..access import AccessDenied, is_mash
-from ..identifiers import normalise_postcode
-from ..models import (
+from safeguard.people.access import AccessDenied, is_mash
+from safeguard.people.identifiers import normalise_postcode
+from safeguard.people.models import (
     AccessGrant,
     Address,
-    AgencyRecord,
     ChronologyEvent,
     HouseholdMember,
     Involvement,
-    LinkReview,
-    LinkStatus,
     OtherName,
     Person,
-    PersonMerge,
-    RecordImport,
     Relationship,
 )
-from ..search import name_key
+from safeguard.people.search import name_key
+
 from . import scoring
+from .models import AgencyRecord, LinkReview, LinkStatus, PersonMerge, RecordImport
 from .parsing import (
     UploadError,
     check_mapping,

@@ -19,13 +19,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeguard.core.models import User
+from safeguard.people import services as person_services
+from safeguard.people.access import AccessDenied, can_view_person, is_mash
+from safeguard.people.models import Person
 
-from . import services as person_services
-from .access import AccessDenied, can_view_person, is_mash
-from .models import AgencyRecord, LinkReview, Person, RecordImport
-from .record_forms import DecisionForm, MappingForm, UndoForm, UploadForm
-from .records import selectors, services
-from .records.parsing import UploadError, clean_rows, formula_safe, parse_file
+from . import selectors, services
+from .forms import DecisionForm, MappingForm, UndoForm, UploadForm
+from .models import AgencyRecord, LinkReview, RecordImport
+from .parsing import UploadError, clean_rows, formula_safe, parse_file
 
 PREVIEW_ROWS = 10
 
@@ -60,7 +61,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "people/records/queue.html",
+        "records/queue.html",
         {"page": page, "decisions": decisions, "imports": selectors.imports_for(user=request.user)},
     )
 
@@ -92,7 +93,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
                     if decision == "same"
                     else "Recorded as not the same person",
                 )
-                return redirect("people:records-queue")
+                return redirect("records:queue")
         else:
             form.add_error(None, "Choose whether these are the same person")
     left, right, rows = selectors.review_comparison(review)
@@ -104,7 +105,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         w["width"] = int(min(100, abs(w.get("weight", 0)) / top * 100))
     return render(
         request,
-        "people/records/review.html",
+        "records/review.html",
         {
             "review": review,
             "left": left,
@@ -136,8 +137,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except UploadError as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("people:records-import-map", import_id=record_import.pk)
-    return render(request, "people/records/upload.html", {"form": form})
+            return redirect("records:import-map", import_id=record_import.pk)
+    return render(request, "records/upload.html", {"form": form})
 
 
 def _import_or_404(request: HttpRequest, import_id: uuid.UUID) -> RecordImport:
@@ -154,7 +155,7 @@ def import_map(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     _require_mash(request)
     record_import = _import_or_404(request, import_id)
     if record_import.status == RecordImport.Status.IMPORTED:
-        return redirect("people:records-import", import_id=record_import.pk)
+        return redirect("records:import", import_id=record_import.pk)
     parsed = parse_file(record_import.file_name, bytes(record_import.content))
     form = MappingForm(request.POST or None, headers=parsed.headers, guess=record_import.mapping)
     if request.method == "POST" and form.is_valid():
@@ -166,14 +167,14 @@ def import_map(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
             for problem in str(exc).split("; "):
                 form.add_error(None, problem)
         else:
-            return redirect("people:records-import-preview", import_id=record_import.pk)
+            return redirect("records:import-preview", import_id=record_import.pk)
     samples = {
         h: next((r[i] for r in parsed.rows if r[i]), "") for i, h in enumerate(parsed.headers)
     }
     fields = [(f, samples.get(h, "")) for f, h in zip(form, parsed.headers, strict=True)]
     return render(
         request,
-        "people/records/map.html",
+        "records/map.html",
         {
             "form": form,
             "record_import": record_import,
@@ -190,23 +191,23 @@ def import_preview(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     _require_mash(request)
     record_import = _import_or_404(request, import_id)
     if record_import.status == RecordImport.Status.IMPORTED:
-        return redirect("people:records-import", import_id=record_import.pk)
+        return redirect("records:import", import_id=record_import.pk)
     if record_import.status != RecordImport.Status.MAPPED:
-        return redirect("people:records-import-map", import_id=record_import.pk)
+        return redirect("records:import-map", import_id=record_import.pk)
     if request.method == "POST":
         try:
             services.record_import_confirm(by=_user(request), record_import=record_import)
         except (ValueError, AccessDenied) as exc:
             messages.error(request, str(exc))
         else:
-            return redirect("people:records-import", import_id=record_import.pk)
+            return redirect("records:import", import_id=record_import.pk)
     parsed = parse_file(record_import.file_name, bytes(record_import.content))
     rows = clean_rows(parsed, record_import.mapping)
     problems = [p for r in rows for p in r.problems]
     skipped = sum(1 for r in rows if any(p.skipped for p in r.problems))
     return render(
         request,
-        "people/records/preview.html",
+        "records/preview.html",
         {
             "record_import": record_import,
             "preview": rows[:PREVIEW_ROWS],
@@ -224,7 +225,7 @@ def import_detail(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     """What an import did: created, unchanged, linked, queued, and the rows it could not import."""
     _require_mash(request)
     record_import = _import_or_404(request, import_id)
-    return render(request, "people/records/import_done.html", {"record_import": record_import})
+    return render(request, "records/import_done.html", {"record_import": record_import})
 
 
 @login_required
@@ -268,7 +269,7 @@ def person_records(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     )
     return render(
         request,
-        "people/records/person_records.html",
+        "records/person_records.html",
         {"person": person, "records": records, "merges": merges},
     )
 
@@ -293,12 +294,10 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
                 request,
                 f"{merge.merged.full_name} and {merge.survivor.full_name} are separate people again",
             )
-            return redirect("people:records-queue")
+            return redirect("records:queue")
     for pid in (merge.survivor_id, merge.merged_id):
         person_services.person_view_record(by=_user(request), person_id=pid, page="merge_undo")
-    return render(
-        request, "people/records/undo.html", {"form": form, "merge": merge, "record": None}
-    )
+    return render(request, "records/undo.html", {"form": form, "merge": merge, "record": None})
 
 
 @login_required
@@ -321,10 +320,8 @@ def record_unlink(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
             messages.success(
                 request, "The link has been undone: the record is now a person of its own"
             )
-            return redirect("people:records-queue")
+            return redirect("records:queue")
     person_services.person_view_record(
         by=_user(request), person_id=record.person.pk, page="record_unlink"
     )
-    return render(
-        request, "people/records/undo.html", {"form": form, "merge": None, "record": record}
-    )
+    return render(request, "records/undo.html", {"form": form, "merge": None, "record": record})

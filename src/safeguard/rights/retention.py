@@ -1,7 +1,7 @@
 """Retention: how long records are kept, which are due for review, and deletion that keeps the audit.
 
 UK GDPR Article 5(1)(e) says personal data is kept no longer than necessary. Each
-kind of record has a :class:`~safeguard.sharing.models.RetentionRule` (defaults
+kind of record has a :class:`~safeguard.rights.models.RetentionRule` (defaults
 seeded by a migration; the partnership's information governance lead signs them
 off). Every month :func:`retention_review` lists the records whose period has
 ended. Deleting one needs two people (the two-person rule, ASVS 2.3.5): one

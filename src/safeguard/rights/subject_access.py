@@ -3,7 +3,7 @@
 Every app contributes a *section* to the copy through :func:`register_section`,
 at import time of a module its ``AppConfig.ready()`` imports::
 
-    from safeguard.sharing.subject_access import Field, Item, register_section
+    from safeguard.rights.subject_access import Field, Item, register_section
 
     def _contacts(person):
         return [Item(record_type="Contact", id=str(c.pk), date=c.received_at, agency=...,
@@ -302,7 +302,7 @@ def render_pdf(export: SubjectAccessExport) -> bytes:
     """The readable PDF of the copy, from a Django template, with WeasyPrint."""
     from weasyprint import HTML
 
-    html = render_to_string("sharing/subject_access/export_pdf.html", {"export": export})
+    html = render_to_string("rights/subject_access/export_pdf.html", {"export": export})
     return bytes(HTML(string=html).write_pdf())
 
 
@@ -773,7 +773,7 @@ register_section(
     _requests,
     title="Requests for a copy of your information",
     order=80,
-    models=["sharing.SubjectAccessRequest"],
+    models=["rights.SubjectAccessRequest"],
 )
 register_section(
     "core.disclosure_log",

@@ -89,14 +89,14 @@ def person_subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
         messages.success(
             request, f"Request {sar.reference} recorded: the reply is due by {sar.due_on:%-d %B %Y}"
         )
-        return redirect("sharing:person-subject-access", person_id=person.pk)
+        return redirect("rights:person-subject-access", person_id=person.pk)
     requests = list(
         SubjectAccessRequest.objects.filter(person=person).select_related("recorded_by")
     )
     person_view_record(by=request.user, person_id=person.pk, page="subject_access")  # type: ignore[arg-type]
     return render(
         request,
-        "sharing/subject_access/person.html",
+        "rights/subject_access/person.html",
         {"person": person, "form": form, "requests": requests, "today": timezone.localdate()},
     )
 
@@ -125,7 +125,7 @@ def subject_access_complete(request: HttpRequest, request_id: uuid.UUID) -> Http
     sar = get_object_or_404(SubjectAccessRequest, pk=request_id)
     subject_access_request_complete(by=request.user, request=sar)  # type: ignore[arg-type]
     messages.success(request, f"Request {sar.reference} marked as replied to")
-    return redirect("sharing:person-subject-access", person_id=sar.person_id)
+    return redirect("rights:person-subject-access", person_id=sar.person_id)
 
 
 @login_required
@@ -158,7 +158,7 @@ def rights_register(request: HttpRequest) -> HttpResponse:
             )
     return render(
         request,
-        "sharing/subject_access/register.html",
+        "rights/subject_access/register.html",
         {
             "handler": handler,
             "open_requests": open_requests,
@@ -209,7 +209,7 @@ def retention_review(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "sharing/retention/review.html",
+        "rights/retention/review.html",
         {
             "handler": handler,
             "items": items,
@@ -278,4 +278,4 @@ def retention_decide(request: HttpRequest, deletion_id: uuid.UUID) -> HttpRespon
 def _review_url() -> str:
     from django.urls import reverse
 
-    return reverse("sharing:retention-review")
+    return reverse("rights:retention-review")

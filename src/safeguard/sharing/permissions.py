@@ -21,7 +21,7 @@ from typing import Any
 from safeguard.core.models import Role
 from safeguard.people.access import EDITING_ROLES, can_view_person, sees_personal_data
 
-from .models import Alert, BreakGlassUse, InformationRequest, RequestStatus, SafeguardingLead
+from .models import Alert, BreakGlassUse, RequestStatus, SafeguardingLead, SharingRequest
 
 LOG_ROLES = frozenset({Role.BUSINESS_UNIT, Role.PANEL_CHAIR, Role.MASH_MANAGER})
 PARTNERSHIP_REVIEW_ROLES = frozenset({Role.MASH_MANAGER})
@@ -48,7 +48,7 @@ def can_record_decisions(user: Any) -> bool:
     return sees_personal_data(user) and bool(user.role_codes() & EDITING_ROLES)
 
 
-def can_share_about(user: Any, person: Any, request: InformationRequest | None = None) -> bool:
+def can_share_about(user: Any, person: Any, request: SharingRequest | None = None) -> bool:
     """Whether the user may record a decision about this person (or answer this request)."""
     if not can_record_decisions(user):
         return False

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safeguard.people.linkage.model import TrainedModel, train
-from safeguard.people.linkage.synthetic import SyntheticOptions, generate_records
+from safeguard.records.linkage.model import TrainedModel, train
+from safeguard.records.linkage.synthetic import SyntheticOptions, generate_records
 
 
 @pytest.fixture(scope="session")

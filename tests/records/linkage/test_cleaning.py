@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeguard.people.linkage.cleaning import (
+from safeguard.records.linkage.cleaning import (
     CLEAN_COLUMNS,
     clean_records,
     nickname_forms,
@@ -202,7 +202,7 @@ class TestVectorisedCleanersAgreeWithTheRules:
     )
     def test_nhs_numbers_as_is_valid_nhs_number_says(self, values):
         from safeguard.people.identifiers import is_valid_nhs_number, normalise_nhs_number
-        from safeguard.people.linkage.cleaning import valid_nhs_numbers
+        from safeguard.records.linkage.cleaning import valid_nhs_numbers
 
         cleaned = valid_nhs_numbers(pd.Series(values, dtype="object")).tolist()
         expected = [
@@ -214,7 +214,7 @@ class TestVectorisedCleanersAgreeWithTheRules:
         assert cleaned == expected
 
     def test_known_valid_nhs_number(self):
-        from safeguard.people.linkage.cleaning import valid_nhs_numbers
+        from safeguard.records.linkage.cleaning import valid_nhs_numbers
 
         assert valid_nhs_numbers(pd.Series(["943 476 5919", 9434765919])).tolist() == [
             "9434765919",
@@ -234,7 +234,7 @@ class TestVectorisedCleanersAgreeWithTheRules:
         st.booleans(),
     )
     def test_postcodes_as_normalise_postcode_says(self, values, uk_only):
-        from safeguard.people.linkage.cleaning import normalise_postcodes
+        from safeguard.records.linkage.cleaning import normalise_postcodes
 
         cleaned = normalise_postcodes(pd.Series(values, dtype="object"), uk_only=uk_only).tolist()
         assert cleaned == [normalise_postcode(value, uk_only=uk_only) for value in values]

@@ -126,7 +126,7 @@ class TestProgressBar:
     def test_draws_only_on_a_terminal(self):
         import io
 
-        from safeguard.people.management.commands.link import ProgressBar
+        from safeguard.records.management.commands.link import ProgressBar
 
         terminal, pipe = io.StringIO(), io.StringIO()
         ProgressBar(terminal, enabled=True)("Comparing", 0.5)

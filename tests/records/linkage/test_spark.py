@@ -7,7 +7,7 @@ import shutil
 import pytest
 from django.db import connection
 
-from safeguard.people.linkage.model import dedupe
+from safeguard.records.linkage.model import dedupe
 
 pytestmark = [
     pytest.mark.skipif(

@@ -219,7 +219,7 @@ def nickname_table() -> dict[str, tuple[str, ...]]:
     Read from the ``nicknames.txt`` file shipped with the package: 'BILL' stands
     for ('WILLIAM',); 'ALEX' for ('ALEXANDER', 'ALEXANDRA'); 'WILLIAM' for itself.
     """
-    text = resources.files("safeguard.people.linkage").joinpath("nicknames.txt").read_text()
+    text = resources.files("safeguard.records.linkage").joinpath("nicknames.txt").read_text()
     table: dict[str, set[str]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or ":" not in line:

@@ -17,7 +17,7 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
-from safeguard.people.linkage.cleaning import nickname_table
+from safeguard.records.linkage.cleaning import nickname_table
 
 BOYS = (
     "William James Thomas Oliver Harry George Charles Henry Edward Alexander Benjamin Samuel "

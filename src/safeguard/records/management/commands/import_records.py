@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safeguard.core.models import Agency
-from safeguard.people.records.parsing import MAX_UPLOAD_BYTES, UploadError
-from safeguard.people.records.services import records_import_file
+from safeguard.records.parsing import MAX_UPLOAD_BYTES, UploadError
+from safeguard.records.services import records_import_file
 
 
 class Command(BaseCommand):

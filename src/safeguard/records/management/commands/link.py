@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safeguard.people.linkage.cleaning import INPUT_COLUMNS
-from safeguard.people.linkage.model import ENGINES, TrainedModel, dedupe, predict_pairs, train
+from safeguard.records.linkage.cleaning import INPUT_COLUMNS
+from safeguard.records.linkage.model import ENGINES, TrainedModel, dedupe, predict_pairs, train
 
 DEFAULT_LINK_THRESHOLD = 0.5
 DEFAULT_DEDUPE_THRESHOLD = 0.9

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from safeguard.sharing.retention import parse_month, retention_review
+from safeguard.rights.retention import parse_month, retention_review
 
 
 class Command(BaseCommand):

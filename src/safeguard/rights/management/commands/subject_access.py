@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from safeguard.people.models import Person
-from safeguard.sharing.models import SubjectAccessRequest
-from safeguard.sharing.subject_access import subject_access_export
+from safeguard.rights.models import SubjectAccessRequest
+from safeguard.rights.subject_access import subject_access_export
 
 
 class Command(BaseCommand):
