@@ -87,7 +87,7 @@ def test_a_mash_worker_imports_an_extract_through_the_pages(page, sign_in, setti
         )
     )
     sign_in(page, worker)
-    page.goto("/records/import/")
+    page.goto("/people/records/import/")
     assert_accessible(page)
     page.get_by_role("button", name="Upload and continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
@@ -110,5 +110,5 @@ def test_a_mash_worker_imports_an_extract_through_the_pages(page, sign_in, setti
 
 def test_the_queue_is_not_found_for_a_practitioner(page, sign_in, setting, make_user):
     sign_in(page, make_user(Role.PRACTITIONER))
-    response = page.goto("/records/")
+    response = page.goto("/people/records/")
     assert response.status == 404

@@ -80,7 +80,7 @@ def test_two_managers_delete_a_record_past_its_retention_period(page, sign_in, m
     second = make_user(Role.MASH_MANAGER, agency=subject.mash_manager.agency)
 
     sign_in(page, subject.mash_manager)
-    page.goto("/rights/retention/")
+    page.goto("/sharing/retention/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Records due for review")
     assert_accessible(page)
     page.get_by_role(
@@ -91,7 +91,7 @@ def test_two_managers_delete_a_record_past_its_retention_period(page, sign_in, m
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, second)
-    page.goto("/rights/retention/")
+    page.goto("/sharing/retention/")
     page.get_by_role(
         "button", name="Approve and delete Marigold Thistlewood (Children's records)"
     ).click()
