@@ -35,12 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
 
-from safeguard.people.linkage.model import (  # noqa: E402
+from safeguard.records.linkage.model import (  # noqa: E402
     dedupe,
     predict_pairs,
     train,
 )
-from safeguard.people.linkage.synthetic import (  # noqa: E402
+from safeguard.records.linkage.synthetic import (  # noqa: E402
     SyntheticOptions,
     generate_records,
 )

@@ -95,7 +95,7 @@ def _roles_exist() -> None:
     from django.apps import apps
 
     import_module("safeguard.core.migrations.0002_audit_append_only_and_roles").roles_up(apps, None)
-    import_module("safeguard.sharing.migrations.0003_retention_defaults").seed(apps, None)
+    import_module("safeguard.rights.migrations.0002_retention_defaults").seed(apps, None)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -20,24 +20,18 @@ from safeguard.frontdoor.models import Contact, ContactChild
 from safeguard.people.models import (
     AccessGrant,
     Address,
-    AgencyRecord,
     ChronologyEvent,
     Household,
     HouseholdMember,
     Involvement,
-    LinkReview,
     OtherName,
     Person,
-    PersonMerge,
     Relationship,
     RelationshipKind,
 )
-from safeguard.sharing.models import (
-    BreakGlassUse,
-    InformationRequest,
-    SharingDecision,
-    SubjectAccessRequest,
-)
+from safeguard.records.models import AgencyRecord, LinkReview, PersonMerge
+from safeguard.rights.models import SubjectAccessRequest
+from safeguard.sharing.models import BreakGlassUse, SharingDecision, SharingRequest
 
 from .factories import AgencyFactory, PersonFactory, UserFactory
 
@@ -154,7 +148,7 @@ def _decision(w: World, p: Person) -> Any:
 
 
 def _request(w: World, p: Person) -> Any:
-    return InformationRequest.objects.create(
+    return SharingRequest.objects.create(
         reference=_ref("RFI"),
         person=p,
         from_agency=w.agency,
@@ -251,20 +245,20 @@ BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "people.Relationship.other": lambda w, p: Relationship.objects.get_or_create(
         person=w.other, other=p, kind=RelationshipKind.PARENT
     )[0],
-    "people.AgencyRecord.person": _agency_record,
-    "people.LinkReview.person": lambda w, p: _review(w, p, "person"),
-    "people.LinkReview.candidate": lambda w, p: _review(w, p, "candidate"),
-    "people.PersonMerge.survivor": lambda w, p: _merge_row(w, p, "survivor"),
-    "people.PersonMerge.merged": lambda w, p: _merge_row(w, p, "merged"),
+    "records.AgencyRecord.person": _agency_record,
+    "records.LinkReview.person": lambda w, p: _review(w, p, "person"),
+    "records.LinkReview.candidate": lambda w, p: _review(w, p, "candidate"),
+    "records.PersonMerge.survivor": lambda w, p: _merge_row(w, p, "survivor"),
+    "records.PersonMerge.merged": lambda w, p: _merge_row(w, p, "merged"),
     "frontdoor.Contact.children": lambda w, p: _contact(w, p).contact,
     "frontdoor.ContactChild.person": _contact,
     "earlyhelp.Episode.children": lambda w, p: _episode(w, p).episode,
     "earlyhelp.EpisodeChild.person": _episode,
     "earlyhelp.SupportRecord.child": _support,
     "sharing.SharingDecision.person": _decision,
-    "sharing.InformationRequest.person": _request,
+    "sharing.SharingRequest.person": _request,
     "sharing.BreakGlassUse.person": _break_glass,
-    "sharing.SubjectAccessRequest.person": _sar,
+    "rights.SubjectAccessRequest.person": _sar,
 }
 
 # Rows shared by two people: a contact or episode naming both, a household both live in.

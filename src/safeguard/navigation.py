@@ -20,16 +20,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if sees_people:
         items.append(("Find a person", reverse("people:search")))
         items.append(("Early help", reverse("earlyhelp:list")))
-    if user.has_perm("people.work_records"):
-        items.append(("Match records", reverse("people:records-queue")))
+    if user.has_perm("records.work_records"):
+        items.append(("Match records", reverse("records:queue")))
     if user.has_perm("frontdoor.report_concern"):
         items.append(("Report a concern", reverse("frontdoor:report-start")))
     if user.has_perm("frontdoor.triage"):
         items.append(("MASH queue", reverse("frontdoor:mash-queue")))
     if sees_people or user.has_perm("sharing.view_sharing_log"):
         items.append(("Information sharing", reverse("sharing:index")))
-    if user.has_perm("sharing.see_rights_register"):
-        items.append(("Subject access and retention", reverse("sharing:subject-access")))
+    if user.has_perm("rights.see_rights_register"):
+        items.append(("Subject access and retention", reverse("rights:subject-access")))
     if user.has_perm("core.manage_accounts"):
         items.append(("Agencies and accounts", reverse("admin:index")))
     from safeguard.core.models import Role

@@ -91,9 +91,11 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "safeguard.core",
     "safeguard.people",
+    "safeguard.records",
     "safeguard.frontdoor",
     "safeguard.earlyhelp",
     "safeguard.sharing",
+    "safeguard.rights",
     "safeguard.api",
 ]
 

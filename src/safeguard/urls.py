@@ -12,9 +12,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("safeguard.core.urls")),
     path("people/", include("safeguard.people.urls")),
+    path("people/", include("safeguard.records.urls")),
     path("", include("safeguard.frontdoor.urls")),
     path("early-help/", include("safeguard.earlyhelp.urls")),
     path("sharing/", include("safeguard.sharing.urls")),
+    path("sharing/", include("safeguard.rights.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

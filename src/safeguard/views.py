@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "sees_personal_data": user.has_perm("people.see_personal_data"),
-        "is_mash": user.has_perm("people.work_records"),
+        "is_mash": user.has_perm("records.work_records"),
         "manages_accounts": user.has_perm("core.manage_accounts"),
         "is_analyst": user.has_role(Role.ANALYST),  # type: ignore[union-attr]
         "two_factor_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),

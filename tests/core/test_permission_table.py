@@ -52,7 +52,7 @@ EXPECTED: dict[str, Row] = {
     "people.change_person": (EDITING, NONE),
     "people.add_person": EDITING,
     "people.look_up_with_reason": MASH,
-    "people.work_records": MASH,
+    "records.work_records": MASH,
     "frontdoor.report_concern": frozenset({PR, MW, MM, PC, AN, BU}),
     "frontdoor.submit_police_form": frozenset({PR, MW, MM, PC, AN, BU}),
     "frontdoor.triage": MASH,
@@ -72,10 +72,10 @@ EXPECTED: dict[str, Row] = {
     "sharing.view_sharing_log": frozenset({MM, PC, BU}),
     "sharing.view_break_glass_report": frozenset({MM, PC, BU}),
     "sharing.use_requests": EDITING,
-    "sharing.handle_subject_access": frozenset({MM}),
-    "sharing.see_rights_register": frozenset({MM, BU}),
+    "rights.handle_subject_access": frozenset({MM}),
+    "rights.see_rights_register": frozenset({MM, BU}),
     # Seen: an open request about a person with no other link; not seen: a finished one.
-    "sharing.open_subject_access_request": (frozenset({MM}), NONE),
+    "rights.open_subject_access_request": (frozenset({MM}), NONE),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -164,7 +164,7 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
                 AccessGrantFactory(person=unseen, agency=outsider.agency, granted_by=colleague),
             ),
             "sharing.review_break_glass": (seen_use, unseen_use),
-            "sharing.open_subject_access_request": (
+            "rights.open_subject_access_request": (
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.RECEIVED, 1),
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.COMPLETED, 2),
             ),

@@ -8,12 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from safeguard.core.models import AgencyKind, Role
-from safeguard.people.models import AgencyRecord, LinkStatus
-from safeguard.people.records import scoring
-from safeguard.people.records.services import records_import_file
+from safeguard.records import scoring
+from safeguard.records.models import AgencyRecord, LinkStatus
+from safeguard.records.services import records_import_file
 from tests.factories import AgencyFactory, PersonFactory
-from tests.people.records.conftest import StandInScorer
-from tests.people.records.helpers import csv_bytes
+from tests.records.conftest import StandInScorer
+from tests.records.helpers import csv_bytes
 
 from .axe import assert_accessible
 

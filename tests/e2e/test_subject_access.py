@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from safeguard.core.models import Role
 from safeguard.people.models import Involvement, Person
-from safeguard.sharing.models import SubjectAccessRequest
-from tests.sharing.test_retention import seed_retention_rules
-from tests.sharing.test_subject_access import build_subject
+from safeguard.rights.models import SubjectAccessRequest
+from tests.rights.test_retention import seed_retention_rules
+from tests.rights.test_subject_access import build_subject
 
 from .axe import assert_accessible
 

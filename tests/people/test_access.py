@@ -260,7 +260,7 @@ class TestSubjectAccessThroughTheRule:
         return PersonFactory(given_name="Wren", family_name="Oakhollow")
 
     def _request(self, handler, person, **kwargs):
-        from safeguard.sharing.subject_access import subject_access_request_create
+        from safeguard.rights.subject_access import subject_access_request_create
 
         return subject_access_request_create(
             by=handler,
@@ -303,8 +303,8 @@ class TestSubjectAccessThroughTheRule:
         assert opened.changes == {"basis": "subject_access", "reference": sar.reference}
 
     def test_once_the_reply_is_sent_the_record_closes_again(self, handler, stranger, signed_in):
+        from safeguard.rights.subject_access import subject_access_request_complete
         from safeguard.sharing.models import SubjectAccessRequest
-        from safeguard.sharing.subject_access import subject_access_request_complete
 
         sar = self._request(handler, stranger)
         SubjectAccessRequest.objects.filter(pk=sar.pk).update(status="exported")

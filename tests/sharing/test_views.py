@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safeguard.core.models import AuditEvent, Role
 from safeguard.sharing import services
-from safeguard.sharing.models import InformationRequest, SharingDecision
+from safeguard.sharing.models import SharingDecision, SharingRequest
 from safeguard.sharing.views import csv_safe
 from tests.factories import PersonFactory
 from tests.sharing.test_services import share
@@ -132,7 +132,7 @@ class TestRequests:
             asked="Attendance for the last term",
             due_date=timezone.localdate(),
         )
-        InformationRequest.objects.filter(pk=request.pk).update(
+        SharingRequest.objects.filter(pk=request.pk).update(
             due_date=timezone.localdate() - dt.timedelta(days=2)
         )
         for user in (teacher, officer):

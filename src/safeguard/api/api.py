@@ -73,4 +73,4 @@ def invalid_request(request: HttpRequest, exc: InvalidRequest) -> HttpResponse:
 
 
 # Routers are registered below, one line per app:
-api.add_router("/frontdoor/", "safeguard.frontdoor.api.router")
+api.add_router("/frontdoor/", "safeguard.api.frontdoor.router")

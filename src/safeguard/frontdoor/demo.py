@@ -29,8 +29,8 @@ from .models import (
     ContactChild,
     ContactDraft,
     ContactStatus,
-    InformationRequest,
     Level,
+    MashEnquiry,
     NoConsentReason,
     Outcome,
     PoliceForm,
@@ -183,7 +183,7 @@ def build(state: DemoState) -> None:
 
     contact_children: list[ContactChild] = []
     decisions: list[ThresholdDecision] = []
-    requests: list[InformationRequest] = []
+    requests: list[MashEnquiry] = []
     events: list[ChronologyEvent] = []
     grants: list[AccessGrant] = []
     agencies_to_ask = [
@@ -234,7 +234,7 @@ def build(state: DemoState) -> None:
             asked = contact.received_at + dt.timedelta(minutes=rng.randrange(20, 180))
             answered = contact.status == ContactStatus.DECIDED or rng.random() < 0.5
             requests.append(
-                InformationRequest(
+                MashEnquiry(
                     contact=contact,
                     agency=agency,
                     question="What do you know about this family?",
@@ -310,7 +310,7 @@ def build(state: DemoState) -> None:
     )
     ContactChild.objects.bulk_create(contact_children, batch_size=500, ignore_conflicts=True)
     ThresholdDecision.objects.bulk_create(decisions, batch_size=500)
-    InformationRequest.objects.bulk_create(requests, batch_size=500)
+    MashEnquiry.objects.bulk_create(requests, batch_size=500)
     ChronologyEvent.objects.bulk_create(events, batch_size=500)
     AccessGrant.objects.bulk_create(grants, batch_size=500)
     _police_forms(state, now)

@@ -159,7 +159,7 @@ class ContactDraft(models.Model):
         return f"Draft for {self.user_id}"
 
 
-class InformationRequest(models.Model):
+class MashEnquiry(models.Model):
     """What the MASH asked an agency, and what the agency said."""
 
     contact = models.ForeignKey(

@@ -17,7 +17,7 @@ from .models import (
     Contact,
     ContactChild,
     ContactStatus,
-    InformationRequest,
+    MashEnquiry,
     PoliceForm,
     PoliceFormKind,
     ThresholdDecision,
@@ -105,7 +105,7 @@ class ContactPage:
 
     contact: Contact
     children: list[ContactChild]
-    requests: list[InformationRequest]
+    requests: list[MashEnquiry]
     decision: ThresholdDecision | None
     previous: list[Contact]
     row: QueueRow
@@ -123,7 +123,7 @@ def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
     if contact is None:
         return None
     requests = list(
-        InformationRequest.objects.filter(contact=contact).select_related(
+        MashEnquiry.objects.filter(contact=contact).select_related(
             "agency", "requested_by", "answered_by"
         )
     )

@@ -41,8 +41,8 @@ from .models import (
     ContactChild,
     ContactDraft,
     ContactStatus,
-    InformationRequest,
     Level,
+    MashEnquiry,
     NoConsentReason,
     Outcome,
     PoliceForm,
@@ -469,7 +469,7 @@ def _check_open_for_triage(by: User, contact: Contact) -> None:
 
 def information_request_create(
     *, by: User, contact: Contact, agency: Agency, question: str
-) -> InformationRequest:
+) -> MashEnquiry:
     """Ask an involved agency what it knows about the children in a contact."""
     _check_open_for_triage(by, contact)
     errors: dict[str, str] = {}
@@ -480,7 +480,7 @@ def information_request_create(
         raise ValidationError(errors)
     with transaction.atomic():
         now = timezone.now()
-        request = InformationRequest.objects.create(
+        request = MashEnquiry.objects.create(
             contact=contact, agency=agency, question=question, requested_at=now, requested_by=by
         )
         if contact.status == ContactStatus.RECEIVED:
@@ -509,9 +509,7 @@ def information_request_create(
     return request
 
 
-def information_request_answer(
-    *, by: User, request: InformationRequest, answer: str
-) -> InformationRequest:
+def information_request_answer(*, by: User, request: MashEnquiry, answer: str) -> MashEnquiry:
     """Record what the agency told the MASH."""
     _check_open_for_triage(by, request.contact)
     errors: dict[str, str] = {}

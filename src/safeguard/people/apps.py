@@ -9,5 +9,5 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        """Declare what the app holds about people; register the records and merges demo data."""
-        from . import merges_demo, person_links, records_demo  # noqa: F401
+        """Declare what the app holds about people."""
+        from . import person_links  # noqa: F401

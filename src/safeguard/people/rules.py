@@ -13,7 +13,6 @@ from .access import (
     can_edit_person,
     can_look_up_with_reason,
     can_view_person,
-    is_mash,
     sees_personal_data,
 )
 
@@ -22,5 +21,3 @@ rules.add_perm("people.view_person", can_view_person)
 rules.add_perm("people.change_person", can_edit_person)
 rules.add_perm("people.add_person", can_create_person)
 rules.add_perm("people.look_up_with_reason", can_look_up_with_reason)
-# Agency records: import, the linkage review queue, merge and unmerge (MASH staff).
-rules.add_perm("people.work_records", rules.predicate(is_mash))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,6 @@ from safeguard.core.models import AuditAction, AuditEvent
 from .access import people_visible_to, visible_record_types
 from .models import (
     Address,
-    AgencyRecord,
     ChronologyEvent,
     HouseholdMember,
     Involvement,
@@ -28,6 +28,31 @@ from .search import ParsedQuery, name_key, name_variants, similarity
 SEARCH_LIMIT = 50
 CANDIDATE_LIMIT = 2000
 CHRONOLOGY_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class SearchNames:
+    """Names another app holds for people (such as agencies' own records), which search also reads.
+
+    The app registers one at start-up with :func:`search_names_register`, so a nickname or an
+    old surname held elsewhere finds the child without ``people`` importing that app.
+    """
+
+    person_ids: Callable[[str, str], QuerySet[Any]]
+    """For a query word and its phonetic key: ``person_id`` values whose names there match."""
+    prefetch: Callable[[], Prefetch]
+    """Loads those names with each candidate, so scoring needs no query per person."""
+    names: Callable[[Person], Iterable[tuple[str, list[str]]]]
+    """For a candidate: (how the match is described, the names) for each place names are held."""
+
+
+_SEARCH_NAMES: list[SearchNames] = []
+
+
+def search_names_register(source: SearchNames) -> None:
+    """Let people search read names another app holds (called from its ``AppConfig.ready``)."""
+    if source not in _SEARCH_NAMES:
+        _SEARCH_NAMES.append(source)
 
 
 @dataclass
@@ -78,27 +103,16 @@ def _search_in(people: QuerySet[Person], query: ParsedQuery) -> list[SearchResul
             | Q(family_name__iexact=token)
         ).values("person_id")
         name_filter |= Q(id__in=alias)
-        # Names held in any linked agency record: a nickname or an old surname finds the child.
-        held = AgencyRecord.objects.filter(
-            Q(given_name_key=key)
-            | Q(family_name_key=key)
-            | Q(given_name__iexact=token)
-            | Q(family_name__iexact=token),
-            person__isnull=False,
-        ).values("person_id")
-        name_filter |= Q(id__in=held)
+        # Names held elsewhere (agencies' own records): a nickname or an old surname finds the child.
+        for source in _SEARCH_NAMES:
+            name_filter |= Q(id__in=source.person_ids(token, key))
     candidates = list(
         people.filter(name_filter).prefetch_related(
             Prefetch(
                 "other_names",
                 queryset=OtherName.objects.only("person_id", "given_name", "family_name"),
             ),
-            Prefetch(
-                "agency_records",
-                queryset=AgencyRecord.objects.select_related("agency").only(
-                    "person_id", "given_name", "family_name", "agency__name"
-                ),
-            ),
+            *(source.prefetch() for source in _SEARCH_NAMES),
         )[:CANDIDATE_LIMIT]
     )
     results = []
@@ -115,9 +129,8 @@ def _name_score(tokens: tuple[str, ...], person: Person) -> tuple[float, str]:
     name_sets = [("", [person.given_name, person.middle_names, person.family_name])]
     for other in person.other_names.all():
         name_sets.append((f"also known as {other}", [other.given_name, other.family_name]))
-    for record in person.agency_records.all():
-        label = f"{record.full_name} in {record.agency.name}'s record"
-        name_sets.append((label, [record.given_name, record.family_name]))
+    for source in _SEARCH_NAMES:
+        name_sets.extend(source.names(person))
     best_score, best_label = 0.0, ""
     for label, names in name_sets:
         words = [w for n in names for w in (n or "").split()]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from safeguard.people.demo import DemoState, register_demo_extension
 from safeguard.people.models import AccessGrant, Involvement, Person
 
-from .models import Consent, Decision, InformationRequest, LawfulBasis, NoConsentReason, Purpose
+from .models import Consent, Decision, LawfulBasis, NoConsentReason, Purpose, SharingRequest
 from .selectors import shareable_events
 from .services import (
     BREAK_GLASS_HOURS,
@@ -188,9 +188,7 @@ def build(state: DemoState) -> None:
         asked="Health visiting contacts and any concerns about the baby's weight, for a Section 47 enquiry.",
         due_date=state.today,
     )
-    InformationRequest.objects.filter(pk=overdue.pk).update(
-        due_date=state.today - dt.timedelta(days=4)
-    )
+    SharingRequest.objects.filter(pk=overdue.pk).update(due_date=state.today - dt.timedelta(days=4))
 
     # Emergency access awaiting review: the school nurse opens a pupil's record out of hours.
     from safeguard.people.access import people_visible_to

@@ -14,7 +14,7 @@ from safeguard.people.registry import (
     register,
 )
 
-from .models import BreakGlassUse, InformationRequest, SharingDecision, SubjectAccessRequest
+from .models import BreakGlassUse, SharingDecision, SharingRequest
 
 # --- SharingDecision ---------------------------------------------------------------------------
 register(
@@ -52,10 +52,10 @@ register(
     )
 )
 
-# --- InformationRequest (sharing's requests between agencies; to be renamed) ------------------
+# --- SharingRequest: one agency asks another to share about a person ---------------------------
 register(
     PersonLink(
-        model=InformationRequest,
+        model=SharingRequest,
         field="person",
         key="sharing.information_requests",
         merge=OnMerge.MOVE,
@@ -108,32 +108,5 @@ register(
         ),
         retention=OnRetention.ERASE,
         retention_rule="Deleted with the person, with its alerts.",
-    )
-)
-
-# --- SubjectAccessRequest (moving to the rights app) -------------------------------------------
-register(
-    PersonLink(
-        model=SubjectAccessRequest,
-        field="person",
-        key="sharing.subject_access_requests",
-        merge=OnMerge.MOVE,
-        subject_access=SubjectAccess(
-            section="sharing.subject_access_requests",
-            title="Requests for a copy of your information",
-            label="Subject access request",
-            order=80,
-            date="received_on",
-            fields=(
-                Shown("Reference", "reference"),
-                Shown("Asked by", "get_requester_kind_display"),
-                Shown("Name of the person who asked", "requester_name", third_party=True),
-                Shown("Received", "received_on"),
-                Shown("Reply due by", "due_on"),
-                Shown("Status", "get_status_display"),
-            ),
-        ),
-        retention=OnRetention.ERASE,
-        retention_rule="Deleted with the person.",
     )
 )

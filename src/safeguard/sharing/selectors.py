@@ -16,10 +16,10 @@ from safeguard.people.models import AccessGrant, ChronologyEvent, Person
 from .models import (
     Alert,
     BreakGlassUse,
-    InformationRequest,
     RequestStatus,
     SafeguardingLead,
     SharingDecision,
+    SharingRequest,
 )
 
 SHAREABLE_LIMIT = 200
@@ -57,7 +57,7 @@ class PersonSharing:
     person: Person
     grants: list[tuple[AccessGrant, str]]
     decisions: list[SharingDecision]
-    requests: list[InformationRequest]
+    requests: list[SharingRequest]
     break_glass: list[BreakGlassUse]
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -77,7 +77,7 @@ def person_sharing(*, person: Person) -> PersonSharing:
         .order_by("-decided_at")
     )
     requests = list(
-        InformationRequest.objects.filter(person=person)
+        SharingRequest.objects.filter(person=person)
         .select_related("from_agency", "to_agency", "requested_by")
         .order_by("-created_at")
     )
@@ -97,8 +97,8 @@ def person_sharing(*, person: Person) -> PersonSharing:
 class AgencyRequests:
     """Requests in and out for one agency, with the overdue ones counted."""
 
-    incoming: list[InformationRequest]
-    outgoing: list[InformationRequest]
+    incoming: list[SharingRequest]
+    outgoing: list[SharingRequest]
     overdue_incoming: int
     overdue_outgoing: int
     today: dt.date
@@ -106,7 +106,7 @@ class AgencyRequests:
 
 def agency_requests(*, user: Any, include_closed: bool = False) -> AgencyRequests:
     """Requests to and from the user's agency; open ones first, soonest due first."""
-    base = InformationRequest.objects.select_related(
+    base = SharingRequest.objects.select_related(
         "person", "from_agency", "to_agency", "requested_by"
     )
     if not include_closed:
@@ -119,20 +119,18 @@ def agency_requests(*, user: Any, include_closed: bool = False) -> AgencyRequest
     )
     today = timezone.localdate()
 
-    def overdue(rows: list[InformationRequest]) -> int:
+    def overdue(rows: list[SharingRequest]) -> int:
         return sum(1 for r in rows if r.status == RequestStatus.OPEN and r.due_date < today)
 
     return AgencyRequests(incoming, outgoing, overdue(incoming), overdue(outgoing), today)
 
 
-def open_request_for(
-    *, user: Any, person: Person, request_id: int | None
-) -> InformationRequest | None:
+def open_request_for(*, user: Any, person: Person, request_id: int | None) -> SharingRequest | None:
     """An open request to the user's agency about this person, when answering one."""
     if request_id is None:
         return None
     return (
-        InformationRequest.objects.filter(
+        SharingRequest.objects.filter(
             pk=request_id, person=person, to_agency_id=user.agency_id, status=RequestStatus.OPEN
         )
         .select_related("from_agency", "to_agency")

@@ -39,7 +39,6 @@ from .models import (
     BreakGlassUse,
     Consent,
     Decision,
-    InformationRequest,
     LawfulBasis,
     NoConsentReason,
     Purpose,
@@ -47,6 +46,7 @@ from .models import (
     ReviewOutcome,
     SafeguardingLead,
     SharingDecision,
+    SharingRequest,
 )
 from .rules import (
     can_break_glass,
@@ -154,7 +154,7 @@ def sharing_decision_record(
     summary: str = "",
     event_ids: Iterable[uuid.UUID | str] = (),
     ends_on: dt.date | None = None,
-    request: InformationRequest | None = None,
+    request: SharingRequest | None = None,
 ) -> SharingDecision:
     """Record a decision to share or not; a share grants the recipient time-limited access.
 
@@ -212,7 +212,7 @@ def sharing_decision_record(
     purpose_label = Purpose(purpose).label
     with transaction.atomic():
         if request is not None:
-            request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+            request = SharingRequest.objects.select_for_update().get(pk=request.pk)
             if request.status != RequestStatus.OPEN:
                 raise ValidationError({"request": "This request has already been answered"})
         reference = reference_issue(prefix="ISD", kind="sharing_decision")
@@ -312,7 +312,7 @@ def information_request_create(
     purpose: str,
     asked: str,
     due_date: dt.date,
-) -> InformationRequest:
+) -> SharingRequest:
     """Ask another agency for what it knows about a person, by a due date."""
     if not (can_record_decisions(by) and can_view_person(by, person)):
         raise AccessDenied("You cannot ask for information about this person.")
@@ -328,7 +328,7 @@ def information_request_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        request = InformationRequest.objects.create(
+        request = SharingRequest.objects.create(
             reference=reference_issue(prefix="IREQ", kind="information_request"),
             person=person,
             from_agency_id=_agency_of(by),

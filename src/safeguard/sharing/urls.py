@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import rights_views, views
+from . import views
 
 app_name = "sharing"
 
@@ -20,28 +20,4 @@ urlpatterns = [
     path("break-glass/reviews/", views.reviews, name="reviews"),
     path("break-glass/reviews/<int:use_id>/", views.review, name="review"),
     path("break-glass/report/", views.break_glass_report, name="break-glass-report"),
-    # People's rights: subject access and retention (subject-access helper)
-    path(
-        "people/<uuid:person_id>/subject-access/",
-        rights_views.person_subject_access,
-        name="person-subject-access",
-    ),
-    path("subject-access/", rights_views.rights_register, name="subject-access"),
-    path(
-        "subject-access/<uuid:request_id>/copy.<str:fmt>",
-        rights_views.subject_access_download,
-        name="subject-access-download",
-    ),
-    path(
-        "subject-access/<uuid:request_id>/complete/",
-        rights_views.subject_access_complete,
-        name="subject-access-complete",
-    ),
-    path("retention/", rights_views.retention_review, name="retention-review"),
-    path("retention/propose/", rights_views.retention_propose, name="retention-propose"),
-    path(
-        "retention/<uuid:deletion_id>/decide/",
-        rights_views.retention_decide,
-        name="retention-decide",
-    ),
 ]

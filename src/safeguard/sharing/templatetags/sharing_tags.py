@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from safeguard.sharing.models import InformationRequest, RequestStatus
+from safeguard.sharing.models import RequestStatus, SharingRequest
 from safeguard.sharing.selectors import unread_alert_count
 
 register = template.Library()
@@ -19,9 +19,7 @@ def sharing_my_work(user: Any) -> dict[str, Any]:
     if not user.has_perm("sharing.use_requests"):
         return {"show": False}
     today = timezone.localdate()
-    waiting = InformationRequest.objects.filter(
-        to_agency_id=user.agency_id, status=RequestStatus.OPEN
-    )
+    waiting = SharingRequest.objects.filter(to_agency_id=user.agency_id, status=RequestStatus.OPEN)
     return {
         "show": True,
         "alerts": unread_alert_count(user=user),

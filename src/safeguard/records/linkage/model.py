@@ -1,0 +1,911 @@
+"""The probabilistic record-linkage model (Splink, Fellegi-Sunter) and the family rule.
+
+Records are compared field by field (names, date of birth, postcode, address, sex, NHS
+number); each level of agreement carries a match weight learnt from the data by
+expectation-maximisation, with the chance that two random records agree estimated by
+random sampling. On top of the weights sits one rule that no weight can overcome,
+because families are not people:
+
+    Two records can be linked only when their given names agree (the same, a known
+    nickname, a close spelling or the same sound) and their dates of birth do not
+    disagree, or when their NHS numbers are the same.
+
+Siblings share a surname, an address and a postcode, and twins a date of birth too, so
+everything they share says "same person" while only the given name says otherwise. A pair
+the rule stops keeps its weight for explanation, but its probability is capped at
+:data:`FAMILY_RULE_CAP`, far below any threshold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from safeguard.records.linkage.cleaning import clean_records
+
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+
+#: The probability given to a pair the family rule stops, whatever its weights say.
+FAMILY_RULE_CAP = 0.001
+#: Bumped whenever the comparisons change, so an old model is never applied to new levels.
+SETTINGS_VERSION = 2
+#: Above this many records the looser blocking rules are left out (they grow quadratically).
+LARGE_INPUT_ROWS = 100_000
+#: Larger inputs are trained on a random sample of this many records.
+TRAINING_SAMPLE_ROWS = 300_000
+_TRAINING_SEED = 42
+#: Smallest m and u probabilities a trained model keeps (see ``_sane_probability``).
+M_FLOOR = 0.01
+U_FLOOR = 1e-5
+#: Comparison vector values of the top levels ("the same") of two comparisons.
+_GIVEN_SAME = 6
+_NHS_SLIP = 1  # the same NHS number is 2; one slip apart (unvalidated identifiers only) 1
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+
+
+def _no_progress(stage: str, fraction: float) -> None:
+    """Report nothing (the default when nobody watches)."""
+
+
+# --------------------------------------------------------------------------------------
+# Settings: comparisons and blocking rules
+# --------------------------------------------------------------------------------------
+
+
+def _names_swapped_sql(dialect: str) -> str:
+    """Given and family names written the wrong way round, allowing a slip in either."""
+    jaro_winkler = "jaro_winkler" if dialect == "spark" else "jaro_winkler_similarity"
+
+    forward = " OR ".join(
+        f"{jaro_winkler}(given_name_l, family_name{part}_r) >= 0.9"
+        for part in ("", "_first", "_last")
+    )
+    backward = " OR ".join(
+        f"{jaro_winkler}(family_name{part}_l, given_name_r) >= 0.9"
+        for part in ("", "_first", "_last")
+    )
+    return f"({forward}) AND ({backward})"
+
+
+def _comparisons(dialect: str = "duckdb") -> list[Any]:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    given = cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_description="Given name",
+        comparison_levels=[
+            cll.NullLevel("given_name"),
+            cll.ExactMatchLevel("given_name").configure(label_for_charts="The same given name"),
+            cll.ArrayIntersectLevel("given_name_nicknames").configure(
+                label_for_charts="Nicknames of the same name (Bill and William)"
+            ),
+            cll.JaroWinklerLevel("given_name", 0.92).configure(
+                label_for_charts="Given names spelt nearly the same"
+            ),
+            cll.And(
+                cll.LevenshteinLevel("given_name", 1),
+                cll.CustomLevel("length(given_name_l) >= 5"),
+            ).configure(label_for_charts="Given names one letter different"),
+            cll.And(
+                cll.ExactMatchLevel("given_name_metaphone"),
+                cll.JaroWinklerLevel("given_name", 0.8),
+            ).configure(label_for_charts="Given names that sound the same"),
+            cll.CustomLevel(
+                _names_swapped_sql(dialect), label_for_charts="Given and family names swapped"
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different given names"),
+        ],
+    )
+    family = cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_description="Family name",
+        comparison_levels=[
+            cll.NullLevel("family_name"),
+            cll.ExactMatchLevel("family_name").configure(label_for_charts="The same family name"),
+            cll.JaroWinklerLevel("family_name", 0.92).configure(
+                label_for_charts="Family names spelt nearly the same"
+            ),
+            cll.CustomLevel(
+                "family_name_first_l = family_name_first_r"
+                " OR family_name_last_l = family_name_last_r"
+                " OR family_name_first_l = family_name_last_r"
+                " OR family_name_last_l = family_name_first_r",
+                label_for_charts="One part of a double-barrelled family name the same",
+            ),
+            cll.ExactMatchLevel("family_name_metaphone").configure(
+                label_for_charts="Family names that sound the same"
+            ),
+            cll.JaroWinklerLevel("family_name", 0.8).configure(
+                label_for_charts="Family names alike"
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different family names"),
+        ],
+    )
+    dob = cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="Date of birth",
+        comparison_levels=[
+            cll.NullLevel("date_of_birth"),
+            cll.ExactMatchLevel("date_of_birth").configure(
+                label_for_charts="The same date of birth"
+            ),
+            cll.CustomLevel(
+                "substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4)"
+                " AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2)"
+                " AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)",
+                label_for_charts="Day and month swapped",
+            ),
+            cll.LevenshteinLevel("date_of_birth", 1).configure(
+                label_for_charts="One digit different"
+            ),
+            cll.CustomLevel(
+                "substr(date_of_birth_l, 6, 5) = substr(date_of_birth_r, 6, 5)"
+                " AND abs(cast(substr(date_of_birth_l, 1, 4) AS INTEGER)"
+                " - cast(substr(date_of_birth_r, 1, 4) AS INTEGER)) = 1",
+                label_for_charts="One year out",
+            ),
+            cll.LevenshteinLevel("date_of_birth", 2).configure(
+                label_for_charts="Two digits different"
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different dates of birth"),
+        ],
+    )
+    postcode = cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="Postcode",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode").configure(label_for_charts="The same postcode"),
+            cll.ExactMatchLevel("postcode_sector").configure(
+                label_for_charts="The same postcode sector"
+            ),
+            cll.ExactMatchLevel("postcode_district").configure(
+                label_for_charts="The same postcode district"
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different postcodes"),
+        ],
+    )
+    address = cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="Address",
+        comparison_levels=[
+            cll.NullLevel("address"),
+            cll.ExactMatchLevel("address").configure(label_for_charts="The same address"),
+            cll.JaroWinklerLevel("address", 0.9).configure(
+                label_for_charts="Addresses nearly the same"
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different addresses"),
+        ],
+    )
+    sex = cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="Sex",
+        comparison_levels=[
+            cll.NullLevel("sex"),
+            cll.ExactMatchLevel("sex").configure(label_for_charts="The same sex"),
+            cll.ElseLevel().configure(label_for_charts="Different sex"),
+        ],
+    )
+    nhs = cl.CustomComparison(
+        output_column_name="nhs_number",
+        comparison_description="NHS number",
+        comparison_levels=[
+            cll.NullLevel("nhs_number"),
+            cll.ExactMatchLevel("nhs_number").configure(label_for_charts="The same NHS number"),
+            cll.DamerauLevenshteinLevel("nhs_number", 1).configure(
+                label_for_charts="Identifiers one slip apart (possible only when not validated)"
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different NHS numbers"),
+        ],
+    )
+    return [given, family, dob, postcode, address, sex, nhs]
+
+
+def _blocking_rules(rows: int) -> list[Any]:
+    from splink import block_on
+
+    rules = [
+        block_on("nhs_number"),
+        block_on("date_of_birth", "family_name_metaphone"),
+        block_on("given_name_nickname_key", "date_of_birth"),
+        block_on("given_name_metaphone", "family_name_metaphone", "birth_year"),
+        block_on("postcode", "given_name_metaphone"),
+    ]
+    if rows <= LARGE_INPUT_ROWS:
+        rules += [
+            block_on("date_of_birth"),
+            block_on("postcode", "family_name_metaphone"),
+            block_on("given_name_metaphone", "family_name_metaphone"),
+            block_on("address"),
+        ]
+    return rules
+
+
+def _settings_creator(link_type: Any, rows: int, dialect: str = "duckdb") -> Any:
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="record_id",
+        comparisons=_comparisons(dialect),
+        blocking_rules_to_generate_predictions=_blocking_rules(rows),
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=False,
+        probability_two_random_records_match=0.0001,
+        em_convergence=0.001,
+        max_iterations=25,
+    )
+
+
+def _settings_dict(link_type: str, rows: int, dialect: str) -> dict[str, Any]:
+    return _settings_creator(link_type, rows, dialect).get_settings(dialect).as_dict()
+
+
+def _with_starting_m(settings: dict[str, Any]) -> dict[str, Any]:
+    """Start expectation-maximisation from 'records of one person mostly agree'.
+
+    Without a starting point the two classes are interchangeable and EM can settle on
+    the wrong one (the "matches" become pairs that merely share a postcode).
+    """
+    for comparison in settings["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        middle = len(levels) - 2
+        for position, level in enumerate(levels):
+            if position == 0:
+                level["m_probability"] = 0.75
+            elif position == len(levels) - 1:
+                level["m_probability"] = 0.05
+            else:
+                level["m_probability"] = 0.2 / middle
+    return settings
+
+
+# --------------------------------------------------------------------------------------
+# Engines
+# --------------------------------------------------------------------------------------
+
+
+def _duckdb_api() -> Any:
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect()
+    threads = max(1, os.cpu_count() or 1)
+    memory = os.environ.get("SAFEGUARD_LINKAGE_MEMORY_LIMIT", "5GB")
+    connection.execute(f"SET threads = {int(threads)}")
+    connection.execute(f"SET memory_limit = '{memory.replace(chr(39), '')}'")
+    connection.execute("SET preserve_insertion_order = false")
+    return DuckDBAPI(connection=connection)
+
+
+_SPARK_SESSION: Any = None
+
+
+def spark_session() -> Any:
+    """A local Spark session set up for Splink (loopback address, similarity functions).
+
+    Started once per process: starting Spark takes seconds. Raises RuntimeError with a
+    plain message when Java is not installed.
+    """
+    global _SPARK_SESSION  # noqa: PLW0603 - one session per process, as Spark requires
+    if _SPARK_SESSION is not None:
+        return _SPARK_SESSION
+    import shutil
+
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise RuntimeError("The Spark engine needs Java, and Java is not installed here.")
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    checkpoints = _linkage_dir() / "spark-checkpoints"
+    checkpoints.mkdir(parents=True, exist_ok=True)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("safeguard-linkage")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(str(checkpoints))
+    _SPARK_SESSION = session
+    return session
+
+
+def _spark_api() -> Any:
+    from splink import SparkAPI
+
+    return SparkAPI(spark_session=spark_session(), num_partitions_on_repartition=2)
+
+
+def _db_api(engine: str) -> Any:
+    if engine == "duckdb":
+        return _duckdb_api()
+    if engine == "spark":
+        return _spark_api()
+    raise ValueError(f"Unknown linkage engine {engine!r}: use one of {', '.join(ENGINES)}.")
+
+
+def _dialect(engine: str) -> str:
+    return "spark" if engine == "spark" else "duckdb"
+
+
+def _register(db_api: Any, frame: pd.DataFrame, name: str, engine: str) -> Any:
+    if engine == "spark":
+        from pyspark.sql import types as T  # noqa: N812 - Spark's own convention
+
+        schema = T.StructType(
+            [
+                T.StructField(
+                    column,
+                    T.ArrayType(T.StringType())
+                    if column == "given_name_nicknames"
+                    else T.StringType(),
+                )
+                for column in frame.columns
+            ]
+        )
+        rows = frame.astype(object).where(frame.notna(), None)
+        records = [
+            tuple(list(value) if isinstance(value, list | np.ndarray) else value for value in row)
+            for row in rows.itertuples(index=False, name=None)
+        ]
+        spark_frame = db_api.spark.createDataFrame(records, schema=schema)
+        return db_api.register(spark_frame, dataset_display_name=name)
+    return db_api.register(frame, dataset_display_name=name)
+
+
+def _prepare(frame: pd.DataFrame, *, cleaned: bool = False, **clean_options: bool) -> pd.DataFrame:
+    """Cleaned records with the derived columns the blocking rules use."""
+    records = frame if cleaned else clean_records(frame, **clean_options)
+    records = records.copy()
+    records["birth_year"] = records["date_of_birth"].str[:4]
+    return records
+
+
+# --------------------------------------------------------------------------------------
+# The trained model
+# --------------------------------------------------------------------------------------
+
+
+def _linkage_dir() -> Path:
+    base = os.environ.get("SAFEGUARD_LINKAGE_DIR")
+    if base:
+        return Path(base)
+    try:
+        from django.conf import settings
+
+        return Path(settings.BASE_DIR) / "var" / "linkage"
+    except Exception:  # noqa: BLE001 - outside Django (the benchmark), use the working dir
+        return Path("var") / "linkage"
+
+
+@dataclass
+class TrainedModel:
+    """A trained linkage model: Splink's settings with their m and u probabilities.
+
+    ``version`` names this model wherever a link it made is recorded, so a reviewer can
+    always tell which model proposed a link. ``parameters`` holds, for each comparison
+    (by output column) and each level in order, its label and m and u probabilities, so
+    the model can be rebuilt for either engine.
+    """
+
+    version: str
+    trained_at: str
+    training_rows: int
+    probability_two_random_records_match: float
+    parameters: dict[str, list[dict[str, Any]]]
+    settings_version: int = SETTINGS_VERSION
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as plain data (for a JSON field in the database)."""
+        return {
+            "version": self.version,
+            "trained_at": self.trained_at,
+            "training_rows": self.training_rows,
+            "probability_two_random_records_match": self.probability_two_random_records_match,
+            "parameters": self.parameters,
+            "settings_version": self.settings_version,
+            "notes": self.notes,
+        }
+
+    def to_json(self) -> str:
+        """The model as JSON text."""
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainedModel:
+        """Rebuild a model from :meth:`to_dict` output; refuses a model for other comparisons."""
+        if data.get("settings_version") != SETTINGS_VERSION:
+            raise ValueError(
+                f"Model {data.get('version')} was trained for comparisons version "
+                f"{data.get('settings_version')}, not {SETTINGS_VERSION}: train it again."
+            )
+        return cls(
+            version=data["version"],
+            trained_at=data["trained_at"],
+            training_rows=int(data["training_rows"]),
+            probability_two_random_records_match=float(
+                data["probability_two_random_records_match"]
+            ),
+            parameters=data["parameters"],
+            settings_version=int(data["settings_version"]),
+            notes=dict(data.get("notes") or {}),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> TrainedModel:
+        """Rebuild a model from :meth:`to_json` output."""
+        return cls.from_dict(json.loads(text))
+
+    def save(self, directory: Path | None = None) -> Path:
+        """Write the model to ``var/linkage/model-<version>.json`` and return the path."""
+        target = directory or _linkage_dir()
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / f"model-{self.version}.json"
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: Path | str) -> TrainedModel:
+        """Read a model written by :meth:`save`."""
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    def splink_settings(self, *, link_type: str, rows: int, engine: str) -> dict[str, Any]:
+        """Splink's settings for the engine, with this model's probabilities filled in."""
+        settings = _settings_dict(link_type, rows, _dialect(engine))
+        settings["probability_two_random_records_match"] = self.probability_two_random_records_match
+        for comparison in settings["comparisons"]:
+            name = comparison["output_column_name"]
+            trained = self.parameters.get(name)
+            levels = [
+                level for level in comparison["comparison_levels"] if not level.get("is_null_level")
+            ]
+            if trained is None or len(trained) != len(levels):
+                raise ValueError(f"Model {self.version} does not fit the {name} comparison.")
+            for level, values in zip(levels, trained, strict=True):
+                level["m_probability"] = values["m_probability"]
+                level["u_probability"] = values["u_probability"]
+        return settings
+
+    def match_weights(self) -> list[dict[str, Any]]:
+        """Each comparison level's match weight (log2 of m/u), for a page or a report."""
+        rows = []
+        for name, levels in self.parameters.items():
+            for level in levels:
+                m, u = level["m_probability"], level["u_probability"]
+                weight = math.log2(m / u) if m and u else None
+                rows.append({"comparison": name, "level": level["label"], "match_weight": weight})
+        return rows
+
+
+def _model_from_linker(
+    linker: Any, rows: int, notes: dict[str, Any], fallback: dict[str, Any]
+) -> TrainedModel:
+    settings = linker.misc.save_model_to_json(out_path=None)
+    parameters: dict[str, list[dict[str, Any]]] = {}
+    trained = {c["output_column_name"]: c for c in settings["comparisons"]}
+    # A training round that fails part way (too few pairs) can leave Splink's settings
+    # without the comparisons it was holding fixed: use their values from before EM.
+    for before in fallback["comparisons"]:
+        comparison = trained.get(before["output_column_name"], before)
+        levels = []
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m = level.get("m_probability")
+            u = level.get("u_probability")
+            levels.append(
+                {
+                    "label": level.get("label_for_charts", ""),
+                    "m_probability": _sane_probability(m, M_FLOOR),
+                    "u_probability": _sane_probability(u, U_FLOOR),
+                }
+            )
+        parameters[comparison["output_column_name"]] = levels
+    prior = float(settings.get("probability_two_random_records_match") or 0.0001)
+    digest = hashlib.sha256(json.dumps([prior, parameters], sort_keys=True).encode()).hexdigest()[
+        :8
+    ]
+    now = datetime.now(tz=UTC)
+    return TrainedModel(
+        version=f"{now:%Y%m%d-%H%M%S}-{digest}",
+        trained_at=now.isoformat(timespec="seconds"),
+        training_rows=rows,
+        probability_two_random_records_match=prior,
+        parameters=parameters,
+        notes=notes,
+    )
+
+
+def _sane_probability(value: Any, floor: float) -> float:
+    """Keep a probability off zero: a level never seen in training is rare, not impossible.
+
+    Without a floor one unseen level (say a changed family name among the training
+    matches) would carry an infinite weight against a link that a person would make.
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return floor
+    if math.isnan(number):
+        return floor
+    return min(max(number, floor), 1.0)
+
+
+def train(
+    df: pd.DataFrame,
+    *,
+    engine: str = "duckdb",
+    cleaned: bool = False,
+    progress: Progress = _no_progress,
+    **clean_options: bool,
+) -> TrainedModel:
+    """Learn the model's match weights from a frame of (uncleaned) input records.
+
+    u probabilities (how often two different people agree by chance) come from random
+    sampling; m probabilities (how often records of the same person agree) from two
+    rounds of expectation-maximisation, blocked first on date of birth and then on the
+    sound of both names, so that every comparison is trained in at least one round.
+    On large inputs each round samples about 1.5 million pairs.
+    """
+    from splink import Linker, block_on
+
+    progress("Cleaning", 0.0)
+    records = _prepare(df, cleaned=cleaned, **clean_options)
+    rows = len(records)
+    if rows > TRAINING_SAMPLE_ROWS:
+        # Pairs of one person survive a sample of a fraction f of the records with chance
+        # f squared, and so do all pairs: the prior and the m and u estimates stand.
+        records = records.sample(n=TRAINING_SAMPLE_ROWS, random_state=_TRAINING_SEED)
+    progress("Training", 0.1)
+    db_api = _db_api(engine)
+    source = _register(db_api, records, "records", engine)
+    settings = _with_starting_m(_settings_dict("dedupe_only", len(records), _dialect(engine)))
+    linker = Linker(source, settings, log_level=logging.ERROR)
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            [
+                block_on("nhs_number", "date_of_birth"),
+                block_on("given_name", "family_name", "date_of_birth", "postcode"),
+            ],
+            recall=0.7,
+        )
+    except Exception:  # noqa: BLE001 - too few exact pairs to estimate: keep the default
+        logger.info("Kept the default prior: too few certain pairs to estimate it.")
+    progress("Training", 0.3)
+    max_pairs = min(2_000_000, max(100_000, len(records) * 10))
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=_TRAINING_SEED)
+    before_em = linker.misc.save_model_to_json(out_path=None)
+    progress("Training", 0.5)
+    sessions = [
+        block_on("date_of_birth"),
+        block_on("given_name_metaphone", "family_name_metaphone"),
+    ]
+    max_em_pairs = 1_500_000 if len(records) > LARGE_INPUT_ROWS else None
+    for number, rule in enumerate(sessions):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=max_em_pairs
+            )
+        except Exception as error:  # noqa: BLE001 - an empty block trains nothing
+            logger.info("Skipped a training round (%s): %s", rule, error)
+        progress("Training", 0.5 + 0.5 * (number + 1) / len(sessions))
+    return _model_from_linker(linker, rows, {"engine": engine}, before_em)
+
+
+# --------------------------------------------------------------------------------------
+# Prediction, the family rule, clustering
+# --------------------------------------------------------------------------------------
+
+
+def _apply_family_rule(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Cap the probability of pairs whose given names or dates of birth disagree.
+
+    Comparison vector values (gamma): -1 is a missing value, 0 the 'else' level (no
+    agreement at all), higher numbers closer agreement; the top NHS level is an exact
+    match.
+    """
+    nhs_same = pairs["gamma_nhs_number"] >= _NHS_SLIP
+    given_agrees = pairs["gamma_given_name"] > 0
+    dob_disagrees = pairs["gamma_date_of_birth"] == 0
+    sex_differs = pairs["gamma_sex"] == 0
+    given_exact = pairs["gamma_given_name"] == _GIVEN_SAME
+    stopped = ~nhs_same & (~given_agrees | dob_disagrees | (sex_differs & ~given_exact))
+    capped = pairs["match_probability"].where(
+        ~stopped, np.minimum(pairs["match_probability"], FAMILY_RULE_CAP)
+    )
+    pairs = pairs.assign(match_probability=capped, family_rule=stopped)
+    probability = pairs["match_probability"].clip(1e-15, 1 - 1e-15)
+    pairs["match_weight"] = pairs["match_weight"].where(
+        ~stopped, np.log2(probability / (1 - probability))
+    )
+    return pairs
+
+
+def _predict(
+    linker: Any, threshold: float, progress: Progress, stage: str = "Comparing"
+) -> pd.DataFrame:
+    progress(stage, 0.0)
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    table = predictions.physical_name
+    columns = (
+        "record_id_l, record_id_r, match_probability, match_weight, gamma_given_name,"
+        " gamma_date_of_birth, gamma_sex, gamma_nhs_number"
+    )
+    if "source_dataset_l" in [c.unquote().name for c in predictions.columns]:
+        columns = "source_dataset_l, source_dataset_r, " + columns
+    db_api = linker._db_api  # noqa: SLF001 - Splink exposes no public accessor
+    # The column list is fixed above and the table name is Splink's own generated
+    # name for its predictions: nothing from input reaches this SQL.
+    query = f"SELECT {columns} FROM {table}"  # noqa: S608  # nosec B608
+    if hasattr(db_api, "_con"):
+        pairs = db_api._con.sql(query).df()  # noqa: SLF001
+    else:
+        pairs = db_api.spark.sql(query).toPandas()
+    predictions.drop_table_from_database_and_remove_from_cache()
+    progress(stage, 1.0)
+    pairs = _apply_family_rule(pairs)
+    return pairs[pairs["match_probability"] >= threshold]
+
+
+def predict_pairs(
+    left_df: pd.DataFrame,
+    right_df: pd.DataFrame | None = None,
+    *,
+    model: TrainedModel,
+    threshold: float = 0.5,
+    engine: str = "duckdb",
+    progress: Progress = _no_progress,
+    cleaned: bool = False,
+    **clean_options: bool,
+) -> pd.DataFrame:
+    """Scored pairs at or above ``threshold``: left_id, right_id, match_probability, match_weight.
+
+    With ``right_df``, pairs link a left record to a right record (left_id from
+    ``left_df``); without it, pairs are duplicates within ``left_df``. The family rule
+    has already been applied. Sorted by probability, highest first.
+    """
+    from splink import Linker
+
+    progress("Cleaning", 0.0)
+    left = _prepare(left_df, cleaned=cleaned, **clean_options)
+    right = _prepare(right_df, cleaned=cleaned, **clean_options) if right_df is not None else None
+    rows = len(left) + (len(right) if right is not None else 0)
+    progress("Cleaning", 1.0)
+    db_api = _db_api(engine)
+    if right is None:
+        settings = model.splink_settings(link_type="dedupe_only", rows=rows, engine=engine)
+        linker = Linker(
+            _register(db_api, left, "records_left", engine), settings, log_level=logging.ERROR
+        )
+    else:
+        settings = model.splink_settings(link_type="link_only", rows=rows, engine=engine)
+        linker = Linker(
+            [
+                _register(db_api, left, "records_left", engine),
+                _register(db_api, right, "records_right", engine),
+            ],
+            settings,
+            log_level=logging.ERROR,
+        )
+    pairs = _predict(linker, threshold, progress)
+    if right is not None and "source_dataset_l" in pairs.columns:
+        flipped = pairs["source_dataset_l"] != "records_left"
+        left_ids = pairs["record_id_l"].where(~flipped, pairs["record_id_r"])
+        right_ids = pairs["record_id_r"].where(~flipped, pairs["record_id_l"])
+        pairs = pairs.assign(record_id_l=left_ids, record_id_r=right_ids)
+    result = pd.DataFrame(
+        {
+            "left_id": pairs["record_id_l"].astype(str),
+            "right_id": pairs["record_id_r"].astype(str),
+            "match_probability": pairs["match_probability"].astype(float),
+            "match_weight": pairs["match_weight"].astype(float),
+        }
+    )
+    return result.sort_values(
+        ["match_probability", "left_id", "right_id"], ascending=[False, True, True]
+    ).reset_index(drop=True)
+
+
+def clusters_from_pairs(record_ids: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:
+    """record_id and cluster_id for every record: connected components of the pairs.
+
+    A cluster is named after its smallest record id, so the answer does not depend on
+    the order of the input.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    ids = pd.Index(record_ids.astype(str).unique())
+    left = ids.get_indexer(pairs["left_id"].astype(str))
+    right = ids.get_indexer(pairs["right_id"].astype(str))
+    keep = (left >= 0) & (right >= 0)
+    size = len(ids)
+    graph = coo_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int8), (left[keep], right[keep])), shape=(size, size)
+    )
+    _, labels = connected_components(graph, directed=False)
+    values = ids.to_numpy(dtype=object)
+    order = np.argsort(values.astype(str), kind="stable")
+    rank = np.empty(size, dtype=np.int64)
+    rank[order] = np.arange(size)
+    smallest = pd.Series(rank).groupby(labels).transform("min").to_numpy()
+    return pd.DataFrame({"record_id": values, "cluster_id": values[order][smallest]})
+
+
+def dedupe(
+    df: pd.DataFrame,
+    *,
+    model: TrainedModel | None = None,
+    threshold: float = 0.9,
+    engine: str = "duckdb",
+    progress: Progress = _no_progress,
+    **clean_options: bool,
+) -> pd.DataFrame:
+    """record_id and cluster_id for every input record; records of one person share a cluster.
+
+    Without a model, one is trained on ``df`` first (:func:`train`). Pairs at or above
+    ``threshold`` (after the family rule) join their records' clusters.
+    """
+    progress("Cleaning", 0.0)
+    records = _prepare(df, **clean_options)
+    progress("Cleaning", 1.0)
+    if model is None:
+        model = train(records, engine=engine, cleaned=True, progress=progress)
+    pairs = predict_pairs(
+        records, model=model, threshold=threshold, engine=engine, cleaned=True, progress=progress
+    )
+    progress("Clustering", 0.0)
+    clusters = clusters_from_pairs(records["record_id"], pairs)
+    progress("Clustering", 1.0)
+    return clusters
+
+
+# --------------------------------------------------------------------------------------
+# Explaining one pair
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparisonWeight:
+    """One comparison's part in a decision: its level and the weight that level carries."""
+
+    name: str
+    label: str
+    match_weight: float
+    value_left: str | None
+    value_right: str | None
+
+
+@dataclass
+class PairExplanation:
+    """Why two records were (or were not) linked: the per-comparison weights and the total.
+
+    Iterating gives the :class:`ComparisonWeight` rows. ``chart`` is Splink's waterfall
+    chart as a Vega-Lite specification (data included); ``family_rule`` says whether the
+    rule that families are not people stopped the pair.
+    """
+
+    rows: list[ComparisonWeight]
+    prior_match_weight: float
+    match_weight: float
+    match_probability: float
+    family_rule: bool
+    chart: dict[str, Any]
+
+    def __iter__(self) -> Iterator[ComparisonWeight]:
+        """The per-comparison rows, in the model's order."""
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        """How many comparisons there are."""
+        return len(self.rows)
+
+
+def explain_pair(
+    model: TrainedModel, record_a: dict[str, Any], record_b: dict[str, Any]
+) -> PairExplanation:
+    """Score two input records with the model and show each comparison's weight.
+
+    The records are dicts with the input columns (as in the CLI's CSV); both are cleaned
+    first, as in linkage. Runs on DuckDB in memory, in well under a second.
+    """
+    from splink import Linker
+
+    frame = pd.DataFrame([{"record_id": "a", **record_a}, {"record_id": "b", **record_b}])
+    frame["record_id"] = ["a", "b"]
+    records = _prepare(frame)
+    settings = model.splink_settings(link_type="dedupe_only", rows=2, engine="duckdb")
+    settings["retain_matching_columns"] = True
+    settings["retain_intermediate_calculation_columns"] = True
+    db_api = _duckdb_api()
+    linker = Linker(
+        _register(db_api, records, "records_pair", "duckdb"), settings, log_level=logging.ERROR
+    )
+    rows = records.astype(object).where(records.notna(), None).to_dict("records")
+    for row in rows:
+        if isinstance(row["given_name_nicknames"], np.ndarray):
+            row["given_name_nicknames"] = list(row["given_name_nicknames"])
+    scored = linker.inference.score_pair(rows[0], rows[1]).as_record_list()[0]
+    chart = linker.visualisations.waterfall_chart([scored], filter_nulls=False).chart_dict
+
+    levels_by_comparison = {}
+    for comparison in settings["comparisons"]:
+        levels_by_comparison[comparison["output_column_name"]] = comparison["comparison_levels"]
+    weights = []
+    for name, levels in levels_by_comparison.items():
+        gamma = int(scored[f"gamma_{name}"])
+        non_null = [level for level in levels if not level.get("is_null_level")]
+        if gamma == -1:
+            label = "Missing on one or both records"
+        else:
+            label = non_null[len(non_null) - 1 - gamma].get("label_for_charts", "")
+        weight = _match_weight_of(scored, name)
+        weights.append(
+            ComparisonWeight(
+                name=name,
+                label=label,
+                match_weight=weight,
+                value_left=_display(scored.get(f"{name}_l")),
+                value_right=_display(scored.get(f"{name}_r")),
+            )
+        )
+    guarded = _apply_family_rule(
+        pd.DataFrame(
+            [
+                {
+                    "match_probability": float(scored["match_probability"]),
+                    "match_weight": float(scored["match_weight"]),
+                    **{f"gamma_{n}": int(scored[f"gamma_{n}"]) for n in levels_by_comparison},
+                }
+            ]
+        )
+    ).iloc[0]
+    prior = model.probability_two_random_records_match
+    return PairExplanation(
+        rows=weights,
+        prior_match_weight=math.log2(prior / (1 - prior)),
+        match_weight=float(guarded["match_weight"]),
+        match_probability=float(guarded["match_probability"]),
+        family_rule=bool(guarded["family_rule"]),
+        chart=chart,
+    )
+
+
+def _match_weight_of(scored: dict[str, Any], name: str) -> float:
+    """A comparison's match weight from a scored pair (Splink 5 'mw_', older 'bf_')."""
+    if scored.get(f"mw_{name}") is not None:
+        return float(scored[f"mw_{name}"])
+    bayes_factor = scored.get(f"bf_{name}")
+    if bayes_factor is None:
+        return 0.0
+    return math.log2(float(bayes_factor)) if float(bayes_factor) > 0 else float("-inf")
+
+
+def _display(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)

@@ -1,0 +1,270 @@
+"""Generate synthetic UK-style person records with known duplicates, households and twins.
+
+For tests, the benchmark and demonstrations only: every name, address and NHS number is
+made up (NHS numbers are drawn at random and given a valid check digit). Each household
+shares a family name, an address and a postcode; some households have twins, who also
+share a date of birth. A fraction of people appear twice, the second record written by
+another agency: typos, nicknames, day and month swapped, an old address, another date
+format, a missing NHS number.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import jellyfish
+import numpy as np
+import pandas as pd
+
+from safeguard.records.linkage.cleaning import nickname_table
+
+BOYS = (
+    "William James Thomas Oliver Harry George Charles Henry Edward Alexander Benjamin Samuel "
+    "Daniel Joseph Matthew Michael David Robert Richard Christopher Joshua Nathan Noah "
+    "Muhammad Arthur Alfie Archie Oscar Isaac Ethan Mason Logan Dylan Riley Finley Reuben "
+    "Harrison Sebastian Zachary Tobias Adam Ryan Tyler Kai Elijah Ibrahim Yusuf Aarav Rory "
+    "Callum Connor Owen Caleb Albie Stanley Hugo Elliot Jude Jenson Roman Ezra Hunter Harvey "
+    "Frederick Patrick Kenneth Simon Peter Anthony Vincent Lawrence Gabriel Felix Jasper"
+).split()
+GIRLS = (
+    "Olivia Amelia Isla Ava Ivy Lily Isabella Rosie Sophia Grace Freya Evie Florence Poppy "
+    "Charlotte Willow Sienna Ella Emily Daisy Matilda Phoebe Harper Alice Ruby Evelyn Jessica "
+    "Lucy Hannah Chloe Megan Holly Lauren Rebecca Elizabeth Sarah Victoria Abigail Eleanor "
+    "Margaret Catherine Georgina Zara Aisha Maryam Fatima Layla Esme Maya Harriet Penelope "
+    "Beatrice Imogen Jasmine Scarlett Naomi Leah Bethany Keira Paige Niamh Erin Caitlin "
+    "Jennifer Natalie Samantha Stephanie Patricia Josephine Frances Julia Madeleine Violet"
+).split()
+SURNAMES = (
+    "Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson "
+    "Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson "
+    "Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan "
+    "Allen James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell "
+    "Kelly Cook Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Richards Khan "
+    "Marshall Anderson Simpson Ellis Adams Singh Begum Wilkinson Foster Chapman Powell Webb "
+    "Rogers Gray Mason Ali Hunt Hussain Campbell Matthews Owen Palmer Holmes Mills Barnes "
+    "Knight Lloyd Butler Russell Barker Fisher Stevens Jenkins Murray Dixon Harvey Graham "
+    "Pearson Ahmed Fletcher Walsh Kaur Gibson Howard Andrews Stewart Elliott Reynolds Saunders "
+    "Payne Fox Ford Pearce Day Brooks West Lawrence Cole Atkinson Bradley Spencer Gill Dawson "
+    "Ball Burton O'Brien Watts Rose Booth Perry Ryan Grant Wells Armstrong Francis Rees Hayes "
+    "Hart Hudson Newman Barrett Webster Hunter Gregory Carr Lowe Page Marsh Riley Dunn "
+    "Woods Parsons Berry Stone Reid Holland Hawkins Harding Porter Robertson Newton Oliver "
+    "Reed Kennedy Williamson Bird Gardner Shah Dean Lane Cooke Bates Henderson Parry Burgess "
+    "Bishop Walton Burns Nicholson Shepherd Ross Cross Long Freeman Warren Nicholls Hamilton "
+    "Byrne Sutton McDonald Yates Hodgson Robson Curtis Hopkins O'Connor Harper Coleman Watkins "
+    "Moss McCarthy Chambers O'Neill Griffin Sharp Hardy Wheeler Potter Osborne Johnston "
+    "Gordon Doyle Wallace George Jordan Hutchinson Rowe Burke May Pritchard Gilbert Willis "
+    "Higgins Read Miles Stevenson Stephenson Hammond Arnold Buckley Walters Hewitt Barber "
+    "Nelson Slater Austin Sullivan Whitehead Mann Frost Lambert Stephens Blake Akhtar Lynch "
+    "Goodwin Barton Woodward Thomson Cunningham Quinn Barnett Baxter Bibi Clayton Nash Greenwood"
+).split()
+STREETS = (
+    "High Street|Station Road|Church Lane|Park Avenue|Victoria Road|Green Lane|Manor Road|"
+    "Mill Lane|School Lane|Queens Road|New Road|Grange Road|Kings Road|North Street|"
+    "Springfield Road|Chapel Street|Albert Road|Windsor Close|Oak Drive|Elm Grove|"
+    "Beech Crescent|Meadow Way|Orchard Close|York Road|London Road|Main Street|Cedar Avenue"
+).split("|")
+TOWNS = "Leeds|Bradford|Wakefield|Halifax|Huddersfield|Harrogate|York|Sheffield".split("|")
+AREAS = ("LS", "BD", "WF", "HX", "HD", "HG", "YO", "S")
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d.%m.%y", "%d %b %Y", "%Y%m%d", "%d-%m-%Y")
+
+
+@dataclass(frozen=True)
+class SyntheticOptions:
+    """How many people and how messy their records are."""
+
+    people: int = 1000
+    duplicate_rate: float = 0.10
+    twin_rate: float = 0.03
+    nhs_known_rate: float = 0.7
+    seed: int = 1
+
+
+def _short_forms() -> dict[str, list[str]]:
+    """For each formal name, the short forms that stand only for it or include it."""
+    forms: dict[str, list[str]] = {}
+    for short, formals in nickname_table().items():
+        for formal in formals:
+            if short != formal:
+                forms.setdefault(formal, []).append(short.title())
+    return forms
+
+
+def _names_clash(first: str, second: str) -> bool:
+    """Whether two given names are close enough that siblings would not be given both."""
+    a, b = first.upper(), second.upper()
+    if a == b or jellyfish.jaro_winkler_similarity(a, b) >= 0.85:
+        return True
+    if jellyfish.levenshtein_distance(a, b) <= 1:
+        return True
+    if jellyfish.metaphone(a) == jellyfish.metaphone(b):
+        return True
+    table = nickname_table()
+    return bool(set(table.get(a, (a,))) & set(table.get(b, (b,))))
+
+
+def _valid_nhs_numbers(rng: np.random.Generator, count: int) -> np.ndarray:
+    digits = rng.integers(0, 10, size=(count * 2, 9))
+    weights = np.arange(10, 1, -1)
+    check = 11 - (digits @ weights) % 11
+    check[check == 11] = 0
+    ok = (check != 10) & (digits.min(axis=1) != digits.max(axis=1))
+    digits, check = digits[ok][:count], check[ok][:count]
+    numbers = digits @ (10 ** np.arange(9, 0, -1)) + check
+    return np.char.zfill(numbers.astype(str), 10)
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    if len(text) < 3:
+        return text
+    position = rng.randrange(1, len(text) - 1)
+    kind = rng.randrange(4)
+    letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+    if kind == 0:
+        return text[:position] + letter + text[position + 1 :]
+    if kind == 1:
+        return text[:position] + text[position + 1 :]
+    if kind == 2:
+        return text[:position] + letter + text[position:]
+    return text[: position - 1] + text[position] + text[position - 1] + text[position + 1 :]
+
+
+def generate_households(options: SyntheticOptions) -> pd.DataFrame:
+    """One clean record per person: households of children sharing surname and address.
+
+    Columns: person_id, household_id, given_name, family_name, date_of_birth (a date),
+    sex, postcode, address, nhs_number (possibly missing).
+    """
+    rng = np.random.default_rng(options.seed)
+    people = options.people
+    sizes = rng.choice([1, 2, 3, 4], size=people, p=[0.35, 0.35, 0.2, 0.1])
+    sizes = sizes[: np.searchsorted(np.cumsum(sizes), people) + 1]
+    households = len(sizes)
+    household_of = np.repeat(np.arange(households), sizes)[:people]
+
+    weights = 1 / np.arange(1, len(SURNAMES) + 1) ** 0.8
+    surname = np.array(SURNAMES)[rng.choice(len(SURNAMES), households, p=weights / weights.sum())]
+    area = np.array(AREAS)[rng.integers(0, len(AREAS), households)]
+    district = rng.integers(1, 30, households).astype(str)
+    sector = rng.integers(0, 10, households).astype(str)
+    letters = np.array(list(POSTCODE_LETTERS))
+    unit = letters[rng.integers(0, len(letters), households)].astype(object) + letters[
+        rng.integers(0, len(letters), households)
+    ].astype(object)
+    postcode = area.astype(object) + district.astype(object) + " " + sector + unit
+    street = np.array(STREETS)[rng.integers(0, len(STREETS), households)]
+    town = np.array(TOWNS)[rng.integers(0, len(TOWNS), households)]
+    number = rng.integers(1, 250, households).astype(str)
+    address = number.astype(object) + " " + street + ", " + town
+
+    sex = np.where(rng.random(people) < 0.5, "M", "F")
+    start = np.datetime64("2004-01-01")
+    dob = start + rng.integers(0, 365 * 20, people).astype("timedelta64[D]")
+    boys, girls = np.array(BOYS), np.array(GIRLS)
+    given = np.where(
+        sex == "M",
+        boys[rng.integers(0, len(boys), people)],
+        girls[rng.integers(0, len(girls), people)],
+    ).astype(object)
+
+    # Siblings get clearly different names; twins share a date of birth.
+    clash = {(a, b) for a in BOYS + GIRLS for b in BOYS + GIRLS if a < b and _names_clash(a, b)}
+    py_rng = random.Random(options.seed)  # noqa: S311 - made-up test data
+    first_of_household = np.r_[0, np.cumsum(sizes)[:-1]]
+    for household in np.flatnonzero(sizes > 1):
+        begin = first_of_household[household]
+        members = range(begin, min(begin + sizes[household], people))
+        taken: list[str] = []
+        for member in members:
+            pool = BOYS if sex[member] == "M" else GIRLS
+            while any(
+                given[member] == other
+                or (min(given[member], other), max(given[member], other)) in clash
+                for other in taken
+            ):
+                given[member] = py_rng.choice(pool)
+            taken.append(given[member])
+        if len(taken) > 1 and py_rng.random() < options.twin_rate * 4:
+            dob[members[1]] = dob[members[0]]
+
+    nhs = _valid_nhs_numbers(rng, people).astype(object)
+    nhs[rng.random(people) >= options.nhs_known_rate] = None
+    return pd.DataFrame(
+        {
+            "person_id": np.arange(people),
+            "household_id": household_of,
+            "given_name": given,
+            "family_name": surname[household_of],
+            "date_of_birth": pd.to_datetime(dob),
+            "sex": sex,
+            "postcode": postcode[household_of],
+            "address": address[household_of],
+            "nhs_number": nhs,
+        }
+    )
+
+
+def _messy_copy(row: dict, rng: random.Random, short_forms: dict[str, list[str]]) -> dict:
+    """Another agency's record of the same person."""
+    copy = dict(row)
+    given = copy["given_name"]
+    roll = rng.random()
+    if roll < 0.2 and short_forms.get(given.upper()):
+        copy["given_name"] = rng.choice(short_forms[given.upper()])
+    elif roll < 0.4:
+        copy["given_name"] = _typo(rng, given)
+    elif roll < 0.45:
+        copy["given_name"] = given.upper()
+    if rng.random() < 0.2:
+        copy["family_name"] = _typo(rng, copy["family_name"])
+    elif rng.random() < 0.05:
+        copy["family_name"] = f"{copy['family_name']}-{rng.choice(SURNAMES)}"
+    dob = copy["date_of_birth"]
+    roll = rng.random()
+    if roll < 0.1 and dob.day <= 12 and dob.day != dob.month:
+        dob = dob.replace(day=dob.month, month=dob.day)
+    elif roll < 0.13 and not (dob.month == 2 and dob.day == 29):
+        dob = dob.replace(year=dob.year + rng.choice((-1, 1)))
+    copy["date_of_birth"] = dob
+    if rng.random() < 0.25:  # moved house since
+        copy["postcode"] = f"{rng.choice(AREAS)}{rng.randrange(1, 30)} {rng.randrange(10)}" + (
+            rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
+        )
+        copy["address"] = f"{rng.randrange(1, 250)} {rng.choice(STREETS)}, {rng.choice(TOWNS)}"
+    elif rng.random() < 0.2:
+        copy["postcode"] = copy["postcode"].replace(" ", "").lower()
+    if rng.random() < 0.4:
+        copy["nhs_number"] = None
+    if rng.random() < 0.1:
+        copy["sex"] = None
+    return copy
+
+
+def generate_records(options: SyntheticOptions) -> pd.DataFrame:
+    """Records ready for the linkage CLI, plus the truth (person_id, household_id).
+
+    ``options.people`` people, and ``duplicate_rate`` of them a second time. Dates are
+    written in one of several formats, as different agencies write them. Rows are
+    shuffled; ``record_id`` is ``R`` and a number.
+    """
+    base = generate_households(options)
+    rng = random.Random(options.seed + 1)  # noqa: S311 - made-up test data
+    short_forms = _short_forms()
+    count = int(round(options.people * options.duplicate_rate))
+    chosen = rng.sample(range(options.people), count)
+    duplicates = pd.DataFrame(
+        [_messy_copy(row, rng, short_forms) for row in base.iloc[chosen].to_dict("records")]
+    )
+    records = pd.concat([base, duplicates], ignore_index=True)
+    records["date_of_birth"] = pd.to_datetime(records["date_of_birth"])
+    np_rng = np.random.default_rng(options.seed + 2)
+    formats = np_rng.integers(0, len(DATE_FORMATS), len(records))
+    written = pd.Series(index=records.index, dtype="object")
+    for position, date_format in enumerate(DATE_FORMATS):
+        mask = formats == position
+        written[mask] = records.loc[mask, "date_of_birth"].dt.strftime(date_format)
+    records["date_of_birth"] = written
+    records = records.sample(frac=1, random_state=options.seed).reset_index(drop=True)
+    records.insert(0, "record_id", [f"R{number}" for number in range(len(records))])
+    return records

@@ -1,0 +1,1 @@
+"""People's rights: subject access requests and retention of records (top of the stack)."""
