@@ -23,7 +23,8 @@ from safeguard.core.models import AgencyKind, Role
 from safeguard.core.rules import table
 from safeguard.earlyhelp.models import Episode, EpisodeChild
 from safeguard.frontdoor.models import PoliceIntelligenceUser
-from safeguard.sharing.models import Alert, BreakGlassUse, SubjectAccessRequest
+from safeguard.rights.models import SubjectAccessRequest
+from safeguard.sharing.models import Alert, BreakGlassUse
 from tests.factories import AccessGrantFactory, AgencyFactory, InvolvementFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

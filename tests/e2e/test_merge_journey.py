@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 from safeguard.core.models import AgencyKind, Role
 from safeguard.earlyhelp.models import Episode, EpisodeChild
 from safeguard.frontdoor.models import Contact, ContactChild
-from safeguard.people.models import Involvement, LinkReview, Person
+from safeguard.people.models import Involvement, Person
+from safeguard.records.models import LinkReview
 from tests.factories import AgencyFactory, PersonFactory
 
 from .axe import assert_accessible

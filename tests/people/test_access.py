@@ -303,8 +303,8 @@ class TestSubjectAccessThroughTheRule:
         assert opened.changes == {"basis": "subject_access", "reference": sar.reference}
 
     def test_once_the_reply_is_sent_the_record_closes_again(self, handler, stranger, signed_in):
+        from safeguard.rights.models import SubjectAccessRequest
         from safeguard.rights.subject_access import subject_access_request_complete
-        from safeguard.sharing.models import SubjectAccessRequest
 
         sar = self._request(handler, stranger)
         SubjectAccessRequest.objects.filter(pk=sar.pk).update(status="exported")
@@ -313,7 +313,7 @@ class TestSubjectAccessThroughTheRule:
         assert not can_view_person(handler, stranger)
         client = signed_in(handler)
         assert client.get(reverse("people:detail", args=[stranger.pk])).status_code == 404
-        download = reverse("sharing:subject-access-download", args=[sar.pk, "json"])
+        download = reverse("rights:subject-access-download", args=[sar.pk, "json"])
         assert client.get(download).status_code == 404
         assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
@@ -329,10 +329,10 @@ class TestSubjectAccessThroughTheRule:
     def test_the_handler_records_a_request_first_then_sees_the_copy(
         self, handler, stranger, signed_in
     ):
-        from safeguard.sharing.models import SubjectAccessRequest
+        from safeguard.rights.models import SubjectAccessRequest
 
         client = signed_in(handler)
-        url = reverse("sharing:person-subject-access", args=[stranger.pk])
+        url = reverse("rights:person-subject-access", args=[stranger.pk])
         intake = client.get(url).content.decode()
         assert "Record the request" in intake
         assert "No open request about Wren Oakhollow" in intake
@@ -351,5 +351,5 @@ class TestSubjectAccessThroughTheRule:
         sar = SubjectAccessRequest.objects.get(person=stranger)
         page = client.get(url).content.decode()
         assert f'PDF<span class="govuk-visually-hidden"> copy for {sar.reference}' in page
-        copy = client.get(reverse("sharing:subject-access-download", args=[sar.pk, "json"]))
+        copy = client.get(reverse("rights:subject-access-download", args=[sar.pk, "json"]))
         assert copy.status_code == 200

@@ -45,9 +45,9 @@ def test_demo_accounts_have_no_usable_password_outside_demo_mode(settings):
 
 @pytest.mark.django_db
 def test_the_demo_shows_whole_merges_across_apps_and_one_undone(settings):
-    from safeguard.people import merges_demo
     from safeguard.people.demo import DEMO_EXTENSIONS
-    from safeguard.people.models import PersonMerge
+    from safeguard.records import merges_demo
+    from safeguard.records.models import PersonMerge
 
     assert (70, merges_demo.build) in DEMO_EXTENSIONS
     settings.DEMO_MODE = True

@@ -13,7 +13,8 @@ from safeguard.earlyhelp.models import EpisodeChild
 from safeguard.earlyhelp.selectors import can_view_episode
 from safeguard.frontdoor.models import ContactChild
 from safeguard.people import registry
-from safeguard.people.models import Involvement, LinkReview, Person
+from safeguard.people.models import Involvement, Person
+from safeguard.records.models import LinkReview
 from safeguard.records.services import person_merge, person_unmerge
 from tests.factories import PersonFactory
 from tests.person_rows import BUILDERS, SHARED, World
@@ -110,7 +111,7 @@ class TestMergeAcrossEveryApp:
         after = {
             key: value
             for key, value in snapshot().items()
-            if not (key[0].startswith("people.PersonMerge.") and key[1] == merge.pk)
+            if not (key[0].startswith("records.PersonMerge.") and key[1] == merge.pk)
         }
         assert after == before
         assert Person.objects.get(pk=merged.pk).merged_into_id is None

@@ -14,8 +14,14 @@ import rules
 
 from .models import Role
 
-# The apps whose permissions make up the table (the test iterates these).
-APP_LABELS = ("core", "people", "frontdoor", "earlyhelp", "sharing", "api")
+
+def app_labels() -> frozenset[str]:
+    """Our apps (every installed ``safeguard.*`` app): their permissions make up the table."""
+    from django.apps import apps
+
+    return frozenset(
+        config.label for config in apps.get_app_configs() if config.name.startswith("safeguard.")
+    )
 
 
 @rules.predicate
@@ -32,10 +38,9 @@ def table() -> dict[str, Any]:
     """Every registered permission of our apps, by name, with its predicate."""
     from rules.permissions import permissions
 
+    labels = app_labels()
     return {
-        name: permissions[name]
-        for name in sorted(permissions)
-        if name.split(".", 1)[0] in APP_LABELS
+        name: permissions[name] for name in sorted(permissions) if name.split(".", 1)[0] in labels
     }
 
 
