@@ -44,13 +44,7 @@ TOP_LEVEL = {"views", "navigation", "urls", "settings", "cli", "wsgi", "__init__
 NOT_APPS = {"templates", "static"}
 
 # Known exceptions, each with the reason it is not fixed yet. Keep this short.
-ALLOWED_UPWARDS = {
-    # Deciding "early help assessment" opens an episode: frontdoor/services.py
-    # (_early_help_open) imports earlyhelp.services lazily. The fix is a hook that
-    # earlyhelp registers with frontdoor at start-up; it belongs with the outbox work
-    # (issue 8 item 4), which is rewriting that step to run in the decision's transaction.
-    ("frontdoor", "earlyhelp"),
-}
+ALLOWED_UPWARDS: set[tuple[str, str]] = set()
 
 
 def _app_of(path: Path) -> str:

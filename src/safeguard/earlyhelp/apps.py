@@ -9,5 +9,11 @@ class EarlyhelpConfig(AppConfig):
     verbose_name = "Early help"
 
     def ready(self) -> None:
-        """Declare what the app holds about people; register the early help demo data."""
+        """Declare what the app holds about people; take over early help decisions; demo data."""
+        from safeguard.frontdoor.handoffs import decision_hand_off_register
+        from safeguard.frontdoor.models import Outcome
+
         from . import demo, person_links  # noqa: F401
+        from .services import early_help_from_decision
+
+        decision_hand_off_register(Outcome.EARLY_HELP_ASSESSMENT, early_help_from_decision)

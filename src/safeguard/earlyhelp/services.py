@@ -197,6 +197,20 @@ def notification_emailed(message: OutboxMessage) -> None:
     Notification.objects.filter(pk=int(message.related_id)).update(emailed_at=message.sent_at)
 
 
+def early_help_from_decision(*, by: User, contact: Any, decision: Any) -> Episode:
+    """The front door's hand-off: a threshold decision of "early help assessment" opens early help.
+
+    Runs inside the decision's transaction (``frontdoor/handoffs.py``), so the
+    decision and the episode commit together or not at all.
+    """
+    return early_help_episode_open(
+        by=by,
+        children=list(contact.children.all()),
+        source_reference=contact.reference,
+        reason=decision.message_to_referrer[:500],
+    )
+
+
 def early_help_episode_open(
     *,
     by: User,
