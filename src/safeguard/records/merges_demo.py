@@ -11,6 +11,8 @@ move to one record (and, for the undone merge, move back).
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from typing import Any
 
 from safeguard.people.demo import DemoState, register_demo_extension
 from safeguard.people.models import Address, Person
@@ -21,7 +23,10 @@ from .services import person_merge, person_unmerge
 logger = logging.getLogger(__name__)
 
 MERGED = 3  # merges that stand
-CANDIDATES_LOOKED_AT = 400
+
+
+# Apps whose rows about a child the demo merges want to show moving (not people's own).
+_SHOWN_ELSEWHERE = ("people", "records")
 
 
 def _apps_holding(person: Person) -> set[str]:
@@ -29,9 +34,21 @@ def _apps_holding(person: Person) -> set[str]:
     return {
         link.model._meta.app_label
         for link in links()
-        if link.model._meta.app_label not in ("people", "records")
-        and link.rows_for(person.pk).exists()
+        if link.model._meta.app_label not in _SHOWN_ELSEWHERE and link.rows_for(person.pk).exists()
     }
+
+
+def _people_in_several_apps() -> list[Any]:
+    """Ids of people with rows in at least two other apps, in a few queries (one per link)."""
+    holding: dict[Any, set[str]] = defaultdict(set)
+    for link in links():
+        app = link.model._meta.app_label
+        if app in _SHOWN_ELSEWHERE:
+            continue
+        for person_id in link.model._default_manager.values_list(link.field, flat=True):
+            if person_id is not None:
+                holding[person_id].add(app)
+    return [pid for pid, apps in holding.items() if len(apps) >= 2]  # noqa: PLR2004
 
 
 def _second_record(child: Person, *, note: str) -> Person:
@@ -56,12 +73,12 @@ def build(state: DemoState) -> None:
     worker = state.users.get("mash.worker")
     if worker is None:
         return
-    picked: list[Person] = []
-    for child in state.children_made[:CANDIDATES_LOOKED_AT]:
-        if child.merged_into_id is None and len(_apps_holding(child)) >= 2:  # noqa: PLR2004
-            picked.append(child)
-        if len(picked) > MERGED:
-            break
+    several = set(_people_in_several_apps())
+    picked = [
+        child
+        for child in state.children_made
+        if child.pk in several and child.merged_into_id is None
+    ][: MERGED + 1]
     for child in picked[:MERGED]:
         # The older record, with everything agencies recorded, is joined into the new one.
         survivor = _second_record(child, note="")
