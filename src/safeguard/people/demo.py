@@ -23,7 +23,15 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record_many
-from safeguard.core.models import Agency, AgencyKind, AuditAction, ReferenceNumber, Role
+from safeguard.core.models import (
+    Agency,
+    AgencyKind,
+    AuditAction,
+    OutboxDelivery,
+    OutboxMessage,
+    ReferenceNumber,
+    Role,
+)
 
 from .identifiers import nhs_check_digit, upn_check_letter
 from .models import (
@@ -587,6 +595,8 @@ def build_families(state: DemoState) -> None:
 def _reset_demo_data() -> None:
     """Empty every Safeguard table except agencies, accounts, roles, settings and the audit log.
 
+    Queued emails (the outbox) go too: they were about the last load's children.
+
     Loading the demo twice must give the same partnership, so whatever the last
     load (or a demonstration since) created goes first. Tables are emptied in
     passes, because protected foreign keys decide the order; models that hold
@@ -600,7 +610,8 @@ def _reset_demo_data() -> None:
         for model in config.get_models()
         if not getattr(model, "demo_keep", False)
     ]
-    models.append(ReferenceNumber)
+    # Core's own per-load rows: reference numbers and the emails the last load queued.
+    models += [ReferenceNumber, OutboxDelivery, OutboxMessage]
     for _ in range(len(models) + 1):
         remaining = []
         for model in models:
