@@ -25,6 +25,7 @@ from django.utils import timezone
 from safeguard.core.audit import AuditEntry, audit_record_many
 from safeguard.core.models import Agency, AgencyKind, AuditAction, ReferenceNumber, Role
 
+from .events import PeopleEvent
 from .identifiers import nhs_check_digit, upn_check_letter
 from .models import (
     AccessGrant,
@@ -629,7 +630,7 @@ def seed_demo(*, children: int = 2000, seed: int = 1) -> DemoState:
             entries=[
                 AuditEntry(
                     action=AuditAction.CREATE,
-                    object_type="demo_partnership",
+                    object_type=PeopleEvent.DEMO_PARTNERSHIP,
                     object_id=str(seed),
                     changes={
                         "children": len(state.children_made),
