@@ -113,7 +113,7 @@ class TestDecisionEmails:
         mail_server.during_data = another_write
         decide(mash_worker, contact)
         assert written, "the other write did not finish while the email was being sent"
-        assert AuditEvent.objects.filter(object_type="probe").count() == 1
+        assert AuditEvent.objects.filter(object_id="during-email").count() == 1
         message = OutboxMessage.objects.get(kind="frontdoor.decision_outcome")
         assert message.status == OutboxStatus.SENT
 
