@@ -13,6 +13,7 @@ from django.urls import reverse
 from safeguard.core.audit import audit_record
 from safeguard.core.models import AuditAction, AuditEvent, OutboxMessage, OutboxStatus, Role
 from safeguard.earlyhelp.models import Episode
+from safeguard.frontdoor.events import FrontdoorEvent
 from safeguard.frontdoor.models import Contact, ContactStatus, Outcome, ThresholdDecision
 from safeguard.frontdoor.services import threshold_decide
 from tests.factories import AgencyFactory
@@ -100,7 +101,10 @@ class TestDecisionEmails:
         def another_write() -> None:
             try:
                 event = audit_record(
-                    by=None, action=AuditAction.VIEW, object_type="probe", object_id="during-email"
+                    by=None,
+                    action=AuditAction.VIEW,
+                    object_type=FrontdoorEvent.CONTACT,
+                    object_id="during-email",
                 )
                 written.append(event.sequence)
             finally:
@@ -109,7 +113,7 @@ class TestDecisionEmails:
         mail_server.during_data = another_write
         decide(mash_worker, contact)
         assert written, "the other write did not finish while the email was being sent"
-        assert AuditEvent.objects.filter(object_type="probe").count() == 1
+        assert AuditEvent.objects.filter(object_id="during-email").count() == 1
         message = OutboxMessage.objects.get(kind="frontdoor.decision_outcome")
         assert message.status == OutboxStatus.SENT
 

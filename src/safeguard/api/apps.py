@@ -6,3 +6,7 @@ class ApiConfig(AppConfig):
 
     name = "safeguard.api"
     label = "api"
+
+    def ready(self) -> None:
+        """Register the API's audit event types."""
+        from . import events  # noqa: F401

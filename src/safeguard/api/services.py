@@ -15,6 +15,7 @@ from safeguard.core.audit import audit_record
 from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction
 
+from .events import ApiEvent
 from .models import PartnerToken
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def partner_token_create(*, by: User | None, agency: Agency, name: str) -> tuple
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="partner_token",
+            object_type=ApiEvent.PARTNER_TOKEN,
             object_id=record.pk,
             changes={"agency": agency.slug, "name": name, "prefix": record.token_prefix},
         )
@@ -86,7 +87,7 @@ def partner_token_revoke(*, by: User | None, token: PartnerToken, reason: str = 
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="partner_token",
+            object_type=ApiEvent.PARTNER_TOKEN,
             object_id=token.pk,
             changes={"revoked": True},
             reason=reason,

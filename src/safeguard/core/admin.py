@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from .events import CoreEvent
 from .models import Agency, User
 from .services import _snapshot, admin_object_delete, admin_object_save, is_system_administrator
 
@@ -107,7 +108,7 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
             audit_record(
                 by=request.user,
                 action=AuditAction.UPDATE,
-                object_type="user_roles",
+                object_type=CoreEvent.USER_ROLES,
                 object_id=form.instance.pk,
                 changes={"roles": sorted(form.instance.roles.values_list("code", flat=True))},
             )

@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         """Connect sign-in signals to the audit log."""
-        from . import signals  # noqa: F401
+        from . import events, signals  # noqa: F401

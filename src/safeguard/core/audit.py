@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .events import audit_event_type_check
 from .models import AuditAction, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -94,7 +95,7 @@ class AuditEntry:
     """What a caller wants recorded; the chain fields are filled in on append."""
 
     action: str
-    object_type: str = ""
+    object_type: str = ""  # a member of an app's AuditEventType enumeration (core/events.py)
     object_id: str = ""
     person_id: uuid.UUID | None = None
     changes: dict[str, Any] | None = None
@@ -115,6 +116,8 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
     entries = list(entries)
     if not entries:
         return []
+    for entry in entries:
+        audit_event_type_check(entry.object_type)
     actor_id = getattr(by, "pk", None)
     username = getattr(by, "username", "") or ""
     agency = getattr(by, "agency", None) if actor_id else None
@@ -136,7 +139,7 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
                 agency_id=getattr(agency, "pk", None),
                 agency_name=getattr(agency, "name", "") or "",
                 action=entry.action,
-                object_type=entry.object_type,
+                object_type=str(entry.object_type),
                 object_id=str(entry.object_id)[:64],
                 person_id=entry.person_id,
                 changes=json_safe(entry.changes or {}),

@@ -17,6 +17,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest
 
 from .errors import DomainError, InvalidRequest
+from .events import AuditEventType
 from .services import access_refused_record
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ def permitted_or_404(
     *,
     perm: str | None = None,
     allowed: bool | None = None,
-    page: str,
+    page: AuditEventType,
     object_id: Any,
     person_id: Any = None,
     audit: bool = True,

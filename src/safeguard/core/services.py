@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .audit import audit_record, diff
 from .errors import Forbidden
+from .events import AuditEventType, CoreEvent
 from .models import AuditAction, User
 
 
@@ -44,7 +45,7 @@ def admin_object_save(
         audit_record(
             by=by,
             action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-            object_type=instance._meta.model_name or "",
+            object_type=CoreEvent(instance._meta.model_name or ""),
             object_id=instance.pk,
             changes=diff(before or {}, after),
         )
@@ -63,7 +64,7 @@ def admin_object_delete(*, by: User, instance: models.Model) -> None:
         audit_record(
             by=by,
             action=AuditAction.DELETE,
-            object_type=instance._meta.model_name or "",
+            object_type=CoreEvent(instance._meta.model_name or ""),
             object_id=object_id,
             changes=diff(before, {}),
         )
@@ -80,7 +81,7 @@ def sessions_end_for(*, user: Any) -> int:
 
 
 def access_refused_record(
-    *, by: Any, page: str, object_id: Any, person_id: Any = None, reason: str = ""
+    *, by: Any, page: AuditEventType, object_id: Any, person_id: Any = None, reason: str = ""
 ) -> None:
     """Record a refused attempt to open something (the user is told 'page not found')."""
     import uuid
@@ -108,6 +109,6 @@ def two_factor_confirm(*, by: Any, device: Any) -> None:
         audit_record(
             by=by,
             action=AuditAction.TWO_FACTOR_SET_UP,
-            object_type="user",
+            object_type=CoreEvent.USER,
             object_id=by.pk,
         )

@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .audit import audit_record
+from .events import CoreEvent
 from .models import AuditAction
 
 
@@ -19,13 +20,15 @@ def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         import time
 
         request.session["signed_in_at"] = time.time()
-    audit_record(by=user, action=AuditAction.SIGN_IN, object_type="user", object_id=user.pk)
+    audit_record(by=user, action=AuditAction.SIGN_IN, object_type=CoreEvent.USER, object_id=user.pk)
 
 
 @receiver(user_logged_out)
 def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit_record(by=user, action=AuditAction.SIGN_OUT, object_type="user", object_id=user.pk)
+        audit_record(
+            by=user, action=AuditAction.SIGN_OUT, object_type=CoreEvent.USER, object_id=user.pk
+        )
 
 
 @receiver(user_login_failed)
@@ -35,7 +38,7 @@ def _sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> 
     audit_record(
         by=user,
         action=AuditAction.SIGN_IN_FAILED,
-        object_type="user",
+        object_type=CoreEvent.USER,
         object_id=getattr(user, "pk", ""),
         outcome="failed",
     )
@@ -47,7 +50,7 @@ def _locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwa
     audit_record(
         by=user,
         action=AuditAction.LOCKED_OUT,
-        object_type="user",
+        object_type=CoreEvent.USER,
         object_id=getattr(user, "pk", ""),
         changes={"ip_address": ip_address},
         outcome="refused",

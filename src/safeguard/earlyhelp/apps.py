@@ -13,7 +13,7 @@ class EarlyhelpConfig(AppConfig):
         from safeguard.frontdoor.handoffs import decision_hand_off_register
         from safeguard.frontdoor.models import Outcome
 
-        from . import demo, person_links  # noqa: F401
+        from . import demo, events, person_links  # noqa: F401
         from .services import early_help_from_decision
 
         decision_hand_off_register(Outcome.EARLY_HELP_ASSESSMENT, early_help_from_decision)

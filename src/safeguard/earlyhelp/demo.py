@@ -23,6 +23,7 @@ from safeguard.core.references import ALPHABET, format_reference
 from safeguard.people.demo import DemoState, register_demo_extension
 from safeguard.people.models import ChronologyEvent, HouseholdMember, Involvement, Person
 
+from .events import EarlyHelpEvent
 from .models import (
     Assessment,
     ClosureReason,
@@ -388,7 +389,7 @@ def build(state: DemoState) -> None:
         entries=[
             AuditEntry(
                 action=AuditAction.CREATE,
-                object_type="demo_early_help",
+                object_type=EarlyHelpEvent.DEMO_EARLY_HELP,
                 changes={
                     "episodes": len(episodes),
                     "closed": closed_count,

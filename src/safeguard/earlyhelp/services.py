@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record_many, diff
+from safeguard.core.events import AuditEventType
 from safeguard.core.models import Agency, AuditAction, OutboxMessage
 from safeguard.core.outbox import outbox_enqueue
 from safeguard.core.references import reference_issue
@@ -27,6 +28,7 @@ from safeguard.people.access import AccessDenied, can_edit_person
 from safeguard.people.models import ChronologyEvent, HouseholdMember, Person
 from safeguard.people.services import chronology_add
 
+from .events import EarlyHelpEvent
 from .models import (
     Assessment,
     ClosureReason,
@@ -101,7 +103,7 @@ def _audit(
     *,
     by: User | None,
     action: str,
-    object_type: str,
+    object_type: AuditEventType,
     object_id: Any,
     children: Iterable[Person],
     changes: dict[str, Any] | None = None,
@@ -254,7 +256,7 @@ def early_help_episode_open(
             _audit(
                 by=by,
                 action=AuditAction.UPDATE,
-                object_type="early_help_episode",
+                object_type=EarlyHelpEvent.EARLY_HELP_EPISODE,
                 object_id=existing.pk,
                 children=children,
                 changes={
@@ -297,7 +299,7 @@ def early_help_episode_open(
         _audit(
             by=by,
             action=AuditAction.CREATE,
-            object_type="early_help_episode",
+            object_type=EarlyHelpEvent.EARLY_HELP_EPISODE,
             object_id=episode.pk,
             children=children,
             changes={
@@ -343,7 +345,7 @@ def assessment_start(*, by: User, episode: Episode) -> Assessment:
         _audit(
             by=by,
             action=AuditAction.CREATE,
-            object_type="early_help_assessment",
+            object_type=EarlyHelpEvent.EARLY_HELP_ASSESSMENT,
             object_id=assessment.pk,
             children=_children(episode),
             changes={"status": "draft", "prefilled_from": prefill.sources},
@@ -405,7 +407,7 @@ def assessment_save(
         _audit(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="early_help_assessment",
+            object_type=EarlyHelpEvent.EARLY_HELP_ASSESSMENT,
             object_id=locked.pk,
             children=children,
             changes=diff(before, _snapshot(locked)),
@@ -429,7 +431,7 @@ def assessment_save(
             _audit(
                 by=by,
                 action=AuditAction.UPDATE,
-                object_type="early_help_episode",
+                object_type=EarlyHelpEvent.EARLY_HELP_EPISODE,
                 object_id=episode.pk,
                 children=children,
                 changes=diff(
@@ -521,7 +523,7 @@ def taf_meeting_record(
         _audit(
             by=by,
             action=AuditAction.CREATE,
-            object_type="early_help_taf_meeting",
+            object_type=EarlyHelpEvent.EARLY_HELP_TAF_MEETING,
             object_id=meeting.pk,
             children=children,
             changes={
@@ -590,7 +592,7 @@ def support_record_add(
         _audit(
             by=by,
             action=AuditAction.CREATE,
-            object_type="early_help_support",
+            object_type=EarlyHelpEvent.EARLY_HELP_SUPPORT,
             object_id=record.pk,
             children=children,
             changes={"agency": agency.name, "started": started, "ended": ended},
@@ -627,7 +629,7 @@ def episode_change_record(
         _audit(
             by=by,
             action=AuditAction.CREATE,
-            object_type="early_help_change",
+            object_type=EarlyHelpEvent.EARLY_HELP_CHANGE,
             object_id=change.pk,
             children=children,
             changes={"happened_on": happened_on},
@@ -677,7 +679,7 @@ def episode_close(
         _audit(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="early_help_episode",
+            object_type=EarlyHelpEvent.EARLY_HELP_EPISODE,
             object_id=locked.pk,
             children=children,
             changes={
@@ -701,7 +703,7 @@ def episode_close(
 
 
 def episode_view_record(
-    *, by: User, episode: Episode, page: str, children: Iterable[Person]
+    *, by: User, episode: Episode, page: AuditEventType, children: Iterable[Person]
 ) -> None:
     """Record that a page about this episode named its children to someone."""
     _audit(

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safeguard.core.events import AuditEventType
 from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
 from safeguard.people import services as people_services
 from safeguard.people.http import visible_person_or_404
@@ -29,6 +30,7 @@ from safeguard.people.search import QueryError, parse_query
 from safeguard.people.selectors import person_search
 
 from . import selectors, services
+from .events import EarlyHelpEvent
 from .forms import (
     AssessmentForm,
     ChangeForm,
@@ -48,7 +50,7 @@ def _require_personal_data_role(request: HttpRequest) -> None:
 
 
 def _episode_or_404(
-    request: HttpRequest, episode_id: uuid.UUID, page: str, *, change: bool = False
+    request: HttpRequest, episode_id: uuid.UUID, page: AuditEventType, *, change: bool = False
 ) -> Episode:
     """Load an episode the user may see (and, for ``change``, change), or record the refusal."""
     _require_personal_data_role(request)
@@ -87,7 +89,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
     people_services.people_listed_record(
         by=request.user,  # type: ignore[arg-type]
         person_ids=person_ids,
-        context="early_help_list",
+        context=EarlyHelpEvent.EARLY_HELP_LIST,
     )
     return render(
         request,
@@ -125,7 +127,7 @@ def find_child(request: HttpRequest) -> HttpResponse:
                 people_services.people_listed_record(
                     by=request.user,  # type: ignore[arg-type]
                     person_ids=[p.pk for p in results],
-                    context="early_help_find_child",
+                    context=EarlyHelpEvent.EARLY_HELP_FIND_CHILD,
                 )
     return render(request, "earlyhelp/find_child.html", {"form": form, "results": results})
 
@@ -135,7 +137,7 @@ def find_child(request: HttpRequest) -> HttpResponse:
 def episode_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Choose the children in the family and say why early help is needed."""
     require_perm(request, "earlyhelp.start_episode")
-    person, basis = visible_person_or_404(request, person_id, "early_help_open")
+    person, basis = visible_person_or_404(request, person_id, EarlyHelpEvent.EARLY_HELP_OPEN)
     households = HouseholdMember.objects.filter(person=person, left__isnull=True).values(
         "household_id"
     )
@@ -172,7 +174,7 @@ def episode_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         people_services.person_view_record(
             by=request.user,  # type: ignore[arg-type]
             person_id=person.pk,
-            page="early_help_open",
+            page=EarlyHelpEvent.EARLY_HELP_OPEN,
             basis=basis,
         )
     return render(request, "earlyhelp/episode_open.html", {"form": form, "person": person})
@@ -182,12 +184,12 @@ def episode_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET"])
 def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     """One family's early help: children, assessment, Team Around the Family, changes, closure."""
-    episode = _episode_or_404(request, episode_id, "early_help_episode")
+    episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_EPISODE)
     data = selectors.episode_page(episode=episode)
     services.episode_view_record(
         by=request.user,  # type: ignore[arg-type]
         episode=episode,
-        page="early_help_episode",
+        page=EarlyHelpEvent.EARLY_HELP_EPISODE,
         children=data.children,
     )
     return render(
@@ -206,7 +208,9 @@ def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
 @login_required
 def assessment_start(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Start (or carry on with) the Early Help Assessment, pre-filled from what is known."""
-    episode = _episode_or_404(request, episode_id, "early_help_assessment", change=True)
+    episode = _episode_or_404(
+        request, episode_id, EarlyHelpEvent.EARLY_HELP_ASSESSMENT, change=True
+    )
     if not episode.is_open:
         raise Http404
     assessment = services.assessment_start(by=request.user, episode=episode)  # type: ignore[arg-type]
@@ -219,7 +223,7 @@ def assessment_edit(
     request: HttpRequest, episode_id: uuid.UUID, assessment_id: uuid.UUID
 ) -> HttpResponse:
     """The Early Help Assessment: save a draft at any point, or complete it."""
-    episode = _episode_or_404(request, episode_id, "early_help_assessment")
+    episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_ASSESSMENT)
     assessment = (
         Assessment.objects.filter(pk=assessment_id, episode=episode)
         .select_related("lead_practitioner", "lead_practitioner__agency", "completed_by")
@@ -237,7 +241,7 @@ def assessment_edit(
         services.episode_view_record(
             by=request.user,  # type: ignore[arg-type]
             episode=episode,
-            page="early_help_assessment",
+            page=EarlyHelpEvent.EARLY_HELP_ASSESSMENT,
             children=children,
         )
         return render(
@@ -294,7 +298,7 @@ def assessment_edit(
         services.episode_view_record(
             by=request.user,  # type: ignore[arg-type]
             episode=episode,
-            page="early_help_assessment",
+            page=EarlyHelpEvent.EARLY_HELP_ASSESSMENT,
             children=children,
         )
     return render(
@@ -310,7 +314,7 @@ def _episode_form_page(
     *,
     form: Form,
     template: str,
-    page: str,
+    page: AuditEventType,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if request.method == "GET":
@@ -329,7 +333,9 @@ def _episode_form_page(
 @require_http_methods(["GET", "POST"])
 def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Record a Team Around the Family (TAF) meeting or review and when the next review is due."""
-    episode = _episode_or_404(request, episode_id, "early_help_taf_meeting", change=True)
+    episode = _episode_or_404(
+        request, episode_id, EarlyHelpEvent.EARLY_HELP_TAF_MEETING, change=True
+    )
     if not episode.is_open:
         raise Http404
     has_meetings = TafMeeting.objects.filter(episode=episode).exists()
@@ -370,7 +376,7 @@ def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespo
         episode,
         form=form,
         template="earlyhelp/taf_form.html",
-        page="early_help_taf_meeting",
+        page=EarlyHelpEvent.EARLY_HELP_TAF_MEETING,
     )
 
 
@@ -378,7 +384,7 @@ def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def support_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Add an agency's support to the central record of support."""
-    episode = _episode_or_404(request, episode_id, "early_help_support", change=True)
+    episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_SUPPORT, change=True)
     form = SupportRecordForm(
         request.POST if request.method == "POST" else None,
         children=_family_children(episode),
@@ -406,7 +412,7 @@ def support_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
         episode,
         form=form,
         template="earlyhelp/support_form.html",
-        page="early_help_support",
+        page=EarlyHelpEvent.EARLY_HELP_SUPPORT,
     )
 
 
@@ -414,12 +420,12 @@ def support_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET"])
 def support_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     """The central record of support: every agency's support for this family on one page."""
-    episode = _episode_or_404(request, episode_id, "early_help_central_record")
+    episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_CENTRAL_RECORD)
     record = selectors.central_record(user=request.user, episode=episode)
     services.episode_view_record(
         by=request.user,  # type: ignore[arg-type]
         episode=episode,
-        page="early_help_central_record",
+        page=EarlyHelpEvent.EARLY_HELP_CENTRAL_RECORD,
         children=record.children,
     )
     return render(
@@ -437,7 +443,7 @@ def support_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def change_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Record a change for the family or the plan."""
-    episode = _episode_or_404(request, episode_id, "early_help_change", change=True)
+    episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_CHANGE, change=True)
     if not episode.is_open:
         raise Http404
     form = ChangeForm(request.POST if request.method == "POST" else None)
@@ -457,7 +463,11 @@ def change_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
             )
             return redirect("earlyhelp:detail", episode_id=episode.pk)
     return _episode_form_page(
-        request, episode, form=form, template="earlyhelp/change_form.html", page="early_help_change"
+        request,
+        episode,
+        form=form,
+        template="earlyhelp/change_form.html",
+        page=EarlyHelpEvent.EARLY_HELP_CHANGE,
     )
 
 
@@ -465,7 +475,7 @@ def change_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def episode_close(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Close early help with a reason."""
-    episode = _episode_or_404(request, episode_id, "early_help_close", change=True)
+    episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_CLOSE, change=True)
     if not episode.is_open:
         raise Http404
     form = CloseForm(request.POST if request.method == "POST" else None)
@@ -486,5 +496,9 @@ def episode_close(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
             )
             return redirect("earlyhelp:detail", episode_id=episode.pk)
     return _episode_form_page(
-        request, episode, form=form, template="earlyhelp/close_form.html", page="early_help_close"
+        request,
+        episode,
+        form=form,
+        template="earlyhelp/close_form.html",
+        page=EarlyHelpEvent.EARLY_HELP_CLOSE,
     )

@@ -10,4 +10,4 @@ class FrontdoorConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare what the app holds about people; register the front door demo data."""
-        from . import demo, person_links  # noqa: F401
+        from . import demo, events, person_links  # noqa: F401

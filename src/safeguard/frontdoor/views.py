@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.core.errors import Forbidden
+from safeguard.core.events import AuditEventType
 from safeguard.core.http import require_perm
 from safeguard.people.forms import SearchForm
 from safeguard.people.models import Person
@@ -27,6 +28,7 @@ from safeguard.people.services import people_listed_record, person_view_record
 
 from . import categories as concern_categories
 from . import journey, selectors, services
+from .events import FrontdoorEvent
 from .forms import (
     POLICE_FORMS,
     InformationAnswerForm,
@@ -130,7 +132,9 @@ def _describe_children(request: HttpRequest, data: dict[str, Any]) -> list[dict[
                 }
             )
     if ids:
-        people_listed_record(by=request.user, person_ids=list(people), context="contact_draft")  # type: ignore[arg-type]
+        people_listed_record(
+            by=request.user, person_ids=list(people), context=FrontdoorEvent.CONTACT_DRAFT
+        )  # type: ignore[arg-type]
     return rows
 
 
@@ -180,7 +184,7 @@ def report_children(request: HttpRequest) -> HttpResponse:
                 people_listed_record(
                     by=request.user,
                     person_ids=[p.pk for p in results],  # type: ignore[arg-type]
-                    context="contact_child_search",
+                    context=FrontdoorEvent.CONTACT_CHILD_SEARCH,
                 )
     return render(
         request,
@@ -341,7 +345,7 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
     ids = {cc.person_id for c in contacts for cc in c.contact_children.all()}
     if ids:
         people_listed_record(
-            by=request.user, person_ids=sorted(ids, key=str), context="my_referrals"
+            by=request.user, person_ids=sorted(ids, key=str), context=FrontdoorEvent.MY_REFERRALS
         )  # type: ignore[arg-type]
     return render(
         request,
@@ -358,7 +362,7 @@ def my_referral(request: HttpRequest, reference: str) -> HttpResponse:
     if contact is None:
         raise Http404
     ids = [cc.person_id for cc in contact.contact_children.all()]
-    people_listed_record(by=request.user, person_ids=ids, context="my_referral")  # type: ignore[arg-type]
+    people_listed_record(by=request.user, person_ids=ids, context=FrontdoorEvent.MY_REFERRAL)  # type: ignore[arg-type]
     decision = (
         getattr(contact, "decision", None) if contact.status == ContactStatus.DECIDED else None
     )
@@ -389,7 +393,7 @@ def mash_queue(request: HttpRequest) -> HttpResponse:
     rows, total = selectors.mash_queue(user=request.user, status=status, page=page)
     ids = [p.pk for row in rows for p in row.children]
     if ids:
-        people_listed_record(by=request.user, person_ids=ids, context="mash_queue")  # type: ignore[arg-type]
+        people_listed_record(by=request.user, person_ids=ids, context=FrontdoorEvent.MASH_QUEUE)  # type: ignore[arg-type]
     pages = max(1, -(-total // selectors.QUEUE_PAGE_SIZE))
     return render(
         request,
@@ -413,7 +417,7 @@ def _triage_page(request: HttpRequest, reference: str) -> selectors.ContactPage:
     return data
 
 
-def _record_views(request: HttpRequest, data: selectors.ContactPage, page: str) -> None:
+def _record_views(request: HttpRequest, data: selectors.ContactPage, page: AuditEventType) -> None:
     for cc in data.children:
         person_view_record(by=request.user, person_id=cc.person_id, page=page)  # type: ignore[arg-type]
 
@@ -423,7 +427,7 @@ def _record_views(request: HttpRequest, data: selectors.ContactPage, page: str) 
 def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """The triage page: the concern, the children, what agencies said, the decision."""
     data = _triage_page(request, reference)
-    _record_views(request, data, "contact")
+    _record_views(request, data, FrontdoorEvent.CONTACT)
     return render(request, "frontdoor/contact_detail.html", _triage_context(request, data))
 
 
@@ -462,7 +466,7 @@ def information_request_create(request: HttpRequest, reference: str) -> HttpResp
             return redirect(
                 reverse("frontdoor:contact", kwargs={"reference": reference}) + "#information"
             )
-    _record_views(request, data, "contact")
+    _record_views(request, data, FrontdoorEvent.CONTACT)
     return render(
         request,
         "frontdoor/contact_detail.html",
@@ -497,7 +501,7 @@ def information_request_answer(
             return redirect(
                 reverse("frontdoor:contact", kwargs={"reference": reference}) + "#information"
             )
-    _record_views(request, data, "information_request")
+    _record_views(request, data, FrontdoorEvent.INFORMATION_REQUEST)
     return render(
         request,
         "frontdoor/information_answer.html",
@@ -520,7 +524,7 @@ def threshold_decide(request: HttpRequest, reference: str) -> HttpResponse:
             _apply_service_errors(form, exc)
         else:
             return redirect("frontdoor:contact", reference=reference)
-    _record_views(request, data, "threshold_decision")
+    _record_views(request, data, FrontdoorEvent.THRESHOLD_DECISION)
     levels = [
         {
             "value": value,
@@ -570,7 +574,7 @@ def threshold_sign_off(request: HttpRequest, reference: str) -> HttpResponse:
             _apply_service_errors(form, exc)
         else:
             return redirect("frontdoor:contact", reference=reference)
-    _record_views(request, data, "threshold_sign_off")
+    _record_views(request, data, FrontdoorEvent.THRESHOLD_SIGN_OFF)
     return render(
         request,
         "frontdoor/sign_off.html",

@@ -30,6 +30,7 @@ from safeguard.core.audit import audit_record
 from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.core.models import AuditAction, Role
 
+from .events import PeopleEvent
 from .models import AccessGrant, HouseholdMember, Involvement, Person
 
 if TYPE_CHECKING:
@@ -301,7 +302,7 @@ def access_grant_create(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="access_grant",
+            object_type=PeopleEvent.ACCESS_GRANT,
             object_id=grant.pk,
             person_id=person.pk,
             changes={
@@ -324,7 +325,7 @@ def access_grant_revoke(*, by: User, grant: AccessGrant, reason: str) -> AccessG
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="access_grant",
+            object_type=PeopleEvent.ACCESS_GRANT,
             object_id=grant.pk,
             person_id=grant.person_id,
             changes={"revoked_at": {"before": None, "after": grant.revoked_at}},
@@ -352,7 +353,7 @@ def mash_lookup_record(*, by: User, person: Person, reason: str) -> AccessGrant:
         audit_record(
             by=by,
             action=AuditAction.ACCESS_REASON,
-            object_type="person",
+            object_type=PeopleEvent.PERSON,
             object_id=person.pk,
             person_id=person.pk,
             reason=reason,

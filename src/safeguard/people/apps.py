@@ -10,4 +10,4 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare what the app holds about people."""
-        from . import person_links  # noqa: F401
+        from . import events, person_links  # noqa: F401

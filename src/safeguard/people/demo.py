@@ -33,6 +33,7 @@ from safeguard.core.models import (
     Role,
 )
 
+from .events import PeopleEvent
 from .identifiers import nhs_check_digit, upn_check_letter
 from .models import (
     AccessGrant,
@@ -640,7 +641,7 @@ def seed_demo(*, children: int = 2000, seed: int = 1) -> DemoState:
             entries=[
                 AuditEntry(
                     action=AuditAction.CREATE,
-                    object_type="demo_partnership",
+                    object_type=PeopleEvent.DEMO_PARTNERSHIP,
                     object_id=str(seed),
                     changes={
                         "children": len(state.children_made),

@@ -10,6 +10,7 @@ import uuid
 
 from django.http import Http404, HttpRequest
 
+from safeguard.core.events import AuditEventType
 from safeguard.core.http import permitted_or_404
 
 from .access import AccessBasis, access_basis_detail
@@ -17,7 +18,7 @@ from .models import Person
 
 
 def visible_person_or_404(
-    request: HttpRequest, person_id: uuid.UUID, page: str
+    request: HttpRequest, person_id: uuid.UUID, page: AuditEventType
 ) -> tuple[Person, AccessBasis]:
     """Load a person through the access rule, or record the refusal and answer 'not found'."""
     person = Person.objects.filter(pk=person_id).select_related("current_school").first()

@@ -13,6 +13,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, diff
+from safeguard.core.events import AuditEventType
 from safeguard.core.models import Agency, AuditAction
 
 from .access import (
@@ -22,6 +23,7 @@ from .access import (
     can_edit_person,
     can_view_person,
 )
+from .events import PeopleEvent
 from .identifiers import is_valid_nhs_number, is_valid_upn, normalise_postcode, normalise_upn
 from .models import (
     INVERSE_RELATIONSHIP,
@@ -117,7 +119,7 @@ def chronology_add(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="chronology_event",
+            object_type=PeopleEvent.CHRONOLOGY_EVENT,
             object_id=event.pk,
             person_id=person.pk,
             changes={"category": category, "title": title, "record_type": record_type},
@@ -168,7 +170,7 @@ def person_create(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="person",
+            object_type=PeopleEvent.PERSON,
             object_id=person.pk,
             person_id=person.pk,
             changes=diff({}, {**_snapshot(person), "postcode": person.current_postcode}),
@@ -207,7 +209,7 @@ def person_update(*, by: User, person: Person, reason: str = "", **fields: Any) 
             audit_record(
                 by=by,
                 action=AuditAction.UPDATE,
-                object_type="person",
+                object_type=PeopleEvent.PERSON,
                 object_id=locked.pk,
                 person_id=locked.pk,
                 changes=changes,
@@ -234,7 +236,7 @@ def other_name_add(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="other_name",
+            object_type=PeopleEvent.OTHER_NAME,
             object_id=other.pk,
             person_id=person.pk,
             changes={"kind": kind, "given_name": given_name, "family_name": family_name},
@@ -263,7 +265,7 @@ def address_move(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="address",
+            object_type=PeopleEvent.ADDRESS,
             object_id=address.pk,
             person_id=person.pk,
             changes={"postcode": address.postcode, "moved_in": moved_in},
@@ -297,7 +299,7 @@ def relationship_add(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="relationship",
+            object_type=PeopleEvent.RELATIONSHIP,
             object_id=relationship.pk,
             person_id=person.pk,
             changes={"other": other.pk, "kind": kind},
@@ -321,7 +323,7 @@ def household_create(*, by: User, name: str, members: Iterable[Person]) -> House
             entries=[
                 AuditEntry(
                     action=AuditAction.CREATE,
-                    object_type="household_member",
+                    object_type=PeopleEvent.HOUSEHOLD_MEMBER,
                     object_id=str(household.pk),
                     person_id=p.pk,
                     changes={"household": str(household.pk)},
@@ -355,7 +357,7 @@ def involvement_start(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="involvement",
+            object_type=PeopleEvent.INVOLVEMENT,
             object_id=involvement.pk,
             person_id=person.pk,
             changes={"agency": agency.name, "started": started},
@@ -382,7 +384,7 @@ def involvement_end(*, by: User, involvement: Involvement, ended: dt.date) -> In
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="involvement",
+            object_type=PeopleEvent.INVOLVEMENT,
             object_id=involvement.pk,
             person_id=involvement.person_id,
             changes={"ended": {"before": None, "after": ended}},
@@ -391,7 +393,11 @@ def involvement_end(*, by: User, involvement: Involvement, ended: dt.date) -> In
 
 
 def person_view_record(
-    *, by: User, person_id: uuid.UUID, page: str = "person", basis: AccessBasis | None = None
+    *,
+    by: User,
+    person_id: uuid.UUID,
+    page: AuditEventType = PeopleEvent.PERSON,
+    basis: AccessBasis | None = None,
 ) -> None:
     """Record that someone looked at a page about this person.
 
@@ -419,13 +425,15 @@ def person_search_all_record(*, by: User, reason: str, results: int) -> None:
     audit_record(
         by=by,
         action=AuditAction.SEARCH,
-        object_type="person_search_all",
+        object_type=PeopleEvent.PERSON_SEARCH_ALL,
         reason=reason,
         changes={"results": results},
     )
 
 
-def people_listed_record(*, by: User, person_ids: Iterable[uuid.UUID], context: str) -> None:
+def people_listed_record(
+    *, by: User, person_ids: Iterable[uuid.UUID], context: AuditEventType
+) -> None:
     """Record that a list or search named these people to someone."""
     audit_record_many(
         by=by,

@@ -20,6 +20,7 @@ from safeguard.core.http import errors_on, form_add_errors, require_perm
 
 from . import selectors, services
 from .access import mash_lookup_record
+from .events import PeopleEvent
 from .forms import LookUpReasonForm, NewPersonForm, PersonForm, SearchForm
 from .http import visible_person_or_404
 from .models import Person
@@ -55,7 +56,7 @@ def search(request: HttpRequest) -> HttpResponse:
             services.people_listed_record(
                 by=request.user,
                 person_ids=[r.person.pk for r in results],
-                context="search_result",
+                context=PeopleEvent.SEARCH_RESULT,
             )
     return render(
         request,
@@ -74,7 +75,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """The person page: details, relationships, involvements and one chronology."""
     _require_personal_data_role(request)
-    person, basis = visible_person_or_404(request, person_id, "person")
+    person, basis = visible_person_or_404(request, person_id, PeopleEvent.PERSON)
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -99,10 +100,10 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def person_viewers(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Who has looked at this record: every view, listing, change and refusal."""
     _require_personal_data_role(request)
-    person, basis = visible_person_or_404(request, person_id, "person_viewers")
+    person, basis = visible_person_or_404(request, person_id, PeopleEvent.PERSON_VIEWERS)
     events = list(selectors.person_viewers(person_id=person.pk))
     services.person_view_record(
-        by=request.user, person_id=person.pk, page="person_viewers", basis=basis
+        by=request.user, person_id=person.pk, page=PeopleEvent.PERSON_VIEWERS, basis=basis
     )
     return render(request, "people/person_viewers.html", {"person": person, "events": events})
 
@@ -151,7 +152,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Change a person's details."""
     _require_personal_data_role(request)
-    person, basis = visible_person_or_404(request, person_id, "person_edit")
+    person, basis = visible_person_or_404(request, person_id, PeopleEvent.PERSON_EDIT)
     require_perm(request, "people.change_person", person)
     initial = {name: getattr(person, name) for name in PersonForm.base_fields}
     form = PersonForm(request.POST or None, initial=initial)
@@ -166,7 +167,7 @@ def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             return redirect("people:detail", person_id=person.pk)
     else:
         services.person_view_record(
-            by=request.user, person_id=person.pk, page="person_edit", basis=basis
+            by=request.user, person_id=person.pk, page=PeopleEvent.PERSON_EDIT, basis=basis
         )
     return render(
         request, "people/person_form.html", {"form": form, "person": person, "creating": False}

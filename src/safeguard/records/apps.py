@@ -10,7 +10,7 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare what the app holds about people; register its demo data and search names."""
-        from . import demo, merges_demo, person_links  # noqa: F401
+        from . import demo, events, merges_demo, person_links  # noqa: F401
         from .search import register_person_search_names
 
         register_person_search_names()

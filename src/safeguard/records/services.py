@@ -29,6 +29,7 @@ from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction
 from safeguard.people import registry
 from safeguard.people.access import AccessDenied
+from safeguard.people.events import PeopleEvent
 from safeguard.people.identifiers import normalise_postcode
 from safeguard.people.models import (
     Address,
@@ -38,6 +39,7 @@ from safeguard.people.models import (
 from safeguard.people.search import name_key
 
 from . import scoring
+from .events import RecordsEvent
 from .models import AgencyRecord, LinkReview, LinkStatus, PersonMerge, RecordImport
 from .parsing import (
     UploadError,
@@ -127,7 +129,7 @@ def record_import_create(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="record_import",
+            object_type=RecordsEvent.RECORD_IMPORT,
             object_id=record_import.pk,
             changes={
                 "agency": agency.slug,
@@ -280,7 +282,7 @@ def records_import_rows(
                 entries.append(
                     AuditEntry(
                         action=AuditAction.CREATE,
-                        object_type="agency_record",
+                        object_type=RecordsEvent.AGENCY_RECORD,
                         object_id=str(record.pk),
                         changes={
                             "agency": agency.slug,
@@ -309,7 +311,7 @@ def records_import_rows(
                 entries.append(
                     AuditEntry(
                         action=AuditAction.UPDATE,
-                        object_type="agency_record",
+                        object_type=RecordsEvent.AGENCY_RECORD,
                         object_id=str(record.pk),
                         person_id=record.person_id,
                         changes=changed,
@@ -447,7 +449,7 @@ def _decide(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="agency_record_link",
+            object_type=RecordsEvent.AGENCY_RECORD_LINK,
             object_id=record.pk,
             person_id=person_id,
             changes={
@@ -488,7 +490,7 @@ def _decide(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="agency_record_link",
+            object_type=RecordsEvent.AGENCY_RECORD_LINK,
             object_id=record.pk,
             changes={
                 "operation": "queued_for_review",
@@ -594,7 +596,7 @@ def _new_person_from(*, by: User | None, record: AgencyRecord, probability: floa
     audit_record(
         by=by,
         action=AuditAction.CREATE,
-        object_type="person",
+        object_type=PeopleEvent.PERSON,
         object_id=person.pk,
         person_id=person.pk,
         changes={
@@ -629,7 +631,7 @@ def review_decide(
             audit_record(
                 by=by,
                 action=AuditAction.UPDATE,
-                object_type="link_review",
+                object_type=RecordsEvent.LINK_REVIEW,
                 object_id=review.pk,
                 person_id=review.person_id,
                 changes={"operation": "not_same_person", "other": str(review.candidate_id)},
@@ -655,7 +657,7 @@ def _decide_record(*, by: User, review: LinkReview, same_person: bool) -> None:
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="agency_record_link",
+            object_type=RecordsEvent.AGENCY_RECORD_LINK,
             object_id=record.pk,
             person_id=review.candidate_id,
             reason=review.reason,
@@ -669,7 +671,7 @@ def _decide_record(*, by: User, review: LinkReview, same_person: bool) -> None:
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
-        object_type="link_review",
+        object_type=RecordsEvent.LINK_REVIEW,
         object_id=review.pk,
         person_id=review.candidate_id,
         reason=review.reason,
@@ -692,7 +694,7 @@ def record_unlink(*, by: User, record: AgencyRecord, reason: str) -> AgencyRecor
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="agency_record_link",
+            object_type=RecordsEvent.AGENCY_RECORD_LINK,
             object_id=record.pk,
             person_id=previous,
             reason=reason.strip(),
@@ -812,7 +814,7 @@ def person_merge(
             entries=[
                 AuditEntry(
                     action=AuditAction.UPDATE,
-                    object_type="person_merge",
+                    object_type=RecordsEvent.PERSON_MERGE,
                     object_id=str(merge.pk),
                     person_id=pid,
                     reason=reason.strip(),
@@ -867,7 +869,7 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
             entries=[
                 AuditEntry(
                     action=AuditAction.UPDATE,
-                    object_type="person_unmerge",
+                    object_type=RecordsEvent.PERSON_UNMERGE,
                     object_id=str(merge.pk),
                     person_id=pid,
                     reason=reason.strip(),

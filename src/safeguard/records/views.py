@@ -25,6 +25,7 @@ from safeguard.people.access import AccessDenied
 from safeguard.people.models import Person
 
 from . import selectors, services
+from .events import RecordsEvent
 from .forms import DecisionForm, MappingForm, UndoForm, UploadForm
 from .models import AgencyRecord, LinkReview, RecordImport
 from .parsing import UploadError, clean_rows, formula_safe, parse_file
@@ -57,7 +58,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         named.update(pid for pid in (review.person_id, review.candidate_id) if pid)
     with transaction.atomic():
         person_services.people_listed_record(
-            by=_user(request), person_ids=sorted(named), context="link_review_queue"
+            by=_user(request), person_ids=sorted(named), context=RecordsEvent.LINK_REVIEW_QUEUE
         )
     return render(
         request,
@@ -98,7 +99,9 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             form.add_error(None, "Choose whether these are the same person")
     left, right, rows = selectors.review_comparison(review)
     for pid in {review.person_id, review.candidate_id} - {None}:
-        person_services.person_view_record(by=_user(request), person_id=pid, page="link_review")  # type: ignore[arg-type]
+        person_services.person_view_record(
+            by=_user(request), person_id=pid, page=RecordsEvent.LINK_REVIEW
+        )  # type: ignore[arg-type]
     weights = [dict(w) for w in services.review_explanation(review=review)]
     top = max((abs(w.get("weight", 0)) for w in weights), default=1) or 1
     for w in weights:
@@ -261,13 +264,13 @@ def person_records(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         request,
         Person.objects.filter(pk=person_id, merged_into__isnull=True).first(),
         perm="people.view_person",
-        page="person_records",
+        page=RecordsEvent.PERSON_RECORDS,
         object_id=person_id,
         person_id=person_id,
     )
     records, merges = selectors.person_records(person=person)
     person_services.person_view_record(
-        by=_user(request), person_id=person.pk, page="person_records"
+        by=_user(request), person_id=person.pk, page=RecordsEvent.PERSON_RECORDS
     )
     return render(
         request,
@@ -298,7 +301,9 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
             )
             return redirect("records:queue")
     for pid in (merge.survivor_id, merge.merged_id):
-        person_services.person_view_record(by=_user(request), person_id=pid, page="merge_undo")
+        person_services.person_view_record(
+            by=_user(request), person_id=pid, page=RecordsEvent.MERGE_UNDO
+        )
     return render(request, "records/undo.html", {"form": form, "merge": merge, "record": None})
 
 
@@ -324,6 +329,6 @@ def record_unlink(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
             )
             return redirect("records:queue")
     person_services.person_view_record(
-        by=_user(request), person_id=record.person.pk, page="record_unlink"
+        by=_user(request), person_id=record.person.pk, page=RecordsEvent.RECORD_UNLINK
     )
     return render(request, "records/undo.html", {"form": form, "merge": None, "record": record})

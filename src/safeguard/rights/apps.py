@@ -10,4 +10,4 @@ class RightsConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare what the app holds about people; register its demo data with the demo generator."""
-        from . import demo, person_links  # noqa: F401
+        from . import demo, events, person_links  # noqa: F401

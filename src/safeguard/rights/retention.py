@@ -30,8 +30,10 @@ from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import AuditAction
 from safeguard.people import registry
 from safeguard.people.access import AccessDenied
+from safeguard.people.events import PeopleEvent
 from safeguard.people.models import ChronologyEvent, Household, HouseholdMember, Involvement, Person
 
+from .events import RightsEvent
 from .models import RetentionDeletion, RetentionRule
 from .subject_access import can_handle_subject_access
 
@@ -284,7 +286,7 @@ def retention_deletion_propose(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="retention_deletion",
+            object_type=RightsEvent.RETENTION_DELETION,
             object_id=deletion.pk,
             person_id=item.person_id,
             changes={"record_type": record_type, "object_id": object_id, "due_on": item.due_on},
@@ -312,7 +314,7 @@ def retention_deletion_cancel(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="retention_deletion",
+            object_type=RightsEvent.RETENTION_DELETION,
             object_id=locked.pk,
             person_id=locked.person_id,
             changes={"status": {"before": "proposed", "after": "cancelled"}},
@@ -338,10 +340,10 @@ def retention_deletion_approve(*, by: User, deletion: RetentionDeletion) -> Rete
             )
         if locked.record_type in (CHILD, ADULT):
             deleted = _delete_person(uuid.UUID(locked.object_id))
-            object_type = "person"
+            object_type = PeopleEvent.PERSON
         else:
             deleted = _delete_rows(ChronologyEvent.objects.filter(pk=uuid.UUID(locked.object_id)))
-            object_type = "chronology_event"
+            object_type = PeopleEvent.CHRONOLOGY_EVENT
         locked.status = RetentionDeletion.Status.DELETED
         locked.decided_by = by
         locked.decided_at = timezone.now()

@@ -47,6 +47,7 @@ from safeguard.people.models import (
     Relationship,
 )
 
+from .events import RightsEvent
 from .rules import can_handle_subject_access
 
 if TYPE_CHECKING:
@@ -356,7 +357,7 @@ def subject_access_request_create(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="subject_access_request",
+            object_type=RightsEvent.SUBJECT_ACCESS_REQUEST,
             object_id=sar.pk,
             person_id=person.pk,
             changes={"reference": sar.reference, "received_on": received_on, "due_on": sar.due_on},
@@ -398,7 +399,7 @@ def subject_access_export(
         audit_record(
             by=by,
             action=AuditAction.EXPORT,
-            object_type="subject_access_export",
+            object_type=RightsEvent.SUBJECT_ACCESS_EXPORT,
             object_id=request.pk if request is not None else person.pk,
             person_id=person.pk,
             changes={
@@ -425,7 +426,7 @@ def subject_access_request_complete(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="subject_access_request",
+            object_type=RightsEvent.SUBJECT_ACCESS_REQUEST,
             object_id=request.pk,
             person_id=request.person_id,
             changes={"status": {"before": "exported", "after": "completed"}},

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.core.errors import DomainError
+from safeguard.core.events import AuditEventType
 from safeguard.core.forms import GovukDateField, TextField
 from safeguard.core.http import errors_on, permitted_or_404, require_perm
 from safeguard.people.access import access_basis_detail
@@ -30,6 +31,7 @@ from safeguard.people.models import Person
 from safeguard.people.services import people_listed_record, person_view_record
 
 from . import retention
+from .events import RightsEvent
 from .models import RetentionDeletion, RetentionRule, SubjectAccessRequest
 from .subject_access import (
     subject_access_export,
@@ -73,7 +75,9 @@ def _handler_or_404(request: HttpRequest) -> None:
     require_perm(request, "rights.handle_subject_access")
 
 
-def _request_or_404(request: HttpRequest, request_id: uuid.UUID, page: str) -> SubjectAccessRequest:
+def _request_or_404(
+    request: HttpRequest, request_id: uuid.UUID, page: AuditEventType
+) -> SubjectAccessRequest:
     """A request whose person the handler may open (an open request is itself the basis)."""
     _handler_or_404(request)
     sar = SubjectAccessRequest.objects.select_related("person").filter(pk=request_id).first()
@@ -120,7 +124,7 @@ def person_subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
     person_view_record(
         by=request.user,  # type: ignore[arg-type]
         person_id=person.pk,
-        page="subject_access" if basis is not None else "subject_access_intake",
+        page=RightsEvent.SUBJECT_ACCESS if basis is not None else RightsEvent.SUBJECT_ACCESS_INTAKE,
         basis=basis,
     )
     return render(
@@ -142,7 +146,7 @@ def subject_access_download(request: HttpRequest, request_id: uuid.UUID, fmt: st
     """Make and download the copy for a request, as PDF or JSON (each download is audited)."""
     if fmt not in ("pdf", "json"):
         raise Http404
-    sar = _request_or_404(request, request_id, "subject_access_download")
+    sar = _request_or_404(request, request_id, RightsEvent.SUBJECT_ACCESS_DOWNLOAD)
     files = subject_access_export(by=request.user, person=sar.person, request=sar, formats=[fmt])  # type: ignore[arg-type]
     content_type = "application/pdf" if fmt == "pdf" else "application/json"
     response = HttpResponse(files[fmt], content_type=content_type)
@@ -155,7 +159,7 @@ def subject_access_download(request: HttpRequest, request_id: uuid.UUID, fmt: st
 @login_required
 def subject_access_complete(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """Record that the reply was sent."""
-    sar = _request_or_404(request, request_id, "subject_access_complete")
+    sar = _request_or_404(request, request_id, RightsEvent.SUBJECT_ACCESS_COMPLETE)
     subject_access_request_complete(by=request.user, request=sar)  # type: ignore[arg-type]
     messages.success(request, f"Request {sar.reference} marked as replied to")
     return redirect("rights:person-subject-access", person_id=sar.person_id)
@@ -179,14 +183,14 @@ def rights_register(request: HttpRequest) -> HttpResponse:
             people_listed_record(
                 by=request.user,  # type: ignore[arg-type]
                 person_ids=[r.person_id for r in open_requests],
-                context="subject_access_register",
+                context=RightsEvent.SUBJECT_ACCESS_REGISTER,
             )
         if query:
             found = _find(request.user, query)
             people_listed_record(
                 by=request.user,  # type: ignore[arg-type]
                 person_ids=[p.pk for p in found],
-                context="subject_access_find",
+                context=RightsEvent.SUBJECT_ACCESS_FIND,
             )
     return render(
         request,
@@ -236,7 +240,7 @@ def retention_review(request: HttpRequest) -> HttpResponse:
         people_listed_record(
             by=request.user,  # type: ignore[arg-type]
             person_ids=sorted({i.person_id for i in items}, key=str),
-            context="retention_review",
+            context=RightsEvent.RETENTION_REVIEW,
         )
     return render(
         request,

@@ -9,4 +9,4 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare what the app holds about people; register demo data with the demo generator."""
-        from . import demo, person_links  # noqa: F401
+        from . import demo, events, person_links  # noqa: F401

@@ -13,6 +13,7 @@ from safeguard.core.models import Role
 from safeguard.people.access import people_visible_to, visible_record_types
 from safeguard.people.models import AccessGrant, ChronologyEvent, Person
 
+from .events import SharingEvent
 from .models import (
     Alert,
     BreakGlassUse,
@@ -264,7 +265,7 @@ def recent_exports(*, user: Any) -> int:
     return AuditEvent.objects.filter(
         actor_id=user.pk,
         action=AuditAction.EXPORT,
-        object_type="sharing_log",
+        object_type=SharingEvent.SHARING_LOG,
         occurred_at__gte=since,
     ).count()
 

@@ -23,6 +23,7 @@ from safeguard.core.audit import audit_record
 from safeguard.core.models import Agency, AuditAction, Role
 from safeguard.core.outbox import outbox_enqueue
 from safeguard.core.references import reference_issue
+from safeguard.frontdoor.events import FrontdoorEvent
 from safeguard.people.access import (
     RECORD_TYPES,
     AccessDenied,
@@ -33,6 +34,7 @@ from safeguard.people.access import (
 from safeguard.people.models import AccessGrant, ChronologyEvent, Involvement, Person
 from safeguard.people.services import chronology_add
 
+from .events import SharingEvent
 from .models import (
     CONSENT_NEEDING_REASON,
     Alert,
@@ -271,7 +273,7 @@ def sharing_decision_record(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="sharing_decision",
+            object_type=SharingEvent.SHARING_DECISION,
             object_id=record.pk,
             person_id=person.pk,
             changes={
@@ -353,7 +355,7 @@ def information_request_create(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="information_request",
+            object_type=FrontdoorEvent.INFORMATION_REQUEST,
             object_id=request.pk,
             person_id=person.pk,
             changes={"to_agency": to_agency.pk, "purpose": purpose, "due_date": due_date},
@@ -431,7 +433,7 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
         audit_record(
             by=by,
             action=AuditAction.DENY,
-            object_type="break_glass",
+            object_type=SharingEvent.BREAK_GLASS,
             object_id=person.pk,
             person_id=person.pk,
             reason="Password not confirmed",
@@ -481,7 +483,7 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
         audit_record(
             by=by,
             action=AuditAction.ACCESS_REASON,
-            object_type="break_glass",
+            object_type=SharingEvent.BREAK_GLASS,
             object_id=use.pk,
             person_id=person.pk,
             changes={
@@ -526,7 +528,7 @@ def break_glass_review(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="break_glass",
+            object_type=SharingEvent.BREAK_GLASS,
             object_id=use.pk,
             person_id=use.person_id,
             changes={"outcome": outcome, "ended_access": end_access},
@@ -544,7 +546,7 @@ def safeguarding_lead_set(*, by: User | None, agency: Agency, user: Any) -> Safe
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="safeguarding_lead",
+            object_type=SharingEvent.SAFEGUARDING_LEAD,
             object_id=lead.pk,
             changes={"agency": agency.pk, "user": user.pk},
         )
@@ -556,7 +558,7 @@ def break_glass_find_record(*, by: User, found: Person | None, by_nhs_number: bo
     audit_record(
         by=by,
         action=AuditAction.SEARCH,
-        object_type="break_glass_find",
+        object_type=SharingEvent.BREAK_GLASS_FIND,
         person_id=found.pk if found else None,
         changes={"by": "nhs_number" if by_nhs_number else "name_and_date_of_birth"},
         outcome="ok" if found else "not_found",
@@ -568,7 +570,7 @@ def sharing_log_export_refused_record(*, by: User, limit: int) -> None:
     audit_record(
         by=by,
         action=AuditAction.DENY,
-        object_type="sharing_log",
+        object_type=SharingEvent.SHARING_LOG,
         reason=f"More than {limit} exports in an hour",
         outcome="refused",
     )
@@ -579,6 +581,6 @@ def sharing_log_export_record(*, by: User, rows: int, filters: dict[str, Any]) -
     audit_record(
         by=by,
         action=AuditAction.EXPORT,
-        object_type="sharing_log",
+        object_type=SharingEvent.SHARING_LOG,
         changes={"rows": rows, "filters": filters},
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.core.errors import Forbidden
+from safeguard.core.events import AuditEventType
 from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
 from safeguard.people.access import AccessBasis
 from safeguard.people.http import visible_person_or_404
@@ -28,6 +29,7 @@ from safeguard.people.models import AccessGrant, Person
 from safeguard.people.services import people_listed_record, person_view_record
 
 from . import selectors, services
+from .events import SharingEvent
 from .forms import (
     BreakGlassFindForm,
     BreakGlassForm,
@@ -46,7 +48,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _visible_person(
-    request: HttpRequest, person_id: uuid.UUID, page: str
+    request: HttpRequest, person_id: uuid.UUID, page: AuditEventType
 ) -> tuple[Person, AccessBasis]:
     """The person when the access rule allows, else audit the refusal and answer 'not found'."""
     require_perm(request, "people.see_personal_data")
@@ -78,9 +80,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def person(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Sharing and access for one person: grants, decisions, requests, emergency access."""
-    subject, basis = _visible_person(request, person_id, "sharing_person")
+    subject, basis = _visible_person(request, person_id, SharingEvent.SHARING_PERSON)
     data = selectors.person_sharing(person=subject)
-    person_view_record(by=request.user, person_id=subject.pk, page="sharing_person", basis=basis)  # type: ignore[arg-type]
+    person_view_record(
+        by=request.user, person_id=subject.pk, page=SharingEvent.SHARING_PERSON, basis=basis
+    )  # type: ignore[arg-type]
     revocable = {
         g.pk
         for g, status in data.grants
@@ -119,7 +123,7 @@ def share(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         request,
         subject,
         allowed=can_share_about(user, subject, answering),
-        page="sharing_share",
+        page=SharingEvent.SHARING_SHARE,
         object_id=person_id,
         person_id=person_id,
     )
@@ -162,7 +166,7 @@ def share(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 return redirect("sharing:person", person_id=subject.pk)
             return redirect("sharing:requests")
     if request.method == "GET":
-        person_view_record(by=user, person_id=subject.pk, page="sharing_share")  # type: ignore[arg-type]
+        person_view_record(by=user, person_id=subject.pk, page=SharingEvent.SHARING_SHARE)  # type: ignore[arg-type]
     return render(
         request,
         "sharing/share.html",
@@ -174,7 +178,7 @@ def share(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Ask another agency for information about this person, by a date."""
-    subject, _ = _visible_person(request, person_id, "sharing_request")
+    subject, _ = _visible_person(request, person_id, SharingEvent.SHARING_REQUEST)
     require_perm(request, "sharing.use_requests")
     form = RequestForm(
         request.POST if request.method == "POST" else None, own_agency_id=request.user.agency_id
@@ -209,7 +213,9 @@ def requests(request: HttpRequest) -> HttpResponse:
     named = {r.person_id for r in data.incoming} | {r.person_id for r in data.outgoing}
     if named:
         people_listed_record(
-            by=request.user, person_ids=sorted(named, key=str), context="information_requests"
+            by=request.user,
+            person_ids=sorted(named, key=str),
+            context=SharingEvent.INFORMATION_REQUESTS,
         )  # type: ignore[arg-type]
     return render(
         request, "sharing/requests.html", {"data": data, "include_closed": include_closed}
@@ -341,7 +347,9 @@ def review(request: HttpRequest, use_id: int) -> HttpResponse:
             return redirect("sharing:reviews")
     show_person = request.user.has_perm("people.view_person", use.person)
     if show_person:
-        person_view_record(by=request.user, person_id=use.person_id, page="break_glass_review")  # type: ignore[arg-type]
+        person_view_record(
+            by=request.user, person_id=use.person_id, page=SharingEvent.BREAK_GLASS_REVIEW
+        )  # type: ignore[arg-type]
     return render(
         request, "sharing/review.html", {"form": form, "use": use, "show_person": show_person}
     )

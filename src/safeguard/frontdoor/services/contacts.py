@@ -19,6 +19,7 @@ from safeguard.core.audit import audit_record
 from safeguard.core.models import AuditAction
 from safeguard.core.references import reference_issue
 from safeguard.people.access import AccessDenied, access_grant_create, can_view_person
+from safeguard.people.events import PeopleEvent
 from safeguard.people.identifiers import (
     is_valid_nhs_number,
     is_valid_postcode,
@@ -29,6 +30,7 @@ from safeguard.people.models import AccessGrant, Address, ChronologyEvent, Perso
 from safeguard.people.services import chronology_add
 
 from .. import categories as concern_categories
+from ..events import FrontdoorEvent
 from ..hours import EMERGENCY_DUTY_TEAM_PHONE, decision_due, in_office_hours
 from ..models import (
     Consent,
@@ -136,7 +138,7 @@ def _child_resolve(*, by: User, details: ChildDetails) -> tuple[Person, bool]:
     audit_record(
         by=by,
         action=AuditAction.CREATE,
-        object_type="person",
+        object_type=PeopleEvent.PERSON,
         object_id=person.pk,
         person_id=person.pk,
         changes={
@@ -331,7 +333,7 @@ def contact_submit(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="contact",
+            object_type=FrontdoorEvent.CONTACT,
             object_id=contact.reference,
             changes={
                 "children": [str(p.pk) for p, _ in resolved],

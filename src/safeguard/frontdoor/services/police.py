@@ -15,6 +15,7 @@ from safeguard.core.models import AuditAction
 from safeguard.core.references import reference_issue
 from safeguard.people.access import AccessDenied
 
+from ..events import FrontdoorEvent
 from ..models import (
     PoliceForm,
     PoliceFormKind,
@@ -136,7 +137,7 @@ def police_form_submit(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="police_form",
+            object_type=FrontdoorEvent.POLICE_FORM,
             object_id=form.reference,
             changes={"kind": kind, "via": via},
         )
@@ -166,7 +167,7 @@ def police_form_acknowledge(*, by: User, form: PoliceForm) -> PoliceForm:
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="police_form",
+            object_type=FrontdoorEvent.POLICE_FORM,
             object_id=form.reference,
             changes={"status": PoliceFormStatus.ACKNOWLEDGED},
         )
@@ -187,7 +188,7 @@ def police_intelligence_user_set(*, by: User | None, user: User, enabled: bool) 
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="police_intelligence_user",
+            object_type=FrontdoorEvent.POLICE_INTELLIGENCE_USER,
             object_id=user.pk,
             changes={"enabled": enabled},
         )

@@ -15,6 +15,7 @@ from safeguard.people.access import AccessDenied
 from safeguard.people.models import ChronologyEvent
 from safeguard.people.services import chronology_add
 
+from ..events import FrontdoorEvent
 from ..handoffs import decision_hand_off
 from ..models import (
     Contact,
@@ -68,7 +69,7 @@ def information_request_create(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="information_request",
+            object_type=FrontdoorEvent.INFORMATION_REQUEST,
             object_id=request.pk,
             changes={"contact": contact.reference, "agency": agency.name},
         )
@@ -105,7 +106,7 @@ def information_request_answer(*, by: User, request: MashEnquiry, answer: str) -
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="information_request",
+            object_type=FrontdoorEvent.INFORMATION_REQUEST,
             object_id=request.pk,
             changes={"answered": {"before": bool(before), "after": True}},
         )
@@ -151,7 +152,7 @@ def _referrer_tell(
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
-        object_type="contact",
+        object_type=FrontdoorEvent.CONTACT,
         object_id=contact.reference,
         changes={"referrer_told": True, "status": ContactStatus.DECIDED},
     )
@@ -248,7 +249,7 @@ def threshold_decide(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type="threshold_decision",
+            object_type=FrontdoorEvent.THRESHOLD_DECISION,
             object_id=locked.reference,
             changes={"level": level, "outcome": outcome, "needs_sign_off": sign_off},
             reason=rationale[:500],
@@ -301,7 +302,7 @@ def threshold_sign_off(*, by: User, contact: Contact, note: str = "") -> Thresho
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type="threshold_decision",
+            object_type=FrontdoorEvent.THRESHOLD_DECISION,
             object_id=locked.reference,
             changes={"signed_off": True},
             reason=note,
@@ -335,7 +336,7 @@ def threshold_return(*, by: User, contact: Contact, note: str) -> Contact:
         audit_record(
             by=by,
             action=AuditAction.DELETE,
-            object_type="threshold_decision",
+            object_type=FrontdoorEvent.THRESHOLD_DECISION,
             object_id=locked.reference,
             changes={"level": decision.level, "outcome": decision.outcome, "returned": True},
             reason=note,

@@ -1,0 +1,18 @@
+"""Audit event types of the rights app (see ``safeguard.core.events``)."""
+
+from safeguard.core.events import AuditEventType
+
+
+class RightsEvent(AuditEventType):
+    """What the rights app writes to the audit log about: subject access and retention."""
+
+    RETENTION_DELETION = "retention_deletion"
+    RETENTION_REVIEW = "retention_review"
+    SUBJECT_ACCESS = "subject_access"
+    SUBJECT_ACCESS_COMPLETE = "subject_access_complete"
+    SUBJECT_ACCESS_DOWNLOAD = "subject_access_download"
+    SUBJECT_ACCESS_EXPORT = "subject_access_export"
+    SUBJECT_ACCESS_FIND = "subject_access_find"
+    SUBJECT_ACCESS_INTAKE = "subject_access_intake"
+    SUBJECT_ACCESS_REGISTER = "subject_access_register"
+    SUBJECT_ACCESS_REQUEST = "subject_access_request"
