@@ -275,6 +275,26 @@ OUTBOX_PERSONAL_DATA_CHECK = "safeguard.people.access.sees_personal_data"
 # The address people use to reach Safeguard, for links in emails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 
+# Rate limits (safeguard.core.ratelimit): "N/second|minute|hour" per signed-in user or
+# partner token; an empty value switches a limit off. The counts live in the "ratelimit"
+# cache, which every web worker must share: a file cache on this host by default in
+# production, Redis or memcached (SAFEGUARD_RATE_LIMIT_CACHE_URL) across several hosts.
+RATE_LIMITS = {
+    "search": env.str("SAFEGUARD_RATE_LIMIT_SEARCH", default="60/minute"),
+    "api": env.str("SAFEGUARD_RATE_LIMIT_API", default="120/minute"),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": env.cache_url(
+        "SAFEGUARD_RATE_LIMIT_CACHE_URL",
+        default=(
+            f"filecache://{VAR_DIR / 'ratelimit-cache'}"
+            if PRODUCTION
+            else "locmemcache://safeguard-ratelimit"
+        ),
+    ),
+}
+
 # Security headers (sent on every response).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
