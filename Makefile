@@ -30,6 +30,11 @@ demo: install
 	@echo "Serving Safeguard on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	SAFEGUARD_DEMO=1 $(BIN)/safeguard runserver 127.0.0.1:8000 --insecure
 
+## serve: install, then run the production server (gunicorn) with settings from the environment
+##        (SAFEGUARD_ENV=production needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL: docs/runbooks.md)
+serve: install
+	$(BIN)/safeguard serve
+
 ## system-deps: Debian packages the tests need (Chromium, PostgreSQL 15, PDF libraries)
 system-deps:
 	@bash scripts/system-deps.sh

@@ -21,6 +21,14 @@ def _isolated_checkpoints(tmp_path, settings) -> None:
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts with no requests counted against any rate limit."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+
+
 @pytest.fixture
 def make_user(db) -> Callable[..., User]:
     def _make(*roles: str, agency=None, **kwargs) -> User:

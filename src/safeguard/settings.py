@@ -28,17 +28,27 @@ DEMO_MODE = env.bool("SAFEGUARD_DEMO", default=False) and not PRODUCTION
 
 DEBUG = env.bool("SAFEGUARD_DEBUG", default=False) and not PRODUCTION
 
+# Production refuses to start on a laptop default: each variable must be set, and set well.
+PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+
 if PRODUCTION:
-    try:
-        SECRET_KEY = env.str("SECRET_KEY")
-        ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-        _database_url = env.str("DATABASE_URL")
-    except ImproperlyConfigured as exc:  # pragma: no cover - exercised by the deploy check test
+    _missing = [name for name in PRODUCTION_REQUIRED if not env.str(name, default="").strip()]
+    if _missing:
         raise ImproperlyConfigured(
-            f"Production settings need SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL: {exc}"
-        ) from exc
+            "Production settings (SAFEGUARD_ENV=production) need these environment "
+            f"variables, which are not set: {', '.join(_missing)}. See docs/runbooks.md."
+        )
+    SECRET_KEY = env.str("SECRET_KEY")
+    ALLOWED_HOSTS = [host for host in env.list("ALLOWED_HOSTS") if host]
+    _database_url = env.str("DATABASE_URL")
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
-        raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 random characters and not a django-insecure key."
+        )
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must name the host names Safeguard answers to, not '*'."
+        )
 else:
     SECRET_KEY = env.str(
         "SECRET_KEY",
@@ -200,7 +210,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/assets/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where `safeguard collectstatic` puts the assets WhiteNoise serves (hashed names in production).
+STATIC_ROOT = Path(env.str("SAFEGUARD_STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [
     SRC_DIR / "static",
     ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
@@ -210,11 +221,18 @@ STATICFILES_DIRS = [
     ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# Production: hashed file names from a manifest, so WhiteNoise serves /assets/ with a
+# far-future, immutable Cache-Control (gzip and Brotli copies too, unless
+# SAFEGUARD_STATIC_COMPRESS=0, which only the quick server test uses).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            (
+                "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                if env.bool("SAFEGUARD_STATIC_COMPRESS", default=True)
+                else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            )
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -256,6 +274,26 @@ OUTBOX_RETRY_MINUTES = [
 OUTBOX_PERSONAL_DATA_CHECK = "safeguard.people.access.sees_personal_data"
 # The address people use to reach Safeguard, for links in emails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+
+# Rate limits (safeguard.core.ratelimit): "N/second|minute|hour" per signed-in user or
+# partner token; an empty value switches a limit off. The counts live in the "ratelimit"
+# cache, which every web worker must share: a file cache on this host by default in
+# production, Redis or memcached (SAFEGUARD_RATE_LIMIT_CACHE_URL) across several hosts.
+RATE_LIMITS = {
+    "search": env.str("SAFEGUARD_RATE_LIMIT_SEARCH", default="60/minute"),
+    "api": env.str("SAFEGUARD_RATE_LIMIT_API", default="120/minute"),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": env.cache_url(
+        "SAFEGUARD_RATE_LIMIT_CACHE_URL",
+        default=(
+            f"filecache://{VAR_DIR / 'ratelimit-cache'}"
+            if PRODUCTION
+            else "locmemcache://safeguard-ratelimit"
+        ),
+    ),
+}
 
 # Security headers (sent on every response).
 SECURE_CONTENT_TYPE_NOSNIFF = True

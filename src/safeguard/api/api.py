@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from safeguard.core.errors import DomainError, Forbidden, InvalidRequest
+from safeguard.core.ratelimit import TooManyRequests
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -22,7 +23,7 @@ class PartnerAPI(NinjaAPI):
     """The API, with its error responses documented as problems as well as plain JSON."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        """Say that 4xx answers may come as ``application/problem+json``."""
+        """Say that 4xx answers may come as ``application/problem+json``, and 429 when busy."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
@@ -30,6 +31,14 @@ class PartnerAPI(NinjaAPI):
                     content = response.get("content") or {}
                     if str(code).startswith("4") and "application/json" in content:
                         content.setdefault(PROBLEM_JSON, content["application/json"])
+                if operation.get("security"):
+                    operation.setdefault("responses", {}).setdefault(
+                        429,
+                        {
+                            "description": "Too many requests for this token: wait for Retry-After.",
+                            "content": {PROBLEM_JSON: {"schema": {"type": "object"}}},
+                        },
+                    )
         return schema
 
 
@@ -70,6 +79,14 @@ def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
 def invalid_request(request: HttpRequest, exc: InvalidRequest) -> HttpResponse:
     """A request the service rejects: 422 with the reason."""
     return problem_response(request, exc)
+
+
+@api.exception_handler(TooManyRequests)
+def too_many_requests(request: HttpRequest, exc: TooManyRequests) -> HttpResponse:
+    """Over the token's rate limit: 429, with Retry-After."""
+    response = problem_response(request, exc)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 # Routers are registered below, one line per app:

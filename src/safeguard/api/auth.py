@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from safeguard.core.ratelimit import TooManyRequests, rate_for, rate_limit_exceeded
+
 from .services import partner_token_check
 
 
@@ -18,6 +20,14 @@ class PartnerTokenAuth(HttpBearer):
         record = partner_token_check(token)
         if record is None:
             return None
+        retry_after = rate_limit_exceeded(scope="api", key=f"token:{record.pk}")
+        if retry_after:
+            rate = rate_for("api")
+            raise TooManyRequests(
+                f"This token may make up to {rate.describe() if rate else 'a limited number of'} "
+                f"requests. Try again in {retry_after} seconds.",
+                retry_after=retry_after,
+            )
         request.partner_token = record  # type: ignore[attr-defined]
         return record
 

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as SESSION_USER_KEY
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -42,7 +43,10 @@ class RequestIdMiddleware:
 
 
 class SessionTimeoutMiddleware:
-    """Sign people out after 12 hours however active they are (idle timeout is the cookie)."""
+    """Sign people out after 12 hours however active they are (idle timeout is the cookie).
+
+    A session whose account can no longer sign in is ended on its next request.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -56,6 +60,10 @@ class SessionTimeoutMiddleware:
             elif now - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(reverse("core:signed-out") + "?timeout=1")
+        elif SESSION_USER_KEY in request.session:
+            # The session names an account that may no longer sign in (switched off or
+            # removed, e.g. by a bulk update): end it, so switching it back on cannot revive it.
+            request.session.flush()
         return self.get_response(request)
 
 

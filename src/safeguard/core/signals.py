@@ -1,4 +1,4 @@
-"""Record sign-ins, sign-outs, failures and lock-outs in the audit log."""
+"""Record sign-ins, sign-outs, failures and lock-outs in the audit log; end a disabled account's sessions."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .audit import audit_record
@@ -55,3 +56,19 @@ def _locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwa
         changes={"ip_address": ip_address},
         outcome="refused",
     )
+
+
+@receiver(post_save, sender=get_user_model())
+def _account_switched_off(
+    sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """However an account is switched off (admin pages, a script), its sessions end at once.
+
+    Without this a disabled account's sessions are merely refused while it is disabled,
+    and would open again if it were switched back on.
+    """
+    if instance.is_active or (update_fields is not None and "is_active" not in update_fields):
+        return
+    from .services import sessions_end_for
+
+    sessions_end_for(user=instance)

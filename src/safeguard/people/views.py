@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.core.http import errors_on, form_add_errors, require_perm
+from safeguard.core.ratelimit import rate_limited
 
 from . import selectors, services
 from .access import mash_lookup_record
@@ -32,6 +33,7 @@ def _require_personal_data_role(request: HttpRequest) -> None:
 
 @login_required
 @require_http_methods(["GET"])
+@rate_limited("search")
 def search(request: HttpRequest) -> HttpResponse:
     """Find a person by name (fuzzy), date of birth, postcode or NHS number."""
     _require_personal_data_role(request)

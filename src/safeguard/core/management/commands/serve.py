@@ -1,0 +1,88 @@
+"""Run Safeguard for real: the web application under gunicorn, or the outbox worker.
+
+``safeguard serve`` replaces itself with a gunicorn master process (so a service
+manager's signals reach gunicorn directly: SIGTERM stops gracefully, SIGHUP
+reloads the workers). ``safeguard serve --worker`` runs the outbox worker
+(django-tasks-db's ``db_worker``) in the foreground instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from safeguard.gunicorn_conf import default_workers
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve the application under gunicorn (settings from the environment, "
+        "see docs/runbooks.md), or with --worker run the outbox worker."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--bind",
+            default=None,
+            help="Address to listen on (default SAFEGUARD_BIND or 127.0.0.1:8000).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Worker processes (default SAFEGUARD_WEB_WORKERS or 2 x cores + 1, capped).",
+        )
+        parser.add_argument(
+            "--worker",
+            action="store_true",
+            help="Run the outbox worker (emails after commit) instead of the web server.",
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=2.0,
+            help="With --worker: seconds between looks at the queue when it is empty.",
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="With --worker: send everything waiting, then stop (for cron or a drill).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["worker"]:
+            self._worker(interval=options["interval"], batch=options["batch"])
+            return
+        workers = options["workers"] if options["workers"] is not None else default_workers()
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:safeguard.gunicorn_conf",
+            "--workers",
+            str(workers),
+        ]
+        if options["bind"]:
+            argv += ["--bind", options["bind"]]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # The gunicorn master takes this process's place (same pid, same environment).
+        os.execv(sys.executable, argv)  # noqa: S606
+
+    def _worker(self, *, interval: float, batch: bool) -> None:
+        if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+            raise CommandError(
+                "The outbox worker needs the database task backend: set "
+                "SAFEGUARD_TASKS=database (the default when SAFEGUARD_ENV=production)."
+            )
+        call_command(
+            "db_worker", queue_name="default", interval=interval, reload=False, batch=batch
+        )
