@@ -21,7 +21,7 @@ from safeguard.frontdoor.selectors import contacts_with_outcome
 from safeguard.people.access import AccessDenied, can_view_person
 from safeguard.people.models import AccessGrant, ChronologyEvent, Person
 from safeguard.people.services import chronology_add  # noqa: F401
-from tests.factories import PersonFactory
+from tests.factories import InvolvementFactory, PersonFactory
 
 from .conftest import concern_kwargs
 
@@ -64,8 +64,11 @@ class TestContactSubmit:
         assert contact.reference in mail.outbox[0].body
         assert "Kai" not in mail.outbox[0].body
 
-    def test_new_child_is_recorded_once_and_linked_again_not_duplicated(self, submit):
+    def test_new_child_is_recorded_once_and_linked_again_not_duplicated(self, submit, referrer):
         first = submit()
+        # Linked when the reporter may see the record (issue 10, "NHS number to name"); a
+        # reporter who may not gets a new record and the MASH a possible match to decide.
+        InvolvementFactory(person=first.children.get(), agency=referrer.agency)
         second = submit()
         assert Person.objects.filter(family_name="Testchild").count() == 1
         assert first.contact_children.get().newly_recorded

@@ -135,6 +135,11 @@ class ContactChild(models.Model):
     newly_recorded = models.BooleanField(
         default=False, help_text="The contact described a child Safeguard did not know."
     )
+    # The child as the reporter described them: what the reporter is shown ("My referrals"),
+    # never the record's own details, which may belong to someone they cannot see.
+    reported_given_name = models.CharField(max_length=100, blank=True)
+    reported_family_name = models.CharField(max_length=100, blank=True)
+    reported_date_of_birth = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -144,6 +149,11 @@ class ContactChild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.contact_id}"
+
+    @property
+    def reported_name(self) -> str:
+        """The child's name as the reporter gave it."""
+        return f"{self.reported_given_name} {self.reported_family_name}".strip()
 
 
 class ContactDraft(models.Model):

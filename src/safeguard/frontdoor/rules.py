@@ -13,7 +13,7 @@ from typing import Any
 import rules
 
 from safeguard.core.models import AgencyKind, Role
-from safeguard.people.access import is_mash, sees_personal_data
+from safeguard.people.access import PERSONAL_DATA_ROLES, is_mash, sees_personal_data
 
 
 def _active_agency_user(user: Any) -> bool:
@@ -25,16 +25,32 @@ def _active_agency_user(user: Any) -> bool:
     )
 
 
+# Roles that work with figures, not children: they never report as themselves (issue 10).
+NON_REPORTING_ROLES = frozenset({Role.ANALYST, Role.BUSINESS_UNIT})
+
+
+def _reports_as_a_professional(user: Any) -> bool:
+    """An active agency user who is not only an analyst or business unit member.
+
+    A partner system's account holds no role and reports through the API; a user
+    who is also a practitioner reports as the practitioner.
+    """
+    if not _active_agency_user(user):
+        return False
+    roles = user.role_codes()
+    return not (roles & NON_REPORTING_ROLES) or bool(roles & PERSONAL_DATA_ROLES)
+
+
 @rules.predicate
 def can_report_concern(user: Any) -> bool:
-    """Any professional in a partner agency may report a concern (analysts included)."""
-    return _active_agency_user(user)
+    """Professionals in a partner agency report concerns; analysts and the business unit do not."""
+    return _reports_as_a_professional(user)
 
 
 @rules.predicate
 def can_submit_police_form(user: Any) -> bool:
-    """Any partner agency user may send the police a partner form."""
-    return _active_agency_user(user)
+    """Partner agency professionals send the police partner forms (not analysts, as above)."""
+    return _reports_as_a_professional(user)
 
 
 @rules.predicate

@@ -528,6 +528,37 @@ def _open_people_review(
     )
 
 
+def possible_match_open(
+    *, by: User, person: Person, candidate: Person, source: str
+) -> LinkReview | None:
+    """Ask the MASH whether ``candidate`` is ``person``: a match nobody may act on unseen.
+
+    Called by the front door when a reported child's identifier (or name and date of
+    birth) matches someone the reporter may not see, or whose details disagree: the
+    concern goes on a new record and this review lets the MASH decide. ``person`` is
+    the existing record the new one would be merged into. No likelihood is computed
+    here; the review page explains the match when it is opened.
+    """
+    review = _open_people_review(
+        survivor_id=person.pk,
+        other_id=candidate.pk,
+        probability=REVIEW_THRESHOLD,
+        weight=None,
+        matched_row=f"p:{person.pk}",
+        version="",
+    )
+    if review is not None:
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=RecordsEvent.LINK_REVIEW,
+            object_id=review.pk,
+            person_id=candidate.pk,
+            changes={"operation": "possible_match", "other": str(person.pk), "source": source},
+        )
+    return review
+
+
 def _candidate_row(review: LinkReview) -> dict[str, Any]:
     if review.matched_row.startswith("r:"):
         record = AgencyRecord.objects.filter(pk=review.matched_row[2:]).first()

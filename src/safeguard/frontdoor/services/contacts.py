@@ -28,6 +28,7 @@ from safeguard.people.identifiers import (
 )
 from safeguard.people.models import AccessGrant, Address, ChronologyEvent, Person, Sex
 from safeguard.people.services import chronology_add
+from safeguard.records.services import possible_match_open
 
 from .. import categories as concern_categories
 from ..events import FrontdoorEvent
@@ -92,7 +93,11 @@ def _validate_child(details: ChildDetails, index: int, errors: dict[str, str]) -
 
 
 def _match_existing(details: ChildDetails) -> Person | None:
-    """Link rather than duplicate: the same NHS number, or one exact name and date-of-birth match."""
+    """A possible match: the same NHS number, or one exact name and date-of-birth match.
+
+    A match is only ever a candidate: :func:`_child_resolve` decides whether the
+    reporter may be linked to it.
+    """
     if details.nhs_number:
         found = Person.objects.filter(nhs_number=normalise_nhs_number(details.nhs_number)).first()
         if found is not None:
@@ -109,16 +114,55 @@ def _match_existing(details: ChildDetails) -> Person | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _child_resolve(*, by: User, details: ChildDetails) -> tuple[Person, bool]:
-    """The record for a named child: the chosen one, a matching one, or a new one."""
+def _same_name(reported: str, recorded: str) -> bool:
+    return " ".join(reported.split()).casefold() == " ".join(recorded.split()).casefold()
+
+
+def _details_agree(details: ChildDetails, person: Person) -> bool:
+    """Whether what the reporter typed agrees with the record: both names, and the birth date."""
+    if not _same_name(details.given_name, person.given_name):
+        return False
+    if not _same_name(details.family_name, person.family_name):
+        return False
+    return (
+        details.date_of_birth is None
+        or person.date_of_birth is None
+        or details.date_of_birth == person.date_of_birth
+    )
+
+
+@dataclass(frozen=True)
+class _ResolvedChild:
+    """A named child's record, what the reporter said about them and any match for the MASH."""
+
+    person: Person
+    new: bool
+    reported: ChildDetails
+    possible_match: Person | None = None
+
+
+def _child_resolve(*, by: User, details: ChildDetails, reference: str) -> _ResolvedChild:
+    """The record for a named child: the chosen one, a matching one, or a new one.
+
+    An identifier or name match links the concern to an existing record only when
+    the reporter may see that record and the name and date of birth agree ("NHS
+    number to name", issue 10). Otherwise the concern goes on a new record made from
+    the reporter's words and the MASH is asked whether the two are the same child.
+    """
     if details.person_id is not None:
         person = Person.objects.filter(pk=details.person_id).first()
         if person is None or not can_view_person(by, person):
             raise AccessDenied("You cannot name that record.")
-        return person, False
+        seen_as = ChildDetails(
+            person_id=person.pk,
+            given_name=person.given_name,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+        )
+        return _ResolvedChild(person=person, new=False, reported=seen_as)
     existing = _match_existing(details)
-    if existing is not None:
-        return existing, False
+    if existing is not None and _details_agree(details, existing) and can_view_person(by, existing):
+        return _ResolvedChild(person=existing, new=False, reported=details)
     person = Person(
         given_name=details.given_name.strip(),
         family_name=details.family_name.strip(),
@@ -157,7 +201,11 @@ def _child_resolve(*, by: User, details: ChildDetails) -> tuple[Person, bool]:
         detail=f"Described by {by.agency}",
         audit=False,
     )
-    return person, True
+    if existing is not None:
+        possible_match_open(
+            by=by, person=existing, candidate=person, source=f"frontdoor.contact:{reference}"
+        )
+    return _ResolvedChild(person=person, new=True, reported=details, possible_match=existing)
 
 
 def contact_receipt_text(contact: Contact) -> str:
@@ -285,16 +333,18 @@ def contact_submit(
 
     with transaction.atomic():
         reference = reference_issue(prefix="MASH", kind="contact")
-        resolved: list[tuple[Person, bool]] = []
+        resolved: list[_ResolvedChild] = []
         seen: set[uuid.UUID] = set()
         for details in children:
-            person, new = _child_resolve(by=by, details=details)
-            if person.pk not in seen:
-                seen.add(person.pk)
-                resolved.append((person, new))
+            child = _child_resolve(by=by, details=details, reference=reference)
+            if child.person.pk not in seen:
+                seen.add(child.person.pk)
+                resolved.append(child)
+        # The MASH counts earlier contacts about a possible match too (it sees both).
+        matches = {c.possible_match.pk for c in resolved if c.possible_match is not None}
         previous = (
             ContactChild.objects.filter(
-                person_id__in=seen,
+                person_id__in=seen | matches,
                 contact__received_at__gte=received_at - RE_REFERRAL_WINDOW,
                 contact__received_at__lt=received_at,
             )
@@ -328,7 +378,17 @@ def contact_submit(
             received_in_office_hours=in_office_hours(received_at),
         )
         ContactChild.objects.bulk_create(
-            [ContactChild(contact=contact, person=p, newly_recorded=new) for p, new in resolved]
+            [
+                ContactChild(
+                    contact=contact,
+                    person=c.person,
+                    newly_recorded=c.new,
+                    reported_given_name=c.reported.given_name.strip(),
+                    reported_family_name=c.reported.family_name.strip(),
+                    reported_date_of_birth=c.reported.date_of_birth,
+                )
+                for c in resolved
+            ]
         )
         audit_record(
             by=by,
@@ -336,7 +396,8 @@ def contact_submit(
             object_type=FrontdoorEvent.CONTACT,
             object_id=contact.reference,
             changes={
-                "children": [str(p.pk) for p, _ in resolved],
+                "children": [str(c.person.pk) for c in resolved],
+                "possible_matches": sorted(str(pk) for pk in matches),
                 "categories": categories,
                 "immediate_danger": contact.immediate_danger,
                 "consent": consent,
@@ -346,7 +407,7 @@ def contact_submit(
             },
         )
         labels = ", ".join(concern_categories.labels(categories))
-        for person, _new in resolved:
+        for person in (c.person for c in resolved):
             chronology_add(
                 by=by,
                 person=person,
