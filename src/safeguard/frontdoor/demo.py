@@ -195,7 +195,16 @@ def build(state: DemoState) -> None:
     for unsaved, kids in links:
         contact = saved[unsaved.reference]
         for kid in kids:
-            contact_children.append(ContactChild(contact=contact, person=kid))
+            contact_children.append(
+                ContactChild(
+                    contact=contact,
+                    person=kid,
+                    # The demo's referrers described each child as the record has them.
+                    reported_given_name=kid.given_name,
+                    reported_family_name=kid.family_name,
+                    reported_date_of_birth=kid.date_of_birth,
+                )
+            )
             events.append(
                 ChronologyEvent(
                     person=kid,
