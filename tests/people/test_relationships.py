@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +23,7 @@ def family_rows(body: str) -> dict[str, str]:
     rows = {}
     for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S):
         cells = [
-            re.sub(r"<[^>]+>", "", c).strip()
-            for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
         ]
         if cells:
             rows[cells[0]] = cells[1]
@@ -32,12 +32,12 @@ def family_rows(body: str) -> dict[str, str]:
 
 @pytest.fixture
 def mother_and_daughter(agency):
-    today = dt.date.today()
+    today = timezone.localdate()
     mother = PersonFactory(given_name="Karen", family_name="Oldroyd", date_of_birth=None)
     girl = PersonFactory(
         given_name="Amelia",
         family_name="Oldroyd",
-        date_of_birth=today.replace(year=today.year - 10) - dt.timedelta(days=40),
+        date_of_birth=dt.date(today.year - 10, 1, 1),
     )
     for person in (mother, girl):
         InvolvementFactory(person=person, agency=agency)
@@ -64,6 +64,7 @@ class TestRelationshipsReadBackwards:
         mothers_page = client.get(reverse("people:detail", args=[mother.pk])).content.decode()
         assert family_rows(girls_page) == {"Karen Oldroyd": "Parent (parental responsibility)"}
         assert family_rows(mothers_page) == {"Amelia Oldroyd": "Child"}
+        assert "10 years old · Child" in girls_page
 
 
 KINDS = list(RelationshipKind)
@@ -71,8 +72,14 @@ KINDS = list(RelationshipKind)
 
 class TestEveryKindHasAnInverse:
     def test_the_inverse_of_the_inverse_is_the_kind_itself(self):
+        assert set(INVERSE_RELATIONSHIP) == set(KINDS)
         for kind in KINDS:
             assert INVERSE_RELATIONSHIP[INVERSE_RELATIONSHIP[kind]] == kind
+
+    def test_only_one_side_of_a_pair_can_hold_parental_responsibility(self):
+        holders = RelationshipKind.responsibility_kinds()
+        for kind in holders:
+            assert INVERSE_RELATIONSHIP[kind] not in holders
 
 
 @pytest.mark.django_db
@@ -97,15 +104,14 @@ class TestEachSideReadsInItsOwnTerms:
         a_page = family_rows(client.get(reverse("people:detail", args=[a.pk])).content.decode())
         b_page = family_rows(client.get(reverse("people:detail", args=[b.pk])).content.decode())
         # ``person`` (A) is the ``kind`` of ``other`` (B): B's page names A as its kind, and
-        # A's page names B as the inverse.
-        holder_side = "a" if kind in RelationshipKind.responsibility_kinds() else "b"
+        # A's page names B as the inverse. Parental responsibility shows beside whichever of
+        # the two is the parent-like side, and never for two brothers or sisters.
         a_label = RelationshipKind(INVERSE_RELATIONSHIP[kind]).label
         b_label = RelationshipKind(kind).label
         if responsibility and kind in RelationshipKind.responsibility_kinds():
             b_label += " (parental responsibility)"
         if responsibility and INVERSE_RELATIONSHIP[kind] in RelationshipKind.responsibility_kinds():
             a_label += " (parental responsibility)"
-        assert holder_side in "ab"
         assert b_page == {"Alder Ashworth": b_label}
         assert a_page == {"Birch Bramley": a_label}
         Relationship.objects.all().delete()

@@ -191,7 +191,9 @@ def relatives_of(person_id: uuid.UUID, rows: Iterable[Relationship]) -> list[Rel
         else:
             continue
         known = found.get(key)
-        if known is None or (relative.parental_responsibility and not known.parental_responsibility):
+        if known is None or (
+            relative.parental_responsibility and not known.parental_responsibility
+        ):
             found[key] = relative
     order = {kind: n for n, kind in enumerate(RelationshipKind)}
     return sorted(
@@ -242,7 +244,9 @@ def person_status(person: Person, involvements: list[Involvement], today: dt.dat
     parts = []
     words = age_in_words(person.date_of_birth, today)
     if words:
-        parts.append(f"About {words[0].lower()}{words[1:]}" if person.date_of_birth_estimated else words)
+        parts.append(
+            f"About {words[0].lower()}{words[1:]}" if person.date_of_birth_estimated else words
+        )
     age = person.age_on(today)
     if age is not None and age >= 0:
         parts.append("Child" if age < 18 else "Adult")
