@@ -244,9 +244,8 @@ def person_status(person: Person, involvements: list[Involvement], today: dt.dat
     parts = []
     words = age_in_words(person.date_of_birth, today)
     if words:
-        parts.append(
-            f"About {words[0].lower()}{words[1:]}" if person.date_of_birth_estimated else words
-        )
+        estimated = person.date_of_birth_estimated and not words.startswith("Under")
+        parts.append(f"About {words[0].lower()}{words[1:]}" if estimated else words)
     age = person.age_on(today)
     if age is not None and age >= 0:
         parts.append("Child" if age < 18 else "Adult")
