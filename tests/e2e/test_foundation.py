@@ -180,13 +180,28 @@ class TestFindAndOpenAPerson:
         page.get_by_role("link", name="Jayden Smith").click()
         assert _heading(page) == "Jayden Smith"
         expect(page.locator(".govuk-summary-list")).to_contain_text("14 March 2014")
+        age = jayden.age_on(timezone.localdate())
+        expect(page.get_by_test_id("person-status")).to_contain_text(f"{age} years old · Child")
         family = page.get_by_role("table", name="Family and household")
         expect(family).to_contain_text("Kerry Smith")
+        # His mother is his parent, never his "Child" (issue 10, finding 4).
+        expect(family.locator("tr", has_text="Kerry Smith")).to_contain_text(
+            "Parent (parental responsibility)"
+        )
+        expect(family.locator("tr", has_text="Ruby Smith")).to_contain_text("Brother or sister")
         expect(
             family.get_by_role("link", name="Kerry Smith")
         ).to_be_visible()  # her agency works with her
         expect(family).to_contain_text("Ruby Smith")
         expect(family.get_by_role("link", name="Ruby Smith")).to_have_count(0)  # not visible to us
+        assert_accessible(page)
+        family.get_by_role("link", name="Kerry Smith").click()
+        assert _heading(page) == "Kerry Smith"
+        family = page.get_by_role("table", name="Family and household")
+        expect(family.locator("tr", has_text="Jayden Smith")).to_have_text(re.compile(r"\bChild\b"))
+        expect(family).not_to_contain_text("Parent")
+        assert_accessible(page)
+        page.go_back()
         timeline = page.locator(".moj-timeline .moj-timeline__item")
         expect(timeline).to_have_count(CHRONOLOGY_PAGE_SIZE)
         expect(timeline.first).to_contain_text(f"Home visit {events}")  # newest first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from safeguard.core.audit import verify_chain
 from safeguard.core.models import User
@@ -64,3 +65,30 @@ def test_the_demo_shows_whole_merges_across_apps_and_one_undone(settings):
     merge = undone.get()
     assert len(merges_demo._apps_holding(merge.merged)) >= 2
     assert merge.unmerge_reason.startswith("Not the same child")
+
+
+@pytest.mark.django_db
+def test_demo_relationships_read_the_right_way_from_both_sides(settings):
+    """Issue 10, finding 4: every demo child's adults are their parents, never their children."""
+    from safeguard.people.models import INVERSE_RELATIONSHIP, Relationship, RelationshipKind
+    from safeguard.people.selectors import relatives_of
+
+    settings.DEMO_MODE = True
+    seed_demo(children=20, seed=3)
+    rows = list(Relationship.objects.select_related("person", "other"))
+    stored = {(r.person_id, r.other_id, r.kind) for r in rows}
+    for r in rows:
+        inverse = INVERSE_RELATIONSHIP[RelationshipKind(r.kind)]
+        assert (r.other_id, r.person_id, inverse) in stored
+        if r.parental_responsibility:
+            assert r.kind in RelationshipKind.responsibility_kinds()
+    today = timezone.localdate()
+    for r in rows:
+        if r.kind != RelationshipKind.PARENT:
+            continue
+        child, parent = r.other, r.person
+        assert child.age_on(today) < parent.age_on(today)
+        mine = [x for x in rows if child.pk in (x.person_id, x.other_id)]
+        names = {(rel.person.pk, rel.kind) for rel in relatives_of(child.pk, mine)}
+        assert (parent.pk, RelationshipKind.PARENT) in names
+        assert (parent.pk, RelationshipKind.CHILD) not in names

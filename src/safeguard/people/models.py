@@ -229,28 +229,50 @@ class HouseholdMember(models.Model):
 
 
 class RelationshipKind(models.TextChoices):
-    """How one person is related to another (read: ``person`` is the ``kind`` of ``other``)."""
+    """How one person is related to another.
+
+    Read a stored row as "``person`` is the ``kind`` of ``other``": Jane (person) is the
+    *parent* of Tom (other). Every kind has exactly one inverse (:data:`INVERSE_RELATIONSHIP`),
+    stored as the row the other way round (Tom is the *child* of Jane), so each person's page
+    names their relatives in their own terms. Labels are nouns naming the relative.
+    """
 
     PARENT = "parent", "Parent"
+    CHILD = "child", "Child"
     CARER = "carer", "Carer"
+    CARED_FOR = "cared_for", "Cared-for child"
     SIBLING = "sibling", "Brother or sister"
     PARENTS_PARTNER = "parents_partner", "Partner of a parent"
+    PARTNERS_CHILD = "partners_child", "Child of a partner"
     SIGNIFICANT_ADULT = "significant_adult", "Other significant adult"
-    CHILD = "child", "Child"
+    SIGNIFICANT_ADULT_TO = "significant_adult_to", "Child they are a significant adult for"
+
+    @classmethod
+    def responsibility_kinds(cls) -> set[str]:
+        """Kinds whose ``person`` may hold parental responsibility for ``other``."""
+        return {cls.PARENT, cls.CARER, cls.PARENTS_PARTNER, cls.SIGNIFICANT_ADULT}
 
 
 INVERSE_RELATIONSHIP = {
     RelationshipKind.PARENT: RelationshipKind.CHILD,
     RelationshipKind.CHILD: RelationshipKind.PARENT,
-    RelationshipKind.CARER: RelationshipKind.CHILD,
+    RelationshipKind.CARER: RelationshipKind.CARED_FOR,
+    RelationshipKind.CARED_FOR: RelationshipKind.CARER,
     RelationshipKind.SIBLING: RelationshipKind.SIBLING,
-    RelationshipKind.PARENTS_PARTNER: RelationshipKind.CHILD,
-    RelationshipKind.SIGNIFICANT_ADULT: RelationshipKind.CHILD,
+    RelationshipKind.PARENTS_PARTNER: RelationshipKind.PARTNERS_CHILD,
+    RelationshipKind.PARTNERS_CHILD: RelationshipKind.PARENTS_PARTNER,
+    RelationshipKind.SIGNIFICANT_ADULT: RelationshipKind.SIGNIFICANT_ADULT_TO,
+    RelationshipKind.SIGNIFICANT_ADULT_TO: RelationshipKind.SIGNIFICANT_ADULT,
 }
+"""Every kind's inverse: if A is the ``kind`` of B, B is the ``INVERSE_RELATIONSHIP[kind]`` of A."""
 
 
 class Relationship(models.Model):
-    """``person`` is the ``kind`` of ``other``: e.g. Jane is the parent of Tom."""
+    """``person`` is the ``kind`` of ``other``: e.g. Jane is the parent of Tom.
+
+    ``parental_responsibility`` means ``person`` holds it for ``other``, so it is only set on a
+    row whose kind is one of :meth:`RelationshipKind.responsibility_kinds`.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
     other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")

@@ -7,6 +7,7 @@ move with its model.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .models import (
@@ -274,6 +275,17 @@ _RELATIONSHIPS = SubjectAccess(
         Shown("Notes", "notes", third_party=True, free_text=True),
     ),
 )
+# A row reads "``person`` is the ``kind`` of ``other``": from the ``other`` end the related
+# person is ``person``, and the kind says what they are to the subject.
+_RELATIONSHIPS_TO = replace(
+    _RELATIONSHIPS,
+    fields=(
+        Shown("Related person", "person.full_name", third_party=True),
+        Shown("They are your", "get_kind_display"),
+        Shown("Parental responsibility", "parental_responsibility"),
+        Shown("Notes", "notes", third_party=True, free_text=True),
+    ),
+)
 register(
     PersonLink(
         model=Relationship,
@@ -297,7 +309,7 @@ register(
         merge_rule=_RELATIONSHIP_RULE,
         on_merge=_relationships_to_merge,
         on_unmerge=_relationships_to_unmerge,
-        subject_access=_RELATIONSHIPS,
+        subject_access=_RELATIONSHIPS_TO,
         retention=OnRetention.ERASE,
         retention_rule=ERASE_WITH_PERSON,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,10 +12,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from safeguard.core.models import AuditAction, AuditEvent
+from safeguard.core.models import AgencyKind, AuditAction, AuditEvent
 
 from .access import people_visible_to, visible_record_types
 from .models import (
+    INVERSE_RELATIONSHIP,
     Address,
     ChronologyEvent,
     HouseholdMember,
@@ -22,6 +24,7 @@ from .models import (
     OtherName,
     Person,
     Relationship,
+    RelationshipKind,
 )
 from .search import ParsedQuery, name_key, name_variants, similarity
 
@@ -147,6 +150,73 @@ def _name_score(tokens: tuple[str, ...], person: Person) -> tuple[float, str]:
     return best_score, best_label
 
 
+@dataclass(frozen=True)
+class Relative:
+    """A person related to the page's person, named in the page person's own terms.
+
+    ``kind`` is what the relative is to the page's person (the mother of a girl is her
+    ``PARENT``); ``parental_responsibility`` says the relative holds it for the page's person.
+    """
+
+    person: Person
+    kind: RelationshipKind
+    parental_responsibility: bool = False
+
+    @property
+    def label(self) -> str:
+        """How the page names the relationship, for example 'Parent (parental responsibility)'."""
+        words = str(self.kind.label)
+        return f"{words} (parental responsibility)" if self.parental_responsibility else words
+
+
+def relatives_of(person_id: uuid.UUID, rows: Iterable[Relationship]) -> list[Relative]:
+    """Each related person once per kind, read from the page person's side.
+
+    A row says "``person`` is the ``kind`` of ``other``". A row pointing at the page's person
+    names the relative as its kind; a row from the page's person names the relative as the
+    inverse kind, so a relationship stored only one way round still reads correctly.
+    """
+    found: dict[tuple[uuid.UUID, str], Relative] = {}
+    for r in rows:
+        if r.other_id == person_id and r.person_id != person_id:
+            key = (r.person_id, r.kind)
+            responsible = r.parental_responsibility and (
+                r.kind in RelationshipKind.responsibility_kinds()
+            )
+            relative = Relative(r.person, RelationshipKind(r.kind), responsible)
+        elif r.person_id == person_id and r.other_id != person_id:
+            inverse = INVERSE_RELATIONSHIP[RelationshipKind(r.kind)]
+            key = (r.other_id, inverse)
+            relative = Relative(r.other, inverse, False)
+        else:
+            continue
+        known = found.get(key)
+        if known is None or (
+            relative.parental_responsibility and not known.parental_responsibility
+        ):
+            found[key] = relative
+    order = {kind: n for n, kind in enumerate(RelationshipKind)}
+    return sorted(
+        found.values(),
+        key=lambda rel: (order[rel.kind], rel.person.family_name, rel.person.given_name),
+    )
+
+
+def age_in_words(date_of_birth: dt.date | None, today: dt.date) -> str:
+    """'10 years old'; under 2, in months ('18 months old'); '' when the date is not known."""
+    if date_of_birth is None or date_of_birth > today:
+        return ""
+    months = (today.year - date_of_birth.year) * 12 + today.month - date_of_birth.month
+    if today.day < date_of_birth.day:
+        months -= 1
+    if months >= 24:
+        years = months // 12
+        return f"{years} years old"
+    if months >= 1:
+        return f"{months} month{'s' if months != 1 else ''} old"
+    return "Under 1 month old"
+
+
 @dataclass
 class PersonPage:
     """Everything the person page shows, loaded in a fixed number of queries."""
@@ -155,12 +225,39 @@ class PersonPage:
     basis: str
     addresses: list[Address]
     other_names: list[OtherName]
-    relationships: list[Relationship]
+    relatives: list[Relative]
     involvements: list[Involvement]
     household_members: list[HouseholdMember]
     chronology: Page
     visible_relations: set[uuid.UUID] = field(default_factory=set)
     hidden_event_count: int = 0
+    age: str = ""
+    status: list[str] = field(default_factory=list)
+
+
+def person_status(person: Person, involvements: list[Involvement], today: dt.date) -> list[str]:
+    """The status line: child or adult, and which agencies are working with them now.
+
+    Built only from what the page has already loaded (the involvements the page lists), so it
+    adds no query and shows nothing the access rule has not already let the user see.
+    """
+    parts = []
+    words = age_in_words(person.date_of_birth, today)
+    if words:
+        estimated = person.date_of_birth_estimated and not words.startswith("Under")
+        parts.append(f"About {words[0].lower()}{words[1:]}" if estimated else words)
+    age = person.age_on(today)
+    if age is not None and age >= 0:
+        parts.append("Child" if age < 18 else "Adult")
+    open_agencies = {i.agency_id: i.agency for i in involvements if i.is_open}
+    if any(a.kind == AgencyKind.CHILDRENS_SOCIAL_CARE for a in open_agencies.values()):
+        parts.append("Open to children's social care")
+    if open_agencies:
+        n = len(open_agencies)
+        parts.append(f"{n} {'agency' if n == 1 else 'agencies'} working with them now")
+    else:
+        parts.append("No agency working with them now")
+    return parts
 
 
 def person_get_visible(*, user: Any, person_id: uuid.UUID) -> Person | None:
@@ -170,10 +267,14 @@ def person_get_visible(*, user: Any, person_id: uuid.UUID) -> Person | None:
 
 def person_page(*, user: Any, person: Person, basis: str, chronology_page: int = 1) -> PersonPage:
     """Load the person page's data: a fixed number of queries however long the record."""
+    today = timezone.localdate()
     addresses = list(person.addresses.all())
     other_names = list(person.other_names.all())
-    relationships = list(
-        Relationship.objects.filter(person=person).select_related("other").order_by("kind")
+    relatives = relatives_of(
+        person.pk,
+        Relationship.objects.filter(Q(person=person) | Q(other=person)).select_related(
+            "person", "other"
+        ),
     )
     involvements = list(
         Involvement.objects.filter(person=person)
@@ -188,7 +289,7 @@ def person_page(*, user: Any, person: Person, basis: str, chronology_page: int =
         .exclude(person=person)
         .select_related("person", "household")
     )
-    related_ids = {r.other_id for r in relationships} | {m.person_id for m in household_members}
+    related_ids = {r.person.pk for r in relatives} | {m.person_id for m in household_members}
     visible_relations = set(
         people_visible_to(user).filter(pk__in=related_ids).values_list("pk", flat=True)
     )
@@ -205,11 +306,13 @@ def person_page(*, user: Any, person: Person, basis: str, chronology_page: int =
         basis=basis,
         addresses=addresses,
         other_names=other_names,
-        relationships=relationships,
+        relatives=relatives,
         involvements=involvements,
         household_members=household_members,
         chronology=chronology,
         visible_relations=visible_relations,
+        age=age_in_words(person.date_of_birth, today),
+        status=person_status(person, involvements, today),
     )
 
 

@@ -281,28 +281,33 @@ def relationship_add(
     kind: str,
     parental_responsibility: bool = False,
 ) -> Relationship:
-    """Record that ``person`` is the ``kind`` of ``other``, and the inverse."""
+    """Record that ``person`` is the ``kind`` of ``other``, and the inverse the other way round.
+
+    Parental responsibility belongs to whichever of the two is the parent-like side (a parent,
+    carer, partner of a parent or significant adult), so it is stored on that side's row.
+    """
     if not (can_edit_person(by, person) and can_view_person(by, other)):
         raise AccessDenied("You cannot link these records.")
     if person.pk == other.pk:
         raise ValidationError({"other": "A person cannot be related to themselves"})
+    kind = RelationshipKind(kind)
+    responsible = RelationshipKind.responsibility_kinds()
     with transaction.atomic():
-        relationship, _ = Relationship.objects.get_or_create(
-            person=person,
-            other=other,
-            kind=kind,
-            defaults={"parental_responsibility": parental_responsibility},
+        relationship, _ = Relationship.objects.get_or_create(person=person, other=other, kind=kind)
+        inverse_row, _ = Relationship.objects.get_or_create(
+            person=other, other=person, kind=INVERSE_RELATIONSHIP[kind]
         )
-        Relationship.objects.get_or_create(
-            person=other, other=person, kind=INVERSE_RELATIONSHIP[RelationshipKind(kind)]
-        )
+        holder = relationship if kind in responsible else inverse_row
+        if parental_responsibility and (holder.kind in responsible):
+            Relationship.objects.filter(pk=holder.pk).update(parental_responsibility=True)
+            holder.parental_responsibility = True
         audit_record(
             by=by,
             action=AuditAction.CREATE,
             object_type=PeopleEvent.RELATIONSHIP,
             object_id=relationship.pk,
             person_id=person.pk,
-            changes={"other": other.pk, "kind": kind},
+            changes={"other": other.pk, "kind": kind.value},
         )
     return relationship
 
