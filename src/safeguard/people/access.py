@@ -18,8 +18,8 @@ a list can never show what a page would refuse. Other apps create grants with
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import rules
@@ -235,9 +235,7 @@ def _involved(user: Any, person_id: Any) -> bool:
     households = _current_members().filter(person_id=person_id).values("household_id")
     return (
         _open_involvements(user.agency_id).filter(person_id=person_id).exists()
-        or _current_members()
-        .filter(household_id__in=households, person_id__in=involved)
-        .exists()
+        or _current_members().filter(household_id__in=households, person_id__in=involved).exists()
     )
 
 
@@ -267,13 +265,9 @@ def _can_write_about(user: Any, person: Person | Any) -> bool:
     if not can_view_person(user, person):
         return False
     person_id: Any = getattr(person, "pk", person)
-    if (
-        active_grants(user)
-        .filter(person_id=person_id)
-        .exclude(kind__in=READ_ONLY_GRANT_KINDS)
-        .exists()
-        or _involved(user, person_id)
-    ):
+    if active_grants(user).filter(person_id=person_id).exclude(
+        kind__in=READ_ONLY_GRANT_KINDS
+    ).exists() or _involved(user, person_id):
         return True
     if not active_grants(user).filter(person_id=person_id).exists():
         # Seen through another source (an open subject access request): unchanged.

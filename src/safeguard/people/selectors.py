@@ -223,9 +223,7 @@ def _event_record_types(event: AuditEvent) -> set[str]:
     return found
 
 
-def person_viewers(
-    *, person_id: uuid.UUID, limit: int = 200, user: Any = None
-) -> list[AuditEvent]:
+def person_viewers(*, person_id: uuid.UUID, limit: int = 200, user: Any = None) -> list[AuditEvent]:
     """Who has looked at, listed, changed or been refused this person's record, newest first.
 
     Given the viewer, events about record types they may not see (a decision to share police
