@@ -81,7 +81,9 @@ def expected(role_name: str, state: str) -> tuple[bool, set[str], bool]:
     }
     if state.startswith("names_"):
         types.add(state.removeprefix("names_"))
-    return True, types, role in EDITING_ROLES
+    # Emergency access is read-only (issue 10): break-glass alone never lets a user edit.
+    edits = role in EDITING_ROLES and (involved or state != "break_glass")
+    return True, types, edits
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ a list can never show what a page would refuse. Other apps create grants with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -222,13 +223,65 @@ def can_view_person(user: Any, person: Person | Any) -> bool:
     return access_basis(user, person) is not None
 
 
+# Grants that let their holder read but never change the record (emergency access is read-only).
+READ_ONLY_GRANT_KINDS = frozenset({AccessGrant.Kind.BREAK_GLASS})
+# Grants whose holder may pass the child on to another agency (a standing basis for sharing).
+ONWARD_SHARING_GRANT_KINDS = frozenset({AccessGrant.Kind.SHARED, AccessGrant.Kind.MASH_CONTACT})
+
+
+def _involved(user: Any, person_id: Any) -> bool:
+    """Whether the user's agency works with the person or someone in their household now."""
+    involved = _open_involvements(user.agency_id).values("person_id")
+    households = _current_members().filter(person_id=person_id).values("household_id")
+    return (
+        _open_involvements(user.agency_id).filter(person_id=person_id).exists()
+        or _current_members().filter(household_id__in=households, person_id__in=involved).exists()
+    )
+
+
+def sharing_basis(user: Any, person: Person | Any) -> tuple[bool, AccessGrant | None]:
+    """Whether the user has a standing basis to pass the person on, and the grant it rests on.
+
+    A standing basis is an involvement (the user's agency works with the person or their
+    household) or a grant that allows onward sharing. Emergency access (break-glass) and
+    MASH look-ups never do: what they show cannot be passed on.
+    """
+    if not sees_personal_data(user) or person is None:
+        return False, None
+    person_id: Any = getattr(person, "pk", person)
+    if _involved(user, person_id):
+        return True, None
+    grant = (
+        active_grants(user)
+        .filter(person_id=person_id, kind__in=ONWARD_SHARING_GRANT_KINDS)
+        .order_by("-ends_at", "pk")
+        .first()
+    )
+    return grant is not None, grant
+
+
+def _can_write_about(user: Any, person: Person | Any) -> bool:
+    """A basis other than emergency access: break-glass alone lets the user read, not write."""
+    if not can_view_person(user, person):
+        return False
+    person_id: Any = getattr(person, "pk", person)
+    if active_grants(user).filter(person_id=person_id).exclude(
+        kind__in=READ_ONLY_GRANT_KINDS
+    ).exists() or _involved(user, person_id):
+        return True
+    if not active_grants(user).filter(person_id=person_id).exists():
+        # Seen through another source (an open subject access request): unchanged.
+        return True
+    return any(source.basis(user, person_id) is not None for source in _SOURCES.values())
+
+
 @rules.predicate
 def can_edit_person(user: Any, person: Person | Any) -> bool:
-    """Whether the user may change the person's record."""
+    """Whether the user may change the person's record (never on emergency access alone)."""
     return (
         sees_personal_data(user)
         and bool(user.role_codes() & EDITING_ROLES)
-        and can_view_person(user, person)
+        and _can_write_about(user, person)
     )
 
 
@@ -276,6 +329,7 @@ def access_grant_create(
     user: User | None = None,
     record_types: list[str] | None = None,
     source_reference: str = "",
+    derived_from: AccessGrant | None = None,
 ) -> AccessGrant:
     """Give an agency or a user time-limited access to one person, and audit it."""
     if kind not in AccessGrant.Kind.values:
@@ -298,6 +352,7 @@ def access_grant_create(
             starts_at=now,
             ends_at=ends_at,
             source_reference=source_reference,
+            derived_from=derived_from,
         )
         audit_record(
             by=by,
@@ -311,26 +366,47 @@ def access_grant_create(
                 "user_id": getattr(user, "pk", None),
                 "record_types": record_types or [],
                 "ends_at": ends_at,
+                "derived_from": getattr(derived_from, "pk", None),
             },
             reason=purpose.strip(),
         )
     return grant
 
 
-def access_grant_revoke(*, by: User, grant: AccessGrant, reason: str) -> AccessGrant:
-    """End a grant now; the next request by its holder is refused."""
+def access_grant_revoke(
+    *, by: User, grant: AccessGrant, reason: str, also: Iterable[AccessGrant] = ()
+) -> AccessGrant:
+    """End a grant now; the next request by its holder is refused.
+
+    Every grant given on the strength of it (``derived_from``, at any depth) ends with it, as
+    do the grants in ``also``; each ending is audited. Grants already over are left as they are.
+    """
     with transaction.atomic():
-        grant.revoked_at = timezone.now()
-        grant.save(update_fields=["revoked_at"])
-        audit_record(
-            by=by,
-            action=AuditAction.UPDATE,
-            object_type=PeopleEvent.ACCESS_GRANT,
-            object_id=grant.pk,
-            person_id=grant.person_id,
-            changes={"revoked_at": {"before": None, "after": grant.revoked_at}},
-            reason=reason,
-        )
+        now = timezone.now()
+        ending: list[tuple[AccessGrant, str]] = [(grant, reason)]
+        ending += [(g, f"{reason} (given under grant {grant.pk})") for g in also]
+        seen: set[int] = set()
+        while ending:
+            current, why = ending.pop(0)
+            if current.pk in seen:
+                continue
+            seen.add(current.pk)
+            if current.revoked_at is None and current.ends_at > now:
+                current.revoked_at = now
+                current.save(update_fields=["revoked_at"])
+                audit_record(
+                    by=by,
+                    action=AuditAction.UPDATE,
+                    object_type=PeopleEvent.ACCESS_GRANT,
+                    object_id=current.pk,
+                    person_id=current.person_id,
+                    changes={"revoked_at": {"before": None, "after": current.revoked_at}},
+                    reason=why,
+                )
+            ending += [
+                (g, f"{reason} (given under grant {current.pk})")
+                for g in AccessGrant.objects.filter(derived_from=current, revoked_at__isnull=True)
+            ]
     return grant
 
 

@@ -369,6 +369,14 @@ class AccessGrant(models.Model):
     ends_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     source_reference = models.CharField(max_length=40, blank=True)
+    derived_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="derived",
+        help_text="The grant its giver held when giving it; ending that grant ends this one.",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["person", "ends_at"])]

@@ -316,9 +316,33 @@ def person_page(*, user: Any, person: Person, basis: str, chronology_page: int =
     )
 
 
-def person_viewers(*, person_id: uuid.UUID, limit: int = 200) -> QuerySet[AuditEvent]:
-    """Who has looked at, listed, changed or been refused this person's record, newest first."""
-    return AuditEvent.objects.filter(person_id=person_id).order_by("-sequence")[:limit]
+def _event_record_types(event: AuditEvent) -> set[str]:
+    """The record types an audit event is about (a sharing decision's, a chronology entry's)."""
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    types = changes.get("record_types") or []
+    found = {str(t) for t in types} if isinstance(types, list) else set()
+    if isinstance(changes.get("record_type"), str):
+        found.add(changes["record_type"])
+    return found
+
+
+def person_viewers(*, person_id: uuid.UUID, limit: int = 200, user: Any = None) -> list[AuditEvent]:
+    """Who has looked at, listed, changed or been refused this person's record, newest first.
+
+    Given the viewer, events about record types they may not see (a decision to share police
+    intelligence, say) are left out, by the chronology's rule (``visible_record_types``).
+    """
+    events = AuditEvent.objects.filter(person_id=person_id).order_by("-sequence")
+    if user is None:
+        return list(events[:limit])
+    allowed = visible_record_types(user, person_id)
+    shown: list[AuditEvent] = []
+    for event in events.iterator(chunk_size=500):
+        if _event_record_types(event) <= allowed:
+            shown.append(event)
+            if len(shown) >= limit:
+                break
+    return shown
 
 
 def viewer_actions() -> list[str]:

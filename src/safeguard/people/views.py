@@ -103,7 +103,7 @@ def person_viewers(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Who has looked at this record: every view, listing, change and refusal."""
     _require_personal_data_role(request)
     person, basis = visible_person_or_404(request, person_id, PeopleEvent.PERSON_VIEWERS)
-    events = list(selectors.person_viewers(person_id=person.pk))
+    events = selectors.person_viewers(person_id=person.pk, user=request.user)
     services.person_view_record(
         by=request.user, person_id=person.pk, page=PeopleEvent.PERSON_VIEWERS, basis=basis
     )

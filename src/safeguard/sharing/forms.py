@@ -215,7 +215,13 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed if the access was not appropriate or is unclear: say what happens next.",
     )
-    end_access = forms.BooleanField(label="End the emergency access now", required=False)
+    end_access = forms.BooleanField(
+        label="End the emergency access now",
+        help_text=(
+            "A 'not appropriate' outcome always ends it, and any access given on the strength of it"
+        ),
+        required=False,
+    )
 
 
 class LogFilterForm(forms.Form):

@@ -9,6 +9,9 @@ Decisions recorded here (see ``docs/sharing.md``):
 
 - A *safeguarding lead* for an agency is a user named in :class:`SafeguardingLead`
   for that agency, or a Multi-Agency Safeguarding Hub (MASH) manager of it.
+- Sharing (and asking another agency for information) needs a *standing basis*: an
+  involvement, or a grant that allows onward sharing. Emergency access (break-glass)
+  and MASH look-ups let a user read, never pass the child on.
 - Sharing after a refusal of consent is a separate permission held by
   safeguarding leads (golden rule: respect refusals where possible).
 - The partnership's Information Sharing log is open to the business unit,
@@ -27,6 +30,7 @@ from safeguard.people.access import (
     EDITING_ROLES,
     can_view_person,
     sees_personal_data,
+    sharing_basis,
 )
 
 from .models import (
@@ -62,11 +66,20 @@ def can_record_decisions(user: Any) -> bool:
     return sees_personal_data(user) and bool(user.role_codes() & EDITING_ROLES)
 
 
+def has_standing_basis(user: Any, person: Any) -> bool:
+    """An involvement, or a grant that allows onward sharing: never break-glass or a look-up."""
+    return sharing_basis(user, person)[0]
+
+
 def can_share_about(user: Any, person: Any, request: SharingRequest | None = None) -> bool:
-    """Whether the user may record a decision about this person (or answer this request)."""
+    """Whether the user may record a decision about this person (or answer this request).
+
+    Seeing the person is not enough: what emergency access (break-glass) or a MASH
+    look-up shows cannot be passed on, so sharing needs a standing basis.
+    """
     if not can_record_decisions(user):
         return False
-    if can_view_person(user, person):
+    if has_standing_basis(user, person):
         return True
     return (
         request is not None

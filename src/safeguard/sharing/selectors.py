@@ -61,10 +61,21 @@ class PersonSharing:
     requests: list[SharingRequest]
     break_glass: list[BreakGlassUse]
     counts: dict[str, int] = field(default_factory=dict)
+    # Decisions about record types the viewer may not see (police intelligence, say): not shown.
+    hidden_decisions: int = 0
 
 
-def person_sharing(*, person: Person) -> PersonSharing:
-    """Grants (active, ended, revoked), decisions, requests and break-glass uses for one person."""
+def decision_is_visible(decision: SharingDecision, allowed: frozenset[str]) -> bool:
+    """The chronology's record-type rule: every sensitive type the decision covers is allowed."""
+    return set(decision.record_types or []) <= allowed
+
+
+def person_sharing(*, person: Person, user: Any = None) -> PersonSharing:
+    """Grants (active, ended, revoked), decisions, requests and break-glass uses for one person.
+
+    Given the viewer, decisions about record types they may not see are left out (counted),
+    by the same rule the chronology uses (``visible_record_types``).
+    """
     now = timezone.now()
     grants = list(
         AccessGrant.objects.filter(person=person)
@@ -77,6 +88,11 @@ def person_sharing(*, person: Person) -> PersonSharing:
         .select_related("from_agency", "recipient_agency", "decided_by", "grant", "request")
         .order_by("-decided_at")
     )
+    hidden = 0
+    if user is not None:
+        allowed = visible_record_types(user, person)
+        shown = [d for d in decisions if decision_is_visible(d, allowed)]
+        hidden, decisions = len(decisions) - len(shown), shown
     requests = list(
         SharingRequest.objects.filter(person=person)
         .select_related("from_agency", "to_agency", "requested_by")
@@ -91,7 +107,7 @@ def person_sharing(*, person: Person) -> PersonSharing:
         status: sum(1 for _, s in with_status if s == status)
         for status in ("active", "ended", "revoked")
     }
-    return PersonSharing(person, with_status, decisions, requests, uses, counts)
+    return PersonSharing(person, with_status, decisions, requests, uses, counts, hidden)
 
 
 @dataclass
@@ -290,3 +306,54 @@ def person_exact_match(
         return None
     found = list(rows[:2])
     return found[0] if len(found) == 1 else None
+
+
+# Pages named in plain words on the break-glass review (audit object types -> words).
+PAGE_WORDS = {
+    "person": "The person's record",
+    "person_edit": "Change the person's details",
+    "person_viewers": "Who has looked at this record",
+    "chronology_event": "A chronology entry",
+    "sharing_person": "Sharing and access",
+    "sharing_share": "Share with an agency",
+    "sharing_request": "Ask an agency for information",
+    "search_result": "Search results",
+    "access_grant": "Access to the record",
+}
+
+
+@dataclass(frozen=True)
+class ViewedPage:
+    """One thing the holder of an emergency access did with the record, from the audit log."""
+
+    occurred_at: dt.datetime
+    action: str
+    page: str
+
+
+def break_glass_activity(*, use: BreakGlassUse) -> list[ViewedPage]:
+    """Every page about the child the user opened (or thing they did) inside the window.
+
+    Read from the audit log: the user's events about the person from the opening until the
+    access ended (or now), oldest first.
+    """
+    from safeguard.core.models import AuditAction, AuditEvent
+
+    grant = use.grant
+    end = min(grant.ends_at, grant.revoked_at or grant.ends_at, timezone.now())
+    events = AuditEvent.objects.filter(
+        actor_id=use.user_id,
+        person_id=use.person_id,
+        occurred_at__gte=use.opened_at,
+        occurred_at__lte=end,
+    ).order_by("sequence")
+    rows = []
+    for event in events[:500]:
+        if event.object_type == SharingEvent.BREAK_GLASS or (
+            event.object_type == "access_grant" and event.object_id == str(grant.pk)
+        ):
+            continue  # the opening itself
+        words = PAGE_WORDS.get(event.object_type) or event.object_type.replace("_", " ")
+        action = AuditAction(event.action).label if event.action in AuditAction.values else ""
+        rows.append(ViewedPage(event.occurred_at, action, words.capitalize() if words else ""))
+    return rows

@@ -30,6 +30,7 @@ from safeguard.people.access import (
     access_grant_create,
     access_grant_revoke,
     can_view_person,
+    sharing_basis,
 )
 from safeguard.people.models import AccessGrant, ChronologyEvent, Involvement, Person
 from safeguard.people.services import chronology_add
@@ -57,6 +58,7 @@ from .rules import (
     can_review_break_glass,
     can_revoke_grant,
     can_share_about,
+    has_standing_basis,
 )
 from .selectors import shareable_events
 
@@ -212,6 +214,8 @@ def sharing_decision_record(
         }
     )
     purpose_label = Purpose(purpose).label
+    # The grant the sharer's own access rests on (None for an involvement): ending it ends this.
+    _, basis_grant = sharing_basis(by, person)
     with transaction.atomic():
         if request is not None:
             request = SharingRequest.objects.select_for_update().get(pk=request.pk)
@@ -230,6 +234,7 @@ def sharing_decision_record(
                 agency_id=recipient_agency.pk,
                 record_types=sensitive,
                 source_reference=reference,
+                derived_from=basis_grant,
             )
         record = SharingDecision.objects.create(
             reference=reference,
@@ -303,7 +308,30 @@ def sharing_grant_revoke(*, by: User, grant: AccessGrant, reason: str) -> Access
         raise ValidationError({"reason": "Enter why you are ending this access"})
     if grant.revoked_at is not None:
         raise ValidationError({"reason": "This access has already been revoked"})
-    return access_grant_revoke(by=by, grant=grant, reason=reason.strip())
+    return access_grant_revoke(
+        by=by, grant=grant, reason=reason.strip(), also=made_under_break_glass(grant)
+    )
+
+
+def made_under_break_glass(grant: AccessGrant) -> list[AccessGrant]:
+    """Shares the holder of an emergency access gave about the child inside its window.
+
+    Grants given since the fix record ``derived_from`` (and sharing now needs a standing
+    basis); this also catches shares given under emergency access before either existed.
+    """
+    if grant.kind != AccessGrant.Kind.BREAK_GLASS or grant.user_id is None:
+        return []
+    window_end = min(grant.ends_at, grant.revoked_at or grant.ends_at)
+    return list(
+        AccessGrant.objects.filter(
+            person_id=grant.person_id,
+            granted_by_id=grant.user_id,
+            kind=AccessGrant.Kind.SHARED,
+            starts_at__gte=grant.starts_at,
+            starts_at__lt=window_end,
+            revoked_at__isnull=True,
+        ).exclude(pk=grant.pk)
+    )
 
 
 def information_request_create(
@@ -316,7 +344,7 @@ def information_request_create(
     due_date: dt.date,
 ) -> SharingRequest:
     """Ask another agency for what it knows about a person, by a due date."""
-    if not (can_record_decisions(by) and can_view_person(by, person)):
+    if not (can_record_decisions(by) and has_standing_basis(by, person)):
         raise AccessDenied("You cannot ask for information about this person.")
     errors: dict[str, str] = {}
     if to_agency.pk == by.agency_id:
@@ -500,7 +528,11 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
 def break_glass_review(
     *, by: User, use: BreakGlassUse, outcome: str, note: str = "", end_access: bool = False
 ) -> BreakGlassUse:
-    """Record the reviewer's conclusion; optionally end the emergency access now."""
+    """Record the reviewer's conclusion; optionally end the emergency access now.
+
+    A "not appropriate" outcome always ends it, and with it everything it led to: every
+    grant given on the strength of it (see ``made_under_break_glass``).
+    """
     if not can_review_break_glass(by, use):
         raise AccessDenied("You cannot review this emergency access.")
     errors: dict[str, str] = {}
@@ -521,9 +553,13 @@ def break_glass_review(
         use.review_note = note.strip()
         use.save(update_fields=["reviewed_at", "reviewed_by", "outcome", "review_note"])
         Alert.objects.filter(break_glass_use=use, read_at__isnull=True).update(read_at=now)
-        if end_access and use.grant.revoked_at is None and use.grant.ends_at > now:
+        end_access = end_access or outcome == ReviewOutcome.NOT_APPROPRIATE
+        if end_access:
             access_grant_revoke(
-                by=by, grant=use.grant, reason=f"Ended on review of {use.reference}"
+                by=by,
+                grant=use.grant,
+                reason=f"Ended on review of {use.reference}",
+                also=made_under_break_glass(use.grant),
             )
         audit_record(
             by=by,

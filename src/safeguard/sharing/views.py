@@ -81,7 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Sharing and access for one person: grants, decisions, requests, emergency access."""
     subject, basis = _visible_person(request, person_id, SharingEvent.SHARING_PERSON)
-    data = selectors.person_sharing(person=subject)
+    data = selectors.person_sharing(person=subject, user=request.user)
     person_view_record(
         by=request.user, person_id=subject.pk, page=SharingEvent.SHARING_PERSON, basis=basis
     )  # type: ignore[arg-type]
@@ -351,7 +351,14 @@ def review(request: HttpRequest, use_id: int) -> HttpResponse:
             by=request.user, person_id=use.person_id, page=SharingEvent.BREAK_GLASS_REVIEW
         )  # type: ignore[arg-type]
     return render(
-        request, "sharing/review.html", {"form": form, "use": use, "show_person": show_person}
+        request,
+        "sharing/review.html",
+        {
+            "form": form,
+            "use": use,
+            "show_person": show_person,
+            "activity": selectors.break_glass_activity(use=use),
+        },
     )
 
 
