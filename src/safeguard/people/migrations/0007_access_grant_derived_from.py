@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0005_move_agency_records_to_records_app'),
+        ('people', '0006_relationship_inverse_kinds'),
     ]
 
     operations = [
