@@ -60,7 +60,7 @@ def safeguard(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def _get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
     """GET as the TLS proxy would pass it on: the public host name and X-Forwarded-Proto."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request(
         "GET",
         path,
@@ -85,7 +85,7 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes], seconds: 
     raise AssertionError(f"nothing listening on port {port} after {seconds} s")
 
 
-@pytest.mark.timeout(90)
+@pytest.mark.timeout(240)
 class TestProductionServer:
     def test_gunicorn_serves_pages_with_security_headers_and_assets_cached_for_ever(self, tmp_path):
         env = production_env(tmp_path)
@@ -110,7 +110,7 @@ class TestProductionServer:
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_until_listening(port, server, seconds=30)
+            _wait_until_listening(port, server, seconds=90)
             status, headers, body = _get(port, "/sign-in/")
             assert status == 200, body[:500]
             assert b"Sign in" in body
@@ -133,7 +133,7 @@ class TestProductionServer:
             assert b"govuk" in css
 
             # A plain-HTTP request that did not come through the proxy is sent to HTTPS.
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request(
                 "GET", "/sign-in/", headers={"Host": "safeguard.example-partnership.org.uk"}
             )
