@@ -17,21 +17,28 @@ from django.urls import reverse
 from .audit import current_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+_CLIENT_ID_JUNK = re.compile(r"[^A-Za-z0-9\-]")
 
 # Paths a signed-in user may reach before completing two-factor sign-in.
 TWO_FACTOR_EXEMPT_PREFIXES = ("/sign-in/", "/sign-out/", "/assets/", "/accessibility/", "/health/")
 
 
 class RequestIdMiddleware:
-    """Give each request an id that every audit event and log line carries."""
+    """Give each request an id that every audit event and log line carries.
+
+    The id is always made here: a client (or anyone in front of the proxy) cannot choose
+    the id written to the audit log. An ``X-Request-ID`` the request arrived with is kept
+    beside it as ``request.client_request_id`` (letters, digits and hyphens only, at most
+    64), for matching with a proxy's own log, and is never audited as the request's id.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         supplied = request.headers.get("X-Request-ID", "")
-        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        request.client_request_id = _CLIENT_ID_JUNK.sub("", supplied)[:64]  # type: ignore[attr-defined]
+        request_id = uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = current_request_id.set(request_id)
         try:

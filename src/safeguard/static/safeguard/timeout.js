@@ -19,7 +19,12 @@
     return seconds + (seconds === 1 ? ' second' : ' seconds')
   }
 
-  function signOut () { window.location.href = dialog.getAttribute('data-sign-out-url') }
+  // Signing out is a POST with the form's CSRF token, never a link another site could follow.
+  function signOut () {
+    var form = document.getElementById('timeout-sign-out')
+    form.elements.timeout.value = '1'
+    form.submit()
+  }
 
   function showWarning () {
     deadline = Date.now() + warn
