@@ -10,11 +10,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as SESSION_USER_KEY
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .audit import current_request_id
+from .text import has_control_characters
 
 Handler = Callable[[HttpRequest], HttpResponse]
 _CLIENT_ID_JUNK = re.compile(r"[^A-Za-z0-9\-]")
@@ -47,6 +48,28 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ControlCharactersMiddleware:
+    """An address holding NUL or another control character names no page: 404, never a 500.
+
+    References, ids and slugs in addresses are looked up in the database, and PostgreSQL
+    refuses a NUL in a query. The API answers in JSON, the pages with GOV.UK "Page not found".
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        if has_control_characters(path) or any(char in "\n\r\t" for char in path):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Not Found"}, status=404)
+            from django.http import Http404
+            from django.views.defaults import page_not_found
+
+            return page_not_found(request, Http404())
+        return self.get_response(request)
 
 
 class SessionTimeoutMiddleware:
