@@ -122,8 +122,11 @@ class GovukDateField(forms.Field):
 
 
 def control_characters_refuse(value: str) -> None:
-    """Refuse NUL and other invisible control characters (line breaks and tabs are fine)."""
-    if isinstance(value, str) and has_control_characters(value):
+    """Refuse invisible control characters (line breaks and tabs are fine).
+
+    NUL has its own message from Django's ``ProhibitNullCharactersValidator``.
+    """
+    if isinstance(value, str) and has_control_characters(value.replace("\x00", "")):
         raise ValidationError(
             "Remove the invisible control characters from this text", code="control_characters"
         )
