@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "safeguard.core.middleware.SessionTimeoutMiddleware",
     "safeguard.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safeguard.core.middleware.ControlCharactersMiddleware",
     "safeguard.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguard.core.middleware.SecurityHeadersMiddleware",

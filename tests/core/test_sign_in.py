@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import os
 import secrets
 import subprocess
@@ -10,6 +12,7 @@ import time
 
 import pytest
 from django.contrib.auth.hashers import check_password, make_password
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -313,3 +316,149 @@ class TestAdminPages:
         )
         assert response.status_code == 302
         assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="agency").exists()
+
+
+def _password_only(user) -> Client:
+    client = Client()
+    response = client.post(
+        reverse("core:sign-in"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("core:two-factor")
+    return client
+
+
+def _secret_code(secret: str, offset: int = 0) -> str:
+    key = base64.b32decode(secret)
+    return f"{totp(key, step=30, t0=0, digits=6, drift=offset):06d}"
+
+
+@pytest.mark.django_db
+class TestTwoFactorSetUpSecretReused:
+    """Finding: two-factor set-up secret reused (production).
+
+    Anyone with a password saw the pending authenticator secret until the real user
+    confirmed it, and could sign in with codes from it afterwards.
+    """
+
+    def test_a_second_session_with_the_same_password_sees_a_different_secret(
+        self, strict, practitioner
+    ):
+        intruder = _password_only(practitioner).get(reverse("core:two-factor"))
+        owner = _password_only(practitioner).get(reverse("core:two-factor"))
+        assert "Set up two-factor sign-in" in owner.content.decode()
+        assert intruder.context["secret"] != owner.context["secret"]
+        assert intruder.context["secret"] not in owner.content.decode()
+
+    def test_the_same_session_keeps_its_secret_while_setting_up(self, strict, practitioner):
+        client = _password_only(practitioner)
+        first = client.get(reverse("core:two-factor")).context["secret"]
+        assert client.get(reverse("core:two-factor")).context["secret"] == first
+
+    def test_codes_from_an_abandoned_secret_never_sign_in(self, strict, practitioner):
+        intruder = _password_only(practitioner)
+        abandoned = intruder.get(reverse("core:two-factor")).context["secret"]
+        owner = _password_only(practitioner)
+        secret = owner.get(reverse("core:two-factor")).context["secret"]
+        assert (
+            owner.post(reverse("core:two-factor"), {"token": _secret_code(secret)}).status_code
+            == 302
+        )
+        assert owner.get(reverse("home")).status_code == 200
+        assert TOTPDevice.objects.filter(user=practitioner).count() == 1
+
+        # Neither the abandoned session nor a new one gets in with the abandoned secret.
+        late = intruder.post(reverse("core:two-factor"), {"token": _secret_code(abandoned)})
+        assert late.status_code == 200
+        assert intruder.get(reverse("home")).status_code == 302
+        fresh = _password_only(practitioner)
+        again = fresh.post(reverse("core:two-factor"), {"token": _secret_code(abandoned, 1)})
+        assert "There is a problem" in again.content.decode()
+        assert fresh.get(reverse("home")).status_code == 302
+
+    def test_a_set_up_secret_expires_after_ten_minutes(self, strict, practitioner, monkeypatch):
+        from django.utils import timezone
+
+        client = _password_only(practitioner)
+        first = client.get(reverse("core:two-factor")).context["secret"]
+        later = timezone.now() + dt.timedelta(minutes=11)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        stale = client.post(reverse("core:two-factor"), {"token": _secret_code(first)})
+        assert stale.status_code == 200
+        assert stale.context["secret"] != first
+        # The stale secret is gone: only the new one remains.
+        assert TOTPDevice.objects.filter(user=practitioner).count() == 1
+
+
+@pytest.mark.django_db
+class TestClientsChooseTheRequestId:
+    """Finding: clients chose the request id written to the audit log.
+
+    The server-side request id is the one audited.
+    """
+
+    def test_the_server_side_request_id_is_the_one_audited(self, signed_in, practitioner, child):
+        client = signed_in(practitioner)
+        chosen = "someone-elses-request-0001"
+        response = client.get(
+            reverse("people:detail", args=[child.pk]), headers={"X-Request-ID": chosen}
+        )
+        assert response.status_code == 200
+        audited = AuditEvent.objects.filter(person_id=child.pk).values_list("request_id", flat=True)
+        assert audited
+        assert chosen not in audited
+        assert set(audited) == {response["X-Request-ID"]}
+        assert response["X-Request-ID"] != chosen
+
+    def test_each_request_gets_its_own_id(self, signed_in, practitioner):
+        client = signed_in(practitioner)
+        ids = {
+            client.get(reverse("home"), headers={"X-Request-ID": "same-id-123"})["X-Request-ID"]
+            for _ in range(3)
+        }
+        assert len(ids) == 3
+
+
+@pytest.mark.django_db
+class TestSignOutByACrossSiteGet:
+    """Finding: sign-out by a cross-site GET. Only a form with its CSRF token signs out."""
+
+    def test_a_get_to_either_sign_out_address_leaves_the_person_signed_in(
+        self, signed_in, practitioner
+    ):
+        client = signed_in(practitioner)
+        for url in (reverse("core:signed-out"), reverse("core:signed-out") + "?timeout=1"):
+            client.get(url)
+            assert client.get(reverse("home")).status_code == 200, url
+        page = client.get(reverse("core:sign-out"))
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert "Are you sure you want to sign out?" in body
+        assert f'action="{reverse("core:sign-out")}"' in body
+        assert client.get(reverse("home")).status_code == 200
+
+    def test_a_post_without_the_form_token_is_refused(self, signed_in, practitioner):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(practitioner)
+        assert client.post(reverse("core:sign-out")).status_code == 403
+        assert client.get(reverse("home")).status_code == 200
+
+    def test_the_sign_out_button_signs_out(self, signed_in, practitioner):
+        client = signed_in(practitioner)
+        response = client.post(reverse("core:sign-out"))
+        assert response["Location"] == reverse("core:signed-out")
+        assert "You have signed out" in client.get(response["Location"]).content.decode()
+        assert client.get(reverse("home")).status_code == 302
+
+    def test_the_timeout_warning_signs_out_with_a_form(self, signed_in, practitioner):
+        client = signed_in(practitioner)
+        body = client.get(reverse("home")).content.decode()
+        assert 'id="timeout-sign-out"' in body
+        response = client.post(reverse("core:sign-out"), {"timeout": "1"})
+        assert response["Location"] == reverse("core:signed-out") + "?timeout=1"
+        assert "You have been signed out" in client.get(response["Location"]).content.decode()
+        assert client.get(reverse("home")).status_code == 302
+
+    def test_signed_out_people_asking_to_sign_out_are_sent_to_sign_in(self, client, db):
+        response = client.get(reverse("core:sign-out"))
+        assert response.status_code == 302
+        assert reverse("core:sign-in") in response["Location"]

@@ -13,9 +13,10 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator, StrictBool
+from pydantic import BeforeValidator, StrictBool, field_validator
 
 from safeguard.core.errors import Forbidden
+from safeguard.core.text import has_control_characters
 from safeguard.frontdoor import categories as concern_categories
 from safeguard.frontdoor import selectors, services
 from safeguard.frontdoor.models import Contact, ContactStatus, PoliceFormKind, Submission
@@ -34,11 +35,25 @@ def _iso_text_only(value: Any) -> Any:
     return value
 
 
+class TextIn(Schema):
+    """A request body whose text never holds NUL or other control characters (a clear 422)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and has_control_characters(value):
+            raise ValueError(
+                "Remove control characters (such as NUL, U+0000) from this text; "
+                "line breaks and tabs are fine"
+            )
+        return value
+
+
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_text_only)]
 CategoryCode = Literal[tuple(c.code for c in concern_categories.CATEGORIES)]  # type: ignore[valid-type]
 
 
-class ChildIn(Schema):
+class ChildIn(TextIn):
     """A child named in a concern. Matched to an existing record by NHS number, or name and date of birth."""
 
     given_name: str = Field(..., min_length=1, max_length=100, pattern=NON_BLANK)
@@ -49,7 +64,7 @@ class ChildIn(Schema):
     postcode: str = Field("", max_length=10)
 
 
-class ConcernIn(Schema):
+class ConcernIn(TextIn):
     """A concern about one or more children for the Multi-Agency Safeguarding Hub (MASH)."""
 
     children: list[ChildIn] = Field(..., min_length=1, max_length=20)
@@ -76,7 +91,7 @@ class ConcernIn(Schema):
     referrer_email: str = Field(..., min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
 
 
-class PoliceFormIn(Schema):
+class PoliceFormIn(TextIn):
     """What every police partner form asks."""
 
     subject_name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from .events import audit_event_type_check
 from .models import AuditAction, AuditEvent
+from .text import has_control_characters
 
 GENESIS_HASH = "0" * 64
 
@@ -71,10 +72,19 @@ def event_hash(previous_hash: str, event: AuditEvent) -> str:
     return digest.hexdigest()
 
 
+def _storable(text: str) -> str:
+    """Text the database can hold: NUL and lone surrogates become U+FFFD, visibly."""
+    if not has_control_characters(text):
+        return text
+    return "".join(
+        "\ufffd" if char == "\x00" or "\ud800" <= char <= "\udfff" else char for char in text
+    )
+
+
 def json_safe(value: Any) -> Any:
     """Turn model field values into JSON that round-trips through the database unchanged."""
     if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
+        return {_storable(str(k)): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [json_safe(v) for v in value]
     if isinstance(value, dt.datetime):
@@ -83,11 +93,13 @@ def json_safe(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
-    if value is None or isinstance(value, bool | int | str):
+    if isinstance(value, str):
+        return _storable(value)
+    if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return _storable(str(value))
 
 
 @dataclass(frozen=True)
@@ -140,10 +152,10 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
                 agency_name=getattr(agency, "name", "") or "",
                 action=entry.action,
                 object_type=str(entry.object_type),
-                object_id=str(entry.object_id)[:64],
+                object_id=_storable(str(entry.object_id))[:64],
                 person_id=entry.person_id,
                 changes=json_safe(entry.changes or {}),
-                reason=entry.reason,
+                reason=_storable(entry.reason),
                 request_id=request_id,
                 outcome=entry.outcome,
                 previous_hash=previous,

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
+from .text import has_control_characters
+
 MAX_TEXT = 10_000
 
 
@@ -119,8 +121,24 @@ class GovukDateField(forms.Field):
         return value
 
 
+def control_characters_refuse(value: str) -> None:
+    """Refuse invisible control characters (line breaks and tabs are fine).
+
+    NUL has its own message from Django's ``ProhibitNullCharactersValidator``.
+    """
+    if isinstance(value, str) and has_control_characters(value.replace("\x00", "")):
+        raise ValidationError(
+            "Remove the invisible control characters from this text", code="control_characters"
+        )
+
+
 class TextField(forms.CharField):
-    """Free text with a sensible maximum, so an accidental paste of a novel is refused clearly."""
+    """Free text with a sensible maximum, so an accidental paste of a novel is refused clearly.
+
+    NUL and other control characters are refused with a GOV.UK message, never stored.
+    """
+
+    default_validators = [control_characters_refuse]
 
     def __init__(self, *, max_length: int = MAX_TEXT, **kwargs: Any) -> None:
         messages = {

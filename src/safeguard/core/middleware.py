@@ -10,28 +10,36 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as SESSION_USER_KEY
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .audit import current_request_id
+from .text import has_control_characters
 
 Handler = Callable[[HttpRequest], HttpResponse]
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+_CLIENT_ID_JUNK = re.compile(r"[^A-Za-z0-9\-]")
 
 # Paths a signed-in user may reach before completing two-factor sign-in.
 TWO_FACTOR_EXEMPT_PREFIXES = ("/sign-in/", "/sign-out/", "/assets/", "/accessibility/", "/health/")
 
 
 class RequestIdMiddleware:
-    """Give each request an id that every audit event and log line carries."""
+    """Give each request an id that every audit event and log line carries.
+
+    The id is always made here: a client (or anyone in front of the proxy) cannot choose
+    the id written to the audit log. An ``X-Request-ID`` the request arrived with is kept
+    beside it as ``request.client_request_id`` (letters, digits and hyphens only, at most
+    64), for matching with a proxy's own log, and is never audited as the request's id.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         supplied = request.headers.get("X-Request-ID", "")
-        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        request.client_request_id = _CLIENT_ID_JUNK.sub("", supplied)[:64]  # type: ignore[attr-defined]
+        request_id = uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = current_request_id.set(request_id)
         try:
@@ -40,6 +48,28 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ControlCharactersMiddleware:
+    """An address holding NUL or another control character names no page: 404, never a 500.
+
+    References, ids and slugs in addresses are looked up in the database, and PostgreSQL
+    refuses a NUL in a query. The API answers in JSON, the pages with GOV.UK "Page not found".
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        if has_control_characters(path) or any(char in "\n\r\t" for char in path):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Not Found"}, status=404)
+            from django.http import Http404
+            from django.views.defaults import page_not_found
+
+            return page_not_found(request, Http404())
+        return self.get_response(request)
 
 
 class SessionTimeoutMiddleware:

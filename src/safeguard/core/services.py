@@ -102,10 +102,17 @@ def access_refused_record(
 
 
 def two_factor_confirm(*, by: Any, device: Any) -> None:
-    """Confirm the authenticator app a user has just set up, and audit it."""
+    """Confirm the authenticator app a user has just set up, and audit it.
+
+    Every other unconfirmed authenticator of the user (another session's set-up) is
+    deleted, so codes from a secret someone else saw never sign in.
+    """
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        type(device).objects.filter(user=device.user, confirmed=False).exclude(
+            pk=device.pk
+        ).delete()
         audit_record(
             by=by,
             action=AuditAction.TWO_FACTOR_SET_UP,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any
 
 import segno
@@ -18,8 +19,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -112,6 +114,30 @@ def _qr_svg(device: TOTPDevice) -> str:
     return qr.svg_inline(scale=4, dark="#0b0c0c", light="#ffffff", title="QR code to scan")
 
 
+# An authenticator being set up belongs to the session that made it, for this long.
+SET_UP_MINUTES = 10
+SET_UP_SESSION_KEY = "two_factor_set_up_device"
+
+
+def _set_up_device(request: HttpRequest) -> TOTPDevice:
+    """The authenticator this session is setting up: a new secret for each attempt.
+
+    Another session signed in with the same password gets its own secret and never
+    sees this one; a secret not confirmed within ten minutes is deleted and replaced.
+    """
+    user = request.user
+    fresh_since = timezone.now() - dt.timedelta(minutes=SET_UP_MINUTES)
+    TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=fresh_since).delete()
+    device = None
+    device_id = request.session.get(SET_UP_SESSION_KEY)
+    if device_id is not None:
+        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        request.session[SET_UP_SESSION_KEY] = device.pk
+    return device
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Step two of signing in: enter a code, or set up an authenticator app the first time."""
@@ -120,16 +146,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     setting_up = device is None
     if setting_up:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(
-                user=request.user, name="Authenticator app", confirmed=False
-            )
+        device = _set_up_device(request)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             if setting_up:
                 two_factor_confirm(by=request.user, device=device)
+                request.session.pop(SET_UP_SESSION_KEY, None)
             otp_login(request, device)
         return redirect(_safe_next(request))
     context = {"form": form, "setting_up": setting_up}
@@ -146,17 +169,26 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "core/two_factor_settings.html", {"device": device})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
-    """End the session on the server; the old cookie opens nothing afterwards."""
+    """End the session on the server; the old cookie opens nothing afterwards.
+
+    Only a form with its CSRF token signs out: a link or a page on another site
+    (a GET) shows the question with a button, and changes nothing.
+    """
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect("core:sign-in")
+        return render(request, "core/sign_out.html")
+    timed_out = request.POST.get("timeout") == "1"
     logout(request)
-    return redirect("core:signed-out")
+    return redirect(reverse("core:signed-out") + ("?timeout=1" if timed_out else ""))
 
 
 def signed_out(request: HttpRequest) -> HttpResponse:
-    """The page shown after signing out or being timed out."""
+    """The page shown after signing out or being timed out; it never signs anyone out."""
     if request.user.is_authenticated:
-        logout(request)
+        return redirect("core:sign-out")
     timed_out = request.GET.get("timeout") == "1"
     return render(request, "core/signed_out.html", {"timed_out": timed_out})
 

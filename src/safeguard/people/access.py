@@ -30,6 +30,7 @@ from django.utils import timezone
 from safeguard.core.audit import audit_record
 from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.core.models import AuditAction, Role
+from safeguard.core.text import reason_clean
 
 from .events import PeopleEvent
 from .models import AccessGrant, HouseholdMember, Involvement, Person
@@ -46,6 +47,7 @@ EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.MASH_WORKER, Role.MASH_MANAGE
 MASH_ROLES = frozenset({Role.MASH_WORKER, Role.MASH_MANAGER})
 
 MASH_LOOKUP_HOURS = 24
+LOOK_UP_REASON_LENGTH = 10  # a look-up or a search across everyone needs a reason this long
 
 
 @dataclass(frozen=True)
@@ -414,9 +416,13 @@ def mash_lookup_record(*, by: User, person: Person, reason: str) -> AccessGrant:
     """A MASH worker opens a record outside a contact, recording why. Audited, 24 hours."""
     if not can_look_up_with_reason(by):
         raise AccessDenied("Only MASH staff can look up a record by giving a reason.")
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise InvalidRequest("Give a reason of at least 10 characters.")
+    reason = reason_clean(
+        reason,
+        min_length=LOOK_UP_REASON_LENGTH,
+        min_words=2,
+        blank="Enter why you need to look at this record",
+        too_short=f"Reason must be at least {LOOK_UP_REASON_LENGTH} characters",
+    )
     with transaction.atomic():
         grant = access_grant_create(
             by=by,

@@ -6,11 +6,28 @@ from typing import Any
 
 from django import forms
 
+from safeguard.core.errors import InvalidRequest
 from safeguard.core.forms import GovukDateField, TextField
+from safeguard.core.text import reason_clean
 
+from .access import LOOK_UP_REASON_LENGTH
 from .identifiers import is_valid_nhs_number, is_valid_postcode, is_valid_upn, normalise_nhs_number
 from .models import Ethnicity, Sex
 from .search import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse_query
+
+
+def _look_up_reason(text: str) -> str:
+    """A reason to look beyond one's contacts: at least 10 visible characters, in words."""
+    try:
+        return reason_clean(
+            text,
+            min_length=LOOK_UP_REASON_LENGTH,
+            min_words=2,
+            blank="Enter why you need to look at this record",
+            too_short=f"Reason must be at least {LOOK_UP_REASON_LENGTH} characters",
+        )
+    except InvalidRequest as exc:
+        raise forms.ValidationError(exc.message) from None
 
 
 class SearchForm(forms.Form):
@@ -50,10 +67,10 @@ class SearchForm(forms.Form):
 
     def clean_reason(self) -> str:
         """A reason, when given, must say something."""
-        reason = self.cleaned_data.get("reason", "").strip()
-        if reason and len(reason) < 10:
-            raise forms.ValidationError("Reason must be at least 10 characters")
-        return reason
+        reason = self.cleaned_data.get("reason", "")
+        if not reason.strip():
+            return ""
+        return _look_up_reason(reason)
 
 
 class LookUpReasonForm(forms.Form):
@@ -69,10 +86,7 @@ class LookUpReasonForm(forms.Form):
 
     def clean_reason(self) -> str:
         """Ask for a real reason."""
-        reason = self.cleaned_data["reason"].strip()
-        if len(reason) < 10:
-            raise forms.ValidationError("Reason must be at least 10 characters")
-        return reason
+        return _look_up_reason(self.cleaned_data["reason"])
 
 
 class PersonForm(forms.Form):

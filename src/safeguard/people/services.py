@@ -15,8 +15,10 @@ from django.utils import timezone
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, diff
 from safeguard.core.events import AuditEventType
 from safeguard.core.models import Agency, AuditAction
+from safeguard.core.text import reason_clean
 
 from .access import (
+    LOOK_UP_REASON_LENGTH,
     AccessBasis,
     AccessDenied,
     can_create_person,
@@ -427,6 +429,12 @@ def person_view_record(
 
 def person_search_all_record(*, by: User, reason: str, results: int) -> None:
     """Record a search across everyone (MASH staff, with a reason) and how many it found."""
+    reason = reason_clean(
+        reason,
+        min_length=LOOK_UP_REASON_LENGTH,
+        min_words=2,
+        blank="Enter why you need to search all records",
+    )
     audit_record(
         by=by,
         action=AuditAction.SEARCH,

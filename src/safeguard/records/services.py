@@ -27,6 +27,7 @@ from django.utils import timezone
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, json_safe
 from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction
+from safeguard.core.text import reason_clean
 from safeguard.people import registry
 from safeguard.people.access import AccessDenied
 from safeguard.people.events import PeopleEvent
@@ -715,8 +716,7 @@ def _decide_record(*, by: User, review: LinkReview, same_person: bool) -> None:
 def record_unlink(*, by: User, record: AgencyRecord, reason: str) -> AgencyRecord:
     """Undo a link: the record becomes a person of its own again (the old link stays in the audit)."""
     _require_mash(by)
-    if not reason.strip():
-        raise InvalidRequest("Give a reason for undoing the link")
+    reason = reason_clean(reason, blank="Give a reason for undoing the link")
     with transaction.atomic():
         record = AgencyRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
         previous = record.person_id
@@ -866,8 +866,7 @@ def person_merge(
 def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
     """Undo a merge: every row that moved goes back, so both people have their own records again."""
     _require_mash(by)
-    if not reason.strip():
-        raise InvalidRequest("Give a reason for undoing the merge")
+    reason = reason_clean(reason, blank="Give a reason for undoing the merge")
     with transaction.atomic():
         merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.unmerged_at is not None:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from safeguard.core.audit import audit_record
 from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import AuditAction
+from safeguard.core.text import reason_clean
 from safeguard.people import registry
 from safeguard.people.access import AccessDenied
 from safeguard.people.events import PeopleEvent
@@ -300,8 +301,10 @@ def retention_deletion_cancel(
 ) -> RetentionDeletion:
     """Keep the record after all (for example, a new concern or a legal hold), with a reason."""
     _require_handler(by)
-    if not reason.strip():
-        raise RetentionError("Give a reason for keeping the record.")
+    try:
+        reason = reason_clean(reason, blank="Give a reason for keeping the record.")
+    except InvalidRequest as exc:
+        raise RetentionError(exc.message, errors=exc.errors) from None
     with transaction.atomic():
         locked = RetentionDeletion.objects.select_for_update().get(pk=deletion.pk)
         if locked.status != RetentionDeletion.Status.PROPOSED:

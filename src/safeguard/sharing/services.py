@@ -20,9 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record
+from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction, Role
 from safeguard.core.outbox import outbox_enqueue
 from safeguard.core.references import reference_issue
+from safeguard.core.text import reason_clean
 from safeguard.frontdoor.events import FrontdoorEvent
 from safeguard.people.access import (
     RECORD_TYPES,
@@ -304,8 +306,10 @@ def sharing_grant_revoke(*, by: User, grant: AccessGrant, reason: str) -> Access
     """Take away access early; the holder's next request is refused."""
     if not can_revoke_grant(by, grant):
         raise AccessDenied("You cannot revoke this access.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why you are ending this access"})
+    try:
+        reason = reason_clean(reason, blank="Enter why you are ending this access")
+    except InvalidRequest as exc:
+        raise ValidationError(exc.errors) from None
     if grant.revoked_at is not None:
         raise ValidationError({"reason": "This access has already been revoked"})
     return access_grant_revoke(
@@ -452,11 +456,16 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
     """
     if not can_break_glass(by):
         raise AccessDenied("You cannot use emergency access.")
-    reason = reason.strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise ValidationError(
-            {"reason": f"Explain the emergency in at least {MIN_REASON_LENGTH} characters"}
+    try:
+        reason = reason_clean(
+            reason,
+            min_length=MIN_REASON_LENGTH,
+            min_words=2,
+            blank="Explain the emergency",
+            too_short=f"Explain the emergency in at least {MIN_REASON_LENGTH} characters",
         )
+    except InvalidRequest as exc:
+        raise ValidationError(exc.errors) from None
     if not by.check_password(password):
         audit_record(
             by=by,

@@ -19,7 +19,16 @@
     return seconds + (seconds === 1 ? ' second' : ' seconds')
   }
 
-  function signOut () { window.location.href = dialog.getAttribute('data-sign-out-url') }
+  // Signing out is a POST with the form's CSRF token, never a link another site could follow.
+  var signingOut = false
+  function signOut () {
+    if (signingOut) { return }
+    signingOut = true
+    window.clearTimeout(warnTimer); window.clearTimeout(signOutTimer); window.clearInterval(tickTimer)
+    var form = document.getElementById('timeout-sign-out')
+    form.elements.timeout.value = '1'
+    form.submit()
+  }
 
   function showWarning () {
     deadline = Date.now() + warn
