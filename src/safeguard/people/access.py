@@ -263,15 +263,20 @@ def sharing_basis(user: Any, person: Person | Any) -> tuple[bool, AccessGrant | 
 
 
 def _can_write_about(user: Any, person: Person | Any) -> bool:
-    """A basis other than emergency access: break-glass alone lets the user read, not write."""
+    """A basis other than emergency access: break-glass alone lets the user read, not write.
+
+    An involvement is asked first: it is the usual basis, it implies the user may see
+    the person, and it answers in one query (the person page's query bound relies on it).
+    """
+    person_id: Any = getattr(person, "pk", person)
+    if _involved(user, person_id):
+        return True
     if not can_view_person(user, person):
         return False
-    person_id: Any = getattr(person, "pk", person)
-    if active_grants(user).filter(person_id=person_id).exclude(
-        kind__in=READ_ONLY_GRANT_KINDS
-    ).exists() or _involved(user, person_id):
+    grants = active_grants(user).filter(person_id=person_id)
+    if grants.exclude(kind__in=READ_ONLY_GRANT_KINDS).exists():
         return True
-    if not active_grants(user).filter(person_id=person_id).exists():
+    if not grants.exists():
         # Seen through another source (an open subject access request): unchanged.
         return True
     return any(source.basis(user, person_id) is not None for source in _SOURCES.values())
