@@ -38,13 +38,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Emails not yet sent", reverse("core:outbox")))
     items.append(("Two-factor sign-in", reverse("core:two-factor-settings")))
     path = request.path
+    current = _current_href(path, [href for _text, href in items])
     return {
         "nav_items": [
-            {
-                "text": text,
-                "href": href,
-                "active": path == href or (href != "/" and path.startswith(href)),
-            }
-            for text, href in items
+            {"text": text, "href": href, "active": href == current} for text, href in items
         ]
     }
+
+
+def _current_href(path: str, hrefs: list[str]) -> str | None:
+    """The one link the page is under: an exact match, else the longest link the path starts with.
+
+    "Match records" lives under "Find a person" (/people/records/ under /people/), so a
+    plain prefix test would mark both as current.
+    """
+    if path in hrefs:
+        return path
+    under = [href for href in hrefs if href != "/" and path.startswith(href)]
+    return max(under, key=len) if under else None
