@@ -183,11 +183,8 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(visible)
 
 
-def access_basis_detail(user: Any, person: Person | Any) -> AccessBasis | None:
-    """Why the user may see the person, or None when they may not: THE access rule."""
-    if not sees_personal_data(user) or person is None:
-        return None
-    person_id: Any = getattr(person, "pk", person)
+def _involvement_basis(user: Any, person_id: Any) -> AccessBasis | None:
+    """The standing basis: the user's agency works with the person, or with their household."""
     if _open_involvements(user.agency_id).filter(person_id=person_id).exists():
         return AccessBasis("Your agency is working with this person", "involvement")
     households = _current_members().filter(person_id=person_id).values("household_id")
@@ -200,6 +197,17 @@ def access_basis_detail(user: Any, person: Person | Any) -> AccessBasis | None:
         return AccessBasis(
             "Your agency is working with someone in this person's household", "household"
         )
+    return None
+
+
+def access_basis_detail(user: Any, person: Person | Any) -> AccessBasis | None:
+    """Why the user may see the person, or None when they may not: THE access rule."""
+    if not sees_personal_data(user) or person is None:
+        return None
+    person_id: Any = getattr(person, "pk", person)
+    involvement = _involvement_basis(user, person_id)
+    if involvement is not None:
+        return involvement
     grant = active_grants(user).filter(person_id=person_id).order_by("-ends_at").first()
     if grant is not None:
         return AccessBasis(
@@ -225,6 +233,8 @@ def can_view_person(user: Any, person: Person | Any) -> bool:
     return access_basis(user, person) is not None
 
 
+# Bases of the access rule that come from the agency's own work with the person.
+STANDING_BASIS_KINDS = frozenset({"involvement", "household"})
 # Grants that let their holder read but never change the record (emergency access is read-only).
 READ_ONLY_GRANT_KINDS = frozenset({AccessGrant.Kind.BREAK_GLASS})
 # Grants whose holder may pass the child on to another agency (a standing basis for sharing).
@@ -233,12 +243,7 @@ ONWARD_SHARING_GRANT_KINDS = frozenset({AccessGrant.Kind.SHARED, AccessGrant.Kin
 
 def _involved(user: Any, person_id: Any) -> bool:
     """Whether the user's agency works with the person or someone in their household now."""
-    involved = _open_involvements(user.agency_id).values("person_id")
-    households = _current_members().filter(person_id=person_id).values("household_id")
-    return (
-        _open_involvements(user.agency_id).filter(person_id=person_id).exists()
-        or _current_members().filter(household_id__in=households, person_id__in=involved).exists()
-    )
+    return _involvement_basis(user, person_id) is not None
 
 
 def sharing_basis(user: Any, person: Person | Any) -> tuple[bool, AccessGrant | None]:
@@ -265,14 +270,15 @@ def sharing_basis(user: Any, person: Person | Any) -> tuple[bool, AccessGrant | 
 def _can_write_about(user: Any, person: Person | Any) -> bool:
     """A basis other than emergency access: break-glass alone lets the user read, not write.
 
-    An involvement is asked first: it is the usual basis, it implies the user may see
-    the person, and it answers in one query (the person page's query bound relies on it).
+    The access rule is asked once: an involvement, the usual basis, answers first and in
+    one query (the person page's query bound relies on it).
     """
-    person_id: Any = getattr(person, "pk", person)
-    if _involved(user, person_id):
-        return True
-    if not can_view_person(user, person):
+    basis = access_basis_detail(user, person)
+    if basis is None:
         return False
+    if basis.kind in STANDING_BASIS_KINDS:
+        return True
+    person_id: Any = getattr(person, "pk", person)
     grants = active_grants(user).filter(person_id=person_id)
     if grants.exclude(kind__in=READ_ONLY_GRANT_KINDS).exists():
         return True
