@@ -32,8 +32,38 @@ def axe_source() -> str:
     return path.read_text(encoding="utf-8")
 
 
+# What Playwright says when a script runs while the page is between two
+# documents (a click has started a navigation that has not finished).
+_NAVIGATING = (
+    "Execution context was destroyed",
+    "reading 'documentElement'",
+    "Cannot find context",
+    "Target page, context or browser has been closed",
+)
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core on the page as it is now and return its WCAG 2.2 AA violations."""
+    """Run axe-core on the page once it has loaded and return its WCAG 2.2 AA violations.
+
+    A journey often calls this straight after a click; if that click started a
+    navigation, the script can land on the document being torn down. Then we
+    wait for the new page to load and run again (a few times at most), so the
+    check is always of a whole page, never of one half-way through loading.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(4):
+        page.wait_for_load_state("load")
+        try:
+            return _run_axe(page)
+        except PlaywrightError as exc:
+            if attempt == 3 or not any(sign in str(exc) for sign in _NAVIGATING):
+                raise
+            page.wait_for_timeout(100 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _run_axe(page: Any) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Not page.add_script_tag(content=...): our Content Security Policy
         # (script-src 'self') rightly refuses inline scripts, and bypassing it in

@@ -149,6 +149,7 @@ def test_a_family_from_start_to_closure(page, sign_in, dsl, brennans):
 
     # A Team Around the Family meeting: a bad review date first.
     page.get_by_role("link", name="Record a Team Around the Family meeting or review").click()
+    expect(page.locator("h1")).to_contain_text("Team Around the Family")
     assert_accessible(page)
     _fill_date(page, "held_on", today)
     page.get_by_label("Progress since the last meeting").fill("Attendance up to 91%.")
