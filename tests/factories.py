@@ -121,3 +121,30 @@ class AccessGrantFactory(factory.django.DjangoModelFactory):
     granted_by = factory.SubFactory(UserFactory)
     starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
     ends_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """A team in an agency (the work app routes hand-offs to teams)."""
+
+    class Meta:
+        model = "core.Team"
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Safeguarding team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+    purpose = "safeguarding_office"
+
+
+class WorkItemFactory(factory.django.DjangoModelFactory):
+    """A piece of work waiting in a team's queue, due tomorrow."""
+
+    class Meta:
+        model = "work.WorkItem"
+
+    team = factory.SubFactory(TeamFactory)
+    kind = "other"
+    title = "Check the family's address history"
+    subject_type = "person"
+    subject_id = factory.Sequence(lambda n: f"subject-{n}")
+    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
+    clock = "working_days"

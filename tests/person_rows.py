@@ -185,6 +185,27 @@ def _sar(w: World, p: Person) -> Any:
     )
 
 
+def _work_item(w: World, p: Person) -> Any:
+    from safeguard.core.models import Team, TeamPurpose
+    from safeguard.work.models import WorkItem, WorkKind
+
+    team, _ = Team.objects.get_or_create(
+        agency=w.agency,
+        name="Test team",
+        defaults={"slug": _ref("team").lower(), "purpose": TeamPurpose.MASH},
+    )
+    return WorkItem.objects.create(
+        team=team,
+        kind=WorkKind.OTHER,
+        title="Check the school's attendance figures",
+        person=p,
+        subject_type="person",
+        subject_id=str(p.pk),
+        due_at=_now() + dt.timedelta(days=1),
+        clock="working_days",
+    )
+
+
 def _merge_row(w: World, p: Person, field: str) -> Any:
     ghost = PersonFactory(given_name="Merged", family_name="Before")
     if field == "survivor":
@@ -259,6 +280,7 @@ BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "sharing.SharingRequest.person": _request,
     "sharing.BreakGlassUse.person": _break_glass,
     "rights.SubjectAccessRequest.person": _sar,
+    "work.WorkItem.person": _work_item,
 }
 
 # Rows shared by two people: a contact or episode naming both, a household both live in.

@@ -17,6 +17,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # Every link is a question to the permission table (each app's rules.py).
     sees_people = user.has_perm("people.see_personal_data")
     items = [("My work", reverse("home"))]
+    if user.has_perm("work.see_team_queues"):
+        items.append(("Team queues", reverse("work:queues")))
     if sees_people:
         items.append(("Find a person", reverse("people:search")))
         items.append(("Early help", reverse("earlyhelp:list")))

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "safeguard.core",
     "safeguard.people",
     "safeguard.records",
+    "safeguard.work",
     "safeguard.frontdoor",
     "safeguard.earlyhelp",
     "safeguard.sharing",

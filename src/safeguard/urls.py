@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("safeguard.core.urls")),
     path("people/", include("safeguard.people.urls")),
     path("people/", include("safeguard.records.urls")),
+    path("work/", include("safeguard.work.urls")),
     path("", include("safeguard.frontdoor.urls")),
     path("early-help/", include("safeguard.earlyhelp.urls")),
     path("sharing/", include("safeguard.sharing.urls")),

@@ -9,6 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core.models import Role
 from safeguard.people.selectors import my_work
+from safeguard.people.services import people_listed_record
+from safeguard.work.events import WorkEvent
+from safeguard.work.selectors import my_work_items, people_named
 
 
 @login_required
@@ -24,4 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if context["sees_personal_data"]:
         context.update(my_work(user=user))
+    work = my_work_items(user=user)
+    context.update(work)
+    named = people_named(work["work_mine"] + work["work_waiting"] + work["work_overdue"])
+    if named:
+        people_listed_record(by=user, person_ids=named, context=WorkEvent.WORK_QUEUE)  # type: ignore[arg-type]
     return render(request, "home.html", context)

@@ -19,13 +19,20 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from safeguard.core.models import AgencyKind, Role
+from safeguard.core.models import AgencyKind, Role, TeamMembership
 from safeguard.core.rules import table
 from safeguard.earlyhelp.models import Episode, EpisodeChild
 from safeguard.frontdoor.models import PoliceIntelligenceUser
 from safeguard.rights.models import SubjectAccessRequest
 from safeguard.sharing.models import Alert, BreakGlassUse
-from tests.factories import AccessGrantFactory, AgencyFactory, InvolvementFactory, PersonFactory
+from tests.factories import (
+    AccessGrantFactory,
+    AgencyFactory,
+    InvolvementFactory,
+    PersonFactory,
+    TeamFactory,
+    WorkItemFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +85,14 @@ EXPECTED: dict[str, Row] = {
     "rights.see_rights_register": frozenset({MM, BU}),
     # Seen: an open request about a person with no other link; not seen: a finished one.
     "rights.open_subject_access_request": (frozenset({MM}), NONE),
+    # Work follows team membership, not role: the user manages one team and is not in another.
+    "work.view_team_queue": (frozenset(ALL_ROLES), NONE),
+    "work.manage_team_work": (frozenset(ALL_ROLES), NONE),
+    "work.act_on_item": (frozenset(ALL_ROLES), NONE),
+    "work.see_team_queues": frozenset(ALL_ROLES),
+    "work.manage_teams": frozenset({BU, SA}),
+    # Seen: someone in the team the user manages; not seen: someone in another agency.
+    "work.record_absence": (frozenset(ALL_ROLES), frozenset({BU})),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -148,6 +163,13 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
         created_at=timezone.now(),
     )
     unseen_use = _break_glass(PersonFactory(), outsider, 2)
+    managed = TeamFactory(agency=user.agency)
+    TeamMembership.objects.create(
+        team=managed, user=user, is_manager=True, since=timezone.localdate()
+    )
+    TeamMembership.objects.create(team=managed, user=colleague, since=timezone.localdate())
+    other_team = TeamFactory(agency=outsider.agency)
+    TeamMembership.objects.create(team=other_team, user=outsider, since=timezone.localdate())
     return Things(
         pairs={
             "people.view_person": (seen, unseen),
@@ -166,6 +188,10 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
                 AccessGrantFactory(person=unseen, agency=outsider.agency, granted_by=colleague),
             ),
             "sharing.review_break_glass": (seen_use, unseen_use),
+            "work.view_team_queue": (managed, other_team),
+            "work.manage_team_work": (managed, other_team),
+            "work.act_on_item": (WorkItemFactory(team=managed), WorkItemFactory(team=other_team)),
+            "work.record_absence": (colleague, outsider),
             "rights.open_subject_access_request": (
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.RECEIVED, 1),
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.COMPLETED, 2),

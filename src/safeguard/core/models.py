@@ -139,6 +139,74 @@ class User(AbstractUser):
         return super().has_perm(perm, obj)
 
 
+class TeamPurpose(models.TextChoices):
+    """What a team is for: how work finds the team that must act on it."""
+
+    MASH = "mash", "Multi-Agency Safeguarding Hub (MASH)"
+    SOCIAL_CARE_ASSESSMENT = "social_care_assessment", "Children's social care assessment team"
+    EARLY_HELP = "early_help", "Early help (Supporting Families)"
+    EMERGENCY_DUTY = "emergency_duty", "Emergency Duty Team (out of hours)"
+    POLICE_SAFEGUARDING = "police_safeguarding", "Police safeguarding hub"
+    POLICE_INTELLIGENCE = "police_intelligence", "Police intelligence unit"
+    HARMFUL_SEXUAL_BEHAVIOUR = "harmful_sexual_behaviour", "Harmful sexual behaviour service"
+    SAFEGUARDING_OFFICE = "safeguarding_office", "The agency's safeguarding office"
+    PARTNERSHIP = "partnership", "Partnership business unit"
+    OTHER = "other", "Other"
+
+
+class Team(models.Model):
+    """A team in an agency: its members, its managers and its queue of work.
+
+    Each agency has one team that receives what is sent to the agency as a whole
+    (``receives_for_agency``): requests for information, outcomes, invitations.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=40, choices=TeamPurpose.choices)
+    receives_for_agency = models.BooleanField(
+        default=False, help_text="Receives requests and hand-offs sent to the agency as a whole."
+    )
+    email = models.EmailField(blank=True, help_text="The team's shared mailbox, if it has one.")
+    active = models.BooleanField(default=True)
+    members: models.ManyToManyField[User, TeamMembership] = models.ManyToManyField(
+        "User", through="TeamMembership", related_name="teams", blank=True
+    )
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="team_name_unique_in_agency"),
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=models.Q(receives_for_agency=True),
+                name="one_receiving_team_per_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    """A user in a team; managers allocate the team's work and receive its escalations."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="memberships")
+    is_manager = models.BooleanField(default=False)
+    since = models.DateField()
+
+    class Meta:
+        ordering = ["team", "-is_manager", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.team_id}"
+
+
 class AuditAction(models.TextChoices):
     """What happened, from a fixed list so that reports can count it."""
 

@@ -358,6 +358,16 @@ def viewer_actions() -> list[str]:
     ]
 
 
+def involvements_led_by(user: Any) -> list[Involvement]:
+    """The open involvements the user is lead practitioner on (for re-allocation when away)."""
+    today = timezone.localdate()
+    return list(
+        Involvement.objects.filter(lead_practitioner=user)
+        .filter(Q(ended__isnull=True) | Q(ended__gte=today))
+        .select_related("person", "agency")
+    )
+
+
 def my_work(*, user: Any) -> dict[str, Any]:
     """The signed-in practitioner's home page: people they lead on and recent activity."""
     today = timezone.localdate()

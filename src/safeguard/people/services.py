@@ -13,6 +13,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record, audit_record_many, diff
+from safeguard.core.errors import InvalidRequest
 from safeguard.core.events import AuditEventType
 from safeguard.core.models import Agency, AuditAction
 from safeguard.core.text import reason_clean
@@ -377,6 +378,31 @@ def involvement_start(
             title=f"{agency.name} started working with {person.given_name}",
             agency=agency,
             audit=False,
+        )
+    return involvement
+
+
+def involvement_lead_change(*, by: User, involvement_id: Any, lead: User) -> Involvement:
+    """Give an involvement a new lead practitioner (a manager re-allocating, or allocating)."""
+    involvement = Involvement.objects.select_related("person").get(pk=involvement_id)
+    if not can_edit_person(by, involvement.person):
+        raise AccessDenied("You cannot change this record.")
+    if lead.agency_id != involvement.agency_id:
+        raise InvalidRequest(
+            "The lead practitioner must work for the agency that is working with the child",
+            errors={"lead": "Choose someone in the agency that is working with the child"},
+        )
+    with transaction.atomic():
+        before = involvement.lead_practitioner_id
+        involvement.lead_practitioner = lead
+        involvement.save(update_fields=["lead_practitioner"])
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=PeopleEvent.INVOLVEMENT,
+            object_id=involvement.pk,
+            person_id=involvement.person_id,
+            changes={"lead_practitioner": {"before": before, "after": lead.pk}},
         )
     return involvement
 
