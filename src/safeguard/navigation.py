@@ -29,16 +29,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.has_perm("frontdoor.triage"):
         items.append(("MASH queue", reverse("frontdoor:mash-queue")))
     if sees_people or user.has_perm("sharing.view_sharing_log"):
-        items.append(("Information sharing", reverse("sharing:index")))
+        items.append(("Sharing", reverse("sharing:index")))
     if user.has_perm("rights.see_rights_register"):
-        items.append(("Subject access and retention", reverse("rights:subject-access")))
+        items.append(("Subject access", reverse("rights:subject-access")))
     if user.has_perm("core.manage_accounts"):
         items.append(("Agencies and accounts", reverse("admin:index")))
     from safeguard.core.models import Role
 
     if user.has_role(Role.SYSTEM_ADMINISTRATOR, Role.BUSINESS_UNIT):
         items.append(("Emails not yet sent", reverse("core:outbox")))
-    items.append(("Two-factor sign-in", reverse("core:two-factor-settings")))
     path = request.path
     current = _current_href(path, [href for _text, href in items])
     return {

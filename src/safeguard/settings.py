@@ -25,6 +25,13 @@ PRODUCTION = SAFEGUARD_ENV == "production"
 TESTING = SAFEGUARD_ENV == "test"
 # Demo mode: two-factor sign-in is offered, not required, and demo accounts get a known password.
 DEMO_MODE = env.bool("SAFEGUARD_DEMO", default=False) and not PRODUCTION
+# The partnership this installation serves, named in every page's header.
+PARTNERSHIP_NAME = env.str(
+    "SAFEGUARD_PARTNERSHIP_NAME",
+    default="City of York Safeguarding Children Partnership"
+    if DEMO_MODE
+    else "Safeguarding Children Partnership",
+)
 
 DEBUG = env.bool("SAFEGUARD_DEBUG", default=False) and not PRODUCTION
 

@@ -146,7 +146,7 @@ def test_break_glass_is_alerted_and_reviewed(page, sign_in, dsl, pupil, make_use
 
     # The safeguarding lead sees it in their queue and reviews it.
     sign_in(page, lead)
-    page.get_by_role("link", name="Information sharing").first.click()
+    page.get_by_role("link", name="Sharing", exact=True).first.click()
     assert_accessible(page)
     page.get_by_role(
         "link", name=re.compile("Emergency access \\(break-glass\\) to review")

@@ -12,6 +12,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
     """Service-wide template values."""
     return {
         "service_name": "Safeguard",
+        "partnership_name": settings.PARTNERSHIP_NAME,
         "demo_mode": settings.DEMO_MODE,
         "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
     }
