@@ -1,5 +1,7 @@
-"""Work items: made inside the creator's transaction, taken, allocated, done, cancelled,
-escalated when overdue, and moved on when someone is away or leaves."""
+"""Work items: made, taken, allocated, done, cancelled, escalated, and moved on when away.
+
+Made inside the creator's transaction; moved on when someone is away or leaves.
+"""
 
 from __future__ import annotations
 
@@ -51,7 +53,8 @@ class TestCreatingWork:
             "worker@example.invalid",
             "other@example.invalid",
         }
-        assert "Maisie" not in message.body and "Thorne" not in message.body
+        assert "Maisie" not in message.body
+        assert "Thorne" not in message.body
         assert "/work/items/" in message.body
 
     def test_an_assigned_item_emails_only_the_assignee(self, csc):
@@ -61,7 +64,10 @@ class TestCreatingWork:
 
     def test_work_for_someone_who_is_away_waits_in_the_team_queue(self, csc):
         Absence.objects.create(
-            user=csc.worker, kind="sickness", starts_on=timezone.localdate(), recorded_by=csc.manager
+            user=csc.worker,
+            kind="sickness",
+            starts_on=timezone.localdate(),
+            recorded_by=csc.manager,
         )
         assert _item(csc, assignee=csc.worker).assignee is None
 
@@ -75,29 +81,36 @@ class TestCreatingWork:
         assert item.clock == Clock.ROUND_THE_CLOCK
 
     def test_a_rolled_back_creator_leaves_no_item_and_no_email(self, csc):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.work_item_create(
-                by=csc.manager,
-                team=csc.team,
-                kind=WorkKind.OTHER,
-                title="Never happens",
-                subject_type="person",
-                subject_id="x",
-            )
-            raise RuntimeError("the creating service failed")
+        def creator_that_fails() -> None:
+            with transaction.atomic():
+                services.work_item_create(
+                    by=csc.manager,
+                    team=csc.team,
+                    kind=WorkKind.OTHER,
+                    title="Never happens",
+                    subject_type="person",
+                    subject_id="x",
+                )
+                raise RuntimeError("the creating service failed")
+
+        with pytest.raises(RuntimeError):
+            creator_that_fails()
         assert not WorkItem.objects.exists()
         assert not OutboxMessage.objects.exists()
 
     def test_deadlines_can_be_set_by_the_installation(self, settings):
         settings.WORK_DEADLINES = {"answer_request": [2, "working_hours"]}
         assert services.deadline_for("answer_request") == Deadline(2, Clock.WORKING_HOURS)
-        assert services.deadline_for("answer_request_immediate") == Deadline(1, Clock.ROUND_THE_CLOCK)
+        assert services.deadline_for("answer_request_immediate") == Deadline(
+            1, Clock.ROUND_THE_CLOCK
+        )
 
 
 class TestDoingWork:
     def test_taking_work_makes_it_yours_and_in_progress(self, csc):
         item = services.work_item_take(by=csc.worker, item=_item(csc))
-        assert item.assignee == csc.worker and item.status == WorkStatus.IN_PROGRESS
+        assert item.assignee == csc.worker
+        assert item.status == WorkStatus.IN_PROGRESS
 
     def test_someone_outside_the_team_cannot_take_it(self, csc):
         with pytest.raises(Forbidden):
@@ -128,7 +141,8 @@ class TestDoingWork:
             services.work_item_complete(by=csc.worker, item=item, outcome="  ")
         services.work_item_complete(by=csc.worker, item=item, outcome="Seen alone; safe.")
         item.refresh_from_db()
-        assert item.status == WorkStatus.DONE and item.closed_by == csc.worker
+        assert item.status == WorkStatus.DONE
+        assert item.closed_by == csc.worker
 
     def test_work_that_closes_itself_cannot_be_ticked_off_by_hand(self, csc):
         item = _item(csc, kind=WorkKind.ANSWER_REQUEST)
@@ -165,7 +179,9 @@ class TestEscalation:
         later = item.due_at + dt.timedelta(minutes=1)
         escalated = services.work_escalate_overdue(now=later)
         assert [i.pk for i in escalated] == [item.pk]
-        assert OutboxMessage.objects.filter(kind="work_overdue", recipients=["manager@example.invalid"]).exists()
+        assert OutboxMessage.objects.filter(
+            kind="work_overdue", recipients=["manager@example.invalid"]
+        ).exists()
         assert services.work_escalate_overdue(now=later + dt.timedelta(hours=1)) == []
 
     def test_work_not_yet_due_is_not_escalated(self, csc):
@@ -269,4 +285,27 @@ class TestTeams:
 
     def test_every_agency_gets_a_receiving_team_on_first_use(self, csc):
         team = services.team_receiving_for(csc.outsider.agency)
-        assert team.receives_for_agency and services.team_receiving_for(csc.outsider.agency) == team
+        assert team.receives_for_agency
+        assert services.team_receiving_for(csc.outsider.agency) == team
+
+
+class TestTheSweep:
+    def test_the_sweep_escalates_and_starts_absences_once(self, csc):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        item = _item(csc, assignee=csc.worker)
+        WorkItem.objects.filter(pk=item.pk).update(due_at=timezone.now() - dt.timedelta(minutes=5))
+        Absence.objects.create(
+            user=csc.other_worker,
+            kind="leave",
+            starts_on=timezone.localdate(),
+            recorded_by=csc.manager,
+        )
+        out = StringIO()
+        call_command("work_sweep", stdout=out)
+        assert "1 overdue item(s) escalated; 1 absence(s) started" in out.getvalue()
+        out = StringIO()
+        call_command("work_sweep", stdout=out)
+        assert "0 overdue item(s) escalated; 0 absence(s) started" in out.getvalue()

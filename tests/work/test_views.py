@@ -47,13 +47,17 @@ class TestTheTeamQueue:
         response = signed_in(csc.worker).get(f"/work/teams/{csc.team.slug}/")
         assert response.status_code == 200
         assert "Maisie Thorne" in response.text
-        listed = AuditEvent.objects.filter(action=AuditAction.LIST, object_type=WorkEvent.WORK_QUEUE)
+        listed = AuditEvent.objects.filter(
+            action=AuditAction.LIST, object_type=WorkEvent.WORK_QUEUE
+        )
         assert list(listed.values_list("person_id", flat=True)) == [csc.child.pk]
 
     def test_someone_outside_the_team_is_told_the_page_does_not_exist(self, csc, signed_in):
         response = signed_in(csc.outsider).get(f"/work/teams/{csc.team.slug}/")
         assert response.status_code == 404
-        assert AuditEvent.objects.filter(outcome="refused", object_type=WorkEvent.WORK_QUEUE).exists()
+        assert AuditEvent.objects.filter(
+            outcome="refused", object_type=WorkEvent.WORK_QUEUE
+        ).exists()
 
     def test_a_member_who_cannot_see_the_child_sees_no_name(self, csc, signed_in, make_user):
         stranger = PersonFactory(given_name="Orla", family_name="Quince")
@@ -86,7 +90,8 @@ class TestAnItem:
         item = _item(csc)
         client = signed_in(csc.worker)
         page = client.get(f"/work/items/{item.pk}/")
-        assert page.status_code == 200 and "Take this work" in page.text
+        assert page.status_code == 200
+        assert "Take this work" in page.text
         client.post(f"/work/items/{item.pk}/take/")
         assert WorkItem.objects.get(pk=item.pk).assignee == csc.worker
 
@@ -101,14 +106,20 @@ class TestAnItem:
     def test_a_worker_cannot_allocate_or_cancel(self, csc, signed_in):
         item = _item(csc)
         client = signed_in(csc.worker)
-        assert client.post(f"/work/items/{item.pk}/allocate/", {"assignee": csc.other_worker.pk}).status_code == 404
+        assert (
+            client.post(
+                f"/work/items/{item.pk}/allocate/", {"assignee": csc.other_worker.pk}
+            ).status_code
+            == 404
+        )
         assert client.post(f"/work/items/{item.pk}/cancel/", {"reason": "No"}).status_code == 404
 
     def test_marking_done_without_saying_what_was_done_shows_a_govuk_error(self, csc, signed_in):
         item = _item(csc)
         response = signed_in(csc.worker).post(f"/work/items/{item.pk}/done/", {"outcome": ""})
         assert response.status_code == 400
-        assert "govuk-error-summary" in response.text and "Enter what was done" in response.text
+        assert "govuk-error-summary" in response.text
+        assert "Enter what was done" in response.text
 
     def test_a_manager_allocates_from_the_item_page(self, csc, signed_in):
         item = _item(csc)
@@ -124,14 +135,16 @@ class TestMyWork:
         _item(csc, assignee=csc.worker, title="Mine to do")
         _item(csc, title="Nobody has this yet")
         response = signed_in(csc.worker).get("/")
-        assert "Your work" in response.text and "Mine to do" in response.text
+        assert "Your work" in response.text
+        assert "Mine to do" in response.text
         assert "Nobody has this yet" in response.text
 
     def test_a_manager_sees_overdue_work_in_their_team(self, csc, signed_in):
         item = _item(csc, assignee=csc.worker, title="Late visit")
         WorkItem.objects.filter(pk=item.pk).update(due_at=timezone.now() - dt.timedelta(hours=3))
         response = signed_in(csc.manager).get("/")
-        assert "Overdue in teams you manage" in response.text and "Late visit" in response.text
+        assert "Overdue in teams you manage" in response.text
+        assert "Late visit" in response.text
 
     def test_names_on_my_work_are_audited(self, csc, signed_in):
         _item(csc, assignee=csc.worker)
@@ -155,16 +168,24 @@ class TestAbsenceAndTeamPages:
             },
         )
         assert response.status_code == 302
-        assert WorkItem.objects.filter(kind=WorkKind.REALLOCATE_CHILD, assignee=csc.manager).exists()
+        assert WorkItem.objects.filter(
+            kind=WorkKind.REALLOCATE_CHILD, assignee=csc.manager
+        ).exists()
 
     def test_a_colleague_cannot_record_an_absence(self, csc, signed_in):
-        assert signed_in(csc.other_worker).get(f"/work/people/{csc.worker.pk}/absence/").status_code == 404
+        assert (
+            signed_in(csc.other_worker).get(f"/work/people/{csc.worker.pk}/absence/").status_code
+            == 404
+        )
 
-    def test_only_the_business_unit_and_administrators_set_up_teams(self, csc, signed_in, make_user):
+    def test_only_the_business_unit_and_administrators_set_up_teams(
+        self, csc, signed_in, make_user
+    ):
         assert signed_in(csc.manager).get("/work/manage/teams/").status_code == 404
         business_unit = make_user(Role.BUSINESS_UNIT, agency=AgencyFactory())
         response = signed_in(business_unit).get("/work/manage/teams/")
-        assert response.status_code == 200 and csc.team.name in response.text
+        assert response.status_code == 200
+        assert csc.team.name in response.text
         assert "Maisie" not in response.text
 
 
@@ -183,7 +204,9 @@ class TestQueueOrder(HypothesisTestCase):
         team = TeamFactory()
         now = timezone.now()
         for priority, hours in rows:
-            WorkItemFactory(team=team, priority=priority, due_at=now + dt.timedelta(hours=hours, seconds=1))
+            WorkItemFactory(
+                team=team, priority=priority, due_at=now + dt.timedelta(hours=hours, seconds=1)
+            )
         ordered = list(queue_order(WorkItem.objects.filter(team=team), now))
         keys = [(0 if i.due_at < now else 1, i.priority, i.due_at) for i in ordered]
         assert keys == sorted(keys)
