@@ -50,9 +50,12 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 def _visible_person(
     request: HttpRequest, person_id: uuid.UUID, page: AuditEventType
 ) -> tuple[Person, AccessBasis]:
-    """The person when the access rule allows, else audit the refusal and answer 'not found'."""
+    """The person when the access rule allows, else audit the refusal and answer 'not found'.
+
+    These pages are about the whole record: a share of chosen records does not open them.
+    """
     require_perm(request, "people.see_personal_data")
-    return visible_person_or_404(request, person_id, page)
+    return visible_person_or_404(request, person_id, page, whole_record=True)
 
 
 @login_required
