@@ -7,6 +7,7 @@ Everything else in Safeguard hangs off a :class:`Person`. Reads go through
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -402,7 +403,7 @@ class AccessGrant(models.Model):
         help_text="The grant its giver held when giving it; ending that grant ends this one.",
     )
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.WHOLE)
-    entries = models.ManyToManyField(
+    entries: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "ChronologyEvent", through="GrantedEntry", related_name="granted_by_grants", blank=True
     )
 
