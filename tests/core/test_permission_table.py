@@ -57,6 +57,7 @@ EXPECTED: dict[str, Row] = {
     "core.manage_accounts": frozenset({SA}),
     "people.see_personal_data": NAMED,
     "people.view_person": (NAMED, NONE),
+    "people.view_whole_record": (NAMED, NONE),
     "people.change_person": (EDITING, NONE),
     "people.add_person": EDITING,
     "people.look_up_with_reason": MASH,
@@ -173,6 +174,7 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
     return Things(
         pairs={
             "people.view_person": (seen, unseen),
+            "people.view_whole_record": (seen, unseen),
             "people.change_person": (seen, unseen),
             "earlyhelp.view_episode": (
                 _episode(seen, user.agency, colleague, 1),

@@ -168,3 +168,45 @@ def test_break_glass_is_alerted_and_reviewed(page, sign_in, dsl, pupil, make_use
     assert_accessible(page)
     use.refresh_from_db()
     assert use.outcome == "appropriate"
+
+
+def test_share_one_record_and_the_police_see_only_that_record(
+    page, sign_in, dsl, pupil, school, police, make_user
+):
+    """Issue 10: share one record with the police; signed in as the police, only that record."""
+    officer = make_user(Role.PRACTITIONER, agency=police, first_name="Sam", last_name="Okafor")
+    ChronologyEventFactory(
+        person=pupil, agency=school, title="Early help review: attendance improving"
+    )
+    ChronologyEventFactory(person=pupil, agency=school, title="Pastoral meeting with parent")
+    sign_in(page, dsl)
+    page.goto(f"/sharing/people/{pupil.pk}/share/")
+    page.get_by_label("Which agency is this decision about sharing with?").select_option(
+        label="Test Police Force"
+    )
+    page.get_by_label("Purpose of sharing").select_option(label="Police investigation")
+    page.get_by_label("Share", exact=True).check()
+    page.get_by_label("Consent given").check()
+    page.get_by_label(re.compile("^Public task")).check()
+    page.get_by_label("Your judgement and reasons").fill("Police are planning a joint visit.")
+    page.get_by_label("Summary of what you are sharing").fill("The latest early help review.")
+    page.get_by_label(re.compile("Early help review: attendance improving")).check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        SharingDecision.objects.get().reference
+    )
+    _sign_out(page)
+
+    sign_in(page, officer)
+    page.goto(f"/people/{pupil.pk}/")
+    assert _heading(page) == "Isla Brennan"
+    main = page.locator("main")
+    expect(main).to_contain_text("Early help review: attendance improving")
+    expect(main).to_contain_text("the records they chose to share, nothing else")
+    expect(main).not_to_contain_text("Pastoral meeting with parent")
+    expect(main).not_to_contain_text("Attendance below 90% this term")
+    expect(main).not_to_contain_text("Agencies working with")
+    assert_accessible(page)
+    response = page.goto(f"/people/{pupil.pk}/viewed/")
+    assert response is not None
+    assert response.status == 404

@@ -18,9 +18,9 @@ from django.utils import timezone
 from safeguard.core.models import Role, User
 from safeguard.people.access import (
     EDITING_ROLES,
+    entry_access,
     people_visible_to,
     sees_personal_data,
-    visible_record_types,
 )
 from safeguard.people.models import ChronologyEvent, HouseholdMember, Involvement, Person
 
@@ -395,7 +395,7 @@ def assessment_prefill(*, user: Any, episode: Episode) -> Prefill:
         sources.append("agencies working with the family")
     allowed = Q()
     for child in children:
-        allowed |= Q(person_id=child.pk, record_type__in=visible_record_types(user, child))
+        allowed |= Q(person_id=child.pk) & entry_access(user, child).q()
     events = (
         list(
             ChronologyEvent.objects.filter(allowed)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from safeguard.core.models import ReferenceNumber
 from safeguard.core.references import ALPHABET, format_reference
 from safeguard.people.demo import CHILD_VOICE, DemoState, register_demo_extension
-from safeguard.people.models import AccessGrant, ChronologyEvent, Person
+from safeguard.people.models import AccessGrant, ChronologyEvent, Person, Visibility
 
 from . import categories as concern_categories
 from .hours import decision_due, in_office_hours
@@ -305,6 +305,20 @@ def build(state: DemoState) -> None:
                     ),
                     agency=mash,
                     source_type="frontdoor.threshold_decision",
+                    source_id=contact.reference,
+                    visibility=Visibility.MASH_AND_SOCIAL_CARE,
+                )
+            )
+            # The outcome as the referrer was told it: every agency with access reads this.
+            events.append(
+                ChronologyEvent(
+                    person=kid,
+                    occurred_at=contact.referrer_told_at,
+                    category=ChronologyEvent.Category.DECISION,
+                    title=f"Outcome of the concern {contact.reference}: {outcome.label.lower()}",
+                    detail=MESSAGES[outcome],
+                    agency=mash,
+                    source_type="frontdoor.decision_outcome",
                     source_id=contact.reference,
                 )
             )

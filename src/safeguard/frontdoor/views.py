@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
 from safeguard.core.http import require_perm
+from safeguard.people.access import people_visible_to
 from safeguard.people.forms import SearchForm
-from safeguard.people.models import Person
 from safeguard.people.selectors import person_search
 from safeguard.people.services import people_listed_record, person_view_record
 
@@ -58,11 +58,40 @@ def _require_reporter(request: HttpRequest) -> None:
 
 
 def _draft(request: HttpRequest) -> dict[str, Any]:
+    """The user's saved draft, without any child whose record they may no longer see.
+
+    Access can end while a draft waits (a grant revoked, an involvement closed): the draft
+    then stops naming that child, on every page, and is saved without them (issue 10).
+    """
     draft = ContactDraft.objects.filter(user=request.user).first()
     data = dict(draft.data) if draft else {}
     data.setdefault("children", [])
     data.setdefault("answers", {})
+    named = {str(c["person_id"]) for c in data["children"] if c.get("person_id")}
+    if named:
+        visible = {
+            str(pk)
+            for pk in people_visible_to(request.user)
+            .filter(pk__in=_uuids(named))
+            .values_list("pk", flat=True)
+        }
+        kept = [
+            c for c in data["children"] if not c.get("person_id") or str(c["person_id"]) in visible
+        ]
+        if len(kept) != len(data["children"]):
+            data["children"] = kept
+            _save(request, data)
     return data
+
+
+def _uuids(values: set[str]) -> list[uuid.UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
 
 
 def _save(request: HttpRequest, data: dict[str, Any]) -> None:
@@ -105,7 +134,7 @@ def report_start(request: HttpRequest) -> HttpResponse:
 def _describe_children(request: HttpRequest, data: dict[str, Any]) -> list[dict[str, Any]]:
     """The draft's children for display; existing records the user may still see."""
     ids = [uuid.UUID(str(c["person_id"])) for c in data["children"] if c.get("person_id")]
-    people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    people = {p.pk: p for p in people_visible_to(request.user).filter(pk__in=ids)}
     rows = []
     for index, entry in enumerate(data["children"]):
         if entry.get("person_id"):

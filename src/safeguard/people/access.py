@@ -8,6 +8,13 @@ A user sees a person only when:
    agency, a contact the Multi-Agency Safeguarding Hub (MASH) is triaging, a
    MASH look-up with a recorded reason, or break-glass emergency access).
 
+Seeing a person is not seeing all of their record. A grant of chosen entries (what a
+sharing decision gives) opens the person's identifying details and those entries only.
+Every chronology entry also carries a *sensitivity* (``record_type``) and a *visibility*
+(who may read it: every agency, the recording agency only, the MASH and social care,
+police only, health only); :func:`entry_access` is the one rule that answers which entries
+a user may read, and every page, list, side page and export asks it.
+
 Analysts, the partnership business unit and system administrators see no
 personal data at all. Selectors filter lists with :func:`people_visible_to`
 and detail pages check :func:`can_view_person`, which apply the same rule, so
@@ -18,6 +25,7 @@ a list can never show what a page would refuse. Other apps create grants with
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,11 +37,19 @@ from django.utils import timezone
 
 from safeguard.core.audit import audit_record
 from safeguard.core.errors import Forbidden, InvalidRequest
-from safeguard.core.models import AuditAction, Role
+from safeguard.core.models import AgencyKind, AuditAction, Role
 from safeguard.core.text import reason_clean
 
 from .events import PeopleEvent
-from .models import AccessGrant, HouseholdMember, Involvement, Person
+from .models import (
+    AccessGrant,
+    ChronologyEvent,
+    GrantedEntry,
+    HouseholdMember,
+    Involvement,
+    Person,
+    Visibility,
+)
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
@@ -93,6 +109,17 @@ RECORD_TYPES: dict[str, RecordType] = {
 }
 
 
+# Agency kinds that read an entry of each visibility (the recording agency always reads its
+# own). A Multi-Agency Safeguarding Hub (``Agency.is_mash``) reads "MASH and social care" too.
+VISIBILITY_KINDS: dict[str, frozenset[str]] = {
+    Visibility.EVERYONE: frozenset(AgencyKind.values),
+    Visibility.RECORDING_AGENCY: frozenset(),
+    Visibility.MASH_AND_SOCIAL_CARE: frozenset({AgencyKind.CHILDRENS_SOCIAL_CARE}),
+    Visibility.POLICE: frozenset({AgencyKind.POLICE}),
+    Visibility.HEALTH: frozenset(AgencyKind.health_kinds()),
+}
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -141,6 +168,8 @@ class AccessBasis:
     # For bases that are themselves a reason (a subject access request): audited with the opening.
     reason: str = ""
     reference: str = ""
+    # False for a grant of chosen entries: identifying details and those entries only.
+    whole: bool = True
 
 
 class AccessBasisSource:
@@ -208,17 +237,29 @@ def access_basis_detail(user: Any, person: Person | Any) -> AccessBasis | None:
     involvement = _involvement_basis(user, person_id)
     if involvement is not None:
         return involvement
-    grant = active_grants(user).filter(person_id=person_id).order_by("-ends_at").first()
-    if grant is not None:
-        return AccessBasis(
-            f"{grant.get_kind_display()} until {timezone.localtime(grant.ends_at):%-d %B %Y %H:%M}",
-            "grant",
-        )
+    grants = list(active_grants(user).filter(person_id=person_id).order_by("-ends_at", "pk"))
+    whole = [g for g in grants if g.scope == AccessGrant.Scope.WHOLE]
+    if whole:
+        return _grant_basis(whole[0])
     for source in _SOURCES.values():
         basis = source.basis(user, person_id)
         if basis is not None:
             return basis
+    if grants:
+        return _grant_basis(grants[0])
     return None
+
+
+def _grant_basis(grant: AccessGrant) -> AccessBasis:
+    until = f"until {timezone.localtime(grant.ends_at):%-d %B %Y %H:%M}"
+    if grant.scope == AccessGrant.Scope.ENTRIES:
+        return AccessBasis(
+            f"{grant.get_kind_display()}: the child's identifying details and the records "
+            f"shared with you only, {until}",
+            "grant",
+            whole=False,
+        )
+    return AccessBasis(f"{grant.get_kind_display()} {until}", "grant")
 
 
 def access_basis(user: Any, person: Person | Any) -> str | None:
@@ -229,8 +270,19 @@ def access_basis(user: Any, person: Person | Any) -> str | None:
 
 @rules.predicate
 def can_view_person(user: Any, person: Person | Any) -> bool:
-    """Whether the user may open the person's record."""
+    """Whether the user may open the person's record (perhaps only what was shared with them)."""
     return access_basis(user, person) is not None
+
+
+@rules.predicate
+def can_view_whole_record(user: Any, person: Person | Any) -> bool:
+    """Whether the user sees more than the identifying details and entries shared with them.
+
+    Side pages about the whole record (sharing and access, who has looked at it) and the
+    household, relationships and involvements need this; a grant of chosen entries does not.
+    """
+    basis = access_basis_detail(user, person)
+    return basis is not None and basis.whole
 
 
 # Bases of the access rule that come from the agency's own work with the person.
@@ -274,13 +326,17 @@ def _can_write_about(user: Any, person: Person | Any) -> bool:
     one query (the person page's query bound relies on it).
     """
     basis = access_basis_detail(user, person)
-    if basis is None:
-        return False
+    if basis is None or not basis.whole:
+        return False  # a share of chosen entries lets the recipient read those, not change anything
     if basis.kind in STANDING_BASIS_KINDS:
         return True
     person_id: Any = getattr(person, "pk", person)
     grants = active_grants(user).filter(person_id=person_id)
-    if grants.exclude(kind__in=READ_ONLY_GRANT_KINDS).exists():
+    if (
+        grants.exclude(kind__in=READ_ONLY_GRANT_KINDS)
+        .filter(scope=AccessGrant.Scope.WHOLE)
+        .exists()
+    ):
         return True
     if not grants.exists():
         # Seen through another source (an open subject access request): unchanged.
@@ -327,6 +383,106 @@ def visible_record_types(user: Any, person: Person | Any) -> frozenset[str]:
     return frozenset(allowed)
 
 
+def visibilities_open_to(user: Any) -> frozenset[str]:
+    """The visibilities whose entries the user's agency reads (beyond the entries it recorded)."""
+    if not sees_personal_data(user):
+        return frozenset()
+    agency = user.agency
+    open_to = {v for v, kinds in VISIBILITY_KINDS.items() if agency.kind in kinds}
+    open_to.add(Visibility.EVERYONE)
+    if agency.is_mash:
+        open_to.add(Visibility.MASH_AND_SOCIAL_CARE)
+    return frozenset(open_to)
+
+
+@dataclass(frozen=True)
+class EntryAccess:
+    """Which of one person's chronology entries a user may read: THE entry rule.
+
+    An entry is readable when a grant the user holds names it (a share of chosen records),
+    or when the user sees the whole record, may see its sensitivity (``record_type``) and
+    either their agency recorded it or its visibility is open to their agency.
+    """
+
+    whole_record: bool = False
+    record_types: frozenset[str] = frozenset()
+    visibilities: frozenset[str] = frozenset()
+    agency_id: int | None = None
+    granted_ids: frozenset[uuid.UUID] = frozenset()
+
+    def q(self) -> Q:
+        """The rule as a filter on ``ChronologyEvent`` (for the person's own queryset)."""
+        shown = Q(pk__in=sorted(self.granted_ids))
+        if self.whole_record:
+            shown |= Q(record_type__in=sorted(self.record_types)) & (
+                Q(visibility__in=sorted(self.visibilities)) | Q(agency_id=self.agency_id)
+            )
+        return shown
+
+    def allows(self, event: ChronologyEvent) -> bool:
+        """The same rule for one loaded entry."""
+        if event.pk in self.granted_ids:
+            return True
+        return (
+            self.whole_record
+            and event.record_type in self.record_types
+            and (event.visibility in self.visibilities or event.agency_id == self.agency_id)
+        )
+
+
+NO_ENTRIES = EntryAccess()
+
+
+def entry_access(user: Any, person: Person | Any, basis: AccessBasis | None = None) -> EntryAccess:
+    """What of the person's chronology the user may read (nothing when they may not see them).
+
+    Pass the ``basis`` already worked out for the page to save asking the rule again: the
+    answer then costs one query, two when a share of chosen entries is in force.
+    """
+    if not sees_personal_data(user) or person is None:
+        return NO_ENTRIES
+    person_id: Any = getattr(person, "pk", person)
+    if basis is None:
+        basis = access_basis_detail(user, person_id)
+        if basis is None:
+            return NO_ENTRIES
+    grants = list(
+        active_grants(user).filter(person_id=person_id).values_list("pk", "scope", "record_types")
+    )
+    types = {"general"}
+    kind = user.agency.kind
+    types |= {c for c, rt in RECORD_TYPES.items() if rt.sensitive and kind in rt.open_to_kinds}
+    for _pk, scope, record_types in grants:
+        if scope == AccessGrant.Scope.WHOLE:
+            types.update(t for t in record_types or [] if t in RECORD_TYPES)
+    chosen = [pk for pk, scope, _types in grants if scope == AccessGrant.Scope.ENTRIES]
+    granted: frozenset[uuid.UUID] = frozenset()
+    if chosen:
+        granted = frozenset(
+            GrantedEntry.objects.filter(grant_id__in=chosen, event__person_id=person_id)
+            .values_list("event_id", flat=True)
+            .distinct()
+        )
+    return EntryAccess(
+        whole_record=basis.whole,
+        record_types=frozenset(types),
+        visibilities=visibilities_open_to(user),
+        agency_id=user.agency_id,
+        granted_ids=granted,
+    )
+
+
+def chronology_visible_to(
+    user: Any, person: Person | Any, basis: AccessBasis | None = None
+) -> QuerySet[ChronologyEvent]:
+    """The person's chronology entries the user may read, by the one entry rule."""
+    person_id: Any = getattr(person, "pk", person)
+    rule = entry_access(user, person_id, basis)
+    if rule is NO_ENTRIES:
+        return ChronologyEvent.objects.none()
+    return ChronologyEvent.objects.filter(person_id=person_id).filter(rule.q())
+
+
 # Services refuse with the one domain error; the old name keeps ``except AccessDenied`` working.
 AccessDenied = Forbidden
 
@@ -343,8 +499,16 @@ def access_grant_create(
     record_types: list[str] | None = None,
     source_reference: str = "",
     derived_from: AccessGrant | None = None,
+    entries: Iterable[ChronologyEvent] | None = None,
 ) -> AccessGrant:
-    """Give an agency or a user time-limited access to one person, and audit it."""
+    """Give an agency or a user time-limited access to one person, and audit it.
+
+    With ``entries`` (a list, perhaps empty) the grant opens the person's identifying details
+    and those entries only; without, the whole record under the entry rule.
+    """
+    chosen = None if entries is None else list(entries)
+    if chosen is not None and any(e.person_id != person.pk for e in chosen):
+        raise InvalidRequest("A grant can only open entries about its own person.")
     if kind not in AccessGrant.Kind.values:
         raise InvalidRequest(f"Unknown grant kind {kind!r}")
     unknown = set(record_types or []) - set(RECORD_TYPES)
@@ -366,7 +530,10 @@ def access_grant_create(
             ends_at=ends_at,
             source_reference=source_reference,
             derived_from=derived_from,
+            scope=AccessGrant.Scope.WHOLE if chosen is None else AccessGrant.Scope.ENTRIES,
         )
+        if chosen:
+            GrantedEntry.objects.bulk_create([GrantedEntry(grant=grant, event=e) for e in chosen])
         audit_record(
             by=by,
             action=AuditAction.CREATE,
@@ -380,6 +547,8 @@ def access_grant_create(
                 "record_types": record_types or [],
                 "ends_at": ends_at,
                 "derived_from": getattr(derived_from, "pk", None),
+                "scope": grant.scope,
+                "entries": sorted(str(e.pk) for e in chosen or []),
             },
             reason=purpose.strip(),
         )

@@ -48,6 +48,7 @@ from .models import (
     Relationship,
     RelationshipKind,
     Sex,
+    Visibility,
 )
 from .search import name_key
 
@@ -210,6 +211,13 @@ ETHNICITY_WEIGHTS = [
     (Ethnicity.WHITE_GYPSY_TRAVELLER, 1),
     (Ethnicity.NOT_KNOWN, 2),
 ]
+# Who may read the demo's sensitive entries (as the data migration sets them for real data).
+DEMO_VISIBILITY = {
+    "police_intelligence": Visibility.POLICE,
+    "sexual_health": Visibility.HEALTH,
+    "mental_health": Visibility.HEALTH,
+}
+
 CHRONOLOGY_TEMPLATES = [
     ("education", "Attendance below 90% this term", "fulford-school", "general"),
     ("education", "Pastoral meeting with parent", "huntington-school", "general"),
@@ -600,6 +608,7 @@ def build_families(state: DemoState) -> None:
                         detail=detail,
                         agency=a[slug],
                         record_type=record_type,
+                        visibility=DEMO_VISIBILITY.get(record_type, Visibility.EVERYONE),
                         source_type="demo",
                     )
                 )

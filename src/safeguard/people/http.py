@@ -18,15 +18,19 @@ from .models import Person
 
 
 def visible_person_or_404(
-    request: HttpRequest, person_id: uuid.UUID, page: AuditEventType
+    request: HttpRequest, person_id: uuid.UUID, page: AuditEventType, *, whole_record: bool = False
 ) -> tuple[Person, AccessBasis]:
-    """Load a person through the access rule, or record the refusal and answer 'not found'."""
+    """Load a person through the access rule, or record the refusal and answer 'not found'.
+
+    ``whole_record`` pages (about the whole record, such as who has looked at it) also refuse
+    a user who holds only a share of chosen records.
+    """
     person = Person.objects.filter(pk=person_id).select_related("current_school").first()
     basis = access_basis_detail(request.user, person)
     person = permitted_or_404(
         request,
         person,
-        allowed=basis is not None,
+        allowed=basis is not None and (basis.whole or not whole_record),
         page=page,
         object_id=person_id,
         person_id=person_id,

@@ -7,6 +7,7 @@ Everything else in Safeguard hangs off a :class:`Person`. Reads go through
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -325,12 +326,36 @@ class Involvement(models.Model):
         return self.ended is None
 
 
+class Visibility(models.TextChoices):
+    """Who may read a chronology entry (beside its sensitivity, ``record_type``).
+
+    The recording agency always reads its own entries; the others read an entry when their
+    agency is one the visibility names (see ``access.VISIBILITY_KINDS``) and the access rule
+    lets them see the person's whole record, or when a share named the entry.
+    """
+
+    EVERYONE = "everyone", "Every agency with access to the child"
+    RECORDING_AGENCY = "recording_agency", "The recording agency only"
+    MASH_AND_SOCIAL_CARE = (
+        "mash_social_care",
+        "The Multi-Agency Safeguarding Hub (MASH) and children's social care only",
+    )
+    POLICE = "police", "Police only"
+    HEALTH = "health", "Health only"
+
+
 class AccessGrant(models.Model):
     """Access to one person outside an involvement: shared, break-glass, or a MASH look-up.
 
     Grants are created only through ``access.py`` services (the sharing app
-    calls them); each is time-limited, purpose-bound and can be revoked.
+    calls them); each is time-limited, purpose-bound and can be revoked. A grant
+    of chosen entries (``Scope.ENTRIES``, what a sharing decision gives) opens the
+    person's identifying details and those entries only, never the whole record.
     """
+
+    class Scope(models.TextChoices):
+        WHOLE = "whole", "The whole record"
+        ENTRIES = "entries", "The child's identifying details and the chosen records only"
 
     class Kind(models.TextChoices):
         SHARED = "shared", "Shared by another agency"
@@ -376,6 +401,10 @@ class AccessGrant(models.Model):
         blank=True,
         related_name="derived",
         help_text="The grant its giver held when giving it; ending that grant ends this one.",
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.WHOLE)
+    entries: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "ChronologyEvent", through="GrantedEntry", related_name="granted_by_grants", blank=True
     )
 
     class Meta:
@@ -431,6 +460,12 @@ class ChronologyEvent(models.Model):
         default="general",
         help_text="Sensitivity of what this event describes (see access.RECORD_TYPES).",
     )
+    visibility = models.CharField(
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.EVERYONE,
+        help_text="Who may read this entry (see Visibility); the recording agency always may.",
+    )
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -441,3 +476,18 @@ class ChronologyEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class GrantedEntry(models.Model):
+    """One chronology entry a grant of chosen entries opens (what a sharing decision chose)."""
+
+    grant = models.ForeignKey(AccessGrant, on_delete=models.CASCADE, related_name="granted_entries")
+    event = models.ForeignKey(ChronologyEvent, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "event"], name="one_row_per_granted_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} under grant {self.grant_id}"

@@ -124,6 +124,7 @@ register(
                 Shown("What happened", "title"),
                 Shown("Details", "detail", third_party=True, free_text=True),
                 Shown("Kind of record", "record_type"),
+                Shown("Who may read it", "get_visibility_display"),
                 Shown("Recorded by", "recorded_by"),
             ),
         ),

@@ -13,11 +13,13 @@ from .access import (
     can_edit_person,
     can_look_up_with_reason,
     can_view_person,
+    can_view_whole_record,
     sees_personal_data,
 )
 
 rules.add_perm("people.see_personal_data", rules.predicate(sees_personal_data))
 rules.add_perm("people.view_person", can_view_person)
+rules.add_perm("people.view_whole_record", can_view_whole_record)
 rules.add_perm("people.change_person", can_edit_person)
 rules.add_perm("people.add_person", can_create_person)
 rules.add_perm("people.look_up_with_reason", can_look_up_with_reason)

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from safeguard.core.models import AgencyKind, AuditAction, AuditEvent
 
-from .access import people_visible_to, visible_record_types
+from .access import (
+    AccessBasis,
+    chronology_visible_to,
+    entry_access,
+    people_visible_to,
+    visible_record_types,
+)
 from .models import (
     INVERSE_RELATIONSHIP,
     Address,
@@ -233,6 +239,8 @@ class PersonPage:
     hidden_event_count: int = 0
     age: str = ""
     status: list[str] = field(default_factory=list)
+    # False when the user holds only a share of chosen records: identifying details and those.
+    whole_record: bool = True
 
 
 def person_status(person: Person, involvements: list[Involvement], today: dt.date) -> list[str]:
@@ -265,9 +273,18 @@ def person_get_visible(*, user: Any, person_id: uuid.UUID) -> Person | None:
     return people_visible_to(user).filter(pk=person_id).select_related("current_school").first()
 
 
-def person_page(*, user: Any, person: Person, basis: str, chronology_page: int = 1) -> PersonPage:
-    """Load the person page's data: a fixed number of queries however long the record."""
+def person_page(
+    *, user: Any, person: Person, basis: str | AccessBasis, chronology_page: int = 1
+) -> PersonPage:
+    """Load the person page's data: a fixed number of queries however long the record.
+
+    A user holding only a share of chosen records (``basis.whole`` false) gets the person's
+    identifying details and those records: no addresses, household, relatives or agencies.
+    """
     today = timezone.localdate()
+    access = basis if isinstance(basis, AccessBasis) else None
+    if access is not None and not access.whole:
+        return _shared_records_page(user=user, person=person, basis=access, page=chronology_page)
     addresses = list(person.addresses.all())
     other_names = list(person.other_names.all())
     relatives = relatives_of(
@@ -293,9 +310,8 @@ def person_page(*, user: Any, person: Person, basis: str, chronology_page: int =
     visible_relations = set(
         people_visible_to(user).filter(pk__in=related_ids).values_list("pk", flat=True)
     )
-    allowed_types = visible_record_types(user, person)
     events = (
-        ChronologyEvent.objects.filter(person=person, record_type__in=allowed_types)
+        chronology_visible_to(user, person, access)
         .select_related("agency")
         .order_by("-occurred_at", "-created_at")
     )
@@ -303,7 +319,7 @@ def person_page(*, user: Any, person: Person, basis: str, chronology_page: int =
     chronology = paginator.get_page(chronology_page)
     return PersonPage(
         person=person,
-        basis=basis,
+        basis=basis.words if isinstance(basis, AccessBasis) else basis,
         addresses=addresses,
         other_names=other_names,
         relatives=relatives,
@@ -313,6 +329,27 @@ def person_page(*, user: Any, person: Person, basis: str, chronology_page: int =
         visible_relations=visible_relations,
         age=age_in_words(person.date_of_birth, today),
         status=person_status(person, involvements, today),
+    )
+
+
+def _shared_records_page(*, user: Any, person: Person, basis: AccessBasis, page: int) -> PersonPage:
+    """The person page for the recipient of chosen records: who the child is, and those records."""
+    events = (
+        chronology_visible_to(user, person, basis)
+        .select_related("agency")
+        .order_by("-occurred_at", "-created_at")
+    )
+    return PersonPage(
+        person=person,
+        basis=basis.words,
+        addresses=[],
+        other_names=list(person.other_names.all()),
+        relatives=[],
+        involvements=[],
+        household_members=[],
+        chronology=Paginator(events, CHRONOLOGY_PAGE_SIZE).get_page(page),
+        age=age_in_words(person.date_of_birth, timezone.localdate()),
+        whole_record=False,
     )
 
 
@@ -326,19 +363,36 @@ def _event_record_types(event: AuditEvent) -> set[str]:
     return found
 
 
+def _event_entries(event: AuditEvent) -> set[str]:
+    """The chronology entries an audit event is about (the entry itself, or a share's entries)."""
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    found = {str(e) for e in changes.get("entries") or [] if isinstance(e, str)}
+    if event.object_type == "chronology_event" and event.object_id:
+        found.add(str(event.object_id))
+    return found
+
+
 def person_viewers(*, person_id: uuid.UUID, limit: int = 200, user: Any = None) -> list[AuditEvent]:
     """Who has looked at, listed, changed or been refused this person's record, newest first.
 
-    Given the viewer, events about record types they may not see (a decision to share police
-    intelligence, say) are left out, by the chronology's rule (``visible_record_types``).
+    Given the viewer, events about what they may not read are left out: record types they
+    may not see (a decision to share police intelligence, say), and chronology entries the
+    entry rule hides from them (the MASH's reasons from a school, say).
     """
     events = AuditEvent.objects.filter(person_id=person_id).order_by("-sequence")
     if user is None:
         return list(events[:limit])
     allowed = visible_record_types(user, person_id)
+    rule = entry_access(user, person_id)
+    hidden = {
+        str(pk)
+        for pk in ChronologyEvent.objects.filter(person_id=person_id)
+        .exclude(rule.q())
+        .values_list("pk", flat=True)
+    }
     shown: list[AuditEvent] = []
     for event in events.iterator(chunk_size=500):
-        if _event_record_types(event) <= allowed:
+        if _event_record_types(event) <= allowed and not (_event_entries(event) & hidden):
             shown.append(event)
             if len(shown) >= limit:
                 break

@@ -39,6 +39,7 @@ from .models import (
     Person,
     Relationship,
     RelationshipKind,
+    Visibility,
 )
 from .search import name_key
 
@@ -96,6 +97,7 @@ def chronology_add(
     detail: str = "",
     agency: Agency | None = None,
     record_type: str = "general",
+    visibility: str = Visibility.EVERYONE,
     source_type: str = "",
     source_id: str = "",
     audit: bool = True,
@@ -104,8 +106,13 @@ def chronology_add(
 
     Other apps' services call this inside their own transaction (and their
     own access check); ``audit=False`` is for callers that audit the whole
-    change themselves.
+    change themselves. ``visibility`` says who may read the entry (see
+    ``access.entry_access``); police intelligence is police only unless said otherwise.
     """
+    if visibility not in Visibility.values:
+        raise InvalidRequest(f"Unknown visibility {visibility!r}")
+    if record_type == "police_intelligence" and visibility == Visibility.EVERYONE:
+        visibility = Visibility.POLICE
     event = ChronologyEvent.objects.create(
         person=person,
         occurred_at=occurred_at,
@@ -115,6 +122,7 @@ def chronology_add(
         agency=agency if agency is not None else getattr(by, "agency", None),
         recorded_by=by,
         record_type=record_type,
+        visibility=visibility,
         source_type=source_type,
         source_id=str(source_id),
     )
@@ -125,7 +133,12 @@ def chronology_add(
             object_type=PeopleEvent.CHRONOLOGY_EVENT,
             object_id=event.pk,
             person_id=person.pk,
-            changes={"category": category, "title": title, "record_type": record_type},
+            changes={
+                "category": category,
+                "title": title,
+                "record_type": record_type,
+                "visibility": visibility,
+            },
         )
     return event
 

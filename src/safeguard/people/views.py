@@ -83,7 +83,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     except ValueError:
         page_number = 1
     data = selectors.person_page(
-        user=request.user, person=person, basis=basis.words, chronology_page=page_number
+        user=request.user, person=person, basis=basis, chronology_page=page_number
     )
     services.person_view_record(by=request.user, person_id=person.pk, basis=basis)
     return render(
@@ -102,7 +102,9 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def person_viewers(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Who has looked at this record: every view, listing, change and refusal."""
     _require_personal_data_role(request)
-    person, basis = visible_person_or_404(request, person_id, PeopleEvent.PERSON_VIEWERS)
+    person, basis = visible_person_or_404(
+        request, person_id, PeopleEvent.PERSON_VIEWERS, whole_record=True
+    )
     events = selectors.person_viewers(person_id=person.pk, user=request.user)
     services.person_view_record(
         by=request.user, person_id=person.pk, page=PeopleEvent.PERSON_VIEWERS, basis=basis

@@ -263,7 +263,7 @@ def person_records(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = permitted_or_404(
         request,
         Person.objects.filter(pk=person_id, merged_into__isnull=True).first(),
-        perm="people.view_person",
+        perm="people.view_whole_record",
         page=RecordsEvent.PERSON_RECORDS,
         object_id=person_id,
         person_id=person_id,

@@ -45,6 +45,7 @@ from safeguard.people.models import (
     OtherName,
     Person,
     Relationship,
+    Visibility,
 )
 
 from .events import RightsEvent
@@ -621,6 +622,11 @@ def _chronology(person: Person) -> list[Item]:
                 f"Sensitive record ({record_type.label}): check with the recording agency whether an "
                 "exemption applies before release (for example, crime prevention or serious harm)."
             )
+        if e.visibility != Visibility.EVERYONE:
+            notes.append(
+                f"Restricted entry ({e.get_visibility_display().lower()}): ask the recording "
+                "agency before release; staff outside it do not see this entry."
+            )
         items.append(
             Item(
                 f"Chronology: {e.get_category_display()}",
@@ -636,6 +642,7 @@ def _chronology(person: Person) -> list[Item]:
                         note=FREE_TEXT_NOTE if e.detail else "",
                     ),
                     Field("Kind of record", record_type.label if record_type else e.record_type),
+                    Field("Who may read it", e.get_visibility_display()),
                     Field("Recorded by", _d(str(e.recorded_by) if e.recorded_by else "")),
                 ],
                 review_notes=notes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safeguard.core.models import Role
-from safeguard.people.access import people_visible_to, visible_record_types
+from safeguard.people.access import (
+    EntryAccess,
+    chronology_visible_to,
+    entry_access,
+    people_visible_to,
+    visible_record_types,
+)
 from safeguard.people.models import AccessGrant, ChronologyEvent, Person
 
 from .events import SharingEvent
@@ -41,11 +48,9 @@ def grant_status(grant: AccessGrant, now: dt.datetime | None = None) -> str:
 
 def shareable_events(*, user: Any, person: Person) -> list[ChronologyEvent]:
     """Records the user's agency holds about the person and the user may see: what they can share."""
-    allowed = visible_record_types(user, person)
     return list(
-        ChronologyEvent.objects.filter(
-            person=person, agency_id=user.agency_id, record_type__in=allowed
-        )
+        chronology_visible_to(user, person)
+        .filter(agency_id=user.agency_id)
         .exclude(source_type__in=["sharing_decision", "information_request"])
         .order_by("-occurred_at")[:SHAREABLE_LIMIT]
     )
@@ -65,9 +70,26 @@ class PersonSharing:
     hidden_decisions: int = 0
 
 
-def decision_is_visible(decision: SharingDecision, allowed: frozenset[str]) -> bool:
-    """The chronology's record-type rule: every sensitive type the decision covers is allowed."""
-    return set(decision.record_types or []) <= allowed
+def decision_is_visible(
+    decision: SharingDecision,
+    allowed: frozenset[str],
+    rule: EntryAccess | None = None,
+    entries: dict[str, ChronologyEvent] | None = None,
+) -> bool:
+    """Whether the viewer may read the decision, by the chronology's rules.
+
+    Every sensitive type the decision covers is allowed, and (given the entry rule) every
+    entry it shared is one the viewer may read.
+    """
+    if not set(decision.record_types or []) <= allowed:
+        return False
+    if rule is None or entries is None:
+        return True
+    for item in decision.items or []:
+        event = entries.get(str(item.get("id"))) if isinstance(item, dict) else None
+        if event is not None and not rule.allows(event):
+            return False
+    return True
 
 
 def person_sharing(*, person: Person, user: Any = None) -> PersonSharing:
@@ -91,7 +113,18 @@ def person_sharing(*, person: Person, user: Any = None) -> PersonSharing:
     hidden = 0
     if user is not None:
         allowed = visible_record_types(user, person)
-        shown = [d for d in decisions if decision_is_visible(d, allowed)]
+        rule = entry_access(user, person)
+        shared_ids = {
+            str(item.get("id"))
+            for d in decisions
+            for item in d.items or []
+            if isinstance(item, dict) and item.get("id")
+        }
+        entries = {
+            str(e.pk): e
+            for e in ChronologyEvent.objects.filter(person=person, pk__in=_uuids(shared_ids))
+        }
+        shown = [d for d in decisions if decision_is_visible(d, allowed, rule, entries)]
         hidden, decisions = len(decisions) - len(shown), shown
     requests = list(
         SharingRequest.objects.filter(person=person)
@@ -108,6 +141,16 @@ def person_sharing(*, person: Person, user: Any = None) -> PersonSharing:
         for status in ("active", "ended", "revoked")
     }
     return PersonSharing(person, with_status, decisions, requests, uses, counts, hidden)
+
+
+def _uuids(values: set[str]) -> list[uuid.UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
 
 
 @dataclass

@@ -237,6 +237,8 @@ def sharing_decision_record(
                 record_types=sensitive,
                 source_reference=reference,
                 derived_from=basis_grant,
+                # The child's identifying details and the chosen records: nothing more.
+                entries=events,
             )
         record = SharingDecision.objects.create(
             reference=reference,
@@ -292,6 +294,7 @@ def sharing_decision_record(
                 "no_consent_reason": record.no_consent_reason,
                 "lawful_basis": lawful_basis,
                 "items": len(snapshot),
+                "entries": [i["id"] for i in snapshot],
                 "items_sha256": digest,
                 "record_types": sensitive,
                 "grant": getattr(grant, "pk", None),

@@ -48,11 +48,14 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _visible_person(
-    request: HttpRequest, person_id: uuid.UUID, page: AuditEventType
+    request: HttpRequest, person_id: uuid.UUID, page: AuditEventType, *, whole_record: bool = True
 ) -> tuple[Person, AccessBasis]:
-    """The person when the access rule allows, else audit the refusal and answer 'not found'."""
+    """The person when the access rule allows, else audit the refusal and answer 'not found'.
+
+    Pages about the whole record (``whole_record``) are not opened by a share of chosen records.
+    """
     require_perm(request, "people.see_personal_data")
-    return visible_person_or_404(request, person_id, page)
+    return visible_person_or_404(request, person_id, page, whole_record=whole_record)
 
 
 @login_required
@@ -178,7 +181,10 @@ def share(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Ask another agency for information about this person, by a date."""
-    subject, _ = _visible_person(request, person_id, SharingEvent.SHARING_REQUEST)
+    # Asking for more shows nothing of the record: a recipient of chosen records may ask.
+    subject, _ = _visible_person(
+        request, person_id, SharingEvent.SHARING_REQUEST, whole_record=False
+    )
     require_perm(request, "sharing.use_requests")
     form = RequestForm(
         request.POST if request.method == "POST" else None, own_agency_id=request.user.agency_id

@@ -12,7 +12,7 @@ from safeguard.core.audit import audit_record
 from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction
 from safeguard.people.access import AccessDenied
-from safeguard.people.models import ChronologyEvent
+from safeguard.people.models import ChronologyEvent, Visibility
 from safeguard.people.services import chronology_add
 
 from ..events import FrontdoorEvent
@@ -85,6 +85,7 @@ def information_request_create(
                 ),
                 source_type="frontdoor.information_request",
                 source_id=str(request.pk),
+                visibility=Visibility.MASH_AND_SOCIAL_CARE,
             )
     return request
 
@@ -122,6 +123,7 @@ def information_request_answer(*, by: User, request: MashEnquiry, answer: str) -
                 ),
                 source_type="frontdoor.information_request",
                 source_id=str(request.pk),
+                visibility=Visibility.MASH_AND_SOCIAL_CARE,
             )
     return request
 
@@ -156,6 +158,7 @@ def _referrer_tell(
         object_id=contact.reference,
         changes={"referrer_told": True, "status": ContactStatus.DECIDED},
     )
+    _outcome_chronology(by=by, contact=contact, decision=decision)
     _early_help_open(by=by, contact=contact, decision=decision, error_field=error_field)
 
 
@@ -186,6 +189,7 @@ def _early_help_open(
 def _decision_chronology(
     *, by: User, contact: Contact, decision: ThresholdDecision, title: str
 ) -> None:
+    """The MASH's reasons: read by the MASH and children's social care only (issue 10)."""
     for person in contact.children.all():
         chronology_add(
             by=by,
@@ -196,6 +200,26 @@ def _decision_chronology(
             detail=decision.rationale[:2000],
             source_type="frontdoor.threshold_decision",
             source_id=str(decision.pk),
+            visibility=Visibility.MASH_AND_SOCIAL_CARE,
+        )
+
+
+def _outcome_chronology(*, by: User, contact: Contact, decision: ThresholdDecision) -> None:
+    """The outcome as written for the referrer: what every agency with access may read."""
+    for person in contact.children.all():
+        chronology_add(
+            by=by,
+            person=person,
+            occurred_at=timezone.now(),
+            category=ChronologyEvent.Category.DECISION,
+            title=(
+                f"Outcome of the concern {contact.reference}: "
+                f"{decision.get_outcome_display().lower()}"
+            ),
+            detail=decision.message_to_referrer[:2000],
+            source_type="frontdoor.decision_outcome",
+            source_id=str(decision.pk),
+            visibility=Visibility.EVERYONE,
         )
 
 
