@@ -320,10 +320,17 @@ if PRODUCTION:
 
 # Audit checkpoints are kept outside the database so that removing the newest
 # audit rows is noticed too (see docs/architecture.md).
-AUDIT_CHECKPOINT_FILE = Path(
-    env.str("SAFEGUARD_AUDIT_CHECKPOINTS", default=str(VAR_DIR / "audit-checkpoints.jsonl"))
-)
+# In production there is no default: the store must be named (SAFEGUARD_AUDIT_CHECKPOINTS,
+# on storage the database's users cannot write), and verification fails closed without it.
+_checkpoints = env.str(
+    "SAFEGUARD_AUDIT_CHECKPOINTS",
+    default="" if PRODUCTION else str(VAR_DIR / "audit-checkpoints.jsonl"),
+).strip()
+AUDIT_CHECKPOINT_FILE: Path | None = Path(_checkpoints) if _checkpoints else None
+AUDIT_CHECKPOINT_REQUIRED = env.bool("SAFEGUARD_AUDIT_CHECKPOINT_REQUIRED", default=PRODUCTION)
 AUDIT_CHECKPOINT_KEY = env.str("SAFEGUARD_AUDIT_KEY", default=SECRET_KEY)
+# The outbox worker (safeguard serve --worker) signs a checkpoint this often (0: never).
+AUDIT_CHECKPOINT_SECONDS = env.int("SAFEGUARD_AUDIT_CHECKPOINT_SECONDS", default=300)
 
 # Office hours for the front door (Emergency Duty Team outside them).
 OFFICE_HOURS = env.str("SAFEGUARD_OFFICE_HOURS", default="08:30-17:00")
