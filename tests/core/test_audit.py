@@ -164,8 +164,10 @@ def _recompute_chain() -> None:
 
 @pytest.mark.django_db
 class TestAuditTamperEvidenceDependsOnAnOptionalFile:
-    """Finding: with no checkpoint file, a recomputed chain, the newest 50 events deleted,
-    or every event about one child erased went undetected."""
+    """Finding: a recomputed chain, removed newest events or an erased child went unseen.
+
+    With no checkpoint file, none of the three was detected.
+    """
 
     def test_without_a_checkpoint_store_production_verification_fails_closed(self, settings):
         settings.AUDIT_CHECKPOINT_FILE = None
@@ -242,7 +244,6 @@ class TestAuditTamperEvidenceDependsOnAnOptionalFile:
         assert events  # the first checkpoint stands
 
 
-
 @pytest.mark.django_db(transaction=True)
 class TestTheOutboxWorkerSignsCheckpoints:
     def test_the_worker_loop_signs_checkpoints_regularly(self, settings):
@@ -310,12 +311,13 @@ class TestSqliteConnectionCannotDropTheAppendOnlyTriggers:
 
     def test_a_trigger_on_another_table_cannot_delete_audit_rows(self):
         _append(1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TRIGGER wipe AFTER INSERT ON core_referencenumber "
+                "BEGIN DELETE FROM core_auditevent; END"
+            )
         with pytest.raises(DatabaseError, match="not authorized"), transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "CREATE TRIGGER wipe AFTER INSERT ON core_referencenumber "
-                    "BEGIN DELETE FROM core_auditevent; END"
-                )
                 cursor.execute(
                     "INSERT INTO core_referencenumber (value, kind, issued_at) "
                     "VALUES ('X-1', 'x', '2026-01-01')"
