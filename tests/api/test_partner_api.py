@@ -157,7 +157,9 @@ class TestProblemResponses:
 
         record, _ = partner
         Role.objects.get_or_create(code=Role.SYSTEM_ADMINISTRATOR, defaults={"name": "Admin"})
-        record.system_user.roles.add(Role.SYSTEM_ADMINISTRATOR)
+        from safeguard.core.services import roles_set_at_set_up
+
+        roles_set_at_set_up(user=record.system_user, codes=[Role.SYSTEM_ADMINISTRATOR])
         response = post(Client(), "concerns", CONCERN, auth)
         assert response.status_code == 403
         assert response["Content-Type"] == "application/problem+json"

@@ -23,6 +23,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record_many
+from safeguard.core.services import roles_set_at_set_up
 from safeguard.core.models import (
     Agency,
     AgencyKind,
@@ -367,7 +368,7 @@ def build_agencies_and_accounts(state: DemoState) -> None:
         else:
             user.set_unusable_password()
         user.save()
-        user.roles.set(Role.objects.filter(code__in=roles))
+        roles_set_at_set_up(user=user, codes=roles)
         state.users[username] = user
 
 
