@@ -23,7 +23,6 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from safeguard.core.audit import AuditEntry, audit_record_many
-from safeguard.core.services import roles_set_at_set_up
 from safeguard.core.models import (
     Agency,
     AgencyKind,
@@ -33,6 +32,7 @@ from safeguard.core.models import (
     ReferenceNumber,
     Role,
 )
+from safeguard.core.services import roles_set_at_set_up
 
 from .events import PeopleEvent
 from .identifiers import nhs_check_digit, upn_check_letter
