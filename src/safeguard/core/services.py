@@ -230,7 +230,7 @@ def role_refuse(*, by: User, approval: RoleApproval) -> None:
         approval = RoleApproval.objects.select_for_update().get(pk=approval.pk)
         if approval.approved_at is not None:
             raise InvalidRequest("This role was approved: remove it from the account instead.")
-        approval.user.roles.remove(approval.role_id)
+        approval.user.roles.remove(approval.role)
         audit_record(
             by=by,
             action=AuditAction.DELETE,
