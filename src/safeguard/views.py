@@ -7,8 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.core.events import CoreEvent
 from safeguard.core.models import Role
 from safeguard.people.selectors import my_work
+from safeguard.people.services import people_listed_record
 
 
 @login_required
@@ -23,5 +25,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "two_factor_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }
     if context["sees_personal_data"]:
-        context.update(my_work(user=user))
+        work = my_work(user=user)
+        context.update(work)
+        # The page names these people: one audit write (a row for each) per page view.
+        named = [i.person_id for i in work["leading"]] + [p.pk for p in work["recent"]]
+        people_listed_record(
+            by=user,  # type: ignore[arg-type]
+            person_ids=list(dict.fromkeys(named)),
+            context=CoreEvent.MY_WORK,
+        )
     return render(request, "home.html", context)

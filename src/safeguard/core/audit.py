@@ -35,6 +35,11 @@ logger = logging.getLogger(__name__)
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "current_request_id", default=""
 )
+# Set when a refusal (an event with the DENY action) is recorded during the current
+# request, so the refusal middleware records each refused request exactly once.
+refusal_recorded: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "refusal_recorded", default=False
+)
 
 # Fields that make up the hashed content of an event, in a fixed order.
 HASHED_FIELDS = (
@@ -169,6 +174,8 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
             previous = event.hash
             events.append(event)
         AuditEvent.objects.bulk_create(events)
+    if any(entry.action == AuditAction.DENY for entry in entries):
+        refusal_recorded.set(True)
     return events
 
 

@@ -62,3 +62,4 @@ class CoreEvent(AuditEventType):
     ROLEAPPROVAL = "roleapproval"
     RATE_LIMIT = "rate_limit"
     PAGE = "page"
+    MY_WORK = "my_work"

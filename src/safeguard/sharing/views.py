@@ -200,6 +200,7 @@ def request_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 request, f"Request sent to {made.to_agency.name}. Reference {made.reference}"
             )
             return redirect("sharing:person", person_id=subject.pk)
+    person_view_record(by=request.user, person_id=subject.pk, page=SharingEvent.SHARING_REQUEST)  # type: ignore[arg-type]
     return render(request, "sharing/request_form.html", {"form": form, "person": subject})
 
 
@@ -304,6 +305,7 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
         else:
             messages.success(request, "Access ended")
             return redirect("sharing:person", person_id=grant.person_id)
+    person_view_record(by=request.user, person_id=grant.person_id, page=SharingEvent.SHARING_REVOKE)  # type: ignore[arg-type]
     return render(
         request, "sharing/revoke.html", {"form": form, "grant": grant, "person": grant.person}
     )
