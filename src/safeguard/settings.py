@@ -7,6 +7,7 @@ settings refuse to start without a real ``SECRET_KEY``, ``ALLOWED_HOSTS`` and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -192,15 +193,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "safeguard.core.views.csrf_failure"
 
-# Lock-out after 5 failed sign-ins for a username from one address.
+# Lock-out (docs/security.md): 5 failed sign-ins for one username from one client address
+# lock that username from that address for 15 minutes. The address is the client's as the
+# nearest trusted proxy saw it (not the proxy's own), so a colleague behind the same proxy
+# cannot lock someone out; guessing from many addresses still meets two-factor sign-in.
+# An administrator can unlock sooner and set a new password.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("SAFEGUARD_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many reverse proxies of ours add to X-Forwarded-For in front of the application (0: none).
+TRUSTED_PROXY_COUNT = env.int("SAFEGUARD_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "safeguard.core.http.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = "Safeguard"
 OTP_TOTP_TOLERANCE = 1
@@ -283,6 +290,8 @@ SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8
 RATE_LIMITS = {
     "search": env.str("SAFEGUARD_RATE_LIMIT_SEARCH", default="60/minute"),
     "api": env.str("SAFEGUARD_RATE_LIMIT_API", default="120/minute"),
+    # Wrong passwords at a step-up (break-glass), per user: then 429 until the window ends.
+    "step_up": env.str("SAFEGUARD_RATE_LIMIT_STEP_UP", default="5/hour"),
 }
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -20,7 +20,9 @@ from .errors import DomainError
 from .models import Agency, RoleApproval, User
 from .services import (
     _snapshot,
+    account_password_set_record,
     account_roles_changed,
+    account_unlock,
     admin_object_delete,
     admin_object_save,
     is_system_administrator,
@@ -106,6 +108,26 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
     )
     add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "agency", "roles")}),)
     readonly_fields = ("last_login", "date_joined")
+
+    actions = ("unlock",)
+
+    @admin.action(description="Unlock sign-in for the selected accounts (after a lock-out)")
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            account_unlock(by=request.user, user=user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            f"Sign-in unlocked for {queryset.count()} account(s). Set a new password on the "
+            "account's password page if the person has forgotten theirs.",
+            level=messages.SUCCESS,
+        )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:  # noqa: A002
+        """The admin's set-a-password page, audited when a password is set."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account_password_set_record(by=request.user, user=self.get_object(request, id))  # type: ignore[arg-type]
+        return response
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         before = set(form.instance.roles.values_list("code", flat=True)) if change else set()

@@ -244,3 +244,39 @@ def role_refuse(*, by: User, approval: RoleApproval) -> None:
             },
         )
         approval.delete()
+
+
+def account_unlock(*, by: User, user: Any) -> int:
+    """An administrator lifts a sign-in lock-out now (rather than after the cool-off); audited.
+
+    Returns how many failed attempts were cleared. The administrator then sets a new
+    password on the account's password page if the user has forgotten theirs
+    (see docs/security.md): the account still needs its own two-factor device to sign in.
+    """
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators unlock accounts.")
+    from axes.utils import reset
+
+    with transaction.atomic():
+        cleared = reset(username=user.username)
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=CoreEvent.USER,
+            object_id=user.pk,
+            changes={"operation": "unlock", "failed_attempts_cleared": cleared},
+        )
+    return cleared
+
+
+def account_password_set_record(*, by: User, user: Any) -> None:
+    """Record that an administrator set a new password for an account (never the password)."""
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators set passwords for others.")
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        object_type=CoreEvent.USER,
+        object_id=user.pk,
+        changes={"operation": "password_set_by_administrator"},
+    )

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
 from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
+from safeguard.core.ratelimit import failure_count, failures_blocked, too_many_requests_page
 from safeguard.people.access import AccessBasis
 from safeguard.people.http import visible_person_or_404
 from safeguard.people.models import AccessGrant, Person
@@ -233,6 +234,11 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     if user.has_perm("people.view_person", subject):
         return redirect("people:detail", person_id=subject.pk)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        # The password step-up is throttled like sign-in (the refusal is audited as a 429).
+        retry_after = failures_blocked(scope="step_up", key=f"user:{user.pk}")
+        if retry_after:
+            return too_many_requests_page(request, scope="step_up", retry_after=retry_after)
     if request.method == "POST" and form.is_valid():
         try:
             use = services.break_glass_open(
@@ -242,6 +248,8 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except ValidationError as exc:
+            if "password" in getattr(exc, "error_dict", {}):
+                failure_count(scope="step_up", key=f"user:{user.pk}")
             _apply_errors(form, exc)
         else:
             messages.success(
