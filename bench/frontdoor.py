@@ -89,6 +89,7 @@ def measure(concerns: int) -> dict[str, Any]:
         call_command("migrate", verbosity=0, interactive=False)
         from safeguard.api.services import partner_token_create
         from safeguard.core.models import Agency, AgencyKind, Role, User
+        from safeguard.core.services import roles_set_at_set_up
         from safeguard.frontdoor.models import Contact, ContactStatus
 
         school = Agency.objects.create(
@@ -128,7 +129,7 @@ def measure(concerns: int) -> dict[str, Any]:
 
         mash = Agency.objects.get(slug="bench-mash")
         worker = User.objects.create(username="bench.mash", agency=mash)
-        worker.roles.set(Role.objects.filter(code=Role.MASH_WORKER))
+        roles_set_at_set_up(user=worker, codes=[Role.MASH_WORKER])
         web = Client()
         web.force_login(worker)
         for _ in range(WARM_UP):

@@ -74,6 +74,7 @@ def _build(practitioner_password: str) -> tuple[Any, Any, Any]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguard.core.models import Agency, AgencyKind, Role, User
+    from safeguard.core.services import roles_set_at_set_up
     from safeguard.people import services
     from safeguard.people.models import RelationshipKind
 
@@ -84,7 +85,7 @@ def _build(practitioner_password: str) -> tuple[Any, Any, Any]:
     user = User.objects.create_user(
         username="bench.worker", password=practitioner_password, agency=agency
     )
-    user.roles.set(Role.objects.filter(code=Role.PRACTITIONER))
+    roles_set_at_set_up(user=user, codes=[Role.PRACTITIONER])
     device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     child = services.person_create(
         by=user,

@@ -49,6 +49,7 @@ def _build() -> tuple[Any, Any, Any, list[Any]]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguard.core.models import Agency, AgencyKind, Role, Team, TeamMembership, User
+    from safeguard.core.services import roles_set_at_set_up
     from safeguard.people.models import Involvement, Person
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -61,7 +62,7 @@ def _build() -> tuple[Any, Any, Any, list[Any]]:
     worker = User.objects.create_user(username="bench.worker", agency=agency)
     worker.set_unusable_password()
     worker.save()
-    worker.roles.set(Role.objects.filter(code=Role.MASH_WORKER))
+    roles_set_at_set_up(user=worker, codes=[Role.MASH_WORKER])
     device = TOTPDevice.objects.create(user=worker, name="Authenticator app", confirmed=True)
     team = Team.objects.create(
         agency=agency, slug="bench-mash-team", name="Bench hub team", purpose="mash"

@@ -9,11 +9,27 @@ from importlib import import_module
 
 from django.db import connection
 
+from safeguard.core.dbguard import audit_guard_set
+
 _MIGRATION = import_module("safeguard.core.migrations.0002_audit_append_only_and_roles")
 
 
 def audit_triggers(*, enable: bool) -> None:
-    """Switch the triggers on (recreating them if a test dropped them) or off."""
+    """Switch the triggers on (recreating them if a test dropped them) or off.
+
+    On SQLite the connection's guard (``safeguard.core.dbguard``) refuses both, as it
+    refuses the application: it is lifted here as a migration lifts it, and armed
+    again with the triggers (switching them off leaves it lifted, for the flush).
+    """
+    audit_guard_set(connection, armed=False)
+    try:
+        _switch(enable=enable)
+    finally:
+        if enable:
+            audit_guard_set(connection, armed=True)
+
+
+def _switch(*, enable: bool) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

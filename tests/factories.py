@@ -56,8 +56,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         codes = extracted if extracted is not None else [Role.PRACTITIONER]
-        self.roles.set(Role.objects.filter(code__in=codes))
-        self._role_codes = None
+        from safeguard.core.services import roles_set_at_set_up
+
+        roles_set_at_set_up(user=self, codes=codes)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -7,6 +7,7 @@ settings refuse to start without a real ``SECRET_KEY``, ``ALLOWED_HOSTS`` and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -200,15 +201,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "safeguard.core.views.csrf_failure"
 
-# Lock-out after 5 failed sign-ins for a username from one address.
+# Lock-out (docs/security.md): 5 failed sign-ins for one username from one client address
+# lock that username from that address for 15 minutes. The address is the client's as the
+# nearest trusted proxy saw it (not the proxy's own), so a colleague behind the same proxy
+# cannot lock someone out; guessing from many addresses still meets two-factor sign-in.
+# An administrator can unlock sooner and set a new password.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("SAFEGUARD_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many reverse proxies of ours add to X-Forwarded-For in front of the application (0: none).
+TRUSTED_PROXY_COUNT = env.int("SAFEGUARD_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "safeguard.core.http.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = "Safeguard"
 OTP_TOTP_TOLERANCE = 1
@@ -291,6 +298,8 @@ SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8
 RATE_LIMITS = {
     "search": env.str("SAFEGUARD_RATE_LIMIT_SEARCH", default="60/minute"),
     "api": env.str("SAFEGUARD_RATE_LIMIT_API", default="120/minute"),
+    # Wrong passwords at a step-up (break-glass), per user: then 429 until the window ends.
+    "step_up": env.str("SAFEGUARD_RATE_LIMIT_STEP_UP", default="5/hour"),
 }
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -328,10 +337,17 @@ if PRODUCTION:
 
 # Audit checkpoints are kept outside the database so that removing the newest
 # audit rows is noticed too (see docs/architecture.md).
-AUDIT_CHECKPOINT_FILE = Path(
-    env.str("SAFEGUARD_AUDIT_CHECKPOINTS", default=str(VAR_DIR / "audit-checkpoints.jsonl"))
-)
+# In production there is no default: the store must be named (SAFEGUARD_AUDIT_CHECKPOINTS,
+# on storage the database's users cannot write), and verification fails closed without it.
+_checkpoints = env.str(
+    "SAFEGUARD_AUDIT_CHECKPOINTS",
+    default="" if PRODUCTION else str(VAR_DIR / "audit-checkpoints.jsonl"),
+).strip()
+AUDIT_CHECKPOINT_FILE: Path | None = Path(_checkpoints) if _checkpoints else None
+AUDIT_CHECKPOINT_REQUIRED = env.bool("SAFEGUARD_AUDIT_CHECKPOINT_REQUIRED", default=PRODUCTION)
 AUDIT_CHECKPOINT_KEY = env.str("SAFEGUARD_AUDIT_KEY", default=SECRET_KEY)
+# The outbox worker (safeguard serve --worker) signs a checkpoint this often (0: never).
+AUDIT_CHECKPOINT_SECONDS = env.int("SAFEGUARD_AUDIT_CHECKPOINT_SECONDS", default=300)
 
 # Office hours for the front door (Emergency Duty Team outside them).
 OFFICE_HOURS = env.str("SAFEGUARD_OFFICE_HOURS", default="08:30-17:00")

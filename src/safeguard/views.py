@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.core.events import CoreEvent
 from safeguard.core.models import Role
 from safeguard.people.selectors import my_work
 from safeguard.people.services import people_listed_record
-from safeguard.work.events import WorkEvent
 from safeguard.work.selectors import my_work_items, people_named
 
 
@@ -25,11 +27,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_analyst": user.has_role(Role.ANALYST),  # type: ignore[union-attr]
         "two_factor_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }
+    named: list[Any] = []
     if context["sees_personal_data"]:
-        context.update(my_work(user=user))
-    work = my_work_items(user=user)
-    context.update(work)
-    named = people_named(work["work_mine"] + work["work_waiting"] + work["work_overdue"])
+        work = my_work(user=user)
+        context.update(work)
+        named = [i.person_id for i in work["leading"]] + [p.pk for p in work["recent"]]
+    items = my_work_items(user=user)
+    context.update(items)
+    named += people_named(items["work_mine"] + items["work_waiting"] + items["work_overdue"])
     if named:
-        people_listed_record(by=user, person_ids=named, context=WorkEvent.WORK_QUEUE)  # type: ignore[arg-type]
+        # The page names these people: one audit write (a row for each) per page view.
+        people_listed_record(
+            by=user,  # type: ignore[arg-type]
+            person_ids=list(dict.fromkeys(named)),
+            context=CoreEvent.MY_WORK,
+        )
     return render(request, "home.html", context)

@@ -157,7 +157,9 @@ class TestProblemResponses:
 
         record, _ = partner
         Role.objects.get_or_create(code=Role.SYSTEM_ADMINISTRATOR, defaults={"name": "Admin"})
-        record.system_user.roles.add(Role.SYSTEM_ADMINISTRATOR)
+        from safeguard.core.services import roles_set_at_set_up
+
+        roles_set_at_set_up(user=record.system_user, codes=[Role.SYSTEM_ADMINISTRATOR])
         response = post(Client(), "concerns", CONCERN, auth)
         assert response.status_code == 403
         assert response["Content-Type"] == "application/problem+json"
@@ -173,3 +175,34 @@ class TestProblemResponses:
         schema = api.get_openapi_schema(path_prefix="/api/v1/")
         concerns = schema["paths"]["/api/v1/frontdoor/concerns"]["post"]["responses"]
         assert "application/problem+json" in concerns[403]["content"]
+
+
+class TestTheApiSchemaIsLooserThanTheServer:
+    """Finding: the schema allowed values the server refused (schemathesis ST202)."""
+
+    def test_the_schema_states_the_constraints_the_services_enforce(self):
+        from safeguard.api.api import api
+
+        schemas = api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"]
+        child = schemas["ChildIn"]["properties"]
+        assert child["nhs_number"]["pattern"]
+        assert child["postcode"]["pattern"]
+        dob = child["date_of_birth"]["anyOf"][0]
+        assert dob["formatMinimum"] == "1900-01-01"
+        assert "today" in dob["description"]
+        assert schemas["WelfareCheckIn"]["properties"]["contact_phone"]["pattern"]
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("date_of_birth", "0001-01-01"),
+            ("date_of_birth", "9999-12-31"),
+            ("nhs_number", "not a number"),
+            ("postcode", "<script>"),
+        ],
+    )
+    def test_values_outside_the_schema_are_refused_with_422(self, auth, field, value):
+        body = {**CONCERN, "children": [{**CONCERN["children"][0], field: value}]}
+        response = post(Client(), "concerns", body, auth)
+        assert response.status_code == 422, response.content
+        assert not Contact.objects.exists()

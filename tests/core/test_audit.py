@@ -108,7 +108,19 @@ class TestAuditChain:
 
 @pytest.mark.django_db(transaction=True)
 class TestAppendOnlyTriggers:
-    """The database itself refuses to change or remove audit rows, on SQLite and PostgreSQL."""
+    """The database itself refuses to change or remove audit rows, on SQLite and PostgreSQL.
+
+    On SQLite the connection's guard would refuse these statements first; it is lifted
+    here so that the triggers themselves are tested (the guard has its own tests below).
+    """
+
+    @pytest.fixture(autouse=True)
+    def _triggers_alone(self):
+        from safeguard.core.dbguard import audit_guard_set
+
+        audit_guard_set(connection, armed=False)
+        yield
+        audit_guard_set(connection, armed=True)
 
     def test_update_is_refused(self):
         event = _append(1)[0]
@@ -132,3 +144,235 @@ class TestAppendOnlyTriggers:
             with connection.cursor() as cursor:
                 cursor.execute("TRUNCATE core_auditevent")
         assert AuditEvent.objects.count() == 1
+
+
+def _recompute_chain() -> None:
+    """Renumber and rehash every event, as someone who can write the database could."""
+    from safeguard.core.audit import GENESIS_HASH, event_hash
+
+    previous = GENESIS_HASH
+    for number, event in enumerate(AuditEvent.objects.order_by("sequence"), start=1):
+        event.sequence = 10_000_000 + number  # out of the way of the unique index first
+        event.save(update_fields=["sequence"])
+    for number, event in enumerate(AuditEvent.objects.order_by("sequence"), start=1):
+        event.sequence = number
+        event.previous_hash = previous
+        event.hash = event_hash(previous, event)
+        event.save(update_fields=["sequence", "previous_hash", "hash"])
+        previous = event.hash
+
+
+@pytest.mark.django_db
+class TestAuditTamperEvidenceDependsOnAnOptionalFile:
+    """Finding: a recomputed chain, removed newest events or an erased child went unseen.
+
+    With no checkpoint file, none of the three was detected.
+    """
+
+    def test_without_a_checkpoint_store_production_verification_fails_closed(self, settings):
+        settings.AUDIT_CHECKPOINT_FILE = None
+        settings.AUDIT_CHECKPOINT_REQUIRED = True
+        _append(3)
+        with pytest.raises(CommandError, match="no audit checkpoint store is configured"):
+            call_command("verify_audit")
+
+    def test_a_missing_or_emptied_checkpoint_file_fails_in_production(self, settings):
+        settings.AUDIT_CHECKPOINT_REQUIRED = True
+        _append(3)
+        with pytest.raises(CommandError, match="holds no checkpoint"):
+            call_command("verify_audit")
+        checkpoint_write()
+        call_command("verify_audit")
+        settings.AUDIT_CHECKPOINT_FILE.write_text("")
+        with pytest.raises(CommandError, match="holds no checkpoint"):
+            call_command("verify_audit")
+
+    def test_writing_a_checkpoint_without_a_store_is_refused_with_the_reason(self, settings):
+        settings.AUDIT_CHECKPOINT_FILE = None
+        _append(1)
+        with pytest.raises(CommandError, match="SAFEGUARD_AUDIT_CHECKPOINTS"):
+            call_command("verify_audit", "--checkpoint")
+
+    def test_deleting_the_newest_50_events_is_detected(self, settings):
+        settings.AUDIT_CHECKPOINT_REQUIRED = True
+        events = _append(80)
+        checkpoint_write()
+        with _TriggersOff():
+            AuditEvent.objects.filter(pk__in=[e.pk for e in events[-50:]]).delete()
+        assert verify_chain()[0] == 30  # the chain itself still holds
+        with pytest.raises(CommandError, match="events were removed"):
+            call_command("verify_audit")
+
+    def test_a_recomputed_chain_is_detected(self, settings):
+        settings.AUDIT_CHECKPOINT_REQUIRED = True
+        events = _append(10)
+        checkpoint_write()
+        with _TriggersOff():
+            AuditEvent.objects.filter(pk=events[3].pk).update(reason="rewritten")
+            _recompute_chain()
+        with pytest.raises(CommandError, match="differs from checkpoint line 1"):
+            call_command("verify_audit")
+
+    def test_erasing_every_event_about_one_child_is_detected(self, settings, child, practitioner):
+        settings.AUDIT_CHECKPOINT_REQUIRED = True
+        _append(5, practitioner)
+        for _ in range(4):
+            audit_record(
+                by=practitioner,
+                action=AuditAction.VIEW,
+                object_type="person",
+                object_id=str(child.pk),
+                person_id=child.pk,
+            )
+        _append(5, practitioner)
+        checkpoint_write()
+        with _TriggersOff():
+            AuditEvent.objects.filter(person_id=child.pk).delete()
+            _recompute_chain()
+        count, problem = verify_chain()
+        assert problem is not None
+        assert "removed" in problem.message or "differs from checkpoint" in problem.message
+
+    def test_a_broken_chain_is_never_signed(self):
+        events = _append(4)
+        checkpoint_write()
+        more = _append(3)
+        with _TriggersOff():
+            AuditEvent.objects.filter(pk=more[1].pk).update(reason="changed")
+        with pytest.raises(ValueError, match="not signing a broken chain"):
+            checkpoint_write()
+        assert events  # the first checkpoint stands
+
+
+@pytest.mark.django_db(transaction=True)
+class TestTheOutboxWorkerSignsCheckpoints:
+    def test_the_worker_loop_signs_checkpoints_regularly(self, settings):
+        import threading
+
+        from safeguard.core.audit import checkpoint_loop
+
+        _append(2)
+        stop = threading.Event()
+        worker = threading.Thread(
+            target=checkpoint_loop, kwargs={"interval": 0.05, "stop": stop}, daemon=True
+        )
+        worker.start()
+        try:
+            for _ in range(100):
+                if settings.AUDIT_CHECKPOINT_FILE.exists():
+                    break
+                stop.wait(0.05)
+        finally:
+            stop.set()
+            worker.join(5)
+        assert settings.AUDIT_CHECKPOINT_FILE.exists()
+        assert '"sequence": 2' in settings.AUDIT_CHECKPOINT_FILE.read_text()
+
+
+@pytest.mark.django_db
+class TestSqliteConnectionCannotDropTheAppendOnlyTriggers:
+    """Finding: on SQLite the application's own connection could drop the triggers."""
+
+    @pytest.fixture(autouse=True)
+    def _sqlite_only(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL takes the rights away from the application's role instead")
+        from safeguard.core.dbguard import audit_guard_armed
+
+        assert audit_guard_armed(connection)
+
+    @pytest.mark.parametrize(
+        "sql",
+        [
+            "DROP TRIGGER core_auditevent_no_delete",
+            "DROP TRIGGER IF EXISTS core_auditevent_no_update",
+            "CREATE TRIGGER core_auditevent_sneaky AFTER INSERT ON core_auditevent "
+            "BEGIN SELECT 1; END",
+            "DELETE FROM core_auditevent",
+            "UPDATE core_auditevent SET reason = 'x'",
+            "DROP TABLE core_auditevent",
+            "ALTER TABLE core_auditevent RENAME TO core_auditevent_old",
+            "PRAGMA writable_schema = 1",
+            "ATTACH DATABASE ':memory:' AS other",
+        ],
+    )
+    def test_the_application_connection_is_refused(self, sql):
+        _append(1)
+        with pytest.raises(DatabaseError, match="not authorized"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+        assert AuditEvent.objects.count() == 1
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'core_auditevent'"
+            )
+            assert cursor.fetchone()[0] == 2
+
+    def test_a_trigger_on_another_table_cannot_delete_audit_rows(self):
+        _append(1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TRIGGER wipe AFTER INSERT ON core_referencenumber "
+                "BEGIN DELETE FROM core_auditevent; END"
+            )
+        with pytest.raises(DatabaseError, match="not authorized"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO core_referencenumber (value, kind, issued_at) "
+                    "VALUES ('X-1', 'x', '2026-01-01')"
+                )
+        assert AuditEvent.objects.count() == 1
+
+    def test_a_statement_prepared_while_lifted_is_not_replayed_once_armed(self):
+        from safeguard.core.dbguard import audit_guard_set
+
+        _append(2)
+        audit_guard_set(connection, armed=False)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM core_auditevent WHERE 1 = 0")
+        audit_guard_set(connection, armed=True)
+        with pytest.raises(DatabaseError, match="not authorized"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM core_auditevent WHERE 1 = 0")
+        assert AuditEvent.objects.count() == 2
+
+    def test_other_tables_are_written_as_usual(self, practitioner):
+        practitioner.job_title = "Changed"
+        practitioner.save()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_referencenumber")
+        assert AuditEvent.objects.filter().count() >= 0
+
+    def test_a_new_connection_is_guarded_too(self):
+        from django.db import connections
+
+        other = connections.create_connection("default")
+        try:
+            with pytest.raises(DatabaseError, match="not authorized"):
+                with other.cursor() as cursor:
+                    cursor.execute("DROP TRIGGER core_auditevent_no_update")
+        finally:
+            other.close()
+
+    def test_migrate_may_create_and_drop_the_triggers_and_arms_the_guard_after(self):
+        from safeguard.core import dbguard
+
+        dbguard._lift_for_migrate(sender=None, using="default")
+        try:
+            assert not dbguard.audit_guard_armed(connection)
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TRIGGER core_auditevent_no_update")
+                cursor.execute(
+                    "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
+                    "BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only: UPDATE refused'); "
+                    "END"
+                )
+        finally:
+            dbguard._arm_after_migrate(sender=None, using="default")
+        assert dbguard.audit_guard_armed(connection)
+        call_command("migrate", verbosity=0)
+        assert dbguard.audit_guard_armed(connection)
+        with pytest.raises(DatabaseError, match="not authorized"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TRIGGER core_auditevent_no_update")

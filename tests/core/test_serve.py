@@ -221,3 +221,20 @@ class TestOutboxWorker:
         result = safeguard("serve", "--worker", env=env)
         assert result.returncode != 0
         assert "SAFEGUARD_TASKS=database" in result.stderr
+
+
+class TestAuditVerificationInProduction:
+    def test_fails_closed_without_a_checkpoint_store_and_passes_with_one(self, tmp_path):
+        env = production_env(tmp_path, SAFEGUARD_AUDIT_CHECKPOINTS="")
+        assert safeguard("migrate", "--noinput", "--verbosity", "0", env=env).returncode == 0
+        result = safeguard("verify_audit", env=env)
+        assert result.returncode != 0
+        assert "no audit checkpoint store is configured" in result.stderr
+        assert "SAFEGUARD_AUDIT_CHECKPOINTS" in result.stderr
+        with_store = production_env(
+            tmp_path, SAFEGUARD_AUDIT_CHECKPOINTS=str(tmp_path / "checkpoints.jsonl")
+        )
+        assert safeguard("verify_audit", "--checkpoint", env=with_store).returncode == 0
+        result = safeguard("verify_audit", env=with_store)
+        assert result.returncode == 0, result.stderr
+        assert "intact" in result.stdout

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from safeguard.core.models import Role
 from safeguard.frontdoor.services import ChildDetails
-from safeguard.people.access import AccessDenied
+from safeguard.people.access import AccessDenied, mash_lookup_record
 from safeguard.people.models import ChronologyEvent, Person
 from safeguard.records.models import LinkReview
 from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory
@@ -106,8 +106,15 @@ class TestNhsNumberToName:
         review = LinkReview.objects.get(kind=LinkReview.Kind.PEOPLE)
         assert {review.person_id, review.candidate_id} == {stranger.pk, contact.children.get().pk}
         assert review.status == LinkReview.Status.OPEN
-        queue = signed_in(mash_worker).get(reverse("records:queue"))
+        client = signed_in(mash_worker)
+        queue = client.get(reverse("records:queue"))
         assert b"Rowan Testerly" in queue.content
+        # The existing child is outside the MASH's access: named once a reason is recorded.
+        assert b"Quillon Zebediah" not in queue.content
+        mash_lookup_record(
+            by=mash_worker, person=stranger, reason="Resolving the possible match from a concern"
+        )
+        queue = client.get(reverse("records:queue"))
         assert b"Quillon Zebediah" in queue.content
 
     def test_a_name_and_date_of_birth_match_on_a_child_the_reporter_cannot_see_is_not_attached(

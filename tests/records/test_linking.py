@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from safeguard.core.models import AuditEvent
-from safeguard.people.access import AccessDenied
+from safeguard.people.access import AccessDenied, mash_lookup_record
 from safeguard.people.models import (
     AccessGrant,
     Address,
@@ -119,6 +119,7 @@ class TestReviewDecide:
         _import(mash_worker, police, [["N1", "William", "Taylor", "03/04/2015", "M", "", "", ""]])
         record = AgencyRecord.objects.get()
         assert record.person == william
+        mash_lookup_record(by=mash_worker, person=william, reason="Checking the school's link")
         record_unlink(by=mash_worker, record=record, reason="Different child: checked with school")
         record.refresh_from_db()
         assert record.person != william

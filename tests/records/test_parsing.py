@@ -199,3 +199,39 @@ def test_cells_that_a_spreadsheet_would_run_are_made_text():
     assert formula_safe("+44") == "'+44"
     assert formula_safe("@SUM(A1)") == "'@SUM(A1)"
     assert formula_safe("Ava") == "Ava"
+
+
+class TestCsvCellsOver1000CharactersAreCutWithoutWarning:
+    """Finding: a cell longer than 1,000 characters was silently cut."""
+
+    @pytest.mark.parametrize("kind", ["csv", "xlsx"])
+    def test_a_cell_over_the_limit_is_reported_and_its_row_not_imported(self, kind):
+        long_address = "Flat 1, " + "a" * 1_200
+        rows = [
+            ["1", "Ava", "Smith", "03/04/2015", "F", long_address, "YO1 1AA", ""],
+            ["2", "Leo", "Jones", "03/04/2015", "M", "2 Main St", "YO1 1AA", ""],
+        ]
+        content = csv_bytes(rows) if kind == "csv" else xlsx_bytes(rows)
+        parsed = parse_file(f"x.{kind}", content)
+        cleaned = clean_rows(parsed, guess_mapping(parsed.headers), today=TODAY)
+        problem = cleaned[0].problems[0]
+        assert (problem.row, problem.column, problem.skipped) == (2, "Address", True)
+        assert "longer than 1,000 characters" in problem.message
+        assert not cleaned[1].problems
+
+    def test_a_value_cut_to_its_field_length_is_reported_as_a_warning(self):
+        address = "b" * 400
+        rows = [["1", "Ava", "Smith", "03/04/2015", "F", address, "YO1 1AA", ""]]
+        parsed = parse_file("x.csv", csv_bytes(rows))
+        cleaned = clean_rows(parsed, guess_mapping(parsed.headers), today=TODAY)
+        (problem,) = cleaned[0].problems
+        assert (problem.column, problem.skipped) == ("Address", False)
+        assert problem.message == "Only the first 300 characters were kept (the cell has 400)"
+        assert cleaned[0].values["address"] == address[:300]
+
+    def test_a_cell_of_exactly_1000_characters_is_kept_whole(self):
+        rows = [["1", "Ava", "Smith", "03/04/2015", "F", "", "YO1 1AA", "", "c" * 1_000]]
+        parsed = parse_file("x.csv", csv_bytes(rows, header=[*HEADER, "Notes"]))
+        assert parsed.rows[0][-1] == "c" * 1_000
+        cleaned = clean_rows(parsed, guess_mapping(parsed.headers), today=TODAY)
+        assert not cleaned[0].problems

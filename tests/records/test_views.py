@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from safeguard.core.models import AuditEvent, Role
+from safeguard.people.access import mash_lookup_record
 from safeguard.records.models import AgencyRecord, LinkReview, LinkStatus, PersonMerge, RecordImport
 from safeguard.records.services import person_merge, records_import_file
 from tests.factories import PersonFactory
@@ -25,6 +26,8 @@ def queued(mash_worker, police):
             [["N1", "Billy", "Taylor", "04/03/2015", "M", "3 Old Road", "YO1 1AA", ""]]
         ),
     )
+    # The MASH may see William: it recorded why (pages name no one outside its access).
+    mash_lookup_record(by=mash_worker, person=william, reason="Checking the police extract matches")
     return LinkReview.objects.get(), william
 
 
@@ -130,6 +133,7 @@ class TestUnmergePage:
         kept = PersonFactory(given_name="Ava")
         dup = PersonFactory(given_name="Ava")
         merge = person_merge(by=mash_worker, survivor=kept, merged=dup)
+        mash_lookup_record(by=mash_worker, person=kept, reason="Checking the merge was right")
         client = signed_in(mash_worker)
         url = reverse("records:merge-undo", args=[merge.pk])
         assert b"Undo the merge" in client.get(url).content
@@ -226,3 +230,109 @@ class TestImportJourney:
         assert message in response.content
         assert b"govuk-error-summary" in response.content
         assert not RecordImport.objects.exists()
+
+
+class TestIdentitiesWithoutAReason:
+    """Finding: identities without a reason.
+
+    The link review, unlink and possible-match pages named people outside the MASH's
+    access with no recorded reason, and unlink worked on anyone.
+    """
+
+    @pytest.fixture
+    def unseen(self, mash_worker, police):
+        william = PersonFactory(given_name="William", family_name="Taylor", date_of_birth=DOB)
+        records_import_file(
+            by=mash_worker,
+            agency=police,
+            file_name="x.csv",
+            content=csv_bytes(
+                [["N1", "Billy", "Taylor", "04/03/2015", "M", "3 Old Road", "YO1 1AA", ""]]
+            ),
+        )
+        return LinkReview.objects.get(), william
+
+    def test_the_queue_does_not_name_a_possible_match_outside_access(
+        self, signed_in, mash_worker, unseen
+    ):
+        _, william = unseen
+        response = signed_in(mash_worker).get(reverse("records:queue"))
+        assert response.status_code == 200
+        assert b"William Taylor" not in response.content
+        assert b"Someone your agency is not working with" in response.content
+        assert b"Billy Taylor" in response.content  # the imported record itself
+        assert not AuditEvent.objects.filter(
+            object_type="link_review_queue", person_id=william.pk
+        ).exists()
+
+    def test_the_review_asks_why_before_naming_anyone_and_records_the_reason(
+        self, signed_in, mash_worker, unseen
+    ):
+        review, william = unseen
+        client = signed_in(mash_worker)
+        url = reverse("records:review", args=[review.pk])
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"William" not in response.content
+        assert b"Record why you need to look" in response.content
+        response = client.post(url, {"give_access_reason": "1", "reason": "x"})
+        assert b"govuk-error-summary" in response.content
+        assert b"William" not in response.content
+        response = client.post(
+            url,
+            {"give_access_reason": "1", "reason": "Checking the police extract matches"},
+            follow=True,
+        )
+        assert b"<mark>William</mark>" in response.content
+        event = AuditEvent.objects.get(action="access_reason", person_id=william.pk)
+        assert event.reason == "Checking the police extract matches"
+        assert event.actor_id == mash_worker.pk
+
+    def test_a_decision_cannot_be_posted_without_a_reason_first(
+        self, signed_in, mash_worker, unseen
+    ):
+        review, _ = unseen
+        signed_in(mash_worker).post(
+            reverse("records:review", args=[review.pk]), {"decision": "same", "reason": "x y"}
+        )
+        review.refresh_from_db()
+        assert review.status == LinkReview.Status.OPEN
+
+    def test_unlink_asks_why_and_the_service_refuses_without_access(
+        self, signed_in, mash_worker, police
+    ):
+        from safeguard.people.access import AccessDenied
+        from safeguard.records.services import record_unlink
+
+        someone = PersonFactory(given_name="Rowena", family_name="Quist")
+        record = AgencyRecord.objects.create(
+            agency=police,
+            agency_record_id="Q1",
+            given_name="Rowena",
+            family_name="Quist",
+            content_hash="h",
+            person=someone,
+            link_status=LinkStatus.CONFIRMED,
+        )
+        client = signed_in(mash_worker)
+        url = reverse("records:unlink", args=[record.pk])
+        response = client.get(url)
+        assert b"Rowena" not in response.content
+        assert b"Record why you need to look" in response.content
+        client.post(url, {"reason": "A different child"})
+        record.refresh_from_db()
+        assert record.person == someone
+        with pytest.raises(AccessDenied):
+            record_unlink(by=mash_worker, record=record, reason="A different child")
+        mash_lookup_record(by=mash_worker, person=someone, reason="Checking this link is right")
+        client.post(url, {"reason": "A different child"})
+        record.refresh_from_db()
+        assert record.link_status == LinkStatus.NEW_PERSON
+
+    def test_undoing_a_merge_asks_why_first(self, signed_in, mash_worker):
+        kept = PersonFactory(given_name="Zelda")
+        dup = PersonFactory(given_name="Zelda")
+        merge = person_merge(by=mash_worker, survivor=kept, merged=dup)
+        response = signed_in(mash_worker).get(reverse("records:merge-undo", args=[merge.pk]))
+        assert b"Zelda" not in response.content
+        assert b"Record why you need to look" in response.content

@@ -13,6 +13,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from safeguard.core.audit import AuditAction
 from safeguard.core.clock import Clock
+from safeguard.core.events import CoreEvent
 from safeguard.core.models import AuditEvent, Role, TeamMembership
 from safeguard.work import services
 from safeguard.work.events import WorkEvent
@@ -150,7 +151,7 @@ class TestMyWork:
         _item(csc, assignee=csc.worker)
         signed_in(csc.worker).get("/")
         assert AuditEvent.objects.filter(
-            action=AuditAction.LIST, object_type=WorkEvent.WORK_QUEUE, person_id=csc.child.pk
+            action=AuditAction.LIST, object_type=CoreEvent.MY_WORK, person_id=csc.child.pk
         ).exists()
 
 

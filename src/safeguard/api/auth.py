@@ -20,6 +20,7 @@ class PartnerTokenAuth(HttpBearer):
         record = partner_token_check(token)
         if record is None:
             return None
+        request.partner_token = record  # type: ignore[attr-defined]
         retry_after = rate_limit_exceeded(scope="api", key=f"token:{record.pk}")
         if retry_after:
             rate = rate_for("api")
@@ -28,7 +29,6 @@ class PartnerTokenAuth(HttpBearer):
                 f"requests. Try again in {retry_after} seconds.",
                 retry_after=retry_after,
             )
-        request.partner_token = record  # type: ignore[attr-defined]
         return record
 
 

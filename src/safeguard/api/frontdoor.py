@@ -12,10 +12,12 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator, StrictBool, field_validator
+from pydantic import AfterValidator, BeforeValidator, StrictBool, WithJsonSchema, field_validator
 
 from safeguard.core.errors import Forbidden
+from safeguard.core.forms import EARLIEST_DATE, LATEST_DATE
 from safeguard.core.text import has_control_characters
 from safeguard.frontdoor import categories as concern_categories
 from safeguard.frontdoor import selectors, services
@@ -49,7 +51,39 @@ class TextIn(Schema):
         return value
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_text_only)]
+def _in_range(value: dt.date) -> dt.date:
+    """The dates the pages accept too: no year 1, no year 9999."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"Enter a date between {EARLIEST_DATE:%-d %B %Y} and {LATEST_DATE:%-d %B %Y}"
+        )
+    return value
+
+
+def _not_future(value: dt.date | None) -> dt.date | None:
+    """Dates of birth and of what happened are today or in the past (as the services say)."""
+    if value is not None and value > timezone.localdate():
+        raise ValueError("Enter a date that is today or in the past")
+    return value
+
+
+# Stated in the schema as well as checked, so that the schema is no looser than the server.
+_DATE_SCHEMA = {
+    "format": "date",
+    "formatMinimum": EARLIEST_DATE.isoformat(),
+    "x-latest": "today",
+    "description": f"YYYY-MM-DD, from {EARLIEST_DATE.isoformat()} to today.",
+}
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_text_only),
+    AfterValidator(_in_range),
+    WithJsonSchema({"type": "string", **_DATE_SCHEMA}),
+]
+PastDate = Annotated[IsoDate | None, AfterValidator(_not_future)]
+NHS_NUMBER = r"^$|^[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}$"
+POSTCODE = r"^$|^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
+PHONE = r"^[0-9 +()-]*$"
 CategoryCode = Literal[tuple(c.code for c in concern_categories.CATEGORIES)]  # type: ignore[valid-type]
 
 
@@ -58,10 +92,12 @@ class ChildIn(TextIn):
 
     given_name: str = Field(..., min_length=1, max_length=100, pattern=NON_BLANK)
     family_name: str = Field(..., min_length=1, max_length=100, pattern=NON_BLANK)
-    date_of_birth: IsoDate | None = None
+    date_of_birth: PastDate = None
     sex: Literal["female", "male", "unknown"] = "unknown"
-    nhs_number: str = Field("", max_length=20)
-    postcode: str = Field("", max_length=10)
+    nhs_number: str = Field(
+        "", max_length=12, pattern=NHS_NUMBER, description="10 digits, e.g. 943 476 5919."
+    )
+    postcode: str = Field("", max_length=8, pattern=POSTCODE, description="e.g. YO1 7HH.")
 
 
 class ConcernIn(TextIn):
@@ -70,7 +106,7 @@ class ConcernIn(TextIn):
     children: list[ChildIn] = Field(..., min_length=1, max_length=20)
     categories: list[CategoryCode] = Field(..., min_length=1, max_length=17)  # type: ignore[valid-type]
     what_happened: str = Field(..., min_length=1, max_length=10_000, pattern=NON_BLANK)
-    happened_on: IsoDate | None = None
+    happened_on: PastDate = None
     child_voice: str = Field(
         ...,
         min_length=1,
@@ -87,7 +123,7 @@ class ConcernIn(TextIn):
     others_involved: str = Field("", max_length=10_000)
     referrer_name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
     referrer_role: str = Field("", max_length=200)
-    referrer_phone: str = Field("", max_length=40)
+    referrer_phone: str = Field("", max_length=40, pattern=PHONE)
     referrer_email: str = Field(..., min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
 
 
@@ -95,11 +131,11 @@ class PoliceFormIn(TextIn):
     """What every police partner form asks."""
 
     subject_name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
-    subject_date_of_birth: IsoDate | None = None
+    subject_date_of_birth: PastDate = None
     location: str = Field("", max_length=500)
     details: str = Field(..., min_length=1, max_length=10_000, pattern=NON_BLANK)
     contact_name: str = Field(..., min_length=1, max_length=200, pattern=NON_BLANK)
-    contact_phone: str = Field("", max_length=40)
+    contact_phone: str = Field("", max_length=40, pattern=PHONE)
     contact_email: str = Field(..., min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
 
 

@@ -9,16 +9,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from .events import CoreEvent
-from .models import Agency, User
-from .services import _snapshot, admin_object_delete, admin_object_save, is_system_administrator
+from .errors import DomainError
+from .models import Agency, RoleApproval, User
+from .services import (
+    _snapshot,
+    account_password_set_record,
+    account_roles_changed,
+    account_unlock,
+    admin_object_delete,
+    admin_object_save,
+    is_system_administrator,
+    role_approve,
+    role_refuse,
+)
 
 
 class SafeguardAdminSite(admin.AdminSite):
@@ -99,16 +109,78 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
     add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "agency", "roles")}),)
     readonly_fields = ("last_login", "date_joined")
 
+    actions = ("unlock",)
+
+    @admin.action(description="Unlock sign-in for the selected accounts (after a lock-out)")
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            account_unlock(by=request.user, user=user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            f"Sign-in unlocked for {queryset.count()} account(s). Set a new password on the "
+            "account's password page if the person has forgotten theirs.",
+            level=messages.SUCCESS,
+        )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:  # noqa: A002
+        """The admin's set-a-password page, audited when a password is set."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account_password_set_record(by=request.user, user=self.get_object(request, id))  # type: ignore[arg-type]
+        return response
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        before = set(form.instance.roles.values_list("code", flat=True)) if change else set()
         super().save_related(request, form, formsets, change)
         if "roles" in form.changed_data:
-            from .audit import audit_record
-            from .models import AuditAction
+            waiting = account_roles_changed(by=request.user, user=form.instance, before=before)  # type: ignore[arg-type]
+            if waiting:
+                self.message_user(
+                    request,
+                    "These roles wait for a second administrator to approve them, and give "
+                    f"no access until then: {', '.join(a.role.name for a in waiting)}.",
+                    level=messages.WARNING,
+                )
 
-            audit_record(
-                by=request.user,
-                action=AuditAction.UPDATE,
-                object_type=CoreEvent.USER_ROLES,
-                object_id=form.instance.pk,
-                changes={"roles": sorted(form.instance.roles.values_list("code", flat=True))},
-            )
+
+@admin.register(RoleApproval, site=admin_site)
+class RoleApprovalAdmin(AuditedAdmin):
+    """Roles waiting for a second administrator: approve or refuse; nothing else is editable."""
+
+    list_display = ("user", "role", "granted_by", "granted_at", "approved_by", "approved_at")
+    list_filter = (("approved_at", admin.EmptyFieldListFilter), "role")
+    actions = ("approve", "refuse")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _each(self, request: HttpRequest, queryset: Any, service: Any, done: str) -> None:
+        count = 0
+        for approval in queryset:
+            try:
+                service(by=request.user, approval=approval)
+            except DomainError as exc:
+                self.message_user(request, f"{approval}: {exc}", level=messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, f"{count} {done}.", level=messages.SUCCESS)
+
+    @admin.action(description="Approve the selected roles (you cannot approve roles you gave)")
+    def approve(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, role_approve, "role(s) approved")
+
+    @admin.action(description="Refuse the selected roles (the account loses them)")
+    def refuse(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, role_refuse, "role(s) refused")

@@ -9,5 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Partnership and accounts"
 
     def ready(self) -> None:
-        """Connect sign-in signals to the audit log."""
-        from . import events, signals  # noqa: F401
+        """Connect sign-in signals to the audit log; guard the audit table on SQLite."""
+        from . import dbguard, events, signals  # noqa: F401

@@ -12,9 +12,13 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
+import os
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -26,9 +30,15 @@ from .models import AuditAction, AuditEvent
 from .text import has_control_characters
 
 GENESIS_HASH = "0" * 64
+logger = logging.getLogger(__name__)
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "current_request_id", default=""
+)
+# Set when a refusal (an event with the DENY action) is recorded during the current
+# request, so the refusal middleware records each refused request exactly once.
+refusal_recorded: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "refusal_recorded", default=False
 )
 
 # Fields that make up the hashed content of an event, in a fixed order.
@@ -164,6 +174,8 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
             previous = event.hash
             events.append(event)
         AuditEvent.objects.bulk_create(events)
+    if any(entry.action == AuditAction.DENY for entry in entries):
+        refusal_recorded.set(True)
     return events
 
 
@@ -259,43 +271,122 @@ def _checkpoint_signature(sequence: int, hash_value: str) -> str:
     return hmac.new(key, f"{sequence}:{hash_value}".encode("ascii"), hashlib.sha256).hexdigest()
 
 
+class CheckpointStoreMissing(RuntimeError):
+    """No checkpoint store is configured, and this deployment requires one."""
+
+
+NO_STORE_MESSAGE = (
+    "no audit checkpoint store is configured: set SAFEGUARD_AUDIT_CHECKPOINTS to a file on "
+    "storage the database's users cannot change (see docs/security.md). Without it, "
+    "removing the newest events or rewriting the whole chain cannot be detected"
+)
+
+
+def _checkpoint_path() -> Path | None:
+    path = settings.AUDIT_CHECKPOINT_FILE
+    return Path(path) if path else None
+
+
+def _checkpoint_records() -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """Each line of the checkpoint file, numbered; ``None`` for a line that cannot be read."""
+    path = _checkpoint_path()
+    if path is None or not path.exists():
+        return
+    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            record = {
+                "sequence": int(record["sequence"]),
+                "hash": str(record["hash"]),
+                "signature": str(record["signature"]),
+            }
+        except (ValueError, KeyError, TypeError):
+            yield line_number, None
+            continue
+        yield line_number, record
+
+
+def _verify_since(sequence: int, hash_value: str) -> ChainProblem | None:
+    """Check the events after a signed position: each follows the one before it."""
+    previous = hash_value
+    expected = sequence + 1
+    for event in AuditEvent.objects.filter(sequence__gt=sequence).order_by("sequence").iterator():
+        if event.sequence != expected or event.previous_hash != previous:
+            return ChainProblem(event.sequence, event.id, f"event #{event.sequence} is out of line")
+        if event_hash(previous, event) != event.hash:
+            return ChainProblem(event.sequence, event.id, f"event #{event.sequence} was altered")
+        previous = event.hash
+        expected += 1
+    return None
+
+
 def checkpoint_write() -> dict[str, Any] | None:
     """Sign the newest event's position and hash and append it to the checkpoint file.
 
     The file lives outside the database, so someone who can change the database
-    cannot also quietly remove the newest events.
+    cannot also quietly remove the newest events or rewrite the chain. Before signing,
+    the events since the last good checkpoint are checked (only those, so it is cheap
+    to run every few minutes): a broken chain is never signed. Raises
+    :class:`CheckpointStoreMissing` when no store is configured, and ``ValueError``
+    when the chain since the last checkpoint does not hold.
     """
+    path = _checkpoint_path()
+    if path is None:
+        raise CheckpointStoreMissing(NO_STORE_MESSAGE)
     last = AuditEvent.objects.order_by("-sequence").first()
     if last is None:
         return None
+    start_sequence, start_hash = 0, GENESIS_HASH
+    for line_number, record in _checkpoint_records():
+        if record is None or not hmac.compare_digest(
+            record["signature"], _checkpoint_signature(record["sequence"], record["hash"])
+        ):
+            raise ValueError(f"checkpoint line {line_number} cannot be trusted")
+        start_sequence, start_hash = record["sequence"], record["hash"]
+    if start_sequence:
+        stored = (
+            AuditEvent.objects.filter(sequence=start_sequence)
+            .values_list("hash", flat=True)
+            .first()
+        )
+        if stored != start_hash:
+            raise ValueError(f"event #{start_sequence} differs from the last checkpoint")
+    if start_sequence == last.sequence:
+        return None
+    problem = _verify_since(start_sequence, start_hash)
+    if problem is not None:
+        raise ValueError(f"not signing a broken chain: {problem.message}")
     record = {
         "sequence": last.sequence,
         "hash": last.hash,
         "at": timezone.now().isoformat(),
         "signature": _checkpoint_signature(last.sequence, last.hash),
     }
-    path = settings.AUDIT_CHECKPOINT_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
     return record
 
 
 def _check_checkpoints(count: int) -> ChainProblem | None:
-    path = settings.AUDIT_CHECKPOINT_FILE
-    if not path.exists():
-        return None
-    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            sequence, hash_value = int(record["sequence"]), str(record["hash"])
-            signature = str(record["signature"])
-        except (ValueError, KeyError, TypeError):
+    path = _checkpoint_path()
+    required = settings.AUDIT_CHECKPOINT_REQUIRED
+    if path is None:
+        return ChainProblem(None, None, NO_STORE_MESSAGE) if required else None
+    seen = 0
+    for line_number, record in _checkpoint_records():
+        if record is None:
             return ChainProblem(None, None, f"checkpoint line {line_number} cannot be read")
-        if not hmac.compare_digest(signature, _checkpoint_signature(sequence, hash_value)):
+        sequence, hash_value = record["sequence"], record["hash"]
+        if not hmac.compare_digest(
+            record["signature"], _checkpoint_signature(sequence, hash_value)
+        ):
             return ChainProblem(None, None, f"checkpoint line {line_number} has a bad signature")
+        seen += 1
         if sequence > count:
             return ChainProblem(
                 sequence,
@@ -308,6 +399,34 @@ def _check_checkpoints(count: int) -> ChainProblem | None:
             return ChainProblem(
                 sequence,
                 None,
-                f"event #{sequence} differs from checkpoint line {line_number}",
+                f"event #{sequence} differs from checkpoint line {line_number}: "
+                "events were changed, removed or the chain was recomputed",
             )
+    if required and count and not seen:
+        return ChainProblem(
+            None,
+            None,
+            f"the checkpoint store {path} holds no checkpoint (missing or emptied): run "
+            "'safeguard verify_audit --checkpoint' or the outbox worker to write one",
+        )
     return None
+
+
+def checkpoint_loop(*, interval: float, stop: threading.Event) -> None:
+    """Sign a checkpoint every ``interval`` seconds until ``stop`` is set (the outbox worker)."""
+    from django.db import connections
+
+    while not stop.wait(interval):
+        try:
+            record = checkpoint_write()
+        except CheckpointStoreMissing:
+            logger.error("Audit checkpoint not written: %s", NO_STORE_MESSAGE)
+        except ValueError as exc:
+            logger.error("Audit checkpoint not written: %s", exc)
+        except Exception:
+            logger.exception("Audit checkpoint not written")
+        else:
+            if record:
+                logger.info("Audit checkpoint written at event #%s", record["sequence"])
+        finally:
+            connections.close_all()  # this thread's connections only

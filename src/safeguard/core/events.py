@@ -59,3 +59,7 @@ class CoreEvent(AuditEventType):
     USER = "user"
     USER_ROLES = "user_roles"
     AGENCY = "agency"
+    ROLEAPPROVAL = "roleapproval"
+    RATE_LIMIT = "rate_limit"
+    PAGE = "page"
+    MY_WORK = "my_work"

@@ -7,6 +7,7 @@ pages show an error summary at the top with ``{% error_summary form %}``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -54,6 +55,12 @@ class DateInputWidget(forms.MultiWidget):
         ]
 
 
+# The dates any form accepts, unless a field narrows them: no year 1, no year 9999.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+_ASCII_DIGITS = re.compile(r"[0-9]{1,4}")
+
+
 class GovukDateField(forms.Field):
     """A date typed as day, month and year, with the GOV.UK error messages."""
 
@@ -65,11 +72,13 @@ class GovukDateField(forms.Field):
         past_only: bool = False,
         future_only: bool = False,
         earliest: dt.date | None = None,
+        latest: dt.date | None = None,
         **kwargs: Any,
     ) -> None:
         self.past_only = past_only
         self.future_only = future_only
-        self.earliest = earliest or dt.date(1900, 1, 1)
+        self.earliest = earliest or EARLIEST_DATE
+        self.latest = latest or LATEST_DATE
         super().__init__(**kwargs)
 
     def _name(self) -> str:
@@ -88,7 +97,8 @@ class GovukDateField(forms.Field):
             raise ValidationError(
                 f"{name} must include a {' and a '.join(missing)}", code="incomplete"
             )
-        if not all(part.isdigit() and len(part) <= 4 for part in (day, month, year)):
+        # Only the digits 0 to 9: other scripts' digits (and superscripts) are not dates here.
+        if not all(_ASCII_DIGITS.fullmatch(part) for part in (day, month, year)):
             raise ValidationError(f"{name} must be a real date", code="invalid")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="invalid_year")
@@ -112,6 +122,11 @@ class GovukDateField(forms.Field):
         if value < self.earliest:
             raise ValidationError(
                 f"{self._name()} must be after {self.earliest:%-d %B %Y}", code="too_early"
+            )
+        if value > self.latest:
+            first_after = self.latest + dt.timedelta(days=1)
+            raise ValidationError(
+                f"{self._name()} must be before {first_after:%-d %B %Y}", code="too_late"
             )
 
     def prepare_value(self, value: Any) -> Any:

@@ -8,6 +8,7 @@ Views stay thin: they load, ask one of these, call one service or selector, and 
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -21,6 +22,35 @@ from .events import AuditEventType
 from .services import access_refused_record
 
 T = TypeVar("T")
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, as the nearest of our trusted reverse proxies saw it.
+
+    With ``TRUSTED_PROXY_COUNT`` = n proxies in front of the application, each appends the
+    address it received the request from to ``X-Forwarded-For``; the n-th entry from the
+    right is therefore the client as our outermost proxy saw it. Entries further left were
+    written by the client and are ignored (they can say anything). With no trusted proxy,
+    or a header shorter than expected, the socket's own address is used.
+    """
+    from django.conf import settings
+
+    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    remote = str(request.META.get("REMOTE_ADDR", "") or "")
+    if count <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if part.strip()
+    ]
+    if len(forwarded) < count:
+        return remote
+    candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .audit import current_request_id
+from .audit import current_request_id, refusal_recorded
 from .text import has_control_characters
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -136,18 +136,32 @@ class SecurityHeadersMiddleware:
 
 
 class DomainErrorMiddleware:
-    """The last line for a domain error no view caught: never a 500.
+    """The last line for a domain error no view caught, and the one place refusals are audited.
 
     A refusal (:class:`~safeguard.core.errors.Forbidden`) reads exactly like a page
     that does not exist, as every refused record does; a rejected request
     (:class:`~safeguard.core.errors.InvalidRequest`) is a 400 page.
+
+    Every refused request of a signed-in user (or partner system) leaves exactly one audit
+    event: pages and API calls answering 403, 404 or 429 (a rate limit) however the view refused (``permitted_or_404``,
+    ``require_perm``, a selector that found nothing the user may see, a service's
+    ``Forbidden``, Django's ``PermissionDenied``, a rendered 403/404) are recorded here
+    unless the view already recorded its own refusal (``refusal_recorded``). A record
+    that does not exist and one the user may not see read the same, so both are recorded.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        token = refusal_recorded.set(False)
+        try:
+            response = self.get_response(request)
+            if response.status_code in (403, 404, 429) and not refusal_recorded.get():
+                refusal_audit(request, status=response.status_code)
+        finally:
+            refusal_recorded.reset(token)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """Answer 404 for a refusal and 400 for a bad request; leave anything else alone."""
@@ -161,3 +175,30 @@ class DomainErrorMiddleware:
         if isinstance(exception, InvalidRequest):
             return bad_request(request, exception)
         return None
+
+
+def refusal_audit(request: HttpRequest, *, status: int) -> None:
+    """Record a refused request of a signed-in user or partner system (a DENY event).
+
+    A rate limit's refusal (429) is recorded as such; every other one names the page.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        # The partner API: the token's system account (set even when over its rate limit).
+        user = getattr(getattr(request, "partner_token", None), "system_user", None)
+    if user is None:
+        return
+    from .events import CoreEvent
+    from .services import access_refused_record
+
+    match = getattr(request, "resolver_match", None)
+    kwargs = match.kwargs if match is not None else {}
+    person_id = kwargs.get("person_id") or kwargs.get("child_id")
+    access_refused_record(
+        by=user,
+        page=CoreEvent.RATE_LIMIT if status == 429 else CoreEvent.PAGE,
+        object_id=request.path,
+        person_id=person_id,
+        reason=f"{request.method} answered {status}"
+        + (f" ({match.view_name})" if match is not None and match.view_name else ""),
+    )

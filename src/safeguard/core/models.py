@@ -86,6 +86,12 @@ class Role(models.Model):
         (SYSTEM_ADMINISTRATOR, "System administrator (accounts only, no children's records)"),
     ]
 
+    # Roles that open children's records, and the role that manages accounts: a grant of
+    # one takes effect only once a second system administrator approves it (RoleApproval).
+    NEEDS_SECOND_APPROVAL = frozenset(
+        {PRACTITIONER, MASH_WORKER, MASH_MANAGER, PANEL_CHAIR, SYSTEM_ADMINISTRATOR}
+    )
+
     code = models.CharField(max_length=40, primary_key=True, choices=CHOICES)
     name = models.CharField(max_length=120)
 
@@ -113,14 +119,34 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def role_codes(self) -> frozenset[str]:
-        """The codes of this user's roles, cached for the request."""
+        """The codes of the roles this user holds in effect, cached for the request.
+
+        A role in :attr:`Role.NEEDS_SECOND_APPROVAL` counts only once a second system
+        administrator has approved it (:class:`RoleApproval`); until then it grants
+        nothing, wherever the question is asked. One query.
+        """
         cached = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = (
-                frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
-            )
+            if self.pk:
+                approved = RoleApproval.objects.filter(
+                    user_id=self.pk, approved_at__isnull=False
+                ).values("role_id")
+                cached = frozenset(
+                    self.roles.filter(
+                        ~models.Q(code__in=Role.NEEDS_SECOND_APPROVAL)
+                        | models.Q(code__in=models.Subquery(approved))
+                    ).values_list("code", flat=True)
+                )
+            else:
+                cached = frozenset()
             self._role_codes = cached
         return cached
+
+    def pending_role_codes(self) -> frozenset[str]:
+        """Roles given to this user that still wait for a second administrator's approval."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.roles.values_list("code", flat=True)) - self.role_codes()
 
     def has_role(self, *codes: str) -> bool:
         """Whether the user holds any of the given roles."""
@@ -187,6 +213,60 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RoleApproval(models.Model):
+    """A second system administrator's approval of a role that opens children's records.
+
+    An administrator who gives an account such a role (or the system administrator role)
+    records the grant; the role takes effect when a different administrator, who is not
+    the account holder, approves it. Until then :meth:`User.role_codes` leaves it out, so
+    no page, list or API call treats the account as holding it. ``basis`` says how the
+    approval came about: a second administrator, or set-up (the demo, the accounts that
+    existed when the rule came in).
+    """
+
+    SECOND_ADMINISTRATOR = "second_administrator"
+    SET_UP = "set_up"
+    BASIS_CHOICES = [
+        (SECOND_ADMINISTRATOR, "Approved by a second administrator"),
+        (SET_UP, "Approved at set-up (demo data or an account that existed before approvals)"),
+    ]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_approvals")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    basis = models.CharField(max_length=40, choices=BASIS_CHOICES, blank=True)
+
+    class Meta:
+        ordering = ["approved_at", "-granted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_approval_per_user_role"),
+            models.CheckConstraint(
+                condition=~models.Q(approved_by=models.F("granted_by")),
+                name="approver_is_not_the_granter",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(approved_by=models.F("user")),
+                name="approver_is_not_the_account_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "approved" if self.approved_at else "waiting for approval"
+        return f"{self.role_id} for {self.user} ({state})"
+
+    @property
+    def pending(self) -> bool:
+        """Whether the role still waits for a second administrator."""
+        return self.approved_at is None
 
 
 class TeamMembership(models.Model):

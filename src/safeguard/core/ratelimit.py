@@ -57,7 +57,7 @@ class Rate:
     def describe(self) -> str:
         """``"60 a minute"``, for the page people see."""
         period = next(name for name, seconds in _PERIODS.items() if seconds == self.seconds)
-        return f"{self.count} a {period}"
+        return f"{self.count} {'an' if period == 'hour' else 'a'} {period}"
 
 
 class TooManyRequests(DomainError):
@@ -133,3 +133,39 @@ def rate_limited(
         return wrapped
 
     return decorator
+
+
+def _failure_key(scope: str, key: str, rate: Rate) -> tuple[str, int]:
+    window = int(time.time() // rate.seconds)
+    digest = hashlib.sha256(f"failures:{scope}:{key}".encode()).hexdigest()[:32]
+    return f"rlf:{digest}:{window}", window
+
+
+def failures_blocked(*, scope: str, key: str) -> int:
+    """Seconds to wait when ``key`` has failed ``scope`` too often in this window, else 0.
+
+    Unlike :func:`rate_limit_exceeded` this counts only failures (a wrong password at a
+    step-up), recorded with :func:`failure_count`; a right answer is never held back by
+    earlier right answers.
+    """
+    rate = rate_for(scope)
+    if rate is None:
+        return 0
+    cache_key, window = _failure_key(scope, key, rate)
+    if int(caches[CACHE_ALIAS].get(cache_key, 0)) < rate.count:
+        return 0
+    return max(1, int((window + 1) * rate.seconds - time.time()) + 1)
+
+
+def failure_count(*, scope: str, key: str) -> None:
+    """Count one failure of ``key`` at ``scope`` (see :func:`failures_blocked`)."""
+    rate = rate_for(scope)
+    if rate is None:
+        return
+    cache_key, _ = _failure_key(scope, key, rate)
+    cache = caches[CACHE_ALIAS]
+    if not cache.add(cache_key, 1, timeout=rate.seconds + 5):
+        try:
+            cache.incr(cache_key)
+        except ValueError:
+            cache.set(cache_key, 1, timeout=rate.seconds + 5)

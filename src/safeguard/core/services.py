@@ -11,9 +11,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from .audit import audit_record, diff
-from .errors import Forbidden
+from .errors import Forbidden, InvalidRequest
 from .events import AuditEventType, CoreEvent
-from .models import AuditAction, User
+from .models import AuditAction, Role, RoleApproval, User
 
 
 class NotAllowed(Forbidden):
@@ -119,3 +119,164 @@ def two_factor_confirm(*, by: Any, device: Any) -> None:
             object_type=CoreEvent.USER,
             object_id=by.pk,
         )
+
+
+def roles_set_at_set_up(*, user: Any, codes: Any) -> None:
+    """Give an account its roles, approved at set-up: the demo loaders and test factories.
+
+    Not reachable from any page: accounts made by administrators go through
+    :func:`account_roles_changed` and wait for a second administrator.
+    """
+    codes = set(codes)
+    with transaction.atomic():
+        user.roles.set(Role.objects.filter(code__in=codes))
+        now = timezone.now()
+        RoleApproval.objects.filter(user=user).exclude(role_id__in=codes).delete()
+        for code in codes & Role.NEEDS_SECOND_APPROVAL:
+            RoleApproval.objects.update_or_create(
+                user=user,
+                role_id=code,
+                defaults={
+                    "granted_at": now,
+                    "approved_at": now,
+                    "basis": RoleApproval.SET_UP,
+                    "granted_by": None,
+                    "approved_by": None,
+                },
+            )
+    user._role_codes = None
+
+
+def account_roles_changed(*, by: User, user: Any, before: set[str]) -> list[RoleApproval]:
+    """An administrator changed an account's roles: record each grant that needs approval.
+
+    A newly given role that opens children's records (or manages accounts) waits for a
+    second administrator; a removed role loses its approval, so giving it back later
+    needs approval again. Returns the grants now waiting.
+    """
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators manage agencies and accounts.")
+    with transaction.atomic():
+        after = set(user.roles.values_list("code", flat=True))
+        added, removed = after - before, before - after
+        RoleApproval.objects.filter(user=user, role_id__in=removed).delete()
+        waiting = []
+        now = timezone.now()
+        for code in sorted(added & Role.NEEDS_SECOND_APPROVAL):
+            approval, _ = RoleApproval.objects.update_or_create(
+                user=user,
+                role_id=code,
+                defaults={
+                    "granted_by": by,
+                    "granted_at": now,
+                    "approved_by": None,
+                    "approved_at": None,
+                    "basis": "",
+                },
+            )
+            waiting.append(approval)
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=CoreEvent.USER_ROLES,
+            object_id=user.pk,
+            changes={
+                "roles": sorted(after),
+                "added": sorted(added),
+                "removed": sorted(removed),
+                "waiting_for_approval": [a.role_id for a in waiting],
+            },
+        )
+    user._role_codes = None
+    return waiting
+
+
+def role_approve(*, by: User, approval: RoleApproval) -> RoleApproval:
+    """A second system administrator approves a role grant: only then does it take effect."""
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators approve roles.")
+    with transaction.atomic():
+        approval = RoleApproval.objects.select_for_update().get(pk=approval.pk)
+        if approval.approved_at is not None:
+            raise InvalidRequest("This role has already been approved.")
+        if approval.granted_by_id == by.pk:
+            raise NotAllowed("A second administrator must approve a role you gave.")
+        if approval.user_id == by.pk:
+            raise NotAllowed("Another administrator must approve your own roles.")
+        approval.approved_by = by
+        approval.approved_at = timezone.now()
+        approval.basis = RoleApproval.SECOND_ADMINISTRATOR
+        approval.save(update_fields=["approved_by", "approved_at", "basis"])
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=CoreEvent.ROLEAPPROVAL,
+            object_id=approval.pk,
+            changes={
+                "user": approval.user_id,
+                "role": approval.role_id,
+                "granted_by": approval.granted_by_id,
+                "approved": True,
+            },
+        )
+    return approval
+
+
+def role_refuse(*, by: User, approval: RoleApproval) -> None:
+    """A system administrator refuses a waiting grant: the account loses the role."""
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators approve roles.")
+    with transaction.atomic():
+        approval = RoleApproval.objects.select_for_update().get(pk=approval.pk)
+        if approval.approved_at is not None:
+            raise InvalidRequest("This role was approved: remove it from the account instead.")
+        approval.user.roles.remove(approval.role)
+        audit_record(
+            by=by,
+            action=AuditAction.DELETE,
+            object_type=CoreEvent.ROLEAPPROVAL,
+            object_id=approval.pk,
+            changes={
+                "user": approval.user_id,
+                "role": approval.role_id,
+                "granted_by": approval.granted_by_id,
+                "approved": False,
+            },
+        )
+        approval.delete()
+
+
+def account_unlock(*, by: User, user: Any) -> int:
+    """An administrator lifts a sign-in lock-out now (rather than after the cool-off); audited.
+
+    Returns how many failed attempts were cleared. The administrator then sets a new
+    password on the account's password page if the user has forgotten theirs
+    (see docs/security.md): the account still needs its own two-factor device to sign in.
+    """
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators unlock accounts.")
+    from axes.utils import reset
+
+    with transaction.atomic():
+        cleared = reset(username=user.username)
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=CoreEvent.USER,
+            object_id=user.pk,
+            changes={"operation": "unlock", "failed_attempts_cleared": cleared},
+        )
+    return cleared
+
+
+def account_password_set_record(*, by: User, user: Any) -> None:
+    """Record that an administrator set a new password for an account (never the password)."""
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators set passwords for others.")
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        object_type=CoreEvent.USER,
+        object_id=user.pk,
+        changes={"operation": "password_set_by_administrator"},
+    )

@@ -18,9 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safeguard.core.audit import AuditEntry, audit_record_many
 from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
 from safeguard.core.http import require_perm
+from safeguard.core.models import AuditAction
 from safeguard.people.access import people_visible_to
 from safeguard.people.forms import SearchForm
 from safeguard.people.selectors import person_search
@@ -679,6 +681,17 @@ def police_form(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _police_forms_shown(request: HttpRequest, forms: Any, *, action: str) -> None:
+    """Police forms name their subject: record each one a page showed (one write a page)."""
+    audit_record_many(
+        by=request.user,
+        entries=[
+            AuditEntry(action=action, object_type=FrontdoorEvent.POLICE_FORM, object_id=f.reference)
+            for f in forms
+        ],
+    )
+
+
 @login_required
 @require_http_methods(["GET"])
 def police_sent(request: HttpRequest, reference: str) -> HttpResponse:
@@ -686,6 +699,7 @@ def police_sent(request: HttpRequest, reference: str) -> HttpResponse:
     form = selectors.police_form_for_user(user=request.user, reference=reference)
     if form is None or form.submitted_by_id != request.user.pk:
         raise Http404
+    _police_forms_shown(request, [form], action=AuditAction.VIEW)
     return render(request, "frontdoor/police_sent.html", {"sent": form})
 
 
@@ -701,6 +715,7 @@ def police_queue(request: HttpRequest, intelligence: bool = False) -> HttpRespon
     if not allowed:
         raise Http404
     forms = selectors.police_queue(user=request.user, intelligence=intelligence)
+    _police_forms_shown(request, forms, action=AuditAction.LIST)
     return render(
         request, "frontdoor/police_queue.html", {"forms": forms, "intelligence": intelligence}
     )
@@ -723,6 +738,7 @@ def police_form_detail(request: HttpRequest, reference: str) -> HttpResponse:
             raise Http404
         services.police_form_acknowledge(by=request.user, form=form)  # type: ignore[arg-type]
         return redirect("frontdoor:police-form-detail", reference=reference)
+    _police_forms_shown(request, [form], action=AuditAction.VIEW)
     return render(
         request, "frontdoor/police_form_detail.html", {"sent": form, "works_it": works_it}
     )

@@ -32,6 +32,7 @@ from safeguard.core.models import (
     ReferenceNumber,
     Role,
 )
+from safeguard.core.services import roles_set_at_set_up
 
 from .events import PeopleEvent
 from .identifiers import nhs_check_digit, upn_check_letter
@@ -400,7 +401,7 @@ def build_agencies_and_accounts(state: DemoState) -> None:
         else:
             user.set_unusable_password()
         user.save()
-        user.roles.set(Role.objects.filter(code__in=roles))
+        roles_set_at_set_up(user=user, codes=roles)
         state.users[username] = user
 
 

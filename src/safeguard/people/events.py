@@ -19,6 +19,7 @@ class PeopleEvent(AuditEventType):
     OTHER_NAME = "other_name"
     PERSON = "person"
     PERSON_EDIT = "person_edit"
+    PERSON_RELATIVES = "person_relatives"
     PERSON_SEARCH_ALL = "person_search_all"
     PERSON_VIEWERS = "person_viewers"
     RELATIONSHIP = "relationship"

@@ -444,11 +444,14 @@ def person_view_record(
     person_id: uuid.UUID,
     page: AuditEventType = PeopleEvent.PERSON,
     basis: AccessBasis | None = None,
+    relatives: Iterable[uuid.UUID] = (),
 ) -> None:
     """Record that someone looked at a page about this person.
 
     When the basis is itself a reason (an open subject access request), the reason and
-    the request's reference are recorded with the opening.
+    the request's reference are recorded with the opening. ``relatives`` are the other
+    people the page names (family, household): each is recorded as listed, in the same
+    single write.
     """
     extra: dict[str, Any] = {}
     if basis is not None and basis.reason:
@@ -456,14 +459,26 @@ def person_view_record(
             "reason": basis.reason,
             "changes": {"basis": basis.kind, "reference": basis.reference},
         }
-    audit_record(
-        by=by,
-        action=AuditAction.VIEW,
-        object_type=page,
-        object_id=person_id,
-        person_id=person_id,
-        **extra,
-    )
+    entries = [
+        AuditEntry(
+            action=AuditAction.VIEW,
+            object_type=page,
+            object_id=str(person_id),
+            person_id=person_id,
+            **extra,
+        )
+    ]
+    entries += [
+        AuditEntry(
+            action=AuditAction.LIST,
+            object_type=PeopleEvent.PERSON_RELATIVES,
+            object_id=str(pid),
+            person_id=pid,
+        )
+        for pid in dict.fromkeys(relatives)
+        if pid != person_id
+    ]
+    audit_record_many(by=by, entries=entries)
 
 
 def person_search_all_record(*, by: User, reason: str, results: int) -> None:

@@ -85,7 +85,12 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     data = selectors.person_page(
         user=request.user, person=person, basis=basis, chronology_page=page_number
     )
-    services.person_view_record(by=request.user, person_id=person.pk, basis=basis)
+    services.person_view_record(
+        by=request.user,
+        person_id=person.pk,
+        basis=basis,
+        relatives=[r.person.pk for r in data.relatives],
+    )
     return render(
         request,
         "people/person_detail.html",

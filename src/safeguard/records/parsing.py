@@ -206,7 +206,7 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()[:MAX_CELL_CHARS]
+    return str(value).strip()[: MAX_CELL_CHARS + 1]  # one more: clean_rows reports the cut
 
 
 def parse_file(file_name: str, content: bytes) -> ParsedFile:
@@ -244,7 +244,8 @@ def _read_csv(content: bytes) -> list[list[str]]:
         reader = csv.reader(io.StringIO(text), dialect)
         rows = []
         for row in reader:
-            rows.append([cell.strip()[:MAX_CELL_CHARS] for cell in row[: MAX_COLUMNS + 1]])
+            # One character more than allowed is kept, so that clean_rows can say a cell was cut.
+            rows.append([cell.strip()[: MAX_CELL_CHARS + 1] for cell in row[: MAX_COLUMNS + 1]])
             if len(rows) > MAX_ROWS + 1:
                 raise UploadError(
                     f"The file must have {MAX_ROWS:,} rows or fewer: split it into smaller files"
@@ -388,6 +389,10 @@ _SEX = {
 }
 
 
+# Fields kept shorter than a cell may be: a longer value is cut, and the cut is reported.
+_KEPT_LENGTHS = {"address": 300, "police_reference": 50}
+
+
 def clean_rows(
     parsed: ParsedFile, mapping: dict[str, str], *, today: dt.date | None = None
 ) -> list[CleanRow]:
@@ -407,6 +412,28 @@ def clean_rows(
         def col(field_name: str) -> str:
             return column_for.get(field_name, FIELDS[field_name])
 
+        for field_name, value in get.items():
+            if len(value) > MAX_CELL_CHARS:
+                # Read no further than this: the cell was cut, so the row is not imported.
+                problems.append(
+                    RowProblem(
+                        row_number,
+                        col(field_name),
+                        f"The cell is longer than {MAX_CELL_CHARS:,} characters: "
+                        "the row was not imported",
+                    )
+                )
+        for field_name, limit in _KEPT_LENGTHS.items():
+            if MAX_CELL_CHARS >= len(get.get(field_name, "")) > limit:
+                problems.append(
+                    RowProblem(
+                        row_number,
+                        col(field_name),
+                        f"Only the first {limit} characters were kept (the cell has "
+                        f"{len(get[field_name]):,})",
+                        skipped=False,
+                    )
+                )
         agency_id = get.get("agency_record_id", "")
         if not agency_id:
             problems.append(

@@ -29,7 +29,7 @@ from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import Agency, AuditAction
 from safeguard.core.text import reason_clean
 from safeguard.people import registry
-from safeguard.people.access import AccessDenied
+from safeguard.people.access import AccessDenied, can_view_person
 from safeguard.people.events import PeopleEvent
 from safeguard.people.identifiers import normalise_postcode
 from safeguard.people.models import (
@@ -720,6 +720,9 @@ def record_unlink(*, by: User, record: AgencyRecord, reason: str) -> AgencyRecor
     with transaction.atomic():
         record = AgencyRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
         previous = record.person_id
+        if by is not None and previous is not None and not can_view_person(by, previous):
+            # Only someone who may see the person (or has recorded why) changes their records.
+            raise AccessDenied("Record why you need to look at this person before undoing a link.")
         if previous is None or record.link_status == LinkStatus.NEW_PERSON:
             raise InvalidRequest("This record is not linked to another person's record")
         audit_record(

@@ -18,10 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from safeguard.core.http import permitted_or_404, require_perm
+from safeguard.core.http import errors_on, permitted_or_404, require_perm
 from safeguard.core.models import User
 from safeguard.people import services as person_services
-from safeguard.people.access import AccessDenied
+from safeguard.people.access import AccessDenied, mash_lookup_record, people_visible_to
+from safeguard.people.forms import LookUpReasonForm
 from safeguard.people.models import Person
 
 from . import selectors, services
@@ -56,15 +57,52 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     named: set[uuid.UUID] = set()
     for review in list(page.object_list) + decisions:
         named.update(pid for pid in (review.person_id, review.candidate_id) if pid)
+    # Only people the user may see are named; the others wait for a recorded reason.
+    visible = set(people_visible_to(request.user).filter(pk__in=named).values_list("pk", flat=True))
     with transaction.atomic():
         person_services.people_listed_record(
-            by=_user(request), person_ids=sorted(named), context=RecordsEvent.LINK_REVIEW_QUEUE
+            by=_user(request), person_ids=sorted(visible), context=RecordsEvent.LINK_REVIEW_QUEUE
         )
     return render(
         request,
         "records/queue.html",
-        {"page": page, "decisions": decisions, "imports": selectors.imports_for(user=request.user)},
+        {
+            "page": page,
+            "decisions": decisions,
+            "visible": visible,
+            "imports": selectors.imports_for(user=request.user),
+        },
     )
+
+
+def _outside_access(request: HttpRequest, people: list[Person | None]) -> list[Person]:
+    """The people on a page whom the user may not see (yet): each needs a recorded reason."""
+    named = [p for p in dict.fromkeys(people) if p is not None]
+    visible = set(
+        people_visible_to(request.user)
+        .filter(pk__in=[p.pk for p in named])
+        .values_list("pk", flat=True)
+    )
+    return [p for p in named if p.pk not in visible]
+
+
+def _reason_first(request: HttpRequest, hidden: list[Person]) -> HttpResponse:
+    """Ask why before naming anyone outside the user's access; the reason opens each for 24 hours.
+
+    The reason is recorded as a MASH look-up (``people.access.mash_lookup_record``): an
+    access grant and an audit event with the reason, for each person. The page names no one.
+    """
+    bound = request.method == "POST" and "give_access_reason" in request.POST
+    form = LookUpReasonForm(request.POST if bound else None)
+    if bound and form.is_valid():
+        with errors_on(form, field="reason") as failed, transaction.atomic():
+            for person in hidden:
+                mash_lookup_record(
+                    by=_user(request), person=person, reason=form.cleaned_data["reason"]
+                )
+        if not failed:
+            return redirect(request.get_full_path())
+    return render(request, "records/reason.html", {"form": form, "count": len(hidden)})
 
 
 @login_required
@@ -74,6 +112,9 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, review_id=review_id)
     if review is None:
         raise Http404
+    hidden = _outside_access(request, [review.person, review.candidate])
+    if hidden:
+        return _reason_first(request, hidden)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and review.status == LinkReview.Status.OPEN and form.is_valid():
         decision = request.POST.get("decision")
@@ -286,6 +327,9 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     merge = selectors.merge_get(user=request.user, merge_id=merge_id)
     if merge is None:
         raise Http404
+    hidden = _outside_access(request, [merge.survivor])
+    if hidden:
+        return _reason_first(request, hidden)
     form = UndoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -315,6 +359,9 @@ def record_unlink(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     record = AgencyRecord.objects.select_related("agency", "person").filter(pk=record_id).first()
     if record is None or record.person is None:
         raise Http404
+    hidden = _outside_access(request, [record.person])
+    if hidden:
+        return _reason_first(request, hidden)
     form = UndoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -323,6 +370,8 @@ def record_unlink(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
             )
         except (ValueError, ValidationError) as exc:
             form.add_error(None, str(exc))
+        except AccessDenied:
+            raise Http404 from None
         else:
             messages.success(
                 request, "The link has been undone: the record is now a person of its own"

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from safeguard.core.models import Role
+from safeguard.core.services import roles_set_at_set_up
 from safeguard.people.demo import (
     DEMO_PASSWORD,
     FAMILY,
@@ -47,7 +48,7 @@ def _second_manager(state: DemoState) -> object:
     else:
         user.set_unusable_password()
     user.save()
-    user.roles.set(Role.objects.filter(code__in=[Role.MASH_MANAGER, Role.MASH_WORKER]))
+    roles_set_at_set_up(user=user, codes=[Role.MASH_MANAGER, Role.MASH_WORKER])
     state.users["dp.lead"] = user
     return user
 

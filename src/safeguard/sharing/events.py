@@ -15,4 +15,5 @@ class SharingEvent(AuditEventType):
     SHARING_LOG = "sharing_log"
     SHARING_PERSON = "sharing_person"
     SHARING_REQUEST = "sharing_request"
+    SHARING_REVOKE = "sharing_revoke"
     SHARING_SHARE = "sharing_share"

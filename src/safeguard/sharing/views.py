@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
 from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
+from safeguard.core.ratelimit import failure_count, failures_blocked, too_many_requests_page
 from safeguard.people.access import AccessBasis
 from safeguard.people.http import visible_person_or_404
 from safeguard.people.models import AccessGrant, Person
@@ -206,6 +207,7 @@ def request_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 request, f"Request sent to {made.to_agency.name}. Reference {made.reference}"
             )
             return redirect("sharing:person", person_id=subject.pk)
+    person_view_record(by=request.user, person_id=subject.pk, page=SharingEvent.SHARING_REQUEST)  # type: ignore[arg-type]
     return render(request, "sharing/request_form.html", {"form": form, "person": subject})
 
 
@@ -238,6 +240,11 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     if user.has_perm("people.view_person", subject):
         return redirect("people:detail", person_id=subject.pk)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        # The password step-up is throttled like sign-in (the refusal is audited as a 429).
+        retry_after = failures_blocked(scope="step_up", key=f"user:{user.pk}")
+        if retry_after:
+            return too_many_requests_page(request, scope="step_up", retry_after=retry_after)
     if request.method == "POST" and form.is_valid():
         try:
             use = services.break_glass_open(
@@ -247,6 +254,8 @@ def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except ValidationError as exc:
+            if "password" in getattr(exc, "error_dict", {}):
+                failure_count(scope="step_up", key=f"user:{user.pk}")
             _apply_errors(form, exc)
         else:
             messages.success(
@@ -310,6 +319,7 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
         else:
             messages.success(request, "Access ended")
             return redirect("sharing:person", person_id=grant.person_id)
+    person_view_record(by=request.user, person_id=grant.person_id, page=SharingEvent.SHARING_REVOKE)  # type: ignore[arg-type]
     return render(
         request, "sharing/revoke.html", {"form": form, "grant": grant, "person": grant.person}
     )

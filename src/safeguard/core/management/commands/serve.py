@@ -3,19 +3,22 @@
 ``safeguard serve`` replaces itself with a gunicorn master process (so a service
 manager's signals reach gunicorn directly: SIGTERM stops gracefully, SIGHUP
 reloads the workers). ``safeguard serve --worker`` runs the outbox worker
-(django-tasks-db's ``db_worker``) in the foreground instead.
+(django-tasks-db's ``db_worker``) in the foreground instead, and beside it signs an
+audit checkpoint every ``SAFEGUARD_AUDIT_CHECKPOINT_SECONDS`` (``--batch``: once, at the end).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from safeguard.core.audit import CheckpointStoreMissing, checkpoint_loop, checkpoint_write
 from safeguard.gunicorn_conf import default_workers
 
 
@@ -83,6 +86,31 @@ class Command(BaseCommand):
                 "The outbox worker needs the database task backend: set "
                 "SAFEGUARD_TASKS=database (the default when SAFEGUARD_ENV=production)."
             )
-        call_command(
-            "db_worker", queue_name="default", interval=interval, reload=False, batch=batch
-        )
+        stop = threading.Event()
+        seconds = settings.AUDIT_CHECKPOINT_SECONDS
+        if seconds > 0 and not batch:
+            # Signs the newest audit event into the checkpoint store every few minutes, so
+            # removing recent events or recomputing the chain is caught (docs/security.md).
+            threading.Thread(
+                target=checkpoint_loop,
+                kwargs={"interval": float(seconds), "stop": stop},
+                name="audit-checkpoints",
+                daemon=True,
+            ).start()
+        try:
+            call_command(
+                "db_worker", queue_name="default", interval=interval, reload=False, batch=batch
+            )
+        finally:
+            stop.set()
+            if batch:
+                self._checkpoint_once()
+
+    def _checkpoint_once(self) -> None:
+        try:
+            record = checkpoint_write()
+        except (CheckpointStoreMissing, ValueError) as exc:
+            self.stderr.write(f"Audit checkpoint not written: {exc}")
+            return
+        if record:
+            self.stdout.write(f"Audit checkpoint written at event #{record['sequence']}.")

@@ -6,11 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguard.core.audit import checkpoint_write, verify_chain
+from safeguard.core.audit import CheckpointStoreMissing, checkpoint_write, verify_chain
 
 
 class Command(BaseCommand):
-    help = "Check that no audit event was altered, removed, inserted or reordered."
+    help = (
+        "Check that no audit event was altered, removed, inserted or reordered. In production "
+        "(SAFEGUARD_ENV=production) it fails when no checkpoint store is configured or the "
+        "store holds no checkpoint."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -25,6 +29,9 @@ class Command(BaseCommand):
             raise CommandError(f"Audit chain broken after {count} good events: {problem.message}")
         self.stdout.write(f"Audit chain intact: {count} events verified.")
         if options["checkpoint"]:
-            record = checkpoint_write()
+            try:
+                record = checkpoint_write()
+            except (CheckpointStoreMissing, ValueError) as exc:
+                raise CommandError(f"Checkpoint not written: {exc}") from exc
             if record:
                 self.stdout.write(f"Checkpoint written at event #{record['sequence']}.")
