@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from safeguard.core.models import Agency, AgencyKind, Role, User
 from safeguard.earlyhelp.models import Episode, FamilyConsent
@@ -56,7 +57,7 @@ def agree(
         episode=episode,
         person=person or family.parent,
         decision=FamilyConsent.Decision.GIVEN,
-        decided_on=dt.date.today() - dt.timedelta(days=1),
+        decided_on=timezone.localdate() - dt.timedelta(days=1),
         method=FamilyConsent.Method.IN_PERSON,
         to_assessment=True,
         to_sharing=bool(agencies),

@@ -75,9 +75,7 @@ class TestConsentBeforeTheAssessment:
         with pytest.raises(ValidationError):
             services.assessment_start(by=family.lead, episode=unconsented_episode)
 
-    def test_a_competent_young_person_can_consent_for_themselves(
-        self, family, unconsented_episode
-    ):
+    def test_a_competent_young_person_can_consent_for_themselves(self, family, unconsented_episode):
         consent = agree(family, unconsented_episode, person=family.older)
         assert consent.capacity == FamilyConsent.Capacity.YOUNG_PERSON
         assert services.assessment_start(by=family.lead, episode=unconsented_episode)
@@ -229,7 +227,10 @@ class TestWhoIsAsked:
     ):
         dad = PersonFactory(given_name="Rory", family_name="Brennan")
         Relationship.objects.create(
-            person=dad, other=family.older, kind=RelationshipKind.PARENT, parental_responsibility=True
+            person=dad,
+            other=family.older,
+            kind=RelationshipKind.PARENT,
+            parental_responsibility=True,
         )
         InvolvementFactory(person=dad, agency=family.school)
         people = dict(consent_people(user=family.lead, episode=unconsented_episode))
@@ -317,7 +318,9 @@ class TestConsentPages:
             },
         )
         assert response.status_code == 302
-        html = client.get(reverse("earlyhelp:detail", args=[unconsented_episode.pk])).content.decode()
+        html = client.get(
+            reverse("earlyhelp:detail", args=[unconsented_episode.pk])
+        ).content.decode()
         assert "Start an Early Help Assessment" in html
         assert "Sharing with Fulford Test School" in html
 

@@ -105,7 +105,9 @@ class GovukDateField(forms.Field):
     def _name(self) -> str:
         return _sentence(self.noun or _noun_from_label(self.label, "The date"))
 
-    def _error(self, message: str, code: str, parts: tuple[str, ...] = DATE_PARTS) -> ValidationError:
+    def _error(
+        self, message: str, code: str, parts: tuple[str, ...] = DATE_PARTS
+    ) -> ValidationError:
         return ValidationError(message, code=code, params={"parts": parts})
 
     def to_python(self, value: Any) -> dt.date | None:

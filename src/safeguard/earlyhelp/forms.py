@@ -438,7 +438,9 @@ class ConsentForm(forms.Form):
         order = {p.pk: n for n, (p, _) in enumerate(people)}
         field.choices = [  # keep the order: adults first, then the children
             (c[0], c[1])
-            for c in sorted(field.choices, key=lambda c: order.get(getattr(c[0], "value", None), -1))
+            for c in sorted(
+                field.choices, key=lambda c: order.get(getattr(c[0], "value", None), -1)
+            )
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -565,9 +565,7 @@ def consent_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(
-    request: HttpRequest, episode_id: uuid.UUID, consent_id: int
-) -> HttpResponse:
+def consent_withdraw(request: HttpRequest, episode_id: uuid.UUID, consent_id: int) -> HttpResponse:
     """Record that a family member has withdrawn their consent: no further sharing."""
     episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_CONSENT, change=True)
     consent = (

@@ -34,6 +34,7 @@ def _about_you(autocomplete: str) -> dict[str, str]:
     """
     return {"autocomplete": autocomplete, "spellcheck": "false"}
 
+
 EMAIL_ERRORS = {
     "invalid": "Enter an email address in the correct format, like name@example.com",
     "max_length": "Email address must be 254 characters or fewer",
