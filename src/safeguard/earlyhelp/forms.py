@@ -435,13 +435,8 @@ class ConsentForm(forms.Form):
         assert isinstance(field, ConsentPersonField)  # noqa: S101
         field.capacities = {p.pk: capacity for p, capacity in people}
         field.queryset = Person.objects.filter(pk__in=[p.pk for p, _ in people])
-        order = {p.pk: n for n, (p, _) in enumerate(people)}
-        field.choices = [  # keep the order: adults first, then the children
-            (c[0], c[1])
-            for c in sorted(
-                field.choices, key=lambda c: order.get(getattr(c[0], "value", None), -1)
-            )
-        ]
+        # Keep the order: the adults first, then the children.
+        field.choices = [(p.pk, field.label_from_instance(p)) for p, _ in people]
 
     def clean(self) -> dict[str, Any]:
         """Agreeing means agreeing to something; sharing needs agencies; refusing needs a next step."""

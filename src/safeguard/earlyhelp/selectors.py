@@ -563,9 +563,9 @@ def consent_people(*, user: Any, episode: Episode) -> list[tuple[Person, str]]:
         # parental responsibility is recorded (a young parent).
         if p.pk in responsible or (p.age_on(today) or ADULT_AGE) >= ADULT_AGE
     ]
-    return [(a, FamilyConsent.Capacity.PARENT) for a in adults] + [
-        (c, FamilyConsent.Capacity.YOUNG_PERSON) for c in children
-    ]
+    parent: str = FamilyConsent.Capacity.PARENT
+    young_person: str = FamilyConsent.Capacity.YOUNG_PERSON
+    return [(a, parent) for a in adults] + [(c, young_person) for c in children]
 
 
 def lead_practitioner_choices(*, episode: Episode | None, user: Any) -> QuerySet[User]:

@@ -764,7 +764,7 @@ def family_consent_record(
     _require_change(by, episode)
     errors: dict[str, str] = {}
     offered = {p.pk: capacity for p, capacity in consent_people(user=by, episode=episode)}
-    capacity = offered.get(getattr(person, "pk", None))
+    capacity = offered.get(person.pk)
     if capacity is None:
         errors["person"] = CONSENT_PEOPLE_ERROR
     if decision not in FamilyConsent.Decision.values:
@@ -794,7 +794,7 @@ def family_consent_record(
         consent = FamilyConsent.objects.create(
             episode=episode,
             person=person,
-            capacity=capacity,
+            capacity=capacity or "",
             decision=decision,
             decided_on=decided_on,
             method=method,
