@@ -214,3 +214,32 @@ class TestReadableCodes:
         )
         assert "Someone I trust told me" in html
         assert "told_reliable" not in html
+
+
+class TestTheAxeHelperLetsThroughOnlyGovukConditionalReveals:
+    """axe reports GOV.UK's deliberate aria-expanded on reveal radios (govuk-frontend#979)."""
+
+    def _violation(self, html: str, summary: str) -> list[dict]:
+        return [
+            {
+                "id": "aria-allowed-attr",
+                "nodes": [{"target": ["#x"], "html": html, "summary": summary}],
+            }
+        ]
+
+    def test_a_govuk_reveal_radio_is_let_through(self):
+        from tests.e2e.axe import _known_govuk_issues_removed
+
+        html = '<input class="govuk-radios__input" aria-controls="c" aria-expanded="false">'
+        summary = 'Fix all of the following:\n  ARIA attribute is not allowed: aria-expanded="false"'
+        assert _known_govuk_issues_removed(self._violation(html, summary)) == []
+
+    def test_anything_else_is_still_reported(self):
+        from tests.e2e.axe import _known_govuk_issues_removed
+
+        html = '<input class="govuk-radios__input" aria-controls="c" aria-pressed="false">'
+        summary = 'Fix all of the following:\n  ARIA attribute is not allowed: aria-pressed="false"'
+        assert len(_known_govuk_issues_removed(self._violation(html, summary))) == 1
+        other = '<div aria-controls="c" aria-expanded="false">'
+        summary = 'Fix all of the following:\n  ARIA attribute is not allowed: aria-expanded="false"'
+        assert len(_known_govuk_issues_removed(self._violation(other, summary))) == 1
