@@ -231,7 +231,9 @@ class TestTheAxeHelperLetsThroughOnlyGovukConditionalReveals:
         from tests.e2e.axe import _known_govuk_issues_removed
 
         html = '<input class="govuk-radios__input" aria-controls="c" aria-expanded="false">'
-        summary = 'Fix all of the following:\n  ARIA attribute is not allowed: aria-expanded="false"'
+        summary = (
+            'Fix all of the following:\n  ARIA attribute is not allowed: aria-expanded="false"'
+        )
         assert _known_govuk_issues_removed(self._violation(html, summary)) == []
 
     def test_anything_else_is_still_reported(self):
@@ -241,5 +243,7 @@ class TestTheAxeHelperLetsThroughOnlyGovukConditionalReveals:
         summary = 'Fix all of the following:\n  ARIA attribute is not allowed: aria-pressed="false"'
         assert len(_known_govuk_issues_removed(self._violation(html, summary))) == 1
         other = '<div aria-controls="c" aria-expanded="false">'
-        summary = 'Fix all of the following:\n  ARIA attribute is not allowed: aria-expanded="false"'
+        summary = (
+            'Fix all of the following:\n  ARIA attribute is not allowed: aria-expanded="false"'
+        )
         assert len(_known_govuk_issues_removed(self._violation(other, summary))) == 1

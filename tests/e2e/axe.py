@@ -90,7 +90,8 @@ def _known_govuk_issues_removed(violations: list[dict[str, Any]]) -> list[dict[s
             nodes = [n for n in violation["nodes"] if not _govuk_conditional_reveal(n)]
             if not nodes:
                 continue
-            violation = {**violation, "nodes": nodes}
+            kept.append({**violation, "nodes": nodes})
+            continue
         kept.append(violation)
     return kept
 

@@ -45,7 +45,8 @@ def test_demo_families_gave_consent_and_some_withdrew_it(db):
         state = family_consent(episode=episode)
         assert state.records, episode.reference
         given = [c for c in state.records if c.decision == FamilyConsent.Decision.GIVEN]
-        assert given and given[0].to_assessment
+        assert given
+        assert given[0].to_assessment
         assert given[0].decided_on <= min(
             (a.assessment_date for a in episode.assessments.all() if a.assessment_date),
             default=given[0].decided_on,

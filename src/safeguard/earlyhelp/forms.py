@@ -81,6 +81,7 @@ class EpisodeOpenForm(forms.Form):
     )
     reason = TextField(
         label="Why does the family need early help?",
+        noun="why the family needs early help",
         help_text="In plain words the family would recognise.",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the family needs early help"},
@@ -187,6 +188,7 @@ class TafMeetingForm(forms.Form):
     )
     attendees = TextField(
         label="Who came (optional)",
+        noun="the list of who came",
         help_text="Names and roles.",
         required=False,
         max_length=2000,
@@ -317,6 +319,7 @@ class CloseForm(forms.Form):
     )
     note = TextField(
         label="What has changed for the family (optional)",
+        noun="what has changed",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )

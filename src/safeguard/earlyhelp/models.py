@@ -300,7 +300,7 @@ class FamilyConsent(models.Model):
     class NextStep(models.TextChoices):
         REPORT_CONCERN = (
             "report_concern",
-            "A safeguarding concern remains: report a concern to the MASH",
+            "A safeguarding concern remains: report it to the Multi-Agency Safeguarding Hub (MASH)",
         )
         OFFER_AGAIN = "offer_again", "Offer early help again later"
         UNIVERSAL = "universal", "Signpost the family to universal services"
