@@ -430,3 +430,30 @@ class TestWhatTheFamilyMayBeTold:
         html = client.get(response["Location"]).content.decode()
         assert "Police intelligence note" not in html
         assert "Isla Brennan" in html
+
+
+class TestCompletingAfterWithdrawal:
+    def test_the_form_says_why_and_keeps_the_draft(self, family, episode, signed_in):
+        assessment = services.assessment_start(by=family.lead, episode=episode)
+        services.family_consent_withdraw(
+            by=family.lead,
+            consent=FamilyConsent.objects.get(episode=episode),
+            withdrawn_on=timezone.localdate(),
+        )
+        response = signed_in(family.lead).post(
+            reverse("earlyhelp:assessment", args=[episode.pk, assessment.pk]),
+            {
+                "action": "complete",
+                "lead_practitioner": str(family.lead.pk),
+                **_date("assessment_date", YESTERDAY),
+                "family_view": "Mum wants calmer mornings.",
+                "child_voice": "Isla said mornings are shouty.",
+                "needs": "Routines.",
+                "plan": "Weekly check-ins.",
+            },
+        )
+        html = response.content.decode()
+        assert "refused or withdrawn consent" in html
+        assessment.refresh_from_db()
+        assert assessment.is_draft
+        assert assessment.plan == "Weekly check-ins."
