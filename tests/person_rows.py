@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from safeguard.core.models import AgencyKind, Role
-from safeguard.earlyhelp.models import Episode, EpisodeChild, SupportRecord
+from safeguard.earlyhelp.models import Episode, EpisodeChild, FamilyConsent, SupportRecord
 from safeguard.frontdoor.models import Contact, ContactChild
 from safeguard.people.models import (
     AccessGrant,
@@ -112,6 +112,20 @@ def _support(w: World, p: Person) -> Any:
         child=p,
         description="Weekly family support worker visits",
         started=timezone.localdate(),
+        recorded_by=w.user,
+    )
+
+
+def _family_consent(w: World, p: Person) -> Any:
+    membership = _episode(w, PersonFactory())
+    return FamilyConsent.objects.create(
+        episode=membership.episode,
+        person=p,
+        capacity=FamilyConsent.Capacity.PARENT,
+        decision=FamilyConsent.Decision.GIVEN,
+        decided_on=timezone.localdate(),
+        method=FamilyConsent.Method.IN_PERSON,
+        to_assessment=True,
         recorded_by=w.user,
     )
 
@@ -276,6 +290,7 @@ BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "earlyhelp.Episode.children": lambda w, p: _episode(w, p).episode,
     "earlyhelp.EpisodeChild.person": _episode,
     "earlyhelp.SupportRecord.child": _support,
+    "earlyhelp.FamilyConsent.person": _family_consent,
     "sharing.SharingDecision.person": _decision,
     "sharing.SharingRequest.person": _request,
     "sharing.BreakGlassUse.person": _break_glass,

@@ -55,6 +55,8 @@ def brennans(school):
         HouseholdMemberFactory(household=household, person=person)
     InvolvementFactory(person=isla, agency=school, role_description="Pupil")
     ChronologyEventFactory(person=isla, title="Attendance below 90% this term", agency=school)
+    police = AgencyFactory(name="Test Police", kind=AgencyKind.POLICE)
+    ChronologyEventFactory(person=isla, title="Named in a police intelligence log", agency=police)
     return isla, theo
 
 
@@ -109,13 +111,37 @@ def test_a_family_from_start_to_closure(page, sign_in, dsl, brennans):
     assert _heading(page) == f"{episode.reference}: Isla Brennan, Theo Brennan"
     assert_accessible(page)
 
-    # The assessment starts from what is already known.
+    # Early help is voluntary: consent first. The follow-up questions are revealed by the answer.
+    expect(page.get_by_role("button", name="Start an Early Help Assessment")).to_have_count(0)
+    page.get_by_role("link", name="Record the family's consent").first.click()
+    assert _heading(page) == "Record the family's consent"
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select who you asked")
+    assert_accessible(page)
+    page.get_by_label("Keira Brennan, parent or carer with parental responsibility").check()
+    agreed_to = page.get_by_label("An Early Help Assessment with the family")
+    expect(agreed_to).to_be_hidden()
+    page.get_by_label("Agreed", exact=True).check()
+    expect(agreed_to).to_be_visible()
+    agreed_to.check()
+    page.get_by_label("In person").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Keira Brennan's consent has been recorded"
+    )
+    expect(page.locator("main")).to_contain_text("The Early Help Assessment")
+    assert_accessible(page)
+
+    # The assessment starts from what is already known: only what the family may be told.
     page.get_by_role("button", name="Start an Early Help Assessment").click()
     assert _heading(page) == "Early Help Assessment"
     expect(page.get_by_label("What is already known")).to_contain_text(
         "Attendance below 90% this term"
     )
     expect(page.get_by_label("What is already known")).to_contain_text("Keira Brennan")
+    expect(page.get_by_label("What is already known")).not_to_contain_text("police intelligence")
     assert_accessible(page)
     _fill_date(page, "assessment_date", today)
     page.get_by_label("The family's own view").fill("Mum wants calmer mornings.")
@@ -187,6 +213,16 @@ def test_a_family_from_start_to_closure(page, sign_in, dsl, brennans):
     page.get_by_label("What has changed").fill("Dad has moved back in.")
     page.get_by_role("button", name="Save the change").click()
     expect(page.locator("main")).to_contain_text("Dad has moved back in.")
+
+    # Mum withdraws consent: the episode says so, and nothing more is shared.
+    page.get_by_role("link", name="Record that Keira Brennan has withdrawn consent").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Record the withdrawal").click()
+    expect(page.locator(".govuk-warning-text")).to_contain_text(
+        f"Keira Brennan withdrew consent on {today.day} {today:%B %Y}"
+    )
+    expect(page.locator("main")).to_contain_text("Nothing more is shared with other agencies")
+    assert_accessible(page)
 
     # Close: no reason first, then all needs met.
     page.get_by_role("link", name="Close early help").click()

@@ -284,7 +284,9 @@ class TestAddAPerson:
         expect(dob.get_by_label("Day")).to_have_value("31")
         expect(dob.get_by_label("Month")).to_have_value("02")
         expect(dob.get_by_label("Year")).to_have_value("2015")
-        expect(page.locator(".govuk-date-input__input.govuk-input--error")).to_have_count(3)
+        # 31 February: the day is what is wrong, so only the day box is highlighted (GOV.UK).
+        expect(page.locator(".govuk-date-input__input.govuk-input--error")).to_have_count(1)
+        expect(dob.get_by_label("Day")).to_have_class(re.compile(r"govuk-input--error"))
         assert page.evaluate("() => window.pwned") is None
         assert_accessible(page)
 

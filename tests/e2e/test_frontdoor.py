@@ -5,6 +5,8 @@ axe-core runs on every page visited, including a page showing errors.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -73,9 +75,19 @@ def test_report_triage_decide_and_the_referrer_sees_the_outcome(page, sign_in, p
     continue_(page)
     assert_accessible(page)
     page.get_by_label("What happened?").fill("Arrived hungry three days running.")
-    page.get_by_label("Day").fill("1")
+    # A wrong day: the message names the date, and only the day box is highlighted.
+    page.get_by_label("Day").fill("32")
     page.get_by_label("Month").fill("2")
     page.get_by_label("Year").fill("2025")
+    continue_(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "The date it happened must be a real date"
+    )
+    expect(page.get_by_label("Day")).to_have_class(re.compile(r"govuk-input--error"))
+    expect(page.get_by_label("Month")).not_to_have_class(re.compile(r"govuk-input--error"))
+    expect(page.get_by_label("Year")).not_to_have_class(re.compile(r"govuk-input--error"))
+    assert_accessible(page)
+    page.get_by_label("Day").fill("1")
     continue_(page)
     assert_accessible(page)
     continue_(page)  # the child's voice is required
@@ -90,13 +102,21 @@ def test_report_triage_decide_and_the_referrer_sees_the_outcome(page, sign_in, p
     page.get_by_label("What does the family know").fill("Mum knows we are worried.")
     continue_(page)
     assert_accessible(page)
+    # Why the family was not asked is a follow-up revealed by "I did not ask them".
+    expect(page.get_by_label("Asking would put the child")).to_be_hidden()
     page.get_by_label("I did not ask them").check()
     page.get_by_label("Asking would put the child").check()
     continue_(page)
     assert_accessible(page)
     continue_(page)  # nobody else involved
     assert_accessible(page)
-    page.get_by_label("Phone number").fill("01904 000000")
+    phone = page.get_by_label("Phone number")
+    expect(phone).to_have_attribute("type", "tel")
+    expect(phone).to_have_attribute("autocomplete", "tel")
+    expect(page.get_by_label("Your name")).to_have_attribute("autocomplete", "name")
+    expect(page.get_by_label("Email address")).to_have_attribute("type", "email")
+    expect(page.get_by_label("Email address")).to_have_attribute("autocomplete", "email")
+    phone.fill("01904 000000")
     continue_(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(

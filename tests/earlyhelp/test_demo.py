@@ -32,3 +32,25 @@ def test_demo_gives_each_demo_account_families_and_every_closure_reason(db):
         assert any(e.review_overdue_on(today) for e in episodes), username
         assert any(not e.is_open for e in episodes), username
         assert any(e.is_open and not e.review_overdue_on(today) for e in episodes), username
+
+
+def test_demo_families_gave_consent_and_some_withdrew_it(db):
+    from safeguard.earlyhelp.models import FamilyConsent
+    from safeguard.earlyhelp.selectors import family_consent
+
+    _state(2)
+    episodes = list(Episode.objects.all())
+    assert episodes
+    for episode in episodes:
+        state = family_consent(episode=episode)
+        assert state.records, episode.reference
+        given = [c for c in state.records if c.decision == FamilyConsent.Decision.GIVEN]
+        assert given
+        assert given[0].to_assessment
+        assert given[0].decided_on <= min(
+            (a.assessment_date for a in episode.assessments.all() if a.assessment_date),
+            default=given[0].decided_on,
+        )
+        if episode.closure_reason == ClosureReason.DECLINED:
+            assert state.withdrawn, episode.reference
+    assert any(e.is_open and family_consent(episode=e).withdrawn for e in episodes)

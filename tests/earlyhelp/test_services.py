@@ -31,6 +31,7 @@ from safeguard.people.access import AccessDenied
 from safeguard.people.models import ChronologyEvent
 
 from ..factories import AgencyFactory, ChronologyEventFactory, InvolvementFactory, PersonFactory
+from .conftest import agree
 
 TODAY = timezone.localdate
 
@@ -222,6 +223,7 @@ class TestAssessment:
         )
         second = services.early_help_episode_open(by=family.lead, children=[family.older])
         assert second.pk != episode.pk
+        agree(family, second)
         assessment = services.assessment_start(by=family.lead, episode=second)
         assert assessment.plan == "Breakfast club and weekly check-ins."
         assert assessment.family_view == "Mum wants help with mornings."

@@ -11,6 +11,7 @@ from safeguard.earlyhelp import services
 from safeguard.earlyhelp.models import Assessment, Episode, SupportRecord, TafMeeting
 
 from ..factories import AgencyFactory, ChronologyEventFactory
+from .conftest import agree
 
 LONG = "x" * 100_000
 SCRIPT = "<script>alert('x')</script>"
@@ -285,11 +286,11 @@ class TestTafForm:
         )
         for message in (
             "Select whether this was the first meeting or a review",
-            "Enter date of the meeting",
+            "Enter the date of the meeting",
             "Select at least one agency that took part",
             "Enter what progress the family has made",
             "Enter what the child said about how things are now",
-            "Enter date the next review is due",
+            "Enter the date the next review is due",
         ):
             assert message in html
 
@@ -402,6 +403,7 @@ class TestSupportAndCentralRecord:
         def add(n):
             for i in range(n):
                 agency = AgencyFactory()
+                agree(family, episode, agencies=[agency])
                 services.support_record_add(
                     by=family.lead,
                     episode=episode,
@@ -479,7 +481,7 @@ class TestChangeAndClose:
     def test_record_a_change(self, family, episode, signed_in):
         client = signed_in(family.lead)
         bad = client.post(reverse("earlyhelp:change", args=[episode.pk]), {"summary": SCRIPT})
-        assert "Enter date of the change" in bad.content.decode()
+        assert "Enter the date of the change" in bad.content.decode()
         assert "&lt;script&gt;" in bad.content.decode()
         good = client.post(
             reverse("earlyhelp:change", args=[episode.pk]),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -99,7 +101,9 @@ class AgencyAdmin(AuditedAdmin):
 class AccountAdmin(AuditedAdmin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "agency", "is_active")
     list_filter = ("agency", "roles", "is_active")
-    filter_horizontal = ("roles",)
+    # Roles as plain checkboxes: the admin's two-box filter widget fails axe (an aria-label on
+    # a span) and sets inline styles the Content Security Policy refuses.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email", "job_title", "phone")}),

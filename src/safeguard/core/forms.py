@@ -59,10 +59,36 @@ class DateInputWidget(forms.MultiWidget):
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2099, 12, 31)
 _ASCII_DIGITS = re.compile(r"[0-9]{1,4}")
+DATE_PARTS = ("day", "month", "year")
+
+
+def _noun_from_label(label: Any, fallback: str) -> str:
+    """What an answer is, as a message can name it: the label unless it is a question.
+
+    GOV.UK error messages name the thing ("Enter the date it happened"), never paste
+    a question ("Enter when did it happen?"). A label that ends in "?" is a question,
+    so the caller's ``noun`` or the fallback is used instead.
+    """
+    text = str(label or "").strip()
+    if text.endswith(" (optional)"):
+        text = text[: -len(" (optional)")].strip()
+    if not text or text.endswith("?"):
+        return fallback
+    return text
+
+
+def _sentence(noun: str) -> str:
+    return f"{noun[:1].upper()}{noun[1:]}"
 
 
 class GovukDateField(forms.Field):
-    """A date typed as day, month and year, with the GOV.UK error messages."""
+    """A date typed as day, month and year, with the GOV.UK error messages.
+
+    ``noun`` names the date in messages ("the date it happened"); without it the
+    label is used, unless the label is a question. Each error says which boxes are
+    wrong (``params["parts"]``), so only those are highlighted: all three when the
+    whole date is missing or out of range (GOV.UK date input pattern).
+    """
 
     widget = DateInputWidget
 
@@ -73,16 +99,23 @@ class GovukDateField(forms.Field):
         future_only: bool = False,
         earliest: dt.date | None = None,
         latest: dt.date | None = None,
+        noun: str = "",
         **kwargs: Any,
     ) -> None:
         self.past_only = past_only
         self.future_only = future_only
         self.earliest = earliest or EARLIEST_DATE
         self.latest = latest or LATEST_DATE
+        self.noun = noun
         super().__init__(**kwargs)
 
     def _name(self) -> str:
-        return str(self.label or "Date")
+        return _sentence(self.noun or _noun_from_label(self.label, "The date"))
+
+    def _error(
+        self, message: str, code: str, parts: tuple[str, ...] = DATE_PARTS
+    ) -> ValidationError:
+        return ValidationError(message, code=code, params={"parts": parts})
 
     def to_python(self, value: Any) -> dt.date | None:
         """Turn the three parts into a date, or say precisely what is wrong."""
@@ -92,48 +125,63 @@ class GovukDateField(forms.Field):
             return None
         name = self._name()
         day, month, year = (list(value) + ["", "", ""])[:3]
-        missing = [p for p, v in (("day", day), ("month", month), ("year", year)) if not v]
+        typed = dict(zip(DATE_PARTS, (day, month, year), strict=True))
+        missing = tuple(p for p in DATE_PARTS if not typed[p])
         if missing:
-            raise ValidationError(
-                f"{name} must include a {' and a '.join(missing)}", code="incomplete"
+            raise self._error(
+                f"{name} must include a {' and a '.join(missing)}", "incomplete", missing
             )
         # Only the digits 0 to 9: other scripts' digits (and superscripts) are not dates here.
-        if not all(_ASCII_DIGITS.fullmatch(part) for part in (day, month, year)):
-            raise ValidationError(f"{name} must be a real date", code="invalid")
+        wrong = tuple(p for p in DATE_PARTS if not _ASCII_DIGITS.fullmatch(typed[p]))
+        if wrong:
+            raise self._error(f"{name} must be a real date", "invalid", wrong)
         if len(year) != 4:
-            raise ValidationError("Year must include 4 numbers", code="invalid_year")
+            raise self._error("Year must include 4 numbers", "invalid_year", ("year",))
+        if not 1 <= int(month) <= 12:
+            raise self._error(f"{name} must be a real date", "invalid", ("month",))
         try:
             date = dt.date(int(year), int(month), int(day))
         except ValueError:
-            raise ValidationError(f"{name} must be a real date", code="invalid") from None
+            raise self._error(f"{name} must be a real date", "invalid", ("day",)) from None
         return date
 
     def validate(self, value: dt.date | None) -> None:
         """Check the date is given when required and lies in the allowed range."""
         if value is None:
             if self.required:
-                raise ValidationError(f"Enter {self._name().lower()}", code="required")
+                message = self.error_messages["required"]
+                if message == forms.Field.default_error_messages["required"]:
+                    noun = self.noun or _noun_from_label(self.label, "the date")
+                    message = f"Enter {noun[:1].lower()}{noun[1:]}"
+                raise self._error(str(message), "required")
             return
         today = timezone.localdate()
         if self.past_only and value > today:
-            raise ValidationError(f"{self._name()} must be today or in the past", code="future")
+            raise self._error(f"{self._name()} must be today or in the past", "future")
         if self.future_only and value < today:
-            raise ValidationError(f"{self._name()} must be today or in the future", code="past")
+            raise self._error(f"{self._name()} must be today or in the future", "past")
         if value < self.earliest:
-            raise ValidationError(
-                f"{self._name()} must be after {self.earliest:%-d %B %Y}", code="too_early"
+            raise self._error(
+                f"{self._name()} must be after {self.earliest:%-d %B %Y}", "too_early"
             )
         if value > self.latest:
             first_after = self.latest + dt.timedelta(days=1)
-            raise ValidationError(
-                f"{self._name()} must be before {first_after:%-d %B %Y}", code="too_late"
-            )
+            raise self._error(f"{self._name()} must be before {first_after:%-d %B %Y}", "too_late")
 
     def prepare_value(self, value: Any) -> Any:
         """Redisplay exactly what was typed, or the parts of a stored date."""
         if isinstance(value, dt.date):
             return [value.day, value.month, value.year]
         return value
+
+
+def date_error_parts(errors: Any) -> tuple[str, ...]:
+    """Which boxes of a date input to highlight for these errors (all three unless told)."""
+    parts: list[str] = []
+    for error in getattr(errors, "as_data", list)():
+        named = (getattr(error, "params", None) or {}).get("parts") or DATE_PARTS
+        parts.extend(p for p in named if p not in parts)
+    return tuple(p for p in DATE_PARTS if p in parts)
 
 
 def control_characters_refuse(value: str) -> None:
@@ -150,14 +198,17 @@ def control_characters_refuse(value: str) -> None:
 class TextField(forms.CharField):
     """Free text with a sensible maximum, so an accidental paste of a novel is refused clearly.
 
+    ``noun`` names the answer in messages when the label is a question.
+
     NUL and other control characters are refused with a GOV.UK message, never stored.
     """
 
     default_validators = [control_characters_refuse]
 
-    def __init__(self, *, max_length: int = MAX_TEXT, **kwargs: Any) -> None:
+    def __init__(self, *, max_length: int = MAX_TEXT, noun: str = "", **kwargs: Any) -> None:
+        name = _sentence(noun or _noun_from_label(kwargs.get("label"), "Your answer"))
         messages = {
-            "max_length": f"{kwargs.get('label', 'This')} must be {max_length:,} characters or fewer",
+            "max_length": f"{name} must be {max_length:,} characters or fewer",
             "null_characters_not_allowed": "Remove the invisible null characters from this text",
         }
         messages.update(kwargs.get("error_messages") or {})

@@ -29,6 +29,7 @@ from .models import (
     ClosureReason,
     Episode,
     EpisodeChild,
+    FamilyConsent,
     Notification,
     SupportRecord,
     TafMeeting,
@@ -141,6 +142,17 @@ def build(state: DemoState) -> None:
         household = kid_household[person_id]
         if household not in by_lead[slug]:
             by_lead[slug].append(household)
+    # Adults living with the children: the parents and carers asked for consent.
+    adult_born_before = today.replace(year=today.year - 18)
+    adults: dict[Any, list[Person]] = defaultdict(list)
+    for member in (
+        HouseholdMember.objects.filter(household_id__in=list(families), left__isnull=True)
+        .exclude(person_id__in=list(kid_household))
+        .filter(person__date_of_birth__lt=adult_born_before)
+        .select_related("person")
+        .order_by("person__date_of_birth")
+    ):
+        adults[member.household_id].append(member.person)
     involved_agencies: dict[Any, set[int]] = defaultdict(set)
     for person_id, agency_id in Involvement.objects.filter(
         person_id__in=list(kid_household), ended__isnull=True
@@ -177,6 +189,7 @@ def build(state: DemoState) -> None:
     supports: list[SupportRecord] = []
     notifications: list[Notification] = []
     events: list[ChronologyEvent] = []
+    consents: list[tuple[FamilyConsent, list[int]]] = []
     per_lead_count: dict[str, int] = defaultdict(int)
     closed_count = 0
 
@@ -267,6 +280,54 @@ def build(state: DemoState) -> None:
             )
         draft_only = not closing and not overdue and rng.random() < 0.15
         assessed_on = opened + dt.timedelta(days=rng.randrange(3, 15))
+        # Consent before the assessment: a parent or carer at home (or the eldest child,
+        # as a young person able to decide), to the assessment and to sharing with the
+        # agencies working with the family.
+        asked = adults.get(household) or [kids[-1]]
+        agreed_on = opened + dt.timedelta(days=rng.randrange(0, 3))
+        sharing_with = sorted(involved_agencies[household] | {agency.pk})
+        consent = FamilyConsent(
+            episode=episode,
+            person=asked[0],
+            capacity=(
+                FamilyConsent.Capacity.PARENT
+                if household in adults
+                else FamilyConsent.Capacity.YOUNG_PERSON
+            ),
+            decision=FamilyConsent.Decision.GIVEN,
+            decided_on=agreed_on,
+            method=rng.choice(FamilyConsent.Method.values),
+            to_assessment=True,
+            to_sharing=True,
+            recorded_by=lead,
+        )
+        consents.append((consent, sharing_with))
+        add_event(
+            agreed_on,
+            ChronologyEvent.Category.SUPPORT,
+            f"Consent to early help given ({reference})",
+            "Agreed to the Early Help Assessment and to sharing information.",
+        )
+        withdraw_on: dt.date | None = None
+        if number % 3 == 0 and number >= 3:  # some open families withdraw consent
+            withdraw_on = today - dt.timedelta(days=1)
+        if len(asked) > 1 and number == 4:  # a second parent refuses
+            consents.append(
+                (
+                    FamilyConsent(
+                        episode=episode,
+                        person=asked[1],
+                        capacity=FamilyConsent.Capacity.PARENT,
+                        decision=FamilyConsent.Decision.REFUSED,
+                        decided_on=today - dt.timedelta(days=2),
+                        method=FamilyConsent.Method.PHONE,
+                        next_step=FamilyConsent.NextStep.OFFER_AGAIN,
+                        note="Does not want agencies talking about the family; will think again.",
+                        recorded_by=lead,
+                    ),
+                    [],
+                )
+            )
         known = "Children:\n" + "\n".join(f"- {k.full_name}" for k in kids)
         assessment = Assessment(
             id=_uuid(state),
@@ -358,11 +419,23 @@ def build(state: DemoState) -> None:
             episode.closure_note = CLOSURE_NOTES[ClosureReason(reason)]
             episode.closed_on = end
             episode.closed_by = lead
+            if reason == ClosureReason.DECLINED:
+                withdraw_on = end
             label = ClosureReason(reason).label
             add_event(
                 end, ChronologyEvent.Category.SUPPORT, f"Early help closed: {label} ({reference})"
             )
             notify(Notification.Event.CLOSED, end, f"Reason: {label}")
+        if withdraw_on is not None:
+            consent.withdrawn_on = max(withdraw_on, agreed_on)
+            consent.withdrawal_note = "The family no longer want early help."
+            consent.withdrawal_recorded_by = lead
+            add_event(
+                consent.withdrawn_on,
+                ChronologyEvent.Category.SUPPORT,
+                f"Consent to early help withdrawn ({reference})",
+                "No further sharing.",
+            )
 
     ReferenceNumber.objects.bulk_create(
         [ReferenceNumber(value=e.reference, kind="early_help_episode") for e in episodes],
@@ -381,6 +454,16 @@ def build(state: DemoState) -> None:
         ],
         batch_size=1000,
     )
+    FamilyConsent.objects.bulk_create([c for c, _ in consents], batch_size=500)
+    consent_agencies = FamilyConsent.agencies.through
+    consent_agencies.objects.bulk_create(
+        [
+            consent_agencies(familyconsent_id=c.pk, agency_id=agency_id)
+            for c, agency_ids in consents
+            for agency_id in agency_ids
+        ],
+        batch_size=1000,
+    )
     SupportRecord.objects.bulk_create(supports, batch_size=500)
     Notification.objects.bulk_create(notifications, batch_size=500)
     ChronologyEvent.objects.bulk_create(events, batch_size=500)
@@ -395,6 +478,7 @@ def build(state: DemoState) -> None:
                     "closed": closed_count,
                     "taf_meetings": len(meetings),
                     "support_records": len(supports),
+                    "consents": len(consents),
                 },
                 reason="Synthetic early help data loaded",
             )

@@ -11,6 +11,7 @@ class EarlyHelpEvent(AuditEventType):
     EARLY_HELP_CENTRAL_RECORD = "early_help_central_record"
     EARLY_HELP_CHANGE = "early_help_change"
     EARLY_HELP_CLOSE = "early_help_close"
+    EARLY_HELP_CONSENT = "early_help_consent"
     EARLY_HELP_EPISODE = "early_help_episode"
     EARLY_HELP_FIND_CHILD = "early_help_find_child"
     EARLY_HELP_LIST = "early_help_list"

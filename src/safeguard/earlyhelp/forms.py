@@ -12,7 +12,7 @@ from safeguard.core.forms import GovukDateField, TextField
 from safeguard.core.models import Agency, User
 from safeguard.people.models import Person
 
-from .models import ClosureReason, TafMeeting
+from .models import ClosureReason, FamilyConsent, TafMeeting
 
 
 class LeadPractitionerChoiceField(forms.ModelChoiceField):
@@ -81,6 +81,7 @@ class EpisodeOpenForm(forms.Form):
     )
     reason = TextField(
         label="Why does the family need early help?",
+        noun="why the family needs early help",
         help_text="In plain words the family would recognise.",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the family needs early help"},
@@ -187,6 +188,7 @@ class TafMeetingForm(forms.Form):
     )
     attendees = TextField(
         label="Who came (optional)",
+        noun="the list of who came",
         help_text="Names and roles.",
         required=False,
         max_length=2000,
@@ -317,6 +319,158 @@ class CloseForm(forms.Form):
     )
     note = TextField(
         label="What has changed for the family (optional)",
+        noun="what has changed",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ConsentPersonField(forms.ModelChoiceField):
+    """Someone in the family who can be asked, with the capacity they answer in."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.capacities: dict[Any, str] = {}
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        """Any value that is not one of the people offered is 'not a choice'."""
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+    def label_from_instance(self, obj: Any) -> str:
+        """'Keira Brennan, parent or carer with parental responsibility'."""
+        capacity = self.capacities.get(obj.pk, "")
+        label = FamilyConsent.Capacity(capacity).label if capacity else ""
+        return f"{obj.full_name}, {label[:1].lower()}{label[1:]}" if label else obj.full_name
+
+
+AGREED_TO = [
+    ("assessment", "An Early Help Assessment with the family"),
+    ("sharing", "Sharing information with the agencies they name"),
+]
+
+
+class ConsentForm(forms.Form):
+    """The family's informed consent to early help, or their refusal and what happens next."""
+
+    person = ConsentPersonField(
+        label="Who did you ask?",
+        help_text="Ask each parent or carer with parental responsibility. A young person who "
+        "understands what early help means can agree for themselves.",
+        queryset=Person.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who you asked",
+            "invalid_choice": "Select who you asked from the list",
+        },
+    )
+    decision = forms.ChoiceField(
+        label="Did they agree to early help?",
+        choices=FamilyConsent.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether they agreed",
+            "invalid_choice": "Select whether they agreed",
+        },
+    )
+    agreed_to = forms.MultipleChoiceField(
+        label="What did they agree to?",
+        help_text="Select all that apply.",
+        choices=AGREED_TO,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select what they agreed to from the list"},
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Which agencies did they agree to share information with?",
+        help_text="Only the agencies they named. The lead agency needs no separate consent.",
+        queryset=Agency.objects.filter(active=True).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select agencies from the list"},
+    )
+    next_step = forms.ChoiceField(
+        label="What will you do next?",
+        help_text="Early help is voluntary. If a safeguarding concern remains, report it.",
+        choices=FamilyConsent.NextStep.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select what you will do next"},
+    )
+    method = forms.ChoiceField(
+        label="How did they tell you?",
+        choices=FamilyConsent.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how they told you",
+            "invalid_choice": "Select how they told you",
+        },
+    )
+    decided_on = GovukDateField(
+        label="Date they told you",
+        help_text="For example, 27 3 2026",
+        past_only=True,
+        error_messages={"required": "Enter the date they told you"},
+    )
+    note = TextField(
+        label="Notes (optional)",
+        noun="the notes",
+        help_text="For example, anything they asked about or did not want shared.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    conditional_reveals = {
+        "decision": {
+            FamilyConsent.Decision.GIVEN.value: ("agreed_to", "agencies"),
+            FamilyConsent.Decision.REFUSED.value: ("next_step",),
+        }
+    }
+
+    def __init__(self, *args: Any, people: list[tuple[Person, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, ConsentPersonField)  # noqa: S101
+        field.capacities = {p.pk: capacity for p, capacity in people}
+        field.queryset = Person.objects.filter(pk__in=[p.pk for p, _ in people])
+        # Keep the order: the adults first, then the children.
+        field.choices = [(p.pk, field.label_from_instance(p)) for p, _ in people]
+
+    def clean(self) -> dict[str, Any]:
+        """Agreeing means agreeing to something; sharing needs agencies; refusing needs a next step."""
+        data = super().clean() or {}
+        decision = data.get("decision")
+        agreed = set(data.get("agreed_to") or [])
+        if decision == FamilyConsent.Decision.GIVEN:
+            if not agreed:
+                self.add_error("agreed_to", "Select what they agreed to")
+            elif "sharing" in agreed and not data.get("agencies"):
+                self.add_error(
+                    "agencies", "Select the agencies they agreed to share information with"
+                )
+        elif decision == FamilyConsent.Decision.REFUSED and not data.get("next_step"):
+            self.add_error("next_step", "Select what you will do next")
+        return data
+
+
+class ConsentWithdrawForm(forms.Form):
+    """The family member withdraws the consent they gave."""
+
+    withdrawn_on = GovukDateField(
+        label="Date they withdrew consent",
+        help_text="For example, 27 3 2026",
+        past_only=True,
+        error_messages={"required": "Enter the date they withdrew consent"},
+    )
+    note = TextField(
+        label="What did they say? (optional)",
+        noun="what they said",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

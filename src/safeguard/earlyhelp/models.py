@@ -272,3 +272,79 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class FamilyConsent(models.Model):
+    """One family member's informed consent to early help, or their refusal, and any withdrawal.
+
+    Early help is voluntary. Before an Early Help Assessment is started, each
+    parent or carer with parental responsibility (or a young person competent to
+    decide for themselves) is asked; the record says who, when, how, and what
+    they agreed to: the assessment, and sharing with the agencies named. A
+    withdrawal stops further sharing. Read with ``selectors.family_consent``.
+    """
+
+    class Capacity(models.TextChoices):
+        PARENT = "parent", "Parent or carer with parental responsibility"
+        YOUNG_PERSON = "young_person", "The young person, competent to decide for themselves"
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", "Agreed"
+        REFUSED = "refused", "Refused"
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "By phone"
+        WRITING = "writing", "In writing"
+
+    class NextStep(models.TextChoices):
+        REPORT_CONCERN = (
+            "report_concern",
+            "A safeguarding concern remains: report it to the Multi-Agency Safeguarding Hub (MASH)",
+        )
+        OFFER_AGAIN = "offer_again", "Offer early help again later"
+        UNIVERSAL = "universal", "Signpost the family to universal services"
+        CLOSE = "close", "Close early help: the family declined"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    capacity = models.CharField(max_length=20, choices=Capacity.choices)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    decided_on = models.DateField()
+    method = models.CharField(max_length=10, choices=Method.choices)
+    to_assessment = models.BooleanField(default=False)
+    to_sharing = models.BooleanField(default=False)
+    agencies = models.ManyToManyField("core.Agency", related_name="+", blank=True)
+    next_step = models.CharField(max_length=20, choices=NextStep.choices, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_note = models.TextField(blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decided_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decision="refused") | ~models.Q(next_step=""),
+                name="refused_consent_has_next_step",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision="refused")
+                | models.Q(to_assessment=False, to_sharing=False),
+                name="refused_consent_agrees_to_nothing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} on {self.decided_on}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Whether consent given here was later withdrawn."""
+        return self.withdrawn_on is not None

@@ -14,7 +14,7 @@ from safeguard.people.registry import (
     register,
 )
 
-from .models import Episode, EpisodeChild, SupportRecord
+from .models import Episode, EpisodeChild, FamilyConsent, SupportRecord
 
 
 def _assessments(episode: Episode) -> str:
@@ -132,5 +132,34 @@ register(
             "The family's record of support keeps the agency and dates but loses the child and "
             "the description (the episode itself goes when no child is left in it)."
         ),
+    )
+)
+
+# --- FamilyConsent.person: who agreed to early help, refused or withdrew ---------------------
+register(
+    PersonLink(
+        model=FamilyConsent,
+        field="person",
+        key="earlyhelp.family_consents",
+        merge=OnMerge.MOVE,
+        merge_rule="Moved: the consent was given or refused by the surviving person.",
+        subject_access=SubjectAccess(
+            section=_EPISODES,
+            title=_TITLE,
+            label="Your consent to early help",
+            order=50,
+            date="decided_on",
+            fields=(
+                Shown("Episode reference", "episode.reference"),
+                Shown("As", "get_capacity_display"),
+                Shown("Answer", "get_decision_display"),
+                Shown("How", "get_method_display"),
+                Shown("Agreed to the assessment", "to_assessment"),
+                Shown("Agreed to sharing", "to_sharing"),
+                Shown("Withdrawn", "withdrawn_on"),
+            ),
+        ),
+        retention=OnRetention.ERASE,
+        retention_rule="Deleted with the person.",
     )
 )

@@ -15,20 +15,28 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from safeguard.core.models import Role, User
+from safeguard.core.models import AgencyKind, Role, User
 from safeguard.people.access import (
     EDITING_ROLES,
     entry_access,
     people_visible_to,
     sees_personal_data,
 )
-from safeguard.people.models import ChronologyEvent, HouseholdMember, Involvement, Person
+from safeguard.people.models import (
+    ChronologyEvent,
+    HouseholdMember,
+    Involvement,
+    Person,
+    Relationship,
+    Visibility,
+)
 
 from .models import (
     Assessment,
     Episode,
     EpisodeChange,
     EpisodeChild,
+    FamilyConsent,
     Notification,
     SupportRecord,
     TafMeeting,
@@ -36,6 +44,14 @@ from .models import (
 
 EPISODES_PER_PAGE = 50
 PREFILL_CHRONOLOGY_EVENTS = 12
+# What the family may be told never comes from these agencies: police and youth justice
+# entries (intelligence, investigations, offending) are never copied into a family-facing
+# assessment, whatever the entry's sensitivity.
+NOT_FOR_THE_FAMILY_AGENCY_KINDS = frozenset({AgencyKind.POLICE, AgencyKind.YOUTH_JUSTICE})
+# Only entries every agency with access to the child may read ("general"); sensitive types
+# (police intelligence, sexual or mental health, harmful sexual behaviour) never.
+FOR_THE_FAMILY_RECORD_TYPES = frozenset({"general"})
+ADULT_AGE = 18
 
 
 def episodes_visible_to(user: Any) -> QuerySet[Episode]:
@@ -147,6 +163,7 @@ class EpisodePage:
     changes: list[EpisodeChange]
     notifications: list[Notification]
     support_count: int
+    consent: ConsentState
     draft: Assessment | None = None
 
 
@@ -179,6 +196,7 @@ def episode_page(*, episode: Episode) -> EpisodePage:
         changes=changes,
         notifications=notifications,
         support_count=SupportRecord.objects.filter(episode=episode).count(),
+        consent=family_consent(episode=episode),
         draft=draft,
     )
 
@@ -377,39 +395,21 @@ def assessment_prefill(*, user: Any, episode: Episode) -> Prefill:
         lines.append("Lives with:")
         lines.extend(f"- {m.person.full_name}" for m in others)
         sources.append("the household")
-    involvements = list(
-        Involvement.objects.filter(person_id__in=child_ids)
-        .filter(Q(ended__isnull=True) | Q(ended__gte=timezone.localdate()))
-        .select_related("agency", "person")
-        .order_by("agency__name")
-    )
-    if involvements:
+    known = already_known_for_family(user=user, children=children)
+    if known.involvements:
         lines.append("")
         lines.append("Agencies working with the family now:")
-        for inv in involvements:
+        for inv in known.involvements:
             role = f" ({inv.role_description})" if inv.role_description else ""
             lines.append(
                 f"- {inv.agency.name}{role} with {inv.person.given_name} "
                 f"since {inv.started:%-d %B %Y}"
             )
         sources.append("agencies working with the family")
-    allowed = Q()
-    for child in children:
-        allowed |= Q(person_id=child.pk) & entry_access(user, child).q()
-    events = (
-        list(
-            ChronologyEvent.objects.filter(allowed)
-            .exclude(source_type="early_help_episode")
-            .select_related("agency", "person")
-            .order_by("-occurred_at")[:PREFILL_CHRONOLOGY_EVENTS]
-        )
-        if children
-        else []
-    )
-    if events:
+    if known.events:
         lines.append("")
         lines.append("Recent events from the children's chronology:")
-        for event in events:
+        for event in known.events:
             when = timezone.localtime(event.occurred_at)
             agency = f", {event.agency.name}" if event.agency_id and event.agency else ""
             lines.append(f"- {when:%-d %B %Y}{agency}: {event.person.given_name}: {event.title}")
@@ -425,6 +425,157 @@ def assessment_prefill(*, user: Any, episode: Episode) -> Prefill:
         date = f"{previous.assessment_date:%-d %B %Y}" if previous.assessment_date else "undated"
         sources.insert(0, f"the previous Early Help Assessment ({date})")
     return Prefill(values=values, sources=sources, previous=previous)
+
+
+@dataclass
+class AlreadyKnown:
+    """What an assessment may tell the family is already known: agencies and chronology entries."""
+
+    involvements: list[Involvement]
+    events: list[ChronologyEvent]
+
+
+def already_known_for_family(
+    *, user: Any, children: list[Person], limit: int = PREFILL_CHRONOLOGY_EVENTS
+) -> AlreadyKnown:
+    """Only what the family may be told: the one filter for an assessment's "what is already known".
+
+    An Early Help Assessment is written with, and shared with, the family. So it
+    never carries police or youth justice entries (by the recording agency's kind,
+    and the police category), nor anything that is not visible to everyone with
+    access to the child (today: any sensitive record type, whatever the user
+    could see themselves). When chronology entries carry a visibility of their
+    own (issue 10), only "every agency with access" ones are kept, and only those
+    the user may read themselves.
+    Early help's own entries are left out (the assessment is part of them).
+    """
+    child_ids = [c.pk for c in children]
+    if not child_ids or not sees_personal_data(user):
+        return AlreadyKnown(involvements=[], events=[])
+    involvements = list(
+        Involvement.objects.filter(person_id__in=child_ids)
+        .filter(Q(ended__isnull=True) | Q(ended__gte=timezone.localdate()))
+        .exclude(agency__kind__in=NOT_FOR_THE_FAMILY_AGENCY_KINDS)
+        .select_related("agency", "person")
+        .order_by("agency__name")
+    )
+    # The entries the user may read, and of those only the ones open to every agency.
+    readable = Q()
+    for child in children:
+        readable |= Q(person_id=child.pk) & entry_access(user, child).q()
+    events = list(
+        ChronologyEvent.objects.filter(readable)
+        .filter(
+            person_id__in=child_ids,
+            record_type__in=FOR_THE_FAMILY_RECORD_TYPES,
+            visibility=Visibility.EVERYONE,
+        )
+        .exclude(agency__kind__in=NOT_FOR_THE_FAMILY_AGENCY_KINDS)
+        .exclude(category=ChronologyEvent.Category.POLICE)
+        .exclude(source_type="early_help_episode")
+        .select_related("agency", "person")
+        .order_by("-occurred_at")[:limit]
+    )
+    return AlreadyKnown(involvements=involvements, events=events)
+
+
+@dataclass
+class ConsentState:
+    """Where the family's consent stands: the latest answer of each person asked."""
+
+    records: list[FamilyConsent]
+    current: list[FamilyConsent]
+
+    @property
+    def withdrawn(self) -> list[FamilyConsent]:
+        """Consent given and then withdrawn (and not given again since)."""
+        return [c for c in self.current if c.is_withdrawn]
+
+    @property
+    def refused(self) -> list[FamilyConsent]:
+        """People whose latest answer is no."""
+        return [c for c in self.current if c.decision == FamilyConsent.Decision.REFUSED]
+
+    @property
+    def in_force(self) -> list[FamilyConsent]:
+        """Consent given and not withdrawn."""
+        return [
+            c
+            for c in self.current
+            if c.decision == FamilyConsent.Decision.GIVEN and not c.is_withdrawn
+        ]
+
+    @property
+    def blocked(self) -> bool:
+        """Someone has refused or withdrawn: no assessment and no further sharing."""
+        return bool(self.refused or self.withdrawn)
+
+    @property
+    def agreed_to_assessment(self) -> bool:
+        """Whether an Early Help Assessment may start (or be completed)."""
+        return not self.blocked and any(c.to_assessment for c in self.in_force)
+
+    @property
+    def sharing_agency_ids(self) -> set[int]:
+        """The agencies the family agreed to share with; none once anyone refuses or withdraws."""
+        if self.blocked:
+            return set()
+        return {a.pk for c in self.in_force if c.to_sharing for a in c.agencies.all()}
+
+
+def family_consent(*, episode: Episode) -> ConsentState:
+    """Every consent, refusal and withdrawal for the episode, newest first, in two queries."""
+    records = list(
+        FamilyConsent.objects.filter(episode=episode)
+        .select_related("person", "recorded_by", "withdrawal_recorded_by")
+        .prefetch_related("agencies")
+        .order_by("-decided_on", "-recorded_at")
+    )
+    current: dict[Any, FamilyConsent] = {}
+    for record in records:
+        current.setdefault(record.person_id, record)
+    return ConsentState(records=records, current=list(current.values()))
+
+
+def consent_people(*, user: Any, episode: Episode) -> list[tuple[Person, str]]:
+    """Who can be asked for consent: each child, and the adults with parental responsibility.
+
+    Adults are those recorded with parental responsibility for one of the
+    children, and the adults living with them; only people the user may see.
+    Each comes with the capacity they consent in.
+    """
+    children = [
+        m.person
+        for m in EpisodeChild.objects.filter(episode=episode)
+        .select_related("person")
+        .order_by("person__date_of_birth")
+    ]
+    child_ids = [c.pk for c in children]
+    visible = people_visible_to(user).values("pk")
+    with_responsibility = Relationship.objects.filter(
+        other_id__in=child_ids, parental_responsibility=True
+    ).values("person_id")
+    households = HouseholdMember.objects.filter(person_id__in=child_ids, left__isnull=True).values(
+        "household_id"
+    )
+    living_with = HouseholdMember.objects.filter(
+        household_id__in=households, left__isnull=True
+    ).values("person_id")
+    responsible = set(with_responsibility.values_list("person_id", flat=True))
+    today = timezone.localdate()
+    adults = [
+        p
+        for p in Person.objects.filter(pk__in=visible)
+        .filter(Q(pk__in=with_responsibility) | Q(pk__in=living_with))
+        .exclude(pk__in=child_ids)
+        .order_by("family_name", "given_name")
+        # Brothers and sisters outside the episode live there too: only adults, unless
+        # parental responsibility is recorded (a young parent).
+        if p.pk in responsible or (p.age_on(today) or ADULT_AGE) >= ADULT_AGE
+    ]
+    parent: str = FamilyConsent.Capacity.PARENT
+    young_person: str = FamilyConsent.Capacity.YOUNG_PERSON
+    return [(a, parent) for a in adults] + [(c, young_person) for c in children]
 
 
 def lead_practitioner_choices(*, episode: Episode | None, user: Any) -> QuerySet[User]:

@@ -35,6 +35,7 @@ from .models import (
     Episode,
     EpisodeChange,
     EpisodeChild,
+    FamilyConsent,
     Notification,
     SupportRecord,
     TafMeeting,
@@ -42,8 +43,10 @@ from .models import (
 from .selectors import (
     assessment_prefill,
     can_change_episode,
+    consent_people,
     episode_child_ids,
     episodes_visible_to,
+    family_consent,
 )
 
 if TYPE_CHECKING:
@@ -323,8 +326,28 @@ def early_help_episode_open(
     return episode
 
 
+NO_CONSENT_TO_ASSESS = (
+    "Record the family's consent to an Early Help Assessment before starting it: "
+    "early help is voluntary"
+)
+CONSENT_WITHDRAWN = (
+    "The family has refused or withdrawn consent, so the assessment cannot go ahead. "
+    "Record their consent again if they change their mind"
+)
+
+
+def _require_consent_to_assess(episode: Episode) -> None:
+    state = family_consent(episode=episode)
+    if not state.agreed_to_assessment:
+        raise ValidationError(CONSENT_WITHDRAWN if state.blocked else NO_CONSENT_TO_ASSESS)
+
+
 def assessment_start(*, by: User, episode: Episode) -> Assessment:
-    """Start an Early Help Assessment from what is already known, or return the draft in progress."""
+    """Start an Early Help Assessment from what is already known, or return the draft in progress.
+
+    Early help is voluntary: a new assessment needs the family's consent to it,
+    and nobody's refusal or withdrawal in force (``selectors.family_consent``).
+    """
     _require_change(by, episode)
     with transaction.atomic():
         draft = (
@@ -334,6 +357,7 @@ def assessment_start(*, by: User, episode: Episode) -> Assessment:
         )
         if draft is not None:
             return draft
+        _require_consent_to_assess(episode)
         prefill = assessment_prefill(user=by, episode=episode)
         assessment = Assessment.objects.create(
             episode=episode,
@@ -398,6 +422,8 @@ def assessment_save(
                     errors[name] = message
         if errors:
             raise ValidationError(errors)
+        if complete:
+            _require_consent_to_assess(episode)
         children = _children(episode)
         if complete:
             locked.status = Assessment.Status.COMPLETED
@@ -493,9 +519,17 @@ def taf_meeting_record(
         errors["progress"] = "Enter what progress the family has made"
     if kind is not None and kind not in TafMeeting.Kind.values:
         errors["kind"] = "Select whether this was the first meeting or a review"
+    agencies = list(agencies)
+    # Agencies other than the lead take part only with the family's consent to share with them.
+    agreed = family_consent(episode=episode).sharing_agency_ids | {episode.lead_agency_id}
+    not_agreed = [a.name for a in agencies if a.pk not in agreed]
+    if not_agreed:
+        errors["agencies"] = (
+            f"The family has not agreed to share information with {', '.join(not_agreed)}. "
+            "Untick the agency, or record the family's consent first"
+        )
     if errors:
         raise ValidationError(errors)
-    agencies = list(agencies)
     with transaction.atomic():
         if kind is None:
             has_meetings = TafMeeting.objects.filter(episode=episode).exists()
@@ -702,6 +736,173 @@ def episode_close(
     return locked
 
 
+CONSENT_PEOPLE_ERROR = "Select who was asked"
+
+
+def family_consent_record(
+    *,
+    by: User,
+    episode: Episode,
+    person: Person,
+    decision: str,
+    decided_on: dt.date,
+    method: str,
+    to_assessment: bool = False,
+    to_sharing: bool = False,
+    agencies: Iterable[Agency] = (),
+    next_step: str = "",
+    note: str = "",
+) -> FamilyConsent:
+    """Record one family member's informed consent to early help, or their refusal.
+
+    Who: a parent or carer with parental responsibility, or a child in the
+    episode as a young person competent to decide (``selectors.consent_people``).
+    Agreeing means agreeing to the assessment, to sharing with the agencies
+    named, or both. A refusal agrees to nothing and records the practitioner's
+    next step (a safeguarding concern that remains is reported to the MASH).
+    """
+    _require_change(by, episode)
+    errors: dict[str, str] = {}
+    offered = {p.pk: capacity for p, capacity in consent_people(user=by, episode=episode)}
+    capacity = offered.get(person.pk)
+    if capacity is None:
+        errors["person"] = CONSENT_PEOPLE_ERROR
+    if decision not in FamilyConsent.Decision.values:
+        errors["decision"] = "Select whether they agreed"
+    if method not in FamilyConsent.Method.values:
+        errors["method"] = "Select how they told you"
+    if decided_on > _today():
+        errors["decided_on"] = "The date they told you must be today or in the past"
+    agencies = list(agencies)
+    note = (note or "").strip()
+    if decision == FamilyConsent.Decision.GIVEN:
+        next_step = ""
+        if not (to_assessment or to_sharing):
+            errors["agreed_to"] = "Select what they agreed to"
+        if to_sharing and not agencies:
+            errors["agencies"] = "Select the agencies they agreed to share information with"
+        if not to_sharing:
+            agencies = []
+    elif decision == FamilyConsent.Decision.REFUSED:
+        to_assessment = to_sharing = False
+        agencies = []
+        if next_step not in FamilyConsent.NextStep.values:
+            errors["next_step"] = "Select what you will do next"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        consent = FamilyConsent.objects.create(
+            episode=episode,
+            person=person,
+            capacity=capacity or "",
+            decision=decision,
+            decided_on=decided_on,
+            method=method,
+            to_assessment=to_assessment,
+            to_sharing=to_sharing,
+            next_step=next_step,
+            note=note,
+            recorded_by=by,
+        )
+        consent.agencies.set(agencies)
+        children = _children(episode)
+        _audit(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=EarlyHelpEvent.EARLY_HELP_CONSENT,
+            object_id=consent.pk,
+            children=children,
+            changes={
+                "person": str(person.pk),
+                "capacity": capacity,
+                "decision": decision,
+                "decided_on": decided_on,
+                "method": method,
+                "to_assessment": to_assessment,
+                "to_sharing": to_sharing,
+                "agencies": [a.name for a in agencies],
+                "next_step": next_step,
+            },
+        )
+        given = decision == FamilyConsent.Decision.GIVEN
+        _chronology(
+            by=by,
+            episode=episode,
+            children=children,
+            category=ChronologyEvent.Category.SUPPORT,
+            title=(
+                f"Consent to early help {'given' if given else 'refused'} ({episode.reference})"
+            ),
+            detail=consent_summary(consent, agencies),
+            occurred_at=_at_noon(decided_on),
+        )
+    return consent
+
+
+def consent_summary(consent: FamilyConsent, agencies: Iterable[Agency] | None = None) -> str:
+    """What was agreed, in words: "The Early Help Assessment; sharing with A and B"."""
+    if consent.decision == FamilyConsent.Decision.REFUSED:
+        return f"Next step: {consent.get_next_step_display()}."
+    names = [a.name for a in (consent.agencies.all() if agencies is None else agencies)]
+    parts = []
+    if consent.to_assessment:
+        parts.append("the Early Help Assessment")
+    if consent.to_sharing:
+        parts.append(f"sharing information with {', '.join(names) or 'no agency'}")
+    return f"Agreed to {' and '.join(parts)}."
+
+
+def family_consent_withdraw(
+    *, by: User, consent: FamilyConsent, withdrawn_on: dt.date, note: str = ""
+) -> FamilyConsent:
+    """Record that the person who gave consent has withdrawn it: no further sharing from now on.
+
+    The withdrawal shows on the episode; no new assessment starts, none is
+    completed and no agency joins a Team Around the Family meeting until
+    consent is given again.
+    """
+    episode = consent.episode
+    _require_change(by, episode)
+    errors: dict[str, str] = {}
+    if withdrawn_on > _today():
+        errors["withdrawn_on"] = "The date consent was withdrawn must be today or in the past"
+    elif withdrawn_on < consent.decided_on:
+        errors["withdrawn_on"] = (
+            f"The date consent was withdrawn must be on or after the day it was given "
+            f"({consent.decided_on:%-d %B %Y})"
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = FamilyConsent.objects.select_for_update().get(pk=consent.pk)
+        if locked.decision != FamilyConsent.Decision.GIVEN or locked.is_withdrawn:
+            raise ValidationError("Only consent that is in force can be withdrawn.")
+        locked.withdrawn_on = withdrawn_on
+        locked.withdrawal_note = (note or "").strip()
+        locked.withdrawal_recorded_by = by
+        locked.save(update_fields=["withdrawn_on", "withdrawal_note", "withdrawal_recorded_by"])
+        children = _children(episode)
+        _audit(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=EarlyHelpEvent.EARLY_HELP_CONSENT,
+            object_id=locked.pk,
+            children=children,
+            changes={"withdrawn_on": {"before": None, "after": withdrawn_on}},
+            reason="Consent withdrawn",
+        )
+        _chronology(
+            by=by,
+            episode=episode,
+            children=children,
+            category=ChronologyEvent.Category.SUPPORT,
+            title=f"Consent to early help withdrawn ({episode.reference})",
+            detail=f"Withdrawn by {locked.person.full_name}. No further sharing.",
+            occurred_at=_at_noon(withdrawn_on),
+        )
+    return locked
+
+
 def episode_view_record(
     *, by: User, episode: Episode, page: AuditEventType, children: Iterable[Person]
 ) -> None:
@@ -746,6 +947,8 @@ __all__ = [
     "episode_change_record",
     "episode_close",
     "episodes_visible_to",
+    "family_consent_record",
+    "family_consent_withdraw",
     "support_record_add",
     "supporting_families_address",
     "taf_meeting_record",

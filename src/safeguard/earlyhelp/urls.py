@@ -17,6 +17,12 @@ urlpatterns = [
         views.assessment_edit,
         name="assessment",
     ),
+    path("<uuid:episode_id>/consent/", views.consent_record, name="consent"),
+    path(
+        "<uuid:episode_id>/consent/<int:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent-withdraw",
+    ),
     path("<uuid:episode_id>/team-around-the-family/", views.taf_meeting_create, name="taf"),
     path("<uuid:episode_id>/support/", views.support_record, name="support"),
     path("<uuid:episode_id>/support/add/", views.support_create, name="support-add"),

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,12 +36,14 @@ from .forms import (
     AssessmentForm,
     ChangeForm,
     CloseForm,
+    ConsentForm,
+    ConsentWithdrawForm,
     EpisodeOpenForm,
     FindChildForm,
     SupportRecordForm,
     TafMeetingForm,
 )
-from .models import Assessment, Episode, EpisodeChild, TafMeeting
+from .models import Assessment, Episode, EpisodeChild, FamilyConsent, TafMeeting
 
 CHILD_AGE_LIMIT_DAYS = 18 * 365 + 5
 
@@ -200,6 +203,7 @@ def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
             "episode": episode,
             "can_change": selectors.can_change_episode(request.user, episode, known_visible=True),
             "today": timezone.localdate(),
+            "report_concern": request.GET.get("next") == "report_concern",
         },
     )
 
@@ -213,7 +217,11 @@ def assessment_start(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespons
     )
     if not episode.is_open:
         raise Http404
-    assessment = services.assessment_start(by=request.user, episode=episode)  # type: ignore[arg-type]
+    try:
+        assessment = services.assessment_start(by=request.user, episode=episode)  # type: ignore[arg-type]
+    except ValidationError:
+        # No consent (or it was refused or withdrawn): the consent page says why.
+        return redirect("earlyhelp:consent", episode_id=episode.pk)
     return redirect("earlyhelp:assessment", episode_id=episode.pk, assessment_id=assessment.pk)
 
 
@@ -501,4 +509,103 @@ def episode_close(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
         form=form,
         template="earlyhelp/close_form.html",
         page=EarlyHelpEvent.EARLY_HELP_CLOSE,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Record a family member's consent to early help, or their refusal and the next step."""
+    episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_CONSENT, change=True)
+    if not episode.is_open:
+        raise Http404
+    people = selectors.consent_people(user=request.user, episode=episode)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        initial={"decided_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agreed = set(data["agreed_to"])
+        try:
+            consent = services.family_consent_record(
+                by=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                person=data["person"],
+                decision=data["decision"],
+                decided_on=data["decided_on"],
+                method=data["method"],
+                to_assessment="assessment" in agreed,
+                to_sharing="sharing" in agreed,
+                agencies=data["agencies"] if "sharing" in agreed else [],
+                next_step=data["next_step"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if consent.decision == FamilyConsent.Decision.GIVEN:
+                messages.success(request, f"{consent.person.full_name}'s consent has been recorded")
+                return redirect("earlyhelp:detail", episode_id=episode.pk)
+            messages.success(request, f"{consent.person.full_name}'s refusal has been recorded")
+            url = reverse("earlyhelp:detail", kwargs={"episode_id": episode.pk})
+            if consent.next_step == FamilyConsent.NextStep.REPORT_CONCERN:
+                url += "?next=report_concern"
+            return redirect(url)
+    return _episode_form_page(
+        request,
+        episode,
+        form=form,
+        template="earlyhelp/consent_form.html",
+        page=EarlyHelpEvent.EARLY_HELP_CONSENT,
+        extra={"consent": selectors.family_consent(episode=episode), "people": people},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, episode_id: uuid.UUID, consent_id: int) -> HttpResponse:
+    """Record that a family member has withdrawn their consent: no further sharing."""
+    episode = _episode_or_404(request, episode_id, EarlyHelpEvent.EARLY_HELP_CONSENT, change=True)
+    consent = (
+        FamilyConsent.objects.filter(
+            pk=consent_id,
+            episode=episode,
+            decision=FamilyConsent.Decision.GIVEN,
+            withdrawn_on__isnull=True,
+        )
+        .select_related("person")
+        .first()
+    )
+    if consent is None:
+        raise Http404
+    form = ConsentWithdrawForm(
+        request.POST if request.method == "POST" else None,
+        initial={"withdrawn_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_consent_withdraw(
+                by=request.user,  # type: ignore[arg-type]
+                consent=consent,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{consent.person.full_name} has withdrawn consent. "
+                "Nothing more will be shared with other agencies.",
+            )
+            return redirect("earlyhelp:detail", episode_id=episode.pk)
+    return _episode_form_page(
+        request,
+        episode,
+        form=form,
+        template="earlyhelp/consent_withdraw.html",
+        page=EarlyHelpEvent.EARLY_HELP_CONSENT,
+        extra={"withdrawing": consent},
     )

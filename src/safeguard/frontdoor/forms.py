@@ -18,6 +18,23 @@ from . import categories
 from .models import Consent, Level, NoConsentReason, Outcome, PoliceFormKind
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class TelInput(forms.TextInput):
+    """A phone number box: ``type="tel"`` brings up the phone keypad (GOV.UK telephone numbers)."""
+
+    input_type = "tel"
+
+
+def _about_you(autocomplete: str) -> dict[str, str]:
+    """Attributes for a box about the person filling in the form (WCAG 2.2 success criterion 1.3.5).
+
+    ``autocomplete`` lets browsers and assistive technology fill in and label it; names,
+    phone numbers and email addresses are not spell-checked (as GOV.UK does).
+    """
+    return {"autocomplete": autocomplete, "spellcheck": "false"}
+
+
 EMAIL_ERRORS = {
     "invalid": "Enter an email address in the correct format, like name@example.com",
     "max_length": "Email address must be 254 characters or fewer",
@@ -114,15 +131,17 @@ class WhatHappenedForm(forms.Form):
 
     what_happened = TextField(
         label="What happened?",
+        noun="what happened",
         help_text="Describe what you saw, heard or were told, in the words used if you can.",
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Enter what happened"},
     )
     happened_on = GovukDateField(
         label="When did it happen?",
+        noun="the date it happened",
         past_only=True,
         help_text="For example, 27 3 2025. If it happened over time, give the most recent date.",
-        error_messages={"required": "Enter when it happened"},
+        error_messages={"required": "Enter the date it happened"},
     )
 
 
@@ -131,6 +150,7 @@ class ChildVoiceForm(forms.Form):
 
     child_voice = TextField(
         label="What did the child say, and what is life like for them?",
+        noun="what the child said",
         help_text="Use the child's own words where you can. If the child cannot speak, describe what you saw.",
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Enter what the child said and what life is like for them"},
@@ -156,6 +176,7 @@ class FamilyForm(forms.Form):
 
     family_knows = TextField(
         label="What does the family know about your concern?",
+        noun="what the family knows",
         help_text="For example, what you have told the parents or carers and how they reacted.",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter what the family knows about your concern"},
@@ -163,7 +184,9 @@ class FamilyForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    """Consent, or the lawful reason for not asking."""
+    """Consent, or the lawful reason for not asking (asked only when the family was not asked)."""
+
+    conditional_reveals = {"consent": {Consent.NOT_ASKED.value: ("no_consent_reason",)}}
 
     consent = forms.ChoiceField(
         label="Did the family agree to you sharing this concern?",
@@ -175,7 +198,7 @@ class ConsentForm(forms.Form):
         },
     )
     no_consent_reason = forms.ChoiceField(
-        label="If you did not ask, why not?",
+        label="Why did you not ask the family?",
         help_text="You do not need consent when asking would put someone at risk, undermine a "
         "serious-crime investigation or delay protecting the child.",
         choices=NoConsentReason.choices,
@@ -199,6 +222,7 @@ class OthersForm(forms.Form):
 
     others_involved = TextField(
         label="Who else is involved? (optional)",
+        noun="who else is involved",
         help_text="Other adults, children or professionals, and how to reach them if you know.",
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
@@ -209,12 +233,21 @@ class ReferrerForm(forms.Form):
     """How the MASH can reach the referrer."""
 
     referrer_name = TextField(
-        label="Your name", max_length=200, error_messages={"required": "Enter your name"}
+        label="Your name",
+        max_length=200,
+        widget=forms.TextInput(attrs=_about_you("name")),
+        error_messages={"required": "Enter your name"},
     )
-    referrer_role = TextField(label="Your role", max_length=200, required=False)
+    referrer_role = TextField(
+        label="Your role",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
     referrer_phone = forms.CharField(
         label="Phone number",
         max_length=40,
+        widget=TelInput(attrs=_about_you("tel")),
         error_messages={
             "required": "Enter a phone number we can call you on",
             "max_length": "Phone number must be 40 characters or fewer",
@@ -223,6 +256,7 @@ class ReferrerForm(forms.Form):
     referrer_email = forms.EmailField(
         label="Email address",
         max_length=254,
+        widget=forms.EmailInput(attrs=_about_you("email")),
         help_text="We will send the receipt and the outcome here.",
         error_messages={"required": "Enter your email address", **EMAIL_ERRORS},
     )
@@ -241,6 +275,7 @@ class InformationRequestForm(forms.Form):
     )
     question = TextField(
         label="What are you asking?",
+        noun="what you are asking",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what you are asking"},
     )
@@ -257,6 +292,7 @@ class InformationAnswerForm(forms.Form):
 
     answer = TextField(
         label="What did the agency tell you?",
+        noun="what the agency told you",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what the agency told you"},
     )
@@ -286,11 +322,13 @@ class ThresholdDecisionForm(forms.Form):
     )
     rationale = TextField(
         label="Why did you make this decision?",
+        noun="why you made this decision",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter why you made this decision"},
     )
     message_to_referrer = TextField(
         label="What should the referrer be told?",
+        noun="the message for the referrer",
         help_text="Only what they need to know to support the child. They will not see your reasons.",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -311,10 +349,13 @@ class SignOffForm(forms.Form):
         },
     )
     note = TextField(
-        label="Note (needed if you send it back)",
+        label="Why are you sending it back?",
+        noun="the note",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+    conditional_reveals = {"action": {"return": ("note",)}}
 
     def clean(self) -> dict[str, Any]:
         """A reason is needed to send a decision back."""
@@ -350,6 +391,7 @@ class PoliceFormBase(forms.Form):
     )
     location = TextField(
         label="Where are they, or where were they last seen?",
+        noun="where they are",
         max_length=500,
         required=False,
     )
@@ -359,17 +401,22 @@ class PoliceFormBase(forms.Form):
         error_messages={"required": "Enter the details"},
     )
     contact_name = TextField(
-        label="Your name", max_length=200, error_messages={"required": "Enter your name"}
+        label="Your name",
+        max_length=200,
+        widget=forms.TextInput(attrs=_about_you("name")),
+        error_messages={"required": "Enter your name"},
     )
     contact_phone = forms.CharField(
         label="Your phone number",
         max_length=40,
+        widget=TelInput(attrs=_about_you("tel")),
         required=False,
         error_messages={"max_length": "Phone number must be 40 characters or fewer"},
     )
     contact_email = forms.EmailField(
         label="Your email address",
         max_length=254,
+        widget=forms.EmailInput(attrs=_about_you("email")),
         help_text="We will send the receipt here.",
         error_messages={"required": "Enter your email address", **EMAIL_ERRORS},
     )
@@ -395,6 +442,7 @@ class MissingPersonForm(PoliceFormBase):
     )
     last_seen = TextField(
         label="When were they last seen, or when did they come back?",
+        noun="when they were last seen",
         max_length=200,
         required=False,
     )
@@ -421,6 +469,7 @@ class WelfareCheckForm(PoliceFormBase):
 
     why_police = TextField(
         label="Why do you need the police rather than your own service?",
+        noun="why you need the police",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why you need the police"},
     )
@@ -432,11 +481,13 @@ class MentalHealthActForm(PoliceFormBase):
 
     assessment_when = TextField(
         label="When and where is the assessment planned?",
+        noun="when and where the assessment is planned",
         max_length=500,
         error_messages={"required": "Enter when and where the assessment is planned"},
     )
     risks = TextField(
         label="What risks should officers know about?",
+        noun="the risks",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the risks officers should know about"},
     )
@@ -481,3 +532,22 @@ POLICE_FORMS: dict[str, tuple[type[PoliceFormBase], str, str]] = {
         PoliceFormKind.PARTNER_INTELLIGENCE,
     ),
 }
+
+
+def police_answers_shown(answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """A police form's own answers as people read them: the question, and the label of a code.
+
+    The record keeps codes (``told_reliable``); pages show "Someone I trust told me".
+    """
+    fields: dict[str, forms.Field] = {}
+    for form_class, _title, _kind in POLICE_FORMS.values():
+        fields.update(form_class.base_fields)
+    shown = []
+    for name, value in (answers or {}).items():
+        field = fields.get(name)
+        label = str(field.label) if field is not None and field.label else name.replace("_", " ")
+        text = str(value)
+        choices = dict(getattr(field, "choices", None) or []) if field is not None else {}
+        text = str(choices.get(text, text))
+        shown.append((label, text))
+    return shown

@@ -95,6 +95,7 @@ class ShareForm(forms.Form):
     )
     ends_on = GovukDateField(
         label="Access ends on",
+        noun="the date access ends",
         required=False,
         future_only=True,
         help_text="Sharing gives the agency access until the end of this day. For example, 27 3 2026.",
@@ -151,6 +152,7 @@ class RequestForm(forms.Form):
     )
     due_date = GovukDateField(
         label="Needed by",
+        noun="the date it is needed by",
         future_only=True,
         help_text="For example, 27 3 2026. Police requests should be answered at the soonest opportunity.",
     )
@@ -237,8 +239,8 @@ class LogFilterForm(forms.Form):
     decision = forms.ChoiceField(
         label="Decision", required=False, choices=[("", "Any"), *Decision.choices]
     )
-    date_from = GovukDateField(label="From", required=False, past_only=False)
-    date_to = GovukDateField(label="To", required=False)
+    date_from = GovukDateField(label="From", noun="the start date", required=False)
+    date_to = GovukDateField(label="To", noun="the end date", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,8 @@ from django import template
 from django.forms import BoundField
 from django.utils import timezone
 
+from safeguard.core.forms import date_error_parts as _date_error_parts
+
 register = template.Library()
 
 WIDGET_CLASSES = {
@@ -55,7 +57,8 @@ def error_summary(*forms: Any) -> dict[str, Any]:
                 if field.widget_type in ("radioselect", "checkboxselectmultiple"):
                     anchor = f"{field.auto_id}_0"
                 elif field.widget_type == "dateinput":
-                    anchor = f"{field.auto_id}_day"
+                    wrong = _date_error_parts(field.errors) or ("day",)
+                    anchor = f"{field.auto_id}_{wrong[0]}"
                 items.append({"href": f"#{anchor}", "text": field.errors[0]})
     return {"items": items}
 
@@ -98,3 +101,41 @@ def nhs_format(value: str) -> str:
     if len(digits) == 10 and digits.isdigit():
         return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
     return digits
+
+
+@register.filter
+def date_error_parts(field: BoundField) -> tuple[str, ...]:
+    """The boxes of a date input to highlight: only those its error names (GOV.UK pattern)."""
+    if not field.errors:
+        return ()
+    return _date_error_parts(field.errors)
+
+
+def _reveals(form: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    return getattr(form, "conditional_reveals", None) or {}
+
+
+@register.filter
+def revealed_by(field: BoundField, value: Any) -> list[BoundField]:
+    """The follow-up questions a radio or checkbox choice reveals (a GOV.UK conditional reveal).
+
+    A form lists them as ``conditional_reveals = {"field": {"value": ("follow_up", ...)}}``.
+    """
+    names = _reveals(field.form).get(field.name, {}).get(str(value), ())
+    return [field.form[name] for name in names if name in field.form.fields]
+
+
+@register.filter
+def has_reveals(field: BoundField) -> bool:
+    """Whether any choice of this field reveals follow-up questions (then never inline)."""
+    return bool(_reveals(field.form).get(field.name))
+
+
+@register.filter
+def is_revealed(field: BoundField) -> bool:
+    """Whether this field is a follow-up shown inside another question's conditional reveal."""
+    return any(
+        field.name in names
+        for choices in _reveals(field.form).values()
+        for names in choices.values()
+    )
