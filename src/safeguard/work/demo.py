@@ -27,7 +27,7 @@ TEAMS: list[tuple[str, str, str, str, bool, list[tuple[str, bool]]]] = [
     (
         "mash",
         "cyc-mash",
-        "Multi-Agency Safeguarding Hub team",
+        "Multi-Agency Safeguarding Hub (MASH) team",
         TeamPurpose.MASH,
         True,
         [("mash.manager", True), ("mash.worker", False)],
