@@ -28,6 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Report a concern", reverse("frontdoor:report-start")))
     if user.has_perm("frontdoor.triage"):
         items.append(("MASH queue", reverse("frontdoor:mash-queue")))
+    if user.has_perm("frontdoor.see_police_queue"):
+        items.append(("Forms from partners", reverse("frontdoor:police-queue")))
     if sees_people or user.has_perm("sharing.view_sharing_log"):
         items.append(("Information sharing", reverse("sharing:index")))
     if user.has_perm("rights.see_rights_register"):

@@ -262,6 +262,21 @@ class InformationAnswerForm(forms.Form):
     )
 
 
+class RequestReplyForm(forms.Form):
+    """The asked agency's answer to a request for information."""
+
+    answer = TextField(
+        label="What does your agency know?",
+        help_text=(
+            "What your agency knows about the children and their family that helps the MASH "
+            "decide: recent contact, incidents, concerns, who works with them. Say if you "
+            "know nothing."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter what your agency knows"},
+    )
+
+
 class ThresholdDecisionForm(forms.Form):
     """A level on the continuum of need, what happens next and why."""
 

@@ -85,6 +85,17 @@ def can_see_intelligence(user: Any) -> bool:
     return bool(cached)
 
 
+@rules.predicate
+def can_answer_request(user: Any, request: Any) -> bool:
+    """Someone in the agency a request for information was sent to, who may see personal data."""
+    return (
+        request is not None
+        and sees_personal_data(user)
+        and user.agency_id is not None
+        and user.agency_id == request.agency_id
+    )
+
+
 # The permission table: front door.
 rules.add_perm("frontdoor.report_concern", can_report_concern)
 rules.add_perm("frontdoor.submit_police_form", can_submit_police_form)
@@ -92,3 +103,4 @@ rules.add_perm("frontdoor.triage", can_triage)
 rules.add_perm("frontdoor.sign_off", can_sign_off)
 rules.add_perm("frontdoor.see_police_queue", can_see_police_queue)
 rules.add_perm("frontdoor.see_intelligence", can_see_intelligence)
+rules.add_perm("frontdoor.answer_request", can_answer_request)

@@ -28,6 +28,8 @@ from safeguard.people.http import visible_person_or_404
 from safeguard.people.models import AccessGrant, Person
 from safeguard.people.services import people_listed_record, person_view_record
 
+from safeguard.frontdoor.selectors import requests_for_agency
+
 from . import selectors, services
 from .events import SharingEvent
 from .forms import (
@@ -210,6 +212,7 @@ def requests(request: HttpRequest) -> HttpResponse:
     require_perm(request, "sharing.use_requests")
     include_closed = request.GET.get("show") == "all"
     data = selectors.agency_requests(user=request.user, include_closed=include_closed)
+    mash_requests = requests_for_agency(user=request.user, include_answered=include_closed)
     named = {r.person_id for r in data.incoming} | {r.person_id for r in data.outgoing}
     if named:
         people_listed_record(
@@ -218,7 +221,9 @@ def requests(request: HttpRequest) -> HttpResponse:
             context=SharingEvent.INFORMATION_REQUESTS,
         )  # type: ignore[arg-type]
     return render(
-        request, "sharing/requests.html", {"data": data, "include_closed": include_closed}
+        request,
+        "sharing/requests.html",
+        {"data": data, "include_closed": include_closed, "mash_requests": mash_requests},
     )
 
 
