@@ -10,8 +10,12 @@ from django.db.models import QuerySet
 
 from safeguard.core.forms import GovukDateField, TextField
 from safeguard.core.models import Agency, User
+from safeguard.frontdoor import categories as concern_categories
+from safeguard.frontdoor.models import Consent as MashConsent
+from safeguard.frontdoor.models import NoConsentReason
 from safeguard.people.models import Person
 
+from .handoffs import StepUp
 from .models import ClosureReason, TafMeeting
 
 
@@ -320,3 +324,78 @@ class CloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    # Stepping up to children's social care reports a concern to the MASH: these say what
+    # it is about and what the family agreed; the rest is pre-filled from early help.
+    categories = forms.MultipleChoiceField(
+        label="If stepping up: what is the concern for the MASH about?",
+        help_text="Select all that apply. What early help knows is added for you.",
+        choices=concern_categories.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select what the concern is about from the list"},
+    )
+    consent = forms.ChoiceField(
+        label="If stepping up: did the family agree to you referring them to the MASH?",
+        choices=MashConsent.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select whether the family agreed"},
+    )
+    no_consent_reason = forms.ChoiceField(
+        label="If you did not ask, why not?",
+        choices=NoConsentReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select why you did not ask the family"},
+    )
+    immediate_danger = forms.BooleanField(
+        label="A child is in immediate danger (call 999 as well)", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """Stepping up needs what the concern is about and what the family agreed."""
+        data = super().clean() or {}
+        if data.get("reason") == ClosureReason.STEPPED_UP:
+            if not data.get("categories"):
+                self.add_error("categories", "Select what the concern for the MASH is about")
+            if not data.get("consent"):
+                self.add_error(
+                    "consent", "Select whether the family agreed to you referring them to the MASH"
+                )
+            elif data.get("consent") == MashConsent.NOT_ASKED and not data.get("no_consent_reason"):
+                self.add_error("no_consent_reason", "Select why you did not ask the family")
+        return data
+
+    def step_up(self) -> StepUp | None:
+        """What the MASH needs for a step-up (None for other reasons)."""
+        data = self.cleaned_data
+        if data.get("reason") != ClosureReason.STEPPED_UP:
+            return None
+        return StepUp(
+            categories=list(data.get("categories") or []),
+            consent=data.get("consent") or "",
+            no_consent_reason=data.get("no_consent_reason") or "",
+            immediate_danger=bool(data.get("immediate_danger")),
+        )
+
+
+class LeadAllocateForm(forms.Form):
+    """Choose the family's lead practitioner from the team."""
+
+    lead = forms.ModelChoiceField(  # type: ignore[var-annotated]
+        label="Who will be the lead practitioner?",
+        help_text="People in the team who are working today.",
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the lead practitioner",
+            "invalid_choice": "Select someone in the team",
+        },
+    )
+
+    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in people]
+        ).order_by("last_name", "first_name")

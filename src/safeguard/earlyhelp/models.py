@@ -74,6 +74,11 @@ class Episode(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    stepped_up_to = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The MASH contact made when early help stepped up to children's social care.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

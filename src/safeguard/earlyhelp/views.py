@@ -37,9 +37,11 @@ from .forms import (
     CloseForm,
     EpisodeOpenForm,
     FindChildForm,
+    LeadAllocateForm,
     SupportRecordForm,
     TafMeetingForm,
 )
+from .handoffs import allocation_item, can_allocate_lead, episode_lead_allocate, lead_candidates
 from .models import Assessment, Episode, EpisodeChild, TafMeeting
 
 CHILD_AGE_LIMIT_DAYS = 18 * 365 + 5
@@ -200,6 +202,8 @@ def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
             "episode": episode,
             "can_change": selectors.can_change_episode(request.user, episode, known_visible=True),
             "today": timezone.localdate(),
+            "allocation": allocation_item(episode),
+            "can_allocate": can_allocate_lead(request.user, episode),
         },
     )
 
@@ -487,13 +491,20 @@ def episode_close(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 closed_on=form.cleaned_data["closed_on"],
                 note=form.cleaned_data["note"],
+                step_up=form.step_up(),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(
-                request, "Early help has closed. The Supporting Families team has been told."
-            )
+            episode.refresh_from_db()
+            told = "Early help has closed. The Supporting Families team has been told."
+            if episode.stepped_up_to:
+                told = (
+                    f"Early help has closed. A concern has been sent to the Multi-Agency "
+                    f"Safeguarding Hub (MASH) with what early help knows: reference "
+                    f"{episode.stepped_up_to}. The Supporting Families team has been told."
+                )
+            messages.success(request, told)
             return redirect("earlyhelp:detail", episode_id=episode.pk)
     return _episode_form_page(
         request,
@@ -501,4 +512,60 @@ def episode_close(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
         form=form,
         template="earlyhelp/close_form.html",
         page=EarlyHelpEvent.EARLY_HELP_CLOSE,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_allocate(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """A manager in the early help team chooses the family's lead practitioner."""
+    found = Episode.objects.select_related("lead_agency").filter(pk=episode_id).first()
+    episode = permitted_or_404(
+        request,
+        found,
+        allowed=found is not None and can_allocate_lead(request.user, found),
+        page=EarlyHelpEvent.EARLY_HELP_EPISODE,
+        object_id=episode_id,
+    )
+    item = allocation_item(episode)
+    candidates = lead_candidates(episode)
+    form = LeadAllocateForm(request.POST if request.method == "POST" else None, people=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode_lead_allocate(
+                by=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                lead=form.cleaned_data["lead"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['lead']} is the lead practitioner for early help "
+                f"{episode.reference}",
+            )
+            if selectors.can_view_episode(request.user, episode):
+                return redirect("earlyhelp:detail", episode_id=episode.pk)
+            return redirect("home")
+    sees = selectors.can_view_episode(request.user, episode)
+    children = list(episode.children.all()) if sees else []
+    if children:
+        services.episode_view_record(
+            by=request.user,  # type: ignore[arg-type]
+            episode=episode,
+            page=EarlyHelpEvent.EARLY_HELP_EPISODE,
+            children=children,
+        )
+    return render(
+        request,
+        "earlyhelp/allocate.html",
+        {
+            "episode": episode,
+            "item": item,
+            "form": form,
+            "children": children,
+            "child_count": episode.children.count(),
+        },
+        status=400 if form.errors else 200,
     )

@@ -20,6 +20,7 @@ class Submission(models.TextChoices):
 
     WEB = "web", "Online form"
     API = "api", "Partner system (API)"
+    EARLY_HELP = "early_help", "Early help stepped up to children's social care"
 
 
 class Consent(models.TextChoices):

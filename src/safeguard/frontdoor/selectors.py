@@ -215,9 +215,7 @@ def police_queue(
     waiting = Q(status=PoliceFormStatus.RECEIVED)
     ordered = queryset.select_related("agency").annotate(
         actioned_rank=Case(When(waiting, then=Value(0)), default=Value(1)),
-        urgent_rank=Case(
-            When(waiting & Q(kind__in=URGENT_KINDS), then=Value(0)), default=Value(1)
-        ),
+        urgent_rank=Case(When(waiting & Q(kind__in=URGENT_KINDS), then=Value(0)), default=Value(1)),
         # Waiting forms oldest first; actioned ones newest first.
         waiting_order=Case(
             When(waiting, then=F("received_at")), default=Value(None), output_field=DateTimeField()

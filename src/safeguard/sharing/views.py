@@ -23,12 +23,11 @@ from django.views.decorators.http import require_http_methods
 from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
 from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
+from safeguard.frontdoor.selectors import requests_for_agency
 from safeguard.people.access import AccessBasis
 from safeguard.people.http import visible_person_or_404
 from safeguard.people.models import AccessGrant, Person
 from safeguard.people.services import people_listed_record, person_view_record
-
-from safeguard.frontdoor.selectors import requests_for_agency
 
 from . import selectors, services
 from .events import SharingEvent

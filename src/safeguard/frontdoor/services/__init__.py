@@ -20,8 +20,8 @@ from .police import (
     police_form_acknowledge,
     police_form_submit,
     police_form_work_create,
-    police_next_steps,
     police_intelligence_user_set,
+    police_next_steps,
     police_receipt_text,
 )
 from .requests import REQUEST_NAME, information_request_reply

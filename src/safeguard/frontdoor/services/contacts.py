@@ -431,7 +431,8 @@ def contact_submit(
                     agency_id=agency.pk,
                     source_reference=reference,
                 )
-        ContactDraft.objects.filter(user=by).delete()
+        if via != Submission.EARLY_HELP:  # a step-up leaves the worker's own draft alone
+            ContactDraft.objects.filter(user=by).delete()
         if send_receipt:
             _send(
                 kind="frontdoor.contact_receipt",

@@ -25,7 +25,6 @@ from safeguard.work.services import (
 )
 
 from ..events import FrontdoorEvent
-from ..selectors import URGENT_KINDS
 from ..models import (
     PoliceForm,
     PoliceFormKind,
@@ -37,6 +36,7 @@ from ..rules import (
     can_see_police_queue,
     can_submit_police_form,
 )
+from ..selectors import URGENT_KINDS
 from ._common import _is_email, _send, _text
 
 if TYPE_CHECKING:

@@ -124,4 +124,3 @@ def information_request_reply(*, by: User, request: MashEnquiry, answer: str) ->
         request_work_close(by=by, request=locked)
     request.answer, request.answered_at, request.answered_by = answer, now, by
     return request
-
