@@ -127,15 +127,14 @@ class TestAllocationPage:
         assert client.get(url).status_code == 404  # nothing left to allocate
 
     @pytest.mark.parametrize("who", ["worker", "outsider", "school"])
-    def test_nobody_else_opens_it(self, signed_in, decided, early_help_team, outsider, family, who):
+    def test_nobody_else_opens_it(self, signed_in, decided, early_help_team, request, who):
         user = {
             "worker": early_help_team.worker,
-            "outsider": outsider,
-            "school": family.lead,
+            "outsider": request.getfixturevalue("outsider"),
+            "school": request.getfixturevalue("family").lead,
         }[who]
-        assert (
-            signed_in(user).get(reverse("earlyhelp:allocate", args=[decided.pk])).status_code == 404
-        )
+        url = reverse("earlyhelp:allocate", args=[decided.pk])
+        assert signed_in(user).get(url).status_code == 404
 
     def test_the_episode_page_says_a_lead_is_awaited(self, signed_in, decided, early_help_team):
         page = signed_in(early_help_team.manager).get(

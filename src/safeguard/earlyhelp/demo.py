@@ -400,3 +400,40 @@ def build(state: DemoState) -> None:
             )
         ],
     )
+
+
+@register_demo_extension(order=31)
+def build_allocation_waiting(state: DemoState) -> None:
+    """A family the MASH decided needs early help this week, waiting for a lead practitioner.
+
+    The early help team's manager (csc.manager) allocates one from the work item.
+    """
+    from safeguard.frontdoor.models import Outcome
+    from safeguard.frontdoor.selectors import contacts_with_outcome
+    from safeguard.people.access import can_edit_person
+
+    from .handoffs import lead_allocation_ask
+    from .services import early_help_episode_open
+
+    worker = state.users.get("mash.worker")
+    if worker is None:
+        return
+    taken = set(
+        EpisodeChild.objects.filter(episode__status=Episode.Status.OPEN).values_list(
+            "person_id", flat=True
+        )
+    )
+    for contact in contacts_with_outcome(Outcome.EARLY_HELP_ASSESSMENT)[:40]:
+        children = [cc.person for cc in contact.contact_children.all()]
+        if not children or any(c.pk in taken for c in children):
+            continue
+        if not all(can_edit_person(worker, c) for c in children):
+            continue
+        episode = early_help_episode_open(
+            by=worker,
+            children=children,
+            source_reference=contact.reference,
+            reason="Emerging needs; the family agreed to early help.",
+        )
+        lead_allocation_ask(by=worker, episode=episode, children=children, notify=False)
+        return

@@ -75,7 +75,9 @@ def allocation_item(episode: Episode) -> WorkItem | None:
     )
 
 
-def lead_allocation_ask(*, by: User, episode: Episode, children: list[Person]) -> WorkItem | None:
+def lead_allocation_ask(
+    *, by: User, episode: Episode, children: list[Person], notify: bool = True
+) -> WorkItem | None:
     """Ask the early help team to allocate a lead practitioner (inside the decision's transaction).
 
     Nothing is asked when the episode already has a lead or an allocation is already
@@ -118,6 +120,7 @@ def lead_allocation_ask(*, by: User, episode: Episode, children: list[Person]) -
         deadline=deadline_for("allocate_lead"),
         priority=Priority.STANDARD,
         assignee=managers[0] if managers else None,
+        notify=notify,
     )
 
 

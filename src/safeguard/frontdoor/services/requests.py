@@ -44,7 +44,7 @@ REQUEST_SUBJECT = "frontdoor.information_request"
 REQUEST_NAME = "Request for information"
 
 
-def request_work_create(*, by: User, request: MashEnquiry) -> None:
+def request_work_create(*, by: User, request: MashEnquiry, notify: bool = True) -> None:
     """Put the request in the asked agency's queue (inside the asking service's transaction)."""
     contact = request.contact
     urgent = bool(contact.immediate_danger)
@@ -62,6 +62,7 @@ def request_work_create(*, by: User, request: MashEnquiry) -> None:
         person=children[0] if len(children) == 1 else None,
         deadline=deadline_for("answer_request_immediate" if urgent else "answer_request"),
         priority=Priority.IMMEDIATE if urgent else Priority.STANDARD,
+        notify=notify,
     )
 
 
