@@ -12,7 +12,7 @@ from safeguard.core.forms import GovukDateField, TextField
 from safeguard.core.models import Agency, User
 from safeguard.frontdoor import categories as concern_categories
 from safeguard.frontdoor.models import Consent as MashConsent
-from safeguard.frontdoor.models import NoConsentReason
+from safeguard.frontdoor.models import NoConsentReason, VoiceApproach
 from safeguard.people.models import Person
 
 from .handoffs import StepUp
@@ -97,6 +97,58 @@ class EpisodeOpenForm(forms.Form):
         field.queryset = children
 
 
+PRESENT_LABEL = "What do the child's presentation, behaviour and interactions show?"
+PRESENT_HINT = (
+    "The partnership's PRESENT approach for a child who cannot speak for themselves: how "
+    "the child looked and was cared for, how they behaved, and how they responded to the "
+    "people around them."
+)
+
+
+def _voice_approach_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Can the child tell you in words what life is like for them?",
+        help_text="Babies, very young children and children who do not use words cannot.",
+        choices=[
+            (VoiceApproach.WORDS, "Yes"),
+            (VoiceApproach.PRESENT, "No, the child is pre-verbal or non-verbal"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select whether the child can tell you in words"},
+    )
+
+
+def voice_clean(form: forms.Form, data: dict[str, Any], *, required: str = "") -> None:
+    """Put the answer the chosen approach asked for in ``child_voice`` (and which one it was).
+
+    ``required`` is the error for an empty answer (blank: the answer may wait, as in a draft).
+    """
+    approach = data.pop("voice_approach", "") or VoiceApproach.WORDS
+    presentation = (data.pop("child_presentation", "") or "").strip()
+    data["child_voice_approach"] = approach
+    if approach == VoiceApproach.PRESENT:
+        data["child_voice"] = presentation
+        if required and not presentation and not form.has_error("child_presentation"):
+            form.add_error(
+                "child_presentation",
+                "Enter what the child's presentation, behaviour and interactions show",
+            )
+    elif (
+        required
+        and not (data.get("child_voice") or "").strip()
+        and not form.has_error("child_voice")
+    ):
+        form.add_error("child_voice", required)
+
+
+def voice_initial(text: str, approach: str) -> dict[str, str]:
+    """The initial values of the three voice fields for a stored voice."""
+    if approach == VoiceApproach.PRESENT:
+        return {"voice_approach": approach, "child_presentation": text, "child_voice": ""}
+    return {"voice_approach": approach or VoiceApproach.WORDS, "child_voice": text}
+
+
 class AssessmentForm(forms.Form):
     """The Early Help Assessment, on one page in sections."""
 
@@ -129,9 +181,16 @@ class AssessmentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    voice_approach = _voice_approach_field()
     child_voice = TextField(
         label="The child's voice: what they said and what life is like for them",
         help_text="In the child's own words where you can. Required to complete the assessment.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    child_presentation = TextField(
+        label=PRESENT_LABEL,
+        help_text=PRESENT_HINT + " Required to complete the assessment.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -159,6 +218,12 @@ class AssessmentForm(forms.Form):
         field = self.fields["lead_practitioner"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = lead_choices
+
+    def clean(self) -> dict[str, Any]:
+        """The child's voice goes where its approach says (words, or PRESENT)."""
+        data = super().clean() or {}
+        voice_clean(self, data)
+        return data
 
 
 def _agency_field(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
@@ -202,11 +267,18 @@ class TafMeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter what progress the family has made"},
     )
+    voice_approach = _voice_approach_field()
     child_voice = TextField(
         label="The child's voice",
         help_text="What the child said about how things are now.",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what the child said about how things are now"},
+    )
+    child_presentation = TextField(
+        label=PRESENT_LABEL,
+        help_text=PRESENT_HINT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     plan_update = TextField(
         label="Changes to the plan (optional)",
@@ -226,6 +298,7 @@ class TafMeetingForm(forms.Form):
         held, due = data.get("held_on"), data.get("next_review_due")
         if isinstance(held, dt.date) and isinstance(due, dt.date) and due <= held:
             self.add_error("next_review_due", "The next review must be after the meeting")
+        voice_clean(self, data, required="Enter what the child said about how things are now")
         return data
 
 

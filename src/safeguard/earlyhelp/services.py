@@ -67,7 +67,12 @@ ASSESSMENT_TEXT_FIELDS = (
     "strengths",
     "plan",
 )
-ASSESSMENT_FIELDS = (*ASSESSMENT_TEXT_FIELDS, "assessment_date", "lead_practitioner")
+ASSESSMENT_FIELDS = (
+    *ASSESSMENT_TEXT_FIELDS,
+    "assessment_date",
+    "lead_practitioner",
+    "child_voice_approach",
+)
 REQUIRED_TO_COMPLETE = {
     "lead_practitioner": "Select the lead practitioner",
     "assessment_date": "Enter the date of the assessment",
@@ -365,6 +370,7 @@ def _snapshot(assessment: Assessment) -> dict[str, Any]:
     values["assessment_date"] = assessment.assessment_date
     values["lead_practitioner"] = assessment.lead_practitioner_id
     values["status"] = assessment.status
+    values["child_voice_approach"] = assessment.child_voice_approach
     return values
 
 
@@ -481,6 +487,7 @@ def taf_meeting_record(
     family_attended: bool = False,
     child_voice: str = "",
     plan_update: str = "",
+    child_voice_approach: str = "words",
 ) -> TafMeeting:
     """Record a Team Around the Family (TAF) meeting or review and when the next review is due."""
     _require_change(by, episode)
@@ -515,6 +522,9 @@ def taf_meeting_record(
             family_attended=family_attended,
             progress=progress.strip(),
             child_voice=child_voice.strip(),
+            child_voice_approach=child_voice_approach
+            if child_voice_approach in ("words", "present")
+            else "words",
             plan_update=plan_update.strip(),
             next_review_due=next_review_due,
             recorded_by=by,

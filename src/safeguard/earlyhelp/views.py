@@ -40,11 +40,26 @@ from .forms import (
     LeadAllocateForm,
     SupportRecordForm,
     TafMeetingForm,
+    voice_initial,
 )
 from .handoffs import allocation_item, can_allocate_lead, episode_lead_allocate, lead_candidates
 from .models import Assessment, Episode, EpisodeChild, TafMeeting
 
 CHILD_AGE_LIMIT_DAYS = 18 * 365 + 5
+
+
+def journey_voice_approach(children: list[Person]) -> str:
+    """PRESENT when every child is known to be under two (the worker can change it)."""
+    from safeguard.frontdoor.journey import PRE_VERBAL_UNDER_MONTHS, _months_old
+    from safeguard.frontdoor.models import VoiceApproach
+
+    today = timezone.localdate()
+    births = [c.date_of_birth for c in children]
+    if births and all(
+        b is not None and _months_old(b, today) < PRE_VERBAL_UNDER_MONTHS for b in births
+    ):
+        return VoiceApproach.PRESENT
+    return VoiceApproach.WORDS
 
 
 def _require_personal_data_role(request: HttpRequest) -> None:
@@ -257,6 +272,14 @@ def assessment_edit(
     initial = {name: getattr(assessment, name) for name in services.ASSESSMENT_TEXT_FIELDS}
     initial["assessment_date"] = assessment.assessment_date
     initial["lead_practitioner"] = assessment.lead_practitioner_id
+    initial.update(
+        voice_initial(
+            assessment.child_voice,
+            assessment.child_voice_approach
+            if assessment.child_voice
+            else journey_voice_approach(children),
+        )
+    )
     form = AssessmentForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
@@ -348,6 +371,7 @@ def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespo
         initial={
             "kind": TafMeeting.Kind.REVIEW if has_meetings else TafMeeting.Kind.FIRST,
             "agencies": [episode.lead_agency_id],
+            "voice_approach": journey_voice_approach(list(episode.children.all())),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -364,6 +388,7 @@ def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespo
                 family_attended=data["family_attended"],
                 progress=data["progress"],
                 child_voice=data["child_voice"],
+                child_voice_approach=data["child_voice_approach"],
                 plan_update=data["plan_update"],
             )
         except ValidationError as exc:

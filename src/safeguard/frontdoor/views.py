@@ -17,6 +17,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.core.errors import Forbidden
@@ -238,10 +239,10 @@ def report_step(request: HttpRequest, step: str) -> HttpResponse:
             "referrer_phone": getattr(user, "phone", ""),
             "referrer_email": getattr(user, "email", ""),
         }
-    form = current.form(
-        request.POST if request.method == "POST" else None,
-        initial=journey.initial_for(current, stored),
-    )
+    initial = journey.initial_for(current, stored)
+    if step == "child-voice" and "voice_approach" not in initial:
+        initial["voice_approach"] = journey.voice_approach_for(data, timezone.localdate())
+    form = current.form(request.POST if request.method == "POST" else None, initial=initial)
     changing = bool(request.GET.get("change"))
     if request.method == "POST" and form.is_valid():
         data["answers"][step] = journey.to_json(form.cleaned_data)
