@@ -13,7 +13,12 @@ from typing import Any
 import rules
 
 from safeguard.core.models import AgencyKind, Role
-from safeguard.people.access import PERSONAL_DATA_ROLES, is_mash, sees_personal_data
+from safeguard.people.access import (
+    EDITING_ROLES,
+    PERSONAL_DATA_ROLES,
+    is_mash,
+    sees_personal_data,
+)
 
 
 def _active_agency_user(user: Any) -> bool:
@@ -87,10 +92,11 @@ def can_see_intelligence(user: Any) -> bool:
 
 @rules.predicate
 def can_answer_request(user: Any, request: Any) -> bool:
-    """Someone in the agency a request for information was sent to, who may see personal data."""
+    """A practitioner or MASH worker in the agency a request for information was sent to."""
     return (
         request is not None
         and sees_personal_data(user)
+        and bool(user.role_codes() & EDITING_ROLES)
         and user.agency_id is not None
         and user.agency_id == request.agency_id
     )
