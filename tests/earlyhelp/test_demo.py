@@ -32,3 +32,19 @@ def test_demo_gives_each_demo_account_families_and_every_closure_reason(db):
         assert any(e.review_overdue_on(today) for e in episodes), username
         assert any(not e.is_open for e in episodes), username
         assert any(e.is_open and not e.review_overdue_on(today) for e in episodes), username
+
+
+def test_demo_has_a_family_waiting_for_a_lead_practitioner(db):
+    from safeguard.work.demo import build_teams
+    from safeguard.work.models import WorkItem, WorkKind
+
+    state = DemoState(rng=random.Random(2), children=300)
+    build_agencies_and_accounts(state)
+    build_families(state)
+    build_teams(state)
+    demo.build(state)
+    demo.build_allocation_waiting(state)
+    item = WorkItem.objects.get(kind=WorkKind.ALLOCATE_LEAD)
+    assert item.team.slug == "early-help"
+    assert item.assignee.username == "csc.manager"
+    assert Episode.objects.get(pk=item.subject_id).lead_practitioner is None

@@ -437,3 +437,23 @@ def build_allocation_waiting(state: DemoState) -> None:
         )
         lead_allocation_ask(by=worker, episode=episode, children=children, notify=False)
         return
+    # No recent decision the MASH can still open: a social worker asks for early help instead.
+    social = state.users.get("social.worker")
+    if social is None or social.agency_id is None:
+        return
+    for involvement in (
+        Involvement.objects.filter(agency_id=social.agency_id, ended__isnull=True)
+        .exclude(person_id__in=taken)
+        .select_related("person")
+        .order_by("started", "pk")[:50]
+    ):
+        child = involvement.person
+        if child.merged_into_id is not None or not can_edit_person(social, child):
+            continue
+        episode = early_help_episode_open(
+            by=social,
+            children=[child],
+            reason="Needs have eased since the child in need plan; the family asked for early help.",
+        )
+        lead_allocation_ask(by=social, episode=episode, children=[child], notify=False)
+        return

@@ -20,6 +20,7 @@ from safeguard.core.models import ReferenceNumber
 from safeguard.core.references import ALPHABET, format_reference
 from safeguard.people.demo import CHILD_VOICE, DemoState, register_demo_extension
 from safeguard.people.models import AccessGrant, ChronologyEvent, Person
+from safeguard.work.models import WorkItem
 
 from . import categories as concern_categories
 from .hours import decision_due, in_office_hours
@@ -39,7 +40,8 @@ from .models import (
     ThresholdDecision,
 )
 from .services import needs_sign_off, police_form_work_create
-from .services.requests import request_work_create
+from .services.police import POLICE_FORM_SUBJECT
+from .services.requests import REQUEST_SUBJECT, request_work_create
 
 CONTACTS_PER_CHILD_PER_YEAR = 4_400 / 44_000
 POLICE_FORMS_PER_CHILD_PER_YEAR = 600 / 44_000
@@ -102,6 +104,8 @@ def build(state: DemoState) -> None:
     """Add a year of contacts, decisions and police forms to the demo partnership."""
     Contact.objects.all().delete()
     PoliceForm.objects.all().delete()
+    # Work items point at requests and forms by id: a rebuilt demo starts their queues afresh.
+    WorkItem.objects.filter(subject_type__in=[REQUEST_SUBJECT, POLICE_FORM_SUBJECT]).delete()
     ContactDraft.objects.all().delete()
     if not state.children_made or "mash.worker" not in state.users:
         return
