@@ -24,12 +24,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Early help", reverse("earlyhelp:list")))
     if user.has_perm("records.work_records"):
         items.append(("Match records", reverse("records:queue")))
+    if user.has_perm("frontdoor.see_police_queue"):
+        items.append(("Partner forms", reverse("frontdoor:police-queue")))
     if user.has_perm("frontdoor.report_concern"):
         items.append(("Report a concern", reverse("frontdoor:report-start")))
     if user.has_perm("frontdoor.triage"):
         items.append(("MASH queue", reverse("frontdoor:mash-queue")))
-    if user.has_perm("frontdoor.see_police_queue"):
-        items.append(("Forms from partners", reverse("frontdoor:police-queue")))
     if sees_people or user.has_perm("sharing.view_sharing_log"):
         items.append(("Information sharing", reverse("sharing:index")))
     if user.has_perm("rights.see_rights_register"):
