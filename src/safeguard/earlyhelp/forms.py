@@ -401,7 +401,10 @@ class CloseForm(forms.Form):
     # Stepping up to children's social care reports a concern to the MASH: these say what
     # it is about and what the family agreed; the rest is pre-filled from early help.
     categories = forms.MultipleChoiceField(
-        label="If stepping up: what is the concern for the MASH about?",
+        label=(
+            "If stepping up: what is the concern for the Multi-Agency Safeguarding Hub "
+            "(MASH) about?"
+        ),
         help_text="Select all that apply. What early help knows is added for you.",
         choices=concern_categories.CHOICES,
         widget=forms.CheckboxSelectMultiple,
