@@ -24,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Early help", reverse("earlyhelp:list")))
     if user.has_perm("records.work_records"):
         items.append(("Match records", reverse("records:queue")))
+    if user.has_perm("frontdoor.see_police_queue"):
+        items.append(("Partner forms", reverse("frontdoor:police-queue")))
     if user.has_perm("frontdoor.report_concern"):
         items.append(("Report a concern", reverse("frontdoor:report-start")))
     if user.has_perm("frontdoor.triage"):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from safeguard.core.models import AgencyKind, Role, TeamMembership
 from safeguard.core.rules import table
 from safeguard.earlyhelp.models import Episode, EpisodeChild
-from safeguard.frontdoor.models import PoliceIntelligenceUser
+from safeguard.frontdoor.models import MashEnquiry, PoliceIntelligenceUser
 from safeguard.rights.models import SubjectAccessRequest
 from safeguard.sharing.models import Alert, BreakGlassUse
 from tests.factories import (
@@ -69,6 +69,8 @@ EXPECTED: dict[str, Row] = {
     "frontdoor.sign_off": frozenset({MM}),
     "frontdoor.see_police_queue": NONE,
     "frontdoor.see_intelligence": NONE,
+    # Seen: a request for information to the user's agency; not seen: one to another agency.
+    "frontdoor.answer_request": (EDITING, NONE),
     "earlyhelp.start_episode": EDITING,
     "earlyhelp.view_episode": (NAMED, NONE),
     "earlyhelp.change_episode": (EDITING, NONE),
@@ -190,6 +192,10 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
                 AccessGrantFactory(person=unseen, agency=outsider.agency, granted_by=colleague),
             ),
             "sharing.review_break_glass": (seen_use, unseen_use),
+            "frontdoor.answer_request": (
+                MashEnquiry(agency=user.agency, question="Known to you?"),
+                MashEnquiry(agency=outsider.agency, question="Known to you?"),
+            ),
             "work.view_team_queue": (managed, other_team),
             "work.manage_team_work": (managed, other_team),
             "work.act_on_item": (WorkItemFactory(team=managed), WorkItemFactory(team=other_team)),

@@ -54,3 +54,19 @@ def test_demo_families_gave_consent_and_some_withdrew_it(db):
         if episode.closure_reason == ClosureReason.DECLINED:
             assert state.withdrawn, episode.reference
     assert any(e.is_open and family_consent(episode=e).withdrawn for e in episodes)
+
+
+def test_demo_has_a_family_waiting_for_a_lead_practitioner(db):
+    from safeguard.work.demo import build_teams
+    from safeguard.work.models import WorkItem, WorkKind
+
+    state = DemoState(rng=random.Random(2), children=300)
+    build_agencies_and_accounts(state)
+    build_families(state)
+    build_teams(state)
+    demo.build(state)
+    demo.build_allocation_waiting(state)
+    item = WorkItem.objects.get(kind=WorkKind.ALLOCATE_LEAD)
+    assert item.team.slug == "early-help"
+    assert item.assignee.username == "csc.manager"
+    assert Episode.objects.get(pk=item.subject_id).lead_practitioner is None

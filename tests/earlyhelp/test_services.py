@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from safeguard.core.models import AuditEvent, Role
 from safeguard.earlyhelp import services
+from safeguard.earlyhelp.handoffs import StepUp
 from safeguard.earlyhelp.models import (
     Assessment,
     ClosureReason,
@@ -383,8 +384,17 @@ class TestTeamAroundTheFamily:
 class TestClosure:
     @pytest.mark.parametrize("reason", ClosureReason.values)
     def test_closes_with_each_reason(self, family, episode, reason):
+        # Stepping up also says what the concern for the MASH is about (tests/earlyhelp/test_handoffs.py).
+        step_up = (
+            StepUp(categories=["neglect"], consent="given") if reason == "stepped_up" else None
+        )
         closed = services.episode_close(
-            by=family.lead, episode=episode, reason=reason, closed_on=TODAY(), note="Done"
+            by=family.lead,
+            episode=episode,
+            reason=reason,
+            closed_on=TODAY(),
+            note="Done",
+            step_up=step_up,
         )
         assert closed.status == Episode.Status.CLOSED
         assert closed.closure_reason == reason

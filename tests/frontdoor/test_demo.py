@@ -33,3 +33,29 @@ def test_demo_has_a_year_of_contacts_at_every_level():
     state.rng.setstate(saved)
     demo.build(state)
     assert sorted(Contact.objects.values_list("reference", flat=True)) == first  # deterministic
+
+
+@pytest.mark.django_db
+def test_demo_puts_requests_and_police_forms_in_the_police_queue():
+    from safeguard.core.models import Team
+    from safeguard.frontdoor.models import MashEnquiry, PoliceFormKind
+    from safeguard.work.demo import build_teams
+    from safeguard.work.models import Priority, WorkItem, WorkKind
+
+    state = make_state(seed=5)
+    build_teams(state)
+    demo.build(state)
+    police = Team.objects.get(slug="police-safeguarding")
+    waiting = WorkItem.objects.filter(team=police, kind=WorkKind.ANSWER_REQUEST)
+    assert waiting.exists()
+    assert MashEnquiry.objects.filter(
+        agency=police.agency, answered_by=state.users["police.officer"]
+    ).exists()
+    forms = WorkItem.objects.filter(team=police, kind=WorkKind.ACTION_POLICE_FORM)
+    assert forms.count() == PoliceForm.objects.filter(status="received").count() > 0
+    assert forms.filter(priority=Priority.IMMEDIATE).exists()
+    assert PoliceForm.objects.filter(kind=PoliceFormKind.MISSING_PERSON, status="received").exists()
+    demo.build(state)  # a rebuild does not double the queue
+    assert WorkItem.objects.filter(team=police, kind=WorkKind.ACTION_POLICE_FORM).count() == (
+        PoliceForm.objects.filter(status="received").count()
+    )

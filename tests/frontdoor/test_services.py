@@ -274,9 +274,9 @@ class TestPoliceForms:
         officer = make_user(Role.PRACTITIONER, agency=police_agency)
         analyst = make_user(Role.PRACTITIONER, agency=police_agency)
         services.police_intelligence_user_set(by=None, user=analyst, enabled=True)
-        assert [f.kind for f in police_queue(user=officer)] == [PoliceFormKind.MISSING_PERSON]
+        assert [r.form.kind for r in police_queue(user=officer)] == [PoliceFormKind.MISSING_PERSON]
         assert police_queue(user=officer, intelligence=True) == []
-        assert [f.kind for f in police_queue(user=analyst, intelligence=True)] == [
+        assert [r.form.kind for r in police_queue(user=analyst, intelligence=True)] == [
             PoliceFormKind.PARTNER_INTELLIGENCE
         ]
         assert police_queue(user=referrer) == []

@@ -484,3 +484,60 @@ def build(state: DemoState) -> None:
             )
         ],
     )
+
+
+@register_demo_extension(order=31)
+def build_allocation_waiting(state: DemoState) -> None:
+    """A family the MASH decided needs early help this week, waiting for a lead practitioner.
+
+    The early help team's manager (csc.manager) allocates one from the work item.
+    """
+    from safeguard.frontdoor.models import Outcome
+    from safeguard.frontdoor.selectors import contacts_with_outcome
+    from safeguard.people.access import can_edit_person
+
+    from .handoffs import lead_allocation_ask
+    from .services import early_help_episode_open
+
+    worker = state.users.get("mash.worker")
+    if worker is None:
+        return
+    taken = set(
+        EpisodeChild.objects.filter(episode__status=Episode.Status.OPEN).values_list(
+            "person_id", flat=True
+        )
+    )
+    for contact in contacts_with_outcome(Outcome.EARLY_HELP_ASSESSMENT)[:40]:
+        children = [cc.person for cc in contact.contact_children.all()]
+        if not children or any(c.pk in taken for c in children):
+            continue
+        if not all(can_edit_person(worker, c) for c in children):
+            continue
+        episode = early_help_episode_open(
+            by=worker,
+            children=children,
+            source_reference=contact.reference,
+            reason="Emerging needs; the family agreed to early help.",
+        )
+        lead_allocation_ask(by=worker, episode=episode, children=children, notify=False)
+        return
+    # No recent decision the MASH can still open: a social worker asks for early help instead.
+    social = state.users.get("social.worker")
+    if social is None or social.agency_id is None:
+        return
+    for involvement in (
+        Involvement.objects.filter(agency_id=social.agency_id, ended__isnull=True)
+        .exclude(person_id__in=taken)
+        .select_related("person")
+        .order_by("started", "pk")[:50]
+    ):
+        child = involvement.person
+        if child.merged_into_id is not None or not can_edit_person(social, child):
+            continue
+        episode = early_help_episode_open(
+            by=social,
+            children=[child],
+            reason="Needs have eased since the child in need plan; the family asked for early help.",
+        )
+        lead_allocation_ask(by=social, episode=episode, children=[child], notify=False)
+        return

@@ -10,8 +10,12 @@ from django.db.models import QuerySet
 
 from safeguard.core.forms import GovukDateField, TextField
 from safeguard.core.models import Agency, User
+from safeguard.frontdoor import categories as concern_categories
+from safeguard.frontdoor.models import Consent as MashConsent
+from safeguard.frontdoor.models import NoConsentReason, VoiceApproach
 from safeguard.people.models import Person
 
+from .handoffs import StepUp
 from .models import ClosureReason, FamilyConsent, TafMeeting
 
 
@@ -94,6 +98,58 @@ class EpisodeOpenForm(forms.Form):
         field.queryset = children
 
 
+PRESENT_LABEL = "What do the child's presentation, behaviour and interactions show?"
+PRESENT_HINT = (
+    "The partnership's PRESENT approach for a child who cannot speak for themselves: how "
+    "the child looked and was cared for, how they behaved, and how they responded to the "
+    "people around them."
+)
+
+
+def _voice_approach_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Can the child tell you in words what life is like for them?",
+        help_text="Babies, very young children and children who do not use words cannot.",
+        choices=[
+            (VoiceApproach.WORDS, "Yes"),
+            (VoiceApproach.PRESENT, "No, the child is pre-verbal or non-verbal"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select whether the child can tell you in words"},
+    )
+
+
+def voice_clean(form: forms.Form, data: dict[str, Any], *, required: str = "") -> None:
+    """Put the answer the chosen approach asked for in ``child_voice`` (and which one it was).
+
+    ``required`` is the error for an empty answer (blank: the answer may wait, as in a draft).
+    """
+    approach = data.pop("voice_approach", "") or VoiceApproach.WORDS
+    presentation = (data.pop("child_presentation", "") or "").strip()
+    data["child_voice_approach"] = approach
+    if approach == VoiceApproach.PRESENT:
+        data["child_voice"] = presentation
+        if required and not presentation and not form.has_error("child_presentation"):
+            form.add_error(
+                "child_presentation",
+                "Enter what the child's presentation, behaviour and interactions show",
+            )
+    elif (
+        required
+        and not (data.get("child_voice") or "").strip()
+        and not form.has_error("child_voice")
+    ):
+        form.add_error("child_voice", required)
+
+
+def voice_initial(text: str, approach: str) -> dict[str, str]:
+    """The initial values of the three voice fields for a stored voice."""
+    if approach == VoiceApproach.PRESENT:
+        return {"voice_approach": approach, "child_presentation": text, "child_voice": ""}
+    return {"voice_approach": approach or VoiceApproach.WORDS, "child_voice": text}
+
+
 class AssessmentForm(forms.Form):
     """The Early Help Assessment, on one page in sections."""
 
@@ -126,9 +182,16 @@ class AssessmentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    voice_approach = _voice_approach_field()
     child_voice = TextField(
         label="The child's voice: what they said and what life is like for them",
         help_text="In the child's own words where you can. Required to complete the assessment.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    child_presentation = TextField(
+        label=PRESENT_LABEL,
+        help_text=PRESENT_HINT + " Required to complete the assessment.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -156,6 +219,12 @@ class AssessmentForm(forms.Form):
         field = self.fields["lead_practitioner"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = lead_choices
+
+    def clean(self) -> dict[str, Any]:
+        """The child's voice goes where its approach says (words, or PRESENT)."""
+        data = super().clean() or {}
+        voice_clean(self, data)
+        return data
 
 
 def _agency_field(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
@@ -200,11 +269,18 @@ class TafMeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter what progress the family has made"},
     )
+    voice_approach = _voice_approach_field()
     child_voice = TextField(
         label="The child's voice",
         help_text="What the child said about how things are now.",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what the child said about how things are now"},
+    )
+    child_presentation = TextField(
+        label=PRESENT_LABEL,
+        help_text=PRESENT_HINT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     plan_update = TextField(
         label="Changes to the plan (optional)",
@@ -224,6 +300,7 @@ class TafMeetingForm(forms.Form):
         held, due = data.get("held_on"), data.get("next_review_due")
         if isinstance(held, dt.date) and isinstance(due, dt.date) and due <= held:
             self.add_error("next_review_due", "The next review must be after the meeting")
+        voice_clean(self, data, required="Enter what the child said about how things are now")
         return data
 
 
@@ -323,6 +400,84 @@ class CloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    # Stepping up to children's social care reports a concern to the MASH: these say what
+    # it is about and what the family agreed; the rest is pre-filled from early help.
+    categories = forms.MultipleChoiceField(
+        label=(
+            "If stepping up: what is the concern for the Multi-Agency Safeguarding Hub "
+            "(MASH) about?"
+        ),
+        help_text="Select all that apply. What early help knows is added for you.",
+        choices=concern_categories.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select what the concern is about from the list"},
+    )
+    consent = forms.ChoiceField(
+        label="If stepping up: did the family agree to you referring them to the MASH?",
+        choices=MashConsent.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select whether the family agreed"},
+    )
+    no_consent_reason = forms.ChoiceField(
+        label="If you did not ask, why not?",
+        choices=NoConsentReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select why you did not ask the family"},
+    )
+    immediate_danger = forms.BooleanField(
+        label="A child is in immediate danger (call 999 as well)", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """Stepping up needs what the concern is about and what the family agreed."""
+        data = super().clean() or {}
+        if data.get("reason") == ClosureReason.STEPPED_UP:
+            if not data.get("categories"):
+                self.add_error("categories", "Select what the concern for the MASH is about")
+            if not data.get("consent"):
+                self.add_error(
+                    "consent", "Select whether the family agreed to you referring them to the MASH"
+                )
+            elif data.get("consent") == MashConsent.NOT_ASKED and not data.get("no_consent_reason"):
+                self.add_error("no_consent_reason", "Select why you did not ask the family")
+        return data
+
+    def step_up(self) -> StepUp | None:
+        """What the MASH needs for a step-up (None for other reasons)."""
+        data = self.cleaned_data
+        if data.get("reason") != ClosureReason.STEPPED_UP:
+            return None
+        return StepUp(
+            categories=list(data.get("categories") or []),
+            consent=data.get("consent") or "",
+            no_consent_reason=data.get("no_consent_reason") or "",
+            immediate_danger=bool(data.get("immediate_danger")),
+        )
+
+
+class LeadAllocateForm(forms.Form):
+    """Choose the family's lead practitioner from the team."""
+
+    lead = forms.ModelChoiceField(  # type: ignore[var-annotated]
+        label="Who will be the lead practitioner?",
+        help_text="People in the team who are working today.",
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the lead practitioner",
+            "invalid_choice": "Select someone in the team",
+        },
+    )
+
+    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in people]
+        ).order_by("last_name", "first_name")
 
 
 class ConsentPersonField(forms.ModelChoiceField):

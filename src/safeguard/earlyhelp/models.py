@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from safeguard.frontdoor.models import VoiceApproach
+
 
 class ClosureReason(models.TextChoices):
     """Why an episode of early help ended, as the Supporting Families team counts them."""
@@ -73,6 +75,11 @@ class Episode(models.Model):
     closure_note = models.TextField(blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stepped_up_to = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The MASH contact made when early help stepped up to children's social care.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -147,6 +154,12 @@ class Assessment(models.Model):
     )
     family_view = models.TextField(blank=True)
     child_voice = models.TextField(blank=True)
+    child_voice_approach = models.CharField(
+        max_length=10,
+        choices=VoiceApproach.choices,
+        default=VoiceApproach.WORDS,
+        help_text="The child's words, or (pre-verbal or non-verbal) the PRESENT approach.",
+    )
     needs = models.TextField(blank=True)
     strengths = models.TextField(blank=True)
     plan = models.TextField(blank=True)
@@ -188,6 +201,12 @@ class TafMeeting(models.Model):
     family_attended = models.BooleanField(default=False)
     progress = models.TextField()
     child_voice = models.TextField(blank=True)
+    child_voice_approach = models.CharField(
+        max_length=10,
+        choices=VoiceApproach.choices,
+        default=VoiceApproach.WORDS,
+        help_text="The child's words, or (pre-verbal or non-verbal) the PRESENT approach.",
+    )
     plan_update = models.TextField(blank=True)
     next_review_due = models.DateField()
     recorded_by = models.ForeignKey(

@@ -29,6 +29,7 @@ from safeguard.people.models import ChronologyEvent, HouseholdMember, Person
 from safeguard.people.services import chronology_add
 
 from .events import EarlyHelpEvent
+from .handoffs import StepUp, step_up_refer
 from .models import (
     Assessment,
     ClosureReason,
@@ -69,7 +70,12 @@ ASSESSMENT_TEXT_FIELDS = (
     "strengths",
     "plan",
 )
-ASSESSMENT_FIELDS = (*ASSESSMENT_TEXT_FIELDS, "assessment_date", "lead_practitioner")
+ASSESSMENT_FIELDS = (
+    *ASSESSMENT_TEXT_FIELDS,
+    "assessment_date",
+    "lead_practitioner",
+    "child_voice_approach",
+)
 REQUIRED_TO_COMPLETE = {
     "lead_practitioner": "Select the lead practitioner",
     "assessment_date": "Enter the date of the assessment",
@@ -208,12 +214,18 @@ def early_help_from_decision(*, by: User, contact: Any, decision: Any) -> Episod
     Runs inside the decision's transaction (``frontdoor/handoffs.py``), so the
     decision and the episode commit together or not at all.
     """
-    return early_help_episode_open(
+    from .handoffs import lead_allocation_ask
+
+    children = list(contact.children.all())
+    episode = early_help_episode_open(
         by=by,
-        children=list(contact.children.all()),
+        children=children,
         source_reference=contact.reference,
         reason=decision.message_to_referrer[:500],
     )
+    # The early help team allocates a lead practitioner (work item, allocation page).
+    lead_allocation_ask(by=by, episode=episode, children=_children(episode))
+    return episode
 
 
 def early_help_episode_open(
@@ -382,6 +394,7 @@ def _snapshot(assessment: Assessment) -> dict[str, Any]:
     values["assessment_date"] = assessment.assessment_date
     values["lead_practitioner"] = assessment.lead_practitioner_id
     values["status"] = assessment.status
+    values["child_voice_approach"] = assessment.child_voice_approach
     return values
 
 
@@ -500,6 +513,7 @@ def taf_meeting_record(
     family_attended: bool = False,
     child_voice: str = "",
     plan_update: str = "",
+    child_voice_approach: str = "words",
 ) -> TafMeeting:
     """Record a Team Around the Family (TAF) meeting or review and when the next review is due."""
     _require_change(by, episode)
@@ -542,6 +556,9 @@ def taf_meeting_record(
             family_attended=family_attended,
             progress=progress.strip(),
             child_voice=child_voice.strip(),
+            child_voice_approach=child_voice_approach
+            if child_voice_approach in ("words", "present")
+            else "words",
             plan_update=plan_update.strip(),
             next_review_due=next_review_due,
             recorded_by=by,
@@ -682,11 +699,26 @@ def episode_change_record(
 
 
 def episode_close(
-    *, by: User, episode: Episode, reason: str, closed_on: dt.date, note: str = ""
+    *,
+    by: User,
+    episode: Episode,
+    reason: str,
+    closed_on: dt.date,
+    note: str = "",
+    step_up: StepUp | None = None,
 ) -> Episode:
-    """Close early help with a reason; the Supporting Families team is told."""
+    """Close early help with a reason; the Supporting Families team is told.
+
+    Stepping up to children's social care also reports a concern to the MASH, pre-filled
+    from the episode (``step_up`` says what it is about and what the family agreed).
+    """
     _require_change(by, episode)
     errors: dict[str, str] = {}
+    if reason == ClosureReason.STEPPED_UP:
+        if step_up is None or not step_up.categories:
+            errors["categories"] = "Select what the concern for the MASH is about"
+        if step_up is None or not step_up.consent:
+            errors["consent"] = "Select whether the family agreed to you referring them to the MASH"
     if reason not in ClosureReason.values:
         errors["reason"] = "Select why early help is closing"
     if closed_on > _today():
@@ -732,6 +764,13 @@ def episode_close(
             detail=locked.closure_note[:500],
             occurred_at=_at_noon(closed_on),
         )
+        if reason == ClosureReason.STEPPED_UP:
+            contact = step_up_refer(
+                by=by, episode=locked, step_up=step_up, note=locked.closure_note
+            )
+            locked.stepped_up_to = contact.reference
+            locked.save(update_fields=["stepped_up_to"])
+            label = f"{label}; concern {contact.reference} sent to the MASH"
         _notify(by=by, episode=locked, event=Notification.Event.CLOSED, detail=f"Reason: {label}")
     return locked
 

@@ -28,4 +28,5 @@ urlpatterns = [
     path("<uuid:episode_id>/support/add/", views.support_create, name="support-add"),
     path("<uuid:episode_id>/change/", views.change_create, name="change"),
     path("<uuid:episode_id>/close/", views.episode_close, name="close"),
+    path("<uuid:episode_id>/allocate/", views.lead_allocate, name="allocate"),
 ]

@@ -40,12 +40,29 @@ from .forms import (
     ConsentWithdrawForm,
     EpisodeOpenForm,
     FindChildForm,
+    LeadAllocateForm,
     SupportRecordForm,
     TafMeetingForm,
+    voice_initial,
 )
+from .handoffs import allocation_item, can_allocate_lead, episode_lead_allocate, lead_candidates
 from .models import Assessment, Episode, EpisodeChild, FamilyConsent, TafMeeting
 
 CHILD_AGE_LIMIT_DAYS = 18 * 365 + 5
+
+
+def journey_voice_approach(children: list[Person]) -> str:
+    """PRESENT when every child is known to be under two (the worker can change it)."""
+    from safeguard.frontdoor.journey import PRE_VERBAL_UNDER_MONTHS, _months_old
+    from safeguard.frontdoor.models import VoiceApproach
+
+    today = timezone.localdate()
+    births = [c.date_of_birth for c in children]
+    if births and all(
+        b is not None and _months_old(b, today) < PRE_VERBAL_UNDER_MONTHS for b in births
+    ):
+        return VoiceApproach.PRESENT
+    return VoiceApproach.WORDS
 
 
 def _require_personal_data_role(request: HttpRequest) -> None:
@@ -204,6 +221,8 @@ def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
             "can_change": selectors.can_change_episode(request.user, episode, known_visible=True),
             "today": timezone.localdate(),
             "report_concern": request.GET.get("next") == "report_concern",
+            "allocation": allocation_item(episode),
+            "can_allocate": can_allocate_lead(request.user, episode),
         },
     )
 
@@ -261,6 +280,14 @@ def assessment_edit(
     initial = {name: getattr(assessment, name) for name in services.ASSESSMENT_TEXT_FIELDS}
     initial["assessment_date"] = assessment.assessment_date
     initial["lead_practitioner"] = assessment.lead_practitioner_id
+    initial.update(
+        voice_initial(
+            assessment.child_voice,
+            assessment.child_voice_approach
+            if assessment.child_voice
+            else journey_voice_approach(children),
+        )
+    )
     form = AssessmentForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
@@ -352,6 +379,7 @@ def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespo
         initial={
             "kind": TafMeeting.Kind.REVIEW if has_meetings else TafMeeting.Kind.FIRST,
             "agencies": [episode.lead_agency_id],
+            "voice_approach": journey_voice_approach(list(episode.children.all())),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -368,6 +396,7 @@ def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespo
                 family_attended=data["family_attended"],
                 progress=data["progress"],
                 child_voice=data["child_voice"],
+                child_voice_approach=data["child_voice_approach"],
                 plan_update=data["plan_update"],
             )
         except ValidationError as exc:
@@ -495,13 +524,20 @@ def episode_close(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 closed_on=form.cleaned_data["closed_on"],
                 note=form.cleaned_data["note"],
+                step_up=form.step_up(),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(
-                request, "Early help has closed. The Supporting Families team has been told."
-            )
+            episode.refresh_from_db()
+            told = "Early help has closed. The Supporting Families team has been told."
+            if episode.stepped_up_to:
+                told = (
+                    f"Early help has closed. A concern has been sent to the Multi-Agency "
+                    f"Safeguarding Hub (MASH) with what early help knows: reference "
+                    f"{episode.stepped_up_to}. The Supporting Families team has been told."
+                )
+            messages.success(request, told)
             return redirect("earlyhelp:detail", episode_id=episode.pk)
     return _episode_form_page(
         request,
@@ -608,4 +644,60 @@ def consent_withdraw(request: HttpRequest, episode_id: uuid.UUID, consent_id: in
         template="earlyhelp/consent_withdraw.html",
         page=EarlyHelpEvent.EARLY_HELP_CONSENT,
         extra={"withdrawing": consent},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_allocate(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """A manager in the early help team chooses the family's lead practitioner."""
+    found = Episode.objects.select_related("lead_agency").filter(pk=episode_id).first()
+    episode = permitted_or_404(
+        request,
+        found,
+        allowed=found is not None and can_allocate_lead(request.user, found),
+        page=EarlyHelpEvent.EARLY_HELP_EPISODE,
+        object_id=episode_id,
+    )
+    item = allocation_item(episode)
+    candidates = lead_candidates(episode)
+    form = LeadAllocateForm(request.POST if request.method == "POST" else None, people=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode_lead_allocate(
+                by=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                lead=form.cleaned_data["lead"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['lead']} is the lead practitioner for early help "
+                f"{episode.reference}",
+            )
+            if selectors.can_view_episode(request.user, episode):
+                return redirect("earlyhelp:detail", episode_id=episode.pk)
+            return redirect("home")
+    sees = selectors.can_view_episode(request.user, episode)
+    children = list(episode.children.all()) if sees else []
+    if children:
+        services.episode_view_record(
+            by=request.user,  # type: ignore[arg-type]
+            episode=episode,
+            page=EarlyHelpEvent.EARLY_HELP_EPISODE,
+            children=children,
+        )
+    return render(
+        request,
+        "earlyhelp/allocate.html",
+        {
+            "episode": episode,
+            "item": item,
+            "form": form,
+            "children": children,
+            "child_count": episode.children.count(),
+        },
+        status=400 if form.errors else 200,
     )

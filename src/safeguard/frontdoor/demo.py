@@ -20,6 +20,7 @@ from safeguard.core.models import ReferenceNumber
 from safeguard.core.references import ALPHABET, format_reference
 from safeguard.people.demo import CHILD_VOICE, DemoState, register_demo_extension
 from safeguard.people.models import AccessGrant, ChronologyEvent, Person, Visibility
+from safeguard.work.models import WorkItem
 
 from . import categories as concern_categories
 from .hours import decision_due, in_office_hours
@@ -38,7 +39,9 @@ from .models import (
     PoliceIntelligenceUser,
     ThresholdDecision,
 )
-from .services import needs_sign_off
+from .services import needs_sign_off, police_form_work_create
+from .services.police import POLICE_FORM_SUBJECT
+from .services.requests import REQUEST_SUBJECT, request_work_create
 
 CONTACTS_PER_CHILD_PER_YEAR = 4_400 / 44_000
 POLICE_FORMS_PER_CHILD_PER_YEAR = 600 / 44_000
@@ -101,6 +104,8 @@ def build(state: DemoState) -> None:
     """Add a year of contacts, decisions and police forms to the demo partnership."""
     Contact.objects.all().delete()
     PoliceForm.objects.all().delete()
+    # Work items point at requests and forms by id: a rebuilt demo starts their queues afresh.
+    WorkItem.objects.filter(subject_type__in=[REQUEST_SUBJECT, POLICE_FORM_SUBJECT]).delete()
     ContactDraft.objects.all().delete()
     if not state.children_made or "mash.worker" not in state.users:
         return
@@ -334,6 +339,7 @@ def build(state: DemoState) -> None:
     ContactChild.objects.bulk_create(contact_children, batch_size=500, ignore_conflicts=True)
     ThresholdDecision.objects.bulk_create(decisions, batch_size=500)
     MashEnquiry.objects.bulk_create(requests, batch_size=500)
+    _requests_in_queues(state)
     ChronologyEvent.objects.bulk_create(events, batch_size=500)
     AccessGrant.objects.bulk_create(grants, batch_size=500)
     _police_forms(state, now)
@@ -382,5 +388,59 @@ def _police_forms(state: DemoState, now: dt.datetime) -> None:
                 status="acknowledged" if rng.random() < 0.8 else "received",
             )
         )
+    # Forms nobody has actioned yet are recent (the hub works its queue); a child went missing
+    # a minute ago. Each waits in the police safeguarding hub's queue as a work item.
+    waiting = [f for f in forms if f.status == "received"]
+    for form in waiting:
+        form.received_at = now - dt.timedelta(hours=rng.uniform(0.5, 40))
+    if waiting:
+        waiting[0].kind = PoliceFormKind.MISSING_PERSON
+        waiting[0].received_at = now - dt.timedelta(minutes=1)
     ReferenceNumber.objects.bulk_create(references, ignore_conflicts=True)
     PoliceForm.objects.bulk_create(forms, batch_size=500)
+    for form in PoliceForm.objects.filter(status="received").select_related("agency"):
+        police_form_work_create(by=form.submitted_by, form=form, notify=False)
+
+
+def _requests_in_queues(state: DemoState) -> None:
+    """Requests for information still waiting sit in the asked agency's queue; the police answer.
+
+    One request to the police on an open contact waits in the police safeguarding hub's
+    queue, and the police answered another themselves.
+    """
+    worker = state.users["mash.worker"]
+    officer = state.users.get("police.officer")
+    police = state.agencies.get("nyp")
+    open_contacts = list(
+        Contact.objects.filter(
+            status__in=[ContactStatus.RECEIVED, ContactStatus.GATHERING]
+        ).order_by("received_at")
+    )
+    if police is not None and len(open_contacts) >= 2:
+        asked = timezone.now() - dt.timedelta(minutes=40)
+        MashEnquiry.objects.bulk_create(
+            [
+                MashEnquiry(
+                    contact=open_contacts[-1],
+                    agency=police,
+                    question="Any call-outs to the family's address in the last year?",
+                    requested_at=asked,
+                    requested_by=worker,
+                ),
+                MashEnquiry(
+                    contact=open_contacts[-2],
+                    agency=police,
+                    question="Is anyone at the address known to the police?",
+                    requested_at=asked - dt.timedelta(hours=3),
+                    requested_by=worker,
+                    answer="Two domestic incidents at the address in March; no arrests.",
+                    answered_at=asked - dt.timedelta(hours=1),
+                    answered_by=officer or worker,
+                ),
+            ]
+        )
+    for request in MashEnquiry.objects.filter(
+        answered_at__isnull=True,
+        contact__status__in=[ContactStatus.RECEIVED, ContactStatus.GATHERING],
+    ).select_related("contact", "agency"):
+        request_work_create(by=worker, request=request, notify=False)

@@ -15,7 +15,7 @@ from safeguard.people.identifiers import (
 from safeguard.people.models import Sex
 
 from . import categories
-from .models import Consent, Level, NoConsentReason, Outcome, PoliceFormKind
+from .models import Consent, Level, NoConsentReason, Outcome, PoliceFormKind, VoiceApproach
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -146,15 +146,60 @@ class WhatHappenedForm(forms.Form):
 
 
 class ChildVoiceForm(forms.Form):
-    """The child's voice: required on every contact."""
+    """The child's voice: required on every contact; PRESENT for a child who cannot speak.
 
+    A pre-verbal or non-verbal child cannot say what life is like for them, so the
+    question follows the partnership's PRESENT approach instead: what the child's
+    presentation, behaviour and interactions show. The page shows the question that
+    fits (GOV.UK conditional reveal); the record keeps which was used.
+    """
+
+    voice_approach = forms.ChoiceField(
+        label="Can the child tell you in words what life is like for them?",
+        help_text="Babies, very young children and children who do not use words cannot.",
+        choices=[
+            (VoiceApproach.WORDS, "Yes"),
+            (VoiceApproach.PRESENT, "No, the child is pre-verbal or non-verbal"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select whether the child can tell you in words"},
+    )
     child_voice = TextField(
         label="What did the child say, and what is life like for them?",
         noun="what the child said",
-        help_text="Use the child's own words where you can. If the child cannot speak, describe what you saw.",
+        help_text="Use the child's own words where you can.",
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter what the child said and what life is like for them"},
+        required=False,
     )
+    child_presentation = TextField(
+        label="What do the child's presentation, behaviour and interactions show?",
+        help_text=(
+            "Describe what you saw: how the child looked and was cared for, how they "
+            "behaved, and how they responded to the people around them."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """The answer the chosen approach asks for is required."""
+        data = super().clean() or {}
+        approach = data.get("voice_approach") or VoiceApproach.WORDS
+        data["voice_approach"] = approach
+        if approach == VoiceApproach.PRESENT:
+            if not (data.get("child_presentation") or "").strip() and not self.has_error(
+                "child_presentation"
+            ):
+                self.add_error(
+                    "child_presentation",
+                    "Enter what the child's presentation, behaviour and interactions show",
+                )
+        elif not (data.get("child_voice") or "").strip() and not self.has_error("child_voice"):
+            self.add_error(
+                "child_voice", "Enter what the child said and what life is like for them"
+            )
+        return data
 
 
 class DangerForm(forms.Form):
@@ -295,6 +340,21 @@ class InformationAnswerForm(forms.Form):
         noun="what the agency told you",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what the agency told you"},
+    )
+
+
+class RequestReplyForm(forms.Form):
+    """The asked agency's answer to a request for information."""
+
+    answer = TextField(
+        label="What does your agency know?",
+        help_text=(
+            "What your agency knows about the children and their family that helps the MASH "
+            "decide: recent contact, incidents, concerns, who works with them. Say if you "
+            "know nothing."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter what your agency knows"},
     )
 
 

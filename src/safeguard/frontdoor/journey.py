@@ -17,7 +17,7 @@ from django import forms
 from safeguard.core.forms import GovukDateField
 
 from . import forms as fd_forms
-from .models import Consent, NoConsentReason
+from .models import Consent, NoConsentReason, VoiceApproach
 from .services import ChildDetails
 
 
@@ -35,7 +35,7 @@ STEPS: tuple[Step, ...] = (
     Step("what-happened", "What happened, and when?", fd_forms.WhatHappenedForm),
     Step(
         "child-voice",
-        "What did the child say, and what is life like for them?",
+        "What is life like for the child?",
         fd_forms.ChildVoiceForm,
     ),
     Step("danger", "Is the child in immediate danger?", fd_forms.DangerForm),
@@ -130,7 +130,12 @@ def submission_kwargs(data: dict[str, Any]) -> dict[str, Any]:
         "categories": list(merged.get("categories", [])),
         "what_happened": merged.get("what_happened", ""),
         "happened_on": _date(merged.get("happened_on")),
-        "child_voice": merged.get("child_voice", ""),
+        "child_voice": (
+            merged.get("child_presentation", "")
+            if merged.get("voice_approach") == VoiceApproach.PRESENT
+            else merged.get("child_voice", "")
+        ),
+        "child_voice_approach": merged.get("voice_approach") or VoiceApproach.WORDS,
         "immediate_danger": merged.get("immediate_danger") == "yes",
         "family_knows": merged.get("family_knows", ""),
         "consent": merged.get("consent", ""),
@@ -141,6 +146,35 @@ def submission_kwargs(data: dict[str, Any]) -> dict[str, Any]:
         "referrer_phone": merged.get("referrer_phone", ""),
         "referrer_email": merged.get("referrer_email", ""),
     }
+
+
+# Under this age a child is taken to be pre-verbal: the child's-voice question starts on
+# PRESENT (what the child's presentation, behaviour and interactions show); the referrer
+# can change it.
+PRE_VERBAL_UNDER_MONTHS = 24
+
+
+def _months_old(born: dt.date, today: dt.date) -> int:
+    return (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+
+
+def voice_approach_for(data: dict[str, Any], today: dt.date) -> str:
+    """PRESENT when every child named is known to be under two; otherwise the child's words."""
+    from safeguard.people.models import Person
+
+    births: list[dt.date | None] = []
+    ids = [str(c["person_id"]) for c in data.get("children", []) if c.get("person_id")]
+    known = dict(Person.objects.filter(pk__in=ids).values_list("pk", "date_of_birth"))
+    for entry in data.get("children", []):
+        if entry.get("person_id"):
+            births.append(known.get(uuid.UUID(str(entry["person_id"]))))
+        else:
+            births.append(_date(entry.get("new", {}).get("date_of_birth")))
+    if births and all(
+        b is not None and _months_old(b, today) < PRE_VERBAL_UNDER_MONTHS for b in births
+    ):
+        return VoiceApproach.PRESENT
+    return VoiceApproach.WORDS
 
 
 def consent_text(consent: str, reason: str) -> str:

@@ -20,6 +20,7 @@ class Submission(models.TextChoices):
 
     WEB = "web", "Online form"
     API = "api", "Partner system (API)"
+    EARLY_HELP = "early_help", "Early help stepped up to children's social care"
 
 
 class Consent(models.TextChoices):
@@ -45,6 +46,30 @@ class NoConsentReason(models.TextChoices):
         "delay_protection",
         ("Waiting for consent would delay protecting the child and put them at further risk"),
     )
+
+
+class VoiceApproach(models.TextChoices):
+    """How the child's voice was heard: their own words, or (pre-verbal or non-verbal) PRESENT.
+
+    The partnership's PRESENT practice guidance and tool capture the voice and lived
+    experience of a child who cannot speak for themselves: what the child's
+    presentation, behaviour and interactions show.
+    """
+
+    WORDS = "words", "The child's own words"
+    PRESENT = (
+        "present",
+        "What the child's presentation, behaviour and interactions show (PRESENT approach)",
+    )
+
+
+VOICE_LABELS: dict[str, str] = {
+    VoiceApproach.WORDS: "What the child said and what life is like for them",
+    VoiceApproach.PRESENT: (
+        "What the child's presentation, behaviour and interactions show "
+        "(the child is pre-verbal or non-verbal: PRESENT approach)"
+    ),
+}
 
 
 class ContactStatus(models.TextChoices):
@@ -90,6 +115,13 @@ class Contact(models.Model):
     what_happened = models.TextField()
     happened_on = models.DateField(null=True, blank=True)
     child_voice = models.TextField(help_text="What the child said and what life is like for them.")
+    child_voice_approach = models.CharField(
+        max_length=10,
+        choices=VoiceApproach.choices,
+        default=VoiceApproach.WORDS,
+        help_text="Whether the child's voice is their words or, for a pre-verbal or "
+        "non-verbal child, what their presentation, behaviour and interactions show.",
+    )
     immediate_danger = models.BooleanField(default=False)
     family_knows = models.TextField(blank=True)
     consent = models.CharField(max_length=20, choices=Consent.choices)
@@ -125,6 +157,11 @@ class Contact(models.Model):
     def is_open(self) -> bool:
         """Whether the MASH has still to decide."""
         return self.status in OPEN_STATUSES
+
+    @property
+    def child_voice_label(self) -> str:
+        """What the child's voice row is called: words, or the PRESENT approach."""
+        return VOICE_LABELS.get(self.child_voice_approach, VOICE_LABELS[VoiceApproach.WORDS])
 
 
 class ContactChild(models.Model):

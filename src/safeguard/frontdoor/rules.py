@@ -13,7 +13,12 @@ from typing import Any
 import rules
 
 from safeguard.core.models import AgencyKind, Role
-from safeguard.people.access import PERSONAL_DATA_ROLES, is_mash, sees_personal_data
+from safeguard.people.access import (
+    EDITING_ROLES,
+    PERSONAL_DATA_ROLES,
+    is_mash,
+    sees_personal_data,
+)
 
 
 def _active_agency_user(user: Any) -> bool:
@@ -85,6 +90,18 @@ def can_see_intelligence(user: Any) -> bool:
     return bool(cached)
 
 
+@rules.predicate
+def can_answer_request(user: Any, request: Any) -> bool:
+    """A practitioner or MASH worker in the agency a request for information was sent to."""
+    return (
+        request is not None
+        and sees_personal_data(user)
+        and bool(user.role_codes() & EDITING_ROLES)
+        and user.agency_id is not None
+        and user.agency_id == request.agency_id
+    )
+
+
 # The permission table: front door.
 rules.add_perm("frontdoor.report_concern", can_report_concern)
 rules.add_perm("frontdoor.submit_police_form", can_submit_police_form)
@@ -92,3 +109,4 @@ rules.add_perm("frontdoor.triage", can_triage)
 rules.add_perm("frontdoor.sign_off", can_sign_off)
 rules.add_perm("frontdoor.see_police_queue", can_see_police_queue)
 rules.add_perm("frontdoor.see_intelligence", can_see_intelligence)
+rules.add_perm("frontdoor.answer_request", can_answer_request)

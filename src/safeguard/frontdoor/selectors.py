@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, DateTimeField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguard.people.models import Person
@@ -20,11 +20,14 @@ from .models import (
     MashEnquiry,
     PoliceForm,
     PoliceFormKind,
+    PoliceFormStatus,
     ThresholdDecision,
 )
-from .rules import can_see_intelligence, can_see_police_queue, can_triage
+from .rules import can_answer_request, can_see_intelligence, can_see_police_queue, can_triage
 
 QUEUE_PAGE_SIZE = 50
+# A person reported missing now: flagged urgent and first in the police queue.
+URGENT_KINDS = (PoliceFormKind.MISSING_PERSON,)
 
 
 def _with_children(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
@@ -183,8 +186,24 @@ def contact_status_for_agency(*, agency_id: int, reference: str) -> Contact | Po
     return PoliceForm.objects.filter(reference=reference, agency_id=agency_id).first()
 
 
-def police_queue(*, user: Any, intelligence: bool = False, limit: int = 100) -> list[PoliceForm]:
-    """Forms for the police: the force queue, or the intelligence queue for intelligence users."""
+@dataclass
+class PoliceQueueRow:
+    """One form in a police queue, with how long it has waited and whether it is urgent."""
+
+    form: PoliceForm
+    waiting: str
+    urgent: bool
+    actioned: bool
+
+
+def police_queue(
+    *, user: Any, intelligence: bool = False, limit: int = 100
+) -> list[PoliceQueueRow]:
+    """Forms for the police: unactioned first (a person missing now first, then the oldest).
+
+    Actioned forms follow, most recent first. The force queue, or the intelligence
+    queue for intelligence users.
+    """
     if intelligence:
         if not can_see_intelligence(user):
             return []
@@ -193,7 +212,44 @@ def police_queue(*, user: Any, intelligence: bool = False, limit: int = 100) -> 
         if not can_see_police_queue(user):
             return []
         queryset = PoliceForm.objects.exclude(kind=PoliceFormKind.PARTNER_INTELLIGENCE)
-    return list(queryset.select_related("agency").order_by("status", "-received_at")[:limit])
+    waiting = Q(status=PoliceFormStatus.RECEIVED)
+    ordered = queryset.select_related("agency").annotate(
+        actioned_rank=Case(When(waiting, then=Value(0)), default=Value(1)),
+        urgent_rank=Case(When(waiting & Q(kind__in=URGENT_KINDS), then=Value(0)), default=Value(1)),
+        # Waiting forms oldest first; actioned ones newest first.
+        waiting_order=Case(
+            When(waiting, then=F("received_at")), default=Value(None), output_field=DateTimeField()
+        ),
+    )
+    forms = list(
+        ordered.order_by(
+            "actioned_rank",
+            "urgent_rank",
+            F("waiting_order").asc(nulls_last=True),
+            "-received_at",
+        )[:limit]
+    )
+    now = timezone.now()
+    return [
+        PoliceQueueRow(
+            form=form,
+            waiting=describe_interval(now - form.received_at),
+            urgent=form.kind in URGENT_KINDS and form.status == PoliceFormStatus.RECEIVED,
+            actioned=form.status != PoliceFormStatus.RECEIVED,
+        )
+        for form in forms
+    ]
+
+
+def police_waiting_count(*, user: Any) -> int:
+    """How many forms in the user's police queue nobody has actioned yet."""
+    if not can_see_police_queue(user):
+        return 0
+    return (
+        PoliceForm.objects.exclude(kind=PoliceFormKind.PARTNER_INTELLIGENCE)
+        .filter(status=PoliceFormStatus.RECEIVED)
+        .count()
+    )
 
 
 def police_form_for_user(*, user: Any, reference: str) -> PoliceForm | None:
@@ -235,3 +291,47 @@ def contacts_with_outcome(outcome: str) -> QuerySet[Contact]:
 def open_statuses() -> tuple[str, ...]:
     """The statuses of contacts still waiting for the MASH."""
     return tuple(str(s) for s in OPEN_STATUSES)
+
+
+def request_for_answer(*, user: Any, request_id: int) -> MashEnquiry | None:
+    """A MASH request for information, for the agency it was sent to (else None: not found)."""
+    request = (
+        MashEnquiry.objects.filter(pk=request_id)
+        .select_related("contact", "agency", "requested_by", "answered_by")
+        .first()
+    )
+    if request is None or not can_answer_request(user, request):
+        return None
+    return request
+
+
+def request_children(request: MashEnquiry) -> list[ContactChild]:
+    """The children a request is about: the asked agency needs their names to look them up."""
+    return list(
+        ContactChild.objects.filter(contact_id=request.contact_id)
+        .select_related("person")
+        .order_by("pk")
+    )
+
+
+def requests_for_agency(
+    *, user: Any, include_answered: bool = False, limit: int = 100
+) -> list[MashEnquiry]:
+    """The MASH's requests for information to the user's agency, waiting ones oldest first."""
+    if getattr(user, "agency_id", None) is None or not getattr(user, "is_authenticated", False):
+        return []
+    queryset = MashEnquiry.objects.filter(agency_id=user.agency_id).select_related(
+        "contact", "requested_by", "answered_by"
+    )
+    if not include_answered:
+        queryset = queryset.filter(answered_at__isnull=True)
+    return list(
+        queryset.order_by(F("answered_at").desc(nulls_first=True), "requested_at", "pk")[:limit]
+    )
+
+
+def requests_waiting_count(*, user: Any) -> int:
+    """How many MASH requests for information wait for an answer from the user's agency."""
+    if getattr(user, "agency_id", None) is None:
+        return 0
+    return MashEnquiry.objects.filter(agency_id=user.agency_id, answered_at__isnull=True).count()

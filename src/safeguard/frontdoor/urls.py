@@ -24,6 +24,7 @@ urlpatterns = [
         views.information_request_answer,
         name="information-answer",
     ),
+    path("mash/requests/<int:request_id>/", views.request_answer, name="request-answer"),
     path("mash/<str:reference>/decide/", views.threshold_decide, name="decide"),
     path("mash/<str:reference>/sign-off/", views.threshold_sign_off, name="sign-off"),
     path("police/", views.police_forms, name="police-forms"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,12 +17,13 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.core.audit import AuditEntry, audit_record_many
 from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
-from safeguard.core.http import require_perm
+from safeguard.core.http import permitted_or_404, require_perm
 from safeguard.core.models import AuditAction
 from safeguard.people.access import people_visible_to
 from safeguard.people.forms import SearchForm
@@ -36,6 +38,7 @@ from .forms import (
     InformationAnswerForm,
     InformationRequestForm,
     NewChildForm,
+    RequestReplyForm,
     SignOffForm,
     ThresholdDecisionForm,
 )
@@ -267,10 +270,10 @@ def report_step(request: HttpRequest, step: str) -> HttpResponse:
             "referrer_phone": getattr(user, "phone", ""),
             "referrer_email": getattr(user, "email", ""),
         }
-    form = current.form(
-        request.POST if request.method == "POST" else None,
-        initial=journey.initial_for(current, stored),
-    )
+    initial = journey.initial_for(current, stored)
+    if step == "child-voice" and "voice_approach" not in initial:
+        initial["voice_approach"] = journey.voice_approach_for(data, timezone.localdate())
+    form = current.form(request.POST if request.method == "POST" else None, initial=initial)
     changing = bool(request.GET.get("change"))
     if request.method == "POST" and form.is_valid():
         data["answers"][step] = journey.to_json(form.cleaned_data)
@@ -542,6 +545,49 @@ def information_request_answer(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The asked agency answers a request for information from the MASH (reached from its queue)."""
+    require_perm(request, "people.see_personal_data")
+    info = permitted_or_404(
+        request,
+        selectors.request_for_answer(user=request.user, request_id=request_id),
+        allowed=True,
+        page=FrontdoorEvent.INFORMATION_REQUEST,
+        object_id=request_id,
+    )
+    form = RequestReplyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and info.answered_at is None and form.is_valid():
+        try:
+            services.information_request_reply(
+                by=request.user,  # type: ignore[arg-type]
+                request=info,
+                answer=form.cleaned_data["answer"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Your answer has been sent to the Multi-Agency Safeguarding Hub (MASH) "
+                f"for contact {info.contact.reference}",
+            )
+            return redirect("frontdoor:request-answer", request_id=info.pk)
+    children = selectors.request_children(info)
+    people_listed_record(
+        by=request.user,  # type: ignore[arg-type]
+        person_ids=[cc.person_id for cc in children],
+        context=FrontdoorEvent.INFORMATION_REQUEST,
+    )
+    return render(
+        request,
+        "frontdoor/request_answer.html",
+        {"form": form, "info": info, "children": children},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def threshold_decide(request: HttpRequest, reference: str) -> HttpResponse:
     """Decide a level on the continuum of need, what happens next and why."""
     data = _triage_page(request, reference)
@@ -700,7 +746,11 @@ def police_sent(request: HttpRequest, reference: str) -> HttpResponse:
     if form is None or form.submitted_by_id != request.user.pk:
         raise Http404
     _police_forms_shown(request, [form], action=AuditAction.VIEW)
-    return render(request, "frontdoor/police_sent.html", {"sent": form})
+    return render(
+        request,
+        "frontdoor/police_sent.html",
+        {"sent": form, "next_steps": services.police_next_steps(form)},
+    )
 
 
 @login_required
@@ -714,10 +764,10 @@ def police_queue(request: HttpRequest, intelligence: bool = False) -> HttpRespon
     )
     if not allowed:
         raise Http404
-    forms = selectors.police_queue(user=request.user, intelligence=intelligence)
-    _police_forms_shown(request, forms, action=AuditAction.LIST)
+    rows = selectors.police_queue(user=request.user, intelligence=intelligence)
+    _police_forms_shown(request, [row.form for row in rows], action=AuditAction.LIST)
     return render(
-        request, "frontdoor/police_queue.html", {"forms": forms, "intelligence": intelligence}
+        request, "frontdoor/police_queue.html", {"rows": rows, "intelligence": intelligence}
     )
 
 

@@ -36,6 +36,14 @@ from safeguard.people.access import (
 )
 from safeguard.people.models import AccessGrant, ChronologyEvent, Involvement, Person
 from safeguard.people.services import chronology_add
+from safeguard.work.models import Priority, WorkKind
+from safeguard.work.services import (
+    deadline_for,
+    managers_of,
+    team_receiving_for,
+    work_item_create,
+    work_items_close_for,
+)
 
 from .events import SharingEvent
 from .models import (
@@ -68,6 +76,9 @@ if TYPE_CHECKING:
     from safeguard.core.models import User
 
 BREAK_GLASS_HOURS = 24
+# What a sharing request's work item is about (a MASH request's is "frontdoor.information_request").
+REQUEST_SUBJECT = "sharing.information_request"
+BREAK_GLASS_SUBJECT = "sharing.break_glass"
 MAX_GRANT_DAYS = 365
 MIN_REASON_LENGTH = 20
 
@@ -279,6 +290,13 @@ def sharing_decision_record(
             request.status = RequestStatus.ANSWERED
             request.answered_at = record.decided_at
             request.save(update_fields=["status", "answered_at"])
+            work_items_close_for(
+                by=by,
+                subject_type=REQUEST_SUBJECT,
+                subject_id=request.pk,
+                kinds=(WorkKind.ANSWER_REQUEST,),
+                outcome=f"Answered by {by} ({by.agency}): decision {reference}",
+            )
         audit_record(
             by=by,
             action=AuditAction.CREATE,
@@ -396,6 +414,20 @@ def information_request_create(
             changes={"to_agency": to_agency.pk, "purpose": purpose, "due_date": due_date},
             reason=asked.strip(),
         )
+        work_item_create(
+            by=by,
+            team=team_receiving_for(to_agency),
+            kind=WorkKind.ANSWER_REQUEST,
+            title=f"Request for information from {request.from_agency.name}",
+            detail=f"{Purpose(purpose).label}: {request.asked}",
+            subject_type=REQUEST_SUBJECT,
+            subject_id=request.pk,
+            subject_url=reverse("sharing:share", args=[person.pk]) + f"?request={request.pk}",
+            subject_label=f"Request for information {request.reference}",
+            person=person,
+            due_at=_end_of_day(due_date),
+            priority=Priority.STANDARD,
+        )
     return request
 
 
@@ -448,6 +480,45 @@ def _break_glass_emails(*, use: BreakGlassUse, addresses: list[str]) -> None:
         related_type="break_glass",
         related_id=use.reference,
     )
+
+
+def _break_glass_review_work(*, by: User, use: BreakGlassUse, person: Person) -> list[Any]:
+    """Give the managers of the child's lead practitioners a work item to review the use.
+
+    One item per team a lead practitioner is in, allocated to its first manager who is
+    working (never the user who opened the record). The managers are alerted too, which
+    lets them review. Returns the managers given an item.
+    """
+    from safeguard.core.models import Team
+
+    today = timezone.localdate()
+    leads = (
+        Involvement.objects.filter(person=person, lead_practitioner__isnull=False)
+        .exclude(ended__lt=today)
+        .values("lead_practitioner_id")
+    )
+    teams = Team.objects.filter(active=True, memberships__user_id__in=leads).distinct()
+    given: list[Any] = []
+    for team in teams.order_by("pk"):
+        managers = managers_of(team, exclude=by)
+        if not managers:
+            continue
+        work_item_create(
+            by=by,
+            team=team,
+            kind=WorkKind.REVIEW_BREAK_GLASS,
+            title="Review an emergency access to a child your team leads on",
+            subject_type=BREAK_GLASS_SUBJECT,
+            subject_id=use.pk,
+            subject_url=reverse("sharing:review", args=[use.pk]),
+            subject_label=f"Emergency access {use.reference}",
+            person=person,
+            deadline=deadline_for("review_break_glass"),
+            priority=Priority.URGENT,
+            assignee=managers[0],
+        )
+        given.append(managers[0])
+    return given
 
 
 def break_glass_open(*, by: User, person: Person, reason: str, password: str) -> BreakGlassUse:
@@ -508,6 +579,8 @@ def break_glass_open(*, by: User, person: Person, reason: str, password: str) ->
             opened_at=now,
         )
         recipients = break_glass_recipients(by=by, person=person)
+        reviewers = _break_glass_review_work(by=by, use=use, person=person)
+        recipients += [r for r in reviewers if r not in recipients]
         Alert.objects.bulk_create(
             [
                 Alert(
@@ -565,6 +638,13 @@ def break_glass_review(
         use.review_note = note.strip()
         use.save(update_fields=["reviewed_at", "reviewed_by", "outcome", "review_note"])
         Alert.objects.filter(break_glass_use=use, read_at__isnull=True).update(read_at=now)
+        work_items_close_for(
+            by=by,
+            subject_type=BREAK_GLASS_SUBJECT,
+            subject_id=use.pk,
+            kinds=(WorkKind.REVIEW_BREAK_GLASS,),
+            outcome=f"Reviewed by {by}: {ReviewOutcome(outcome).label}",
+        )
         end_access = end_access or outcome == ReviewOutcome.NOT_APPROPRIATE
         if end_access:
             access_grant_revoke(

@@ -24,6 +24,7 @@ from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
 from safeguard.core.http import form_add_errors, permitted_or_404, require_perm
 from safeguard.core.ratelimit import failure_count, failures_blocked, too_many_requests_page
+from safeguard.frontdoor.selectors import requests_for_agency
 from safeguard.people.access import AccessBasis
 from safeguard.people.http import visible_person_or_404
 from safeguard.people.models import AccessGrant, Person
@@ -218,6 +219,7 @@ def requests(request: HttpRequest) -> HttpResponse:
     require_perm(request, "sharing.use_requests")
     include_closed = request.GET.get("show") == "all"
     data = selectors.agency_requests(user=request.user, include_closed=include_closed)
+    mash_requests = requests_for_agency(user=request.user, include_answered=include_closed)
     named = {r.person_id for r in data.incoming} | {r.person_id for r in data.outgoing}
     if named:
         people_listed_record(
@@ -226,7 +228,9 @@ def requests(request: HttpRequest) -> HttpResponse:
             context=SharingEvent.INFORMATION_REQUESTS,
         )  # type: ignore[arg-type]
     return render(
-        request, "sharing/requests.html", {"data": data, "include_closed": include_closed}
+        request,
+        "sharing/requests.html",
+        {"data": data, "include_closed": include_closed, "mash_requests": mash_requests},
     )
 
 

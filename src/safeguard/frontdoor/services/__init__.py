@@ -19,9 +19,12 @@ from .police import (
     POLICE_PREFIX,
     police_form_acknowledge,
     police_form_submit,
+    police_form_work_create,
     police_intelligence_user_set,
+    police_next_steps,
     police_receipt_text,
 )
+from .requests import REQUEST_NAME, information_request_reply
 from .triage import (
     SIGN_OFF_OUTCOMES,
     information_request_answer,
@@ -44,8 +47,12 @@ __all__ = [
     "contact_submit",
     "information_request_answer",
     "information_request_create",
+    "information_request_reply",
+    "REQUEST_NAME",
     "needs_sign_off",
     "police_form_acknowledge",
+    "police_form_work_create",
+    "police_next_steps",
     "police_form_submit",
     "police_intelligence_user_set",
     "police_receipt_text",

@@ -34,12 +34,14 @@ from .. import categories as concern_categories
 from ..events import FrontdoorEvent
 from ..hours import EMERGENCY_DUTY_TEAM_PHONE, decision_due, in_office_hours
 from ..models import (
+    VOICE_LABELS,
     Consent,
     Contact,
     ContactChild,
     ContactDraft,
     NoConsentReason,
     Submission,
+    VoiceApproach,
 )
 from ..rules import (
     can_report_concern,
@@ -238,6 +240,7 @@ def contact_submit(
     happened_on: dt.date | None,
     child_voice: str,
     immediate_danger: bool,
+    child_voice_approach: str = VoiceApproach.WORDS,
     family_knows: str,
     consent: str,
     no_consent_reason: str = "",
@@ -267,10 +270,13 @@ def contact_submit(
     elif any(c not in concern_categories.BY_CODE for c in categories):
         errors["categories"] = "Select concern categories from the list"
     what_happened = _text(what_happened, name="what_happened", label="what happened", errors=errors)
+    if child_voice_approach not in VoiceApproach.values:
+        child_voice_approach = VoiceApproach.WORDS
     child_voice = _text(
         child_voice,
         name="child_voice",
-        label="what the child said and what life is like for them",
+        label=VOICE_LABELS[child_voice_approach][0].lower()
+        + VOICE_LABELS[child_voice_approach][1:],
         errors=errors,
     )
     family_knows = _text(
@@ -367,6 +373,7 @@ def contact_submit(
             what_happened=what_happened,
             happened_on=happened_on,
             child_voice=child_voice,
+            child_voice_approach=child_voice_approach,
             immediate_danger=bool(immediate_danger),
             family_knows=family_knows,
             consent=consent,
@@ -431,7 +438,8 @@ def contact_submit(
                     agency_id=agency.pk,
                     source_reference=reference,
                 )
-        ContactDraft.objects.filter(user=by).delete()
+        if via != Submission.EARLY_HELP:  # a step-up leaves the worker's own draft alone
+            ContactDraft.objects.filter(user=by).delete()
         if send_receipt:
             _send(
                 kind="frontdoor.contact_receipt",

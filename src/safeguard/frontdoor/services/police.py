@@ -7,13 +7,22 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record
 from safeguard.core.forms import MAX_TEXT
-from safeguard.core.models import AuditAction
+from safeguard.core.models import Agency, AgencyKind, AuditAction, Team, TeamPurpose
 from safeguard.core.references import reference_issue
 from safeguard.people.access import AccessDenied
+from safeguard.work.models import Priority, WorkKind
+from safeguard.work.services import (
+    deadline_for,
+    team_for_purpose,
+    team_receiving_for,
+    work_item_create,
+    work_items_close_for,
+)
 
 from ..events import FrontdoorEvent
 from ..models import (
@@ -27,21 +36,83 @@ from ..rules import (
     can_see_police_queue,
     can_submit_police_form,
 )
+from ..selectors import URGENT_KINDS
 from ._common import _is_email, _send, _text
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
 
 POLICE_PREFIX = "POL"
+POLICE_FORM_SUBJECT = "frontdoor.police_form"
 
 
 def police_receipt_text(form: PoliceForm) -> str:
-    """The receipt a partner gets for a police form."""
+    """The receipt a partner gets for a police form: what happens next, and 999 in an emergency."""
     return (
         f"North Yorkshire Police have received your form: {form.get_kind_display()}.\n\n"
         f"Reference number: {form.reference}\n"
         f"Received: {timezone.localtime(form.received_at):%-d %B %Y %H:%M}\n\n"
-        "This is dealt with like a 101 call. In an emergency, call 999.\n"
+        f"{police_next_steps(form)}\n\n"
+        "This form is not for emergencies. If someone is in danger now, or a crime is "
+        "happening, call 999.\n"
+    )
+
+
+def police_next_steps(form: PoliceForm) -> str:
+    """What happens next to a form, in plain words (the receipt and the page after sending)."""
+    if form.is_intelligence:
+        return (
+            "The police intelligence unit will read it and decide what to do with it. "
+            "They will contact you if they need to know more."
+        )
+    if form.kind == PoliceFormKind.MISSING_PERSON:
+        return (
+            "The police safeguarding hub treats a person missing now as urgent: an officer "
+            "will act on it within the hour, day or night, and contact you."
+        )
+    return (
+        "The police safeguarding hub will read it and act on it by the end of the next "
+        "working day. They will contact you if they need to know more."
+    )
+
+
+# A person reported missing now is the one form that cannot wait for office hours.
+URGENT_FORMS = frozenset(URGENT_KINDS)
+
+
+def _police_team(form: PoliceForm) -> Team | None:
+    """The police team that acts on a form: the intelligence unit for intelligence, else the hub."""
+    if form.is_intelligence:
+        team = team_for_purpose(TeamPurpose.POLICE_INTELLIGENCE)
+        if team is not None:
+            return team
+    team = team_for_purpose(TeamPurpose.POLICE_SAFEGUARDING)
+    if team is not None:
+        return team
+    police = Agency.objects.filter(kind=AgencyKind.POLICE, active=True).order_by("pk").first()
+    return team_receiving_for(police) if police is not None else None
+
+
+def police_form_work_create(*, by: User, form: PoliceForm, notify: bool = True) -> None:
+    """Put a form in the police team's queue: a person missing now at once, others next working day."""
+    team = _police_team(form)
+    if team is None:
+        return
+    urgent = form.kind in URGENT_FORMS
+    deadline = deadline_for("action_police_form_urgent" if urgent else "action_police_form")
+    work_item_create(
+        by=by,
+        team=team,
+        kind=WorkKind.ACTION_POLICE_FORM,
+        title=f"Form from {form.agency.name}: {form.get_kind_display()}",
+        subject_type=POLICE_FORM_SUBJECT,
+        subject_id=form.pk,
+        subject_url=reverse("frontdoor:police-form-detail", args=[form.reference]),
+        subject_label=f"Police form {form.reference}",
+        deadline=deadline,
+        due_at=deadline.from_moment(form.received_at),
+        priority=Priority.IMMEDIATE if urgent else Priority.STANDARD,
+        notify=notify,
     )
 
 
@@ -141,6 +212,7 @@ def police_form_submit(
             object_id=form.reference,
             changes={"kind": kind, "via": via},
         )
+        police_form_work_create(by=by, form=form)
         if send_receipt:
             _send(
                 kind="frontdoor.police_form_receipt",
@@ -171,13 +243,18 @@ def police_form_acknowledge(*, by: User, form: PoliceForm) -> PoliceForm:
             object_id=form.reference,
             changes={"status": PoliceFormStatus.ACKNOWLEDGED},
         )
+        work_items_close_for(
+            by=by,
+            subject_type=POLICE_FORM_SUBJECT,
+            subject_id=form.pk,
+            kinds=(WorkKind.ACTION_POLICE_FORM,),
+            outcome=f"Actioned by {by}",
+        )
     return form
 
 
 def police_intelligence_user_set(*, by: User | None, user: User, enabled: bool) -> None:
     """Flag (or unflag) a police user as working the partner intelligence queue."""
-    from safeguard.core.models import AgencyKind
-
     if enabled and (user.agency is None or user.agency.kind != AgencyKind.POLICE):
         raise ValidationError({"user": "Only police users can work the intelligence queue"})
     with transaction.atomic():

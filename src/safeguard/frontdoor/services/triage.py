@@ -30,6 +30,7 @@ from ..rules import (
     can_triage,
 )
 from ._common import _send, _text
+from .requests import request_work_close, request_work_create
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
@@ -73,6 +74,7 @@ def information_request_create(
             object_id=request.pk,
             changes={"contact": contact.reference, "agency": agency.name},
         )
+        request_work_create(by=by, request=request)
         for person in contact.children.all():
             chronology_add(
                 by=by,
@@ -111,6 +113,7 @@ def information_request_answer(*, by: User, request: MashEnquiry, answer: str) -
             object_id=request.pk,
             changes={"answered": {"before": bool(before), "after": True}},
         )
+        request_work_close(by=by, request=request)
         for person in request.contact.children.all():
             chronology_add(
                 by=by,

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact
-from safeguard.frontdoor.selectors import queue_counts
+from safeguard.frontdoor.selectors import police_waiting_count, queue_counts
 
 register = template.Library()
 
@@ -24,4 +24,6 @@ def frontdoor_my_work(context: dict[str, Any]) -> dict[str, Any]:
         "open_referrals": Contact.objects.filter(referrer=user, status__in=OPEN_STATUSES).count(),
         "mash": triage,
         "counts": queue_counts(user=user) if triage else {},
+        "police": user.has_perm("frontdoor.see_police_queue"),
+        "police_waiting": police_waiting_count(user=user),
     }

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from safeguard.frontdoor.selectors import requests_waiting_count
 from safeguard.sharing.models import RequestStatus, SharingRequest
 from safeguard.sharing.selectors import unread_alert_count
 
@@ -23,6 +24,7 @@ def sharing_my_work(user: Any) -> dict[str, Any]:
     return {
         "show": True,
         "alerts": unread_alert_count(user=user),
-        "waiting": waiting.count(),
+        # One concept: the MASH's requests for information count with other agencies' requests.
+        "waiting": waiting.count() + requests_waiting_count(user=user),
         "overdue": waiting.filter(due_date__lt=today).count(),
     }
