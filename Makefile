@@ -5,16 +5,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := safeguard.settings
 
-.PHONY: install demo serve test test-sqlite test-postgres lint typecheck audit-deps system-deps e2e-deps clean bench
+.PHONY: install demo serve test test-sqlite test-postgres lint typecheck audit-deps licences sbom lock \
+	system-deps e2e-deps clean bench bench-load bench-audit drills drill-crash drill-backup-postgres \
+	drill-pitr drill-backup-sqlite fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Every Python package, build tools included, comes from requirements.lock with its hashes
+# (pip refuses any file whose hash differs); then Safeguard itself, with no further downloads.
+# `pip check` fails if the lock is stale (pyproject.toml asks for something it lacks).
+$(VENV)/.installed: pyproject.toml requirements.lock $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
 
+## lock: re-resolve requirements.lock (hashes) after changing pyproject.toml; keeps existing pins
+lock: $(BIN)/python
+	$(BIN)/uv pip compile pyproject.toml scripts/lock-build.in --extra dev --generate-hashes \
+	  --python-version 3.11 --annotation-style line --custom-compile-command "make lock" \
+	  --quiet --output-file requirements.lock
+
+# `npm ci` installs exactly package-lock.json and checks each package's integrity (sha512).
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
@@ -40,15 +53,29 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-audit-deps: $(VENV)/.installed
+## audit-deps: bandit, known vulnerabilities (pip-audit, npm audit), no GPL licences
+audit-deps: $(VENV)/.installed node_modules/.package-lock.json
 	$(BIN)/bandit -q -ll -c pyproject.toml -r src
 	@bash scripts/pip-audit.sh
+	@bash scripts/npm-audit.sh
+	$(BIN)/python scripts/check_licences.py
+
+licences: $(VENV)/.installed
+	$(BIN)/python scripts/check_licences.py --list
+
+## sbom: CycloneDX software bills of materials in var/sbom/ (Python environment and npm packages)
+sbom: $(VENV)/.installed
+	mkdir -p var/sbom
+	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --output-reproducible \
+	  --of JSON -o var/sbom/python.cdx.json $(BIN)/python
+	$(BIN)/python scripts/npm_sbom.py --output var/sbom/npm.cdx.json
+	@echo "SBOMs written: var/sbom/python.cdx.json var/sbom/npm.cdx.json"
 
 test-sqlite: install
 	SAFEGUARD_ENV=test $(BIN)/pytest -q -n 2 --dist loadfile
