@@ -90,5 +90,21 @@ test: system-deps install lint typecheck audit-deps test-sqlite test-postgres
 bench: install
 	$(BIN)/python bench/pages.py
 
+## drills: the long reliability drills (minutes; not run by `make test` or CI), docs/reliability.md
+drills: install
+	SAFEGUARD_DRILLS=1 SAFEGUARD_ENV=test $(BIN)/pytest -q -p no:xdist tests/drills
+
+drill-backup-postgres: install
+	$(BIN)/python scripts/drills/backup_postgres.py
+
+drill-pitr: install
+	$(BIN)/python scripts/drills/pitr.py
+
+drill-backup-sqlite: install
+	$(BIN)/python scripts/drills/backup_sqlite.py
+
+drill-crash: install
+	$(BIN)/python scripts/drills/crash.py
+
 clean:
 	rm -rf var/static var/test-*.sqlite3*

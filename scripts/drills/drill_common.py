@@ -132,7 +132,16 @@ class PgCluster:
     def stop(self, mode: str = "fast") -> None:
         if self.running:
             subprocess.run(
-                [*_as_postgres(), str(PGBIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"],
+                [
+                    *_as_postgres(),
+                    str(PGBIN / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-m",
+                    mode,
+                    "-w",
+                    "stop",
+                ],
                 check=False,
                 capture_output=True,
             )
@@ -164,9 +173,7 @@ class PgCluster:
 
 def drill_env(database_url: str, work: Path, **overrides: str) -> dict[str, str]:
     """The environment a ``safeguard`` command gets in a drill."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"SAFEGUARD_ENV", "SAFEGUARD_DEMO"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"SAFEGUARD_ENV", "SAFEGUARD_DEMO"}}
     env.update(
         {
             "PYTHONPATH": str(SRC),
@@ -219,6 +226,21 @@ def write(env: Mapping[str, str], count: int, tag: str) -> list[str]:
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def helper(*args: str, env: Mapping[str, str]) -> Any:
+    """Run a subcommand of this file in a separate process; its last line as JSON."""
+    done = subprocess.run(
+        [sys.executable, __file__, *args],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def verify_audit(env: Mapping[str, str]) -> int:
     """Run ``safeguard verify_audit``; the number of events it verified (raises if broken)."""
     out = safeguard("verify_audit", env=env)
@@ -261,7 +283,7 @@ def table_fingerprints(database_url: str) -> dict[str, tuple[int, str]]:
         result = {}
         for table in tables:
             row = conn.execute(
-                f'SELECT count(*), md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), \'\')) '  # noqa: S608
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), '')) "  # noqa: S608
                 f'FROM "{table}" t'
             ).fetchone()
             assert row is not None
@@ -303,11 +325,67 @@ def _write_main(count: int, tag: str) -> None:
     print(json.dumps(ids))
 
 
+def _partner_main() -> None:
+    """A partner agency with an API token, and a MASH to receive its concerns."""
+    import django
+
+    django.setup()
+    from safeguard.api.services import partner_token_create
+    from safeguard.core.models import Agency
+    from safeguard.frontdoor.categories import CATEGORIES
+
+    partner = Agency.objects.create(name="Drill School", slug="drill-school")
+    Agency.objects.create(name="Drill MASH", slug="drill-mash", is_mash=True)
+    _, token = partner_token_create(by=None, agency=partner, name="Drill MIS")
+    print(json.dumps({"token": token, "category": CATEGORIES[0].code}))
+
+
+def _check_contacts_main(path: str) -> None:
+    """Which acknowledged references exist; contacts and audit events that lack each other."""
+    import django
+
+    django.setup()
+    from safeguard.core.models import AuditEvent, OutboxMessage
+    from safeguard.frontdoor.models import Contact
+
+    acknowledged = set(json.loads(Path(path).read_text()))
+    contacts = set(Contact.objects.values_list("reference", flat=True))
+    audited = set(
+        AuditEvent.objects.filter(object_type="contact", action="create").values_list(
+            "object_id", flat=True
+        )
+    )
+    statuses: dict[str, int] = {}
+    for status in OutboxMessage.objects.values_list("status", flat=True):
+        statuses[status] = statuses.get(status, 0) + 1
+    print(
+        json.dumps(
+            {
+                "acknowledged": len(acknowledged),
+                "found": len(acknowledged & contacts),
+                "lost": sorted(acknowledged - contacts),
+                "contacts": len(contacts),
+                "contacts_without_audit_event": sorted(contacts - audited),
+                "audit_events_without_contact": sorted(audited - contacts),
+                "outbox": statuses,
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Drill helpers")
     sub = parser.add_subparsers(dest="command", required=True)
     w = sub.add_parser("write")
     w.add_argument("--count", type=int, required=True)
     w.add_argument("--tag", required=True)
+    sub.add_parser("partner")
+    c = sub.add_parser("check-contacts")
+    c.add_argument("path")
     args = parser.parse_args()
-    _write_main(args.count, args.tag)
+    if args.command == "write":
+        _write_main(args.count, args.tag)
+    elif args.command == "partner":
+        _partner_main()
+    else:
+        _check_contacts_main(args.path)
