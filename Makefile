@@ -90,9 +90,23 @@ test: system-deps install lint typecheck audit-deps test-sqlite test-postgres
 bench: install
 	$(BIN)/python bench/pages.py
 
+## bench-load: locust against `safeguard serve` on PostgreSQL (bounded users and time), docs/performance.md
+bench-load: install
+	$(BIN)/python bench/load.py --postgres --children $${CHILDREN:-2000} --users $${USERS:-50} \
+	  --run-time $${RUN_TIME:-120}
+
+## bench-audit: append and verify the audit chain at 10,000 and 100,000 events, SQLite and PostgreSQL
+bench-audit: install
+	$(BIN)/python bench/audit.py --both --markdown
+
+## fuzz: hostile input through every form and the partner API, budget SAFEGUARD_FUZZ_EXAMPLES a form
+fuzz: install
+	SAFEGUARD_DRILLS=1 SAFEGUARD_FUZZ_EXAMPLES=$${SAFEGUARD_FUZZ_EXAMPLES:-40} SAFEGUARD_ENV=test \
+	  $(BIN)/pytest -q -p no:xdist tests/drills/test_fuzz.py tests/drills/test_fuzz_api.py
+
 ## drills: the long reliability drills (minutes; not run by `make test` or CI), docs/reliability.md
 drills: install
-	SAFEGUARD_DRILLS=1 SAFEGUARD_ENV=test $(BIN)/pytest -q -p no:xdist tests/drills
+	SAFEGUARD_DRILLS=1 SAFEGUARD_ENV=test $(BIN)/pytest -q -p no:xdist tests/drills/test_drills.py
 
 drill-backup-postgres: install
 	$(BIN)/python scripts/drills/backup_postgres.py

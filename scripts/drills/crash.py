@@ -207,7 +207,7 @@ def run(
         def client() -> None:
             while not stop.is_set():
                 with lock:
-                    if counters["attempted"] >= writes:
+                    if len(acknowledged) >= writes or counters["attempted"] >= writes * 3:
                         return
                     counters["attempted"] += 1
                     n = next(next_number)
@@ -246,13 +246,16 @@ def run(
         def kill_database() -> None:
             assert cluster is not None
             master = int((cluster.data / "postmaster.pid").read_text().split()[0])
+            os.kill(master, signal.SIGSTOP)  # no new backends while we collect them
             children = subprocess.run(
                 ["pgrep", "-P", str(master)], capture_output=True, text=True, check=False
             ).stdout.split()
-            for pid in [master, *map(int, children)]:
+            for pid in [*map(int, children), master]:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-            time.sleep(1.0)
+            for pid in [*map(int, children), master]:
+                while Path(f"/proc/{pid}").exists():
+                    time.sleep(0.05)
             cluster.running = True  # pg_ctl start after a crash: recovery from the WAL
             cluster.start()
 
@@ -381,7 +384,7 @@ def main() -> int:
     """Command line: print the figures as JSON and a one-line verdict."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--writes", type=int, default=1000)
+    parser.add_argument("--writes", type=int, default=1000, help="acknowledged writes to reach")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--kill-every", type=float, default=2.0, help="mean seconds between kills")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")

@@ -108,7 +108,7 @@ class PgCluster:
         _chown_postgres(self.log)
         options = f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 -c fsync=on"
         options += " -c synchronous_commit=on"
-        subprocess.run(
+        done = subprocess.run(
             [
                 *_as_postgres(),
                 str(PGBIN / "pg_ctl"),
@@ -123,9 +123,13 @@ class PgCluster:
                 options,
                 "start",
             ],
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
         )
+        if done.returncode != 0:
+            log = self.log.read_text()[-2000:] if self.log.exists() else ""
+            raise RuntimeError(f"pg_ctl start failed: {done.stdout}{done.stderr}\n{log}")
         self.running = True
         return self
 
