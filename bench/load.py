@@ -62,7 +62,7 @@ def _accounts(users: int, setup_path: Path) -> None:
     from safeguard.api.services import partner_token_create
     from safeguard.core.models import Agency, User
     from safeguard.frontdoor.categories import CATEGORIES
-    from safeguard.people.models import Involvement
+    from safeguard.people.access import people_visible_to
 
     templates = [
         User.objects.get(username="mash.worker"),
@@ -76,9 +76,9 @@ def _accounts(users: int, setup_path: Path) -> None:
         )
         user.roles.set(template.roles.all())
         device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-        involved = Involvement.objects.filter(agency=template.agency).select_related("person")[:200]
-        people = [str(inv.person_id) for inv in involved]
-        names = sorted({inv.person.family_name for inv in involved})[:50]
+        visible = list(people_visible_to(template).order_by("id")[:200])
+        people = [str(person.pk) for person in visible]
+        names = sorted({person.family_name for person in visible})[:50]
         accounts.append(
             {
                 "username": user.username,
