@@ -7,7 +7,7 @@ out=$(npm audit --omit=dev --audit-level=low 2>&1)
 code=$?
 if [ $code -eq 0 ]; then
   echo "npm audit: no known vulnerabilities in the packages the pages ship"
-elif echo "$out" | grep -qiE "audit endpoint returned an error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|network|Method Not Allowed"; then
+elif grep -qiE "audit endpoint returned an error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|network|Method Not Allowed" <<<"$out"; then
   echo "npm audit: advisory service not reachable from this machine; skipped"
 else
   echo "$out"

@@ -5,13 +5,13 @@
 set -uo pipefail
 out=$(.venv/bin/pip-audit --skip-editable --progress-spinner off 2>&1)
 code=$?
-out=$(echo "$out" | grep -v '^WARNING: Location')
-unchecked=$(echo "$out" | grep -c "could not be audited" || true)
+out=$(grep -v "^WARNING: Location" <<<"$out" || true)
+unchecked=$(grep -c "could not be audited" <<<"$out" || true)
 if [ $code -eq 0 ] && [ "$unchecked" -eq 0 ]; then
   echo "pip-audit: no known vulnerabilities"
 elif [ $code -eq 0 ]; then
   echo "pip-audit: no known vulnerabilities among those checked; $unchecked package(s) could not be checked (advisory data not reachable from this machine)"
-elif echo "$out" | grep -qiE "connection|resolve|network|timed out|Max retries|HTTPSConnectionPool"; then
+elif grep -qiE "connection|resolve|network|timed out|Max retries|HTTPSConnectionPool" <<<"$out"; then
   echo "pip-audit: advisory database not reachable from this machine; skipped"
 else
   echo "$out"

@@ -102,7 +102,7 @@ class Processes:
 
     def start_web(self) -> None:
         self.web = self._spawn("--bind", f"127.0.0.1:{self.port}", "--workers", "2")
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             if self.web.poll() is not None:  # e.g. the port still held by dying workers
                 time.sleep(0.5)
@@ -115,7 +115,9 @@ class Processes:
                 if self.web_workers():
                     return
             time.sleep(0.2)
-        raise RuntimeError("the web server did not start")
+        self.log.flush()
+        tail = (self.work / "processes.log").read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"the web server did not start:\n{tail}")
 
     def web_workers(self) -> list[int]:
         if self.web is None:
@@ -289,6 +291,10 @@ def run(
                 elif what == "web_master" and processes.web is not None:
                     os.kill(processes.web.pid, signal.SIGKILL)
                     processes.web.wait()
+                    # As systemd does before Restart= (KillMode=control-group): the
+                    # orphaned workers of the dead master are killed too.
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(processes.web.pid, signal.SIGKILL)
                     processes.start_web()
                 elif what == "outbox_worker" and processes.worker is not None:
                     kill_outbox_worker(rng.uniform(1.0, 3.0))
