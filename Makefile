@@ -22,7 +22,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock $(BIN)/python
 	touch $@
 
 ## lock: re-resolve requirements.lock (hashes) after changing pyproject.toml; keeps existing pins
+##       (uv itself comes from the lock, hash-checked, so this works before `make install` can)
 lock: $(BIN)/python
+	mkdir -p var
+	awk '/^uv==/{p=1} p{print} p && !/\\$$/{exit}' requirements.lock > var/uv-requirement.txt
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r var/uv-requirement.txt
 	$(BIN)/uv pip compile pyproject.toml scripts/lock-build.in --extra dev --generate-hashes \
 	  --python-version 3.11 --annotation-style line --custom-compile-command "make lock" \
 	  --quiet --output-file requirements.lock
