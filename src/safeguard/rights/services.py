@@ -374,6 +374,11 @@ def subject_access_extend(
 # --- The records in the copy -----------------------------------------------------------------
 
 
+def item_key(item: Item) -> str:
+    """How a record is known on the review: its kind and id (a section may hold several kinds)."""
+    return f"{item.record_type}:{item.id}"[-100:]
+
+
 def item_fingerprint(section: str, item: Item) -> str:
     """What a record said when it was decided (values that move with the request left out)."""
     content = [
@@ -407,7 +412,7 @@ def live_items(export: SubjectAccessExport) -> dict[tuple[str, str], tuple[str, 
                 found[(section.name, WHOLE_SECTION_KEY)] = (section.title, None)
             continue
         for item in section.items:
-            found[(section.name, item.id[:100])] = (section.title, item)
+            found[(section.name, item_key(item))] = (section.title, item)
     return found
 
 
@@ -461,7 +466,7 @@ def item_live(item: SubjectAccessItem) -> tuple[Item | None, list[Item]]:
         return None, []
     if item.item_key == WHOLE_SECTION_KEY:
         return None, section.items
-    return next((i for i in section.items if i.id[:100] == item.item_key), None), []
+    return next((i for i in section.items if item_key(i) == item.item_key), None), []
 
 
 def field_labels(item: Item | None, entries: Iterable[Item]) -> list[str]:
@@ -720,7 +725,7 @@ def released_copy(
             key = (
                 (section.name, WHOLE_SECTION_KEY)
                 if section.name in WHOLE_SECTIONS
-                else (section.name, item.id[:100])
+                else (section.name, item_key(item))
             )
             decided = decisions.get(key)
             if decided is None or not decided.is_released:
