@@ -78,6 +78,8 @@ EXPECTED: dict[str, Row] = {
     "rights.see_rights_register": frozenset({MM, BU}),
     # Seen: an open request about a person with no other link; not seen: a finished one.
     "rights.open_subject_access_request": (frozenset({MM}), NONE),
+    # Seen: an open request someone else checked; not seen: a finished one.
+    "rights.sign_off_subject_access": (frozenset({MM}), NONE),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -169,6 +171,10 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
             "rights.open_subject_access_request": (
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.RECEIVED, 1),
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.COMPLETED, 2),
+            ),
+            "rights.sign_off_subject_access": (
+                _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.RECEIVED, 3),
+                _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.COMPLETED, 4),
             ),
         }
     )
