@@ -1,5 +1,6 @@
-"""People's rights in a real browser: a subject access request released only after every check,
-and a two-person deletion.
+"""People's rights in a real browser: a checked subject access request and a two-person deletion.
+
+The subject access request is released only after every check and a second manager's sign-off.
 
 axe-core is run on every page visited, including the page showing errors.
 """
@@ -143,7 +144,9 @@ def test_a_request_is_released_only_after_every_check_and_a_second_managers_sign
     page.get_by_role("button", name="Release the copy").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("released", timeout=60_000)
     assert_accessible(page)
-    link = page.get_by_role("link", name=f"Download the copy as a document (PDF) for {sar.reference}")
+    link = page.get_by_role(
+        "link", name=f"Download the copy as a document (PDF) for {sar.reference}"
+    )
     response = page.request.get(link.get_attribute("href"), timeout=60_000)
     assert response.headers["content-type"] == "application/pdf"
     assert f"{sar.reference}.pdf" in response.headers["content-disposition"]

@@ -380,9 +380,7 @@ class TestThePages:
         assert subject.request.reference in body
         assert "Thistlewood" not in body
 
-    def test_manager_finds_the_person_from_the_register_giving_a_reason(
-        self, subject, signed_in
-    ):
+    def test_manager_finds_the_person_from_the_register_giving_a_reason(self, subject, signed_in):
         client = signed_in(subject.mash_manager)
         response = client.get(
             reverse("rights:subject-access"),

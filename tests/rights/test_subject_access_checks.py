@@ -317,9 +317,7 @@ class TestTheRecordDecisions:
         with pytest.raises(InvalidRequest, match="changed after they were decided"):
             services.subject_access_sign_off(by=second_manager, request=sar)
 
-    def test_a_record_added_after_the_review_started_must_be_decided(
-        self, subject, second_manager
-    ):
+    def test_a_record_added_after_the_review_started_must_be_decided(self, subject, second_manager):
         sar = ready_for_sign_off(subject)
         PersonFactory()  # someone else: not in the copy
         sa.subject_access_request_create(
@@ -495,12 +493,14 @@ REQUEST_PAGES = [
 
 class TestWhoMayOpenThePages:
     @pytest.mark.parametrize(("name", "method"), REQUEST_PAGES)
-    def test_the_handler_opens_every_page_of_an_open_request(self, subject, signed_in, name, method):
+    def test_the_handler_opens_every_page_of_an_open_request(
+        self, subject, signed_in, name, method
+    ):
         client = signed_in(subject.mash_manager)
         response = getattr(client, method)(reverse(name, args=[subject.request.pk]))
         assert response.status_code in (200, 302)
 
-    @pytest.mark.parametrize(("name", "method"), REQUEST_PAGES)
+    @pytest.mark.parametrize("page", REQUEST_PAGES)
     @pytest.mark.parametrize(
         "role",
         [
@@ -512,9 +512,8 @@ class TestWhoMayOpenThePages:
             Role.SYSTEM_ADMINISTRATOR,
         ],
     )
-    def test_everyone_else_gets_page_not_found(
-        self, subject, signed_in, make_user, name, method, role
-    ):
+    def test_everyone_else_gets_page_not_found(self, subject, signed_in, make_user, page, role):
+        name, method = page
         client = signed_in(make_user(role, agency=subject.mash_manager.agency))
         response = getattr(client, method)(reverse(name, args=[subject.request.pk]))
         assert response.status_code == 404
