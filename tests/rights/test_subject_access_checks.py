@@ -460,6 +460,17 @@ class TestIdentitiesWithoutAReason:
             person_id=stranger.pk, action=AuditAction.VIEW, reason=reason
         ).exists()
 
+    def test_a_search_result_for_someone_already_visible_opens_the_form_without_errors(
+        self, subject, signed_in
+    ):
+        client = signed_in(subject.mash_manager)
+        url = reverse("rights:person-subject-access", args=[subject.person.pk])
+        response = client.post(url, {"open_reason": "Letter from her mother asking for a copy"})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Record a new request" in body
+        assert "There is a problem" not in body
+
     def test_the_service_refuses_a_request_about_someone_unseen_without_a_reason(self, make_user):
         from safeguard.core.models import AgencyKind
         from tests.factories import AgencyFactory

@@ -2,11 +2,12 @@
 
 Only Multi-Agency Safeguarding Hub (MASH) managers handle them (the
 ``rights.handle_subject_access`` permission); everyone else gets 'page not
-found'. A handler opens a person's record, and makes the copy, only through an
-open request for that person (a basis of the access rule, audited with the
-request's reference); without one the person's page only records a new request.
-The partnership business unit sees the request register and retention figures
-without any names.
+found'. A handler opens a person's record only through an open request for that
+person (a basis of the access rule, audited with the request's reference); without
+one, the person's page opens only with the reason given at the search (audited) and
+only records a new request. The copy is released only after the checks in
+``services.py`` and a second manager's sign-off. The partnership business unit sees
+the request register and retention figures without any names.
 """
 
 from __future__ import annotations
@@ -102,22 +103,22 @@ def person_subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
     person = Person.objects.filter(pk=person_id).first()
     basis = access_basis_detail(request.user, person) if person is not None else None
     reason = ""
-    if basis is None:
+    if request.method == "POST" and request.POST.get("open_reason"):
         try:
-            reason = open_reason_clean(request.POST.get("open_reason", ""))
+            reason = open_reason_clean(request.POST["open_reason"])
         except InvalidRequest:
             reason = ""
-        if person is None or request.method != "POST" or not reason:
-            permitted_or_404(
-                request,
-                person,
-                allowed=False,
-                page=RightsEvent.SUBJECT_ACCESS_INTAKE,
-                object_id=person_id,
-                person_id=person_id if person is not None else None,
-            )
+    if basis is None and (person is None or request.method != "POST" or not reason):
+        permitted_or_404(
+            request,
+            person,
+            allowed=False,
+            page=RightsEvent.SUBJECT_ACCESS_INTAKE,
+            object_id=person_id,
+            person_id=person_id if person is not None else None,
+        )
     assert person is not None  # noqa: S101 - permitted_or_404 raised otherwise
-    opening = request.method == "POST" and "requester_kind" not in request.POST and bool(reason)
+    opening = request.method == "POST" and "requester_kind" not in request.POST
     form = SubjectAccessRequestForm(
         None if request.method != "POST" or opening else request.POST,
         initial={"open_reason": reason},
@@ -175,8 +176,6 @@ def _request_context(sar: SubjectAccessRequest) -> dict[str, Any]:
         "problems": problems,
         "standing_problem": services.standing_problem(sar),
         "age": services.person_age_at_request(sar),
-        "ready_to_sign_off": sar.status == SubjectAccessRequest.Status.RECEIVED
-        and problems == ["A second manager must sign off the review"],
         "first_due": due_date_for(sar.clock_starts_on),
         "refuse_form": RefuseForm(),
     }
