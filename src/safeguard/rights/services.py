@@ -51,6 +51,7 @@ from .subject_access import (
     Item,
     SubjectAccessExport,
     due_date_for,
+    months_after,
     open_reason_clean,
     render_json,
     render_pdf,
@@ -604,8 +605,6 @@ def subject_access_item_decide(
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
-    from .subject_access import months_after
-
     return months_after(day, -months)
 
 

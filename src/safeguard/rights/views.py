@@ -118,7 +118,11 @@ def person_subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
             person_id=person_id if person is not None else None,
         )
     assert person is not None  # noqa: S101 - permitted_or_404 raised otherwise
-    opening = request.method == "POST" and "requester_kind" not in request.POST
+    # From a search result: the reason alone (the request form always sends its fields).
+    opening = request.method == "POST" and set(request.POST) <= {
+        "csrfmiddlewaretoken",
+        "open_reason",
+    }
     form = SubjectAccessRequestForm(
         None if request.method != "POST" or opening else request.POST,
         initial={"open_reason": reason},
