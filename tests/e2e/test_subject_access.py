@@ -139,9 +139,10 @@ def test_a_request_is_released_only_after_every_check_and_a_second_managers_sign
     sign_in(page, second)
     page.goto(f"/sharing/subject-access/{sar.pk}/")
     assert_accessible(page)
-    page.get_by_role("button", name="Sign off the review").click()
+    page.get_by_role("button", name="Sign off the review").click(timeout=60_000)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("signed off")
-    page.get_by_role("button", name="Release the copy").click()
+    # Making the PDF can take several seconds on a loaded machine.
+    page.get_by_role("button", name="Release the copy").click(timeout=60_000)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("released", timeout=60_000)
     assert_accessible(page)
     link = page.get_by_role(
