@@ -580,3 +580,26 @@ class TestWhoMayOpenThePages:
             services.subject_access_identity_record(
                 by=worker, request=subject.request, evidence="Passport"
             )
+
+
+class TestTheDemo:
+    def test_the_demo_has_a_request_part_way_through_its_checks(self, settings, db):
+        from safeguard.people.demo import seed_demo
+
+        settings.DEMO_MODE = True
+        seed_demo(children=8, seed=2)
+        sar = SubjectAccessRequest.objects.exclude(identity_checked_at=None).get()
+        assert sar.standing_checked_at is not None
+        assert services.standing_problem(sar) == ""
+        decided = sar.items.exclude(decision="").count()
+        assert 0 < decided < sar.items.count()
+        assert "Decide every record" in " ".join(services.release_problems(sar))
+
+
+class TestTheRequestPage:
+    def test_its_queries_are_bounded(self, subject, signed_in, django_assert_max_num_queries):
+        services.subject_access_items_gather(by=subject.mash_manager, request=subject.request)
+        client = signed_in(subject.mash_manager)
+        url = reverse("rights:subject-access-request", args=[subject.request.pk])
+        with django_assert_max_num_queries(26):
+            assert client.get(url).status_code == 200
