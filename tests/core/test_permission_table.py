@@ -88,6 +88,8 @@ EXPECTED: dict[str, Row] = {
     "rights.see_rights_register": frozenset({MM, BU}),
     # Seen: an open request about a person with no other link; not seen: a finished one.
     "rights.open_subject_access_request": (frozenset({MM}), NONE),
+    # Seen: an open request someone else checked; not seen: a finished one.
+    "rights.sign_off_subject_access": (frozenset({MM}), NONE),
     # Work follows team membership, not role: the user manages one team and is not in another.
     "work.view_team_queue": (frozenset(ALL_ROLES), NONE),
     "work.manage_team_work": (frozenset(ALL_ROLES), NONE),
@@ -203,6 +205,10 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
             "rights.open_subject_access_request": (
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.RECEIVED, 1),
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.COMPLETED, 2),
+            ),
+            "rights.sign_off_subject_access": (
+                _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.RECEIVED, 3),
+                _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.COMPLETED, 4),
             ),
         }
     )

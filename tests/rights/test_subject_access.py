@@ -134,9 +134,7 @@ def subject(make_user) -> Subject:
 
 class TestTheCopyHoldsEverything:
     def test_json_and_pdf_contain_every_record_type(self, subject, tmp_path):
-        files = sa.subject_access_export(
-            by=subject.mash_manager, person=subject.person, request=subject.request
-        )
+        files = sa.subject_access_export(by=None, person=subject.person, request=subject.request)
         data = json.loads(files["json"])
         types = set(data["summary"]["record_types"])
         expected = {
@@ -206,17 +204,24 @@ class TestTheCopyHoldsEverything:
         log = next(s for s in export.sections if s.name == "core.disclosure_log")
         assert any(f.value.startswith("Viewed") for i in log.items for f in i.fields)
 
-    def test_the_export_is_audited_with_the_files_fingerprints(self, subject):
-        files = sa.subject_access_export(
-            by=subject.mash_manager, person=subject.person, request=subject.request
-        )
+    def test_the_working_copy_is_audited_with_the_files_fingerprints(self, subject):
+        files = sa.subject_access_export(by=None, person=subject.person, request=subject.request)
         event = AuditEvent.objects.filter(
             action=AuditAction.EXPORT, person_id=subject.person.pk
         ).get()
         assert event.changes["sha256"]["pdf"] == sa.sha256(files["pdf"])
+        assert event.changes["sha256"]["json"] == sa.sha256(files["json"])
         subject.request.refresh_from_db()
-        assert subject.request.json_sha256 == sa.sha256(files["json"])
-        assert subject.request.status == SubjectAccessRequest.Status.EXPORTED
+        # The unreviewed working copy releases nothing: the request still needs its checks.
+        assert subject.request.status == SubjectAccessRequest.Status.RECEIVED
+        assert not subject.request.json_sha256
+
+    def test_a_signed_in_user_cannot_make_the_unreviewed_copy(self, subject):
+        with pytest.raises(PermissionError, match="second manager"):
+            sa.subject_access_export(
+                by=subject.mash_manager, person=subject.person, request=subject.request
+            )
+        assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
 class TestProtectedIdentities:
@@ -295,7 +300,9 @@ class TestTheOneMonthClock:
 
 
 class TestThePages:
-    def test_mash_manager_records_a_request_and_downloads_the_copy(self, subject, signed_in):
+    def test_mash_manager_records_a_request_but_cannot_download_before_release(
+        self, subject, signed_in
+    ):
         client = signed_in(subject.mash_manager)
         url = reverse("rights:person-subject-access", args=[subject.person.pk])
         page = client.get(url)
@@ -312,15 +319,17 @@ class TestThePages:
                 "received_on_year": today.year,
             },
         )
-        assert response.status_code == 302
         new = SubjectAccessRequest.objects.filter(person=subject.person, received_on=today).get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("rights:subject-access-request", args=[new.pk])
         assert new.due_on == sa.due_date_for(today)
         pdf = client.get(reverse("rights:subject-access-download", args=[new.pk, "pdf"]))
         assert pdf.status_code == 200
-        assert pdf["Content-Type"] == "application/pdf"
-        assert pdf.content.startswith(b"%PDF")
-        as_json = client.get(reverse("rights:subject-access-download", args=[new.pk, "json"]))
-        assert json.loads(as_json.content)["person_id"] == str(subject.person.pk)
+        assert pdf["Content-Type"].startswith("text/html")
+        body = pdf.content.decode()
+        assert "There is a problem" in body
+        assert "The copy has not been released yet" in body
+        assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
     def test_bad_input_shows_errors_and_keeps_what_was_typed(self, subject, signed_in):
         client = signed_in(subject.mash_manager)
@@ -371,9 +380,12 @@ class TestThePages:
         assert subject.request.reference in body
         assert "Thistlewood" not in body
 
-    def test_manager_finds_the_person_from_the_register(self, subject, signed_in):
+    def test_manager_finds_the_person_from_the_register_giving_a_reason(self, subject, signed_in):
         client = signed_in(subject.mash_manager)
-        response = client.get(reverse("rights:subject-access"), {"q": "Marigold Thistlewood"})
+        response = client.get(
+            reverse("rights:subject-access"),
+            {"q": "Marigold Thistlewood", "reason": "Letter from her mother asking for a copy"},
+        )
         assert (
             reverse("rights:person-subject-access", args=[subject.person.pk])
             in response.content.decode()

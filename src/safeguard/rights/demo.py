@@ -1,7 +1,8 @@
 """Demo data for people's rights: subject access requests and records due for retention review.
 
 Adds a second Multi-Agency Safeguarding Hub (MASH) manager (``dp.lead``) so the
-two-person deletion rule can be tried, two subject access requests (one overdue),
+two-person deletion rule and the subject access sign-off can be tried, two subject
+access requests (one overdue; one part-way through its checks, for ``dp.lead`` to see),
 and a few made-up people whose retention period has ended, with one deletion
 already proposed by ``mash.manager`` for ``dp.lead`` to approve.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,7 +29,8 @@ from safeguard.people.demo import (
 )
 from safeguard.people.models import ChronologyEvent, Involvement, Person, Sex
 
-from .models import SubjectAccessRequest
+from . import services
+from .models import SubjectAccessItem, SubjectAccessRequest
 from .retention import retention_deletion_propose
 from .subject_access import subject_access_request_create
 
@@ -86,6 +89,37 @@ def _old_record(
     return person
 
 
+def _part_way_through(manager: Any, request: SubjectAccessRequest) -> None:
+    """Identity and standing checked, the records gathered and the first few decided."""
+    services.subject_access_identity_record(
+        by=manager,
+        request=request,
+        evidence="Passport and a council tax bill in the same name and address, seen at reception",
+    )
+    competent = not services.is_child_request(request) or (
+        (services.person_age_at_request(request) or 0) >= services.ASK_THE_CHILD_AGE
+    )
+    services.subject_access_standing_record(
+        by=manager,
+        request=request,
+        parental_responsibility_evidence="Birth certificate names her as the child's mother",
+        child_competent=(
+            SubjectAccessRequest.Competence.COMPETENT
+            if competent
+            else SubjectAccessRequest.Competence.NOT_COMPETENT
+        ),
+        child_view=SubjectAccessRequest.ChildView.CONSENTS if competent else "",
+        child_view_notes="Spoke to the child at school; happy for mum to have a copy"
+        if competent
+        else "",
+    )
+    services.subject_access_items_gather(by=manager, request=request)
+    for item in request.items.filter(third_party=False)[:3]:
+        services.subject_access_item_decide(
+            by=manager, item=item, decision=SubjectAccessItem.Decision.RELEASE
+        )
+
+
 @register_demo_extension(order=60)
 def build(state: DemoState) -> None:
     """Two subject access requests and a handful of records due for retention review."""
@@ -95,19 +129,22 @@ def build(state: DemoState) -> None:
     children = state.children_made
     if len(children) >= 2:
         first, second = state.rng.sample(children, 2)
-        subject_access_request_create(
+        part_way = subject_access_request_create(
             by=manager,
             person=first,
             requester_kind=SubjectAccessRequest.Requester.PARENT,
             requester_name=f"{state.rng.choice(GIVEN_FEMALE)} {first.family_name}",
             received_on=today - dt.timedelta(days=9),
+            open_reason="Letter from the child's mother asking for a copy of the record",
         )
+        _part_way_through(manager, part_way)
         subject_access_request_create(
             by=manager,
             person=second,
             requester_kind=SubjectAccessRequest.Requester.SUBJECT,
             requester_name=second.full_name,
             received_on=today - dt.timedelta(days=40),
+            open_reason="Email from the young person asking for a copy of their record",
         )
     # Young adults whose childhood records have passed the 25th birthday and 6 years since closure.
     due = []

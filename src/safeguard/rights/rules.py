@@ -56,8 +56,26 @@ def can_open_subject_access_request(user: Any, request: SubjectAccessRequest) ->
 
 
 def open_subject_access_requests() -> QuerySet[SubjectAccessRequest]:
-    """Requests still being worked on: received or copied, not yet replied to."""
-    return SubjectAccessRequest.objects.exclude(status=SubjectAccessRequest.Status.COMPLETED)
+    """Requests still being worked on: not yet replied to or closed without a copy."""
+    return SubjectAccessRequest.objects.exclude(
+        status__in=[SubjectAccessRequest.Status.COMPLETED, SubjectAccessRequest.Status.REFUSED]
+    )
+
+
+def subject_access_checkers(request: SubjectAccessRequest) -> set[int]:
+    """Everyone who recorded a check or decided a record: none of them may sign off."""
+    people = {request.identity_checked_by_id, request.standing_checked_by_id}
+    people.update(request.items.exclude(decided_by=None).values_list("decided_by_id", flat=True))
+    return {p for p in people if p is not None}
+
+
+def can_sign_off_subject_access(user: Any, request: SubjectAccessRequest) -> bool:
+    """A second manager signs off: one who may open the request and did none of its checking."""
+    return (
+        request is not None
+        and can_open_subject_access_request(user, request)
+        and user.pk not in subject_access_checkers(request)
+    )
 
 
 class SubjectAccessBasis(AccessBasisSource):
@@ -96,3 +114,4 @@ rules.add_perm("rights.see_rights_register", rules.predicate(can_see_rights_regi
 rules.add_perm(
     "rights.open_subject_access_request", rules.predicate(can_open_subject_access_request)
 )
+rules.add_perm("rights.sign_off_subject_access", rules.predicate(can_sign_off_subject_access))

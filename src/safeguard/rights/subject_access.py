@@ -34,8 +34,14 @@ from safeguard.core.audit import audit_record, json_safe
 from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import AuditAction, AuditEvent
 from safeguard.core.references import reference_issue
+from safeguard.core.text import reason_clean
 from safeguard.people import registry
-from safeguard.people.access import RECORD_TYPES, AccessDenied, can_view_person
+from safeguard.people.access import (
+    LOOK_UP_REASON_LENGTH,
+    RECORD_TYPES,
+    AccessDenied,
+    can_view_person,
+)
 from safeguard.people.models import (
     AccessGrant,
     Address,
@@ -59,6 +65,7 @@ if TYPE_CHECKING:
 EXPORT_FORMAT = "safeguard-subject-access/1"
 THIRD_PARTY_NOTE = "Third party: review for redaction before release"
 FREE_TEXT_NOTE = "Free text: check it for information about other people before release"
+MAX_EXTENSION_MONTHS = 2  # UK GDPR Article 12(3): "by two further months"
 
 
 # --- Who may do it ---------------------------------------------------------------------------
@@ -171,6 +178,8 @@ class SubjectAccessExport:
     generated_at: dt.datetime
     sections: list[SectionResult]
     request: SubjectAccessRequest | None = None
+    # The reviewed copy for the requester (only released records, no reviewers' notes).
+    released: bool = False
 
     @property
     def item_count(self) -> int:
@@ -196,12 +205,11 @@ class SubjectAccessExport:
         return counts
 
 
-def subject_access_collect(
-    *, person: Person, request: SubjectAccessRequest | None = None
-) -> SubjectAccessExport:
-    """Every section: the registry's, one per declared section, and the registered extras."""
+def _section_parts(person: Person, only: str | None = None) -> list[tuple[int, str, SectionResult]]:
     parts: list[tuple[int, str, SectionResult]] = []
     for name, links in registry.sections():
+        if only is not None and name != only:
+            continue
         spec = links[0].subject_access
         renderer = SECTION_RENDERERS.get(name)
         if renderer is not None:
@@ -214,6 +222,8 @@ def subject_access_collect(
         )
         parts.append((spec.order, name, SectionResult(name, spec.title, explanation, items)))
     for section in SECTIONS.values():
+        if only is not None and section.name != only:
+            continue
         items = section.collector(person)
         parts.append(
             (
@@ -223,13 +233,26 @@ def subject_access_collect(
             )
         )
     parts.sort(key=lambda part: (part[0], part[1]))
+    return parts
+
+
+def subject_access_collect(
+    *, person: Person, request: SubjectAccessRequest | None = None
+) -> SubjectAccessExport:
+    """Every section: the registry's, one per declared section, and the registered extras."""
     return SubjectAccessExport(
         person_id=person.pk,
         person_name=person.full_name,
         generated_at=timezone.now(),
-        sections=[part[2] for part in parts],
+        sections=[part[2] for part in _section_parts(person)],
         request=request,
     )
+
+
+def subject_access_collect_section(*, person: Person, section: str) -> SectionResult | None:
+    """One section of the copy (to show one record while it is decided)."""
+    parts = _section_parts(person, only=section)
+    return parts[0][2] if parts else None
 
 
 # --- Rendering -------------------------------------------------------------------------------
@@ -246,6 +269,7 @@ def export_as_dict(export: SubjectAccessExport) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "person_id": str(export.person_id),
         "generated_at": _json_value(export.generated_at),
+        "reviewed_for_release": export.released,
         "request": (
             {
                 "reference": request.reference,
@@ -315,17 +339,29 @@ def sha256(data: bytes) -> str:
 # --- Requests and exports (services) -------------------------------------------------------------
 
 
-def due_date_for(received_on: dt.date) -> dt.date:
-    """One calendar month after receipt (UK GDPR Article 12(3)); end of month if no such day.
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The corresponding calendar date ``months`` later, or that month's last day if it has none.
 
-    The ICO's rule: received 3 March, due 3 April; received 31 August, due 30 September.
+    The ICO's rule for the subject access clock: received 3 March, due 3 April; received
+    31 January, due 28 (or 29) February; received 31 August, due 30 September.
     """
-    year, month = (
-        (received_on.year + 1, 1)
-        if received_on.month == 12
-        else (received_on.year, received_on.month + 1)
-    )
-    return dt.date(year, month, min(received_on.day, calendar.monthrange(year, month)[1]))
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date_for(received_on: dt.date, extension_months: int = 0) -> dt.date:
+    """One calendar month after the clock starts (UK GDPR Article 12(3)), plus any extension.
+
+    ``extension_months`` (at most two) counts further calendar months from the same start,
+    so received 31 January and extended by two months is due 30 April.
+    """
+    if not 0 <= extension_months <= MAX_EXTENSION_MONTHS:
+        raise InvalidRequest(
+            f"A reply can be extended by at most {MAX_EXTENSION_MONTHS} further months"
+        )
+    return months_after(received_on, 1 + extension_months)
 
 
 def subject_access_request_create(
@@ -335,16 +371,28 @@ def subject_access_request_create(
     requester_kind: str,
     requester_name: str,
     received_on: dt.date,
+    open_reason: str = "",
 ) -> SubjectAccessRequest:
-    """Record a subject access request; the one-month clock starts on the day it was received."""
+    """Record a subject access request; the one-month clock starts on the day it was received.
+
+    A handler who has no other basis to see the person (no open request, no involvement)
+    gives ``open_reason``, recorded with the request and in the audit log: the same rule
+    as a MASH look-up (a reason in words, at least 10 characters).
+    """
     from .models import SubjectAccessRequest
 
     if not can_handle_subject_access(by):
         raise AccessDenied("Only MASH managers handle subject access requests.")
     if requester_kind not in SubjectAccessRequest.Requester.values:
-        raise InvalidRequest(f"Unknown requester kind {requester_kind!r}")
+        raise InvalidRequest(
+            "Select who asked for the copy",
+            errors={"requester_kind": "Select who asked for the copy"},
+        )
     if received_on > timezone.localdate():
         raise InvalidRequest("The date received must be today or in the past.")
+    reason = ""
+    if not can_view_person(by, person) or open_reason:
+        reason = open_reason_clean(open_reason)
     with transaction.atomic():
         sar = SubjectAccessRequest.objects.create(
             reference=reference_issue(prefix="SAR", kind="subject_access_request"),
@@ -354,6 +402,7 @@ def subject_access_request_create(
             received_on=received_on,
             due_on=due_date_for(received_on),
             recorded_by=by,
+            open_reason=reason,
         )
         audit_record(
             by=by,
@@ -361,9 +410,26 @@ def subject_access_request_create(
             object_type=RightsEvent.SUBJECT_ACCESS_REQUEST,
             object_id=sar.pk,
             person_id=person.pk,
-            changes={"reference": sar.reference, "received_on": received_on, "due_on": sar.due_on},
+            changes={
+                "reference": sar.reference,
+                "requester_kind": requester_kind,
+                "received_on": received_on,
+                "due_on": sar.due_on,
+            },
+            reason=reason,
         )
     return sar
+
+
+def open_reason_clean(text: str) -> str:
+    """The reason for opening a person to record a request: real words, at least 10 characters."""
+    return reason_clean(
+        text,
+        min_length=LOOK_UP_REASON_LENGTH,
+        min_words=2,
+        blank="Enter why you are looking for this person",
+        too_short=f"Reason must be at least {LOOK_UP_REASON_LENGTH} characters",
+    )
 
 
 def subject_access_export(
@@ -373,14 +439,17 @@ def subject_access_export(
     request: SubjectAccessRequest | None = None,
     formats: Iterable[str] = ("pdf", "json"),
 ) -> dict[str, bytes]:
-    """Make the copy (PDF and/or JSON), fingerprint it, and audit it as one EXPORT event.
+    """Make the full, unreviewed copy (PDF and/or JSON), fingerprint it, audit one EXPORT event.
 
-    ``by=None`` is the command line, run by someone with server access.
+    Only the command line (``by=None``, someone with server access) makes it. On a page,
+    the copy for a request is released only after the checks, every record's decision
+    and a second manager's sign-off (``services.subject_access_release``).
     """
-    if by is not None and not can_handle_subject_access(by):
-        raise AccessDenied("Only MASH managers can make a subject access copy.")
-    if by is not None and not can_view_person(by, person):
-        raise AccessDenied("Record a subject access request for this person before making a copy.")
+    if by is not None:
+        raise AccessDenied(
+            "The copy is released only after the checks, the review of every record and a "
+            "second manager's sign-off."
+        )
     export = subject_access_collect(person=person, request=request)
     files: dict[str, bytes] = {}
     wanted = set(formats)
@@ -390,13 +459,6 @@ def subject_access_export(
         files["pdf"] = render_pdf(export)
     hashes = {fmt: sha256(data) for fmt, data in files.items()}
     with transaction.atomic():
-        if request is not None:
-            request.exported_at = export.generated_at
-            request.pdf_sha256 = hashes.get("pdf", request.pdf_sha256)
-            request.json_sha256 = hashes.get("json", request.json_sha256)
-            if request.status == request.Status.RECEIVED:
-                request.status = request.Status.EXPORTED
-            request.save(update_fields=["exported_at", "pdf_sha256", "json_sha256", "status"])
         audit_record(
             by=by,
             action=AuditAction.EXPORT,
@@ -417,9 +479,11 @@ def subject_access_export(
 def subject_access_request_complete(
     *, by: User, request: SubjectAccessRequest
 ) -> SubjectAccessRequest:
-    """Record that the reply has been sent to the requester."""
+    """Record that the reply, with the released copy, has been sent to the requester."""
     if not can_handle_subject_access(by):
         raise AccessDenied("Only MASH managers handle subject access requests.")
+    if request.status != request.Status.RELEASED:
+        raise InvalidRequest("Release the copy before marking the request as replied to")
     with transaction.atomic():
         request.status = request.Status.COMPLETED
         request.completed_on = timezone.localdate()
@@ -430,7 +494,7 @@ def subject_access_request_complete(
             object_type=RightsEvent.SUBJECT_ACCESS_REQUEST,
             object_id=request.pk,
             person_id=request.person_id,
-            changes={"status": {"before": "exported", "after": "completed"}},
+            changes={"status": {"before": "released", "after": "completed"}},
         )
     return request
 

@@ -16,7 +16,9 @@ from safeguard.rights.subject_access import subject_access_export
 class Command(BaseCommand):
     help = (
         "Export everything held about one person as a readable PDF and a machine-readable JSON "
-        "file, for a subject access request. The export is audited."
+        "file: the full, unreviewed working copy, for someone with server access. The export is "
+        "audited. The copy sent to a requester is released on the request's page, after the "
+        "identity and standing checks, a decision on every record and a second manager's sign-off."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--request",
             default="",
-            help="Reference of the subject access request (SAR-...) to record the files' fingerprints on.",
+            help="Reference of the subject access request (SAR-...) the copy is made for.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
