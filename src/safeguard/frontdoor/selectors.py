@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguard.people.models import Person
@@ -17,6 +17,7 @@ from .models import (
     Contact,
     ContactChild,
     ContactStatus,
+    DecisionVersion,
     MashEnquiry,
     PoliceForm,
     PoliceFormKind,
@@ -68,7 +69,20 @@ def _row(contact: Contact, now: dt.datetime) -> QueueRow:
     )
 
 
-def mash_queue(*, user: Any, status: str = "open", page: int = 1) -> tuple[list[QueueRow], int]:
+def queue_order(queryset: QuerySet[Contact], now: dt.datetime) -> QuerySet[Contact]:
+    """Urgency first (immediate danger, urgent, standard), then overdue, then the deadline."""
+    return queryset.annotate(
+        overdue_rank=Case(
+            When(decision_due_at__lte=now, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("urgency", "overdue_rank", "decision_due_at", "pk")
+
+
+def mash_queue(
+    *, user: Any, status: str = "open", page: int = 1, now: dt.datetime | None = None
+) -> tuple[list[QueueRow], int]:
     """Open contacts, most urgent first (a page of 50) and how many there are in all."""
     if not can_triage(user):
         return [], 0
@@ -81,10 +95,8 @@ def mash_queue(*, user: Any, status: str = "open", page: int = 1) -> tuple[list[
     total = queryset.count()
     page = max(1, page)
     start = (page - 1) * QUEUE_PAGE_SIZE
-    contacts = list(
-        _with_children(queryset.order_by("decision_due_at", "pk"))[start : start + QUEUE_PAGE_SIZE]
-    )
-    now = timezone.now()
+    now = now or timezone.now()
+    contacts = list(_with_children(queue_order(queryset, now))[start : start + QUEUE_PAGE_SIZE])
     return [_row(c, now) for c in contacts], total
 
 
@@ -109,6 +121,25 @@ class ContactPage:
     decision: ThresholdDecision | None
     previous: list[Contact]
     row: QueueRow
+    versions: list[DecisionVersion]
+
+    @property
+    def sent_back(self) -> DecisionVersion | None:
+        """The manager's send-back the worker has still to act on (the contact is open again)."""
+        if self.decision is not None or not self.contact.is_open or not self.versions:
+            return None
+        last = self.versions[-1]
+        return last if last.ended == "sent_back" else None
+
+    @property
+    def evidence_locked(self) -> bool:
+        """Whether a decision was ever proposed: answers are then corrected, never changed."""
+        return self.decision is not None or bool(self.versions)
+
+    @property
+    def awaited(self) -> list[MashEnquiry]:
+        """Requests still waiting for an answer."""
+        return [r for r in self.requests if r.answered_at is None and r.corrects_id is None]
 
 
 def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
@@ -124,8 +155,13 @@ def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
         return None
     requests = list(
         MashEnquiry.objects.filter(contact=contact).select_related(
-            "agency", "requested_by", "answered_by"
+            "agency", "requested_by", "answered_by", "corrects"
         )
+    )
+    versions = list(
+        DecisionVersion.objects.filter(contact=contact)
+        .select_related("decided_by", "signed_off_by", "ended_by")
+        .order_by("version", "pk")
     )
     decision = (
         ThresholdDecision.objects.filter(contact=contact)
@@ -148,6 +184,7 @@ def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
         decision=decision,
         previous=previous,
         row=_row(contact, timezone.now()),
+        versions=versions,
     )
 
 
