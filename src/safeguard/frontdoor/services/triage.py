@@ -172,12 +172,8 @@ def information_request_answer(*, by: User, request: MashEnquiry, answer: str) -
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        request = (
-            MashEnquiry.objects.select_for_update()
-            .select_related("contact", "agency")
-            .get(pk=request.pk)
-        )
-        if request.answered_at is not None and _has_been_decided(request.contact):
+        locked = MashEnquiry.objects.select_for_update().get(pk=request.pk)
+        if locked.answered_at is not None and _has_been_decided(request.contact):
             raise ValidationError(
                 {
                     "answer": "A decision rested on this answer, so it cannot be changed. "
