@@ -213,7 +213,7 @@ class TestHandOffs:
         ("level", "outcome"),
         [(level, outcome) for level, outcomes in OUTCOMES_BY_LEVEL.items() for outcome in outcomes],
     )
-    def test_each_outcome_creates_its_hand_off(
+    def test_each_outcome_creates_its_hand_off(  # noqa: PLR0917
         self,
         level,
         outcome,

@@ -532,3 +532,28 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the correction"},
     )
+
+
+class ChallengeForm(forms.Form):
+    """A referrer or partner disagrees with a decision (or escalates their challenge)."""
+
+    reason = TextField(
+        label="Why do you disagree with the decision?",
+        help_text="Say what you know that makes you think the decision is wrong.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why you disagree with the decision"},
+    )
+
+
+class ChallengeResolveForm(forms.Form):
+    """How this stage of the escalation pathway resolved a challenge."""
+
+    resolution = TextField(
+        label="How have you resolved the challenge?",
+        help_text="The person who raised it is sent this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter how you have resolved the challenge"},
+    )
+    decision_changed = forms.BooleanField(
+        label="The decision has been or will be amended", required=False
+    )

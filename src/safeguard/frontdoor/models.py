@@ -459,3 +459,59 @@ class PoliceIntelligenceUser(models.Model):
 
     def __str__(self) -> str:
         return f"Intelligence user {self.user_id}"
+
+
+class ChallengeStage(models.IntegerChoices):
+    """The partnership's escalation pathway for professional challenge."""
+
+    WORKER = 1, "Stage 1: the worker who decided"
+    TEAM_MANAGER = 2, "Stage 2: the MASH team manager"
+    HEAD_OF_SERVICE = 3, "Stage 3: the head of service"
+
+
+class ProfessionalChallenge(models.Model):
+    """A referrer or partner disagrees with a MASH decision and escalates it, stage by stage."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="challenges")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_by_agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    stage = models.PositiveSmallIntegerField(
+        choices=ChallengeStage.choices, default=ChallengeStage.WORKER
+    )
+    is_open = models.BooleanField(default=True, help_text="Waiting for the stage's resolution.")
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["raised_at"])]
+
+    def __str__(self) -> str:
+        return f"Challenge to {self.contact_id} at stage {self.stage}"
+
+
+class ChallengeStep(models.Model):
+    """One stage of a challenge: why it was raised there, and how it was resolved."""
+
+    challenge = models.ForeignKey(
+        ProfessionalChallenge, on_delete=models.CASCADE, related_name="steps"
+    )
+    stage = models.PositiveSmallIntegerField(choices=ChallengeStage.choices)
+    reason = models.TextField(help_text="Why the challenger disagrees (or escalates).")
+    opened_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    resolution = models.TextField(blank=True)
+    decision_changed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["challenge", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "stage"], name="one_step_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} stage {self.stage}"

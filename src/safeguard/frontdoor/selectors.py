@@ -14,6 +14,7 @@ from safeguard.people.models import Person
 from .hours import RAG_LABELS, RAG_TAG_CLASSES, describe_interval, rag_status
 from .models import (
     OPEN_STATUSES,
+    ChallengeStep,
     Contact,
     ContactChild,
     ContactStatus,
@@ -21,6 +22,7 @@ from .models import (
     MashEnquiry,
     PoliceForm,
     PoliceFormKind,
+    ProfessionalChallenge,
     ThresholdDecision,
 )
 from .rules import can_see_intelligence, can_see_police_queue, can_triage
@@ -122,6 +124,7 @@ class ContactPage:
     previous: list[Contact]
     row: QueueRow
     versions: list[DecisionVersion]
+    challenges: list[ProfessionalChallenge]
 
     @property
     def sent_back(self) -> DecisionVersion | None:
@@ -185,6 +188,7 @@ def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
         previous=previous,
         row=_row(contact, timezone.now()),
         versions=versions,
+        challenges=challenges_on(contact),
     )
 
 
@@ -272,3 +276,38 @@ def contacts_with_outcome(outcome: str) -> QuerySet[Contact]:
 def open_statuses() -> tuple[str, ...]:
     """The statuses of contacts still waiting for the MASH."""
     return tuple(str(s) for s in OPEN_STATUSES)
+
+
+def challenges_on(contact: Contact) -> list[ProfessionalChallenge]:
+    """The professional challenges to a contact's decision, each with its stages."""
+    return list(
+        ProfessionalChallenge.objects.filter(contact=contact)
+        .select_related("raised_by", "raised_by_agency")
+        .prefetch_related(
+            Prefetch("steps", queryset=ChallengeStep.objects.select_related("resolved_by"))
+        )
+        .order_by("raised_at", "pk")
+    )
+
+
+def challenge_counts(
+    *, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> dict[str, int]:
+    """Professional challenges raised in a period, for the partnership's data set (figures only).
+
+    ``raised``: challenges raised; ``reached_stage_2`` and ``reached_stage_3``: how many
+    were escalated that far; ``open``: still waiting for a stage's answer;
+    ``decision_changed``: challenges where a stage changed the decision.
+    """
+    challenges = ProfessionalChallenge.objects.all()
+    if since is not None:
+        challenges = challenges.filter(raised_at__gte=since)
+    if until is not None:
+        challenges = challenges.filter(raised_at__lt=until)
+    return {
+        "raised": challenges.count(),
+        "reached_stage_2": challenges.filter(stage__gte=2).count(),
+        "reached_stage_3": challenges.filter(stage__gte=3).count(),
+        "open": challenges.filter(is_open=True).count(),
+        "decision_changed": challenges.filter(steps__decision_changed=True).distinct().count(),
+    }

@@ -16,6 +16,11 @@ urlpatterns = [
     path("report/<slug:step>/", views.report_step, name="report-step"),
     path("my-referrals/", views.my_referrals, name="my-referrals"),
     path("my-referrals/<str:reference>/", views.my_referral, name="my-referral"),
+    path(
+        "my-referrals/<str:reference>/challenge/",
+        views.referral_challenge,
+        name="referral-challenge",
+    ),
     path("mash/", views.mash_queue, name="mash-queue"),
     path("mash/<str:reference>/", views.contact_detail, name="contact"),
     path("mash/<str:reference>/ask/", views.information_request_create, name="information-request"),
@@ -32,6 +37,11 @@ urlpatterns = [
     path("mash/<str:reference>/urgency/", views.contact_urgency, name="urgency"),
     path("mash/<str:reference>/decide/", views.threshold_decide, name="decide"),
     path("mash/<str:reference>/amend/", views.threshold_amend, name="amend"),
+    path(
+        "mash/<str:reference>/challenges/<int:challenge_id>/resolve/",
+        views.challenge_resolve,
+        name="challenge-resolve",
+    ),
     path("mash/<str:reference>/sign-off/", views.threshold_sign_off, name="sign-off"),
     path("police/", views.police_forms, name="police-forms"),
     path("police/queue/", views.police_queue, name="police-queue"),

@@ -33,6 +33,8 @@ from .events import FrontdoorEvent
 from .forms import (
     POLICE_FORMS,
     AmendDecisionForm,
+    ChallengeForm,
+    ChallengeResolveForm,
     CorrectionForm,
     InformationAnswerForm,
     InformationRequestForm,
@@ -381,12 +383,77 @@ def my_referral(request: HttpRequest, reference: str) -> HttpResponse:
     contact = selectors.referral_for_referrer(user=request.user, reference=reference)
     if contact is None:
         raise Http404
+    return _my_referral_page(request, contact, ChallengeForm())
+
+
+def _my_referral_page(
+    request: HttpRequest, contact: Any, challenge_form: Form, status: int = 200
+) -> HttpResponse:
     ids = [cc.person_id for cc in contact.contact_children.all()]
     people_listed_record(by=request.user, person_ids=ids, context=FrontdoorEvent.MY_REFERRAL)  # type: ignore[arg-type]
     decision = (
         getattr(contact, "decision", None) if contact.status == ContactStatus.DECIDED else None
     )
-    return render(request, "frontdoor/my_referral.html", {"contact": contact, "decision": decision})
+    challenge = next(
+        (
+            c
+            for c in selectors.challenges_on(contact)
+            if c.raised_by_agency_id == getattr(request.user, "agency_id", None)
+        ),
+        None,
+    )
+    return render(
+        request,
+        "frontdoor/my_referral.html",
+        {
+            "contact": contact,
+            "decision": decision,
+            "challenge": challenge,
+            "challenge_form": challenge_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def referral_challenge(request: HttpRequest, reference: str) -> HttpResponse:
+    """Disagree with the MASH's decision on my referral, or escalate my challenge."""
+    contact = selectors.referral_for_referrer(user=request.user, reference=reference)
+    if contact is None:
+        raise Http404
+    form = ChallengeForm(request.POST)
+    if form.is_valid():
+        existing = next(
+            (
+                c
+                for c in selectors.challenges_on(contact)
+                if c.raised_by_agency_id == getattr(request.user, "agency_id", None)
+            ),
+            None,
+        )
+        try:
+            if existing is None:
+                services.challenge_raise(
+                    by=request.user,  # type: ignore[arg-type]
+                    contact=contact,
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                services.challenge_escalate(
+                    by=request.user,  # type: ignore[arg-type]
+                    challenge=existing,
+                    reason=form.cleaned_data["reason"],
+                )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        except Forbidden:
+            raise Http404 from None
+        else:
+            return redirect(
+                reverse("frontdoor:my-referral", kwargs={"reference": reference}) + "#challenge"
+            )
+    return _my_referral_page(request, contact, form)
 
 
 # --- Multi-Agency Safeguarding Hub (MASH) ---------------------------------------------------
@@ -466,6 +533,14 @@ def _triage_context(
             user=request.user, subject_type=CONTACT_SUBJECT, subject_id=data.contact.reference
         ),
     }
+    resolving = extra.pop("resolve_form", None)
+    for challenge in data.challenges:
+        # Each open challenge has its own form (its own field ids), bound when it was just sent.
+        challenge.resolve_form = (  # type: ignore[attr-defined]
+            resolving
+            if resolving is not None and resolving.prefix == f"challenge-{challenge.pk}"
+            else ChallengeResolveForm(prefix=f"challenge-{challenge.pk}")
+        )
     context.update(extra)
     return context
 
@@ -699,6 +774,39 @@ def information_answer_correct(
         request,
         "frontdoor/information_correct.html",
         {"form": form, "info": info, "contact": data.contact},
+    )
+
+
+@login_required
+@require_POST
+def challenge_resolve(request: HttpRequest, reference: str, challenge_id: int) -> HttpResponse:
+    """Record how this stage of the escalation pathway resolved a professional challenge."""
+    data = _triage_page(request, reference)
+    challenge = next((c for c in data.challenges if c.pk == challenge_id), None)
+    if challenge is None:
+        raise Http404
+    form = ChallengeResolveForm(request.POST, prefix=f"challenge-{challenge.pk}")
+    if form.is_valid():
+        try:
+            services.challenge_resolve(
+                by=request.user,  # type: ignore[arg-type]
+                challenge=challenge,
+                resolution=form.cleaned_data["resolution"],
+                decision_changed=form.cleaned_data["decision_changed"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        except Forbidden:
+            raise Http404 from None
+        else:
+            return redirect(
+                reverse("frontdoor:contact", kwargs={"reference": reference}) + "#challenges"
+            )
+    _record_views(request, data, FrontdoorEvent.CONTACT)
+    return render(
+        request,
+        "frontdoor/contact_detail.html",
+        _triage_context(request, data, resolve_form=form),
     )
 
 

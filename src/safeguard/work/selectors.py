@@ -239,4 +239,6 @@ def all_teams() -> list[Team]:
 
 def assignable_members(team: Team) -> list[User]:
     """The team's members who can be given work today."""
-    return [m.user for m in team_members(team) if not getattr(m, "away", False) and m.user.is_active]
+    return [
+        m.user for m in team_members(team) if not getattr(m, "away", False) and m.user.is_active
+    ]

@@ -5,9 +5,16 @@
 - :mod:`.triage`: the MASH asks agencies what they know and decides the threshold;
 - :mod:`.mash_work`: a contact's urgency and deadline, and the MASH's work items;
 - :mod:`.social_care`: Level 4 decisions handed to children's social care;
+- :mod:`.challenge`: professional challenge of a decision, stage by stage;
 - :mod:`.police`: police partner forms (:func:`police_form_submit`).
 """
 
+from .challenge import (
+    can_challenge,
+    challenge_escalate,
+    challenge_raise,
+    challenge_resolve,
+)
 from .contacts import (
     MASH_GRANT_DAYS,
     RE_REFERRAL_WINDOW,
@@ -45,6 +52,10 @@ __all__ = [
     "RE_REFERRAL_WINDOW",
     "SIGN_OFF_OUTCOMES",
     "answers_awaited",
+    "can_challenge",
+    "challenge_escalate",
+    "challenge_raise",
+    "challenge_resolve",
     "contact_deadline",
     "contact_draft_discard",
     "contact_draft_save",
