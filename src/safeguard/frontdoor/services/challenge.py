@@ -103,12 +103,14 @@ def challenge_raise(*, by: User, contact: Contact, reason: str) -> ProfessionalC
         errors["reason"] = "Your agency has already challenged this decision; escalate it instead"
     if errors:
         raise ValidationError(errors)
+    agency = by.agency
+    assert agency is not None  # noqa: S101 - can_challenge needs an agency
     with transaction.atomic():
         now = timezone.now()
         challenge = ProfessionalChallenge.objects.create(
             contact=contact,
             raised_by=by,
-            raised_by_agency_id=by.agency_id,
+            raised_by_agency=agency,
             raised_at=now,
         )
         ChallengeStep.objects.create(
