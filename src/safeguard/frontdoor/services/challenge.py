@@ -119,7 +119,7 @@ def challenge_raise(*, by: User, contact: Contact, reason: str) -> ProfessionalC
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=FrontdoorEvent.CHALLENGE,
+            object_type=FrontdoorEvent.PROFESSIONAL_CHALLENGE,
             object_id=challenge.pk,
             changes={"contact": contact.reference, "stage": 1},
             reason=reason[:500],
@@ -171,7 +171,7 @@ def challenge_resolve(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type=FrontdoorEvent.CHALLENGE,
+            object_type=FrontdoorEvent.PROFESSIONAL_CHALLENGE,
             object_id=challenge.pk,
             changes={
                 "stage": challenge.stage,
@@ -223,7 +223,7 @@ def challenge_escalate(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type=FrontdoorEvent.CHALLENGE,
+            object_type=FrontdoorEvent.PROFESSIONAL_CHALLENGE,
             object_id=challenge.pk,
             changes={"stage": challenge.stage, "escalated": True},
             reason=reason[:500],
