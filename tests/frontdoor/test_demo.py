@@ -48,6 +48,7 @@ def test_demo_mash_work_urgency_and_hand_offs():
     work_demo.build_teams(state)
     demo.build(state)
     demo_mash.build(state)
+    demo_mash.build_hand_off(state)
     # Every decision is one the table allows.
     assert all(
         outcome_allowed(d.level, d.outcome)

@@ -46,10 +46,11 @@ OPEN_CONTACTS = 14
 
 REFERRERS = ["school.dsl", "health.nurse", "police.officer", "social.worker", "yjs.worker"]
 LEVEL_WEIGHTS = [(1, 15), (2, 30), (3, 30), (4, 25)]
-# Only outcomes the level allows (models.OUTCOMES_BY_LEVEL); police notified rarely, at levels 1-3.
+# Only outcomes the level allows (models.OUTCOMES_BY_LEVEL). The lists keep their lengths, so
+# the demo draws the same random numbers as before (later demo extensions depend on them).
 OUTCOMES_BY_LEVEL = {
     1: [Outcome.ADVICE_NO_FURTHER_ACTION, Outcome.SIGNPOST],
-    2: [Outcome.SIGNPOST, Outcome.EARLY_HELP_ASSESSMENT, Outcome.POLICE_NOTIFIED],
+    2: [Outcome.SIGNPOST, Outcome.EARLY_HELP_ASSESSMENT],
     3: [Outcome.EARLY_HELP_ASSESSMENT, Outcome.TARGETED_INTERVENTION],
     4: [Outcome.SECTION_17, Outcome.SECTION_47, Outcome.LOOKED_AFTER],
 }

@@ -6,7 +6,7 @@ team; contacts waiting for sign-off give the managers a "sign off" item. Two
 contacts reported as immediate danger show both tags (one due within the hour,
 amber; one past its two-hour deadline, red); one proposal was sent back with a
 reason; one recent Level 4 decision has handed a strategy discussion to the
-children's social care assessment team.
+children's social care assessment team (order 86, :func:`build_hand_off`).
 """
 
 from __future__ import annotations
@@ -101,7 +101,10 @@ def build(state: DemoState) -> None:
                 deadline=deadline_for("redo_decision"),
                 priority=contact.urgency,
                 assignee=worker,
-                detail=f"{manager} sent the decision back: {SENT_BACK_REASON}",
+                detail=(
+                    f"{manager}, a Multi-Agency Safeguarding Hub (MASH) manager, "
+                    f"sent the decision back: {SENT_BACK_REASON}"
+                ),
                 notify=False,
             )
             continue
@@ -117,7 +120,10 @@ def build(state: DemoState) -> None:
             person=child,
             due_at=contact.decision_due_at,
             priority=contact.urgency,
-            detail=f"{contact.get_urgency_display()}. Reported by {contact.referrer_agency}.",
+            detail=(
+                f"A concern reported to the Multi-Agency Safeguarding Hub (MASH) by "
+                f"{contact.referrer_agency}. {contact.get_urgency_display()}."
+            ),
             notify=False,
         )
     for decision in ThresholdDecision.objects.filter(
@@ -137,14 +143,21 @@ def build(state: DemoState) -> None:
             deadline=deadline_for("sign_off_decision"),
             priority=contact.urgency,
             assignee=manager,
-            detail=f"{decision.decided_by} proposed {decision.get_outcome_display().lower()}.",
+            detail=(
+                f"{decision.decided_by}, in the Multi-Agency Safeguarding Hub (MASH), proposed "
+                f"{decision.get_outcome_display().lower()}."
+            ),
             notify=False,
         )
-    _social_care_hand_off()
 
 
-def _social_care_hand_off() -> None:
-    """The most recent signed-off Section 47 decision gave social care a strategy discussion."""
+@register_demo_extension(order=86)
+def build_hand_off(state: DemoState) -> None:
+    """The most recent signed-off Section 47 decision gave social care a strategy discussion.
+
+    Runs late (after the subject access and retention demo at 60 and the work demo at 85),
+    so the new involvement changes nothing those demos chose.
+    """
     csc = Team.objects.filter(purpose=TeamPurpose.SOCIAL_CARE_ASSESSMENT).first()
     decision = (
         ThresholdDecision.objects.filter(
@@ -171,7 +184,7 @@ def _social_care_hand_off() -> None:
             by=decision.signed_off_by or decision.decided_by,
             team=csc,
             kind=WorkKind.SECTION_47_STRATEGY,
-            title="Hold a strategy discussion (Section 47) after a MASH decision",
+            title="Hold a strategy discussion (Section 47) after a threshold decision",
             subject_type=CONTACT_SUBJECT,
             subject_id=contact.reference,
             subject_url=f"/people/{person.pk}/",
@@ -179,6 +192,9 @@ def _social_care_hand_off() -> None:
             person=person,
             deadline=deadline_for("section_47_strategy"),
             priority=Urgency.URGENT,
-            detail=f"The MASH decided level 4: section 47 strategy discussion ({contact.reference}).",
+            detail=(
+                "The Multi-Agency Safeguarding Hub (MASH) decided level 4: section 47 "
+                f"strategy discussion ({contact.reference})."
+            ),
             notify=False,
         )

@@ -107,7 +107,10 @@ def contact_work_create(*, by: User | None, contact: Contact) -> list[WorkItem]:
                 person=child,  # type: ignore[arg-type]
                 due_at=contact.decision_due_at,
                 priority=contact.urgency,
-                detail=f"{contact.get_urgency_display()}. Reported by {contact.referrer_agency}.",
+                detail=(
+                    f"A concern reported to the Multi-Agency Safeguarding Hub (MASH) by "
+                    f"{contact.referrer_agency}. {contact.get_urgency_display()}."
+                ),
             )
         )
     if contact.urgency == Urgency.IMMEDIATE and not in_office_hours(contact.received_at):

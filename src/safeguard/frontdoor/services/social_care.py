@@ -69,7 +69,7 @@ def social_care_from_decision(*, by: User, contact: Any, decision: Any) -> list[
                 by=by,
                 team=team,
                 kind=kind,
-                title=f"{kind.label} after a MASH decision",
+                title=f"{kind.label} after a threshold decision",
                 subject_type=CONTACT_SUBJECT,
                 subject_id=contact.reference,
                 subject_url=reverse("people:detail", args=[person.pk]),

@@ -456,7 +456,10 @@ def _sign_off_work_create(*, by: User, contact: Contact, decision: ThresholdDeci
         deadline=deadline_for("sign_off_decision"),
         priority=contact.urgency,
         assignee=managers[0] if managers else None,
-        detail=f"{by} proposed {decision.get_outcome_display().lower()}.",
+        detail=(
+            f"{by}, in the Multi-Agency Safeguarding Hub (MASH), proposed "
+            f"{decision.get_outcome_display().lower()}."
+        ),
     )
 
 
@@ -598,7 +601,7 @@ def threshold_return(*, by: User, contact: Contact, note: str) -> Contact:
                 deadline=deadline_for("redo_decision"),
                 priority=locked.urgency,
                 assignee=worker,
-                detail=f"{by} sent the decision back: {note}",
+                detail=f"{by}, a Multi-Agency Safeguarding Hub (MASH) manager, sent the decision back: {note}",
             )
     return locked
 
@@ -706,7 +709,7 @@ def _referrer_tell_change(*, by: User, contact: Contact, decision: ThresholdDeci
         by=by,
         team=team_receiving_for(contact.referrer_agency),
         kind=WorkKind.READ_OUTCOME,
-        title="The MASH changed the outcome of a concern you reported",
+        title="The outcome of a concern you reported has changed",
         subject_type=CONTACT_SUBJECT,
         subject_id=contact.reference,
         subject_url=reverse("frontdoor:my-referral", kwargs={"reference": contact.reference}),
