@@ -76,13 +76,13 @@ class TestConcernApi:
         threshold_decide(
             by=mash_worker_api,
             contact=contact,
-            level=3,
-            outcome=Outcome.TARGETED_INTERVENTION,
+            level=2,
+            outcome=Outcome.SIGNPOST,
             rationale="Exploitation risk.",
             message_to_referrer="Targeted support offered.",
         )
         status = client.get(f"/api/v1/frontdoor/status/{reference}", **auth).json()
-        assert status["outcome"] == "targeted_intervention"
+        assert status["outcome"] == "signpost"
         assert status["message_to_referrer"] == "Targeted support offered."
         assert "rationale" not in status
 

@@ -149,8 +149,9 @@ def test_report_triage_decide_and_the_referrer_sees_the_outcome(page, sign_in, p
     page.get_by_role("button", name="Save the answer").click()
     page.get_by_role("link", name="Make a threshold decision").click()
     assert_accessible(page)
-    page.get_by_label("Level 3: family help").check()
-    page.get_by_label("Targeted intervention or Team Around the Family").check()
+    # Level 3 and 4 decisions wait for a manager (tests/e2e/test_mash_decisions.py); level 2 is final.
+    page.get_by_label("Level 2: emerging need").check()
+    page.get_by_label("Signposted to a support service").check()
     page.get_by_label("Why did you make this decision?").fill(
         "Several needs; family agrees to help."
     )

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from safeguard.core.models import AgencyKind, Role
+from safeguard.core.models import AgencyKind, Role, TeamMembership, TeamPurpose
 from safeguard.frontdoor.models import Consent
 from safeguard.frontdoor.services import ChildDetails, contact_submit
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, TeamFactory
 
 
 @pytest.fixture
@@ -16,13 +16,44 @@ def mash_agency(db):
 
 
 @pytest.fixture
-def mash_worker(make_user, mash_agency):
-    return make_user(Role.MASH_WORKER, agency=mash_agency)
+def mash_team(mash_agency):
+    """The MASH team: the contacts' work items land here."""
+    return TeamFactory(
+        agency=mash_agency,
+        name="Test MASH team",
+        slug="test-mash-team",
+        purpose=TeamPurpose.MASH,
+        receives_for_agency=True,
+    )
+
+
+@pytest.fixture(autouse=True)
+def social_care_team(db):
+    """Children's social care's assessment team, which receives Level 4 decisions."""
+    csc = AgencyFactory(name="Test Children's Social Care", slug="test-csc")
+    return TeamFactory(
+        agency=csc,
+        name="Test assessment team",
+        slug="test-csc-assessment",
+        purpose=TeamPurpose.SOCIAL_CARE_ASSESSMENT,
+        receives_for_agency=True,
+    )
 
 
 @pytest.fixture
-def mash_manager(make_user, mash_agency):
-    return make_user(Role.MASH_MANAGER, Role.MASH_WORKER, agency=mash_agency)
+def mash_worker(make_user, mash_team):
+    user = make_user(Role.MASH_WORKER, agency=mash_team.agency)
+    TeamMembership.objects.create(team=mash_team, user=user, since=dt.date(2024, 1, 1))
+    return user
+
+
+@pytest.fixture
+def mash_manager(make_user, mash_team):
+    user = make_user(Role.MASH_MANAGER, Role.MASH_WORKER, agency=mash_team.agency)
+    TeamMembership.objects.create(
+        team=mash_team, user=user, is_manager=True, since=dt.date(2024, 1, 1)
+    )
+    return user
 
 
 @pytest.fixture

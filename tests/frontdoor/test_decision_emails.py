@@ -168,7 +168,7 @@ class TestEarlyHelpWithTheDecision:
         self, submit, mash_worker, mail_server
     ):
         contact = submit()
-        decide(mash_worker, contact, outcome=Outcome.EARLY_HELP_ASSESSMENT, level=3)
+        decide(mash_worker, contact, outcome=Outcome.EARLY_HELP_ASSESSMENT, level=2)
         episode = Episode.objects.get()
         assert episode.source_reference == contact.reference
         assert outcome_emails(mail_server) == [f"{OUTCOME_SUBJECT} {contact.reference}"]
@@ -181,7 +181,7 @@ class TestEarlyHelpWithTheDecision:
         late_hub = AgencyFactory(name="Late MASH", slug="late-mash", is_mash=True)
         worker = make_user(Role.MASH_WORKER, agency=late_hub)
         with pytest.raises(ValidationError) as exc:
-            decide(worker, contact, outcome=Outcome.EARLY_HELP_ASSESSMENT, level=3)
+            decide(worker, contact, outcome=Outcome.EARLY_HELP_ASSESSMENT, level=2)
         assert "Early help could not be started" in exc.value.message_dict["outcome"][0]
         assert "decision has not been saved" in exc.value.message_dict["outcome"][0]
         assert not ThresholdDecision.objects.exists()

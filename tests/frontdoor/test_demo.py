@@ -59,3 +59,48 @@ def test_demo_puts_requests_and_police_forms_in_the_police_queue():
     assert WorkItem.objects.filter(team=police, kind=WorkKind.ACTION_POLICE_FORM).count() == (
         PoliceForm.objects.filter(status="received").count()
     )
+
+
+def test_demo_mash_work_urgency_and_hand_offs():
+    from safeguard.core.models import User
+    from safeguard.frontdoor import demo_mash
+    from safeguard.frontdoor.models import DecisionVersion, Urgency, outcome_allowed
+    from safeguard.frontdoor.selectors import mash_queue
+    from safeguard.work import demo as work_demo
+    from safeguard.work.models import WorkItem, WorkKind
+
+    state = make_state()
+    work_demo.build_teams(state)
+    demo.build(state)
+    demo_mash.build(state)
+    demo_mash.build_hand_off(state)
+    # Every decision is one the table allows.
+    assert all(
+        outcome_allowed(d.level, d.outcome)
+        for d in ThresholdDecision.objects.only("level", "outcome")
+    )
+    open_items = WorkItem.objects.open().filter(subject_type="frontdoor.contact")
+    for contact in Contact.objects.filter(
+        status__in=[ContactStatus.RECEIVED, ContactStatus.GATHERING]
+    ):
+        assert (
+            open_items.filter(
+                subject_id=contact.reference,
+                kind__in=[WorkKind.DECIDE_CONTACT, WorkKind.REDO_DECISION],
+                due_at=contact.decision_due_at,
+            ).exists()
+            or open_items.filter(subject_id=contact.reference, kind=WorkKind.REDO_DECISION).exists()
+        )
+    assert (
+        open_items.filter(kind=WorkKind.SIGN_OFF_DECISION).count()
+        == Contact.objects.filter(status=ContactStatus.AWAITING_SIGN_OFF).count()
+    )
+    assert DecisionVersion.objects.filter(ended="sent_back").exists()
+    assert open_items.filter(
+        kind=WorkKind.SECTION_47_STRATEGY, team__slug="csc-assessment"
+    ).exists()
+    # The queue starts with immediate danger, one amber and one red.
+    rows, _ = mash_queue(user=User.objects.get(username="mash.worker"))
+    immediate = [r for r in rows if r.contact.urgency == Urgency.IMMEDIATE]
+    assert rows[: len(immediate)] == immediate
+    assert {"amber", "red"} <= {r.rag for r in immediate}

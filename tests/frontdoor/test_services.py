@@ -224,7 +224,7 @@ class TestThresholdDecide:
 
     def test_decision_lands_on_the_chronology(self, submit, mash_worker):
         contact = submit()
-        self.decide(mash_worker, contact, level=3, outcome=Outcome.EARLY_HELP_ASSESSMENT)
+        self.decide(mash_worker, contact, level=2, outcome=Outcome.EARLY_HELP_ASSESSMENT)
         child = contact.children.get()
         assert ChronologyEvent.objects.filter(person=child, category="decision").exists()
         assert list(contacts_with_outcome(Outcome.EARLY_HELP_ASSESSMENT)) == [contact]
@@ -289,6 +289,7 @@ class TestPoliceForms:
 def test_sign_off_rule():
     assert services.needs_sign_off(level=4, outcome=Outcome.SECTION_17)
     assert services.needs_sign_off(level=2, outcome=Outcome.ADVICE_NO_FURTHER_ACTION)
-    assert not services.needs_sign_off(level=3, outcome=Outcome.EARLY_HELP_ASSESSMENT)
+    assert services.needs_sign_off(level=3, outcome=Outcome.EARLY_HELP_ASSESSMENT)
+    assert not services.needs_sign_off(level=2, outcome=Outcome.EARLY_HELP_ASSESSMENT)
     assert Contact._meta.get_field("child_voice")
     assert concern_kwargs()["consent"] == Consent.GIVEN

@@ -198,7 +198,7 @@ class TestMash:
         response = worker.post(
             reverse("frontdoor:decide", args=[contact.reference]),
             {
-                "level": "3",
+                "level": "2",
                 "outcome": Outcome.EARLY_HELP_ASSESSMENT,
                 "rationale": "Needs a plan.",
                 "message_to_referrer": "An early help worker will contact the family.",

@@ -9,5 +9,10 @@ class FrontdoorConfig(AppConfig):
     verbose_name = "Front door"
 
     def ready(self) -> None:
-        """Declare what the app holds about people; register the front door demo data."""
-        from . import demo, events, person_links  # noqa: F401
+        """Declare what the app holds about people; demo data; hand Level 4 decisions to social care."""
+        from . import demo, demo_mash, events, person_links  # noqa: F401
+        from .handoffs import decision_hand_off_register
+        from .services.social_care import SOCIAL_CARE_WORK, social_care_from_decision
+
+        for outcome in SOCIAL_CARE_WORK:
+            decision_hand_off_register(outcome, social_care_from_decision)

@@ -49,11 +49,13 @@ OPEN_CONTACTS = 14
 
 REFERRERS = ["school.dsl", "health.nurse", "police.officer", "social.worker", "yjs.worker"]
 LEVEL_WEIGHTS = [(1, 15), (2, 30), (3, 30), (4, 25)]
+# Only outcomes the level allows (models.OUTCOMES_BY_LEVEL). The lists keep their lengths, so
+# the demo draws the same random numbers as before (later demo extensions depend on them).
 OUTCOMES_BY_LEVEL = {
     1: [Outcome.ADVICE_NO_FURTHER_ACTION, Outcome.SIGNPOST],
     2: [Outcome.SIGNPOST, Outcome.EARLY_HELP_ASSESSMENT],
     3: [Outcome.EARLY_HELP_ASSESSMENT, Outcome.TARGETED_INTERVENTION],
-    4: [Outcome.SECTION_17, Outcome.SECTION_47, Outcome.POLICE_NOTIFIED],
+    4: [Outcome.SECTION_17, Outcome.SECTION_47, Outcome.LOOKED_AFTER],
 }
 MESSAGES = {
     Outcome.ADVICE_NO_FURTHER_ACTION: (
@@ -64,6 +66,7 @@ MESSAGES = {
     Outcome.TARGETED_INTERVENTION: "A Team Around the Family will be arranged; you will be invited.",
     Outcome.SECTION_17: "A social worker will assess the child's needs. They may contact you.",
     Outcome.SECTION_47: "A strategy discussion is being held today. Please keep your notes safe.",
+    Outcome.LOOKED_AFTER: "The child is safe. A social worker will contact you about next steps.",
     Outcome.POLICE_NOTIFIED: "The police have been told and will follow this up.",
 }
 WHAT_HAPPENED = [

@@ -21,3 +21,4 @@ class FrontdoorEvent(AuditEventType):
     POLICE_INTELLIGENCE_USER = "police_intelligence_user"
     THRESHOLD_DECISION = "threshold_decision"
     THRESHOLD_SIGN_OFF = "threshold_sign_off"
+    PROFESSIONAL_CHALLENGE = "professional_challenge"

@@ -15,7 +15,7 @@ from safeguard.people.identifiers import (
 from safeguard.people.models import Sex
 
 from . import categories
-from .models import Consent, Level, NoConsentReason, Outcome, PoliceFormKind, VoiceApproach
+from .models import Consent, Level, NoConsentReason, Outcome, PoliceFormKind, Urgency, VoiceApproach
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -394,6 +394,10 @@ class ThresholdDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter what the referrer should be told"},
     )
+    confirm_awaited = forms.BooleanField(
+        label="Decide without waiting for the agencies that have not answered",
+        required=False,
+    )
 
 
 class SignOffForm(forms.Form):
@@ -611,3 +615,75 @@ def police_answers_shown(answers: dict[str, Any]) -> list[tuple[str, str]]:
         text = str(choices.get(text, text))
         shown.append((label, text))
     return shown
+
+
+class AmendDecisionForm(ThresholdDecisionForm):
+    """A manager corrects a final decision and says why (the earlier version is kept)."""
+
+    reason = TextField(
+        label="Why are you amending the decision?",
+        help_text="This stays with the MASH. The referrer is told the new outcome, not why.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are amending the decision"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """An amendment is of a decision already made: no question about awaited answers."""
+        super().__init__(*args, **kwargs)
+        del self.fields["confirm_awaited"]
+
+
+class UrgencyForm(forms.Form):
+    """The MASH changes how urgent a contact is; its deadline follows."""
+
+    urgency = forms.TypedChoiceField(
+        label="How urgent is this contact?",
+        choices=Urgency.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how urgent the contact is",
+            "invalid_choice": "Select how urgent the contact is",
+        },
+    )
+    reason = TextField(
+        label="Why has the urgency changed?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the urgency has changed"},
+    )
+
+
+class CorrectionForm(forms.Form):
+    """A correction to an agency's answer, kept beside the original."""
+
+    correction = TextField(
+        label="What is the correction?",
+        help_text="The original answer stays as it was; the correction is shown beside it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the correction"},
+    )
+
+
+class ChallengeForm(forms.Form):
+    """A referrer or partner disagrees with a decision (or escalates their challenge)."""
+
+    reason = TextField(
+        label="Why do you disagree with the decision?",
+        help_text="Say what you know that makes you think the decision is wrong.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why you disagree with the decision"},
+    )
+
+
+class ChallengeResolveForm(forms.Form):
+    """How this stage of the escalation pathway resolved a challenge."""
+
+    resolution = TextField(
+        label="How have you resolved the challenge?",
+        help_text="The person who raised it is sent this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter how you have resolved the challenge"},
+    )
+    decision_changed = forms.BooleanField(
+        label="The decision has been or will be amended", required=False
+    )

@@ -1,8 +1,10 @@
 """Decision hand-offs: the step a later app takes when a threshold decision is made.
 
-The front door sits below the apps that act on its decisions (early help today;
-children's social care and work queues next), so it cannot import them. Each
-such app registers, at start-up, a hand-off for the outcomes it receives;
+The front door sits below the apps that act on its decisions (early help), so it
+cannot import them. Each such app registers, at start-up, a hand-off for the
+outcomes it receives (children's social care's Level 4 outcomes are registered by
+the front door itself, ``services/social_care.py``, since they are work items and
+involvements);
 :func:`decision_hand_off` runs it inside the decision's own transaction. An
 outcome that needs a hand-off nobody registered refuses the decision, so no
 decision is ever saved with nobody to act on it.
@@ -25,8 +27,16 @@ if TYPE_CHECKING:
 HandOff = Callable[..., object]
 """Called as ``hand_off(by=user, contact=contact, decision=decision)``; raises to refuse."""
 
-# Outcomes whose decision must be handed to another app in the same transaction.
-NEEDS_HAND_OFF = frozenset({Outcome.EARLY_HELP_ASSESSMENT})
+# Outcomes whose decision must be handed to another app in the same transaction: early
+# help, and every Level 4 (specialist need) outcome.
+NEEDS_HAND_OFF = frozenset(
+    {
+        Outcome.EARLY_HELP_ASSESSMENT,
+        Outcome.SECTION_17,
+        Outcome.SECTION_47,
+        Outcome.LOOKED_AFTER,
+    }
+)
 
 _HAND_OFFS: dict[str, HandOff] = {}
 

@@ -183,3 +183,8 @@ def consent_text(consent: str, reason: str) -> str:
         label = NoConsentReason(reason).label if reason in NoConsentReason.values else ""
         return f"I did not ask them: {label}" if label else "I did not ask them"
     return Consent(consent).label if consent in Consent.values else ""
+
+
+def draft_says_immediate_danger(data: dict[str, Any]) -> bool:
+    """Whether an unsent draft says the child is in immediate danger (My work flags it)."""
+    return (data.get("answers", {}).get("danger", {}) or {}).get("immediate_danger") == "yes"

@@ -81,6 +81,14 @@ class ContactStatus(models.TextChoices):
     DECIDED = "decided", "Decided"
 
 
+class Urgency(models.IntegerChoices):
+    """How soon the MASH must decide: lower numbers come first (the work app's priorities)."""
+
+    IMMEDIATE = 1, "Immediate danger"
+    URGENT = 2, "Urgent"
+    STANDARD = 3, "Standard"
+
+
 OPEN_STATUSES = (ContactStatus.RECEIVED, ContactStatus.GATHERING, ContactStatus.AWAITING_SIGN_OFF)
 
 
@@ -123,6 +131,11 @@ class Contact(models.Model):
         "non-verbal child, what their presentation, behaviour and interactions show.",
     )
     immediate_danger = models.BooleanField(default=False)
+    urgency = models.PositiveSmallIntegerField(
+        choices=Urgency.choices,
+        default=Urgency.STANDARD,
+        help_text="Sets the contact's own deadline and its place in the MASH queue.",
+    )
     family_knows = models.TextField(blank=True)
     consent = models.CharField(max_length=20, choices=Consent.choices)
     no_consent_reason = models.CharField(max_length=40, choices=NoConsentReason.choices, blank=True)
@@ -140,6 +153,7 @@ class Contact(models.Model):
         ordering = ["decision_due_at"]
         indexes = [
             models.Index(fields=["status", "decision_due_at"]),
+            models.Index(fields=["status", "urgency", "decision_due_at"]),
             models.Index(fields=["referrer_agency", "reference"]),
         ]
         constraints = [
@@ -223,6 +237,14 @@ class MashEnquiry(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The answer this entry corrects (answers are never overwritten after a decision).",
+    )
 
     class Meta:
         ordering = ["requested_at", "pk"]
@@ -275,11 +297,40 @@ class Outcome(models.TextChoices):
     )
     SECTION_17 = "section_17", "Section 17 child in need assessment"
     SECTION_47 = "section_47", "Section 47 strategy discussion"
+    LOOKED_AFTER = "looked_after", "Child becomes looked after, or police protection"
     POLICE_NOTIFIED = "police_notified", "Police notified"
 
 
+# Which outcomes each level allows (docs/frontdoor.md has the same table). Anything else is
+# an incoherent pair ("level 1, Section 47 strategy discussion") and the MASH is told so.
+OUTCOMES_BY_LEVEL: dict[int, tuple[Outcome, ...]] = {
+    Level.UNIVERSAL: (Outcome.ADVICE_NO_FURTHER_ACTION, Outcome.SIGNPOST, Outcome.POLICE_NOTIFIED),
+    Level.EMERGING: (
+        Outcome.ADVICE_NO_FURTHER_ACTION,
+        Outcome.SIGNPOST,
+        Outcome.EARLY_HELP_ASSESSMENT,
+        Outcome.POLICE_NOTIFIED,
+    ),
+    Level.FAMILY_HELP: (
+        Outcome.EARLY_HELP_ASSESSMENT,
+        Outcome.TARGETED_INTERVENTION,
+        Outcome.POLICE_NOTIFIED,
+    ),
+    Level.SPECIALIST: (Outcome.SECTION_17, Outcome.SECTION_47, Outcome.LOOKED_AFTER),
+}
+
+
+def outcome_allowed(level: int, outcome: str) -> bool:
+    """Whether the outcome makes sense at the level (the table above)."""
+    return outcome in OUTCOMES_BY_LEVEL.get(int(level), ())
+
+
 class ThresholdDecision(models.Model):
-    """The MASH's decision on a contact: a level, an outcome and the reasons."""
+    """The MASH's current decision on a contact: a level, an outcome and the reasons.
+
+    Earlier versions (a proposal a manager sent back, a decision a manager amended)
+    are kept, unchanged, as :class:`DecisionVersion` rows.
+    """
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="decision")
     level = models.PositiveSmallIntegerField(choices=Level.choices)
@@ -298,6 +349,10 @@ class ThresholdDecision(models.Model):
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     sign_off_note = models.TextField(blank=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    amendment_reason = models.TextField(
+        blank=True, help_text="Why a manager amended the decision (the MASH's reasons only)."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["outcome"])]
@@ -315,6 +370,47 @@ class ThresholdDecision(models.Model):
     def is_final(self) -> bool:
         """Whether the decision stands (no sign-off needed, or signed off)."""
         return not self.needs_sign_off or self.signed_off_at is not None
+
+
+class VersionEnd(models.TextChoices):
+    """Why a version of a decision stopped being the current one."""
+
+    SENT_BACK = "sent_back", "Sent back by a manager"
+    AMENDED = "amended", "Amended by a manager"
+
+
+class DecisionVersion(models.Model):
+    """An earlier version of a threshold decision, kept as it was (append-only)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="decision_versions")
+    version = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    rationale = models.TextField()
+    message_to_referrer = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    ended = models.CharField(max_length=20, choices=VersionEnd.choices)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField()
+    reason = models.TextField(help_text="The manager's reason for sending back or amending.")
+
+    class Meta:
+        ordering = ["contact", "version", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="decision_version_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: version {self.version}"
 
 
 class PoliceFormKind(models.TextChoices):
@@ -400,3 +496,59 @@ class PoliceIntelligenceUser(models.Model):
 
     def __str__(self) -> str:
         return f"Intelligence user {self.user_id}"
+
+
+class ChallengeStage(models.IntegerChoices):
+    """The partnership's escalation pathway for professional challenge."""
+
+    WORKER = 1, "Stage 1: the worker who decided"
+    TEAM_MANAGER = 2, "Stage 2: the MASH team manager"
+    HEAD_OF_SERVICE = 3, "Stage 3: the head of service"
+
+
+class ProfessionalChallenge(models.Model):
+    """A referrer or partner disagrees with a MASH decision and escalates it, stage by stage."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="challenges")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_by_agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    stage = models.PositiveSmallIntegerField(
+        choices=ChallengeStage.choices, default=ChallengeStage.WORKER
+    )
+    is_open = models.BooleanField(default=True, help_text="Waiting for the stage's resolution.")
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["raised_at"])]
+
+    def __str__(self) -> str:
+        return f"Challenge to {self.contact_id} at stage {self.stage}"
+
+
+class ChallengeStep(models.Model):
+    """One stage of a challenge: why it was raised there, and how it was resolved."""
+
+    challenge = models.ForeignKey(
+        ProfessionalChallenge, on_delete=models.CASCADE, related_name="steps"
+    )
+    stage = models.PositiveSmallIntegerField(choices=ChallengeStage.choices)
+    reason = models.TextField(help_text="Why the challenger disagrees (or escalates).")
+    opened_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    resolution = models.TextField(blank=True)
+    decision_changed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["challenge", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "stage"], name="one_step_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} stage {self.stage}"

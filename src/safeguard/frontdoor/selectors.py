@@ -6,7 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, DateTimeField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from safeguard.people.models import Person
@@ -14,13 +24,16 @@ from safeguard.people.models import Person
 from .hours import RAG_LABELS, RAG_TAG_CLASSES, describe_interval, rag_status
 from .models import (
     OPEN_STATUSES,
+    ChallengeStep,
     Contact,
     ContactChild,
     ContactStatus,
+    DecisionVersion,
     MashEnquiry,
     PoliceForm,
     PoliceFormKind,
     PoliceFormStatus,
+    ProfessionalChallenge,
     ThresholdDecision,
 )
 from .rules import can_answer_request, can_see_intelligence, can_see_police_queue, can_triage
@@ -71,7 +84,20 @@ def _row(contact: Contact, now: dt.datetime) -> QueueRow:
     )
 
 
-def mash_queue(*, user: Any, status: str = "open", page: int = 1) -> tuple[list[QueueRow], int]:
+def queue_order(queryset: QuerySet[Contact], now: dt.datetime) -> QuerySet[Contact]:
+    """Urgency first (immediate danger, urgent, standard), then overdue, then the deadline."""
+    return queryset.annotate(
+        overdue_rank=Case(
+            When(decision_due_at__lte=now, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("urgency", "overdue_rank", "decision_due_at", "pk")
+
+
+def mash_queue(
+    *, user: Any, status: str = "open", page: int = 1, now: dt.datetime | None = None
+) -> tuple[list[QueueRow], int]:
     """Open contacts, most urgent first (a page of 50) and how many there are in all."""
     if not can_triage(user):
         return [], 0
@@ -84,10 +110,8 @@ def mash_queue(*, user: Any, status: str = "open", page: int = 1) -> tuple[list[
     total = queryset.count()
     page = max(1, page)
     start = (page - 1) * QUEUE_PAGE_SIZE
-    contacts = list(
-        _with_children(queryset.order_by("decision_due_at", "pk"))[start : start + QUEUE_PAGE_SIZE]
-    )
-    now = timezone.now()
+    now = now or timezone.now()
+    contacts = list(_with_children(queue_order(queryset, now))[start : start + QUEUE_PAGE_SIZE])
     return [_row(c, now) for c in contacts], total
 
 
@@ -112,6 +136,26 @@ class ContactPage:
     decision: ThresholdDecision | None
     previous: list[Contact]
     row: QueueRow
+    versions: list[DecisionVersion]
+    challenges: list[ProfessionalChallenge]
+
+    @property
+    def sent_back(self) -> DecisionVersion | None:
+        """The manager's send-back the worker has still to act on (the contact is open again)."""
+        if self.decision is not None or not self.contact.is_open or not self.versions:
+            return None
+        last = self.versions[-1]
+        return last if last.ended == "sent_back" else None
+
+    @property
+    def evidence_locked(self) -> bool:
+        """Whether a decision was ever proposed: answers are then corrected, never changed."""
+        return self.decision is not None or bool(self.versions)
+
+    @property
+    def awaited(self) -> list[MashEnquiry]:
+        """Requests still waiting for an answer."""
+        return [r for r in self.requests if r.answered_at is None and r.corrects_id is None]
 
 
 def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
@@ -127,8 +171,13 @@ def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
         return None
     requests = list(
         MashEnquiry.objects.filter(contact=contact).select_related(
-            "agency", "requested_by", "answered_by"
+            "agency", "requested_by", "answered_by", "corrects"
         )
+    )
+    versions = list(
+        DecisionVersion.objects.filter(contact=contact)
+        .select_related("decided_by", "signed_off_by", "ended_by")
+        .order_by("version", "pk")
     )
     decision = (
         ThresholdDecision.objects.filter(contact=contact)
@@ -151,6 +200,8 @@ def contact_for_triage(*, user: Any, reference: str) -> ContactPage | None:
         decision=decision,
         previous=previous,
         row=_row(contact, timezone.now()),
+        versions=versions,
+        challenges=challenges_on(contact),
     )
 
 
@@ -335,3 +386,38 @@ def requests_waiting_count(*, user: Any) -> int:
     if getattr(user, "agency_id", None) is None:
         return 0
     return MashEnquiry.objects.filter(agency_id=user.agency_id, answered_at__isnull=True).count()
+
+
+def challenges_on(contact: Contact) -> list[ProfessionalChallenge]:
+    """The professional challenges to a contact's decision, each with its stages."""
+    return list(
+        ProfessionalChallenge.objects.filter(contact=contact)
+        .select_related("raised_by", "raised_by_agency")
+        .prefetch_related(
+            Prefetch("steps", queryset=ChallengeStep.objects.select_related("resolved_by"))
+        )
+        .order_by("raised_at", "pk")
+    )
+
+
+def challenge_counts(
+    *, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> dict[str, int]:
+    """Professional challenges raised in a period, for the partnership's data set (figures only).
+
+    ``raised``: challenges raised; ``reached_stage_2`` and ``reached_stage_3``: how many
+    were escalated that far; ``open``: still waiting for a stage's answer;
+    ``decision_changed``: challenges where a stage changed the decision.
+    """
+    challenges = ProfessionalChallenge.objects.all()
+    if since is not None:
+        challenges = challenges.filter(raised_at__gte=since)
+    if until is not None:
+        challenges = challenges.filter(raised_at__lt=until)
+    return {
+        "raised": challenges.count(),
+        "reached_stage_2": challenges.filter(stage__gte=2).count(),
+        "reached_stage_3": challenges.filter(stage__gte=3).count(),
+        "open": challenges.filter(is_open=True).count(),
+        "decision_changed": challenges.filter(steps__decision_changed=True).distinct().count(),
+    }

@@ -29,21 +29,35 @@ from safeguard.people.access import people_visible_to
 from safeguard.people.forms import SearchForm
 from safeguard.people.selectors import person_search
 from safeguard.people.services import people_listed_record, person_view_record
+from safeguard.work.selectors import items_about
 
 from . import categories as concern_categories
 from . import journey, selectors, services
 from .events import FrontdoorEvent
 from .forms import (
     POLICE_FORMS,
+    AmendDecisionForm,
+    ChallengeForm,
+    ChallengeResolveForm,
+    CorrectionForm,
     InformationAnswerForm,
     InformationRequestForm,
     NewChildForm,
     RequestReplyForm,
     SignOffForm,
     ThresholdDecisionForm,
+    UrgencyForm,
 )
 from .hours import EMERGENCY_DUTY_TEAM_PHONE, MASH_EMAIL, MASH_PHONE, in_office_hours, office_hours
-from .models import LEVEL_DESCRIPTIONS, ContactDraft, ContactStatus, Level, PoliceFormKind
+from .models import (
+    LEVEL_DESCRIPTIONS,
+    OUTCOMES_BY_LEVEL,
+    ContactDraft,
+    ContactStatus,
+    Level,
+    PoliceFormKind,
+)
+from .services.mash_work import CONTACT_SUBJECT
 
 
 def _hours_context() -> dict[str, Any]:
@@ -118,7 +132,15 @@ def report_start(request: HttpRequest) -> HttpResponse:
     _require_reporter(request)
     has_draft = ContactDraft.objects.filter(user=request.user).exists()
     if request.method == "POST":
-        if request.POST.get("action") == "restart":
+        action = request.POST.get("action")
+        if action == "restart" and has_draft:
+            # Deleting an unsent report (perhaps about a child in immediate danger) is asked first.
+            return render(
+                request,
+                "frontdoor/report_restart.html",
+                {"immediate_danger": journey.draft_says_immediate_danger(_draft(request))},
+            )
+        if action in ("restart", "restart-confirmed"):
             services.contact_draft_discard(by=request.user)  # type: ignore[arg-type]
             _save(request, {"children": [], "answers": {}})
             return redirect("frontdoor:report-children")
@@ -395,12 +417,77 @@ def my_referral(request: HttpRequest, reference: str) -> HttpResponse:
     contact = selectors.referral_for_referrer(user=request.user, reference=reference)
     if contact is None:
         raise Http404
+    return _my_referral_page(request, contact, ChallengeForm())
+
+
+def _my_referral_page(
+    request: HttpRequest, contact: Any, challenge_form: Form, status: int = 200
+) -> HttpResponse:
     ids = [cc.person_id for cc in contact.contact_children.all()]
     people_listed_record(by=request.user, person_ids=ids, context=FrontdoorEvent.MY_REFERRAL)  # type: ignore[arg-type]
     decision = (
         getattr(contact, "decision", None) if contact.status == ContactStatus.DECIDED else None
     )
-    return render(request, "frontdoor/my_referral.html", {"contact": contact, "decision": decision})
+    challenge = next(
+        (
+            c
+            for c in selectors.challenges_on(contact)
+            if c.raised_by_agency_id == getattr(request.user, "agency_id", None)
+        ),
+        None,
+    )
+    return render(
+        request,
+        "frontdoor/my_referral.html",
+        {
+            "contact": contact,
+            "decision": decision,
+            "challenge": challenge,
+            "challenge_form": challenge_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def referral_challenge(request: HttpRequest, reference: str) -> HttpResponse:
+    """Disagree with the MASH's decision on my referral, or escalate my challenge."""
+    contact = selectors.referral_for_referrer(user=request.user, reference=reference)
+    if contact is None:
+        raise Http404
+    form = ChallengeForm(request.POST)
+    if form.is_valid():
+        existing = next(
+            (
+                c
+                for c in selectors.challenges_on(contact)
+                if c.raised_by_agency_id == getattr(request.user, "agency_id", None)
+            ),
+            None,
+        )
+        try:
+            if existing is None:
+                services.challenge_raise(
+                    by=request.user,  # type: ignore[arg-type]
+                    contact=contact,
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                services.challenge_escalate(
+                    by=request.user,  # type: ignore[arg-type]
+                    challenge=existing,
+                    reason=form.cleaned_data["reason"],
+                )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        except Forbidden:
+            raise Http404 from None
+        else:
+            return redirect(
+                reverse("frontdoor:my-referral", kwargs={"reference": reference}) + "#challenge"
+            )
+    return _my_referral_page(request, contact, form)
 
 
 # --- Multi-Agency Safeguarding Hub (MASH) ---------------------------------------------------
@@ -475,7 +562,19 @@ def _triage_context(
         "request_form": InformationRequestForm(),
         "can_sign_off": request.user.has_perm("frontdoor.sign_off"),
         "level_descriptions": LEVEL_DESCRIPTIONS,
+        "urgency_form": UrgencyForm(initial={"urgency": data.contact.urgency}),
+        "work_items": items_about(
+            user=request.user, subject_type=CONTACT_SUBJECT, subject_id=data.contact.reference
+        ),
     }
+    resolving = extra.pop("resolve_form", None)
+    for challenge in data.challenges:
+        # Each open challenge has its own form (its own field ids), bound when it was just sent.
+        challenge.resolve_form = (  # type: ignore[attr-defined]
+            resolving
+            if resolving is not None and resolving.prefix == f"challenge-{challenge.pk}"
+            else ChallengeResolveForm(prefix=f"challenge-{challenge.pk}")
+        )
     context.update(extra)
     return context
 
@@ -543,6 +642,29 @@ def information_request_answer(
     )
 
 
+def _levels(form: Form) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": value,
+            "label": label,
+            "description": LEVEL_DESCRIPTIONS[value],
+            "outcomes": [o.label for o in OUTCOMES_BY_LEVEL[value]],
+            "checked": str(form["level"].value()) == str(value),
+        }
+        for value, label in Level.choices
+    ]
+
+
+def _decision_page_context(data: selectors.ContactPage, form: Form) -> dict[str, Any]:
+    return {
+        "form": form,
+        "contact": data.contact,
+        "page": data,
+        "levels": _levels(form),
+        "category_labels": concern_categories.labels(data.contact.categories),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
@@ -589,7 +711,7 @@ def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def threshold_decide(request: HttpRequest, reference: str) -> HttpResponse:
-    """Decide a level on the continuum of need, what happens next and why."""
+    """Decide a level on the continuum of need, what happens next and why, seeing the evidence."""
     data = _triage_page(request, reference)
     if not data.contact.is_open or data.decision is not None:
         return redirect("frontdoor:contact", reference=reference)
@@ -602,32 +724,46 @@ def threshold_decide(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             return redirect("frontdoor:contact", reference=reference)
     _record_views(request, data, FrontdoorEvent.THRESHOLD_DECISION)
-    levels = [
-        {
-            "value": value,
-            "label": label,
-            "description": LEVEL_DESCRIPTIONS[value],
-            "checked": str(form["level"].value()) == str(value),
-        }
-        for value, label in Level.choices
-    ]
+    return render(request, "frontdoor/threshold_decide.html", _decision_page_context(data, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_amend(request: HttpRequest, reference: str) -> HttpResponse:
+    """A MASH manager amends a final decision with a reason; the earlier version is kept."""
+    data = _triage_page(request, reference)
+    require_perm(request, "frontdoor.sign_off")
+    if data.decision is None or data.contact.status != ContactStatus.DECIDED:
+        return redirect("frontdoor:contact", reference=reference)
+    decision = data.decision
+    form = AmendDecisionForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "level": decision.level,
+            "outcome": decision.outcome,
+            "rationale": decision.rationale,
+            "message_to_referrer": decision.message_to_referrer,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.threshold_amend(by=request.user, contact=data.contact, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            return redirect("frontdoor:contact", reference=reference)
+    _record_views(request, data, FrontdoorEvent.THRESHOLD_DECISION)
     return render(
         request,
         "frontdoor/threshold_decide.html",
-        {
-            "form": form,
-            "contact": data.contact,
-            "page": data,
-            "levels": levels,
-            "category_labels": concern_categories.labels(data.contact.categories),
-        },
+        {**_decision_page_context(data, form), "amending": True},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def threshold_sign_off(request: HttpRequest, reference: str) -> HttpResponse:
-    """A MASH manager signs off (or sends back) a level 4 or 'no further action' decision."""
+    """A MASH manager signs off (or sends back) a decision, seeing the concern and every answer."""
     data = _triage_page(request, reference)
     require_perm(request, "frontdoor.sign_off")
     if data.decision is None or data.contact.status != ContactStatus.AWAITING_SIGN_OFF:
@@ -655,7 +791,99 @@ def threshold_sign_off(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "frontdoor/sign_off.html",
-        {"form": form, "contact": data.contact, "decision": data.decision, "page": data},
+        {
+            "form": form,
+            "contact": data.contact,
+            "decision": data.decision,
+            "page": data,
+            "category_labels": concern_categories.labels(data.contact.categories),
+        },
+    )
+
+
+@login_required
+@require_POST
+def contact_urgency(request: HttpRequest, reference: str) -> HttpResponse:
+    """The MASH changes how urgent a contact is (its deadline follows)."""
+    data = _triage_page(request, reference)
+    form = UrgencyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_urgency_set(by=request.user, contact=data.contact, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            return redirect("frontdoor:contact", reference=reference)
+    _record_views(request, data, FrontdoorEvent.CONTACT)
+    return render(
+        request,
+        "frontdoor/contact_detail.html",
+        _triage_context(request, data, urgency_form=form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def information_answer_correct(
+    request: HttpRequest, reference: str, request_id: int
+) -> HttpResponse:
+    """Add a correction beside an agency's answer (the answer itself never changes after a decision)."""
+    data = _triage_page(request, reference)
+    info = next((r for r in data.requests if r.pk == request_id and r.answered_at), None)
+    if info is None:
+        raise Http404
+    form = CorrectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_answer_correct(
+                by=request.user,
+                request=info,  # type: ignore[arg-type]
+                correction=form.cleaned_data["correction"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            return redirect(
+                reverse("frontdoor:contact", kwargs={"reference": reference}) + "#information"
+            )
+    _record_views(request, data, FrontdoorEvent.INFORMATION_REQUEST)
+    return render(
+        request,
+        "frontdoor/information_correct.html",
+        {"form": form, "info": info, "contact": data.contact},
+    )
+
+
+@login_required
+@require_POST
+def challenge_resolve(request: HttpRequest, reference: str, challenge_id: int) -> HttpResponse:
+    """Record how this stage of the escalation pathway resolved a professional challenge."""
+    data = _triage_page(request, reference)
+    challenge = next((c for c in data.challenges if c.pk == challenge_id), None)
+    if challenge is None:
+        raise Http404
+    form = ChallengeResolveForm(request.POST, prefix=f"challenge-{challenge.pk}")
+    if form.is_valid():
+        try:
+            services.challenge_resolve(
+                by=request.user,  # type: ignore[arg-type]
+                challenge=challenge,
+                resolution=form.cleaned_data["resolution"],
+                decision_changed=form.cleaned_data["decision_changed"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        except Forbidden:
+            raise Http404 from None
+        else:
+            return redirect(
+                reverse("frontdoor:contact", kwargs={"reference": reference}) + "#challenges"
+            )
+    _record_views(request, data, FrontdoorEvent.CONTACT)
+    return render(
+        request,
+        "frontdoor/contact_detail.html",
+        _triage_context(request, data, resolve_form=form),
     )
 
 

@@ -32,7 +32,7 @@ from safeguard.records.services import possible_match_open
 
 from .. import categories as concern_categories
 from ..events import FrontdoorEvent
-from ..hours import EMERGENCY_DUTY_TEAM_PHONE, decision_due, in_office_hours
+from ..hours import EMERGENCY_DUTY_TEAM_PHONE, in_office_hours
 from ..models import (
     VOICE_LABELS,
     Consent,
@@ -47,6 +47,7 @@ from ..rules import (
     can_report_concern,
 )
 from ._common import _is_email, _mash_agencies, _send, _text
+from .mash_work import contact_deadline, contact_work_create, urgency_for
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
@@ -253,7 +254,7 @@ def contact_submit(
     received_at: dt.datetime | None = None,
     send_receipt: bool = True,
 ) -> Contact:
-    """Record a concern, link its children, start the one-working-day clock and send a receipt."""
+    """Record a concern, link its children, start its clock, give the MASH the work, send a receipt."""
     if not can_report_concern(by) or by.agency_id is None:
         raise AccessDenied("You cannot report a concern.")
     agency_id: int = by.agency_id
@@ -375,11 +376,14 @@ def contact_submit(
             child_voice=child_voice,
             child_voice_approach=child_voice_approach,
             immediate_danger=bool(immediate_danger),
+            urgency=urgency_for(immediate_danger=bool(immediate_danger)),
             family_knows=family_knows,
             consent=consent,
             no_consent_reason=no_consent_reason,
             others_involved=others_involved,
-            decision_due_at=decision_due(received_at),
+            decision_due_at=contact_deadline(
+                received_at, urgency_for(immediate_danger=bool(immediate_danger))
+            ),
             is_re_referral=previous > 0,
             previous_contacts=previous,
             received_in_office_hours=in_office_hours(received_at),
@@ -438,6 +442,7 @@ def contact_submit(
                     agency_id=agency.pk,
                     source_reference=reference,
                 )
+        contact_work_create(by=by, contact=contact)
         if via != Submission.EARLY_HELP:  # a step-up leaves the worker's own draft alone
             ContactDraft.objects.filter(user=by).delete()
         if send_receipt:
