@@ -166,7 +166,7 @@ def test_immediate_danger_to_social_care_through_send_back_and_sign_off(page, si
     expect(page.locator("main")).to_contain_text("Said they are scared to go home.")
     assert_accessible(page)
     page.get_by_label("No, send it back").check()
-    page.get_by_label("Note (needed if you send it back)").fill(REASON)
+    page.get_by_label("Why are you sending it back?").fill(REASON)
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("main")).to_contain_text("Gathering information")
     sign_out(page)

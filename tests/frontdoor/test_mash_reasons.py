@@ -43,7 +43,7 @@ def social_worker(make_user):
 
 
 @pytest.fixture
-def decided(referrer, mash_worker, pupil, police_agency, social_worker):
+def decided(referrer, mash_worker, mash_manager, pupil, police_agency, social_worker):
     InvolvementFactory(person=pupil, agency=social_worker.agency)
     contact = services.contact_submit(
         by=referrer, **concern_kwargs(children=[ChildDetails(person_id=pupil.pk)])
@@ -62,6 +62,8 @@ def decided(referrer, mash_worker, pupil, police_agency, social_worker):
         rationale=RATIONALE,
         message_to_referrer=MESSAGE,
     )
+    # Level 3 needs a manager's sign-off before the referrer is told (issue 9).
+    services.threshold_sign_off(by=mash_manager, contact=Contact.objects.get(pk=contact.pk))
     return contact
 
 
