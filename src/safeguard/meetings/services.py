@@ -208,7 +208,7 @@ def _check_arrangement(
         raise _invalid(f"A {kind.name.lower()} must invite {', '.join(missing)}", field="agencies")
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def meeting_arrange(
     *,
     by: User,
@@ -247,7 +247,7 @@ def meeting_arrange(
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def schedule_create(
     *,
     by: User,
@@ -366,7 +366,7 @@ def _invite(
     return invitation
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def invitation_add(
     *,
     by: User,
@@ -407,7 +407,7 @@ def invitation_add(
     return invitation
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def invitation_respond(
     *, by: User, invitation: Invitation, response: str, substitute_name: str = ""
 ) -> Invitation:
@@ -437,7 +437,7 @@ def invitation_respond(
     return invitation
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def attendance_record(
     *, by: User, meeting: Meeting, attendance: Mapping[int, str]
 ) -> list[Invitation]:
@@ -470,7 +470,7 @@ def attendance_record(
 # --- Agenda and notes ------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def item_add(
     *,
     by: User,
@@ -524,7 +524,7 @@ NOTE_FIELDS = (
 )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def item_notes_save(*, by: User, item: AgendaItem, notes: Mapping[str, Any]) -> AgendaItem:
     """Keep the chair's notes for an item (the autosave and the Save button both call this)."""
     meeting = item.meeting
@@ -566,7 +566,7 @@ def item_notes_save(*, by: User, item: AgendaItem, notes: Mapping[str, Any]) -> 
     return item
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def decision_add(*, by: User, item: AgendaItem, text: str) -> Decision:
     """Record a decision on an item."""
     _require_chair(by, item.meeting)
@@ -592,7 +592,7 @@ def _check_owner(owner_user: User | None, owner_agency: Agency | None) -> None:
         raise _invalid("This person's account is closed: choose another owner", field="owner")
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def action_add(
     *,
     by: User,
@@ -630,7 +630,7 @@ def action_add(
     return action
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def action_update(
     *,
     by: User,
@@ -694,7 +694,7 @@ def _finalise_problems(meeting: Meeting, items: list[AgendaItem]) -> dict[str, s
     return errors
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def minutes_finalise(*, by: User, meeting: Meeting) -> Meeting:
     """Finalise the minutes: actions become work items, every invited agency gets the outcome."""
     _require_chair(by, meeting)
@@ -793,7 +793,7 @@ def _outcomes_send(*, by: User, meeting: Meeting) -> list[OutcomeNotice]:
     return notices
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def outcome_open(*, by: User, meeting: Meeting) -> OutcomeNotice | None:
     """Someone in an invited agency opens the outcome: the first opening is the receipt."""
     notice = (
