@@ -220,3 +220,18 @@ class ActionForm(OwnerChoiceMixin):
 
 class ActionUpdateForm(OwnerChoiceMixin):
     """Give an action its owner and due date."""
+
+
+class ItemInviteForm(forms.Form):
+    """Invite an agency for one item only (a partner who knows just this child)."""
+
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Agency",
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency to invite for this item"},
+    )
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:reference>/items/<int:item_id>/", views.item, name="item"),
     path("<str:reference>/items/<int:item_id>/decisions/", views.decision_add, name="decision-add"),
     path("<str:reference>/items/<int:item_id>/actions/", views.action_add, name="action-add"),
+    path("<str:reference>/items/<int:item_id>/invite/", views.item_invite, name="item-invite"),
     path(
         "<str:reference>/items/<int:item_id>/actions/<int:action_id>/",
         views.action_update,

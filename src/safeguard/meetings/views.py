@@ -34,6 +34,7 @@ from .forms import (
     AttendanceForm,
     DecisionForm,
     ItemForm,
+    ItemInviteForm,
     NotesForm,
     ResponseForm,
 )
@@ -258,6 +259,9 @@ def _item_context(
             }
         )
         context["decision_form"] = forms.get("decision_form") or DecisionForm()
+        context["invite_form"] = forms.get("invite_form") or ItemInviteForm(
+            agencies=_uninvited(meeting)
+        )
         context["action_form"] = forms.get("action_form") or ActionForm(**owners)
         context["update_forms"] = [
             (
@@ -308,6 +312,34 @@ def item(request: HttpRequest, reference: str, item_id: int) -> HttpResponse:
         context = _item_context(request, meeting, agenda_item, notes_form=form)
         return render(request, "meetings/item.html", context, status=400)
     return render(request, "meetings/item.html", _item_context(request, meeting, agenda_item))
+
+
+def _uninvited(meeting: Meeting) -> Any:
+    return Agency.objects.filter(active=True).exclude(
+        pk__in=meeting.invitations.filter(person__isnull=True).values("agency")
+    )
+
+
+@login_required
+@require_POST
+def item_invite(request: HttpRequest, reference: str, item_id: int) -> HttpResponse:
+    """The chair invites an agency for this item only."""
+    meeting = _meeting(request, reference, "meetings.run_meeting")
+    agenda_item = _item(request, meeting, item_id)
+    form = ItemInviteForm(request.POST, agencies=_uninvited(meeting))
+    if form.is_valid():
+        with errors_on(form, field="agency") as failed:
+            services.invitation_add(
+                by=request.user,  # type: ignore[arg-type]
+                meeting=meeting,
+                agency=form.cleaned_data["agency"],
+                items=[agenda_item],
+            )
+        if not failed:
+            messages.success(request, f"{form.cleaned_data['agency'].name} invited for this item")
+            return redirect("meetings:item", reference=reference, item_id=item_id)
+    context = _item_context(request, meeting, agenda_item, invite_form=form)
+    return render(request, "meetings/item.html", context, status=400)
 
 
 @login_required
