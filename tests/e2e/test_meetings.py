@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.meetings.conftest import meeting, partnership  # noqa: F401 - fixtures
+from tests.meetings.conftest import arrange_panel, build_partnership
 
 from .axe import assert_accessible
 
@@ -41,10 +42,14 @@ def _back_to_agenda(page) -> None:
     page.get_by_role("link", name="Back to the agenda").click()
 
 
-def test_a_chair_runs_a_meeting_and_an_absent_agency_reads_its_items_outcome(
-    page, sign_in, partnership, meeting
-):
-    p = partnership
+@pytest.fixture
+def panel(make_user):
+    partnership = build_partnership(make_user)
+    return partnership, arrange_panel(partnership)
+
+
+def test_a_chair_runs_a_meeting_and_an_absent_agency_reads_its_items_outcome(page, sign_in, panel):
+    p, meeting = panel
     sign_in(page, p.chair)
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name="Exploitation panel").first.click()
@@ -61,7 +66,7 @@ def test_a_chair_runs_a_meeting_and_an_absent_agency_reads_its_items_outcome(
     page.get_by_role("button", name="Record the decision").click()
     page.get_by_label("What needs to be done?").fill("Visit the retail park with the youth team")
     page.get_by_label("Who owns the action?").select_option(label="Pat Officer, Police")
-    due = dt.date.today() + dt.timedelta(days=21)
+    due = timezone.localdate() + dt.timedelta(days=21)
     page.locator("#id_due_on_day").fill(str(due.day))
     page.locator("#id_due_on_month").fill(str(due.month))
     page.locator("#id_due_on_year").fill(str(due.year))

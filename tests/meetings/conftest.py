@@ -44,6 +44,11 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 @pytest.fixture
 def partnership(make_user) -> Partnership:
+    return build_partnership(make_user)
+
+
+def build_partnership(make_user: Any) -> Partnership:
+    """Three agencies with a team each, a chair, and two children the school knows one of."""
     csc = AgencyFactory(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, name="Children's social care")
     police = AgencyFactory(kind=AgencyKind.POLICE, name="Police")
     school = AgencyFactory(kind=AgencyKind.EDUCATION_SCHOOL, name="Fulford School")
@@ -83,13 +88,15 @@ def partnership(make_user) -> Partnership:
 
 @pytest.fixture
 def meeting(partnership) -> Meeting:
-    """A panel meeting inviting social care and the police, with the school invited for Ava only."""
-    p = partnership
-    meeting = services.meeting_arrange(
+    return arrange_panel(partnership)
+
+
+def arrange_panel(p: Partnership) -> Meeting:
+    """A panel meeting inviting social care and the police."""
+    return services.meeting_arrange(
         by=p.chair,
         kind=p.panel,
         title="Exploitation panel",
         starts_at=at(next_weekday()),
         agencies=[p.csc, p.police],
     )
-    return meeting

@@ -54,9 +54,7 @@ class TestMeetingKinds:
         assert "Initial child protection conference" in names
         assert MeetingKind.objects.count() >= 10
 
-    def test_a_strategy_meeting_is_due_within_one_working_day_of_the_section_47_decision(
-        self, db
-    ):
+    def test_a_strategy_meeting_is_due_within_one_working_day_of_the_section_47_decision(self, db):
         kind = MeetingKind.objects.get(slug="strategy-meeting")
         friday = dt.datetime(2026, 4, 3, 11, 0, tzinfo=UK)  # Good Friday, a bank holiday
         thursday = dt.datetime(2026, 4, 2, 11, 0, tzinfo=UK)
@@ -82,7 +80,10 @@ class TestMeetingKinds:
 
 class TestArrangingAMeeting:
     def test_each_invited_agency_is_sent_an_invitation(self, partnership, meeting):
-        assert {i.agency for i in meeting.invitations.all()} == {partnership.csc, partnership.police}
+        assert {i.agency for i in meeting.invitations.all()} == {
+            partnership.csc,
+            partnership.police,
+        }
         sent = OutboxMessage.objects.filter(kind="meeting_invitation")
         assert sent.count() == 2
         assert "Exploitation" in sent.first().subject

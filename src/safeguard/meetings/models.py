@@ -13,6 +13,8 @@ Times are stored in UTC and shown in UK time.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -202,7 +204,7 @@ class Invitation(models.Model):
         blank=True,
         related_name="meeting_invitations",
     )
-    items = models.ManyToManyField(
+    items: models.ManyToManyField[AgendaItem, Any] = models.ManyToManyField(
         "AgendaItem", blank=True, related_name="invitations", help_text="Blank: every item."
     )
     response = models.CharField(max_length=20, choices=Response.choices, default=Response.AWAITING)

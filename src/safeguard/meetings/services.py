@@ -161,7 +161,8 @@ def _meeting_make(
     for agency in dict.fromkeys(agencies):
         _invite(by=by, meeting=meeting, agency=agency)
     for person in dict.fromkeys(people):
-        _invite(by=by, meeting=meeting, agency=person.agency, person=person)
+        if person.agency is not None:  # checked by _check_people
+            _invite(by=by, meeting=meeting, agency=person.agency, person=person)
     audit_record(
         by=by,
         action=AuditAction.CREATE,
@@ -796,6 +797,8 @@ def _outcomes_send(*, by: User, meeting: Meeting) -> list[OutcomeNotice]:
 @transaction.atomic
 def outcome_open(*, by: User, meeting: Meeting) -> OutcomeNotice | None:
     """Someone in an invited agency opens the outcome: the first opening is the receipt."""
+    if by.agency_id is None:
+        return None
     notice = (
         OutcomeNotice.objects.select_for_update()
         .filter(meeting=meeting, agency_id=by.agency_id)
