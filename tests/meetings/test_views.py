@@ -228,3 +228,20 @@ class TestAMeetingPageWithFortyItems:
             response = client.get(f"/meetings/{meeting.reference}/")
         assert response.text.count("Noted") == 0  # decisions are counted on the agenda
         assert "Topic 36" in response.text
+
+
+class TestTheMinutesAsAPdf:
+    def test_the_pdf_is_marked_and_audited_as_an_export(self, partnership, meeting, signed_in):
+        _agenda(partnership, meeting)
+        response = signed_in(partnership.officer).get(f"/meetings/{meeting.reference}/minutes.pdf")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        exported = AuditEvent.objects.get(action="export", object_type=MeetingEvent.MEETING_MINUTES)
+        assert exported.changes["children"] == []  # the police may see neither child
+        assert (
+            signed_in(partnership.teacher)
+            .get(f"/meetings/{meeting.reference}/minutes.pdf")
+            .status_code
+            == 404
+        )

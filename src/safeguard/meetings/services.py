@@ -827,6 +827,22 @@ def outcome_open(*, by: User, meeting: Meeting) -> OutcomeNotice | None:
     return notice
 
 
+@transaction.atomic
+def minutes_export_record(*, by: User, meeting: Meeting, items: list[AgendaItem]) -> None:
+    """Record that the user took the minutes away as a PDF, with the children it named."""
+    audit_record(
+        by=by,
+        action=AuditAction.EXPORT,
+        object_type=MeetingEvent.MEETING_MINUTES,
+        object_id=meeting.reference,
+        changes={
+            "format": "pdf",
+            "items": [i.pk for i in items],
+            "children": [str(i.person_id) for i in items if i.person_id],
+        },
+    )
+
+
 def user_choices_for(meeting: Meeting) -> Q:
     """Who can own an action: active people in an agency the meeting invited."""
     return Q(is_active=True, agency__in=meeting.invitations.values("agency"))

@@ -27,5 +27,6 @@ urlpatterns = [
     ),
     path("<str:reference>/finalise/", views.finalise, name="finalise"),
     path("<str:reference>/minutes/", views.minutes, name="minutes"),
+    path("<str:reference>/minutes.pdf", views.minutes_pdf, name="minutes-pdf"),
     path("<str:reference>/outcome/", views.outcome, name="outcome"),
 ]

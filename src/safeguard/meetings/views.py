@@ -459,6 +459,24 @@ def minutes(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+def minutes_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The minutes as a PDF marked OFFICIAL-SENSITIVE, holding only what the user may see."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+    from weasyprint import HTML
+
+    meeting = _meeting(request, reference)
+    context = _page_context(request, meeting)
+    context["now"] = timezone.now()
+    services.minutes_export_record(by=request.user, meeting=meeting, items=context["items"])  # type: ignore[arg-type]
+    html = render_to_string("meetings/minutes_pdf.html", context, request=request)
+    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.reference}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
 def outcome(request: HttpRequest, reference: str) -> HttpResponse:
     """The outcome sent to the user's agency; the first opening is the agency's receipt."""
     meeting = _meeting(request, reference)
