@@ -207,12 +207,13 @@ def _work_item(w: World, p: Person) -> Any:
 
 
 def _meeting_item(w: World, p: Person) -> Any:
-    from safeguard.meetings.models import AgendaItem, Meeting, MeetingKind
+    from safeguard.meetings.kinds import kind
+    from safeguard.meetings.models import AgendaItem, Meeting
 
     start = _now()
     meeting = Meeting.objects.create(
         reference=_ref("MTG"),
-        kind=MeetingKind.objects.get(slug="strategy-meeting"),
+        kind=kind("strategy-meeting"),
         title="Strategy meeting",
         starts_at=start,
         ends_at=start + dt.timedelta(hours=1),

@@ -157,12 +157,13 @@ def _sar(person: Any, by: Any, status: str, n: int) -> SubjectAccessRequest:
 
 
 def _meeting(chair: Any, invited: Any, n: int) -> Any:
-    from safeguard.meetings.models import Invitation, Meeting, MeetingKind
+    from safeguard.meetings.kinds import kind
+    from safeguard.meetings.models import Invitation, Meeting
 
     start = timezone.now() + dt.timedelta(days=n)
     meeting = Meeting.objects.create(
         reference=f"MTG-TABLE-{n}-{chair.pk}",
-        kind=MeetingKind.objects.get(slug="strategy-meeting"),
+        kind=kind("strategy-meeting"),
         title="Strategy meeting",
         starts_at=start,
         ends_at=start + dt.timedelta(hours=1),

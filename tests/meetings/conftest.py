@@ -12,6 +12,7 @@ from django.utils import timezone
 from safeguard.core.clock import UK
 from safeguard.core.models import AgencyKind, Role, TeamMembership
 from safeguard.meetings import services
+from safeguard.meetings.kinds import kind, kinds_seed
 from safeguard.meetings.models import Meeting, MeetingKind
 from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory, TeamFactory
 
@@ -40,6 +41,12 @@ def next_weekday(weekday: int = 1) -> dt.date:
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     """A UK clock time on the day, as an aware datetime."""
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=UK)
+
+
+@pytest.fixture(autouse=True)
+def _kinds(db) -> None:
+    """The seeded kinds, put back if a browser test emptied the tables."""
+    kinds_seed()
 
 
 @pytest.fixture
@@ -81,8 +88,8 @@ def build_partnership(make_user: Any) -> Partnership:
         worker=worker,
         ava=ava,
         noah=noah,
-        panel=MeetingKind.objects.get(slug="child-exploitation-risk-assessment-panel"),
-        strategy=MeetingKind.objects.get(slug="strategy-meeting"),
+        panel=kind("child-exploitation-risk-assessment-panel"),
+        strategy=kind("strategy-meeting"),
     )
 
 

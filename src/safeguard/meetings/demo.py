@@ -18,7 +18,8 @@ from safeguard.people.access import people_visible_to
 from safeguard.people.demo import DemoState, register_demo_extension
 
 from . import services
-from .models import Attendance, ItemKind, Meeting, MeetingKind, MeetingStatus
+from .kinds import kind
+from .models import Attendance, ItemKind, Meeting, MeetingStatus
 
 PANEL_AGENCIES = ["cyc-csc", "nyp", "hny-icb", "hcv", "yjs", "fulford-school"]
 DISRUPTION_AGENCIES = ["cyc-csc", "nyp", "yjs"]
@@ -95,9 +96,9 @@ def build(state: DemoState) -> None:
     if chair is None or "cyc-csc" not in state.agencies:
         return
     today = timezone.localdate()
-    panel = MeetingKind.objects.get(slug="child-exploitation-risk-assessment-panel")
-    disruption = MeetingKind.objects.get(slug="child-exploitation-disruption-meeting")
-    strategy = MeetingKind.objects.get(slug="strategy-meeting")
+    panel = kind("child-exploitation-risk-assessment-panel")
+    disruption = kind("child-exploitation-disruption-meeting")
+    strategy = kind("strategy-meeting")
     weekly = services.schedule_create(
         by=chair,
         kind=panel,
