@@ -9,6 +9,7 @@ outcomes went to every invited agency, some opened and some not yet.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from django.utils import timezone
@@ -36,10 +37,15 @@ def _agencies(state: DemoState, slugs: list[str]) -> list[Any]:
     return [state.agencies[s] for s in slugs if s in state.agencies]
 
 
-def _attendance(state: DemoState, meeting: Meeting) -> None:
+def _rng(state: DemoState) -> random.Random:
+    """Our own random numbers, so later demo extensions get the same ones as without meetings."""
+    return random.Random(f"meetings-{state.children}")  # noqa: S311 - made-up demo data
+
+
+def _attendance(state: DemoState, meeting: Meeting, rng: random.Random) -> None:
     values = {}
     for invitation in meeting.invitations.all():
-        roll = state.rng.random()
+        roll = rng.random()
         values[invitation.pk] = (
             Attendance.ATTENDED
             if roll < 0.75
@@ -52,10 +58,12 @@ def _attendance(state: DemoState, meeting: Meeting) -> None:
     services.attendance_record(by=meeting.chair, meeting=meeting, attendance=values)
 
 
-def _run(state: DemoState, meeting: Meeting, children: list[Any], owners: list[Any]) -> None:
+def _run(
+    state: DemoState, meeting: Meeting, children: list[Any], owners: list[Any], rng: random.Random
+) -> None:
     """Put two children and a topic on the agenda, record the discussion and finalise."""
     chair = meeting.chair
-    picked = state.rng.sample(children, k=min(2, len(children)))
+    picked = rng.sample(children, k=min(2, len(children)))
     for n, child in enumerate(picked):
         item = services.item_add(
             by=chair,
@@ -69,23 +77,23 @@ def _run(state: DemoState, meeting: Meeting, children: list[Any], owners: list[A
             item=item,
             notes={
                 "discussion": "Partners shared what they know; risk has risen since the last panel.",
-                "child_voice": state.rng.choice(VOICES),
+                "child_voice": rng.choice(VOICES),
             },
         )
         services.decision_add(by=chair, item=item, text="Keep at high risk; review next week.")
-        owner = state.rng.choice(owners)
+        owner = rng.choice(owners)
         services.action_add(
             by=chair,
             item=item,
             description="Share the latest intelligence with the social worker.",
             owner_user=owner,
-            due_on=meeting.starts_at.date() + dt.timedelta(days=state.rng.choice([7, 14, 21])),
+            due_on=meeting.starts_at.date() + dt.timedelta(days=rng.choice([7, 14, 21])),
         )
     topic = services.item_add(
-        by=chair, meeting=meeting, kind=ItemKind.TOPIC, title=state.rng.choice(TOPICS)
+        by=chair, meeting=meeting, kind=ItemKind.TOPIC, title=rng.choice(TOPICS)
     )
     services.decision_add(by=chair, item=topic, text="Ask for a joint patrol plan.")
-    _attendance(state, meeting)
+    _attendance(state, meeting, rng)
     services.minutes_finalise(by=chair, meeting=meeting)
 
 
@@ -96,6 +104,7 @@ def build(state: DemoState) -> None:
     if chair is None or "cyc-csc" not in state.agencies:
         return
     today = timezone.localdate()
+    rng = _rng(state)
     panel = kind("child-exploitation-risk-assessment-panel")
     disruption = kind("child-exploitation-disruption-meeting")
     strategy = kind("strategy-meeting")
@@ -131,13 +140,13 @@ def build(state: DemoState) -> None:
     past = list(weekly.meetings.filter(ends_at__lt=timezone.now()).order_by("starts_at"))
     for meeting in past[:-2]:
         # Older panels: attendance recorded, minutes kept before the service started.
-        _attendance(state, meeting)
+        _attendance(state, meeting, rng)
         Meeting.objects.filter(pk=meeting.pk).update(
             status=MeetingStatus.FINALISED, finalised_at=meeting.ends_at, finalised_by=chair
         )
     if children and owners:
         for meeting in past[-2:]:
-            _run(state, meeting, children, owners)
+            _run(state, meeting, children, owners, rng)
         # Most agencies have opened the last outcome; one has not yet.
         readers = [state.users.get(n) for n in ("social.worker", "police.officer", "yjs.worker")]
         for reader in readers:
