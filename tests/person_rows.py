@@ -220,6 +220,29 @@ def _work_item(w: World, p: Person) -> Any:
     )
 
 
+def _meeting_item(w: World, p: Person) -> Any:
+    from safeguard.meetings.kinds import kind
+    from safeguard.meetings.models import AgendaItem, Meeting
+
+    start = _now()
+    meeting = Meeting.objects.create(
+        reference=_ref("MTG"),
+        kind=kind("strategy-meeting"),
+        title="Strategy meeting",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        chair=w.user,
+    )
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        kind="child",
+        person=p,
+        title="Section 47 decision",
+        discussion="Bruising seen at school",
+        child_voice="Said she felt safe at her nan's",
+    )
+
+
 def _merge_row(w: World, p: Person, field: str) -> Any:
     ghost = PersonFactory(given_name="Merged", family_name="Before")
     if field == "survivor":
@@ -296,6 +319,7 @@ BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "sharing.BreakGlassUse.person": _break_glass,
     "rights.SubjectAccessRequest.person": _sar,
     "work.WorkItem.person": _work_item,
+    "meetings.AgendaItem.person": _meeting_item,
 }
 
 # Rows shared by two people: a contact or episode naming both, a household both live in.

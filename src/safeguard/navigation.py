@@ -22,6 +22,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if sees_people:
         items.append(("Find a person", reverse("people:search")))
         items.append(("Early help", reverse("earlyhelp:list")))
+    # Only for those who chair or are invited: the navigation must stay on one line.
+    if user.has_perm("meetings.see_meetings"):
+        items.append(("Meetings", reverse("meetings:list")))
     if user.has_perm("records.work_records"):
         items.append(("Match records", reverse("records:queue")))
     if user.has_perm("frontdoor.see_police_queue"):

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "safeguard.frontdoor",
     "safeguard.earlyhelp",
     "safeguard.sharing",
+    "safeguard.meetings",
     "safeguard.rights",
     "safeguard.api",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("early-help/", include("safeguard.earlyhelp.urls")),
     path("sharing/", include("safeguard.sharing.urls")),
     path("sharing/", include("safeguard.rights.urls")),
+    path("meetings/", include("safeguard.meetings.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -98,6 +98,13 @@ EXPECTED: dict[str, Row] = {
     "work.manage_teams": frozenset({BU, SA}),
     # Seen: someone in the team the user manages; not seen: someone in another agency.
     "work.record_absence": (frozenset(ALL_ROLES), frozenset({BU})),
+    "meetings.arrange_meetings": NAMED | {BU},
+    # Meetings follow invitations, not role: the user's agency is invited to one meeting.
+    "meetings.see_meetings": frozenset(ALL_ROLES),
+    # Seen: a meeting the user's agency is invited to; not seen: one it is not.
+    "meetings.view_meeting": (frozenset(ALL_ROLES), NONE),
+    # Seen: a meeting the user chairs; not seen: one their agency is only invited to.
+    "meetings.run_meeting": (frozenset(ALL_ROLES), NONE),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -154,6 +161,24 @@ def _sar(person: Any, by: Any, status: str, n: int) -> SubjectAccessRequest:
     )
 
 
+def _meeting(chair: Any, invited: Any, n: int) -> Any:
+    from safeguard.meetings.kinds import kind
+    from safeguard.meetings.models import Invitation, Meeting
+
+    start = timezone.now() + dt.timedelta(days=n)
+    meeting = Meeting.objects.create(
+        reference=f"MTG-TABLE-{n}-{chair.pk}",
+        kind=kind("strategy-meeting"),
+        title="Strategy meeting",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        chair=chair,
+    )
+    if invited is not None:
+        Invitation.objects.create(meeting=meeting, agency=invited)
+    return meeting
+
+
 def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
     """Things about people the user's agency works with, and about people it does not."""
     seen = PersonFactory()
@@ -175,8 +200,11 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
     TeamMembership.objects.create(team=managed, user=colleague, since=timezone.localdate())
     other_team = TeamFactory(agency=outsider.agency)
     TeamMembership.objects.create(team=other_team, user=outsider, since=timezone.localdate())
+    invited_to = _meeting(colleague, user.agency, 1)
     return Things(
         pairs={
+            "meetings.view_meeting": (invited_to, _meeting(outsider, None, 2)),
+            "meetings.run_meeting": (_meeting(user, None, 3), invited_to),
             "people.view_person": (seen, unseen),
             "people.view_whole_record": (seen, unseen),
             "people.change_person": (seen, unseen),

@@ -110,14 +110,21 @@ AGENCIES: list[tuple[str, str, str, bool, bool]] = [
 
 ACCOUNTS: list[tuple[str, str, str, str, list[str], str]] = [
     # username, first, last, agency slug, roles, job title
-    ("mash.worker", "Morgan", "Ashby", "cyc-mash", [Role.MASH_WORKER], "MASH social worker"),
+    (
+        "mash.worker",
+        "Morgan",
+        "Ashby",
+        "cyc-mash",
+        [Role.MASH_WORKER],
+        "Multi-Agency Safeguarding Hub (MASH) social worker",
+    ),
     (
         "mash.manager",
         "Priya",
         "Lowther",
         "cyc-mash",
         [Role.MASH_MANAGER, Role.MASH_WORKER],
-        "MASH team manager",
+        "Multi-Agency Safeguarding Hub (MASH) team manager",
     ),
     ("social.worker", "Sam", "Okafor", "cyc-csc", [Role.PRACTITIONER], "Social worker"),
     (
