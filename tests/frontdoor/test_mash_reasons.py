@@ -43,7 +43,7 @@ def social_worker(make_user):
 
 
 @pytest.fixture
-def decided(referrer, mash_worker, mash_manager, pupil, police_agency, social_worker):
+def decided(referrer, mash_worker, mash_manager, pupil, police_agency, social_worker):  # noqa: PLR0917
     InvolvementFactory(person=pupil, agency=social_worker.agency)
     contact = services.contact_submit(
         by=referrer, **concern_kwargs(children=[ChildDetails(person_id=pupil.pk)])

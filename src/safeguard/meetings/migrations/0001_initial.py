@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0004_teams'),
+        ('core', '0005_teams'),
         ('people', '0007_access_grant_derived_from'),
         ('work', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
