@@ -6,9 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
+from safeguard.core.clock import Clock
 from safeguard.core.models import AgencyKind, Role, TeamMembership, TeamPurpose
+from safeguard.work import services
+from safeguard.work.models import WorkKind
+from safeguard.work.services import Deadline
 from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory, TeamFactory
 
 
@@ -43,3 +48,21 @@ def csc(db, make_user) -> Team:
     child = PersonFactory(given_name="Maisie", family_name="Thorne")
     InvolvementFactory(person=child, agency=agency, lead_practitioner=worker)
     return Team(team, manager, worker, other_worker, outsider, child, agency)
+
+
+def make_item(csc, **kwargs):
+    """A work item for the team about its child, made the way services make them."""
+    defaults = {
+        "by": csc.manager,
+        "team": csc.team,
+        "kind": WorkKind.OTHER,
+        "title": "Visit the family",
+        "subject_type": "person",
+        "subject_id": csc.child.pk,
+        "subject_label": "Home visit",
+        "person": csc.child,
+        "deadline": Deadline(2, Clock.WORKING_DAYS),
+    }
+    defaults.update(kwargs)
+    with transaction.atomic():
+        return services.work_item_create(**defaults)

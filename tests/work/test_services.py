@@ -20,30 +20,14 @@ from safeguard.work.events import WorkEvent
 from safeguard.work.models import Absence, Priority, WorkItem, WorkKind, WorkStatus
 from safeguard.work.services import Deadline
 from tests.factories import AgencyFactory
+from tests.work.conftest import make_item
 
 pytestmark = pytest.mark.django_db
 
 
-def _item(csc, **kwargs):
-    defaults = {
-        "by": csc.manager,
-        "team": csc.team,
-        "kind": WorkKind.OTHER,
-        "title": "Visit the family",
-        "subject_type": "person",
-        "subject_id": csc.child.pk,
-        "subject_label": "Home visit",
-        "person": csc.child,
-        "deadline": Deadline(2, Clock.WORKING_DAYS),
-    }
-    defaults.update(kwargs)
-    with transaction.atomic():
-        return services.work_item_create(**defaults)
-
-
 class TestCreatingWork:
     def test_an_item_is_audited_and_the_team_is_emailed_without_the_childs_name(self, csc):
-        item = _item(csc)
+        item = make_item(csc)
         assert item.status == WorkStatus.WAITING
         event = AuditEvent.objects.get(object_type=WorkEvent.WORK_ITEM, object_id=str(item.pk))
         assert event.person_id == csc.child.pk
@@ -58,7 +42,7 @@ class TestCreatingWork:
         assert "/work/items/" in message.body
 
     def test_an_assigned_item_emails_only_the_assignee(self, csc):
-        item = _item(csc, assignee=csc.worker)
+        item = make_item(csc, assignee=csc.worker)
         message = OutboxMessage.objects.get(related_id=str(item.pk))
         assert message.recipients == ["worker@example.invalid"]
 
@@ -69,14 +53,14 @@ class TestCreatingWork:
             starts_on=timezone.localdate(),
             recorded_by=csc.manager,
         )
-        assert _item(csc, assignee=csc.worker).assignee is None
+        assert make_item(csc, assignee=csc.worker).assignee is None
 
     def test_work_for_someone_outside_the_team_waits_in_the_team_queue(self, csc):
-        assert _item(csc, assignee=csc.outsider).assignee is None
+        assert make_item(csc, assignee=csc.outsider).assignee is None
 
     def test_the_due_moment_follows_the_deadline_clock(self, csc):
         before = timezone.now()
-        item = _item(csc, deadline=Deadline(2, Clock.ROUND_THE_CLOCK))
+        item = make_item(csc, deadline=Deadline(2, Clock.ROUND_THE_CLOCK))
         assert dt.timedelta(hours=2) <= item.due_at - before < dt.timedelta(hours=2, seconds=5)
         assert item.clock == Clock.ROUND_THE_CLOCK
 
@@ -108,21 +92,21 @@ class TestCreatingWork:
 
 class TestDoingWork:
     def test_taking_work_makes_it_yours_and_in_progress(self, csc):
-        item = services.work_item_take(by=csc.worker, item=_item(csc))
+        item = services.work_item_take(by=csc.worker, item=make_item(csc))
         assert item.assignee == csc.worker
         assert item.status == WorkStatus.IN_PROGRESS
 
     def test_someone_outside_the_team_cannot_take_it(self, csc):
         with pytest.raises(Forbidden):
-            services.work_item_take(by=csc.outsider, item=_item(csc))
+            services.work_item_take(by=csc.outsider, item=make_item(csc))
 
     def test_a_worker_cannot_take_work_a_colleague_has(self, csc):
-        item = _item(csc, assignee=csc.other_worker)
+        item = make_item(csc, assignee=csc.other_worker)
         with pytest.raises(InvalidRequest, match="already has this work"):
             services.work_item_take(by=csc.worker, item=item)
 
     def test_only_a_manager_allocates(self, csc):
-        item = _item(csc)
+        item = make_item(csc)
         with pytest.raises(Forbidden):
             services.work_item_assign(by=csc.worker, item=item, assignee=csc.other_worker)
         services.work_item_assign(by=csc.manager, item=item, assignee=csc.other_worker)
@@ -133,10 +117,10 @@ class TestDoingWork:
             user=csc.worker, kind="leave", starts_on=timezone.localdate(), recorded_by=csc.manager
         )
         with pytest.raises(InvalidRequest, match="is away"):
-            services.work_item_assign(by=csc.manager, item=_item(csc), assignee=csc.worker)
+            services.work_item_assign(by=csc.manager, item=make_item(csc), assignee=csc.worker)
 
     def test_done_needs_what_was_done(self, csc):
-        item = _item(csc)
+        item = make_item(csc)
         with pytest.raises(InvalidRequest, match="Enter what was done"):
             services.work_item_complete(by=csc.worker, item=item, outcome="  ")
         services.work_item_complete(by=csc.worker, item=item, outcome="Seen alone; safe.")
@@ -145,12 +129,12 @@ class TestDoingWork:
         assert item.closed_by == csc.worker
 
     def test_work_that_closes_itself_cannot_be_ticked_off_by_hand(self, csc):
-        item = _item(csc, kind=WorkKind.ANSWER_REQUEST)
+        item = make_item(csc, kind=WorkKind.ANSWER_REQUEST)
         with pytest.raises(InvalidRequest, match="closes by itself"):
             services.work_item_complete(by=csc.worker, item=item, outcome="Done it")
 
     def test_doing_the_thing_closes_its_items(self, csc):
-        item = _item(csc, kind=WorkKind.ANSWER_REQUEST, subject_type="contact", subject_id="C1")
+        item = make_item(csc, kind=WorkKind.ANSWER_REQUEST, subject_type="contact", subject_id="C1")
         with transaction.atomic():
             closed = services.work_items_close_for(
                 by=csc.worker, subject_type="contact", subject_id="C1", outcome="Answered"
@@ -159,7 +143,7 @@ class TestDoingWork:
         assert WorkItem.objects.get(pk=item.pk).status == WorkStatus.DONE
 
     def test_cancelling_needs_a_manager_and_a_reason(self, csc):
-        item = _item(csc)
+        item = make_item(csc)
         with pytest.raises(Forbidden):
             services.work_item_cancel(by=csc.worker, item=item, reason="Not needed")
         with pytest.raises(InvalidRequest):
@@ -168,14 +152,14 @@ class TestDoingWork:
         assert WorkItem.objects.get(pk=item.pk).status == WorkStatus.CANCELLED
 
     def test_closed_work_cannot_be_closed_again(self, csc):
-        item = services.work_item_complete(by=csc.worker, item=_item(csc), outcome="Done")
+        item = services.work_item_complete(by=csc.worker, item=make_item(csc), outcome="Done")
         with pytest.raises(InvalidRequest, match="already done"):
             services.work_item_complete(by=csc.worker, item=item, outcome="Again")
 
 
 class TestEscalation:
     def test_overdue_work_is_escalated_to_the_managers_once(self, csc):
-        item = _item(csc, priority=Priority.URGENT)
+        item = make_item(csc, priority=Priority.URGENT)
         later = item.due_at + dt.timedelta(minutes=1)
         escalated = services.work_escalate_overdue(now=later)
         assert [i.pk for i in escalated] == [item.pk]
@@ -185,13 +169,13 @@ class TestEscalation:
         assert services.work_escalate_overdue(now=later + dt.timedelta(hours=1)) == []
 
     def test_work_not_yet_due_is_not_escalated(self, csc):
-        _item(csc)
+        make_item(csc)
         assert services.work_escalate_overdue() == []
 
 
 class TestAbsenceAndLeaving:
     def test_an_absence_from_today_moves_work_and_children_to_the_manager(self, csc):
-        item = _item(csc, assignee=csc.worker)
+        item = make_item(csc, assignee=csc.worker)
         services.absence_record(
             by=csc.manager, user=csc.worker, kind="sickness", starts_on=timezone.localdate()
         )
@@ -205,7 +189,7 @@ class TestAbsenceAndLeaving:
         assert child_ask.due_at - child_ask.created_at <= dt.timedelta(days=4)
 
     def test_a_future_absence_moves_work_on_the_day_it_starts(self, csc):
-        _item(csc, assignee=csc.worker)
+        make_item(csc, assignee=csc.worker)
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
         services.absence_record(by=csc.manager, user=csc.worker, kind="leave", starts_on=tomorrow)
         assert not WorkItem.objects.filter(kind=WorkKind.REALLOCATE_WORK).exists()
@@ -225,7 +209,7 @@ class TestAbsenceAndLeaving:
         )
 
     def test_allocating_the_work_closes_the_re_allocation_ask(self, csc):
-        item = _item(csc, assignee=csc.worker)
+        item = make_item(csc, assignee=csc.worker)
         services.absence_record(
             by=csc.manager, user=csc.worker, kind="sickness", starts_on=timezone.localdate()
         )
@@ -243,7 +227,7 @@ class TestAbsenceAndLeaving:
         assert WorkItem.objects.get(pk=ask.pk).status == WorkStatus.DONE
 
     def test_deactivating_a_worker_puts_their_children_in_the_managers_queue(self, csc):
-        _item(csc, assignee=csc.worker)
+        make_item(csc, assignee=csc.worker)
         csc.worker.is_active = False
         csc.worker.save()  # any path: the admin, a script, or the close-account page
         kinds = set(WorkItem.objects.filter(assignee=csc.manager).values_list("kind", flat=True))
@@ -257,7 +241,7 @@ class TestAbsenceAndLeaving:
 
     def test_leaving_a_team_sends_their_open_work_back_to_it(self, csc, make_user):
         business_unit = make_user("business_unit", agency=AgencyFactory())
-        item = _item(csc, assignee=csc.worker)
+        item = make_item(csc, assignee=csc.worker)
         services.team_member_remove(by=business_unit, team=csc.team, user=csc.worker)
         item.refresh_from_db()
         assert item.assignee is None
@@ -295,7 +279,7 @@ class TestTheSweep:
 
         from django.core.management import call_command
 
-        item = _item(csc, assignee=csc.worker)
+        item = make_item(csc, assignee=csc.worker)
         WorkItem.objects.filter(pk=item.pk).update(due_at=timezone.now() - dt.timedelta(minutes=5))
         Absence.objects.create(
             user=csc.other_worker,

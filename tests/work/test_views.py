@@ -5,46 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from safeguard.core.audit import AuditAction
-from safeguard.core.clock import Clock
 from safeguard.core.events import CoreEvent
 from safeguard.core.models import AuditEvent, Role, TeamMembership
-from safeguard.work import services
 from safeguard.work.events import WorkEvent
 from safeguard.work.models import Priority, WorkItem, WorkKind, WorkStatus
 from safeguard.work.selectors import queue_order
-from safeguard.work.services import Deadline
 from tests.factories import AgencyFactory, PersonFactory, TeamFactory, WorkItemFactory
+from tests.work.conftest import make_item
 
 pytestmark = pytest.mark.django_db
 
 
-def _item(csc, **kwargs):
-    defaults = {
-        "by": csc.manager,
-        "team": csc.team,
-        "kind": WorkKind.OTHER,
-        "title": "Visit the family",
-        "subject_type": "person",
-        "subject_id": csc.child.pk,
-        "subject_label": "Home visit",
-        "person": csc.child,
-        "deadline": Deadline(2, Clock.WORKING_DAYS),
-    }
-    defaults.update(kwargs)
-    with transaction.atomic():
-        return services.work_item_create(**defaults)
-
-
 class TestTheTeamQueue:
     def test_members_see_the_queue_with_the_childs_name(self, csc, signed_in):
-        _item(csc)
+        make_item(csc)
         response = signed_in(csc.worker).get(f"/work/teams/{csc.team.slug}/")
         assert response.status_code == 200
         assert "Maisie Thorne" in response.text
@@ -62,7 +42,7 @@ class TestTheTeamQueue:
 
     def test_a_member_who_cannot_see_the_child_sees_no_name(self, csc, signed_in, make_user):
         stranger = PersonFactory(given_name="Orla", family_name="Quince")
-        _item(csc, person=stranger, subject_id=stranger.pk)
+        make_item(csc, person=stranger, subject_id=stranger.pk)
         response = signed_in(csc.worker).get(f"/work/teams/{csc.team.slug}/")
         assert "Orla" not in response.text
         assert "A child whose record you cannot open" in response.text
@@ -88,7 +68,7 @@ QUEUE_QUERIES = 22
 
 class TestAnItem:
     def test_the_team_opens_an_item_and_takes_it(self, csc, signed_in):
-        item = _item(csc)
+        item = make_item(csc)
         client = signed_in(csc.worker)
         page = client.get(f"/work/items/{item.pk}/")
         assert page.status_code == 200
@@ -97,7 +77,7 @@ class TestAnItem:
         assert WorkItem.objects.get(pk=item.pk).assignee == csc.worker
 
     def test_an_outsider_cannot_open_or_act_on_an_item(self, csc, signed_in):
-        item = _item(csc)
+        item = make_item(csc)
         client = signed_in(csc.outsider)
         assert client.get(f"/work/items/{item.pk}/").status_code == 404
         assert client.post(f"/work/items/{item.pk}/take/").status_code == 404
@@ -105,7 +85,7 @@ class TestAnItem:
         assert WorkItem.objects.get(pk=item.pk).status == WorkStatus.WAITING
 
     def test_a_worker_cannot_allocate_or_cancel(self, csc, signed_in):
-        item = _item(csc)
+        item = make_item(csc)
         client = signed_in(csc.worker)
         assert (
             client.post(
@@ -116,14 +96,14 @@ class TestAnItem:
         assert client.post(f"/work/items/{item.pk}/cancel/", {"reason": "No"}).status_code == 404
 
     def test_marking_done_without_saying_what_was_done_shows_a_govuk_error(self, csc, signed_in):
-        item = _item(csc)
+        item = make_item(csc)
         response = signed_in(csc.worker).post(f"/work/items/{item.pk}/done/", {"outcome": ""})
         assert response.status_code == 400
         assert "govuk-error-summary" in response.text
         assert "Enter what was done" in response.text
 
     def test_a_manager_allocates_from_the_item_page(self, csc, signed_in):
-        item = _item(csc)
+        item = make_item(csc)
         response = signed_in(csc.manager).post(
             f"/work/items/{item.pk}/allocate/", {"assignee": csc.other_worker.pk}
         )
@@ -133,22 +113,22 @@ class TestAnItem:
 
 class TestMyWork:
     def test_my_work_lists_my_items_and_my_teams_waiting_items(self, csc, signed_in):
-        _item(csc, assignee=csc.worker, title="Mine to do")
-        _item(csc, title="Nobody has this yet")
+        make_item(csc, assignee=csc.worker, title="Mine to do")
+        make_item(csc, title="Nobody has this yet")
         response = signed_in(csc.worker).get("/")
         assert "Your work" in response.text
         assert "Mine to do" in response.text
         assert "Nobody has this yet" in response.text
 
     def test_a_manager_sees_overdue_work_in_their_team(self, csc, signed_in):
-        item = _item(csc, assignee=csc.worker, title="Late visit")
+        item = make_item(csc, assignee=csc.worker, title="Late visit")
         WorkItem.objects.filter(pk=item.pk).update(due_at=timezone.now() - dt.timedelta(hours=3))
         response = signed_in(csc.manager).get("/")
         assert "Overdue in teams you manage" in response.text
         assert "Late visit" in response.text
 
     def test_names_on_my_work_are_audited(self, csc, signed_in):
-        _item(csc, assignee=csc.worker)
+        make_item(csc, assignee=csc.worker)
         signed_in(csc.worker).get("/")
         assert AuditEvent.objects.filter(
             action=AuditAction.LIST, object_type=CoreEvent.MY_WORK, person_id=csc.child.pk
@@ -157,7 +137,7 @@ class TestMyWork:
 
 class TestAbsenceAndTeamPages:
     def test_a_manager_records_an_absence_and_the_work_moves(self, csc, signed_in):
-        _item(csc, assignee=csc.worker)
+        make_item(csc, assignee=csc.worker)
         today = timezone.localdate()
         response = signed_in(csc.manager).post(
             f"/work/people/{csc.worker.pk}/absence/",

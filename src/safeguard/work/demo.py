@@ -1,6 +1,7 @@
 """Demo data for work: teams, queues in every state, and an absent worker's re-allocation.
 
-An overdue item, and an absent social worker whose work waits for re-allocation.
+The queues hold waiting, in-progress, done, cancelled and overdue items, and an absent
+social worker's work and children wait for her manager to re-allocate them.
 
 Teams are made first (order 15), so the front door and early help demos can hand
 work to them; the items and the absence come last (order 85), once there are
@@ -10,6 +11,7 @@ children and contacts to point at.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -145,18 +147,32 @@ def build_work(state: DemoState) -> None:
                 "role_description": "Allocated social worker",
             },
         )
-    work_item_create(
-        by=manager,
-        team=csc,
-        kind=WorkKind.OTHER,
-        title="Complete the child in need review visit",
-        subject_type="person",
-        subject_id=picks[0].pk,
-        subject_label="Child in need review",
-        person=picks[0],
-        deadline=Deadline(3, Clock.WORKING_DAYS),
+
+    def item(child: Any, title: str, label: str, days: int, **kwargs: Any) -> WorkItem:
+        after = kwargs.pop("after", None)
+        made = work_item_create(
+            by=kwargs.pop("by", manager),
+            team=kwargs.pop("team", csc),
+            kind=WorkKind.OTHER,
+            title=title,
+            subject_type="person",
+            subject_id=child.pk,
+            subject_label=label,
+            person=child,
+            deadline=kwargs.pop("deadline", Deadline(days, Clock.WORKING_DAYS)),
+            notify=False,
+            **kwargs,
+        )
+        if after:  # the state a real week would have left it in
+            WorkItem.objects.filter(pk=made.pk).update(**after)
+        return made
+
+    item(
+        picks[0],
+        "Complete the child in need review visit",
+        "Child in need review",
+        3,
         assignee=away,
-        notify=False,
     )
 
     # Sam Okafor: one item in progress, one done, one cancelled; one overdue waits in the queue.
@@ -167,89 +183,58 @@ def build_work(state: DemoState) -> None:
             ended=None,
             defaults={"started": state.today - dt.timedelta(days=20), "lead_practitioner": worker},
         )
-    in_progress = work_item_create(
-        by=manager,
-        team=csc,
-        kind=WorkKind.OTHER,
-        title="Visit the family and see the child alone",
-        subject_type="person",
-        subject_id=picks[3].pk,
-        subject_label="Home visit",
-        person=picks[3],
-        deadline=Deadline(2, Clock.WORKING_DAYS),
+    item(
+        picks[3],
+        "Visit the family and see the child alone",
+        "Home visit",
+        2,
         assignee=worker,
-        notify=False,
+        after={"status": WorkStatus.IN_PROGRESS, "started_at": now - dt.timedelta(hours=3)},
     )
-    WorkItem.objects.filter(pk=in_progress.pk).update(
-        status=WorkStatus.IN_PROGRESS, started_at=now - dt.timedelta(hours=3)
-    )
-    done = work_item_create(
-        by=manager,
-        team=csc,
-        kind=WorkKind.OTHER,
-        title="Ask the school for the last term's attendance",
-        subject_type="person",
-        subject_id=picks[4].pk,
-        subject_label="Attendance check",
-        person=picks[4],
-        deadline=Deadline(5, Clock.WORKING_DAYS),
+    item(
+        picks[4],
+        "Ask the school for the last term's attendance",
+        "Attendance check",
+        5,
         assignee=worker,
-        notify=False,
+        after={
+            "status": WorkStatus.DONE,
+            "closed_at": now - dt.timedelta(days=1),
+            "closed_by": worker,
+            "outcome": "Attendance 88%; the school will send weekly figures.",
+        },
     )
-    WorkItem.objects.filter(pk=done.pk).update(
-        status=WorkStatus.DONE,
-        closed_at=now - dt.timedelta(days=1),
-        closed_by=worker,
-        outcome="Attendance 88%; the school will send weekly figures.",
+    item(
+        picks[5],
+        "Arrange a joint visit with health visiting",
+        "Joint visit",
+        5,
+        after={
+            "status": WorkStatus.CANCELLED,
+            "closed_at": now - dt.timedelta(hours=20),
+            "closed_by": manager,
+            "outcome": "The family moved to Leeds; the case was transferred.",
+        },
     )
-    cancelled = work_item_create(
-        by=manager,
-        team=csc,
-        kind=WorkKind.OTHER,
-        title="Arrange a joint visit with health visiting",
-        subject_type="person",
-        subject_id=picks[5].pk,
-        subject_label="Joint visit",
-        person=picks[5],
-        deadline=Deadline(5, Clock.WORKING_DAYS),
-        notify=False,
-    )
-    WorkItem.objects.filter(pk=cancelled.pk).update(
-        status=WorkStatus.CANCELLED,
-        closed_at=now - dt.timedelta(hours=20),
-        closed_by=manager,
-        outcome="The family moved to Leeds; the case was transferred.",
-    )
-    overdue = work_item_create(
-        by=manager,
-        team=csc,
-        kind=WorkKind.OTHER,
-        title="Write up the strategy discussion notes",
-        subject_type="person",
-        subject_id=picks[5].pk,
-        subject_label="Strategy discussion notes",
-        person=picks[5],
-        deadline=Deadline(1, Clock.WORKING_DAYS),
+    item(
+        picks[5],
+        "Write up the strategy discussion notes",
+        "Strategy discussion notes",
+        1,
         priority=Priority.URGENT,
-        notify=False,
-    )
-    WorkItem.objects.filter(pk=overdue.pk).update(
-        created_at=now - dt.timedelta(days=4), due_at=now - dt.timedelta(hours=26)
+        after={"created_at": now - dt.timedelta(days=4), "due_at": now - dt.timedelta(hours=26)},
     )
 
     # The police queue: an urgent item waiting, due in the next few hours.
-    work_item_create(
+    item(
+        picks[6],
+        "Check for recent call-outs to the address",
+        "Address check",
+        0,
         by=state.users["mash.manager"],
         team=police,
-        kind=WorkKind.OTHER,
-        title="Check for recent call-outs to the address",
-        subject_type="person",
-        subject_id=picks[6].pk,
-        subject_label="Address check",
-        person=picks[6],
         deadline=Deadline(3, Clock.ROUND_THE_CLOCK),
         priority=Priority.URGENT,
-        notify=False,
     )
 
     # Casey is off sick from yesterday: her work and children go to Jordan Hale to re-allocate.
