@@ -128,6 +128,26 @@ class TestThePoliceSeeOnlyTheSharedRecord:
             assert client.get(reverse(name, args=[pupil.pk])).status_code == 404, name
         assert not can_edit_person(officer, pupil)
 
+    def test_the_childs_early_help_episode_stays_closed_to_them(
+        self, teacher, officer, pupil, police, record, fast_signed_in
+    ):
+        from safeguard.earlyhelp.models import Episode, EpisodeChild
+        from safeguard.earlyhelp.selectors import can_view_episode
+
+        review, _others = record
+        episode = Episode.objects.create(
+            reference="EH-CHOSEN-1",
+            lead_agency=teacher.agency,
+            opened_on=timezone.localdate(),
+            opened_by=teacher,
+        )
+        EpisodeChild.objects.create(episode=episode, person=pupil, added_on=timezone.localdate())
+        _share(teacher, pupil, police, [review.pk])
+        assert can_view_episode(teacher, episode)
+        assert not can_view_episode(officer, episode)
+        page = fast_signed_in(officer).get(reverse("earlyhelp:detail", args=[episode.pk]))
+        assert page.status_code == 404
+
     def test_a_share_with_no_records_gives_identifying_details_only(
         self, teacher, officer, pupil, police, record
     ):

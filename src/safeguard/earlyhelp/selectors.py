@@ -55,10 +55,14 @@ ADULT_AGE = 18
 
 
 def episodes_visible_to(user: Any) -> QuerySet[Episode]:
-    """Episodes whose children the user may all see: the filter every early help read starts from."""
+    """Episodes whose children the user may all see: the filter every early help read starts from.
+
+    Seeing a child only through a share of chosen records is not enough: an episode is
+    the family's whole early help record (issue 10, item 2).
+    """
     if not sees_personal_data(user):
         return Episode.objects.none()
-    visible = people_visible_to(user).values("pk")
+    visible = people_visible_to(user, whole_record=True).values("pk")
     with_visible_child = EpisodeChild.objects.filter(person_id__in=visible).values("episode_id")
     with_hidden_child = EpisodeChild.objects.exclude(person_id__in=visible).values("episode_id")
     return Episode.objects.filter(pk__in=with_visible_child).exclude(pk__in=with_hidden_child)

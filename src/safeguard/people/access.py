@@ -196,14 +196,22 @@ def access_basis_source_register(name: str, source: AccessBasisSource) -> None:
     _SOURCES[name] = source
 
 
-def people_visible_to(user: Any) -> QuerySet[Person]:
-    """Every person the user may see: the one filter every list and search starts from."""
+def people_visible_to(user: Any, *, whole_record: bool = False) -> QuerySet[Person]:
+    """Every person the user may see: the one filter every list and search starts from.
+
+    ``whole_record`` leaves out people the user sees only through a share of chosen
+    records (their identifying details and those records): pages about more than one
+    record, such as an early help episode, start from this.
+    """
     if not sees_personal_data(user):
         return Person.objects.none()
     involved = _open_involvements(user.agency_id).values("person_id")
     households = _current_members().filter(person_id__in=involved).values("household_id")
     household_people = _current_members().filter(household_id__in=households).values("person_id")
-    granted = active_grants(user).values("person_id")
+    grants = active_grants(user)
+    if whole_record:
+        grants = grants.filter(scope=AccessGrant.Scope.WHOLE)
+    granted = grants.values("person_id")
     visible = Q(id__in=involved) | Q(id__in=household_people) | Q(id__in=granted)
     for source in _SOURCES.values():
         ids = source.person_ids(user)
