@@ -38,7 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.has_perm("rights.see_rights_register"):
         items.append(("Subject access", reverse("rights:subject-access")))
     if user.has_perm("core.manage_accounts"):
-        items.append(("Agencies and accounts", reverse("admin:index")))
+        items.append(("Agencies and accounts", reverse("core:accounts")))
     from safeguard.core.models import Role
 
     if user.has_role(Role.SYSTEM_ADMINISTRATOR, Role.BUSINESS_UNIT):

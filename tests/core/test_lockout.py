@@ -86,7 +86,7 @@ class TestNoPasswordResetForALockedOutUser:
             .status_code
             == 429
         )
-        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True)
+        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True)
         response = signed_in(admin).post(
             "/admin/core/user/",
             {"action": "unlock", "_selected_action": [practitioner.pk]},
@@ -105,7 +105,7 @@ class TestNoPasswordResetForALockedOutUser:
     def test_an_administrator_sets_a_new_password_and_it_is_audited(
         self, signed_in, make_user, practitioner
     ):
-        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True)
+        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True)
         new = "a brand new pass phrase 77"
         response = signed_in(admin).post(
             f"/admin/core/user/{practitioner.pk}/password/",

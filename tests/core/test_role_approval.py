@@ -21,12 +21,16 @@ def mash_agency(db):
 
 @pytest.fixture
 def admin_one(make_user):
-    return make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True, username="admin.one")
+    return make_user(
+        Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True, username="admin.one"
+    )
 
 
 @pytest.fixture
 def admin_two(make_user):
-    return make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True, username="admin.two")
+    return make_user(
+        Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True, username="admin.two"
+    )
 
 
 def _mint(client, agency, username="minted.mash"):

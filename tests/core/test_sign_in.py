@@ -290,21 +290,21 @@ class TestDeployCheck:
 @pytest.mark.django_db
 class TestAdminPages:
     def test_only_system_administrators_manage_accounts(self, signed_in, make_user):
-        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True)
+        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True)
         practitioner = make_user(Role.PRACTITIONER, is_staff=True)
         assert signed_in(admin).get("/admin/core/user/").status_code == 200
         assert signed_in(practitioner).get("/admin/core/user/", follow=True).status_code == 403
 
     def test_administrators_cannot_open_childrens_records(self, signed_in, make_user):
         child = PersonFactory()
-        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True)
+        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True)
         InvolvementFactory(person=child, agency=admin.agency)
         client = signed_in(admin)
         assert client.get(reverse("people:detail", args=[child.pk])).status_code == 404
         assert client.get("/admin/people/person/").status_code == 404
 
     def test_account_changes_are_audited(self, signed_in, make_user, agency):
-        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True)
+        admin = make_user(Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True)
         response = signed_in(admin).post(
             "/admin/core/agency/add/",
             {

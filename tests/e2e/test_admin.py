@@ -58,7 +58,7 @@ def test_every_admin_page_passes_axe(admin_page, make_user):
     for _ in range(4):
         AgencyFactory()
         make_user(Role.PRACTITIONER, agency=agency)
-    administrator = make_user(Role.SYSTEM_ADMINISTRATOR, agency=agency)
+    administrator = make_user(Role.SYSTEM_ADMINISTRATOR, agency=agency, is_superuser=True)
     page.goto("/sign-in/")
     page.get_by_label("Username").fill(administrator.username)
     page.get_by_label("Password").fill(PASSWORD)

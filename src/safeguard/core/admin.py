@@ -42,10 +42,19 @@ class SafeguardAdminSite(admin.AdminSite):
     login_template = None
 
     def has_permission(self, request: HttpRequest) -> bool:
-        """Only active system administrators who have completed two-factor sign-in."""
+        """Only superusers who are active system administrators, after two-factor sign-in.
+
+        Everyday management of agencies, accounts, roles and teams is on Safeguard's own
+        pages (``core/accounts.py``, ``work``); this admin is the superuser's fallback and
+        is not in the navigation.
+        """
         user = request.user
         verified = settings.DEMO_MODE or getattr(user, "is_verified", lambda: False)()
-        return is_system_administrator(user) and verified
+        return (
+            bool(getattr(user, "is_superuser", False))
+            and is_system_administrator(user)
+            and verified
+        )
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """Use Safeguard's own sign-in (with two-factor), never the admin's."""

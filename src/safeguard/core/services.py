@@ -280,3 +280,102 @@ def account_password_set_record(*, by: User, user: Any) -> None:
         object_id=user.pk,
         changes={"operation": "password_set_by_administrator"},
     )
+
+
+def account_create(
+    *,
+    by: User,
+    agency: Any,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    job_title: str,
+    password: str,
+    roles: Any,
+) -> User:
+    """A system administrator opens an account; roles that see children wait for a second one.
+
+    The password is checked against the partnership's password rules; the new user sets
+    up two-factor sign-in the first time they sign in.
+    """
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators manage agencies and accounts.")
+    username = username.strip().lower()
+    if get_user_model().objects.filter(username__iexact=username).exists():
+        message = f"There is already an account called {username}"
+        raise InvalidRequest(message, errors={"username": message})
+    user = get_user_model()(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+        job_title=job_title.strip(),
+        agency=agency,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        raise InvalidRequest(message, errors={"password": message}) from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=CoreEvent.USER,
+            object_id=user.pk,
+            changes={"username": username, "agency": getattr(agency, "name", None)},
+        )
+        user.roles.set(Role.objects.filter(code__in=list(roles)))
+        account_roles_changed(by=by, user=user, before=set())
+    return user
+
+
+def account_roles_set(*, by: User, user: Any, roles: Any) -> list[RoleApproval]:
+    """A system administrator changes an account's roles (new ones that see children wait)."""
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators manage agencies and accounts.")
+    if user == by:
+        raise InvalidRequest(
+            "Another administrator must change your own roles",
+            errors={"roles": "Another administrator must change your own roles"},
+        )
+    with transaction.atomic():
+        before = set(user.roles.values_list("code", flat=True))
+        user.roles.set(Role.objects.filter(code__in=list(roles)))
+        return account_roles_changed(by=by, user=user, before=before)
+
+
+def agency_create(*, by: User, name: str, kind: str, statutory_partner: bool) -> Any:
+    """A system administrator adds an agency (never one that runs the MASH: that is set-up)."""
+    from django.utils.text import slugify
+
+    from .models import Agency
+
+    if not is_system_administrator(by):
+        raise NotAllowed("Only system administrators manage agencies and accounts.")
+    name = name.strip()
+    if Agency.objects.filter(name__iexact=name).exists():
+        message = f"There is already an agency called {name}"
+        raise InvalidRequest(message, errors={"name": message})
+    base = slugify(name)[:50] or "agency"
+    slug, n = base, 2
+    while Agency.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    with transaction.atomic():
+        agency = Agency.objects.create(
+            slug=slug, name=name, kind=kind, statutory_partner=statutory_partner
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=CoreEvent.AGENCY,
+            object_id=agency.pk,
+            changes={"name": name, "kind": kind, "statutory_partner": statutory_partner},
+        )
+    return agency

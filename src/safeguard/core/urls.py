@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import accounts, views
 
 app_name = "core"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
     path("outbox/", views.outbox, name="outbox"),
+    path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/new/", accounts.account_new, name="account-new"),
+    path("accounts/approvals/", accounts.approvals, name="approvals"),
+    path("accounts/approvals/<int:approval_id>/", accounts.approval_decide, name="approval-decide"),
+    path("accounts/<int:user_id>/", accounts.account_detail, name="account"),
+    path("accounts/<int:user_id>/unlock/", accounts.account_unlock_view, name="account-unlock"),
+    path("agencies/", accounts.agency_list, name="agencies"),
 ]
