@@ -69,11 +69,13 @@ def decided(referrer, mash_worker, mash_manager, pupil, police_agency, social_wo
 
 class TestTheSchoolNeverSeesTheMashsReasons:
     def test_the_rationale_is_for_the_mash_and_social_care_only(self, decided, pupil):
-        reasons = ChronologyEvent.objects.get(
+        # Proposed, then signed off: each entry carries the reasons, each for the MASH only.
+        reasons = ChronologyEvent.objects.filter(
             person=pupil, source_type="frontdoor.threshold_decision"
         )
-        assert reasons.detail == RATIONALE
-        assert reasons.visibility == Visibility.MASH_AND_SOCIAL_CARE
+        assert reasons.exists()
+        assert {r.detail for r in reasons} == {RATIONALE}
+        assert {r.visibility for r in reasons} == {Visibility.MASH_AND_SOCIAL_CARE}
         outcome = ChronologyEvent.objects.get(
             person=pupil, source_type="frontdoor.decision_outcome"
         )
