@@ -1,7 +1,8 @@
 """Nothing falls between agencies (issue 9): immediate danger, send-back, sign-off, social care.
 
-Across four accounts: a school reports immediate danger; it is first in the MASH
-queue with its own (amber) tag; the MASH worker decides Level 4, Section 47; the
+Across five accounts: a school reports immediate danger; it is first in the MASH
+queue with its own (amber) tag; the MASH asks the police, who answer from their
+queue; the MASH worker decides Level 4, Section 47; the
 manager sends it back with a reason; the worker sees the reason and decides
 again; the manager signs off; the social worker in the assessment team sees the
 work and opens the child; the referrer sees the outcome but never the reasons.
@@ -54,6 +55,15 @@ def people(make_user):
         Role.MASH_MANAGER, Role.MASH_WORKER, agency=mash, first_name="Pat", last_name="Lead"
     )
     social = make_user(Role.PRACTITIONER, agency=csc, first_name="Sam", last_name="Okafor")
+    police = AgencyFactory(name="Test Police", kind=AgencyKind.POLICE)
+    police_team = TeamFactory(
+        agency=police,
+        name="Police safeguarding hub",
+        purpose=TeamPurpose.POLICE_SAFEGUARDING,
+        receives_for_agency=True,
+    )
+    officer = make_user(Role.PRACTITIONER, agency=police, first_name="Chris", last_name="Bell")
+    TeamMembership.objects.create(team=police_team, user=officer, since=since)
     TeamMembership.objects.create(team=mash_team, user=worker, since=since)
     TeamMembership.objects.create(team=mash_team, user=manager, is_manager=True, since=since)
     TeamMembership.objects.create(team=assessment, user=social, since=since)
@@ -73,7 +83,7 @@ def people(make_user):
         received_at=timezone.now() - dt.timedelta(days=4),
         send_receipt=False,
     )
-    return dsl, worker, manager, social
+    return dsl, worker, manager, social, officer
 
 
 def continue_(page):
@@ -141,7 +151,7 @@ def decide_section_47(page, reference, rationale):
 
 
 def test_immediate_danger_to_social_care_through_send_back_and_sign_off(page, sign_in, people):
-    dsl, worker, manager, social = people
+    dsl, worker, manager, social, officer = people
 
     sign_in(page, dsl)
     reference = report_immediate_danger(page)
@@ -156,6 +166,28 @@ def test_immediate_danger_to_social_care_through_send_back_and_sign_off(page, si
     expect(first).to_contain_text("Immediate danger")
     expect(first).to_contain_text("Due soon")  # two hours, round the clock: amber at once
     assert_accessible(page)
+
+    # The MASH asks the police; the request lands in the police team's queue, and they answer.
+    page.goto(f"/mash/{reference}/")
+    page.get_by_text("Send a request for information to an agency").click()
+    page.get_by_label("Agency").select_option(label="Test Police")
+    page.get_by_label("What are you asking?").fill("Any call-outs to the family's address?")
+    page.get_by_role("button", name="Send the request for information").click()
+    expect(page.locator("#information ~ table")).to_contain_text("Waiting: in Test Police's queue")
+    sign_out(page)
+    sign_in(page, officer)
+    expect(page.locator("main")).to_contain_text("Immediate danger")
+    page.get_by_role("link", name="Answer a request for information").click()
+    page.get_by_role("link", name=f"Request for information on contact {reference}").click()
+    assert_accessible(page)
+    page.get_by_label("What does your agency know?").fill("A domestic call-out on Saturday night.")
+    page.get_by_role("button", name="Send the answer to the MASH").click()
+    expect(page.locator("main")).to_contain_text("Answered by Chris Bell")
+    sign_out(page)
+
+    sign_in(page, worker)
+    page.goto(f"/mash/{reference}/")
+    expect(page.locator("main")).to_contain_text("A domestic call-out on Saturday night.")
     decide_section_47(page, reference, "Risk of significant harm.")
     sign_out(page)
 
