@@ -17,13 +17,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # Every link is a question to the permission table (each app's rules.py).
     sees_people = user.has_perm("people.see_personal_data")
     items = [("My work", reverse("home"))]
-    if user.has_perm("work.see_team_queues"):
+    membership = _membership(user)
+    if membership["in_team"]:  # work.see_team_queues
         items.append(("Team queues", reverse("work:queues")))
     if sees_people:
         items.append(("Find a person", reverse("people:search")))
         items.append(("Early help", reverse("earlyhelp:list")))
     # Only for those who chair or are invited: the navigation must stay on one line.
-    if user.has_perm("meetings.see_meetings"):
+    if membership["in_meetings"]:  # meetings.see_meetings
         items.append(("Meetings", reverse("meetings:list")))
     if user.has_perm("records.work_records"):
         items.append(("Match records", reverse("records:queue")))
@@ -49,6 +50,34 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": [
             {"text": text, "href": href, "active": href == current} for text, href in items
         ]
+    }
+
+
+def _membership(user: Any) -> dict[str, bool]:
+    """Whether the user is in a team, and has meetings, in one query: every page pays for it.
+
+    These are the answers of ``work.see_team_queues`` and ``meetings.see_meetings``;
+    ``tests/core/test_navigation.py`` holds them equal to the permission table's.
+    """
+    from django.db.models import Exists
+
+    from safeguard.core.models import TeamMembership, User
+    from safeguard.meetings.selectors import meetings_for
+
+    if not user.is_active:
+        return {"in_team": False, "in_meetings": False}
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            in_team=Exists(TeamMembership.objects.filter(user_id=user.pk)),
+            in_meetings=Exists(meetings_for(user)),
+        )
+        .values("in_team", "in_meetings")
+        .first()
+    )
+    return {
+        "in_team": bool(row and row["in_team"]),
+        "in_meetings": bool(row and row["in_meetings"]),
     }
 
 

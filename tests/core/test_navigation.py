@@ -24,3 +24,27 @@ class TestOneCurrentItem:
         request.user = worker
         items = navigation(request)["nav_items"]
         assert [item["text"] for item in items if item["active"]] == ["Match records"]
+
+
+@pytest.mark.django_db
+class TestTeamsAndMeetingsInTheNavigation:
+    """The two links asked in one query agree with the permission table."""
+
+    def test_the_links_follow_the_permission_table(self, make_user, rf):
+        from django.utils import timezone
+
+        from safeguard.core.models import Role, TeamMembership
+        from safeguard.navigation import navigation
+        from tests.factories import TeamFactory
+
+        member = make_user(Role.PRACTITIONER)
+        TeamMembership.objects.create(team=TeamFactory(), user=member, since=timezone.localdate())
+        outsider = make_user(Role.PRACTITIONER)
+        for user in (member, outsider):
+            request = rf.get("/")
+            request.user = user
+            texts = {item["text"] for item in navigation(request)["nav_items"]}
+            assert ("Team queues" in texts) == user.has_perm("work.see_team_queues")
+            assert ("Meetings" in texts) == user.has_perm("meetings.see_meetings")
+        assert user.has_perm("work.see_team_queues") is False
+        assert member.has_perm("work.see_team_queues") is True
