@@ -15,7 +15,7 @@ from safeguard.frontdoor import services
 from safeguard.frontdoor.models import PoliceFormKind, PoliceFormStatus
 from safeguard.frontdoor.selectors import police_queue
 from safeguard.people.access import AccessDenied
-from safeguard.people.models import ChronologyEvent
+from safeguard.people.models import ChronologyEvent, Visibility
 from safeguard.work.models import Priority, WorkItem, WorkKind, WorkStatus
 from safeguard.work.selectors import my_work_items
 from tests.factories import TeamFactory
@@ -108,6 +108,12 @@ class TestRequestForInformation:
         assert ChronologyEvent.objects.filter(
             person=contact.children.get(), title__contains="answered the Multi-Agency"
         ).exists()
+        # What the agency told the MASH is for the MASH and social care only (issue 10).
+        assert set(
+            ChronologyEvent.objects.filter(
+                person=contact.children.get(), source_type="frontdoor.information_request"
+            ).values_list("visibility", flat=True)
+        ) == {Visibility.MASH_AND_SOCIAL_CARE}
 
     def test_an_answer_is_given_once(self, submit, mash_worker, police_agency, police_team):
         request = _ask(submit(), mash_worker, police_agency)

@@ -24,7 +24,7 @@ from safeguard.frontdoor.models import (
 )
 from safeguard.frontdoor.selectors import contact_for_triage, mash_queue
 from safeguard.people.access import AccessDenied, can_view_person
-from safeguard.people.models import Involvement
+from safeguard.people.models import ChronologyEvent, Involvement, Visibility
 from safeguard.work.models import Priority, WorkItem, WorkKind, WorkStatus
 from tests.factories import TeamFactory
 
@@ -415,3 +415,9 @@ class TestEvidenceIsAppendOnly:
             "Two in May.",
             "Two in May and one in June.",
         ]
+        # The correction, like the answer it corrects, is for the MASH and social care only.
+        entries = ChronologyEvent.objects.filter(
+            person__in=contact.children.all(), source_type="frontdoor.information_request"
+        )
+        assert entries.filter(source_id=str(correction.pk)).exists()
+        assert {e.visibility for e in entries} == {Visibility.MASH_AND_SOCIAL_CARE}

@@ -11,6 +11,7 @@ and the work item closes.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from django.utils import timezone
 from safeguard.core.audit import audit_record
 from safeguard.core.models import AuditAction
 from safeguard.people.access import AccessDenied
-from safeguard.people.models import ChronologyEvent
+from safeguard.people.models import ChronologyEvent, Visibility
 from safeguard.people.services import chronology_add
 from safeguard.work.models import Priority, WorkKind
 from safeguard.work.services import (
@@ -64,6 +65,27 @@ def request_work_create(*, by: User, request: MashEnquiry, notify: bool = True) 
         priority=Priority.IMMEDIATE if urgent else Priority.STANDARD,
         notify=notify,
     )
+
+
+def request_chronology(
+    *, by: User, request: MashEnquiry, title: str, at: dt.datetime, entry: MashEnquiry | None = None
+) -> None:
+    """Note a request, answer or correction in each child's chronology.
+
+    Always for the MASH and children's social care only (issue 10), whoever wrote it
+    and whichever page it came from.
+    """
+    for person in request.contact.children.all():
+        chronology_add(
+            by=by,
+            person=person,
+            occurred_at=at,
+            category=ChronologyEvent.Category.CONTACT,
+            title=title,
+            source_type="frontdoor.information_request",
+            source_id=str((entry or request).pk),
+            visibility=Visibility.MASH_AND_SOCIAL_CARE,
+        )
 
 
 def request_work_close(*, by: User, request: MashEnquiry) -> None:
@@ -109,19 +131,15 @@ def information_request_reply(*, by: User, request: MashEnquiry, answer: str) ->
             object_id=locked.pk,
             changes={"answered": {"before": False, "after": True}, "by_asked_agency": True},
         )
-        for person in locked.contact.children.all():
-            chronology_add(
-                by=by,
-                person=person,
-                occurred_at=now,
-                category=ChronologyEvent.Category.CONTACT,
-                title=(
-                    f"{locked.agency.name} answered the Multi-Agency Safeguarding Hub (MASH)'s "
-                    f"request for information ({locked.contact.reference})"
-                ),
-                source_type="frontdoor.information_request",
-                source_id=str(locked.pk),
-            )
+        request_chronology(
+            by=by,
+            request=locked,
+            at=now,
+            title=(
+                f"{locked.agency.name} answered the Multi-Agency Safeguarding Hub (MASH)'s "
+                f"request for information ({locked.contact.reference})"
+            ),
+        )
         request_work_close(by=by, request=locked)
     request.answer, request.answered_at, request.answered_by = answer, now, by
     return request

@@ -51,7 +51,7 @@ from ..rules import (
 )
 from ._common import _send, _text
 from .mash_work import CONTACT_SUBJECT, contact_url, contact_work_close, mash_team
-from .requests import request_work_close, request_work_create
+from .requests import request_chronology, request_work_close, request_work_create
 from .social_care import SOCIAL_CARE_KINDS
 
 if TYPE_CHECKING:
@@ -150,20 +150,15 @@ def information_request_create(
             changes={"contact": contact.reference, "agency": agency.name},
         )
         request_work_create(by=by, request=request)
-        for person in contact.children.all():
-            chronology_add(
-                by=by,
-                person=person,
-                occurred_at=now,
-                category=ChronologyEvent.Category.CONTACT,
-                title=(
-                    f"The Multi-Agency Safeguarding Hub (MASH) asked {agency.name} "
-                    f"for information ({contact.reference})"
-                ),
-                source_type="frontdoor.information_request",
-                source_id=str(request.pk),
-                visibility=Visibility.MASH_AND_SOCIAL_CARE,
-            )
+        request_chronology(
+            by=by,
+            request=request,
+            at=now,
+            title=(
+                f"The Multi-Agency Safeguarding Hub (MASH) asked {agency.name} "
+                f"for information ({contact.reference})"
+            ),
+        )
     return request
 
 
@@ -197,20 +192,15 @@ def information_request_answer(*, by: User, request: MashEnquiry, answer: str) -
             changes={"answered": {"before": bool(before), "after": True}},
         )
         request_work_close(by=by, request=request)
-        for person in request.contact.children.all():
-            chronology_add(
-                by=by,
-                person=person,
-                occurred_at=now,
-                category=ChronologyEvent.Category.CONTACT,
-                title=(
-                    f"{request.agency.name} replied to the Multi-Agency Safeguarding Hub (MASH) "
-                    f"({request.contact.reference})"
-                ),
-                source_type="frontdoor.information_request",
-                source_id=str(request.pk),
-                visibility=Visibility.MASH_AND_SOCIAL_CARE,
-            )
+        request_chronology(
+            by=by,
+            request=request,
+            at=now,
+            title=(
+                f"{request.agency.name} replied to the Multi-Agency Safeguarding Hub (MASH) "
+                f"({request.contact.reference})"
+            ),
+        )
     return request
 
 
@@ -244,19 +234,16 @@ def information_answer_correct(*, by: User, request: MashEnquiry, correction: st
             object_id=entry.pk,
             changes={"corrects": original.pk, "contact": request.contact.reference},
         )
-        for person in request.contact.children.all():
-            chronology_add(
-                by=by,
-                person=person,
-                occurred_at=now,
-                category=ChronologyEvent.Category.CONTACT,
-                title=(
-                    f"The Multi-Agency Safeguarding Hub (MASH) recorded a correction to what "
-                    f"{request.agency.name} said ({request.contact.reference})"
-                ),
-                source_type="frontdoor.information_request",
-                source_id=str(entry.pk),
-            )
+        request_chronology(
+            by=by,
+            request=request,
+            entry=entry,
+            at=now,
+            title=(
+                f"The Multi-Agency Safeguarding Hub (MASH) recorded a correction to what "
+                f"{request.agency.name} said ({request.contact.reference})"
+            ),
+        )
     return entry
 
 
