@@ -24,6 +24,8 @@ ORDER = [
     "people",
     "records",
     "work",
+    "training",
+    "directory",
     "frontdoor",
     "earlyhelp",
     "sharing",
@@ -33,8 +35,6 @@ ORDER = [
     "contextual",
     "insight",
     "learning",
-    "training",
-    "directory",
     "rights",
     "api",
 ]

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "safeguard.earlyhelp",
     "safeguard.sharing",
     "safeguard.meetings",
+    "safeguard.exploitation",
     "safeguard.rights",
     "safeguard.api",
 ]
