@@ -400,11 +400,11 @@ def work_items_close_for(
     )
     if kinds is not None:
         items = items.filter(kind__in=[str(k) for k in kinds])
-    closed = list(items.select_for_update())
-    if not closed:
-        return 0
     status = WorkStatus.CANCELLED if cancel else WorkStatus.DONE
     with transaction.atomic():
+        closed = list(items.select_for_update())
+        if not closed:
+            return 0
         for item in closed:
             _close(item, by=by, status=status, outcome=outcome)
         audit_record_many(
