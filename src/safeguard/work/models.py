@@ -37,6 +37,9 @@ class WorkKind(models.TextChoices):
     RESOLVE_CHALLENGE = "resolve_challenge", "Resolve a professional challenge"
     READ_OUTCOME = "read_outcome", "Read a changed outcome"
     MEETING_ACTION = "meeting_action", "Complete an action from a meeting"
+    CASE_REVIEW_STEP = "case_review_step", "Take a case review to its next step"
+    CONFIRM_CASCADE = "confirm_cascade", "Confirm a 7 point briefing was cascaded"
+    PLAN_ACTION = "plan_action", "Complete an action of a partnership action plan"
     OTHER = "other", "Other work"
 
 
@@ -54,6 +57,9 @@ CLOSES_ITSELF = frozenset(
         WorkKind.REALLOCATE_WORK,
         WorkKind.REALLOCATE_CHILD,
         WorkKind.RESOLVE_CHALLENGE,
+        WorkKind.CASE_REVIEW_STEP,
+        WorkKind.CONFIRM_CASCADE,
+        WorkKind.PLAN_ACTION,
     }
 )
 

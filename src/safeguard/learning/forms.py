@@ -1,0 +1,202 @@
+"""The learning app's forms: reviews and their steps, briefings, plans and actions."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from django import forms
+
+from safeguard.core.forms import GovukDateField, TextField
+from safeguard.core.models import Agency
+from safeguard.people.models import Person
+
+from .models import Briefing, CaseReview, LocalReviewDecision, ReviewKind, Subgroup, Theme
+
+UUID_PATTERN = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
+
+
+class ReviewForm(forms.Form):
+    """Open a case review."""
+
+    kind = forms.ChoiceField(
+        choices=ReviewKind.choices,
+        widget=forms.RadioSelect,
+        label="What kind of review is it?",
+        error_messages={"required": "Select what kind of review it is"},
+    )
+    title = TextField(
+        max_length=200,
+        label="Title",
+        help_text="For example 'Injury to a non-mobile baby, autumn 2026'. Never a child's name.",
+        error_messages={"required": "Enter a title for the review"},
+    )
+    aware_on = GovukDateField(
+        label="When did the partnership become aware?", noun="the date of awareness", past_only=True
+    )
+    incident_on = GovukDateField(
+        label="When did it happen? (optional)",
+        noun="the date it happened",
+        past_only=True,
+        required=False,
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Which agency told the partnership?",
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency that told the partnership"},
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Themes (optional)",
+    )
+    summary = TextField(
+        label="What happened (for the business unit only, not published)",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="Refer to children by role, not by name.",
+    )
+
+
+class NotifiedForm(forms.Form):
+    """When the national panel was notified."""
+
+    notified_on = GovukDateField(
+        label="When was the national panel notified?",
+        noun="the date of the notification",
+        past_only=True,
+    )
+
+
+class RapidReviewForm(forms.Form):
+    """When the rapid review was completed, and the decision on a local review."""
+
+    done_on = GovukDateField(
+        label="When was the rapid review completed?",
+        noun="the date the rapid review was completed",
+        past_only=True,
+    )
+    decision = forms.ChoiceField(
+        choices=[c for c in LocalReviewDecision.choices if c[0]],
+        widget=forms.RadioSelect,
+        label="What was decided about a local review?",
+        error_messages={"required": "Select the decision on a local review"},
+    )
+
+
+class LinkChildForm(forms.Form):
+    """Link a child by the address of their record page (or its record number)."""
+
+    person = forms.CharField(
+        label="The address of the child's record page",
+        help_text="Copy it from the browser's address bar on the child's page, "
+        "for example https://…/people/1b2c…/",
+        error_messages={"required": "Enter the address of the child's record page"},
+    )
+
+    def clean_person(self) -> Person:
+        """The child whose record address (or number) was given."""
+        found = UUID_PATTERN.search(self.cleaned_data["person"])
+        person = (
+            Person.objects.filter(pk=uuid.UUID(found.group(0)), merged_into__isnull=True).first()
+            if found
+            else None
+        )
+        if person is None:
+            raise forms.ValidationError(
+                "Enter the address of a child's record page, for example https://…/people/1b2c…/"
+            )
+        return person
+
+
+class PublishReviewForm(forms.Form):
+    """The learning to publish."""
+
+    learning_summary = TextField(
+        label="The learning to publish",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Use the pseudonyms (Child A). Never a name, date of birth or number.",
+        error_messages={"required": "Enter the learning to publish"},
+    )
+
+
+class BriefingForm(forms.Form):
+    """A 7 point briefing's title, its review and its seven sections."""
+
+    title = TextField(max_length=200, label="Title", error_messages={"required": "Enter a title"})
+    review = forms.ModelChoiceField(
+        queryset=CaseReview.objects.all(),
+        required=False,
+        label="The review it comes from (optional)",
+        empty_label="Not from a review",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in Briefing.SECTIONS:
+            self.fields[name] = TextField(
+                label=label,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                required=False,
+            )
+
+
+class CascadeForm(forms.Form):
+    """How the agency used a briefing."""
+
+    how_used = TextField(
+        label="How did your agency use the briefing?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: discussed in every team meeting in March; added to induction.",
+        error_messages={"required": "Say how your agency used the briefing"},
+    )
+
+
+class PlanForm(forms.Form):
+    """Start an action plan."""
+
+    title = TextField(max_length=200, label="Title", error_messages={"required": "Enter a title"})
+    subgroup = forms.ChoiceField(
+        choices=Subgroup.choices,
+        widget=forms.RadioSelect,
+        label="Which subgroup monitors it?",
+        error_messages={"required": "Select the subgroup that monitors the plan"},
+    )
+    review = forms.ModelChoiceField(
+        queryset=CaseReview.objects.all(),
+        required=False,
+        label="The review it comes from (optional)",
+        empty_label="Not from a review",
+    )
+
+
+class ActionForm(forms.Form):
+    """Add an action to a plan."""
+
+    description = TextField(
+        label="What must be done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what must be done"},
+    )
+    owner_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Which agency owns it?",
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency that owns the action"},
+    )
+    due_on = GovukDateField(label="Due date", noun="the due date", future_only=False)
+
+
+class EvidenceForm(forms.Form):
+    """The evidence that an action is complete."""
+
+    evidence = TextField(
+        label="Evidence that the action is complete",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the evidence that the action is complete"},
+    )

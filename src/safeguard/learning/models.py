@@ -1,0 +1,280 @@
+"""Learning from cases: case reviews and their clocks, 7 point briefings, action plans.
+
+A case review starts when the partnership becomes aware of a serious incident (or a
+partner submits a local review, a near miss or good practice). Its clocks run in
+working days from awareness: the serious incident notification to the national
+Child Safeguarding Practice Review Panel within 5, the rapid review within 15 of the
+notification, and a local child safeguarding practice review published within 6
+months of its start. Children are linked to a review by someone who may see them and
+are known everywhere else by a pseudonym ("Child A"); nothing published may name them.
+
+A 7 point briefing sets out a review's or an audit's learning; once published each
+agency confirms it has cascaded it and says how. An action plan holds the actions a
+review or audit asks for; each action is a work item in its owner agency's queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Theme(models.Model):
+    """A theme from the partnership's managed list (neglect, domestic abuse, ...)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewKind(models.TextChoices):
+    """What sort of review it is; only a serious incident runs the national clocks."""
+
+    SERIOUS_INCIDENT = "serious_incident", "Serious incident (notified to the national panel)"
+    LOCAL_MULTI_AGENCY = "local_multi_agency", "Local multi-agency review"
+    NEAR_MISS = "near_miss", "Near miss"
+    GOOD_PRACTICE = "good_practice", "Good practice"
+
+
+class LocalReviewDecision(models.TextChoices):
+    """The decision after the rapid review on a local child safeguarding practice review."""
+
+    UNDECIDED = "", "Not decided yet"
+    LOCAL_REVIEW = "local_review", "Hold a local child safeguarding practice review"
+    NO_LOCAL_REVIEW = "no_local_review", "No local review: the rapid review's learning is enough"
+    NATIONAL_REVIEW = "national_review", "The national panel will review it"
+
+
+class ReviewStatus(models.TextChoices):
+    """Where the review is."""
+
+    OPEN = "open", "Open"
+    PUBLISHED = "published", "Learning published"
+    CLOSED = "closed", "Closed"
+
+
+class CaseReview(models.Model):
+    """A serious incident, local review, near miss or good-practice case and its clocks."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=30, choices=ReviewKind.choices)
+    title = models.CharField(max_length=200, help_text="Never a child's name.")
+    summary = models.TextField(blank=True)
+    submitted_by_agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, related_name="case_reviews"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="reviews")
+    incident_on = models.DateField(null=True, blank=True)
+    aware_on = models.DateField(help_text="When the partnership became aware.")
+    notification_due_on = models.DateField(null=True, blank=True)
+    notified_on = models.DateField(null=True, blank=True)
+    rapid_review_due_on = models.DateField(null=True, blank=True)
+    rapid_review_done_on = models.DateField(null=True, blank=True)
+    local_review_decision = models.CharField(
+        max_length=30, choices=LocalReviewDecision.choices, blank=True
+    )
+    local_review_decided_on = models.DateField(null=True, blank=True)
+    local_review_started_on = models.DateField(null=True, blank=True)
+    publication_due_on = models.DateField(null=True, blank=True)
+    learning_summary = models.TextField(
+        blank=True, help_text="The published learning: pseudonyms only."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default="open")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-aware_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReviewChild(models.Model):
+    """A child the review is about, and the pseudonym that stands for them everywhere else."""
+
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="children")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, related_name="case_reviews"
+    )
+    pseudonym = models.CharField(max_length=40)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "pseudonym"], name="review_pseudonym_once"),
+        ]
+        ordering = ["pseudonym"]
+
+    def __str__(self) -> str:
+        return f"{self.review.reference}: {self.pseudonym}"
+
+
+class BriefingStatus(models.TextChoices):
+    """Whether a briefing is a draft or published."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Briefing(models.Model):
+    """A 7 point briefing: background, good practice, learning, recommendations, next steps."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    review = models.ForeignKey(
+        CaseReview, on_delete=models.PROTECT, null=True, blank=True, related_name="briefings"
+    )
+    background = models.TextField(blank=True)
+    good_practice = models.TextField(blank=True)
+    learning_points = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    reflective_questions = models.TextField(blank=True)
+    resources = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=BriefingStatus.choices, default="draft")
+    published_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    SECTIONS = (
+        ("background", "1. Background"),
+        ("good_practice", "2. Good practice"),
+        ("learning_points", "3. Learning points"),
+        ("recommendations", "4. Recommendations"),
+        ("next_steps", "5. Next steps"),
+        ("reflective_questions", "6. Questions for your team"),
+        ("resources", "7. Resources"),
+    )
+
+
+class Cascade(models.Model):
+    """One agency's confirmation that it cascaded a published briefing, and how it used it."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="cascades")
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    work_item = models.ForeignKey(
+        "work.WorkItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_on = models.DateField(null=True, blank=True)
+    how_used = models.TextField(blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "agency"], name="cascade_once_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.briefing.reference}: {self.agency.name}"
+
+
+class Subgroup(models.TextChoices):
+    """The partnership's subgroups, which monitor action plans quarterly."""
+
+    CASE_REVIEW = "case_review", "Case Review Subgroup"
+    PRACTICE = "practice", "Safeguarding and Professional Practice Subgroup"
+    LEARNING = "learning", "Learning, Development and Performance Subgroup"
+    EXPLOITATION = "exploitation", "Child Exploitation Subgroup"
+    VOICE = "voice", "Voice and Involvement Subgroup"
+
+
+class PlanStatus(models.TextChoices):
+    """Whether a plan continues or is signed off."""
+
+    OPEN = "open", "Continuing"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class ActionPlan(models.Model):
+    """The actions a review or audit asks for, monitored by a subgroup until signed off."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    review = models.ForeignKey(
+        CaseReview, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    subgroup = models.CharField(max_length=30, choices=Subgroup.choices)
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default="open")
+    signed_off_on = models.DateField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Rag(models.TextChoices):
+    """Red, amber, green: how an action stands."""
+
+    RED = "red", "Red: overdue"
+    AMBER = "amber", "Amber: due within 4 weeks"
+    GREEN = "green", "Green: on track"
+    COMPLETE = "complete", "Complete"
+
+
+class PlanAction(models.Model):
+    """One action of a plan: owned by an agency, due on a date, done with evidence."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner_agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    work_item = models.ForeignKey(
+        "work.WorkItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    evidence = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.reference}: {self.description[:40]}"
+
+    def rag(self, today: dt.date | None = None) -> str:
+        """Complete, red (overdue), amber (due within 28 days) or green."""
+        day = today or timezone.localdate()
+        if self.completed_on is not None:
+            return Rag.COMPLETE
+        if self.due_on < day:
+            return Rag.RED
+        if (self.due_on - day).days <= 28:
+            return Rag.AMBER
+        return Rag.GREEN

@@ -1,0 +1,56 @@
+"""The learning app's permissions: who runs reviews and plans, who reads briefings.
+
+Part of the one permission table (see ``core.rules``). The partnership business unit
+and panel chairs run case reviews, briefings and action plans. Everyone working in an
+agency reads published briefings; an agency's receiving team (or a manager in the
+agency) confirms the agency has cascaded one and completes the agency's plan actions.
+Linking a named child to a review also needs the access rule to allow that child.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.db.models import Q
+
+from safeguard.core.models import Role, TeamMembership
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def can_manage_learning(user: Any) -> bool:
+    """The partnership business unit and panel chairs run reviews, briefings and plans."""
+    return _active(user) and user.has_role(Role.BUSINESS_UNIT, Role.PANEL_CHAIR)
+
+
+@rules.predicate
+def can_read_briefings(user: Any) -> bool:
+    """Everyone who works in an agency reads the published briefings."""
+    return _active(user) and user.agency_id is not None
+
+
+def acts_for_agency(user: Any, agency_id: Any) -> bool:
+    """A member of the agency's receiving team, or a manager of any team in the agency."""
+    if not _active(user) or agency_id is None or user.agency_id != agency_id:
+        return False
+    return (
+        TeamMembership.objects.filter(user=user, team__agency_id=agency_id, team__active=True)
+        .filter(Q(team__receives_for_agency=True) | Q(is_manager=True))
+        .exists()
+    )
+
+
+@rules.predicate
+def can_act_for_agency_of(user: Any, thing: Any) -> bool:
+    """The thing (a cascade or a plan action) belongs to an agency the user acts for."""
+    agency_id = getattr(thing, "agency_id", None) or getattr(thing, "owner_agency_id", None)
+    return thing is not None and acts_for_agency(user, agency_id)
+
+
+rules.add_perm("learning.manage_learning", can_manage_learning)
+rules.add_perm("learning.read_briefings", can_read_briefings)
+rules.add_perm("learning.act_for_agency", can_act_for_agency_of | can_manage_learning)

@@ -1,0 +1,580 @@
+"""Every write about learning: case reviews and their clocks, briefings, action plans.
+
+Each service checks the permission table, changes state, writes the audit event and
+creates or closes the work items that follow, in one transaction. A review's next
+step is always a work item in the partnership business unit's queue, due when the
+national rules say; a published briefing asks every agency to confirm its cascade;
+each plan action is a work item in its owner agency's queue.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguard.core.audit import audit_record
+from safeguard.core.clock import UK, add_working_days
+from safeguard.core.errors import Forbidden, InvalidRequest
+from safeguard.core.models import Agency, AuditAction, Team, TeamPurpose, User
+from safeguard.core.references import reference_issue
+from safeguard.people.access import can_view_person
+from safeguard.people.models import Person
+from safeguard.work.models import WorkItem, WorkKind
+from safeguard.work.services import (
+    team_for_purpose,
+    team_receiving_for,
+    work_item_create,
+    work_items_close_for,
+)
+
+from .events import LearningEvent
+from .models import (
+    ActionPlan,
+    Briefing,
+    BriefingStatus,
+    Cascade,
+    CaseReview,
+    LocalReviewDecision,
+    PlanAction,
+    PlanStatus,
+    ReviewChild,
+    ReviewKind,
+    ReviewStatus,
+    Theme,
+)
+
+NOTIFY_WORKING_DAYS = 5
+RAPID_REVIEW_WORKING_DAYS = 15
+PUBLISH_WITHIN_MONTHS = 6
+CASCADE_WITHIN_DAYS = 28
+STEP_SUBJECT = "case_review"
+
+
+def _require(by: User, perm: str, obj: Any = None) -> None:
+    if not by.has_perm(perm, obj):
+        raise Forbidden("You cannot do this.")
+
+
+def working_days_after(day: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days after ``day`` (England and Wales bank holidays skipped)."""
+    return add_working_days(dt.datetime.combine(day, dt.time(9, 0), tzinfo=UK), days).date()
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (the month's last day if it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(17, 0), tzinfo=UK)
+
+
+def _partnership_team() -> Team:
+    """The business unit's team, which receives every review's next step."""
+    team = team_for_purpose(TeamPurpose.PARTNERSHIP)
+    if team is None:
+        raise InvalidRequest(
+            "There is no partnership business unit team to send the review's next step to. "
+            "Ask a system administrator to set one up."
+        )
+    return team
+
+
+def _step(by: User, review: CaseReview, title: str, due_on: dt.date) -> WorkItem:
+    return work_item_create(
+        by=by,
+        team=_partnership_team(),
+        kind=WorkKind.CASE_REVIEW_STEP,
+        title=title,
+        subject_type=STEP_SUBJECT,
+        subject_id=review.pk,
+        subject_url=reverse("learning:review", args=[review.reference]),
+        subject_label=review.reference,
+        due_at=_end_of(due_on),
+    )
+
+
+def _close_steps(by: User, review: CaseReview, outcome: str) -> None:
+    work_items_close_for(
+        by=by,
+        subject_type=STEP_SUBJECT,
+        subject_id=review.pk,
+        kinds=(WorkKind.CASE_REVIEW_STEP,),
+        outcome=outcome,
+    )
+
+
+def _not_after_today(day: dt.date | None, field: str, label: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise InvalidRequest(errors={field: f"{label} must be today or in the past"})
+
+
+# --- case reviews -------------------------------------------------------------------
+
+
+def review_open(
+    *,
+    by: User,
+    kind: str,
+    title: str,
+    summary: str,
+    agency: Agency,
+    aware_on: dt.date,
+    incident_on: dt.date | None = None,
+    themes: Iterable[Theme] = (),
+) -> CaseReview:
+    """Open a review; a serious incident starts the 5 working day notification clock."""
+    _require(by, "learning.manage_learning")
+    _not_after_today(aware_on, "aware_on", "The date the partnership became aware")
+    if incident_on is not None and incident_on > aware_on:
+        raise InvalidRequest(
+            errors={"incident_on": "The incident must be on or before the date of awareness"}
+        )
+    with transaction.atomic():
+        review = CaseReview.objects.create(
+            reference=reference_issue(prefix="CR", kind="case_review"),
+            kind=kind,
+            title=title,
+            summary=summary,
+            submitted_by_agency=agency,
+            aware_on=aware_on,
+            incident_on=incident_on,
+            created_by=by,
+        )
+        review.themes.set(list(themes))
+        if kind == ReviewKind.SERIOUS_INCIDENT:
+            review.notification_due_on = working_days_after(aware_on, NOTIFY_WORKING_DAYS)
+            review.save(update_fields=["notification_due_on"])
+            _step(
+                by,
+                review,
+                f"Notify the national panel of serious incident {review.reference}",
+                review.notification_due_on,
+            )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.CASE_REVIEW,
+            object_id=review.reference,
+            changes={"kind": kind, "aware_on": aware_on, "themes": [t.slug for t in themes]},
+        )
+    return review
+
+
+def review_notified(*, by: User, review: CaseReview, notified_on: dt.date) -> CaseReview:
+    """The national panel was notified: the 15 working day rapid review clock starts."""
+    _require(by, "learning.manage_learning")
+    if review.kind != ReviewKind.SERIOUS_INCIDENT:
+        raise InvalidRequest("Only a serious incident is notified to the national panel.")
+    if review.notified_on is not None:
+        raise InvalidRequest("The notification has already been recorded.")
+    _not_after_today(notified_on, "notified_on", "The date of the notification")
+    if notified_on < review.aware_on:
+        raise InvalidRequest(
+            errors={
+                "notified_on": "The notification cannot be before the partnership became aware "
+                f"({review.aware_on:%-d %B %Y})"
+            }
+        )
+    with transaction.atomic():
+        review.notified_on = notified_on
+        review.rapid_review_due_on = working_days_after(notified_on, RAPID_REVIEW_WORKING_DAYS)
+        review.save(update_fields=["notified_on", "rapid_review_due_on"])
+        _close_steps(by, review, "The national panel was notified.")
+        _step(
+            by,
+            review,
+            f"Complete the rapid review of {review.reference}",
+            review.rapid_review_due_on,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.CASE_REVIEW,
+            object_id=review.reference,
+            changes={"notified_on": notified_on},
+        )
+    return review
+
+
+def review_rapid_review_done(
+    *, by: User, review: CaseReview, done_on: dt.date, decision: str
+) -> CaseReview:
+    """The rapid review is complete, with the decision on a local review."""
+    _require(by, "learning.manage_learning")
+    if review.notified_on is None:
+        raise InvalidRequest(
+            "A rapid review cannot be recorded before the serious incident notification."
+        )
+    if review.rapid_review_done_on is not None:
+        raise InvalidRequest("The rapid review has already been recorded.")
+    _not_after_today(done_on, "done_on", "The date the rapid review was completed")
+    if done_on < review.notified_on:
+        raise InvalidRequest(
+            errors={"done_on": "The rapid review cannot be completed before the notification"}
+        )
+    if decision not in LocalReviewDecision.values or not decision:
+        raise InvalidRequest(errors={"decision": "Select the decision on a local review"})
+    with transaction.atomic():
+        review.rapid_review_done_on = done_on
+        review.local_review_decision = decision
+        review.local_review_decided_on = done_on
+        fields = ["rapid_review_done_on", "local_review_decision", "local_review_decided_on"]
+        _close_steps(by, review, "The rapid review is complete.")
+        if decision == LocalReviewDecision.LOCAL_REVIEW:
+            review.local_review_started_on = done_on
+            review.publication_due_on = months_after(done_on, PUBLISH_WITHIN_MONTHS)
+            fields += ["local_review_started_on", "publication_due_on"]
+            _step(
+                by,
+                review,
+                f"Publish the local child safeguarding practice review {review.reference}",
+                review.publication_due_on,
+            )
+        review.save(update_fields=fields)
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.CASE_REVIEW,
+            object_id=review.reference,
+            changes={"rapid_review_done_on": done_on, "decision": decision},
+        )
+    return review
+
+
+def review_child_link(*, by: User, review: CaseReview, person: Person) -> ReviewChild:
+    """Link a child the user may see; everyone else knows the child by a pseudonym."""
+    _require(by, "learning.manage_learning")
+    if not can_view_person(by, person):
+        raise InvalidRequest(
+            errors={"person": "You cannot link this child: you do not have access to their record"}
+        )
+    if review.children.filter(person=person).exists():
+        raise InvalidRequest(errors={"person": "This child is already linked to the review"})
+    with transaction.atomic():
+        taken = set(review.children.values_list("pseudonym", flat=True))
+        pseudonym = next(
+            f"Child {letter}" for letter in _letters() if f"Child {letter}" not in taken
+        )
+        child = ReviewChild.objects.create(
+            review=review, person=person, pseudonym=pseudonym, added_by=by
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.REVIEW_CHILD,
+            object_id=review.reference,
+            person_id=person.pk,
+            changes={"pseudonym": pseudonym},
+        )
+    return child
+
+
+def _letters() -> Iterable[str]:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    yield from alphabet
+    yield from (a + b for a in alphabet for b in alphabet)
+
+
+def identifying_words(review: CaseReview | None) -> list[str]:
+    """Everything that would identify the review's children in published text."""
+    if review is None:
+        return []
+    words: list[str] = []
+    for child in review.children.select_related("person"):
+        person = child.person
+        if person is None:
+            continue
+        names = [person.given_name, person.family_name, *person.middle_names.split()]
+        words += [n for n in names if len(n.strip()) > 1]
+        words += [
+            i for i in (person.nhs_number, person.unique_pupil_number, person.police_reference) if i
+        ]
+        if person.date_of_birth:
+            dob = person.date_of_birth
+            words += [f"{dob:%d/%m/%Y}", f"{dob:%-d %B %Y}", dob.isoformat()]
+    return words
+
+
+def identifies_a_child(text: str, review: CaseReview | None) -> bool:
+    """Whether the text names or identifies one of the review's children (whole words)."""
+    compact = re.sub(r"\s+", " ", text)
+    for word in identifying_words(review):
+        if re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", compact, re.IGNORECASE):
+            return True
+        digits = re.sub(r"\D", "", word)
+        if len(digits) >= 8 and digits in re.sub(r"\D", "", compact):
+            return True
+    return False
+
+
+def review_publish(*, by: User, review: CaseReview, learning_summary: str) -> CaseReview:
+    """Publish the review's learning, refused while it names or identifies a child."""
+    _require(by, "learning.manage_learning")
+    if not learning_summary.strip():
+        raise InvalidRequest(errors={"learning_summary": "Enter the learning to publish"})
+    if identifies_a_child(learning_summary, review):
+        raise InvalidRequest(
+            errors={
+                "learning_summary": "The learning names or identifies a child of this review. "
+                "Use the pseudonym (for example Child A) instead of names, dates of birth "
+                "and numbers"
+            }
+        )
+    with transaction.atomic():
+        review.learning_summary = learning_summary
+        review.published_on = timezone.localdate()
+        review.status = ReviewStatus.PUBLISHED
+        review.save(update_fields=["learning_summary", "published_on", "status"])
+        _close_steps(by, review, "The learning was published.")
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.CASE_REVIEW,
+            object_id=review.reference,
+            changes={"published_on": review.published_on},
+        )
+    return review
+
+
+# --- 7 point briefings --------------------------------------------------------------
+
+
+BRIEFING_FIELDS = tuple(name for name, _ in Briefing.SECTIONS)
+
+
+def briefing_save(
+    *, by: User, briefing: Briefing | None, title: str, review: CaseReview | None, **sections: str
+) -> Briefing:
+    """Create or edit a draft briefing."""
+    _require(by, "learning.manage_learning")
+    unknown = set(sections) - set(BRIEFING_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown briefing sections: {sorted(unknown)}")
+    if briefing is not None and briefing.status == BriefingStatus.PUBLISHED:
+        raise InvalidRequest("A published briefing cannot be changed.")
+    with transaction.atomic():
+        created = briefing is None
+        if briefing is None:
+            briefing = Briefing(
+                reference=reference_issue(prefix="SPB", kind="briefing"), created_by=by
+            )
+        briefing.title = title
+        briefing.review = review
+        for name, value in sections.items():
+            setattr(briefing, name, value)
+        briefing.save()
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            object_type=LearningEvent.BRIEFING,
+            object_id=briefing.reference,
+            changes={"title": title},
+        )
+    return briefing
+
+
+def briefing_publish(*, by: User, briefing: Briefing) -> Briefing:
+    """Publish a briefing and ask every active agency to confirm it has cascaded it."""
+    _require(by, "learning.manage_learning")
+    if briefing.status == BriefingStatus.PUBLISHED:
+        raise InvalidRequest("The briefing is already published.")
+    empty = [label for name, label in Briefing.SECTIONS if not getattr(briefing, name).strip()]
+    if empty:
+        raise InvalidRequest("Complete every section before publishing: " + ", ".join(empty) + ".")
+    text = "\n".join([briefing.title, *(getattr(briefing, n) for n in BRIEFING_FIELDS)])
+    if identifies_a_child(text, briefing.review):
+        raise InvalidRequest(
+            "The briefing names or identifies a child of its review. Use the pseudonym "
+            "(for example Child A) instead of names, dates of birth and numbers."
+        )
+    today = timezone.localdate()
+    with transaction.atomic():
+        briefing.status = BriefingStatus.PUBLISHED
+        briefing.published_on = today
+        briefing.save(update_fields=["status", "published_on"])
+        url = reverse("learning:briefing", args=[briefing.reference])
+        for agency in Agency.objects.filter(active=True).order_by("name"):
+            cascade = Cascade.objects.create(briefing=briefing, agency=agency)
+            cascade.work_item = work_item_create(
+                by=by,
+                team=team_receiving_for(agency),
+                kind=WorkKind.CONFIRM_CASCADE,
+                title=f"Cascade the 7 point briefing {briefing.reference} and say how you used it",
+                subject_type="briefing_cascade",
+                subject_id=cascade.pk,
+                subject_url=url,
+                subject_label=briefing.reference,
+                due_at=_end_of(today + dt.timedelta(days=CASCADE_WITHIN_DAYS)),
+                notify=False,
+            )
+            cascade.save(update_fields=["work_item"])
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.BRIEFING,
+            object_id=briefing.reference,
+            changes={"published_on": today},
+        )
+    return briefing
+
+
+def cascade_confirm(*, by: User, cascade: Cascade, how_used: str) -> Cascade:
+    """The agency confirms it cascaded the briefing and says how it used it."""
+    _require(by, "learning.act_for_agency", cascade)
+    if cascade.confirmed_on is not None:
+        raise InvalidRequest("Your agency has already confirmed this briefing.")
+    if not how_used.strip():
+        raise InvalidRequest(
+            errors={
+                "how_used": "Say how your agency used the briefing, for example in team meetings"
+            }
+        )
+    with transaction.atomic():
+        cascade.confirmed_on = timezone.localdate()
+        cascade.confirmed_by = by
+        cascade.how_used = how_used
+        cascade.save(update_fields=["confirmed_on", "confirmed_by", "how_used"])
+        work_items_close_for(
+            by=by,
+            subject_type="briefing_cascade",
+            subject_id=cascade.pk,
+            kinds=(WorkKind.CONFIRM_CASCADE,),
+            outcome="Cascade confirmed.",
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.BRIEFING_CASCADE,
+            object_id=cascade.briefing.reference,
+            changes={"agency": cascade.agency.name, "confirmed_on": cascade.confirmed_on},
+        )
+    return cascade
+
+
+# --- action plans -------------------------------------------------------------------
+
+
+def plan_create(
+    *, by: User, title: str, subgroup: str, review: CaseReview | None = None
+) -> ActionPlan:
+    """Start an action plan for a review or an audit, monitored by a subgroup."""
+    _require(by, "learning.manage_learning")
+    with transaction.atomic():
+        plan = ActionPlan.objects.create(
+            reference=reference_issue(prefix="PLAN", kind="action_plan"),
+            title=title,
+            subgroup=subgroup,
+            review=review,
+            created_by=by,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.ACTION_PLAN,
+            object_id=plan.reference,
+            changes={"title": title, "subgroup": subgroup},
+        )
+    return plan
+
+
+def plan_action_add(
+    *, by: User, plan: ActionPlan, description: str, owner_agency: Agency, due_on: dt.date
+) -> PlanAction:
+    """Add an action: a work item in the owner agency's queue, due at 17:00 on the date."""
+    _require(by, "learning.manage_learning")
+    if plan.status == PlanStatus.SIGNED_OFF:
+        raise InvalidRequest("The plan is signed off; start a new plan for new actions.")
+    if due_on < timezone.localdate():
+        raise InvalidRequest(errors={"due_on": "The due date must be today or in the future"})
+    with transaction.atomic():
+        action = PlanAction.objects.create(
+            plan=plan, description=description, owner_agency=owner_agency, due_on=due_on
+        )
+        action.work_item = work_item_create(
+            by=by,
+            team=team_receiving_for(owner_agency),
+            kind=WorkKind.PLAN_ACTION,
+            title=f"Complete an action of the partnership's action plan {plan.reference}",
+            detail=description,
+            subject_type="plan_action",
+            subject_id=action.pk,
+            subject_url=reverse("learning:plan", args=[plan.reference]),
+            subject_label=plan.reference,
+            due_at=_end_of(due_on),
+        )
+        action.save(update_fields=["work_item"])
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.PLAN_ACTION,
+            object_id=plan.reference,
+            changes={"owner": owner_agency.name, "due_on": due_on},
+        )
+    return action
+
+
+def plan_action_complete(*, by: User, action: PlanAction, evidence: str) -> PlanAction:
+    """The owner agency (or the business unit) records the action done, with its evidence."""
+    _require(by, "learning.act_for_agency", action)
+    if action.completed_on is not None:
+        raise InvalidRequest("The action is already complete.")
+    if not evidence.strip():
+        raise InvalidRequest(errors={"evidence": "Enter the evidence that the action is complete"})
+    with transaction.atomic():
+        action.evidence = evidence
+        action.completed_on = timezone.localdate()
+        action.completed_by = by
+        action.save(update_fields=["evidence", "completed_on", "completed_by"])
+        work_items_close_for(
+            by=by,
+            subject_type="plan_action",
+            subject_id=action.pk,
+            kinds=(WorkKind.PLAN_ACTION,),
+            outcome="Completed with evidence.",
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.PLAN_ACTION,
+            object_id=action.plan.reference,
+            changes={"completed_on": action.completed_on},
+        )
+    return action
+
+
+def plan_sign_off(*, by: User, plan: ActionPlan) -> ActionPlan:
+    """Sign off a plan whose every action is complete."""
+    _require(by, "learning.manage_learning")
+    if plan.status == PlanStatus.SIGNED_OFF:
+        raise InvalidRequest("The plan is already signed off.")
+    open_actions = plan.actions.filter(completed_on__isnull=True).count()
+    if not plan.actions.exists():
+        raise InvalidRequest("A plan with no actions cannot be signed off.")
+    if open_actions:
+        raise InvalidRequest(
+            f"The plan cannot be signed off: {open_actions} "
+            f"{'action is' if open_actions == 1 else 'actions are'} not complete."
+        )
+    with transaction.atomic():
+        plan.status = PlanStatus.SIGNED_OFF
+        plan.signed_off_on = timezone.localdate()
+        plan.signed_off_by = by
+        plan.save(update_fields=["status", "signed_off_on", "signed_off_by"])
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.ACTION_PLAN,
+            object_id=plan.reference,
+            changes={"signed_off_on": plan.signed_off_on},
+        )
+    return plan

@@ -1,0 +1,27 @@
+"""Paths under /learning/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reviews/new/", views.review_new, name="review-new"),
+    path("reviews/<str:reference>/", views.review, name="review"),
+    path("reviews/<str:reference>/learning/", views.review_published, name="review-published"),
+    path("briefings/", views.briefing_list, name="briefings"),
+    path("briefings/new/", views.briefing_edit, name="briefing-new"),
+    path("briefings/<str:reference>/", views.briefing, name="briefing"),
+    path("briefings/<str:reference>/edit/", views.briefing_edit, name="briefing-edit"),
+    path("briefings/<str:reference>/briefing.pdf", views.briefing_pdf, name="briefing-pdf"),
+    path("plans/new/", views.plan_new, name="plan-new"),
+    path("plans/report/", views.quarterly_report, name="quarterly"),
+    path("plans/<str:reference>/", views.plan, name="plan"),
+    path(
+        "plans/<str:reference>/actions/<int:action_id>/",
+        views.action_complete,
+        name="action-complete",
+    ),
+]

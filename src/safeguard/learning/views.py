@@ -1,0 +1,429 @@
+"""Pages for learning from cases: reviews and their clocks, 7 point briefings, action plans.
+
+Thin: each view loads through a selector, asks the permission table, calls one
+service and renders. Reviews and plans are the business unit's and panel chairs'
+pages; published briefings are read by everyone in an agency, and an agency's
+receiving team confirms its cascade and completes its plan actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from safeguard.core.errors import InvalidRequest
+from safeguard.core.http import errors_on, require_perm
+from safeguard.people.services import people_listed_record
+
+from . import selectors, services
+from .events import LearningEvent
+from .forms import (
+    ActionForm,
+    BriefingForm,
+    CascadeForm,
+    EvidenceForm,
+    LinkChildForm,
+    NotifiedForm,
+    PlanForm,
+    PublishReviewForm,
+    RapidReviewForm,
+    ReviewForm,
+)
+from .models import ActionPlan, Briefing, BriefingStatus, CaseReview, ReviewKind
+
+MANAGE = "learning.manage_learning"
+
+
+def _review(reference: str) -> CaseReview:
+    review = selectors.review_page(reference)
+    if review is None:
+        raise Http404
+    return review
+
+
+@login_required
+@require_http_methods(["GET"])
+def home(request: HttpRequest) -> HttpResponse:
+    """The business unit's overview: reviews and their clocks, briefings, plans."""
+    require_perm(request, MANAGE)
+    reviews = list(selectors.reviews_overview())
+    return render(
+        request,
+        "learning/home.html",
+        {
+            "reviews": [(r, selectors.review_clocks(r)) for r in reviews],
+            "briefings": Briefing.objects.order_by("-created_at")[:20],
+            "plans": selectors.plans_overview(),
+            "quarter": selectors.quarter_of(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_new(request: HttpRequest) -> HttpResponse:
+    """Open a case review."""
+    require_perm(request, MANAGE)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_on(form) as failed:
+            review = services.review_open(
+                by=request.user,  # type: ignore[arg-type]
+                kind=data["kind"],
+                title=data["title"],
+                summary=data["summary"],
+                agency=data["agency"],
+                aware_on=data["aware_on"],
+                incident_on=data["incident_on"],
+                themes=data["themes"],
+            )
+        if not failed:
+            messages.success(request, f"Review {review.reference} opened.")
+            return redirect("learning:review", review.reference)
+    return render(request, "learning/review_new.html", {"form": form})
+
+
+def _review_context(request: HttpRequest, review: CaseReview, **forms: Any) -> dict[str, Any]:
+    return {
+        "review": review,
+        "clocks": selectors.review_clocks(review),
+        "children": selectors.review_children_for(request.user, review),
+        "notified_form": forms.get("notified_form") or NotifiedForm(),
+        "rapid_form": forms.get("rapid_form") or RapidReviewForm(),
+        "child_form": forms.get("child_form") or LinkChildForm(),
+        "publish_form": forms.get("publish_form")
+        or PublishReviewForm(initial={"learning_summary": review.learning_summary}),
+        "is_serious": review.kind == ReviewKind.SERIOUS_INCIDENT,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, reference: str) -> HttpResponse:
+    """A review, its clocks and its next step (each step is a form posting here)."""
+    require_perm(request, MANAGE)
+    found = _review(reference)
+    step = request.POST.get("step", "")
+    forms: dict[str, Any] = {}
+    if request.method == "POST":
+        user: Any = request.user
+        done = ""
+        form: Any
+        if step == "notified":
+            form = forms["notified_form"] = NotifiedForm(request.POST)
+            if form.is_valid():
+                with errors_on(form, field="notified_on") as failed:
+                    services.review_notified(
+                        by=user, review=found, notified_on=form.cleaned_data["notified_on"]
+                    )
+                done = (
+                    "" if failed else "Notification recorded. The rapid review clock has started."
+                )
+        elif step == "rapid":
+            form = forms["rapid_form"] = RapidReviewForm(request.POST)
+            if form.is_valid():
+                with errors_on(form, field="done_on") as failed:
+                    services.review_rapid_review_done(
+                        by=user,
+                        review=found,
+                        done_on=form.cleaned_data["done_on"],
+                        decision=form.cleaned_data["decision"],
+                    )
+                done = "" if failed else "Rapid review recorded."
+        elif step == "child":
+            form = forms["child_form"] = LinkChildForm(request.POST)
+            if form.is_valid():
+                with errors_on(form, field="person") as failed:
+                    child = services.review_child_link(
+                        by=user, review=found, person=form.cleaned_data["person"]
+                    )
+                done = "" if failed else f"Child linked as {child.pseudonym}."
+        elif step == "publish":
+            form = forms["publish_form"] = PublishReviewForm(request.POST)
+            if form.is_valid():
+                with errors_on(form, field="learning_summary") as failed:
+                    services.review_publish(
+                        by=user,
+                        review=found,
+                        learning_summary=form.cleaned_data["learning_summary"],
+                    )
+                done = "" if failed else "The learning is published."
+        else:
+            raise Http404
+        if done:
+            messages.success(request, done)
+            return redirect("learning:review", found.reference)
+    context = _review_context(request, found, **forms)
+    named = [c["person"].pk for c in context["children"] if c["person"] is not None]
+    if named:
+        people_listed_record(by=request.user, person_ids=named, context=LearningEvent.CASE_REVIEW)  # type: ignore[arg-type]
+    context["errors_form"] = next(iter(forms.values()), None)
+    return render(request, "learning/review.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_published(request: HttpRequest, reference: str) -> HttpResponse:
+    """A review's published learning, as the partnership publishes it (pseudonyms only)."""
+    require_perm(request, "learning.read_briefings")
+    found = _review(reference)
+    if found.published_on is None:
+        raise Http404
+    return render(request, "learning/review_published.html", {"review": found})
+
+
+@login_required
+@require_http_methods(["GET"])
+def briefing_list(request: HttpRequest) -> HttpResponse:
+    """Published 7 point briefings, for everyone in an agency."""
+    require_perm(request, "learning.read_briefings")
+    return render(
+        request,
+        "learning/briefings.html",
+        {"briefings": selectors.briefings_published(), "can_manage": request.user.has_perm(MANAGE)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def briefing_edit(request: HttpRequest, reference: str | None = None) -> HttpResponse:
+    """Write or edit a draft briefing."""
+    require_perm(request, MANAGE)
+    briefing = selectors.briefing_page(reference) if reference else None
+    if reference and briefing is None:
+        raise Http404
+    initial: dict[str, Any] = {}
+    if briefing is not None:
+        initial = {"title": briefing.title, "review": briefing.review}
+        initial.update({name: getattr(briefing, name) for name in services.BRIEFING_FIELDS})
+    form = BriefingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_on(form) as failed:
+            briefing = services.briefing_save(
+                by=request.user,  # type: ignore[arg-type]
+                briefing=briefing,
+                title=data["title"],
+                review=data["review"],
+                **{name: data[name] for name in services.BRIEFING_FIELDS},
+            )
+        if not failed and briefing is not None:
+            messages.success(request, "Briefing saved.")
+            return redirect("learning:briefing", briefing.reference)
+    return render(request, "learning/briefing_edit.html", {"form": form, "briefing": briefing})
+
+
+def _briefing(request: HttpRequest, reference: str) -> Briefing:
+    require_perm(request, "learning.read_briefings")
+    briefing = selectors.briefing_page(reference)
+    if briefing is None or (
+        briefing.status != BriefingStatus.PUBLISHED and not request.user.has_perm(MANAGE)
+    ):
+        raise Http404
+    return briefing
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def briefing(request: HttpRequest, reference: str) -> HttpResponse:
+    """A briefing; an agency confirms its cascade here, the business unit publishes it."""
+    found = _briefing(request, reference)
+    cascade = selectors.cascade_for(request.user, found)
+    can_confirm = cascade is not None and request.user.has_perm("learning.act_for_agency", cascade)
+    form = CascadeForm(request.POST or None)
+    publish_error = ""
+    if request.method == "POST":
+        user: Any = request.user
+        if request.POST.get("step") == "publish":
+            require_perm(request, MANAGE)
+            try:
+                services.briefing_publish(by=user, briefing=found)
+            except InvalidRequest as exc:
+                publish_error = str(exc)
+            else:
+                messages.success(
+                    request, "Briefing published. Every agency has been asked to cascade it."
+                )
+                return redirect("learning:briefing", found.reference)
+        else:
+            if not can_confirm or cascade is None:
+                raise Http404
+            if form.is_valid():
+                with errors_on(form, field="how_used") as failed:
+                    services.cascade_confirm(
+                        by=user, cascade=cascade, how_used=form.cleaned_data["how_used"]
+                    )
+                if not failed:
+                    messages.success(request, "Thank you: your agency's cascade is recorded.")
+                    return redirect("learning:briefing", found.reference)
+    return render(
+        request,
+        "learning/briefing.html",
+        {
+            "briefing": found,
+            "sections": [(label, getattr(found, name)) for name, label in Briefing.SECTIONS],
+            "cascade": cascade,
+            "can_confirm": can_confirm,
+            "form": form,
+            "can_manage": request.user.has_perm(MANAGE),
+            "publish_error": publish_error,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def briefing_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The briefing as a PDF in the partnership's style."""
+    from weasyprint import HTML
+
+    found = _briefing(request, reference)
+    html = render_to_string(
+        "learning/briefing_pdf.html",
+        {
+            "briefing": found,
+            "sections": [(label, getattr(found, name)) for name, label in Briefing.SECTIONS],
+        },
+        request=request,
+    )
+    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="briefing-{found.reference}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    """Start an action plan."""
+    require_perm(request, MANAGE)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = services.plan_create(
+            by=request.user,  # type: ignore[arg-type]
+            title=data["title"],
+            subgroup=data["subgroup"],
+            review=data["review"],
+        )
+        messages.success(request, f"Action plan {plan.reference} started.")
+        return redirect("learning:plan", plan.reference)
+    return render(request, "learning/plan_new.html", {"form": form})
+
+
+def _plan(reference: str) -> ActionPlan:
+    plan = selectors.plan_page(reference)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, reference: str) -> HttpResponse:
+    """A plan: its actions by red, amber and green; add an action; sign it off."""
+    found = _plan(reference)
+    can_manage = request.user.has_perm(MANAGE)
+    actions = list(found.actions.all())
+    mine = [a for a in actions if request.user.has_perm("learning.act_for_agency", a)]
+    if not can_manage and not mine:
+        raise Http404
+    form = ActionForm(request.POST or None if request.POST.get("step") == "action" else None)
+    sign_off_error = ""
+    if request.method == "POST":
+        user: Any = request.user
+        step = request.POST.get("step")
+        if step == "action":
+            require_perm(request, MANAGE)
+            if form.is_valid():
+                data = form.cleaned_data
+                with errors_on(form, field="due_on") as failed:
+                    services.plan_action_add(
+                        by=user,
+                        plan=found,
+                        description=data["description"],
+                        owner_agency=data["owner_agency"],
+                        due_on=data["due_on"],
+                    )
+                if not failed:
+                    messages.success(request, "Action added and sent to the owner agency's queue.")
+                    return redirect("learning:plan", found.reference)
+        elif step == "sign_off":
+            require_perm(request, MANAGE)
+            try:
+                services.plan_sign_off(by=user, plan=found)
+            except InvalidRequest as exc:
+                sign_off_error = str(exc)
+            else:
+                messages.success(request, "Action plan signed off.")
+                return redirect("learning:plan", found.reference)
+        else:
+            raise Http404
+    today = timezone.localdate()
+    return render(
+        request,
+        "learning/plan.html",
+        {
+            "plan": found,
+            "rows": [(a, a.rag(today), a in mine or can_manage) for a in actions],
+            "form": form,
+            "can_manage": can_manage,
+            "sign_off_error": sign_off_error,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_complete(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    """The owner agency records an action complete, with its evidence."""
+    found = _plan(reference)
+    action = next((a for a in found.actions.all() if a.pk == action_id), None)
+    if action is None or not request.user.has_perm("learning.act_for_agency", action):
+        raise Http404
+    form = EvidenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form, field="evidence") as failed:
+            services.plan_action_complete(
+                by=request.user,  # type: ignore[arg-type]
+                action=action,
+                evidence=form.cleaned_data["evidence"],
+            )
+        if not failed:
+            messages.success(request, "Action recorded as complete.")
+            return redirect("learning:plan", found.reference)
+    return render(
+        request, "learning/action_complete.html", {"plan": found, "action": action, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def quarterly_report(request: HttpRequest) -> HttpResponse:
+    """The quarterly monitoring report of action plans, per subgroup."""
+    require_perm(request, MANAGE)
+    quarter = request.GET.get("quarter") or selectors.quarter_of(timezone.localdate())
+    try:
+        start, end = selectors.quarter_bounds(quarter)
+    except (ValueError, IndexError):
+        quarter = selectors.quarter_of(timezone.localdate())
+        start, end = selectors.quarter_bounds(quarter)
+        messages.error(request, "Enter a quarter like 2026Q3. Showing this quarter instead.")
+    return render(
+        request,
+        "learning/quarterly.html",
+        {
+            "quarter": quarter,
+            "start": start,
+            "end": end,
+            "reports": selectors.quarterly_report(quarter),
+            "rag_labels": dict(selectors.Rag.choices),
+        },
+    )
