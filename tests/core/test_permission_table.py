@@ -23,6 +23,7 @@ from safeguard.core.models import AgencyKind, Role, TeamMembership
 from safeguard.core.rules import table
 from safeguard.earlyhelp.models import Episode, EpisodeChild
 from safeguard.frontdoor.models import MashEnquiry, PoliceIntelligenceUser
+from safeguard.learning.models import Cascade
 from safeguard.rights.models import SubjectAccessRequest
 from safeguard.sharing.models import Alert, BreakGlassUse
 from tests.factories import (
@@ -105,6 +106,11 @@ EXPECTED: dict[str, Row] = {
     "meetings.view_meeting": (frozenset(ALL_ROLES), NONE),
     # Seen: a meeting the user chairs; not seen: one their agency is only invited to.
     "meetings.run_meeting": (frozenset(ALL_ROLES), NONE),
+    "learning.manage_learning": frozenset({BU, PC}),
+    "learning.read_briefings": frozenset(ALL_ROLES),
+    # Seen: a cascade of the user's agency (they manage a team in it); not seen: another
+    # agency's, which only the business unit and chairs may record for.
+    "learning.act_for_agency": (frozenset(ALL_ROLES), frozenset({BU, PC})),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -205,6 +211,10 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
         pairs={
             "meetings.view_meeting": (invited_to, _meeting(outsider, None, 2)),
             "meetings.run_meeting": (_meeting(user, None, 3), invited_to),
+            "learning.act_for_agency": (
+                Cascade(agency=user.agency),
+                Cascade(agency=outsider.agency),
+            ),
             "people.view_person": (seen, unseen),
             "people.view_whole_record": (seen, unseen),
             "people.change_person": (seen, unseen),

@@ -45,7 +45,10 @@ class TestBriefings:
         items = WorkItem.objects.filter(kind=WorkKind.CONFIRM_CASCADE)
         assert {i.team.agency for i in items} == {p.csc, p.school}
         assert all(briefing.reference in i.title for i in items)
-        assert any(i.kind == WorkKind.CONFIRM_CASCADE for i in my_work_items(user=p.teacher)["work_waiting"])
+        assert any(
+            i.kind == WorkKind.CONFIRM_CASCADE
+            for i in my_work_items(user=p.teacher)["work_waiting"]
+        )
 
     def test_an_agency_confirms_how_it_used_the_briefing_and_its_work_is_done(self, partnership):
         p = partnership
@@ -88,9 +91,13 @@ class TestBriefings:
     def test_the_pdf_holds_every_section(self, partnership, signed_in):
         p = partnership
         briefing = services.briefing_publish(by=p.business, briefing=_briefing(p))
-        response = signed_in(p.teacher).get(f"/learning/briefings/{briefing.reference}/briefing.pdf")
+        response = signed_in(p.teacher).get(
+            f"/learning/briefings/{briefing.reference}/briefing.pdf"
+        )
         assert response["Content-Type"] == "application/pdf"
-        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+        text = "".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+        )
         assert "Learning from a review" in text
         for value in SECTIONS.values():
             assert value in text
@@ -154,7 +161,8 @@ class TestActionPlans:
         assert review.rag["green"] == 1
         assert reports[Subgroup.VOICE].plans == []
         year = selectors.year_counts(today - dt.timedelta(days=1), today + dt.timedelta(days=1))
-        assert year["plans_signed_off"] == 1 and year["plans_continuing"] == 1
+        assert year["plans_signed_off"] == 1
+        assert year["plans_continuing"] == 1
 
     def test_quarters_are_calendar_quarters(self):
         assert selectors.quarter_bounds("2026Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))

@@ -181,9 +181,11 @@ class TestPseudonymsAndPublishing:
             )
         message = caught.value.errors["learning_summary"]
         assert "names or identifies a child" in message
-        assert "Rosalind" not in message and "Quenby" not in message
+        assert "Rosalind" not in message
+        assert "Quenby" not in message
         review.refresh_from_db()
-        assert review.published_on is None and review.status == ReviewStatus.OPEN
+        assert review.published_on is None
+        assert review.status == ReviewStatus.OPEN
 
     def test_learning_that_uses_only_pseudonyms_is_published(self, partnership):
         p = partnership

@@ -46,11 +46,18 @@ def acts_for_agency(user: Any, agency_id: Any) -> bool:
 
 @rules.predicate
 def can_act_for_agency_of(user: Any, thing: Any) -> bool:
-    """The thing (a cascade or a plan action) belongs to an agency the user acts for."""
+    """The thing (a cascade or a plan action) belongs to an agency the user acts for.
+
+    The business unit and panel chairs may also record for any agency.
+    """
+    if thing is None:
+        return False
+    if can_manage_learning(user):
+        return True
     agency_id = getattr(thing, "agency_id", None) or getattr(thing, "owner_agency_id", None)
-    return thing is not None and acts_for_agency(user, agency_id)
+    return acts_for_agency(user, agency_id)
 
 
 rules.add_perm("learning.manage_learning", can_manage_learning)
 rules.add_perm("learning.read_briefings", can_read_briefings)
-rules.add_perm("learning.act_for_agency", can_act_for_agency_of | can_manage_learning)
+rules.add_perm("learning.act_for_agency", can_act_for_agency_of)

@@ -41,6 +41,11 @@ from .models import ActionPlan, Briefing, BriefingStatus, CaseReview, ReviewKind
 MANAGE = "learning.manage_learning"
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The posted data, even when empty (an empty form must still show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _review(reference: str) -> CaseReview:
     review = selectors.review_page(reference)
     if review is None:
@@ -71,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def review_new(request: HttpRequest) -> HttpResponse:
     """Open a case review."""
     require_perm(request, MANAGE)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on(form) as failed:
@@ -204,7 +209,7 @@ def briefing_edit(request: HttpRequest, reference: str | None = None) -> HttpRes
     if briefing is not None:
         initial = {"title": briefing.title, "review": briefing.review}
         initial.update({name: getattr(briefing, name) for name in services.BRIEFING_FIELDS})
-    form = BriefingForm(request.POST or None, initial=initial)
+    form = BriefingForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on(form) as failed:
@@ -238,7 +243,7 @@ def briefing(request: HttpRequest, reference: str) -> HttpResponse:
     found = _briefing(request, reference)
     cascade = selectors.cascade_for(request.user, found)
     can_confirm = cascade is not None and request.user.has_perm("learning.act_for_agency", cascade)
-    form = CascadeForm(request.POST or None)
+    form = CascadeForm(_posted(request))
     publish_error = ""
     if request.method == "POST":
         user: Any = request.user
@@ -304,7 +309,7 @@ def briefing_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 def plan_new(request: HttpRequest) -> HttpResponse:
     """Start an action plan."""
     require_perm(request, MANAGE)
-    form = PlanForm(request.POST or None)
+    form = PlanForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         plan = services.plan_create(
@@ -335,7 +340,7 @@ def plan(request: HttpRequest, reference: str) -> HttpResponse:
     mine = [a for a in actions if request.user.has_perm("learning.act_for_agency", a)]
     if not can_manage and not mine:
         raise Http404
-    form = ActionForm(request.POST or None if request.POST.get("step") == "action" else None)
+    form = ActionForm(request.POST if request.POST.get("step") == "action" else None)
     sign_off_error = ""
     if request.method == "POST":
         user: Any = request.user
@@ -388,7 +393,7 @@ def action_complete(request: HttpRequest, reference: str, action_id: int) -> Htt
     action = next((a for a in found.actions.all() if a.pk == action_id), None)
     if action is None or not request.user.has_perm("learning.act_for_agency", action):
         raise Http404
-    form = EvidenceForm(request.POST or None)
+    form = EvidenceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         with errors_on(form, field="evidence") as failed:
             services.plan_action_complete(
