@@ -26,6 +26,11 @@ class Partnership:
 
 @pytest.fixture
 def partnership(make_user) -> Partnership:
+    return build_partnership(make_user)
+
+
+def build_partnership(make_user: Any) -> Partnership:
+    """A business unit team, a chair, a school and social care, and one child."""
     csc = AgencyFactory(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, name="Children's social care")
     school = AgencyFactory(kind=AgencyKind.EDUCATION_SCHOOL, name="Fulford School")
     business = make_user(Role.BUSINESS_UNIT, agency=csc, first_name="Kim", last_name="Unit")
