@@ -102,7 +102,8 @@ def build_learning(state: DemoState) -> None:
         resources="The partnership's harmful sexual behaviour pathway; AIM3 training.",
     )
     services.briefing_publish(by=business, briefing=briefing)
-    for cascade in briefing.cascades.select_related("agency")[:3]:
+    confirmed = 0
+    for cascade in briefing.cascades.select_related("agency"):
         member = (
             TeamMembership.objects.filter(
                 team__agency=cascade.agency, team__receives_for_agency=True
@@ -110,10 +111,11 @@ def build_learning(state: DemoState) -> None:
             .select_related("user")
             .first()
         )
-        if member is not None:
+        if member is not None and confirmed < 3:
             services.cascade_confirm(
                 by=member.user, cascade=cascade, how_used="Discussed in the weekly team meeting."
             )
+            confirmed += 1
 
     done = services.plan_create(
         by=business,
