@@ -12,4 +12,7 @@ class LearningEvent(AuditEventType):
     BRIEFING_CASCADE = "briefing_cascade"
     ACTION_PLAN = "action_plan"
     PLAN_ACTION = "plan_action"
+    AUDIT = "audit"
+    GOVERNANCE = "governance"
+    ANNUAL_REPORT = "annual_report"
     DEMO_LEARNING = "demo_learning"

@@ -12,7 +12,15 @@ from safeguard.core.forms import GovukDateField, TextField
 from safeguard.core.models import Agency
 from safeguard.people.models import Person
 
-from .models import Briefing, CaseReview, LocalReviewDecision, ReviewKind, Subgroup, Theme
+from .models import (
+    AuditKind,
+    Briefing,
+    CaseReview,
+    LocalReviewDecision,
+    ReviewKind,
+    Subgroup,
+    Theme,
+)
 
 UUID_PATTERN = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
@@ -199,4 +207,175 @@ class EvidenceForm(forms.Form):
         label="Evidence that the action is complete",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the evidence that the action is complete"},
+    )
+
+
+RAG_CHOICES = [("green", "Green"), ("amber", "Amber"), ("red", "Red")]
+
+
+class AuditForm(forms.Form):
+    """Ask agencies to take part in an audit."""
+
+    kind = forms.ChoiceField(
+        choices=AuditKind.choices,
+        widget=forms.RadioSelect,
+        label="What kind of audit is it?",
+        error_messages={"required": "Select what kind of audit it is"},
+    )
+    title = TextField(max_length=200, label="Title", error_messages={"required": "Enter a title"})
+    terms_of_reference = TextField(
+        label="Terms of reference",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the terms of reference"},
+    )
+    voice_plan = TextField(
+        label="How will the child's voice and lived experience be captured?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Required for a multi-agency audit.",
+    )
+    sample = TextField(
+        label="The cases sampled",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Case references only, never names.",
+        error_messages={"required": "Enter the cases sampled"},
+    )
+    due_on = GovukDateField(label="When are findings due?", noun="the date findings are due")
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        label="Which agencies take part?",
+        error_messages={"required": "Select at least one agency to take part"},
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Themes (optional)",
+    )
+
+
+class FindingForm(forms.Form):
+    """An agency's findings (a school's red, amber or green self-assessment)."""
+
+    findings = TextField(
+        label="Your agency's findings",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter your agency's findings"},
+    )
+    good_practice = TextField(
+        label="Good practice (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    rating = forms.ChoiceField(
+        choices=RAG_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        label="Overall rating (school self-assessments)",
+    )
+
+
+class ModerationForm(forms.Form):
+    """The moderation of a school's self-assessment."""
+
+    rating = forms.ChoiceField(
+        choices=RAG_CHOICES,
+        widget=forms.RadioSelect,
+        label="Moderated rating",
+        error_messages={"required": "Select red, amber or green"},
+    )
+    note = TextField(
+        label="Moderation note", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class AuditCloseForm(forms.Form):
+    """The partnership's learning from a completed audit."""
+
+    good_practice = TextField(
+        label="Good practice found", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    learning_points = TextField(
+        label="Learning points",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the learning points"},
+    )
+
+
+class YouSaidForm(forms.Form):
+    """An entry of the Voice and Involvement log."""
+
+    heard_on = GovukDateField(
+        label="When was it said?", noun="the date it was said", past_only=True
+    )
+    from_whom = TextField(
+        max_length=200,
+        label="Who said it",
+        help_text="A group, never a named child: for example 'Young people at the youth council'.",
+        error_messages={"required": "Enter who said it"},
+    )
+    you_said = TextField(
+        label="You said",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what was said"},
+    )
+    we_did = TextField(
+        label="We did (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ContributionForm(forms.Form):
+    """A partner's contribution for a financial year."""
+
+    year = forms.IntegerField(
+        label="Financial year starting in April of",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "Enter the year the financial year starts"},
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Partner",
+        empty_label="Select a partner",
+        error_messages={"required": "Select the partner"},
+    )
+    amount_pounds = forms.DecimalField(
+        label="Amount in pounds",
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the amount",
+            "invalid": "Enter the amount as a number, like 12500 or 12500.50",
+        },
+    )
+
+
+class ChildDeathForm(forms.Form):
+    """The Child Death Overview Panel's yearly summary."""
+
+    year = forms.IntegerField(
+        label="Financial year starting in April of",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "Enter the year the financial year starts"},
+    )
+    notifications = forms.IntegerField(
+        label="Child deaths notified",
+        min_value=0,
+        error_messages={"required": "Enter the number of deaths notified"},
+    )
+    reviews_completed = forms.IntegerField(
+        label="Reviews completed",
+        min_value=0,
+        error_messages={"required": "Enter the number of reviews completed"},
+    )
+    modifiable_factors = forms.IntegerField(
+        label="Reviews that found modifiable factors",
+        min_value=0,
+        error_messages={"required": "Enter the number of reviews that found modifiable factors"},
+    )
+    themes = TextField(
+        label="Themes (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    learning = TextField(
+        label="Learning (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

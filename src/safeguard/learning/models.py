@@ -278,3 +278,133 @@ class PlanAction(models.Model):
         if (self.due_on - day).days <= 28:
             return Rag.AMBER
         return Rag.GREEN
+
+
+class AuditKind(models.TextChoices):
+    """Multi-agency thematic audits, single-agency updates and school self-assessments."""
+
+    MULTI_AGENCY = "multi_agency", "Multi-agency audit"
+    SINGLE_AGENCY = "single_agency", "Single-agency audit update"
+    SCHOOL_SELF_ASSESSMENT = "school_175", "School safeguarding self-assessment (section 175/157)"
+
+
+class AuditStatus(models.TextChoices):
+    """Whether the audit waits for findings."""
+
+    REQUESTED = "requested", "Waiting for agencies' findings"
+    CLOSED = "closed", "Findings complete"
+
+
+class Audit(models.Model):
+    """An audit the partnership asks agencies to take part in, with its terms of reference."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=30, choices=AuditKind.choices)
+    title = models.CharField(max_length=200)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="audits")
+    terms_of_reference = models.TextField()
+    voice_plan = models.TextField(
+        help_text="How the child's voice and lived experience will be captured."
+    )
+    sample = models.TextField(help_text="The cases sampled: references only, never names.")
+    due_on = models.DateField()
+    good_practice = models.TextField(blank=True)
+    learning_points = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=AuditStatus.choices, default="requested")
+    agencies = models.ManyToManyField("core.Agency", related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class AuditFinding(models.Model):
+    """One agency's findings for an audit."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    work_item = models.ForeignKey(
+        "work.WorkItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    findings = models.TextField(blank=True)
+    good_practice = models.TextField(blank=True)
+    rating = models.CharField(max_length=10, blank=True)  # red, amber, green (self-assessments)
+    moderated_rating = models.CharField(max_length=10, blank=True)
+    moderation_note = models.TextField(blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "agency"], name="finding_once_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit.reference}: {self.agency.name}"
+
+
+class YouSaidWeDid(models.Model):
+    """The Voice and Involvement log: what children and families said, and what changed."""
+
+    heard_on = models.DateField()
+    from_whom = models.CharField(
+        max_length=200,
+        help_text="A group, never a named child: 'Young people at the youth council'.",
+    )
+    you_said = models.TextField()
+    we_did = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-heard_on"]
+
+    def __str__(self) -> str:
+        return f"{self.heard_on}: {self.from_whom}"
+
+
+class Contribution(models.Model):
+    """A partner's financial contribution to the partnership for a financial year."""
+
+    year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts, 2026 for 2026 to 2027."
+    )
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    amount_pounds = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "agency"], name="contribution_once_a_year"),
+        ]
+        ordering = ["-year", "agency__name"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.agency.name}"
+
+
+class ChildDeathSummary(models.Model):
+    """The Child Death Overview Panel's yearly summary for the annual report (no case detail)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    notifications = models.PositiveIntegerField()
+    reviews_completed = models.PositiveIntegerField()
+    modifiable_factors = models.PositiveIntegerField(
+        help_text="Reviews that found modifiable factors."
+    )
+    themes = models.TextField(blank=True)
+    learning = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

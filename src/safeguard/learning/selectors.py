@@ -15,6 +15,8 @@ from safeguard.people.access import people_visible_to
 
 from .models import (
     ActionPlan,
+    Audit,
+    AuditFinding,
     Briefing,
     BriefingStatus,
     Cascade,
@@ -222,3 +224,25 @@ __all__ = [
     "SubgroupReport",
     "rag_status",
 ]
+
+
+def audit_page(reference: str) -> Audit | None:
+    """One audit with its agencies' findings."""
+    return (
+        Audit.objects.prefetch_related(
+            "themes",
+            Prefetch(
+                "findings", queryset=AuditFinding.objects.select_related("agency", "submitted_by")
+            ),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def audits_overview() -> QuerySet[Audit]:
+    """Every audit with how many agencies have sent findings."""
+    return Audit.objects.annotate(
+        agency_count=Count("findings", distinct=True),
+        sent_count=Count("findings", filter=Q(findings__submitted_on__isnull=False), distinct=True),
+    )

@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -37,10 +38,16 @@ from safeguard.work.services import (
 from .events import LearningEvent
 from .models import (
     ActionPlan,
+    Audit,
+    AuditFinding,
+    AuditKind,
+    AuditStatus,
     Briefing,
     BriefingStatus,
     Cascade,
     CaseReview,
+    ChildDeathSummary,
+    Contribution,
     LocalReviewDecision,
     PlanAction,
     PlanStatus,
@@ -48,6 +55,7 @@ from .models import (
     ReviewKind,
     ReviewStatus,
     Theme,
+    YouSaidWeDid,
 )
 
 NOTIFY_WORKING_DAYS = 5
@@ -578,3 +586,238 @@ def plan_sign_off(*, by: User, plan: ActionPlan) -> ActionPlan:
             changes={"signed_off_on": plan.signed_off_on},
         )
     return plan
+
+
+# --- audits -------------------------------------------------------------------------
+
+RAG_VALUES = ("red", "amber", "green")
+
+
+def audit_request(
+    *,
+    by: User,
+    kind: str,
+    title: str,
+    terms_of_reference: str,
+    voice_plan: str,
+    sample: str,
+    due_on: dt.date,
+    agencies: Iterable[Agency],
+    themes: Iterable[Theme] = (),
+) -> Audit:
+    """Ask agencies to take part in an audit: each gets a work item for its findings."""
+    _require(by, "learning.manage_learning")
+    agencies = list(agencies)
+    errors: dict[str, str] = {}
+    if kind == AuditKind.MULTI_AGENCY and not voice_plan.strip():
+        errors["voice_plan"] = "Say how the child's voice and lived experience will be captured"
+    if not agencies:
+        errors["agencies"] = "Select at least one agency to take part"
+    if due_on <= timezone.localdate():
+        errors["due_on"] = "The date findings are due must be in the future"
+    if errors:
+        raise InvalidRequest(errors=errors)
+    with transaction.atomic():
+        audit = Audit.objects.create(
+            reference=reference_issue(prefix="AUD", kind="audit"),
+            kind=kind,
+            title=title,
+            terms_of_reference=terms_of_reference,
+            voice_plan=voice_plan,
+            sample=sample,
+            due_on=due_on,
+            created_by=by,
+        )
+        audit.themes.set(list(themes))
+        audit.agencies.set(agencies)
+        url = reverse("learning:audit", args=[audit.reference])
+        for agency in agencies:
+            finding = AuditFinding.objects.create(audit=audit, agency=agency)
+            finding.work_item = work_item_create(
+                by=by,
+                team=team_receiving_for(agency),
+                kind=WorkKind.AUDIT_FINDINGS,
+                title=f"Send your agency's findings for audit {audit.reference}",
+                subject_type="audit_finding",
+                subject_id=finding.pk,
+                subject_url=url,
+                subject_label=audit.reference,
+                due_at=_end_of(due_on),
+            )
+            finding.save(update_fields=["work_item"])
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.AUDIT,
+            object_id=audit.reference,
+            changes={"kind": kind, "agencies": [a.name for a in agencies], "due_on": due_on},
+        )
+    return audit
+
+
+def finding_submit(
+    *, by: User, finding: AuditFinding, findings: str, good_practice: str = "", rating: str = ""
+) -> AuditFinding:
+    """An agency sends its findings (a school its red, amber or green self-assessment)."""
+    _require(by, "learning.act_for_agency", finding)
+    if finding.submitted_on is not None:
+        raise InvalidRequest("Your agency's findings have already been sent.")
+    errors: dict[str, str] = {}
+    if not findings.strip():
+        errors["findings"] = "Enter your agency's findings"
+    if finding.audit.kind == AuditKind.SCHOOL_SELF_ASSESSMENT and rating not in RAG_VALUES:
+        errors["rating"] = "Select red, amber or green"
+    if errors:
+        raise InvalidRequest(errors=errors)
+    with transaction.atomic():
+        finding.findings = findings
+        finding.good_practice = good_practice
+        finding.rating = rating
+        finding.submitted_on = timezone.localdate()
+        finding.submitted_by = by
+        finding.save()
+        work_items_close_for(
+            by=by,
+            subject_type="audit_finding",
+            subject_id=finding.pk,
+            kinds=(WorkKind.AUDIT_FINDINGS,),
+            outcome="Findings sent.",
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.AUDIT,
+            object_id=finding.audit.reference,
+            changes={"agency": finding.agency.name, "submitted_on": finding.submitted_on},
+        )
+    return finding
+
+
+def finding_moderate(*, by: User, finding: AuditFinding, rating: str, note: str) -> AuditFinding:
+    """The moderation step of a school self-assessment: agree or change the rating, with a note."""
+    _require(by, "learning.manage_learning")
+    if finding.audit.kind != AuditKind.SCHOOL_SELF_ASSESSMENT:
+        raise InvalidRequest("Only school self-assessments are moderated.")
+    if finding.submitted_on is None:
+        raise InvalidRequest("The school has not sent its self-assessment yet.")
+    errors: dict[str, str] = {}
+    if rating not in RAG_VALUES:
+        errors["rating"] = "Select red, amber or green"
+    if rating != finding.rating and not note.strip():
+        errors["note"] = "Say why the moderated rating differs from the school's"
+    if errors:
+        raise InvalidRequest(errors=errors)
+    with transaction.atomic():
+        finding.moderated_rating = rating
+        finding.moderation_note = note
+        finding.save(update_fields=["moderated_rating", "moderation_note"])
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.AUDIT,
+            object_id=finding.audit.reference,
+            changes={"agency": finding.agency.name, "moderated_rating": rating},
+        )
+    return finding
+
+
+def audit_close(*, by: User, audit: Audit, good_practice: str, learning_points: str) -> Audit:
+    """Close an audit once every agency has sent its findings, with the partnership's learning."""
+    _require(by, "learning.manage_learning")
+    waiting = audit.findings.filter(submitted_on__isnull=True).count()
+    if waiting:
+        raise InvalidRequest(
+            f"The audit cannot be closed: {waiting} "
+            f"{'agency has' if waiting == 1 else 'agencies have'} not sent findings."
+        )
+    if not learning_points.strip():
+        raise InvalidRequest(errors={"learning_points": "Enter the learning points"})
+    with transaction.atomic():
+        audit.good_practice = good_practice
+        audit.learning_points = learning_points
+        audit.status = AuditStatus.CLOSED
+        audit.save(update_fields=["good_practice", "learning_points", "status"])
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.AUDIT,
+            object_id=audit.reference,
+            changes={"status": AuditStatus.CLOSED},
+        )
+    return audit
+
+
+# --- governance and voice -----------------------------------------------------------
+
+
+def you_said_we_did_add(
+    *, by: User, heard_on: dt.date, from_whom: str, you_said: str, we_did: str
+) -> YouSaidWeDid:
+    """Add an entry to the Voice and Involvement log."""
+    _require(by, "learning.manage_learning")
+    with transaction.atomic():
+        entry = YouSaidWeDid.objects.create(
+            heard_on=heard_on, from_whom=from_whom, you_said=you_said, we_did=we_did, created_by=by
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.GOVERNANCE,
+            object_id=f"you-said-{entry.pk}",
+            changes={"heard_on": heard_on},
+        )
+    return entry
+
+
+def contribution_set(*, by: User, year: int, agency: Agency, amount: Decimal) -> Contribution:
+    """Record (or correct) a partner's contribution for a financial year."""
+    _require(by, "learning.manage_learning")
+    if amount < 0:
+        raise InvalidRequest(errors={"amount_pounds": "The amount cannot be negative"})
+    with transaction.atomic():
+        contribution, created = Contribution.objects.update_or_create(
+            year=year, agency=agency, defaults={"amount_pounds": amount}
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            object_type=LearningEvent.GOVERNANCE,
+            object_id=f"contribution-{year}-{agency.slug}",
+            changes={"amount_pounds": amount},
+        )
+    return contribution
+
+
+def child_death_summary_set(*, by: User, year: int, **figures: Any) -> ChildDeathSummary:
+    """Record the Child Death Overview Panel's yearly summary (figures, themes, learning)."""
+    _require(by, "learning.manage_learning")
+    if figures.get("modifiable_factors", 0) > figures.get("reviews_completed", 0):
+        raise InvalidRequest(
+            errors={
+                "modifiable_factors": "Reviews with modifiable factors cannot be more than the "
+                "reviews completed"
+            }
+        )
+    with transaction.atomic():
+        summary, _ = ChildDeathSummary.objects.update_or_create(year=year, defaults=figures)
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.GOVERNANCE,
+            object_id=f"child-death-summary-{year}",
+            changes={k: v for k, v in figures.items() if isinstance(v, int)},
+        )
+    return summary
+
+
+def annual_report_export_record(*, by: User, year: int, fmt: str) -> None:
+    """Record that the annual report draft was viewed or exported (it names no child)."""
+    _require(by, "learning.manage_learning")
+    with transaction.atomic():
+        audit_record(
+            by=by,
+            action=AuditAction.EXPORT if fmt != "page" else AuditAction.VIEW,
+            object_type=LearningEvent.ANNUAL_REPORT,
+            object_id=str(year),
+            changes={"format": fmt},
+        )

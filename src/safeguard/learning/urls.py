@@ -16,6 +16,14 @@ urlpatterns = [
     path("briefings/<str:reference>/", views.briefing, name="briefing"),
     path("briefings/<str:reference>/edit/", views.briefing_edit, name="briefing-edit"),
     path("briefings/<str:reference>/briefing.pdf", views.briefing_pdf, name="briefing-pdf"),
+    path("audits/new/", views.audit_new, name="audit-new"),
+    path("audits/<str:reference>/", views.audit, name="audit"),
+    path("governance/", views.governance, name="governance"),
+    path("annual-report/", views.annual_report, name="annual-report"),
+    path("annual-report/report.pdf", views.annual_report, {"fmt": "pdf"}, name="annual-report-pdf"),
+    path(
+        "annual-report/report.docx", views.annual_report, {"fmt": "docx"}, name="annual-report-docx"
+    ),
     path("plans/new/", views.plan_new, name="plan-new"),
     path("plans/report/", views.quarterly_report, name="quarterly"),
     path("plans/<str:reference>/", views.plan, name="plan"),

@@ -26,17 +26,34 @@ from . import selectors, services
 from .events import LearningEvent
 from .forms import (
     ActionForm,
+    AuditCloseForm,
+    AuditForm,
     BriefingForm,
     CascadeForm,
+    ChildDeathForm,
+    ContributionForm,
     EvidenceForm,
+    FindingForm,
     LinkChildForm,
+    ModerationForm,
     NotifiedForm,
     PlanForm,
     PublishReviewForm,
     RapidReviewForm,
     ReviewForm,
+    YouSaidForm,
 )
-from .models import ActionPlan, Briefing, BriefingStatus, CaseReview, ReviewKind
+from .models import (
+    ActionPlan,
+    AuditKind,
+    Briefing,
+    BriefingStatus,
+    CaseReview,
+    ChildDeathSummary,
+    Contribution,
+    ReviewKind,
+    YouSaidWeDid,
+)
 
 MANAGE = "learning.manage_learning"
 
@@ -66,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "reviews": [(r, selectors.review_clocks(r)) for r in reviews],
             "briefings": Briefing.objects.order_by("-created_at")[:20],
             "plans": selectors.plans_overview(),
+            "audits": selectors.audits_overview()[:20],
             "quarter": selectors.quarter_of(timezone.localdate()),
         },
     )
@@ -432,3 +450,210 @@ def quarterly_report(request: HttpRequest) -> HttpResponse:
             "rag_labels": dict(selectors.Rag.choices),
         },
     )
+
+
+# --- audits -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_new(request: HttpRequest) -> HttpResponse:
+    """Ask agencies to take part in an audit."""
+    require_perm(request, MANAGE)
+    form = AuditForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_on(form) as failed:
+            audit = services.audit_request(
+                by=request.user,  # type: ignore[arg-type]
+                kind=data["kind"],
+                title=data["title"],
+                terms_of_reference=data["terms_of_reference"],
+                voice_plan=data["voice_plan"],
+                sample=data["sample"],
+                due_on=data["due_on"],
+                agencies=data["agencies"],
+                themes=data["themes"],
+            )
+        if not failed:
+            messages.success(
+                request, f"Audit {audit.reference} requested from every agency taking part."
+            )
+            return redirect("learning:audit", audit.reference)
+    return render(request, "learning/audit_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit(request: HttpRequest, reference: str) -> HttpResponse:
+    """An audit: each agency sends its findings here; the business unit moderates and closes."""
+    found = selectors.audit_page(reference)
+    if found is None:
+        raise Http404
+    can_manage = request.user.has_perm(MANAGE)
+    findings = list(found.findings.all())
+    mine = next(
+        (f for f in findings if f.agency_id == getattr(request.user, "agency_id", None)), None
+    )
+    can_send = mine is not None and request.user.has_perm("learning.act_for_agency", mine)
+    if not can_manage and not can_send:
+        raise Http404
+    step = request.POST.get("step", "")
+    finding_form = FindingForm(request.POST if step == "finding" else None)
+    close_form = AuditCloseForm(request.POST if step == "close" else None)
+    moderation_form = ModerationForm(request.POST if step == "moderate" else None)
+    if request.method == "POST":
+        user: Any = request.user
+        done = ""
+        if step == "finding" and can_send and mine is not None:
+            if finding_form.is_valid():
+                data = finding_form.cleaned_data
+                with errors_on(finding_form, field="findings") as failed:
+                    services.finding_submit(
+                        by=user,
+                        finding=mine,
+                        findings=data["findings"],
+                        good_practice=data["good_practice"],
+                        rating=data["rating"],
+                    )
+                done = "" if failed else "Your agency's findings have been sent."
+        elif step == "moderate" and can_manage:
+            target = next((f for f in findings if str(f.pk) == request.POST.get("finding")), None)
+            if target is None:
+                raise Http404
+            if moderation_form.is_valid():
+                with errors_on(moderation_form, field="rating") as failed:
+                    services.finding_moderate(
+                        by=user,
+                        finding=target,
+                        rating=moderation_form.cleaned_data["rating"],
+                        note=moderation_form.cleaned_data["note"],
+                    )
+                done = "" if failed else f"Moderation of {target.agency.name} recorded."
+        elif step == "close" and can_manage:
+            if close_form.is_valid():
+                with errors_on(close_form, field="learning_points") as failed:
+                    services.audit_close(
+                        by=user,
+                        audit=found,
+                        good_practice=close_form.cleaned_data["good_practice"],
+                        learning_points=close_form.cleaned_data["learning_points"],
+                    )
+                done = "" if failed else "The audit is closed."
+        else:
+            raise Http404
+        if done:
+            messages.success(request, done)
+            return redirect("learning:audit", found.reference)
+    return render(
+        request,
+        "learning/audit.html",
+        {
+            "audit": found,
+            "findings": findings if can_manage else [],
+            "mine": mine,
+            "can_send": can_send,
+            "can_manage": can_manage,
+            "finding_form": finding_form,
+            "close_form": close_form,
+            "moderation_form": moderation_form,
+            "is_school": found.kind == AuditKind.SCHOOL_SELF_ASSESSMENT,
+            "errors_form": next(
+                (f for f in (finding_form, close_form, moderation_form) if f.errors), None
+            ),
+        },
+    )
+
+
+# --- governance and the annual report -----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance(request: HttpRequest) -> HttpResponse:
+    """The Voice and Involvement log, partner contributions and the child death summary."""
+    require_perm(request, MANAGE)
+    step = request.POST.get("step", "")
+    voice_form = YouSaidForm(request.POST if step == "voice" else None)
+    money_form = ContributionForm(request.POST if step == "money" else None)
+    death_form = ChildDeathForm(request.POST if step == "deaths" else None)
+    if request.method == "POST":
+        user: Any = request.user
+        done = ""
+        if step == "voice" and voice_form.is_valid():
+            services.you_said_we_did_add(by=user, **voice_form.cleaned_data)
+            done = "Entry added to the log."
+        elif step == "money" and money_form.is_valid():
+            data = money_form.cleaned_data
+            with errors_on(money_form, field="amount_pounds") as failed:
+                services.contribution_set(
+                    by=user, year=data["year"], agency=data["agency"], amount=data["amount_pounds"]
+                )
+            done = "" if failed else "Contribution recorded."
+        elif step == "deaths" and death_form.is_valid():
+            data = dict(death_form.cleaned_data)
+            year = data.pop("year")
+            with errors_on(death_form, field="modifiable_factors") as failed:
+                services.child_death_summary_set(by=user, year=year, **data)
+            done = "" if failed else "Child death summary recorded."
+        elif step not in ("voice", "money", "deaths"):
+            raise Http404
+        if done:
+            messages.success(request, done)
+            return redirect("learning:governance")
+    return render(
+        request,
+        "learning/governance.html",
+        {
+            "entries": YouSaidWeDid.objects.all()[:50],
+            "contributions": Contribution.objects.select_related("agency")[:50],
+            "summaries": ChildDeathSummary.objects.all()[:10],
+            "voice_form": voice_form,
+            "money_form": money_form,
+            "death_form": death_form,
+            "errors_form": next(
+                (f for f in (voice_form, money_form, death_form) if f.errors), None
+            ),
+        },
+    )
+
+
+def _report_year(request: HttpRequest) -> int:
+    today = timezone.localdate()
+    default = today.year if today.month >= 4 else today.year - 1
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+
+@login_required
+@require_http_methods(["GET"])
+def annual_report(request: HttpRequest, fmt: str = "") -> HttpResponse:
+    """The annual report draft for a financial year: the page, a PDF, or a Word document."""
+    from .annual_report import annual_report as build
+    from .annual_report import annual_report_docx
+
+    require_perm(request, MANAGE)
+    report = build(_report_year(request))
+    services.annual_report_export_record(by=request.user, year=report.year, fmt=fmt or "page")  # type: ignore[arg-type]
+    if fmt == "docx":
+        response = HttpResponse(
+            annual_report_docx(report),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="annual-report-{report.year}.docx"'
+        return response
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string(
+            "learning/annual_report_pdf.html", {"report": report}, request=request
+        )
+        response = HttpResponse(
+            bytes(HTML(string=html).write_pdf()), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="annual-report-{report.year}.pdf"'
+        return response
+    return render(request, "learning/annual_report.html", {"report": report})

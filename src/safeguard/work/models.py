@@ -40,6 +40,7 @@ class WorkKind(models.TextChoices):
     CASE_REVIEW_STEP = "case_review_step", "Take a case review to its next step"
     CONFIRM_CASCADE = "confirm_cascade", "Confirm a 7 point briefing was cascaded"
     PLAN_ACTION = "plan_action", "Complete an action of a partnership action plan"
+    AUDIT_FINDINGS = "audit_findings", "Send your agency's findings for a partnership audit"
     OTHER = "other", "Other work"
 
 
@@ -60,6 +61,7 @@ CLOSES_ITSELF = frozenset(
         WorkKind.CASE_REVIEW_STEP,
         WorkKind.CONFIRM_CASCADE,
         WorkKind.PLAN_ACTION,
+        WorkKind.AUDIT_FINDINGS,
     }
 )
 

@@ -1,0 +1,262 @@
+"""The annual report draft, assembled from the record for a financial year (April to March).
+
+One structure (:class:`AnnualReport`: sections of paragraphs and tables) is rendered
+three ways: the page, a PDF (WeasyPrint) and a Word document for editing
+(python-docx). Every figure comes from the record; nothing in it names a child.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+
+from .models import (
+    Audit,
+    AuditKind,
+    AuditStatus,
+    Briefing,
+    BriefingStatus,
+    Cascade,
+    CaseReview,
+    ChildDeathSummary,
+    Contribution,
+    ReviewKind,
+    YouSaidWeDid,
+)
+from .selectors import year_counts
+
+
+@dataclass
+class Table:
+    """A table with a caption, a header row and rows of text."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Section:
+    """A heading, its paragraphs and its tables."""
+
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class AnnualReport:
+    """The draft report for one financial year."""
+
+    year: int
+    start: dt.date
+    end: dt.date
+    sections: list[Section]
+
+    @property
+    def title(self) -> str:
+        """'Annual report 2026 to 2027'."""
+        partnership = f"{settings.PARTNERSHIP_NAME} Safeguarding Children Partnership"
+        return f"{partnership}: annual report {self.year} to {self.year + 1}"
+
+
+def financial_year(year: int) -> tuple[dt.date, dt.date]:
+    """1 April of ``year`` to 31 March of the next."""
+    return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _in_time(met: dt.date | None, due: dt.date | None) -> bool:
+    return met is not None and due is not None and met <= due
+
+
+def _reviews(start: dt.date, end: dt.date) -> Section:
+    reviews = list(
+        CaseReview.objects.filter(aware_on__range=(start, end)).prefetch_related("themes")
+    )
+    by_kind = Counter(r.get_kind_display() for r in reviews)
+    serious = [r for r in reviews if r.kind == ReviewKind.SERIOUS_INCIDENT]
+    notified = [r for r in serious if r.notified_on is not None]
+    notified_in_time = len([r for r in notified if _in_time(r.notified_on, r.notification_due_on)])
+    rapid = [r for r in serious if r.rapid_review_done_on is not None]
+    rapid_in_time = len(
+        [r for r in rapid if _in_time(r.rapid_review_done_on, r.rapid_review_due_on)]
+    )
+    themes = Counter(t.name for r in reviews for t in r.themes.all())
+    section = Section(
+        "Case reviews",
+        [
+            f"The partnership considered {_plural(len(reviews), 'case', 'cases')} this year, "
+            f"{_plural(len(serious), 'serious incident', 'serious incidents')} among them.",
+            f"{notified_in_time} of {len(notified)} serious incident notifications reached the "
+            "national panel within 5 working days; "
+            f"{rapid_in_time} of {len(rapid)} rapid reviews were completed within 15 working days.",
+        ],
+        [
+            Table(
+                "Cases by kind",
+                ["Kind", "Number"],
+                [[k, str(v)] for k, v in sorted(by_kind.items())],
+            )
+        ],
+    )
+    if themes:
+        section.tables.append(
+            Table(
+                "Themes",
+                ["Theme", "Cases"],
+                [[name, str(n)] for name, n in themes.most_common()],
+            )
+        )
+    return section
+
+
+def _audits(start: dt.date, end: dt.date) -> Section:
+    audits = list(
+        Audit.objects.filter(created_at__date__range=(start, end)).prefetch_related("findings")
+    )
+    closed = [a for a in audits if a.status == AuditStatus.CLOSED]
+    ratings: Counter[str] = Counter()
+    for audit in audits:
+        if audit.kind == AuditKind.SCHOOL_SELF_ASSESSMENT:
+            for finding in audit.findings.all():
+                rating = finding.moderated_rating or finding.rating
+                if rating:
+                    ratings[rating] += 1
+    paragraphs = [
+        f"{_plural(len(audits), 'audit was', 'audits were')} requested and "
+        f"{len(closed)} completed.",
+    ]
+    section = Section("Audits", paragraphs)
+    if ratings:
+        section.tables.append(
+            Table(
+                "School safeguarding self-assessments after moderation",
+                ["Rating", "Schools"],
+                [[r.capitalize(), str(ratings[r])] for r in ("green", "amber", "red")],
+            )
+        )
+    return section
+
+
+def _plans_and_briefings(start: dt.date, end: dt.date) -> Section:
+    counts = year_counts(start, end)
+    briefings = Briefing.objects.filter(
+        status=BriefingStatus.PUBLISHED, published_on__range=(start, end)
+    )
+    cascades = Cascade.objects.filter(briefing__in=briefings)
+    confirmed = cascades.filter(confirmed_on__isnull=False).count()
+    total = cascades.count()
+    return Section(
+        "Learning into practice",
+        [
+            f"The partnership signed off {_plural(counts['plans_signed_off'], 'action plan', 'action plans')}; "
+            f"{counts['plans_continuing']} continue.",
+            f"It published {_plural(counts['briefings_published'], '7 point briefing', '7 point briefings')}. "
+            f"Agencies confirmed {confirmed} of {total} cascades"
+            + (f" ({round(100 * confirmed / total)}%)." if total else "."),
+        ],
+    )
+
+
+def _voice(start: dt.date, end: dt.date) -> Section:
+    entries = YouSaidWeDid.objects.filter(heard_on__range=(start, end))
+    return Section(
+        "Voice and involvement: you said, we did",
+        [] if entries else ["No entries were recorded this year."],
+        [
+            Table(
+                "You said, we did",
+                ["Heard from", "You said", "We did"],
+                [[e.from_whom, e.you_said, e.we_did or "In progress"] for e in entries],
+            )
+        ]
+        if entries
+        else [],
+    )
+
+
+def _money(year: int) -> Section:
+    contributions = Contribution.objects.filter(year=year).select_related("agency")
+    total = contributions.aggregate(total=Sum("amount_pounds"))["total"] or Decimal(0)
+    rows = [[c.agency.name, f"£{c.amount_pounds:,.2f}"] for c in contributions]
+    return Section(
+        "Partner contributions",
+        [f"Partners contributed £{total:,.2f} in total."],
+        [Table("Contributions by partner", ["Partner", "Amount"], rows)] if rows else [],
+    )
+
+
+def _child_deaths(year: int) -> Section:
+    summary = ChildDeathSummary.objects.filter(year=year).first()
+    if summary is None:
+        return Section(
+            "Child death reviews", ["The Child Death Overview Panel's summary is not recorded yet."]
+        )
+    paragraphs = [
+        f"The Child Death Overview Panel received {_plural(summary.notifications, 'notification', 'notifications')} "
+        f"and completed {_plural(summary.reviews_completed, 'review', 'reviews')}; "
+        f"{summary.modifiable_factors} found modifiable factors. Case detail stays in the national database."
+    ]
+    if summary.themes:
+        paragraphs.append(f"Themes: {summary.themes}")
+    if summary.learning:
+        paragraphs.append(f"Learning: {summary.learning}")
+    return Section("Child death reviews", paragraphs)
+
+
+def annual_report(year: int) -> AnnualReport:
+    """Assemble the draft for the financial year starting in April of ``year``."""
+    start, end = financial_year(year)
+    return AnnualReport(
+        year=year,
+        start=start,
+        end=end,
+        sections=[
+            _reviews(start, end),
+            _audits(start, end),
+            _plans_and_briefings(start, end),
+            _voice(start, end),
+            _money(year),
+            _child_deaths(year),
+        ],
+    )
+
+
+def annual_report_docx(report: AnnualReport) -> bytes:
+    """The draft as a Word document for the business unit to edit."""
+    from docx import Document
+
+    document = Document()
+    document.core_properties.title = report.title
+    document.add_heading(report.title, level=0)
+    document.add_paragraph(
+        f"Draft assembled from the partnership's records for 1 April {report.year} to "
+        f"31 March {report.year + 1}. Edit before publishing."
+    )
+    for section in report.sections:
+        document.add_heading(section.title, level=1)
+        for paragraph in section.paragraphs:
+            document.add_paragraph(paragraph)
+        for table in section.tables:
+            document.add_paragraph(table.caption, style="Caption")
+            grid = document.add_table(rows=1, cols=len(table.header))
+            grid.style = "Table Grid"
+            for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+                cell.text = text
+            for row in table.rows:
+                cells = grid.add_row().cells
+                for cell, text in zip(cells, row, strict=True):
+                    cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
