@@ -147,3 +147,75 @@ def build_learning(state: DemoState) -> None:
             owner_agency=agency,
             due_on=today + dt.timedelta(days=days),
         )
+
+
+@register_demo_extension(order=89)
+def build_audits_and_governance(state: DemoState) -> None:
+    """An audit under way, a moderated school self-assessment, the log, money and child deaths."""
+    from decimal import Decimal
+
+    from .models import AuditKind
+
+    business = state.users.get("business.unit")
+    if business is None:
+        return
+    today = state.today
+    agencies = {a.slug: a for a in Agency.objects.filter(active=True)}
+    taking_part = [
+        agencies[s] for s in ("cyc-csc", "nyp", "hcv", "fulford-school") if s in agencies
+    ]
+    services.audit_request(
+        by=business,
+        kind=AuditKind.MULTI_AGENCY,
+        title="Neglect: are we hearing the child?",
+        terms_of_reference="Ten cases of neglect open to early help or social care this year.",
+        voice_plan="Practitioners ask each child what a good day and a bad day look like.",
+        sample="Ten cases chosen at random from the early help and social care lists.",
+        due_on=today + dt.timedelta(days=21),
+        agencies=taking_part,
+    )
+    school = agencies.get("fulford-school")
+    dsl = state.users.get("school.dsl")
+    if school is not None and dsl is not None:
+        self_assessment = services.audit_request(
+            by=business,
+            kind=AuditKind.SCHOOL_SELF_ASSESSMENT,
+            title="School safeguarding self-assessment (section 175)",
+            terms_of_reference="Every school completes the partnership's section 175 standards.",
+            voice_plan="",
+            sample="Every school's own policies and training records.",
+            due_on=today + dt.timedelta(days=60),
+            agencies=[school],
+        )
+        finding = self_assessment.findings.get(agency=school)
+        services.finding_submit(
+            by=dsl,
+            finding=finding,
+            findings="All standards met; two governors still to complete training.",
+            rating="green",
+        )
+        services.finding_moderate(
+            by=business, finding=finding, rating="amber", note="Governor training is a standard."
+        )
+    services.you_said_we_did_add(
+        by=business,
+        heard_on=today - dt.timedelta(days=60),
+        from_whom="Young people at the youth council",
+        you_said="Meetings about us happen without us.",
+        we_did="Young people are invited to the first part of their review meetings.",
+    )
+    year = today.year if today.month >= 4 else today.year - 1
+    for slug, amount in (("cyc-csc", "98000"), ("nyp", "42000"), ("hny-icb", "42000")):
+        if slug in agencies:
+            services.contribution_set(
+                by=business, year=year, agency=agencies[slug], amount=Decimal(amount)
+            )
+    services.child_death_summary_set(
+        by=business,
+        year=year - 1,
+        notifications=14,
+        reviews_completed=11,
+        modifiable_factors=4,
+        themes="Safer sleep; road safety.",
+        learning="Safer sleep advice at every health visitor contact.",
+    )
