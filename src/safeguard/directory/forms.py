@@ -138,6 +138,7 @@ class ServiceForm(forms.Form):
     url = forms.URLField(
         label="Website (optional)",
         required=False,
+        assume_scheme="https",
         max_length=500,
         error_messages={"invalid": "Enter a web address, like https://www.example.org"},
     )
@@ -237,7 +238,7 @@ class AwarenessDayForm(forms.Form):
     starts_on = GovukDateField(label="First day")
     ends_on = GovukDateField(label="Last day")
     description = forms.CharField(label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    url = forms.URLField(label="Website (optional)", required=False, max_length=500)
+    url = forms.URLField(label="Website (optional)", required=False, max_length=500, assume_scheme="https")
 
 
 class CampaignForm(forms.Form):

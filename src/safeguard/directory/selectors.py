@@ -87,7 +87,7 @@ def services_for(age: int | None, needs: list[str]) -> list[Service]:
     """
     candidates = [
         s
-        for s in services_search(age=age, needs=[])
+        for s in services_search()
         if "immediate_risk" not in s.needs and _age_fits(s, age, needs)
     ]
     wanted = set(needs)
