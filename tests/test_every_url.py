@@ -82,9 +82,9 @@ def test_signed_out_people_are_sent_to_sign_in_from_every_page(client, named_chi
 def test_public_pages_open_without_sign_in_and_set_no_cookie(client, named_child):
     public = [p for p in all_paths(str(named_child.pk)) if is_public_path(p)]
     # Every public prefix has at least one page, and nothing else is public by accident.
-    assert {prefix for prefix in PUBLIC_PATH_PREFIXES if any(p.startswith(prefix) for p in public)} == set(
-        PUBLIC_PATH_PREFIXES
-    )
+    assert {
+        prefix for prefix in PUBLIC_PATH_PREFIXES if any(p.startswith(prefix) for p in public)
+    } == set(PUBLIC_PATH_PREFIXES)
     for path in public:
         response = client.get(path)
         assert response.status_code < 500, path

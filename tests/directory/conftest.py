@@ -9,7 +9,9 @@ import pytest
 from safeguard.core.models import Role
 from safeguard.directory import services
 
-YORK_FILE = Path(__file__).parents[2] / "src" / "safeguard" / "directory" / "data" / "york_services.json"
+YORK_FILE = (
+    Path(__file__).parents[2] / "src" / "safeguard" / "directory" / "data" / "york_services.json"
+)
 
 
 @pytest.fixture

@@ -10,7 +10,16 @@ from safeguard.directory.needs import BY_CODE
 
 pytestmark = pytest.mark.django_db
 
-PAGING = ["total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"]
+PAGING = [
+    "total_items",
+    "total_pages",
+    "page_number",
+    "size",
+    "first_page",
+    "last_page",
+    "empty",
+    "contents",
+]
 
 
 def get(client: Client, path: str, **params) -> tuple[int, dict]:
@@ -37,7 +46,9 @@ class TestServicePages:
         assert list(data) == PAGING
         assert data["total_items"] == 7
         assert (data["total_pages"], data["page_number"], data["size"]) == (1, 1, 7)
-        assert data["first_page"] and data["last_page"] and not data["empty"]
+        assert data["first_page"]
+        assert data["last_page"]
+        assert not data["empty"]
         assert {"id", "organization_id", "name", "status"} <= set(data["contents"][0])
 
     def test_pages_of_three_walk_through_every_service_once(self, client, york):
@@ -51,14 +62,27 @@ class TestServicePages:
             seen += [s["id"] for s in data["contents"]]
         assert len(seen) == len(set(seen)) == 7
         _status, beyond = get(client, "/openreferral/services", page=4, per_page=3)
-        assert beyond["contents"] == [] and beyond["size"] == 0 and not beyond["empty"]
+        assert beyond["contents"] == []
+        assert beyond["size"] == 0
+        assert not beyond["empty"]
 
     def test_an_empty_directory_says_empty(self, client, db):
         _status, data = get(client, "/openreferral/services")
         assert data["empty"] is True
-        assert data["total_items"] == 0 and data["total_pages"] == 1 and data["contents"] == []
+        assert data["total_items"] == 0
+        assert data["total_pages"] == 1
+        assert data["contents"] == []
 
-    @pytest.mark.parametrize("query", [{"page": "0"}, {"page": "two"}, {"per_page": "1000"}, {"age": "-1"}, {"modified_after": "soon"}])
+    @pytest.mark.parametrize(
+        "query",
+        [
+            {"page": "0"},
+            {"page": "two"},
+            {"per_page": "1000"},
+            {"age": "-1"},
+            {"modified_after": "soon"},
+        ],
+    )
     def test_a_bad_query_is_a_clear_400_with_the_header(self, client, york, query):
         status, data = get(client, "/openreferral/services", **query)
         assert status == 400
@@ -69,7 +93,9 @@ class TestServicePages:
         _s, data = get(client, "/openreferral/services", taxonomy_term_id=term, age=22)
         assert [s["name"] for s in data["contents"]] == ["North Yorkshire SOS+"]
         _s, data = get(client, "/openreferral/services", search="drugs alcohol")
-        assert [s["name"] for s in data["contents"]] == ["The Gate York (Young People's Drug and Alcohol Service)"]
+        assert [s["name"] for s in data["contents"]] == [
+            "The Gate York (Young People's Drug and Alcohol Service)"
+        ]
         org = data["contents"][0]["organization_id"]
         _s, data = get(client, "/openreferral/services", organization_id=org)
         assert data["total_items"] == 1
@@ -93,15 +119,18 @@ class TestOneService:
     @pytest.mark.parametrize("service_id", ["not-a-uuid", "6d3f5b0e-0000-4000-8000-000000000000"])
     def test_an_unknown_id_is_a_404_with_the_header(self, client, york, service_id):
         status, data = get(client, f"/openreferral/services/{service_id}")
-        assert status == 404 and data["detail"]
+        assert status == 404
+        assert data["detail"]
 
 
 class TestTheRestOfTheFeed:
     def test_organisations_and_taxonomy_terms_are_paged_too(self, client, york):
         _s, orgs = get(client, "/openreferral/organizations")
-        assert list(orgs) == PAGING and orgs["total_items"] == 4
+        assert list(orgs) == PAGING
+        assert orgs["total_items"] == 4
         status, one = get(client, f"/openreferral/organizations/{orgs['contents'][0]['id']}")
-        assert status == 200 and one["name"]
+        assert status == 200
+        assert one["name"]
         _s, terms = get(client, "/openreferral/taxonomy_terms")
         assert "going_missing" in [t["code"] for t in terms["contents"]]
 

@@ -30,7 +30,8 @@ def test_a_bad_file_imports_nothing_and_lists_each_problem(db, tmp_path):
         call_command("openreferral", "import", str(bad))
     message = str(refused.value)
     assert "Nothing was imported" in message
-    assert "the id '1' is not a UUID" in message and "the name is missing" in message
+    assert "the id '1' is not a UUID" in message
+    assert "the name is missing" in message
     assert Service.objects.count() == 0
 
 

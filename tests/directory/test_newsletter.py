@@ -25,7 +25,10 @@ ADDRESS = "reader@example.org"
 
 
 def links(body: str, kind: str) -> list[str]:
-    return [m.removeprefix("http://127.0.0.1:8000") for m in re.findall(rf"http\S+/newsletter/{kind}/\S+/", body)]
+    return [
+        m.removeprefix("http://127.0.0.1:8000")
+        for m in re.findall(rf"http\S+/newsletter/{kind}/\S+/", body)
+    ]
 
 
 def last_body(to: str) -> str:
@@ -49,12 +52,14 @@ def sign_up(client: Client, email: str = ADDRESS):
 class TestSigningUp:
     def test_an_address_is_subscribed_only_once_it_confirms_from_its_email(self, client):
         response = sign_up(client)
-        assert response.status_code == 302 and response["Location"] == "/newsletter/check-your-email/"
+        assert response.status_code == 302
+        assert response["Location"] == "/newsletter/check-your-email/"
         subscriber = Subscriber.objects.get(email=ADDRESS)
         assert subscriber.status == SubscriberStatus.PENDING
         [confirm] = links(last_body(ADDRESS), "confirm")
         page = client.get(confirm)
-        assert page.status_code == 200 and b"You are subscribed" in page.content
+        assert page.status_code == 200
+        assert b"You are subscribed" in page.content
         subscriber.refresh_from_db()
         assert subscriber.status == SubscriberStatus.CONFIRMED
         # The same link again changes nothing and still reads well.
@@ -88,9 +93,14 @@ class TestSigningUp:
         subscriber = Subscriber.objects.get()
         forged = signing.dumps({"s": subscriber.pk, "v": 1, "a": "confirm"}, salt="another-salt")
         unsubscribe_as_confirm = token_for(subscriber, "unsubscribe")
-        for path in (f"/newsletter/confirm/{forged}/", confirm[:-3] + "xx/", f"/newsletter/confirm/{unsubscribe_as_confirm}/"):
+        for path in (
+            f"/newsletter/confirm/{forged}/",
+            confirm[:-3] + "xx/",
+            f"/newsletter/confirm/{unsubscribe_as_confirm}/",
+        ):
             response = client.get(path)
-            assert response.status_code == 400 and b"This link does not work" in response.content
+            assert response.status_code == 400
+            assert b"This link does not work" in response.content
         eight_days_ago = time.time() - 8 * 24 * 60 * 60
         with mock.patch("django.core.signing.time.time", return_value=eight_days_ago):
             old = token_for(subscriber, "confirm")
@@ -102,7 +112,9 @@ class TestSigningUp:
 
 class TestUnsubscribing:
     def _subscribed(self) -> Subscriber:
-        return Subscriber.objects.create(email=ADDRESS, status=SubscriberStatus.CONFIRMED, signed_up_at=timezone.now())
+        return Subscriber.objects.create(
+            email=ADDRESS, status=SubscriberStatus.CONFIRMED, signed_up_at=timezone.now()
+        )
 
     def test_one_click_unsubscribes_and_a_reused_link_changes_nothing(self, client):
         subscriber = self._subscribed()
@@ -114,19 +126,22 @@ class TestUnsubscribing:
         # RFC 8058: the mail program POSTs List-Unsubscribe=One-Click, no cookie, no CSRF token.
         strict = Client(enforce_csrf_checks=True)
         response = strict.post(path, {"List-Unsubscribe": "One-Click"})
-        assert response.status_code == 200 and b"You have unsubscribed" in response.content
+        assert response.status_code == 200
+        assert b"You have unsubscribed" in response.content
         assert not response.cookies
         subscriber.refresh_from_db()
         assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
         again = strict.post(path)
-        assert again.status_code == 200 and b"You have unsubscribed" in again.content
+        assert again.status_code == 200
+        assert b"You have unsubscribed" in again.content
 
     def test_a_forged_link_unsubscribes_nobody(self, client):
         subscriber = self._subscribed()
         forged = signing.dumps({"s": subscriber.pk, "v": 1, "a": "unsubscribe"}, salt="guess")
         for token in (forged, "x", token_for(subscriber, "confirm")):
             response = client.post(f"/newsletter/unsubscribe/{token}/")
-            assert response.status_code == 400 and b"This link does not work" in response.content
+            assert response.status_code == 400
+            assert b"This link does not work" in response.content
         subscriber.refresh_from_db()
         assert subscriber.status == SubscriberStatus.CONFIRMED
 
@@ -146,40 +161,80 @@ class TestUnsubscribing:
 
 
 class TestAnIssue:
-    def test_composed_from_news_and_events_edited_then_sent_to_a_real_mail_server(self, client, business_unit, mail_server):
+    def test_composed_from_news_and_events_edited_then_sent_to_a_real_mail_server(
+        self, client, business_unit, mail_server
+    ):
         today = timezone.localdate()
         services.news_item_save(
-            by=business_unit, item=None, title="Safer Sleep Week", summary="Every March.", body="Text.",
-            category="awareness", published_on=today,
+            by=business_unit,
+            item=None,
+            title="Safer Sleep Week",
+            summary="Every March.",
+            body="Text.",
+            category="awareness",
+            published_on=today,
         )
         start = timezone.now() + dt.timedelta(days=3)
         services.event_save(
-            by=business_unit, event=None, title="Partner briefing", kind="briefing", description="About.",
-            starts_at=start, ends_at=start + dt.timedelta(hours=1), location="Online",
+            by=business_unit,
+            event=None,
+            title="Partner briefing",
+            kind="briefing",
+            description="About.",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            location="Online",
         )
         for n in range(3):
-            Subscriber.objects.create(email=f"r{n}@example.org", status=SubscriberStatus.CONFIRMED, signed_up_at=timezone.now())
+            Subscriber.objects.create(
+                email=f"r{n}@example.org",
+                status=SubscriberStatus.CONFIRMED,
+                signed_up_at=timezone.now(),
+            )
         Subscriber.objects.create(email="waiting@example.org", signed_up_at=timezone.now())
         issue = services.newsletter_issue_compose(by=business_unit, month=today)
-        assert "Safer Sleep Week" in issue.body and "Partner briefing" in issue.body
-        services.newsletter_issue_edit(by=business_unit, issue=issue, subject="Our March news", body=issue.body + "\nA word from the chair.")
+        assert "Safer Sleep Week" in issue.body
+        assert "Partner briefing" in issue.body
+        services.newsletter_issue_edit(
+            by=business_unit,
+            issue=issue,
+            subject="Our March news",
+            body=issue.body + "\nA word from the chair.",
+        )
         assert services.newsletter_issue_send(by=business_unit, issue=issue) == 3
 
-        received = {str(m["To"]): m for m in mail_server.received if str(m["Subject"]) == "Our March news"}
+        received = {
+            str(m["To"]): m for m in mail_server.received if str(m["Subject"]) == "Our March news"
+        }
         assert set(received) == {"r0@example.org", "r1@example.org", "r2@example.org"}
         message = received["r1@example.org"]
         text = message.get_payload(decode=True).decode()
-        assert "A word from the chair." in text and "Safer Sleep Week" in text
+        assert "A word from the chair." in text
+        assert "Safer Sleep Week" in text
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        header_link = re.sub(r"\s+", "", str(message["List-Unsubscribe"])).strip("<>").removeprefix("http://127.0.0.1:8000")
+        header_link = (
+            re.sub(r"\s+", "", str(message["List-Unsubscribe"]))
+            .strip("<>")
+            .removeprefix("http://127.0.0.1:8000")
+        )
         assert header_link in text.replace("http://127.0.0.1:8000", "")
         # The link in the header unsubscribes r1 with one POST, and only r1.
-        assert Client(enforce_csrf_checks=True).post(header_link, {"List-Unsubscribe": "One-Click"}).status_code == 200
+        assert (
+            Client(enforce_csrf_checks=True)
+            .post(header_link, {"List-Unsubscribe": "One-Click"})
+            .status_code
+            == 200
+        )
         assert selectors.subscriber_counts() == {"pending": 1, "confirmed": 2, "unsubscribed": 1}
         # The delivery log: one try each, all delivered.
         log = selectors.issue_deliveries(issue)
         assert log["counts"] == {"sent": 3}
-        assert OutboxDelivery.objects.filter(message__related_type="newsletter_issue", succeeded=True).count() == 3
+        assert (
+            OutboxDelivery.objects.filter(
+                message__related_type="newsletter_issue", succeeded=True
+            ).count()
+            == 3
+        )
         issue.refresh_from_db()
         assert (issue.status, issue.recipients) == (IssueStatus.SENT, 3)
         # A second press sends nothing more, and a sent issue cannot be changed.

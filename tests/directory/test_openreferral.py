@@ -56,7 +56,8 @@ class TestTheRoundTrip:
     def test_optional_fields_without_a_value_are_left_out_not_null(self, york):
         for service in export():
             for key, value in service.items():
-                assert value is not None and value != "", (service["name"], key)
+                assert value is not None, (service["name"], key)
+                assert value != "", (service["name"], key)
         gate = next(s for s in export() if s["name"].startswith("The Gate York"))
         assert "minimum_age" not in gate
 
@@ -78,7 +79,9 @@ class TestTheRoundTrip:
 
 def problems_with(data) -> list[str]:
     with pytest.raises(services.ImportRefused) as refused:
-        services.directory_import(by=None, content=data if isinstance(data, str | bytes) else json.dumps(data))
+        services.directory_import(
+            by=None, content=data if isinstance(data, str | bytes) else json.dumps(data)
+        )
     return refused.value.problems
 
 
@@ -91,11 +94,16 @@ class TestABadFile:
         del data[3]["name"]
         data[4]["email"] = "not an address"
         data[5]["id"] = "42"
-        data[6]["attributes"].append({"taxonomy_term": {"code": "astrology", "taxonomy": "safeguard-needs"}})
+        data[6]["attributes"].append(
+            {"taxonomy_term": {"code": "astrology", "taxonomy": "safeguard-needs"}}
+        )
         problems = problems_with(data)
         text = "\n".join(problems)
         assert "Service 2 (Emergency Duty Team): the status 'open' must be one of" in text
-        assert "Service 3 (Ivison Trust Parent Liaison Officer): the minimum age is more than the maximum age" in text
+        assert (
+            "Service 3 (Ivison Trust Parent Liaison Officer): the minimum age is more than the maximum age"
+            in text
+        )
         assert "Service 4: the name is missing" in text
         assert "the email 'not an address' is not an email address" in text
         assert "Service 6 (Raise York family hubs): the id '42' is not a UUID" in text
@@ -123,7 +131,9 @@ class TestABadFile:
         data[0]["name"] = "Renamed"
         data.append({"id": str(uuid.uuid4()), "name": "No organisation", "status": "active"})
         problems = problems_with(data)
-        assert problems == ["Service 8 (No organisation): the organization (who runs the service) is missing"]
+        assert problems == [
+            "Service 8 (No organisation): the organization (who runs the service) is missing"
+        ]
         assert export() == before
 
     def test_a_repeated_id_and_an_id_owned_by_another_service_are_refused(self, york):
@@ -135,7 +145,9 @@ class TestABadFile:
         stranger["id"] = str(uuid.uuid4())
         problems = problems_with([stranger])
         assert any("already belongs to another service" in p for p in problems)
-        assert ServiceArea.objects.count() + ServiceContact.objects.count() + Phone.objects.count() > 0
+        assert (
+            ServiceArea.objects.count() + ServiceContact.objects.count() + Phone.objects.count() > 0
+        )
 
     def test_someone_outside_the_business_unit_cannot_import(self, make_user):
         with pytest.raises(Forbidden):
@@ -143,7 +155,9 @@ class TestABadFile:
         assert Service.objects.count() == 0
 
     def test_an_import_is_audited_with_its_counts(self, business_unit):
-        services.directory_import(by=business_unit, content=YORK_FILE.read_bytes(), file_name="york.json")
+        services.directory_import(
+            by=business_unit, content=YORK_FILE.read_bytes(), file_name="york.json"
+        )
         event = AuditEvent.objects.filter(object_type="directory_import").get()
         assert event.actor_id == business_unit.pk
         assert event.changes == {"created": 7, "updated": 0}
@@ -151,12 +165,16 @@ class TestABadFile:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=json_values)
 def test_any_json_at_all_gets_an_answer_never_a_crash(value):
     parsed = openreferral.parse_services(json.dumps(value))

@@ -27,8 +27,10 @@ class TestWorriedAboutAChild:
     def test_it_gives_the_mash_the_emergency_duty_team_999_and_what_happens_next(self, client):
         text = client.get("/worried-about-a-child/").content.decode()
         assert "Multi-Agency Safeguarding Hub (MASH)" in text
-        assert "01904 551900" in text and "MASH@york.gov.uk" in text
-        assert "Emergency Duty Team (EDT)" in text and "0300 131 2131" in text
+        assert "01904 551900" in text
+        assert "MASH@york.gov.uk" in text
+        assert "Emergency Duty Team (EDT)" in text
+        assert "0300 131 2131" in text
         assert "phone 999" in text
         assert "What happens next" in text
         assert "/worried-about-a-child/other-formats/" in text
@@ -53,13 +55,20 @@ class TestNoSignInAndNoCookies:
         assert "Set-Cookie" not in response
 
     def test_a_signed_in_person_sees_the_same_page(self, signed_in, practitioner, york):
-        assert "Worried about a child?" in signed_in(practitioner).get("/worried-about-a-child/").content.decode()
+        assert (
+            "Worried about a child?"
+            in signed_in(practitioner).get("/worried-about-a-child/").content.decode()
+        )
 
 
 class TestVisitCounts:
-    def test_each_view_adds_one_to_the_day_for_the_path_and_nothing_else_is_kept(self, client, york):
+    def test_each_view_adds_one_to_the_day_for_the_path_and_nothing_else_is_kept(
+        self, client, york
+    ):
         for _ in range(3):
-            client.get("/worried-about-a-child/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Browser")
+            client.get(
+                "/worried-about-a-child/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Browser"
+            )
         client.get("/services/?age=12")
         client.get("/services/not-a-page/")
         rows = {(v.path, v.day): v.count for v in PageVisit.objects.all()}
@@ -77,7 +86,8 @@ class TestTheDirectoryPages:
 
     def test_a_search_finds_the_service_and_its_page_says_how_to_refer(self, client, york):
         text = client.get("/services/", {"age": 15, "need": "going_missing"}).content.decode()
-        assert "3 services found" in text and "North Yorkshire SOS+" in text
+        assert "3 services found" in text
+        assert "North Yorkshire SOS+" in text
         link = text.split("North Yorkshire SOS+")[0].rsplit('href="/services/', 1)[1].split('"')[0]
         page = client.get(f"/services/{link}").content.decode()
         assert "How to refer or get help" in page
@@ -88,8 +98,14 @@ class TestEvents:
     def event(self, business_unit):
         start = timezone.now() + dt.timedelta(days=5)
         return services.event_save(
-            by=business_unit, event=None, title="Partner briefing", kind="briefing", description="About.",
-            starts_at=start, ends_at=start + dt.timedelta(hours=1), location="Online",
+            by=business_unit,
+            event=None,
+            title="Partner briefing",
+            kind="briefing",
+            description="About.",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            location="Online",
         )
 
     def test_registering_twice_keeps_one_and_both_answers_read_the_same(self, client, event):
@@ -103,7 +119,8 @@ class TestEvents:
 
     def test_a_missing_name_is_a_govuk_error(self, client, event):
         response = client.post(f"/events/{event.slug}/", {"email": "sam@example.org"})
-        assert response.status_code == 400 and "Enter your name" in response.content.decode()
+        assert response.status_code == 400
+        assert "Enter your name" in response.content.decode()
 
     def test_a_training_handler_can_take_the_booking_instead(self, client, event):
         def training(*, event: PublicEvent, **details: str) -> str | None:
@@ -112,7 +129,9 @@ class TestEvents:
         booking.register_booking_handler(training)
         try:
             PublicEvent.objects.filter(pk=event.pk).update(training_course="SAFE-101")
-            response = client.post(f"/events/{event.slug}/", {"name": "Sam", "email": "sam@example.org"})
+            response = client.post(
+                f"/events/{event.slug}/", {"name": "Sam", "email": "sam@example.org"}
+            )
         finally:
             booking.unregister_booking_handler(training)
         assert "Booked: see your training account." in response.content.decode()
@@ -122,5 +141,11 @@ class TestEvents:
         from safeguard.directory.models import AwarenessDay
 
         year = timezone.localdate().year + 1
-        AwarenessDay.objects.create(name="National Child Exploitation Awareness Day", starts_on=dt.date(year, 3, 18), ends_on=dt.date(year, 3, 18))
-        assert "National Child Exploitation Awareness Day" in client.get("/events/").content.decode()
+        AwarenessDay.objects.create(
+            name="National Child Exploitation Awareness Day",
+            starts_on=dt.date(year, 3, 18),
+            ends_on=dt.date(year, 3, 18),
+        )
+        assert (
+            "National Child Exploitation Awareness Day" in client.get("/events/").content.decode()
+        )

@@ -24,12 +24,16 @@ class TestServicesFor:
         assert "North Yorkshire SOS+" not in names(services_for(9, ["child_criminal_exploitation"]))
         assert "North Yorkshire SOS+" in names(services_for(10, ["child_criminal_exploitation"]))
         assert "North Yorkshire SOS+" in names(services_for(25, ["child_criminal_exploitation"]))
-        assert "North Yorkshire SOS+" not in names(services_for(26, ["child_criminal_exploitation"]))
+        assert "North Yorkshire SOS+" not in names(
+            services_for(26, ["child_criminal_exploitation"])
+        )
 
     def test_the_family_information_service_is_0_to_19_or_25_with_a_disability(self, york):
         assert "Family Information Service" in names(services_for(19, ["family_information"]))
         assert "Family Information Service" not in names(services_for(22, ["family_information"]))
-        assert "Family Information Service" in names(services_for(22, ["family_information", "disability"]))
+        assert "Family Information Service" in names(
+            services_for(22, ["family_information", "disability"])
+        )
         assert "Family Information Service" not in names(services_for(26, ["disability"]))
 
     def test_the_most_needs_in_common_come_first(self, york):
@@ -49,7 +53,9 @@ class TestServicesFor:
 class TestSearch:
     def test_words_age_need_and_area_narrow_the_list(self, york):
         assert len(services_search()) == 7
-        assert names(services_search(text="drugs")) == ["The Gate York (Young People's Drug and Alcohol Service)"]
+        assert names(services_search(text="drugs")) == [
+            "The Gate York (Young People's Drug and Alcohol Service)"
+        ]
         assert names(services_search(area="North Yorkshire")) == [
             "Ivison Trust Parent Liaison Officer",
             "North Yorkshire SOS+",

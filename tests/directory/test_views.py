@@ -29,7 +29,9 @@ PAGES = [
 
 
 class TestWhoMayEdit:
-    @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.MASH_MANAGER, Role.ANALYST, Role.SYSTEM_ADMINISTRATOR])
+    @pytest.mark.parametrize(
+        "role", [Role.PRACTITIONER, Role.MASH_MANAGER, Role.ANALYST, Role.SYSTEM_ADMINISTRATOR]
+    )
     def test_other_roles_get_page_not_found(self, make_user, signed_in, role):
         client = signed_in(make_user(role))
         for path in PAGES:
@@ -40,19 +42,30 @@ class TestWhoMayEdit:
         for path in PAGES:
             assert client.get(path).status_code == 200, path
 
-    def test_everyone_signed_in_sees_the_campaigns_for_the_subgroups(self, make_user, signed_in, business_unit):
+    def test_everyone_signed_in_sees_the_campaigns_for_the_subgroups(
+        self, make_user, signed_in, business_unit
+    ):
         client = signed_in(business_unit)
         client.post(
             "/directory/campaigns/new/",
             {
-                "title": "Think, spot, speak out", "subgroup": "Child exploitation subgroup", "aims": "Spot the signs.",
-                "starts_on_day": "1", "starts_on_month": "3", "starts_on_year": "2025", "ends_on_day": "31", "ends_on_month": "3",
-                "ends_on_year": "2025", "channels": ["social_media", "schools"], "evaluation_report": "Reached 21,000.",
+                "title": "Think, spot, speak out",
+                "subgroup": "Child exploitation subgroup",
+                "aims": "Spot the signs.",
+                "starts_on_day": "1",
+                "starts_on_month": "3",
+                "starts_on_year": "2025",
+                "ends_on_day": "31",
+                "ends_on_month": "3",
+                "ends_on_year": "2025",
+                "channels": ["social_media", "schools"],
+                "evaluation_report": "Reached 21,000.",
             },
         )
         assert Campaign.objects.get().channels == ["social_media", "schools"]
         text = signed_in(make_user(Role.PRACTITIONER)).get("/directory/").content.decode()
-        assert "Child exploitation subgroup" in text and "Reached 21,000." in text
+        assert "Child exploitation subgroup" in text
+        assert "Reached 21,000." in text
         assert "Social media, Schools and colleges" in text
 
 
@@ -61,9 +74,14 @@ class TestServices:
         response = signed_in(business_unit).post(
             "/directory/services/new/",
             {
-                "organisation_name": "York Young Carers", "name": "Young carers support",
-                "description": "Breaks and support for young carers.", "status": "active", "minimum_age": "8",
-                "maximum_age": "18", "needs": ["family_information"], "areas": "City of York",
+                "organisation_name": "York Young Carers",
+                "name": "Young carers support",
+                "description": "Breaks and support for young carers.",
+                "status": "active",
+                "minimum_age": "8",
+                "maximum_age": "18",
+                "needs": ["family_information"],
+                "areas": "City of York",
                 "application_process": "Phone us.",
             },
         )
@@ -73,24 +91,40 @@ class TestServices:
     def test_an_oldest_age_below_the_youngest_is_an_error(self, signed_in, business_unit):
         response = signed_in(business_unit).post(
             "/directory/services/new/",
-            {"organisation_name": "X", "name": "Y", "description": "Z", "status": "active", "minimum_age": "12",
-             "maximum_age": "5", "needs": ["parenting"], "areas": "York", "application_process": "Ask."},
+            {
+                "organisation_name": "X",
+                "name": "Y",
+                "description": "Z",
+                "status": "active",
+                "minimum_age": "12",
+                "maximum_age": "5",
+                "needs": ["parenting"],
+                "areas": "York",
+                "application_process": "Ask.",
+            },
         )
         assert response.status_code == 400
-        assert "Oldest age must be the same as or more than youngest age" in response.content.decode()
+        assert (
+            "Oldest age must be the same as or more than youngest age" in response.content.decode()
+        )
         assert Service.objects.count() == 0
 
     def test_a_bad_file_lists_what_is_wrong_and_a_good_one_imports(self, signed_in, business_unit):
         client = signed_in(business_unit)
         data = json.loads(YORK_FILE.read_text())
         data[0]["status"] = "open"
-        bad = client.post("/directory/import/", {"file": SimpleUploadedFile("bad.json", json.dumps(data).encode())})
+        bad = client.post(
+            "/directory/import/",
+            {"file": SimpleUploadedFile("bad.json", json.dumps(data).encode())},
+        )
         assert bad.status_code == 400
         text = bad.content.decode()
         assert "it has 1 problem, listed below" in text
         assert "the status &#x27;open&#x27; must be one of" in text
         assert Service.objects.count() == 0
-        good = client.post("/directory/import/", {"file": SimpleUploadedFile("york.json", YORK_FILE.read_bytes())})
+        good = client.post(
+            "/directory/import/", {"file": SimpleUploadedFile("york.json", YORK_FILE.read_bytes())}
+        )
         assert good.status_code == 302
         assert Service.objects.count() == 7
 
@@ -106,19 +140,36 @@ class TestNews:
         for title, year in (("Published", "2024"), ("Not yet", "2099")):
             staff.post(
                 "/directory/news/new/",
-                {"title": title, "summary": "One line.", "body": "Text.", "category": "partnership",
-                 "published_on_day": "1", "published_on_month": "2", "published_on_year": year},
+                {
+                    "title": title,
+                    "summary": "One line.",
+                    "body": "Text.",
+                    "category": "partnership",
+                    "published_on_day": "1",
+                    "published_on_month": "2",
+                    "published_on_year": year,
+                },
             )
         assert NewsItem.objects.count() == 2
         text = client.get("/news/").content.decode()
-        assert "Published" in text and "Not yet" not in text
+        assert "Published" in text
+        assert "Not yet" not in text
         assert client.get(f"/news/{NewsItem.objects.get(title='Not yet').slug}/").status_code == 404
 
     def test_an_event_that_ends_before_it_starts_is_an_error(self, signed_in, business_unit):
         response = signed_in(business_unit).post(
             "/directory/events/new/",
-            {"title": "Briefing", "kind": "briefing", "description": "About.", "date_day": "1", "date_month": "6",
-             "date_year": "2030", "start": "14:00", "end": "13:00", "location": "Online"},
+            {
+                "title": "Briefing",
+                "kind": "briefing",
+                "description": "About.",
+                "date_day": "1",
+                "date_month": "6",
+                "date_year": "2030",
+                "start": "14:00",
+                "end": "13:00",
+                "location": "Online",
+            },
         )
         assert response.status_code == 400
         assert "End time must be after the start time" in response.content.decode()
@@ -127,7 +178,9 @@ class TestNews:
 class TestNewsletterPages:
     def test_compose_edit_and_send_from_the_pages(self, signed_in, business_unit):
         client = signed_in(business_unit)
-        response = client.post("/directory/newsletter/", {"month_day": "1", "month_month": "3", "month_year": "2026"})
+        response = client.post(
+            "/directory/newsletter/", {"month_day": "1", "month_month": "3", "month_year": "2026"}
+        )
         assert response.status_code == 302
         issue_url = response["Location"]
         assert client.post(issue_url, {"subject": "March", "body": "Hello."}).status_code == 302

@@ -22,14 +22,23 @@ from .axe import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["/worried-about-a-child/", "/worried-about-a-child/other-formats/", "/services/", "/news/", "/events/", "/newsletter/"]
+PAGES = [
+    "/worried-about-a-child/",
+    "/worried-about-a-child/other-formats/",
+    "/services/",
+    "/news/",
+    "/events/",
+    "/newsletter/",
+]
 
 
 def _focus_by_tab(page, predicate: str, limit: int = 40) -> None:
     """Press Tab until the focused element matches the JavaScript predicate (on `el`)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({predicate}); }})()"):
+        if page.evaluate(
+            f"(() => {{ const el = document.activeElement; return !!({predicate}); }})()"
+        ):
             return
     raise AssertionError(f"Tab never reached an element where {predicate}")
 
@@ -43,12 +52,23 @@ def test_a_worried_parent_finds_help_by_keyboard_at_any_zoom_with_no_cookies(pag
     services.directory_import(by=None, content=YORK_FILE.read_bytes())
     start = timezone.now() + dt.timedelta(days=4)
     services.event_save(
-        by=None, event=None, title="Partner briefing", kind="briefing", description="A free session.",
-        starts_at=start, ends_at=start + dt.timedelta(hours=1), location="Online",
+        by=None,
+        event=None,
+        title="Partner briefing",
+        kind="briefing",
+        description="A free session.",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        location="Online",
     )
     services.news_item_save(
-        by=None, item=None, title="Safer Sleep Week", summary="Every March.", body="Advice for parents.",
-        category="awareness", published_on=timezone.localdate(),
+        by=None,
+        item=None,
+        title="Safer Sleep Week",
+        summary="Every March.",
+        body="Advice for parents.",
+        category="awareness",
+        published_on=timezone.localdate(),
     )
 
     # 400% zoom: every public page reflows into 320 CSS pixels and stays accessible.
@@ -75,7 +95,8 @@ def test_a_worried_parent_finds_help_by_keyboard_at_any_zoom_with_no_cookies(pag
     page.keyboard.press("Enter")
     page.wait_for_url("**/services/?*")
     results = page.locator("main").inner_text()
-    assert "North Yorkshire SOS+" in results and "The Gate York" not in results
+    assert "North Yorkshire SOS+" in results
+    assert "The Gate York" not in results
     assert_accessible(page)
     _focus_by_tab(page, "el.textContent.trim() === 'North Yorkshire SOS+'")
     page.keyboard.press("Enter")

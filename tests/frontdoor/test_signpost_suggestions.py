@@ -50,7 +50,8 @@ def test_a_signposting_decision_lists_services_that_fit_the_childs_age_and_conce
     text = page.content.decode()
     assert "Services that may fit" in text
     assert "Kai Testchild</strong> (aged 14)" in text
-    assert "North Yorkshire SOS+" in text and "Ivison Trust Parent Liaison Officer" in text
+    assert "North Yorkshire SOS+" in text
+    assert "Ivison Trust Parent Liaison Officer" in text
     assert "Emergency Duty Team" not in text.split("Services that may fit")[1]
 
 

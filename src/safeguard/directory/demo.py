@@ -21,7 +21,6 @@ from safeguard.people.demo import DemoState, register_demo_extension
 from . import services
 from .models import (
     AwarenessDay,
-    Campaign,
     Channel,
     EventKind,
     NewsCategory,
@@ -86,8 +85,18 @@ def _awareness_days(year: int) -> list[tuple[str, dt.date, dt.date, str]]:
             dt.date(year, 3, 18),
             "https://www.stop-ce.org",
         ),
-        ("Safer Sleep Week", dt.date(year, 3, 11), dt.date(year, 3, 17), "https://www.lullabytrust.org.uk"),
-        ("Young Carers Action Day", dt.date(year, 3, 12), dt.date(year, 3, 12), "https://carers.org"),
+        (
+            "Safer Sleep Week",
+            dt.date(year, 3, 11),
+            dt.date(year, 3, 17),
+            "https://www.lullabytrust.org.uk",
+        ),
+        (
+            "Young Carers Action Day",
+            dt.date(year, 3, 12),
+            dt.date(year, 3, 12),
+            "https://carers.org",
+        ),
         ("Anti-Bullying Week", dt.date(year, 11, 10), dt.date(year, 11, 14), ""),
         ("Safer Internet Day", dt.date(year, 2, 11), dt.date(year, 2, 11), ""),
     ]
@@ -97,7 +106,9 @@ def _awareness_days(year: int) -> list[tuple[str, dt.date, dt.date, str]]:
 def build(state: DemoState) -> None:
     """The directory's services, news, events, awareness calendar, campaigns and subscribers."""
     by = state.users.get("business.unit")
-    services.directory_import(by=None, content=SERVICES_FILE.read_bytes(), file_name="york_services.json")
+    services.directory_import(
+        by=None, content=SERVICES_FILE.read_bytes(), file_name="york_services.json"
+    )
     today = state.today
     for title, summary, body, category, days in NEWS:
         services.news_item_save(
@@ -111,7 +122,12 @@ def build(state: DemoState) -> None:
         )
     for n, (title, kind, days, hour) in enumerate(
         [
-            ("Building Brighter Futures practice model: partner briefing", EventKind.BRIEFING, 9, 10),
+            (
+                "Building Brighter Futures practice model: partner briefing",
+                EventKind.BRIEFING,
+                9,
+                10,
+            ),
             ("Together, WE Can: partner briefing", EventKind.BRIEFING, 16, 13),
             ("Managing allegations: good practice session", EventKind.BRIEFING, 23, 18),
             ("Partnership safeguarding conference", EventKind.CONFERENCE, 45, 9),
@@ -139,7 +155,10 @@ def build(state: DemoState) -> None:
         campaign=None,
         title="Think, spot, speak out",
         subgroup="Child exploitation subgroup",
-        aims="Help parents, carers and professionals spot the signs of exploitation around National Child Exploitation Awareness Day.",
+        aims=(
+            "Help parents, carers and professionals spot the signs of exploitation around "
+            "National Child Exploitation Awareness Day."
+        ),
         starts_on=today - dt.timedelta(days=260),
         ends_on=today - dt.timedelta(days=230),
         channels=[Channel.SOCIAL_MEDIA, Channel.SCHOOLS, Channel.POSTERS],
@@ -170,7 +189,11 @@ def build(state: DemoState) -> None:
     paths = {"/worried-about-a-child/": 15, "/services/": 8, "/news/": 5, "/events/": 3}
     PageVisit.objects.bulk_create(
         [
-            PageVisit(path=path, day=today - dt.timedelta(days=d), count=max(0, int(rng.gauss(mean, mean / 3))))
+            PageVisit(
+                path=path,
+                day=today - dt.timedelta(days=d),
+                count=max(0, int(rng.gauss(mean, mean / 3))),
+            )
             for d in range(1, 91)
             for path, mean in paths.items()
         ]

@@ -37,13 +37,15 @@ class ServiceSearchForm(forms.Form):
     need = forms.ChoiceField(
         label=_("What do they need help with?"),
         required=False,
-        choices=[("", _("Anything"))] + need_list.CHOICES,
+        choices=[("", _("Anything")), *need_list.CHOICES],
     )
     area = forms.ChoiceField(label=_("Area"), required=False, choices=[("", _("Any area"))])
 
     def __init__(self, *args: Any, areas: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", _("Any area"))] + [(a, a) for a in areas or []]
+        field = self.fields["area"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        field.choices = [("", _("Any area")), *[(a, a) for a in areas or []]]
 
 
 class SignUpForm(forms.Form):
@@ -154,7 +156,9 @@ class ServiceForm(forms.Form):
         data = super().clean() or {}
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
-            self.add_error("maximum_age", "Oldest age must be the same as or more than youngest age")
+            self.add_error(
+                "maximum_age", "Oldest age must be the same as or more than youngest age"
+            )
         return data
 
 
@@ -210,10 +214,15 @@ class EventForm(forms.Form):
         label="End time", help_text=TIME_HELP, error_messages={"required": "Enter an end time"}
     )
     location = TextField(
-        label="Where", max_length=200, help_text="A place, or Online", error_messages={"required": "Enter where it is"}
+        label="Where",
+        max_length=200,
+        help_text="A place, or Online",
+        error_messages={"required": "Enter where it is"},
     )
     audience = TextField(label="Who it is for (optional)", max_length=300, required=False)
-    places = forms.IntegerField(label="Number of places (optional)", required=False, min_value=1, max_value=2000)
+    places = forms.IntegerField(
+        label="Number of places (optional)", required=False, min_value=1, max_value=2000
+    )
 
     def clean(self) -> dict[str, Any]:
         """Turn the date and times into the start and end (UK time)."""
@@ -237,8 +246,12 @@ class AwarenessDayForm(forms.Form):
     name = TextField(label="Name", max_length=200, error_messages={"required": "Enter a name"})
     starts_on = GovukDateField(label="First day")
     ends_on = GovukDateField(label="Last day")
-    description = forms.CharField(label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    url = forms.URLField(label="Website (optional)", required=False, max_length=500, assume_scheme="https")
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    url = forms.URLField(
+        label="Website (optional)", required=False, max_length=500, assume_scheme="https"
+    )
 
 
 class CampaignForm(forms.Form):
@@ -252,7 +265,9 @@ class CampaignForm(forms.Form):
         error_messages={"required": "Enter the subgroup the campaign is for"},
     )
     aims = forms.CharField(
-        label="Aims", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Enter the campaign's aims"}
+        label="Aims",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the campaign's aims"},
     )
     starts_on = GovukDateField(label="Start date")
     ends_on = GovukDateField(label="End date")
@@ -283,7 +298,9 @@ class ComposeForm(forms.Form):
 class IssueForm(forms.Form):
     """Edit a draft issue before it is sent."""
 
-    subject = TextField(label="Subject", max_length=200, error_messages={"required": "Enter a subject"})
+    subject = TextField(
+        label="Subject", max_length=200, error_messages={"required": "Enter a subject"}
+    )
     body = forms.CharField(
         label="Text of the newsletter",
         widget=forms.Textarea(attrs={"rows": 20}),

@@ -43,7 +43,7 @@ MAX_AGE = 120
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
     """Set an optional field only when it has a value."""
-    if value is not None and value != "" and value != []:
+    if value is not None and value not in ("", []):
         target[key] = value
 
 
@@ -270,12 +270,18 @@ def _phones(check: _Checker, items: list[dict[str, Any]], where: str) -> list[di
         number = check.text(item, "number", here, required=True)
         if pid and number:
             phones.append(
-                {"id": pid, "number": number[:40], "description": check.text(item, "description", here)}
+                {
+                    "id": pid,
+                    "number": number[:40],
+                    "description": check.text(item, "description", here),
+                }
             )
     return phones
 
 
-def _needs_and_ages(check: _Checker, attrs: list[dict[str, Any]], where: str) -> tuple[list[str], int | None]:
+def _needs_and_ages(
+    check: _Checker, attrs: list[dict[str, Any]], where: str
+) -> tuple[list[str], int | None]:
     codes: list[str] = []
     disability_age = None
     for n, attr in enumerate(attrs, start=1):
@@ -288,11 +294,18 @@ def _needs_and_ages(check: _Checker, attrs: list[dict[str, Any]], where: str) ->
                 str((term or {}).get("code") or "")
             )
             if need is None:
-                check.add(here, f"the need {str((term or {}).get('code') or term_id)[:60]!r} is not one we know")
+                check.add(
+                    here,
+                    f"the need {str((term or {}).get('code') or term_id)[:60]!r} is not one we know",
+                )
             elif need.code not in codes:
                 codes.append(need.code)
         elif taxonomy == ELIGIBILITY_TAXONOMY or term_id == DISABILITY_AGE_TERM_ID:
-            disability_age = check.age({"maximum age with a disability": attr.get("value")}, "maximum age with a disability", here)
+            disability_age = check.age(
+                {"maximum age with a disability": attr.get("value")},
+                "maximum age with a disability",
+                here,
+            )
     return codes, disability_age
 
 
@@ -321,7 +334,11 @@ def _service(check: _Checker, raw: Any, n: int) -> ParsedService | None:
             "email": check.email(org_raw, "email", ohere),
             "website": check.url(org_raw, "website", ohere),
         }
-        if raw.get("organization_id") not in (None, "") and oid and str(raw.get("organization_id")) != str(oid):
+        if (
+            raw.get("organization_id") not in (None, "")
+            and oid
+            and str(raw.get("organization_id")) != str(oid)
+        ):
             check.add(where, "the organization id does not match the organization's own id")
     minimum = check.age(raw, "minimum_age", where)
     maximum = check.age(raw, "maximum_age", where)
@@ -347,7 +364,13 @@ def _service(check: _Checker, raw: Any, n: int) -> ParsedService | None:
         aid = check.uuid(area, "id", here, "area")
         area_name = check.text(area, "name", here, required=True)
         if aid and area_name:
-            areas.append({"id": aid, "name": area_name[:200], "description": check.text(area, "description", here)})
+            areas.append(
+                {
+                    "id": aid,
+                    "name": area_name[:200],
+                    "description": check.text(area, "description", here),
+                }
+            )
     contacts = []
     for i, contact in enumerate(check.objects(raw, "contacts", where), start=1):
         here = f"{where}, contact {i}"
@@ -366,7 +389,12 @@ def _service(check: _Checker, raw: Any, n: int) -> ParsedService | None:
     if sid is None:
         return None
     return ParsedService(
-        id=sid, organisation=organisation, fields=fields, areas=areas, contacts=contacts, phones=phones
+        id=sid,
+        organisation=organisation,
+        fields=fields,
+        areas=areas,
+        contacts=contacts,
+        phones=phones,
     )
 
 
@@ -385,8 +413,15 @@ def parse_services(content: bytes | str) -> Parsed:
     try:
         data = json.loads(content)
     except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        return Parsed([], [f"The file is not valid JSON{where}: check it was exported as Open Referral UK JSON"])
+        where = (
+            f" (line {exc.lineno}, column {exc.colno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        return Parsed(
+            [],
+            [f"The file is not valid JSON{where}: check it was exported as Open Referral UK JSON"],
+        )
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         data = data["contents"]
     if not isinstance(data, list):
@@ -396,5 +431,7 @@ def parse_services(content: bytes | str) -> Parsed:
     if not data:
         return Parsed([], ["The file holds no services"])
     check = _Checker()
-    services = [s for n, raw in enumerate(data, start=1) if (s := _service(check, raw, n)) is not None]
+    services = [
+        s for n, raw in enumerate(data, start=1) if (s := _service(check, raw, n)) is not None
+    ]
     return Parsed(services if not check.errors else [], check.errors)

@@ -63,7 +63,9 @@ class BadQuery(ValueError):
     """A query parameter that is not what the API accepts."""
 
 
-def _int(request: HttpRequest, name: str, default: int | None, low: int, high: int | None = None) -> int | None:
+def _int(
+    request: HttpRequest, name: str, default: int | None, low: int, high: int | None = None
+) -> int | None:
     raw = request.GET.get(name, "")
     if raw == "":
         return default
@@ -72,11 +74,15 @@ def _int(request: HttpRequest, name: str, default: int | None, low: int, high: i
     except ValueError:
         raise BadQuery(f"{name} must be a whole number") from None
     if value < low or (high is not None and value > high):
-        raise BadQuery(f"{name} must be between {low} and {high}" if high else f"{name} must be {low} or more")
+        raise BadQuery(
+            f"{name} must be between {low} and {high}" if high else f"{name} must be {low} or more"
+        )
     return value
 
 
-def paged(items: list[Any] | QuerySet[Any], request: HttpRequest, render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+def paged(
+    items: list[Any] | QuerySet[Any], request: HttpRequest, render: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
     """One page of a list, with the HSDS 3.0 paging fields first."""
     page = _int(request, "page", 1, 1) or 1
     size = _int(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
@@ -110,7 +116,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "description": f"Services directory of the {settings.PARTNERSHIP_NAME}",
             "publisher": {
                 "name": settings.PARTNERSHIP_NAME,
-                "website": settings.SITE_URL + reverse("directory:services") if settings.SITE_URL else reverse("directory:services"),
+                "website": settings.SITE_URL + reverse("directory:services")
+                if settings.SITE_URL
+                else reverse("directory:services"),
             },
         }
     )
@@ -144,7 +152,9 @@ def services(request: HttpRequest) -> HttpResponse:
             return _json(paged([], request, openreferral.service_list_item))
         ids = {
             s.pk
-            for s in selectors.services_search(text=text, age=age, needs=[need.code] if need else [])
+            for s in selectors.services_search(
+                text=text, age=age, needs=[need.code] if need else []
+            )
         }
         found = found.filter(pk__in=ids)
         full = request.GET.get("full", "").lower() == "true"
@@ -177,7 +187,11 @@ def service(request: HttpRequest, service_id: str) -> HttpResponse:
 def organizations(request: HttpRequest) -> HttpResponse:
     """``GET /organizations``: a page of the organisations that run services."""
     try:
-        return _json(paged(Organisation.objects.order_by("name", "pk"), request, openreferral.organisation_json))
+        return _json(
+            paged(
+                Organisation.objects.order_by("name", "pk"), request, openreferral.organisation_json
+            )
+        )
     except BadQuery as exc:
         return _bad(exc)
 
@@ -185,7 +199,11 @@ def organizations(request: HttpRequest) -> HttpResponse:
 @open_api
 def organization(request: HttpRequest, organisation_id: str) -> HttpResponse:
     """``GET /organizations/{id}``: one organisation."""
-    found = Organisation.objects.filter(pk=organisation_id).first() if _is_uuid(organisation_id) else None
+    found = (
+        Organisation.objects.filter(pk=organisation_id).first()
+        if _is_uuid(organisation_id)
+        else None
+    )
     if found is None:
         return _json({"detail": "No organization has this id"}, status=404)
     return _json(openreferral.organisation_json(found))

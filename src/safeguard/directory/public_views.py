@@ -113,7 +113,9 @@ def news_list(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category not in NewsCategory.values:
         category = ""
-    page = Paginator(selectors.news_published(category=category), 10).get_page(request.GET.get("page"))
+    page = Paginator(selectors.news_published(category=category), 10).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "directory/public/news.html",
@@ -157,7 +159,11 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         except InvalidRequest as exc:
             form.add_error(None, str(exc))
         else:
-            return render(request, "directory/public/event_registered.html", {"event": event, "message": message})
+            return render(
+                request,
+                "directory/public/event_registered.html",
+                {"event": event, "message": message},
+            )
     return render(
         request,
         "directory/public/event.html",
@@ -175,7 +181,12 @@ def newsletter(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.newsletter_sign_up(email=form.cleaned_data["email"])
         return redirect("directory:newsletter-check")
-    return render(request, "directory/public/newsletter.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "directory/public/newsletter.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -86,9 +86,7 @@ def services_for(age: int | None, needs: list[str]) -> list[Service]:
     Safeguarding Hub itself, the Emergency Duty Team) are never a signpost.
     """
     candidates = [
-        s
-        for s in services_search()
-        if "immediate_risk" not in s.needs and _age_fits(s, age, needs)
+        s for s in services_search() if "immediate_risk" not in s.needs and _age_fits(s, age, needs)
     ]
     wanted = set(needs)
     scored = [(len(wanted & set(s.needs)), s) for s in candidates]
@@ -143,7 +141,9 @@ def event_get(slug: str) -> PublicEvent | None:
 def awareness_calendar(*, today: dt.date | None = None, days: int = 366) -> QuerySet[AwarenessDay]:
     """Awareness days and weeks from today for about a year."""
     today = today or timezone.localdate()
-    return AwarenessDay.objects.filter(ends_on__gte=today, starts_on__lte=today + dt.timedelta(days=days))
+    return AwarenessDay.objects.filter(
+        ends_on__gte=today, starts_on__lte=today + dt.timedelta(days=days)
+    )
 
 
 def campaigns_by_subgroup() -> dict[str, list[Campaign]]:
@@ -156,13 +156,18 @@ def campaigns_by_subgroup() -> dict[str, list[Campaign]]:
 
 def subscriber_counts() -> dict[str, int]:
     """How many addresses are subscribed, waiting to confirm, and unsubscribed (the data set's)."""
-    counts = {row["status"]: row["n"] for row in Subscriber.objects.values("status").annotate(n=Count("pk"))}
+    counts = {
+        row["status"]: row["n"]
+        for row in Subscriber.objects.values("status").annotate(n=Count("pk"))
+    }
     return {status.value: counts.get(status.value, 0) for status in SubscriberStatus}
 
 
 def issue_deliveries(issue: NewsletterIssue) -> dict[str, Any]:
     """An issue's delivery log: how many emails were sent, are waiting, or failed, and the failures."""
-    messages = OutboxMessage.objects.filter(related_type="newsletter_issue", related_id=str(issue.pk))
+    messages = OutboxMessage.objects.filter(
+        related_type="newsletter_issue", related_id=str(issue.pk)
+    )
     counts = {row["status"]: row["n"] for row in messages.values("status").annotate(n=Count("pk"))}
     failures = list(messages.filter(status="failed").order_by("pk")[:50])
     return {"counts": counts, "failures": failures, "total": sum(counts.values())}

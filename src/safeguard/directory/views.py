@@ -48,7 +48,10 @@ def index(request: HttpRequest) -> HttpResponse:
     """The business unit's overview of the public pages, and the campaigns for everyone."""
     require_perm(request, "directory.see_campaigns")
     today = timezone.localdate()
-    context: dict[str, Any] = {"campaigns": selectors.campaigns_by_subgroup(), "channels": dict(Channel.choices)}
+    context: dict[str, Any] = {
+        "campaigns": selectors.campaigns_by_subgroup(),
+        "channels": dict(Channel.choices),
+    }
     if request.user.has_perm("directory.manage_services"):
         context.update(
             manages=True,
@@ -101,7 +104,12 @@ def service_edit(request: HttpRequest, service_id: Any = None) -> HttpResponse:
         saved = services.service_save(by=request.user, service=service, **form.cleaned_data)
         messages.success(request, f"{saved.name} is saved in the directory.")
         return redirect("directory:manage-services")
-    return render(request, "directory/manage/service_form.html", {"form": form, "service": service}, status=_status(form))
+    return render(
+        request,
+        "directory/manage/service_form.html",
+        {"form": form, "service": service},
+        status=_status(form),
+    )
 
 
 @login_required
@@ -114,12 +122,20 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.directory_import(by=request.user, content=upload.read(), file_name=upload.name)
+            result = services.directory_import(
+                by=request.user, content=upload.read(), file_name=upload.name
+            )
         except services.ImportRefused as exc:
             problems = exc.problems
-            form.add_error("file", f"The file was not imported: it has {len(problems)} problem{'s' if len(problems) != 1 else ''}, listed below")
+            plural = "s" if len(problems) != 1 else ""
+            form.add_error(
+                "file",
+                f"The file was not imported: it has {len(problems)} problem{plural}, listed below",
+            )
         else:
-            messages.success(request, f"Imported: {result['created']} new services, {result['updated']} changed.")
+            messages.success(
+                request, f"Imported: {result['created']} new services, {result['updated']} changed."
+            )
             return redirect("directory:manage-services")
     return render(
         request,
@@ -141,8 +157,12 @@ def directory_export(request: HttpRequest) -> HttpResponse:
         object_type=DirectoryEvent.DIRECTORY_EXPORT,
         changes={"services": len(data)},
     )
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="services-{timezone.localdate():%Y-%m-%d}.json"'
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="services-{timezone.localdate():%Y-%m-%d}.json"'
+    )
     return response
 
 
@@ -237,7 +257,19 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
 
     def save(data: dict[str, Any]) -> PublicEvent:
-        fields = {k: data[k] for k in ("title", "kind", "description", "starts_at", "ends_at", "location", "audience", "places")}
+        fields = {
+            k: data[k]
+            for k in (
+                "title",
+                "kind",
+                "description",
+                "starts_at",
+                "ends_at",
+                "location",
+                "audience",
+                "places",
+            )
+        }
         return services.event_save(by=request.user, event=event, **fields)
 
     return _edit(
@@ -257,7 +289,11 @@ def event_interests(request: HttpRequest, pk: int) -> HttpResponse:
     """Who registered an interest in an event."""
     require_perm(request, "directory.manage_news")
     event = get_object_or_404(PublicEvent, pk=pk)
-    return render(request, "directory/manage/interests.html", {"event": event, "interests": event.interests.all()})
+    return render(
+        request,
+        "directory/manage/interests.html",
+        {"event": event, "interests": event.interests.all()},
+    )
 
 
 @login_required
@@ -265,7 +301,11 @@ def event_interests(request: HttpRequest, pk: int) -> HttpResponse:
 def awareness_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change an awareness day or week."""
     day = get_object_or_404(AwarenessDay, pk=pk) if pk else None
-    initial = {f: getattr(day, f) for f in ("name", "starts_on", "ends_on", "description", "url")} if day else {}
+    initial = (
+        {f: getattr(day, f) for f in ("name", "starts_on", "ends_on", "description", "url")}
+        if day
+        else {}
+    )
     return _edit(
         request,
         form_class=AwarenessDayForm,
@@ -310,7 +350,11 @@ def newsletter(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/manage/newsletter.html",
-        {"form": form, "counts": selectors.subscriber_counts(), "issues": selectors.newsletter_issues()},
+        {
+            "form": form,
+            "counts": selectors.subscriber_counts(),
+            "issues": selectors.newsletter_issues(),
+        },
         status=_status(form),
     )
 
@@ -357,6 +401,7 @@ def issue_send(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidRequest as exc:
         messages.success(request, str(exc))
         return redirect("directory:manage-issue", pk=found.pk)
-    messages.success(request, f"The newsletter is on its way to {count} subscriber{'s' if count != 1 else ''}.")
+    messages.success(
+        request, f"The newsletter is on its way to {count} subscriber{'s' if count != 1 else ''}."
+    )
     return redirect("directory:manage-issue", pk=found.pk)
-

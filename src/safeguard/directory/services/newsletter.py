@@ -56,7 +56,9 @@ def _subscriber_from(token: str, action: str, *, max_age: dt.timedelta | None) -
         return None
     if not isinstance(data, dict) or data.get("a") != action:
         return None
-    subscriber = Subscriber.objects.select_for_update().filter(pk=data.get("s")).first()
+    if not isinstance(data.get("s"), int):
+        return None
+    subscriber = Subscriber.objects.select_for_update().filter(pk=data["s"]).first()
     if subscriber is None or subscriber.token_version != data.get("v"):
         return None
     return subscriber
@@ -176,7 +178,9 @@ def compose_body(month: dt.date) -> str:
         for item in news:
             url = site + reverse("directory:news-detail", args=[item.slug])
             lines += [item.title, item.summary, url, ""]
-    events = PublicEvent.objects.filter(starts_at__date__gte=start, starts_at__date__lt=_next_month(end))
+    events = PublicEvent.objects.filter(
+        starts_at__date__gte=start, starts_at__date__lt=_next_month(end)
+    )
     if events:
         lines += ["Events and briefing sessions", "----------------------------"]
         for event in events:
@@ -214,7 +218,9 @@ def newsletter_issue_compose(*, by: Any, month: dt.date) -> NewsletterIssue:
 
 
 @transaction.atomic
-def newsletter_issue_edit(*, by: Any, issue: NewsletterIssue, subject: str, body: str) -> NewsletterIssue:
+def newsletter_issue_edit(
+    *, by: Any, issue: NewsletterIssue, subject: str, body: str
+) -> NewsletterIssue:
     """Change a draft issue's subject and text."""
     require(by, "directory.send_newsletter")
     issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)

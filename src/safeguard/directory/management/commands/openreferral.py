@@ -49,4 +49,6 @@ class Command(BaseCommand):
             lines = [f"Nothing was imported: {name} has {len(exc.problems)} problem(s):"]
             lines += [f"  - {problem}" for problem in exc.problems]
             raise CommandError("\n".join(lines)) from None
-        self.stdout.write(f"Imported {result['created']} new and {result['updated']} changed services.")
+        self.stdout.write(
+            f"Imported {result['created']} new and {result['updated']} changed services."
+        )
