@@ -149,3 +149,29 @@ class TestEvents:
         assert (
             "National Child Exploitation Awareness Day" in client.get("/events/").content.decode()
         )
+
+
+class TestPublicFormsNeedNoCookie:
+    def test_sign_up_and_registering_work_without_a_csrf_cookie(self, business_unit):
+        from django.test import Client
+
+        strict = Client(enforce_csrf_checks=True)
+        response = strict.post("/newsletter/", {"email": "parent@example.org"})
+        assert response.status_code == 302
+        assert not response.cookies
+        start = timezone.now() + dt.timedelta(days=5)
+        event = services.event_save(
+            by=business_unit,
+            event=None,
+            title="Briefing",
+            kind="briefing",
+            description="About.",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            location="Online",
+        )
+        registered = strict.post(
+            f"/events/{event.slug}/", {"name": "Sam", "email": "sam@example.org"}
+        )
+        assert registered.status_code == 200
+        assert EventInterest.objects.count() == 1
