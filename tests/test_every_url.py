@@ -1,6 +1,7 @@
 """Every URL in the product, whoever adds it, is checked for access.
 
-Signed-out people are sent to sign in, and roles that must never see a named child
+Signed-out people are sent to sign in (except on the public pages, which need no sign-in,
+set no cookie and show no personal data), and roles that must never see a named child
 (analyst, business unit, system administrator) never get one, however the URL is
 filled in. No URL answers with a server error.
 """
@@ -12,6 +13,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from safeguard.core.middleware import PUBLIC_PATH_PREFIXES, is_public_path
 from safeguard.core.models import Role
 
 from .factories import ChronologyEventFactory, InvolvementFactory, PersonFactory
@@ -69,11 +71,27 @@ def test_signed_out_people_are_sent_to_sign_in_from_every_page(client, named_chi
         response = client.get(path)
         assert response.status_code < 500, path
         assert CHILD_NAME.encode() not in response.content, path
-        if path in PUBLIC:
+        if path in PUBLIC or is_public_path(path):
             continue
         assert response.status_code in (302, 404, 405), f"{path} answered {response.status_code}"
         if response.status_code == 302:
             assert "/sign-in/" in response["Location"], path
+
+
+@pytest.mark.django_db
+def test_public_pages_open_without_sign_in_and_set_no_cookie(client, named_child):
+    public = [p for p in all_paths(str(named_child.pk)) if is_public_path(p)]
+    # Every public prefix has at least one page, and nothing else is public by accident.
+    assert {
+        prefix for prefix in PUBLIC_PATH_PREFIXES if any(p.startswith(prefix) for p in public)
+    } == set(PUBLIC_PATH_PREFIXES)
+    for path in public:
+        response = client.get(path)
+        assert response.status_code < 500, path
+        assert response.status_code != 302 or "/sign-in/" not in response["Location"], path
+        assert not response.cookies, f"{path} set a cookie: {list(response.cookies)}"
+        assert "Set-Cookie" not in response, path
+        assert CHILD_NAME.encode() not in response.content, path
 
 
 @pytest.mark.django_db

@@ -99,6 +99,11 @@ EXPECTED: dict[str, Row] = {
     "work.manage_teams": frozenset({BU, SA}),
     # Seen: someone in the team the user manages; not seen: someone in another agency.
     "work.record_absence": (frozenset(ALL_ROLES), frozenset({BU})),
+    # The public pages (issue 18): the business unit edits them; campaigns are for everyone.
+    "directory.manage_services": frozenset({BU}),
+    "directory.manage_news": frozenset({BU}),
+    "directory.send_newsletter": frozenset({BU}),
+    "directory.see_campaigns": frozenset(ALL_ROLES),
     "meetings.arrange_meetings": NAMED | {BU},
     # Meetings follow invitations, not role: the user's agency is invited to one meeting.
     "meetings.see_meetings": frozenset(ALL_ROLES),

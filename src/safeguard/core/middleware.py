@@ -20,8 +20,33 @@ from .text import has_control_characters
 Handler = Callable[[HttpRequest], HttpResponse]
 _CLIENT_ID_JUNK = re.compile(r"[^A-Za-z0-9\-]")
 
+# The partnership's public pages (issue 18, the directory app): anyone may read them
+# without signing in, they set no cookie on a GET and they show no personal data.
+# Every other page asks for sign-in in its own view (``login_required``);
+# tests/test_every_url.py holds both halves for every URL.
+PUBLIC_PATH_PREFIXES = (
+    "/worried-about-a-child/",
+    "/services/",
+    "/openreferral/",
+    "/news/",
+    "/events/",
+    "/newsletter/",
+)
+
 # Paths a signed-in user may reach before completing two-factor sign-in.
-TWO_FACTOR_EXEMPT_PREFIXES = ("/sign-in/", "/sign-out/", "/assets/", "/accessibility/", "/health/")
+TWO_FACTOR_EXEMPT_PREFIXES = (
+    "/sign-in/",
+    "/sign-out/",
+    "/assets/",
+    "/accessibility/",
+    "/health/",
+    *PUBLIC_PATH_PREFIXES,
+)
+
+
+def is_public_path(path: str) -> bool:
+    """Whether the path is one of the public pages anyone may read without signing in."""
+    return path.startswith(PUBLIC_PATH_PREFIXES) or path.rstrip("/") + "/" in PUBLIC_PATH_PREFIXES
 
 
 class RequestIdMiddleware:

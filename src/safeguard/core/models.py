@@ -384,6 +384,9 @@ class OutboxMessage(models.Model):
         blank=True,
         help_text="Dotted path of a function called with the message once it is sent.",
     )
+    headers = models.JSONField(
+        default=dict, blank=True, help_text="Extra email headers, e.g. List-Unsubscribe."
+    )
     status = models.CharField(
         max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
     )

@@ -81,12 +81,14 @@ def outbox_enqueue(
     related_type: str = "",
     related_id: Any = "",
     after_sent: str = "",
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage | None:
     """Write an email to the outbox in the caller's transaction; it is sent after commit.
 
     ``summary`` is what the outbox page shows to administrators who see no
     personal data: references only, never a name. ``after_sent`` is the
     dotted path of a function called with the message once it has been sent.
+    ``headers`` are extra email headers (a newsletter's ``List-Unsubscribe``).
     Returns ``None`` (and writes nothing) when there is nobody to send to.
     """
     if not connection.in_atomic_block:
@@ -106,6 +108,7 @@ def outbox_enqueue(
         related_type=related_type,
         related_id=str(related_id)[:64],
         after_sent=after_sent,
+        headers=dict(headers or {}),
         created_at=now,
         next_attempt_at=now,
     )
@@ -146,7 +149,13 @@ def outbox_deliver(*, message_id: int, now: dt.datetime | None = None) -> Outbox
     started = timezone.now()
     error = ""
     try:
-        EmailMessage(message.subject, message.body, None, list(message.recipients)).send()
+        EmailMessage(
+            message.subject,
+            message.body,
+            None,
+            list(message.recipients),
+            headers=dict(message.headers or {}),
+        ).send()
     except Exception as exc:  # any mail failure is recorded and retried, never raised
         error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
 

@@ -25,6 +25,7 @@ from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
 from safeguard.core.http import permitted_or_404, require_perm
 from safeguard.core.models import AuditAction
+from safeguard.directory.selectors import services_for
 from safeguard.people.access import people_visible_to
 from safeguard.people.forms import SearchForm
 from safeguard.people.selectors import person_search
@@ -55,6 +56,7 @@ from .models import (
     ContactDraft,
     ContactStatus,
     Level,
+    Outcome,
     PoliceFormKind,
 )
 from .services.mash_work import CONTACT_SUBJECT
@@ -552,6 +554,22 @@ def contact_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "frontdoor/contact_detail.html", _triage_context(request, data))
 
 
+def _signpost_suggestions(data: selectors.ContactPage) -> list[dict[str, Any]]:
+    """When the outcome is signposting: for each child, the directory's services that fit them.
+
+    The child's age today and the contact's concern categories (the directory's need codes
+    are the same codes) are all that is asked; nothing about the child leaves this page.
+    """
+    if data.decision is None or data.decision.outcome != Outcome.SIGNPOST:
+        return []
+    today = timezone.localdate()
+    needs = list(data.contact.categories or [])
+    return [
+        {"child": cc, "age": (age := cc.person.age_on(today)), "services": services_for(age, needs)}
+        for cc in data.children
+    ]
+
+
 def _triage_context(
     request: HttpRequest, data: selectors.ContactPage, **extra: Any
 ) -> dict[str, Any]:
@@ -566,6 +584,7 @@ def _triage_context(
         "work_items": items_about(
             user=request.user, subject_type=CONTACT_SUBJECT, subject_id=data.contact.reference
         ),
+        "signpost_suggestions": _signpost_suggestions(data),
     }
     resolving = extra.pop("resolve_form", None)
     for challenge in data.challenges:

@@ -1,0 +1,1 @@
+"""The partnership's public face: services directory (Open Referral UK), news, events, newsletter."""
