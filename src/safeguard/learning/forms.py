@@ -13,6 +13,7 @@ from safeguard.core.models import Agency
 from safeguard.people.models import Person
 
 from .models import (
+    Audit,
     AuditKind,
     BoardPriority,
     Briefing,
@@ -167,7 +168,7 @@ class CascadeForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    """Start an action plan."""
+    """Start an action plan for a review or an audit."""
 
     title = TextField(max_length=200, label="Title", error_messages={"required": "Enter a title"})
     subgroup = forms.ChoiceField(
@@ -181,6 +182,12 @@ class PlanForm(forms.Form):
         required=False,
         label="The review it comes from (optional)",
         empty_label="Not from a review",
+    )
+    audit = forms.ModelChoiceField(
+        queryset=Audit.objects.all(),
+        required=False,
+        label="The audit it comes from (optional)",
+        empty_label="Not from an audit",
     )
 
 

@@ -219,6 +219,9 @@ class ActionPlan(models.Model):
     review = models.ForeignKey(
         CaseReview, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
     )
+    audit = models.ForeignKey(
+        "Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
     subgroup = models.CharField(max_length=30, choices=Subgroup.choices)
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default="open")
     signed_off_on = models.DateField(null=True, blank=True)

@@ -478,7 +478,12 @@ def cascade_confirm(*, by: User, cascade: Cascade, how_used: str) -> Cascade:
 
 
 def plan_create(
-    *, by: User, title: str, subgroup: str, review: CaseReview | None = None
+    *,
+    by: User,
+    title: str,
+    subgroup: str,
+    review: CaseReview | None = None,
+    audit: Audit | None = None,
 ) -> ActionPlan:
     """Start an action plan for a review or an audit, monitored by a subgroup."""
     _require(by, "learning.manage_learning")
@@ -488,6 +493,7 @@ def plan_create(
             title=title,
             subgroup=subgroup,
             review=review,
+            audit=audit,
             created_by=by,
         )
         audit_record(

@@ -341,6 +341,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             title=data["title"],
             subgroup=data["subgroup"],
             review=data["review"],
+            audit=data["audit"],
         )
         messages.success(request, f"Action plan {plan.reference} started.")
         return redirect("learning:plan", plan.reference)
