@@ -15,11 +15,13 @@ from safeguard.people.demo import DemoState, register_demo_extension
 
 from . import services
 from .models import LocalReviewDecision, ReviewKind, Subgroup, Theme
+from .seeds import reference_data_seed
 
 
 @register_demo_extension(order=88)
 def build_learning(state: DemoState) -> None:
     """Reviews, a published briefing and action plans, made through the services."""
+    reference_data_seed()
     business = state.users.get("business.unit")
     if business is None:
         return
