@@ -113,6 +113,7 @@ EXPECTED: dict[str, Row] = {
     "meetings.run_meeting": (frozenset(ALL_ROLES), NONE),
     "learning.manage_learning": frozenset({BU, PC}),
     "learning.read_briefings": frozenset(ALL_ROLES),
+    "learning.submit_case": frozenset(ALL_ROLES),
     # Seen: a cascade of the user's agency (they manage a team in it); not seen: another
     # agency's, which only the business unit and chairs may record for.
     "learning.act_for_agency": (frozenset(ALL_ROLES), frozenset({BU, PC})),

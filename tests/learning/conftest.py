@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from safeguard.core.models import AgencyKind, Role, TeamMembership, TeamPurpose
+from safeguard.learning.seeds import reference_data_seed
 from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory, TeamFactory
 
 
@@ -22,6 +23,12 @@ class Partnership:
     worker: Any
     child: Any
     bu_team: Any
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db) -> None:
+    """Themes and boards, put back if a browser test emptied the tables."""
+    reference_data_seed()
 
 
 @pytest.fixture

@@ -20,12 +20,14 @@ from .models import (
     Audit,
     AuditKind,
     AuditStatus,
+    Board,
     Briefing,
     BriefingStatus,
     Cascade,
     CaseReview,
     ChildDeathSummary,
     Contribution,
+    PlanItemStatus,
     ReviewKind,
     YouSaidWeDid,
 )
@@ -185,6 +187,34 @@ def _voice(start: dt.date, end: dt.date) -> Section:
     )
 
 
+def _governance(year: int) -> Section:
+    boards = Board.objects.prefetch_related("members", "priorities", "work_plan")
+    rows = []
+    for board in boards:
+        priorities = [p for p in board.priorities.all() if p.year == year]
+        plan = list(board.work_plan.all())
+        done = sum(1 for item in plan if item.status == PlanItemStatus.DONE)
+        rows.append(
+            [
+                board.name,
+                str(len(board.members.all())),
+                "; ".join(p.title for p in priorities) or "None recorded",
+                f"{done} of {len(plan)}",
+            ]
+        )
+    return Section(
+        "Governance",
+        ["The Executive and its subgroups, their members, priorities and work plans."],
+        [
+            Table(
+                "The Executive and subgroups",
+                ["Board", "Members", "Priorities", "Work plan done"],
+                rows,
+            )
+        ],
+    )
+
+
 def _money(year: int) -> Section:
     contributions = Contribution.objects.filter(year=year).select_related("agency")
     total = contributions.aggregate(total=Sum("amount_pounds"))["total"] or Decimal(0)
@@ -226,6 +256,7 @@ def annual_report(year: int) -> AnnualReport:
             _audits(start, end),
             _plans_and_briefings(start, end),
             _voice(start, end),
+            _governance(year),
             _money(year),
             _child_deaths(year),
         ],

@@ -15,11 +15,13 @@ from safeguard.people.demo import DemoState, register_demo_extension
 
 from . import services
 from .models import LocalReviewDecision, ReviewKind, Subgroup, Theme
+from .seeds import reference_data_seed
 
 
 @register_demo_extension(order=88)
 def build_learning(state: DemoState) -> None:
     """Reviews, a published briefing and action plans, made through the services."""
+    reference_data_seed()
     business = state.users.get("business.unit")
     if business is None:
         return
@@ -219,3 +221,49 @@ def build_audits_and_governance(state: DemoState) -> None:
         themes="Safer sleep; road safety.",
         learning="Safer sleep advice at every health visitor contact.",
     )
+
+
+@register_demo_extension(order=90)
+def build_boards(state: DemoState) -> None:
+    """Members, priorities and a work plan for the Executive and the exploitation subgroup."""
+    from .models import Board, PlanItemStatus
+
+    business = state.users.get("business.unit")
+    if business is None:
+        return
+    agencies = {a.slug: a for a in Agency.objects.filter(active=True)}
+    year = state.today.year
+    executive = Board.objects.get(slug="executive")
+    exploitation = Board.objects.get(slug="exploitation")
+    for board, slug, name, role in (
+        (executive, "cyc-csc", "Morgan Ashby", "Director of Children's Services"),
+        (executive, "nyp", "Chris Dale", "Assistant Chief Constable"),
+        (executive, "hny-icb", "Sam Okafor", "Chief Nurse"),
+        (exploitation, "nyp", "Jordan Reeve", "Detective Inspector"),
+        (exploitation, "cyc-csc", "Helen Moorcroft", "Chair of the risk panel"),
+    ):
+        if slug in agencies:
+            services.board_member_add(
+                by=business, board=board, agency=agencies[slug], name=name, role=role
+            )
+    csc = agencies.get("cyc-csc")
+    if csc is None:
+        return
+    for board, title, work in (
+        (executive, "Prevent: early help reaches families sooner", "Publish the early help offer"),
+        (
+            exploitation,
+            "Pursue: disrupt places where children are exploited",
+            "Monthly hotspot review",
+        ),
+    ):
+        priority = services.board_priority_add(by=business, board=board, year=year, title=title)
+        item = services.work_plan_item_add(
+            by=business,
+            board=board,
+            description=work,
+            owner_agency=csc,
+            due_on=state.today + dt.timedelta(days=90),
+            priority=priority,
+        )
+        services.work_plan_item_status(by=business, item=item, status=PlanItemStatus.ON_TRACK)

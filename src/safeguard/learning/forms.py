@@ -13,7 +13,9 @@ from safeguard.core.models import Agency
 from safeguard.people.models import Person
 
 from .models import (
+    Audit,
     AuditKind,
+    BoardPriority,
     Briefing,
     CaseReview,
     LocalReviewDecision,
@@ -166,7 +168,7 @@ class CascadeForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    """Start an action plan."""
+    """Start an action plan for a review or an audit."""
 
     title = TextField(max_length=200, label="Title", error_messages={"required": "Enter a title"})
     subgroup = forms.ChoiceField(
@@ -180,6 +182,12 @@ class PlanForm(forms.Form):
         required=False,
         label="The review it comes from (optional)",
         empty_label="Not from a review",
+    )
+    audit = forms.ModelChoiceField(
+        queryset=Audit.objects.all(),
+        required=False,
+        label="The audit it comes from (optional)",
+        empty_label="Not from an audit",
     )
 
 
@@ -379,3 +387,84 @@ class ChildDeathForm(forms.Form):
     learning = TextField(
         label="Learning (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class SubmitCaseForm(forms.Form):
+    """A partner's case for learning: a near miss, good practice, or a local review request."""
+
+    kind = forms.ChoiceField(
+        choices=[
+            ("near_miss", "A near miss: harm was narrowly avoided"),
+            ("good_practice", "Good practice others could learn from"),
+            ("local_multi_agency", "A case that needs a local multi-agency review"),
+        ],
+        widget=forms.RadioSelect,
+        label="What kind of case is it?",
+        error_messages={"required": "Select what kind of case it is"},
+    )
+    title = TextField(
+        max_length=200,
+        label="Title",
+        help_text="Never a child's name.",
+        error_messages={"required": "Enter a title"},
+    )
+    summary = TextField(
+        label="What happened and what could be learned",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Refer to children by their role (the older child, the baby), not by name.",
+        error_messages={"required": "Say what happened and what could be learned"},
+    )
+
+
+class MemberForm(forms.Form):
+    """A member of a board."""
+
+    name = TextField(
+        max_length=120, label="Name", error_messages={"required": "Enter the member's name"}
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Agency",
+        empty_label="Select an agency",
+        error_messages={"required": "Select the member's agency"},
+    )
+    role = TextField(max_length=120, label="Role (optional)", required=False)
+
+
+class PriorityForm(forms.Form):
+    """A board's priority for a year."""
+
+    year = forms.IntegerField(
+        label="Year", min_value=2000, max_value=2100, error_messages={"required": "Enter the year"}
+    )
+    title = TextField(
+        max_length=200, label="Priority", error_messages={"required": "Enter the priority"}
+    )
+
+
+class WorkPlanForm(forms.Form):
+    """A line of a board's work plan."""
+
+    description = TextField(
+        label="What will be done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what will be done"},
+    )
+    owner_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Which agency leads it?",
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency that leads it"},
+    )
+    due_on = GovukDateField(label="Due date", noun="the due date")
+    priority = forms.ModelChoiceField(
+        queryset=BoardPriority.objects.none(),
+        required=False,
+        label="Towards which priority? (optional)",
+        empty_label="None",
+    )
+
+    def __init__(self, *args: Any, board: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if board is not None:
+            self.fields["priority"].queryset = board.priorities.all()  # type: ignore[attr-defined]

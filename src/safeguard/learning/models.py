@@ -219,6 +219,9 @@ class ActionPlan(models.Model):
     review = models.ForeignKey(
         CaseReview, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
     )
+    audit = models.ForeignKey(
+        "Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
     subgroup = models.CharField(max_length=30, choices=Subgroup.choices)
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default="open")
     signed_off_on = models.DateField(null=True, blank=True)
@@ -408,3 +411,76 @@ class ChildDeathSummary(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class Board(models.Model):
+    """The Executive or a subgroup: its members, priorities and work plan."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    is_executive = models.BooleanField(default=False)
+    purpose = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-is_executive", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BoardMember(models.Model):
+    """A member of a board: who, from which agency, in what role."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="members")
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120, blank=True)
+    since = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.agency.name}"
+
+
+class BoardPriority(models.Model):
+    """A priority a board works to in a year."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="priorities")
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-year", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanItemStatus(models.TextChoices):
+    """How a work plan item stands."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    DONE = "done", "Done"
+
+
+class WorkPlanItem(models.Model):
+    """A line of a board's work plan, towards one of its priorities."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="work_plan")
+    priority = models.ForeignKey(
+        BoardPriority, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    description = models.TextField()
+    owner_agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=PlanItemStatus.choices, default="not_started")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]

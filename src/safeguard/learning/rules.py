@@ -60,4 +60,5 @@ def can_act_for_agency_of(user: Any, thing: Any) -> bool:
 
 rules.add_perm("learning.manage_learning", can_manage_learning)
 rules.add_perm("learning.read_briefings", can_read_briefings)
+rules.add_perm("learning.submit_case", can_read_briefings)
 rules.add_perm("learning.act_for_agency", can_act_for_agency_of)

@@ -131,7 +131,7 @@ def plans_overview() -> QuerySet[ActionPlan]:
 def plan_page(reference: str) -> ActionPlan | None:
     """One plan with its actions and their owners."""
     return (
-        ActionPlan.objects.select_related("review", "signed_off_by")
+        ActionPlan.objects.select_related("review", "audit", "signed_off_by")
         .prefetch_related(
             Prefetch(
                 "actions",

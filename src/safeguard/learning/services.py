@@ -42,6 +42,9 @@ from .models import (
     AuditFinding,
     AuditKind,
     AuditStatus,
+    Board,
+    BoardMember,
+    BoardPriority,
     Briefing,
     BriefingStatus,
     Cascade,
@@ -50,11 +53,13 @@ from .models import (
     Contribution,
     LocalReviewDecision,
     PlanAction,
+    PlanItemStatus,
     PlanStatus,
     ReviewChild,
     ReviewKind,
     ReviewStatus,
     Theme,
+    WorkPlanItem,
     YouSaidWeDid,
 )
 
@@ -473,7 +478,12 @@ def cascade_confirm(*, by: User, cascade: Cascade, how_used: str) -> Cascade:
 
 
 def plan_create(
-    *, by: User, title: str, subgroup: str, review: CaseReview | None = None
+    *,
+    by: User,
+    title: str,
+    subgroup: str,
+    review: CaseReview | None = None,
+    audit: Audit | None = None,
 ) -> ActionPlan:
     """Start an action plan for a review or an audit, monitored by a subgroup."""
     _require(by, "learning.manage_learning")
@@ -483,6 +493,7 @@ def plan_create(
             title=title,
             subgroup=subgroup,
             review=review,
+            audit=audit,
             created_by=by,
         )
         audit_record(
@@ -821,3 +832,123 @@ def annual_report_export_record(*, by: User, year: int, fmt: str) -> None:
             object_id=str(year),
             changes={"format": fmt},
         )
+
+
+SUBMITTABLE = (ReviewKind.LOCAL_MULTI_AGENCY, ReviewKind.NEAR_MISS, ReviewKind.GOOD_PRACTICE)
+
+
+def review_submit(*, by: User, kind: str, title: str, summary: str) -> CaseReview:
+    """A partner agency submits a case for learning; the business unit's queue considers it."""
+    _require(by, "learning.submit_case")
+    if by.agency is None:
+        raise Forbidden("Only someone working in an agency can submit a case.")
+    if kind not in SUBMITTABLE:
+        raise InvalidRequest(errors={"kind": "Select what kind of case it is"})
+    if not summary.strip():
+        raise InvalidRequest(errors={"summary": "Say what happened and what could be learned"})
+    today = timezone.localdate()
+    with transaction.atomic():
+        review = CaseReview.objects.create(
+            reference=reference_issue(prefix="CR", kind="case_review"),
+            kind=kind,
+            title=title,
+            summary=summary,
+            submitted_by_agency=by.agency,
+            aware_on=today,
+            created_by=by,
+        )
+        _step(
+            by,
+            review,
+            f"Consider {review.get_kind_display().lower()} {review.reference} from {by.agency}",
+            working_days_after(today, 10),
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.CASE_REVIEW,
+            object_id=review.reference,
+            changes={"kind": kind, "submitted_by": str(by.agency)},
+        )
+    return review
+
+
+def board_member_add(
+    *, by: User, board: Board, agency: Agency, name: str, role: str
+) -> BoardMember:
+    """Add a member to the Executive or a subgroup."""
+    _require(by, "learning.manage_learning")
+    with transaction.atomic():
+        member = BoardMember.objects.create(board=board, agency=agency, name=name, role=role)
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.GOVERNANCE,
+            object_id=f"board-{board.slug}",
+            changes={"member": name, "agency": agency.name},
+        )
+    return member
+
+
+def board_priority_add(*, by: User, board: Board, year: int, title: str) -> BoardPriority:
+    """Add a priority the board works to in a year."""
+    _require(by, "learning.manage_learning")
+    with transaction.atomic():
+        priority = BoardPriority.objects.create(board=board, year=year, title=title)
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.GOVERNANCE,
+            object_id=f"board-{board.slug}",
+            changes={"priority": title, "year": year},
+        )
+    return priority
+
+
+def work_plan_item_add(
+    *,
+    by: User,
+    board: Board,
+    description: str,
+    owner_agency: Agency,
+    due_on: dt.date,
+    priority: BoardPriority | None = None,
+) -> WorkPlanItem:
+    """Add a line to a board's work plan."""
+    _require(by, "learning.manage_learning")
+    if priority is not None and priority.board_id != board.pk:
+        raise InvalidRequest(errors={"priority": "Select one of this board's priorities"})
+    with transaction.atomic():
+        item = WorkPlanItem.objects.create(
+            board=board,
+            priority=priority,
+            description=description,
+            owner_agency=owner_agency,
+            due_on=due_on,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=LearningEvent.GOVERNANCE,
+            object_id=f"board-{board.slug}",
+            changes={"work_plan": description[:80], "due_on": due_on},
+        )
+    return item
+
+
+def work_plan_item_status(*, by: User, item: WorkPlanItem, status: str) -> WorkPlanItem:
+    """Say how a work plan line stands."""
+    _require(by, "learning.manage_learning")
+    if status not in PlanItemStatus.values:
+        raise InvalidRequest(errors={"status": "Select how the work stands"})
+    with transaction.atomic():
+        item.status = status
+        item.save(update_fields=["status"])
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.GOVERNANCE,
+            object_id=f"board-{item.board.slug}",
+            changes={"work_plan_item": item.pk, "status": status},
+        )
+    return item

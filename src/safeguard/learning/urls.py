@@ -9,6 +9,7 @@ app_name = "learning"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reviews/new/", views.review_new, name="review-new"),
+    path("submit/", views.submit_case, name="submit"),
     path("reviews/<str:reference>/", views.review, name="review"),
     path("reviews/<str:reference>/learning/", views.review_published, name="review-published"),
     path("briefings/", views.briefing_list, name="briefings"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("audits/new/", views.audit_new, name="audit-new"),
     path("audits/<str:reference>/", views.audit, name="audit"),
     path("governance/", views.governance, name="governance"),
+    path("governance/boards/<slug:slug>/", views.board, name="board"),
     path("annual-report/", views.annual_report, name="annual-report"),
     path("annual-report/report.pdf", views.annual_report, {"fmt": "pdf"}, name="annual-report-pdf"),
     path(

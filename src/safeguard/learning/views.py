@@ -35,22 +35,28 @@ from .forms import (
     EvidenceForm,
     FindingForm,
     LinkChildForm,
+    MemberForm,
     ModerationForm,
     NotifiedForm,
     PlanForm,
+    PriorityForm,
     PublishReviewForm,
     RapidReviewForm,
     ReviewForm,
+    SubmitCaseForm,
+    WorkPlanForm,
     YouSaidForm,
 )
 from .models import (
     ActionPlan,
     AuditKind,
+    Board,
     Briefing,
     BriefingStatus,
     CaseReview,
     ChildDeathSummary,
     Contribution,
+    PlanItemStatus,
     ReviewKind,
     YouSaidWeDid,
 )
@@ -335,6 +341,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             title=data["title"],
             subgroup=data["subgroup"],
             review=data["review"],
+            audit=data["audit"],
         )
         messages.success(request, f"Action plan {plan.reference} started.")
         return redirect("learning:plan", plan.reference)
@@ -608,6 +615,7 @@ def governance(request: HttpRequest) -> HttpResponse:
             "entries": YouSaidWeDid.objects.all()[:50],
             "contributions": Contribution.objects.select_related("agency")[:50],
             "summaries": ChildDeathSummary.objects.all()[:10],
+            "boards": Board.objects.all(),
             "voice_form": voice_form,
             "money_form": money_form,
             "death_form": death_form,
@@ -657,3 +665,86 @@ def annual_report(request: HttpRequest, fmt: str = "") -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="annual-report-{report.year}.pdf"'
         return response
     return render(request, "learning/annual_report.html", {"report": report})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit_case(request: HttpRequest) -> HttpResponse:
+    """Any partner submits a near miss, good practice or a case for a local review."""
+    require_perm(request, "learning.submit_case")
+    form = SubmitCaseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_on(form) as failed:
+            review = services.review_submit(
+                by=request.user,  # type: ignore[arg-type]
+                kind=data["kind"],
+                title=data["title"],
+                summary=data["summary"],
+            )
+        if not failed:
+            return render(request, "learning/submitted.html", {"review": review})
+    return render(request, "learning/submit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Executive or a subgroup: members, priorities and work plan."""
+    require_perm(request, MANAGE)
+    found = Board.objects.filter(slug=slug).first()
+    if found is None:
+        raise Http404
+    step = request.POST.get("step", "")
+    member_form = MemberForm(request.POST if step == "member" else None)
+    priority_form = PriorityForm(
+        request.POST if step == "priority" else None, initial={"year": timezone.localdate().year}
+    )
+    plan_form = WorkPlanForm(request.POST if step == "plan" else None, board=found)
+    if request.method == "POST":
+        user: Any = request.user
+        done = ""
+        if step == "member" and member_form.is_valid():
+            services.board_member_add(by=user, board=found, **member_form.cleaned_data)
+            done = "Member added."
+        elif step == "priority" and priority_form.is_valid():
+            services.board_priority_add(by=user, board=found, **priority_form.cleaned_data)
+            done = "Priority added."
+        elif step == "plan" and plan_form.is_valid():
+            with errors_on(plan_form, field="description") as failed:
+                services.work_plan_item_add(by=user, board=found, **plan_form.cleaned_data)
+            done = "" if failed else "Added to the work plan."
+        elif step == "status":
+            item = found.work_plan.filter(pk=request.POST.get("item") or 0).first()
+            if item is None:
+                raise Http404
+            try:
+                services.work_plan_item_status(
+                    by=user, item=item, status=request.POST.get("status", "")
+                )
+            except InvalidRequest:
+                messages.error(request, "Select how the work stands.")
+            else:
+                done = "Work plan updated."
+        elif step not in ("member", "priority", "plan"):
+            raise Http404
+        if done:
+            messages.success(request, done)
+            return redirect("learning:board", found.slug)
+    return render(
+        request,
+        "learning/board.html",
+        {
+            "board": found,
+            "members": found.members.select_related("agency"),
+            "priorities": found.priorities.all(),
+            "work_plan": found.work_plan.select_related("owner_agency", "priority"),
+            "statuses": PlanItemStatus.choices,
+            "member_form": member_form,
+            "priority_form": priority_form,
+            "plan_form": plan_form,
+            "errors_form": next(
+                (f for f in (member_form, priority_form, plan_form) if f.errors), None
+            ),
+        },
+    )
