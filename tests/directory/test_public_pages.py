@@ -175,3 +175,11 @@ class TestPublicFormsNeedNoCookie:
         )
         assert registered.status_code == 200
         assert EventInterest.objects.count() == 1
+
+
+class TestSearchEngines:
+    def test_public_pages_may_be_listed_and_signed_in_pages_may_not(self, client, practitioner):
+        public = client.get("/worried-about-a-child/").content.decode()
+        assert '<meta name="robots" content="index, follow">' in public
+        signed_in = client.get("/sign-in/").content.decode()
+        assert '<meta name="robots" content="noindex, nofollow">' in signed_in
