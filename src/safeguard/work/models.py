@@ -38,6 +38,9 @@ class WorkKind(models.TextChoices):
     READ_OUTCOME = "read_outcome", "Read a changed outcome"
     MEETING_ACTION = "meeting_action", "Complete an action from a meeting"
     OTHER = "other", "Other work"
+    RETURN_INTERVIEW = "return_interview", "Offer a return home interview"
+    READ_SCHOOL_NOTICE = "read_school_notice", "Read a notice about a missing pupil"
+    MISSING_STRATEGY = "missing_strategy", "Hold a strategy discussion: repeatedly missing"
 
 
 # Work that is done on the page it links to (answering the request, signing off the
@@ -54,6 +57,8 @@ CLOSES_ITSELF = frozenset(
         WorkKind.REALLOCATE_WORK,
         WorkKind.REALLOCATE_CHILD,
         WorkKind.RESOLVE_CHALLENGE,
+        WorkKind.RETURN_INTERVIEW,
+        WorkKind.READ_SCHOOL_NOTICE,
     }
 )
 
