@@ -276,6 +276,48 @@ def _review(w: World, p: Person, field: str) -> Any:
     )
 
 
+def _missing_episode(w: World, p: Person) -> Any:
+    from safeguard.exploitation.models import MissingEpisode, ReturnInterview
+
+    now = _now()
+    episode = MissingEpisode.objects.create(
+        reference=_ref("MIS"),
+        person=p,
+        kind="missing_from_home",
+        missing_since=now - dt.timedelta(hours=5),
+        reported_at=now - dt.timedelta(hours=4),
+        reported_by_name="Jo Parent",
+        reported_by_kind="parent",
+        last_seen_where="The retail park",
+        risk_level="medium",
+        recording_agency=w.agency,
+        recorded_by=w.user,
+        created_at=now,
+        returned_at=now - dt.timedelta(hours=1),
+        found_where="A friend's flat",
+    )
+    ReturnInterview.objects.create(
+        episode=episode, due_at=now, status="completed", child_said="I was scared", updated_at=now
+    )
+    return episode
+
+
+def _philomena(w: World, p: Person) -> Any:
+    from safeguard.exploitation.models import PhilomenaProfile
+
+    return PhilomenaProfile.objects.create(
+        person=p, kept_by=w.agency, description="Curly hair", updated_at=_now(), updated_by=w.user
+    )
+
+
+def _repeat_flag(w: World, p: Person) -> Any:
+    from safeguard.exploitation.models import RepeatMissingFlag
+
+    return RepeatMissingFlag.objects.create(
+        person=p, reached_at=_now(), episode=_missing_episode(w, p), episodes=3, window_days=90
+    )
+
+
 # One builder per declared link (``app_label.Model.field``): makes one row about ``p``.
 BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "people.Person.merged_into": _merged_into,
@@ -320,6 +362,9 @@ BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "rights.SubjectAccessRequest.person": _sar,
     "work.WorkItem.person": _work_item,
     "meetings.AgendaItem.person": _meeting_item,
+    "exploitation.MissingEpisode.person": _missing_episode,
+    "exploitation.PhilomenaProfile.person": _philomena,
+    "exploitation.RepeatMissingFlag.person": _repeat_flag,
 }
 
 # Rows shared by two people: a contact or episode naming both, a household both live in.

@@ -117,6 +117,15 @@ EXPECTED: dict[str, Row] = {
     # Seen: a cascade of the user's agency (they manage a team in it); not seen: another
     # agency's, which only the business unit and chairs may record for.
     "learning.act_for_agency": (frozenset(ALL_ROLES), frozenset({BU, PC})),
+    "exploitation.record_missing": EDITING,
+    # Seen: an episode (profile) about a child the agency works with; not seen: one it does not.
+    "exploitation.view_missing_episode": (NAMED, NONE),
+    "exploitation.change_missing_episode": (EDITING, NONE),
+    "exploitation.keep_philomena_profile": (EDITING, NONE),
+    "exploitation.view_philomena_profile": (NAMED, NONE),
+    # Seen: a notice to the user's agency (school); not seen: one to another agency.
+    "exploitation.open_school_notice": (NAMED, NONE),
+    "exploitation.see_missing_reports": NAMED | {AN, BU},
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -125,6 +134,9 @@ EXPECTED_IN_POLICE: dict[str, Row] = {
     "frontdoor.sign_off": NONE,
     "frontdoor.see_police_queue": NAMED,
     "frontdoor.see_intelligence": NAMED,  # flagged as intelligence users below
+    # The police never keep a Philomena profile, and read one only once an episode releases it.
+    "exploitation.keep_philomena_profile": (NONE, NONE),
+    "exploitation.view_philomena_profile": (NONE, NONE),
 }
 
 
@@ -191,6 +203,47 @@ def _meeting(chair: Any, invited: Any, n: int) -> Any:
     return meeting
 
 
+def _missing(person: Any, by: Any, n: int) -> Any:
+    from safeguard.exploitation.models import MissingEpisode
+
+    now = timezone.now()
+    return MissingEpisode.objects.create(
+        reference=f"MIS-TABLE-{n}-{by.pk}",
+        person=person,
+        kind="missing_from_home",
+        missing_since=now,
+        reported_at=now,
+        reported_by_name="A parent",
+        reported_by_kind="parent",
+        last_seen_where="Home",
+        risk_level="medium",
+        recording_agency=by.agency,
+        recorded_by=by,
+        created_at=now,
+    )
+
+
+def _profile(person: Any, by: Any) -> Any:
+    from safeguard.exploitation.models import PhilomenaProfile
+
+    return PhilomenaProfile.objects.create(
+        person=person,
+        kept_by=by.agency,
+        description="Tall",
+        updated_at=timezone.now(),
+        updated_by=by,
+    )
+
+
+def _notice(episode: Any, school: Any) -> Any:
+    from safeguard.exploitation.models import SchoolNotice
+
+    now = timezone.now()
+    return SchoolNotice.objects.create(
+        episode=episode, school=school, event="missing", sent_at=now, due_by=now, contact="Call 101"
+    )
+
+
 def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
     """Things about people the user's agency works with, and about people it does not."""
     seen = PersonFactory()
@@ -213,8 +266,20 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
     other_team = TeamFactory(agency=outsider.agency)
     TeamMembership.objects.create(team=other_team, user=outsider, since=timezone.localdate())
     invited_to = _meeting(colleague, user.agency, 1)
+    seen_missing = _missing(seen, colleague, 1)
     return Things(
         pairs={
+            "exploitation.view_missing_episode": (seen_missing, _missing(unseen, colleague, 2)),
+            "exploitation.change_missing_episode": (seen_missing, _missing(unseen, colleague, 3)),
+            "exploitation.keep_philomena_profile": (seen, unseen),
+            "exploitation.view_philomena_profile": (
+                _profile(seen, colleague),
+                _profile(unseen, colleague),
+            ),
+            "exploitation.open_school_notice": (
+                _notice(seen_missing, user.agency),
+                _notice(seen_missing, outsider.agency),
+            ),
             "meetings.view_meeting": (invited_to, _meeting(outsider, None, 2)),
             "meetings.run_meeting": (_meeting(user, None, 3), invited_to),
             "learning.act_for_agency": (

@@ -42,6 +42,9 @@ class WorkKind(models.TextChoices):
     PLAN_ACTION = "plan_action", "Complete an action of a partnership action plan"
     AUDIT_FINDINGS = "audit_findings", "Send your agency's findings for a partnership audit"
     OTHER = "other", "Other work"
+    RETURN_INTERVIEW = "return_interview", "Offer a return home interview"
+    READ_SCHOOL_NOTICE = "read_school_notice", "Read a notice about a missing pupil"
+    MISSING_STRATEGY = "missing_strategy", "Hold a strategy discussion: repeatedly missing"
 
 
 # Work that is done on the page it links to (answering the request, signing off the
@@ -62,6 +65,8 @@ CLOSES_ITSELF = frozenset(
         WorkKind.CONFIRM_CASCADE,
         WorkKind.PLAN_ACTION,
         WorkKind.AUDIT_FINDINGS,
+        WorkKind.RETURN_INTERVIEW,
+        WorkKind.READ_SCHOOL_NOTICE,
     }
 )
 
