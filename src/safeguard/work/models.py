@@ -37,6 +37,11 @@ class WorkKind(models.TextChoices):
     RESOLVE_CHALLENGE = "resolve_challenge", "Resolve a professional challenge"
     READ_OUTCOME = "read_outcome", "Read a changed outcome"
     MEETING_ACTION = "meeting_action", "Complete an action from a meeting"
+    EXPLOITATION_REFER_NOW = "exploitation_refer_now", "Act on a significant exploitation incident"
+    SIGN_OFF_PANEL_DECISION = "sign_off_panel_decision", "Sign off a risk panel decision"
+    EXPLOITATION_REVIEW = "exploitation_review", "Review a child's exploitation plan"
+    NRM_DECISION = "nrm_decision", "Make a National Referral Mechanism decision"
+    HEALTH_FLAG = "health_flag", "Note a child flagged to health services"
     OTHER = "other", "Other work"
 
 
@@ -54,6 +59,8 @@ CLOSES_ITSELF = frozenset(
         WorkKind.REALLOCATE_WORK,
         WorkKind.REALLOCATE_CHILD,
         WorkKind.RESOLVE_CHALLENGE,
+        WorkKind.SIGN_OFF_PANEL_DECISION,
+        WorkKind.NRM_DECISION,
     }
 )
 
