@@ -105,6 +105,12 @@ EXPECTED: dict[str, Row] = {
     "meetings.view_meeting": (frozenset(ALL_ROLES), NONE),
     # Seen: a meeting the user chairs; not seen: one their agency is only invited to.
     "meetings.run_meeting": (frozenset(ALL_ROLES), NONE),
+    "exploitation.screen_children": EDITING,
+    "exploitation.see_exploitation_work": NAMED,
+    "exploitation.refer_to_nrm": EDITING,
+    "exploitation.see_nrm_report": frozenset({MM, PC, BU}),
+    # Health staff only (tests/exploitation/test_panel_views.py checks a health agency's roles).
+    "exploitation.see_health_flags": NONE,
 }
 
 # Where a police user's answer differs from the MASH agency's.

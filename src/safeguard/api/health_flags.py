@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from safeguard.exploitation.panel.services import health_flag_look_up
 
@@ -44,9 +44,9 @@ class HealthFlagOut(Schema):
 
 
 class ErrorOut(Schema):
-    """What went wrong."""
+    """What went wrong: a message, or a list of problems."""
 
-    detail: str
+    detail: str | list[dict[str, Any]]
 
 
 @router.get(
@@ -56,7 +56,9 @@ class ErrorOut(Schema):
 )
 def health_flag_read(
     request: HttpRequest,
-    nhs_number: str = Field(..., min_length=10, max_length=12, pattern=NHS_NUMBER),  # type: ignore[assignment]
+    nhs_number: str = Query(  # type: ignore[assignment]
+        ..., min_length=10, max_length=12, pattern=NHS_NUMBER, description="e.g. 943 476 5919."
+    ),
 ) -> Status[Any]:
     """The flag for an NHS number (health agencies' systems only); any other number: not found."""
     token = request.auth  # type: ignore[attr-defined]
