@@ -3,7 +3,8 @@
 Builds a fresh database (a temporary SQLite file, or a throw-away database on the
 PostgreSQL server ``DATABASE_URL`` points at) with 50,000 children, a year of weekly
 Child Exploitation Risk Assessment Panels (52 meetings, 40 children decided at each,
-signed off, so reviews fall due every week), 10,000 screenings over the year (about
+signed off, from a cohort of 600 children the panel follows, so reviews fall due
+every week and some are overdue), 10,000 screenings over the year (about
 200 in the week before the next panel), and then asks for the next panel's agenda:
 
 * the agenda builder (``safeguard.meetings.agenda.agenda_suggestions``: every
@@ -43,6 +44,8 @@ DECIDED_PER_PANEL = 40
 SCREENINGS = 10_000
 RECENT_SCREENINGS = 200
 RUNS = 5
+# The children the panel follows over the year: each is decided three or four times.
+COHORT = 600
 
 
 def _episodes(children: list[Any], count: int) -> int:
@@ -116,7 +119,7 @@ def _build() -> dict[str, Any]:
             meeting=meeting,
             order=n,
             kind="child",
-            person=children[(w * DECIDED_PER_PANEL + n) % CHILDREN],
+            person=children[(w * DECIDED_PER_PANEL + n) % COHORT],
             title="Review due",
         )
         for w, meeting in enumerate(meetings[:-1])

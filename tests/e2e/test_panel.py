@@ -1,4 +1,4 @@
-"""The risk panel in a real browser: a screened child reaches the panel, the panel decides, the nurse sees only the flag.
+"""The risk panel in a browser: a screened child reaches the panel, which decides; the nurse sees only the flag.
 
 A social worker's screening puts the child on the next panel's suggested agenda. The
 chair adds the child, records the decision (criminal exploitation, moderate risk, a
@@ -65,8 +65,12 @@ def test_a_screened_child_reaches_the_panel_which_decides_and_the_nurse_sees_onl
     assert_accessible(page)
     page.get_by_label("Child criminal exploitation (CCE)").check()
     page.get_by_label("Moderate risk").check()
-    page.get_by_label("The plan").fill("Disrupt the line; weekly visits; a trusted adult at school.")
-    page.get_by_label("Lead professional").select_option(label="Sam Social, Social worker (City social care)")
+    page.get_by_label("The plan").fill(
+        "Disrupt the line; weekly visits; a trusted adult at school."
+    )
+    page.get_by_label("Lead professional").select_option(
+        label="Sam Social, Social worker (City social care)"
+    )
     page.get_by_label("Action 1: what needs to be done").fill("Share intelligence about the line.")
     page.get_by_label("Action 1: who").select_option(label="Pat Officer (County police)")
     due = timezone.localdate() + dt.timedelta(days=10)
