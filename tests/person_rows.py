@@ -383,3 +383,9 @@ SHARED: dict[str, Callable[[World, Person, Person], Any]] = {
 def rows_in_every_app(world: World, person: Person) -> dict[str, Any]:
     """One row for every declared link, about ``person``."""
     return {label: build(world, person) for label, build in BUILDERS.items()}
+
+
+# The exploitation app's panel part keeps its builders beside its tests.
+from tests.exploitation.panel_rows import PANEL_BUILDERS  # noqa: E402
+
+BUILDERS.update(PANEL_BUILDERS)

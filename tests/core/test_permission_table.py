@@ -126,6 +126,12 @@ EXPECTED: dict[str, Row] = {
     # Seen: a notice to the user's agency (school); not seen: one to another agency.
     "exploitation.open_school_notice": (NAMED, NONE),
     "exploitation.see_missing_reports": NAMED | {AN, BU},
+    "exploitation.screen_children": EDITING,
+    "exploitation.see_exploitation_work": NAMED,
+    "exploitation.refer_to_nrm": EDITING,
+    "exploitation.see_nrm_report": frozenset({MM, PC, BU}),
+    # Health staff only (tests/exploitation/test_panel_views.py checks a health agency's roles).
+    "exploitation.see_health_flags": NONE,
 }
 
 # Where a police user's answer differs from the MASH agency's.

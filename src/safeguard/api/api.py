@@ -92,3 +92,4 @@ def too_many_requests(request: HttpRequest, exc: TooManyRequests) -> HttpRespons
 # Routers are registered below, one line per app:
 api.add_router("/frontdoor/", "safeguard.api.frontdoor.router")
 api.add_router("/missing/", "safeguard.api.missing.router")
+api.add_router("/health-flags", "safeguard.api.health_flags.router")

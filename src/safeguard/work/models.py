@@ -41,6 +41,11 @@ class WorkKind(models.TextChoices):
     CONFIRM_CASCADE = "confirm_cascade", "Confirm a 7 point briefing was cascaded"
     PLAN_ACTION = "plan_action", "Complete an action of a partnership action plan"
     AUDIT_FINDINGS = "audit_findings", "Send your agency's findings for a partnership audit"
+    EXPLOITATION_REFER_NOW = "exploitation_refer_now", "Act on a significant exploitation incident"
+    SIGN_OFF_PANEL_DECISION = "sign_off_panel_decision", "Sign off a risk panel decision"
+    EXPLOITATION_REVIEW = "exploitation_review", "Review a child's exploitation plan"
+    NRM_DECISION = "nrm_decision", "Make a National Referral Mechanism decision"
+    HEALTH_FLAG = "health_flag", "Note a child flagged to health services"
     OTHER = "other", "Other work"
     RETURN_INTERVIEW = "return_interview", "Offer a return home interview"
     READ_SCHOOL_NOTICE = "read_school_notice", "Read a notice about a missing pupil"
@@ -67,6 +72,8 @@ CLOSES_ITSELF = frozenset(
         WorkKind.AUDIT_FINDINGS,
         WorkKind.RETURN_INTERVIEW,
         WorkKind.READ_SCHOOL_NOTICE,
+        WorkKind.SIGN_OFF_PANEL_DECISION,
+        WorkKind.NRM_DECISION,
     }
 )
 
