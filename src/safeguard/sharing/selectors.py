@@ -384,9 +384,8 @@ def break_glass_activity(*, use: BreakGlassUse) -> list[ViewedPage]:
 
     grant = use.grant
     end = min(grant.ends_at, grant.revoked_at or grant.ends_at, timezone.now())
-    events = AuditEvent.objects.filter(
+    events = AuditEvent.objects.about(use.person_id).filter(
         actor_id=use.user_id,
-        person_id=use.person_id,
         occurred_at__gte=use.opened_at,
         occurred_at__lte=end,
     ).order_by("sequence")
