@@ -46,7 +46,9 @@ class TestAListPageWritesOneEvent:
             assert practitioner.username in page.content.decode()
             assert AuditEvent.objects.about(child.pk).filter(action=AuditAction.LIST).count() == 1
 
-    def test_a_list_of_one_is_recorded_about_that_child_with_no_extra_rows(self, practitioner):
+    def test_a_list_of_one_is_recorded_about_that_child_and_indexed_like_any_list(
+        self, practitioner
+    ):
         child = PersonFactory()
         event = audit_record(
             by=practitioner,
@@ -55,7 +57,8 @@ class TestAListPageWritesOneEvent:
             people=[child.pk],
         )
         assert event.person_id == child.pk
-        assert not AuditSubject.objects.exists()
+        assert list(AuditSubject.objects.values_list("person_id", flat=True)) == [child.pk]
+        assert list(AuditEvent.objects.about(child.pk)) == [event]
 
     def test_subject_access_lists_the_search_for_every_child_it_named(
         self, signed_in, practitioner

@@ -74,7 +74,7 @@ PEOPLE_ATTRIBUTE = "_audit_people"
 
 
 def event_people(event: AuditEvent) -> list[str]:
-    """The people (beyond ``person_id``) the event names, sorted, as the hash sees them."""
+    """The people the event names (its index rows), sorted hex ids, as the hash sees them."""
     people = getattr(event, PEOPLE_ATTRIBUTE, None)
     if people is None:
         people = (
@@ -174,15 +174,16 @@ class AuditEntry:
     people: tuple[uuid.UUID, ...] = ()
 
     def named(self) -> tuple[uuid.UUID | None, list[uuid.UUID]]:
-        """The event's ``person_id`` and the other people it names.
+        """The event's ``person_id`` and everyone it names (one index row each).
 
-        One person named and no ``person_id``: that person becomes the ``person_id`` (as
-        a page about one child), so a list of one costs no extra row.
+        A list of one also sets ``person_id`` to that person, so questions asked of the
+        event table alone (a break-glass review, "recently viewed") still find it, and
+        a list page costs the same queries whether it shows one child or fifty.
         """
-        others = [pid for pid in dict.fromkeys(self.people) if pid != self.person_id]
-        if self.person_id is None and len(others) == 1:
-            return others[0], []
-        return self.person_id, others
+        people = list(dict.fromkeys(uuid.UUID(str(pid)) for pid in self.people))
+        if self.person_id is None and len(people) == 1:
+            return people[0], people
+        return self.person_id, people
 
 
 def _lock_chain() -> None:
@@ -211,10 +212,10 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
         sequence = last.sequence if last else 0
         previous = last.hash if last else GENESIS_HASH
         events = []
-        subjects: list[tuple[AuditEvent, list[uuid.UUID]]] = []
+        subjects: list[tuple[AuditEvent, list[uuid.UUID]]] = []  # each event's people
         for entry in entries:
             sequence += 1
-            person_id, others = entry.named()
+            person_id, named = entry.named()
             event = AuditEvent(
                 sequence=sequence,
                 occurred_at=now,
@@ -232,18 +233,18 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
                 outcome=entry.outcome,
                 previous_hash=previous,
             )
-            setattr(event, PEOPLE_ATTRIBUTE, sorted(pid.hex for pid in others))
+            setattr(event, PEOPLE_ATTRIBUTE, sorted(pid.hex for pid in named))
             event.hash = event_hash(previous, event)
             previous = event.hash
             events.append(event)
-            if others:
-                subjects.append((event, others))
+            if named:
+                subjects.append((event, named))
         AuditEvent.objects.bulk_create(events)
         if subjects:
             AuditSubject.objects.bulk_create(
                 AuditSubject(event_id=event.pk, person_id=pid)
-                for event, others in subjects
-                for pid in others
+                for event, people in subjects
+                for pid in people
             )
     if any(entry.action == AuditAction.DENY for entry in entries):
         refusal_recorded.set(True)
