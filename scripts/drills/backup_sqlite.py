@@ -109,7 +109,11 @@ def run(*, children: int = 5, writes: int = 20, keep: bool = False) -> dict[str,
         written_during = _rows(live, "DrillDuring")
         during_integrity = integrity(during)
         during_events = verify_audit(
-            drill_env(f"sqlite:///{during}", work, SAFEGUARD_AUDIT_CHECKPOINTS=f"{during}.checkpoints.jsonl")
+            drill_env(
+                f"sqlite:///{during}",
+                work,
+                SAFEGUARD_AUDIT_CHECKPOINTS=f"{during}.checkpoints.jsonl",
+            )
         )
         in_copy = _rows(during, "DrillDuring")
 

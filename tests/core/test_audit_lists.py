@@ -1,5 +1,8 @@
-"""One audit event per list: it names everyone shown, the chain covers the names, and
-"who has looked at this record" still finds it for each person (issue 19, an audit that scales)."""
+"""One audit event per list: it names everyone shown, and the chain covers the names.
+
+"Who has looked at this record" still finds the list for each person named (issue 19:
+an audit that scales).
+"""
 
 from __future__ import annotations
 

@@ -34,7 +34,11 @@ class PartnerAPI(NinjaAPI):
                     if str(code).startswith("4") and "application/json" in content:
                         content.setdefault(PROBLEM_JSON, content["application/json"])
                 parameters = operation.setdefault("parameters", []) if method == "post" else []
-                if operation.get("security") and method == "post" and OPENAPI_PARAMETER not in parameters:
+                if (
+                    operation.get("security")
+                    and method == "post"
+                    and OPENAPI_PARAMETER not in parameters
+                ):
                     parameters.append(OPENAPI_PARAMETER)
                 if operation.get("security"):
                     operation.setdefault("responses", {}).setdefault(

@@ -96,9 +96,9 @@ def _load_people(events: list[AuditEvent]) -> list[AuditEvent]:
     named: dict[int, list[str]] = {event.pk: [] for event in events}
     if events:
         ids = [event.pk for event in events]
-        rows = AuditSubject.objects.filter(event_id__gte=min(ids), event_id__lte=max(ids)).values_list(
-            "event_id", "person_id"
-        )
+        rows = AuditSubject.objects.filter(
+            event_id__gte=min(ids), event_id__lte=max(ids)
+        ).values_list("event_id", "person_id")
         for event_id, person_id in rows:
             if event_id in named:
                 named[event_id].append(person_id.hex)

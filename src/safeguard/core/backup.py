@@ -75,7 +75,7 @@ def pg_bin(program: str) -> str:
 
 
 def _pg_env(settings_dict: Mapping[str, Any]) -> dict[str, str]:
-    """libpq's environment for this database (the password never goes on a command line)."""
+    """The libpq environment for this database (the password never goes on a command line)."""
     env = dict(os.environ)
     for key, variable in (
         ("HOST", "PGHOST"),
