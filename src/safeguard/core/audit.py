@@ -195,7 +195,11 @@ def _lock_chain() -> None:
 
 
 def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
-    """Append several events for one actor in one go (e.g. every child shown in a search)."""
+    """Append several events for one actor in one go, under one chain lock.
+
+    A list page writes ONE entry naming everyone it showed (``AuditEntry.people``),
+    not one entry per child.
+    """
     entries = list(entries)
     if not entries:
         return []
