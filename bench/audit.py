@@ -18,9 +18,21 @@ PostgreSQL server in ``DATABASE_URL``; ``--both`` runs SQLite then PostgreSQL vi
 Each verification runs twice, alternating with the other; the better time counts
 (the first pass also warms the caches).
 
+With ``--lists`` it measures instead what a list page costs the audit (issue 19: an
+audit that scales): REQUESTS list requests each showing SHOWN children, written
+
+- **before**: one event per child shown (what every list page did until November
+  2026: ``audit_record_many`` with one ``LIST`` entry per child), and
+- **after**: ``people_listed_record``, one event naming every child shown (an
+  ``AuditSubject`` row per child, hashed into the chain),
+
+reporting events, rows and bytes (the audit tables and their indexes) per request,
+milliseconds per request, and ``verify_chain`` over the result.
+
     python bench/audit.py                 # SQLite, or PostgreSQL if DATABASE_URL says so
     python bench/audit.py --both --markdown
     python bench/audit.py --sizes 10000   # a shorter run
+    python bench/audit.py --lists --both --markdown   # before/after per list request
 """
 
 from __future__ import annotations
@@ -205,6 +217,142 @@ def measure(sizes: list[int]) -> dict[str, Any]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _audit_bytes() -> int:
+    """Bytes the audit tables and their indexes take (SQLite: the whole file's pages in use)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_total_relation_size('core_auditevent') "
+                "+ pg_total_relation_size('core_auditsubject')"
+            )
+            return int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA page_count")
+        pages = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA freelist_count")
+        pages -= int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA page_size")
+        return pages * int(cursor.fetchone()[0])
+
+
+def _list_before(user: Any, people: list[uuid.UUID]) -> None:
+    from safeguard.core.audit import AuditEntry, audit_record_many
+    from safeguard.core.models import AuditAction
+    from safeguard.people.events import PeopleEvent
+
+    audit_record_many(
+        by=user,
+        entries=[
+            AuditEntry(
+                action=AuditAction.LIST,
+                object_type=PeopleEvent.SEARCH_RESULT,
+                object_id=str(pid),
+                person_id=pid,
+            )
+            for pid in people
+        ],
+    )
+
+
+def _list_after(user: Any, people: list[uuid.UUID]) -> None:
+    from safeguard.people.events import PeopleEvent
+    from safeguard.people.services import people_listed_record
+
+    people_listed_record(by=user, person_ids=people, context=PeopleEvent.SEARCH_RESULT)
+
+
+def measure_lists(requests: int, shown: int) -> dict[str, Any]:
+    """REQUESTS list requests of SHOWN children each, written the old way then the new."""
+    original_url = os.environ.get("DATABASE_URL", "")
+    tmp = Path(tempfile.mkdtemp(prefix="safeguard-bench-audit-lists-"))
+    os.environ["SAFEGUARD_AUDIT_CHECKPOINTS"] = str(tmp / "audit-checkpoints.jsonl")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
+    label, pg_name = _prepare_database(tmp)
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from safeguard.core.audit import verify_chain
+        from safeguard.core.models import Agency, AgencyKind, AuditEvent, AuditSubject, Role, User
+
+        call_command("migrate", verbosity=0, interactive=False)
+        agency = Agency.objects.create(
+            name="Bench Council", slug="bench-council", kind=AgencyKind.CHILDRENS_SOCIAL_CARE
+        )
+        user = User.objects.create_user(username="bench.worker", password=None, agency=agency)
+        user.roles.set(Role.objects.filter(code=Role.PRACTITIONER))
+        children = [uuid.uuid4() for _ in range(shown * 10)]
+        rows = []
+        for way, write in (("before", _list_before), ("after", _list_after)):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE core_auditevent")
+            events_before = AuditEvent.objects.count()
+            subjects_before = AuditSubject.objects.count()
+            bytes_before = _audit_bytes()
+            began = time.perf_counter()
+            for i in range(requests):
+                start = (i * shown) % len(children)
+                write(user, (children + children)[start : start + shown])
+            seconds = time.perf_counter() - began
+            events = AuditEvent.objects.count() - events_before
+            subjects = AuditSubject.objects.count() - subjects_before
+            rows.append(
+                {
+                    "way": way,
+                    "requests": requests,
+                    "shown": shown,
+                    "events_per_request": round(events / requests, 2),
+                    "subject_rows_per_request": round(subjects / requests, 2),
+                    "bytes_per_request": round((_audit_bytes() - bytes_before) / requests),
+                    "ms_per_request": round(1000 * seconds / requests, 2),
+                }
+            )
+        began = time.perf_counter()
+        count, problem = verify_chain()
+        verify_seconds = time.perf_counter() - began
+        if problem is not None:
+            raise SystemExit(f"chain not intact: {problem}")
+        return {
+            "database": label,
+            "lists": rows,
+            "verified": count,
+            "verify_s": round(verify_seconds, 2),
+        }
+    finally:
+        if pg_name:
+            _drop_database(original_url, pg_name)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def print_lists(results: list[dict[str, Any]], *, markdown: bool) -> None:
+    """Before beside after, per list request."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        "Audit cost of a list request, one event per child shown (before) and one event per "
+        f"list (after). Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, load average {load}"
+    )
+    print(
+        "| Database | Way | Requests x children shown | Events / request | Name rows / request | "
+        "Bytes / request | ms / request | Chain verified (events, s) |"
+    )
+    if markdown:
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for result in results:
+        for r in result["lists"]:
+            print(
+                f"| {result['database']} | {r['way']} | {r['requests']} x {r['shown']} | "
+                f"{r['events_per_request']} | {r['subject_rows_per_request']} | "
+                f"{r['bytes_per_request']:,} | {r['ms_per_request']} | "
+                f"{result['verified']:,}, {result['verify_s']} |"
+            )
+
+
 def print_table(results: list[dict[str, Any]], *, markdown: bool) -> None:
     """Print ours beside the straightforward alternative."""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -245,10 +393,15 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--json", action="store_true", help="print one RESULT line (for --both)")
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--lists", action="store_true", help="before/after per list request")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--shown", type=int, default=20)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.both:
         me = [sys.executable, __file__, "--json", "--sizes", args.sizes]
+        if args.lists:
+            me += ["--lists", "--requests", str(args.requests), "--shown", str(args.shown)]
         env_sqlite = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         results = []
         for command, env in (
@@ -261,13 +414,13 @@ def main() -> None:
                 print(done.stdout, done.stderr, file=sys.stderr)
                 raise SystemExit(1)
             results.append(json.loads(found[-1][len("RESULT ") :]))
-        print_table(results, markdown=args.markdown)
+        (print_lists if args.lists else print_table)(results, markdown=args.markdown)
         return
-    result = measure(sizes)
+    result = measure_lists(args.requests, args.shown) if args.lists else measure(sizes)
     if args.json:
         print("RESULT " + json.dumps(result))
     else:
-        print_table([result], markdown=args.markdown)
+        (print_lists if args.lists else print_table)([result], markdown=args.markdown)
 
 
 if __name__ == "__main__":

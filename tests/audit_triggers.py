@@ -12,6 +12,7 @@ from django.db import connection
 from safeguard.core.dbguard import audit_guard_set
 
 _MIGRATION = import_module("safeguard.core.migrations.0002_audit_append_only_and_roles")
+_SUBJECTS = import_module("safeguard.core.migrations.0006_audit_subjects")
 
 
 def audit_triggers(*, enable: bool) -> None:
@@ -32,12 +33,13 @@ def audit_triggers(*, enable: bool) -> None:
 def _switch(*, enable: bool) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"ALTER TABLE core_auditevent {'ENABLE' if enable else 'DISABLE'} TRIGGER USER"
-            )
+            for table in ("core_auditevent", "core_auditsubject"):
+                cursor.execute(
+                    f"ALTER TABLE {table} {'ENABLE' if enable else 'DISABLE'} TRIGGER USER"
+                )
             return
-        for sql in _MIGRATION.SQLITE_DOWN:
+        for sql in _MIGRATION.SQLITE_DOWN + _SUBJECTS.SQLITE_DOWN:
             cursor.execute(sql)
         if enable:
-            for sql in _MIGRATION.SQLITE_UP:
+            for sql in _MIGRATION.SQLITE_UP + _SUBJECTS.SQLITE_UP:
                 cursor.execute(sql)

@@ -3,8 +3,9 @@
 1. A throw-away PostgreSQL 15 server; migrate; a small demo partnership
    (``seed_demo``); more writes through the people service (each with its audit
    event); ``safeguard verify_audit --checkpoint`` signs the newest event.
-2. ``pg_dump -Fc`` (the runbook's command), timed.
-3. A second, fresh server (new ``initdb``): ``pg_restore --exit-on-error``, timed.
+2. ``safeguard backup`` (``pg_dump -Fc``, and a copy of the checkpoint store), timed.
+3. A second, fresh server (new ``initdb``): ``safeguard restore`` (``pg_restore
+   --exit-on-error``, then the audit chain against the backup's checkpoints), timed.
 4. Every table's row count and checksum on the copy equal the original's, and
    ``safeguard verify_audit`` passes on the copy (the chain and the checkpoint).
 
@@ -18,17 +19,16 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
-import time
 from typing import Any
 
 from drill_common import (
-    PGBIN,
     PgCluster,
+    backup,
     compare,
     drill_env,
     prepare,
+    restore,
     safeguard,
     table_fingerprints,
     verify_audit,
@@ -52,30 +52,11 @@ def run(*, children: int = 30, writes: int = 50, keep: bool = False) -> dict[str
         before = table_fingerprints(url)
 
         dump = work / "safeguard.dump"
-        started = time.monotonic()
-        subprocess.run(
-            [str(PGBIN / "pg_dump"), "-Fc", "--dbname", url, "--file", str(dump)],
-            check=True,
-            capture_output=True,
-        )
-        backup_seconds = time.monotonic() - started
+        backup_seconds = backup(dump, env)
 
         restored.initdb().start()
-        started = time.monotonic()
         restored_url = restored.create_database("safeguard")
-        subprocess.run(
-            [
-                str(PGBIN / "pg_restore"),
-                "--exit-on-error",
-                "--no-owner",
-                "--dbname",
-                restored_url,
-                str(dump),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        restore_seconds = time.monotonic() - started
+        restore_seconds, restore_verified = restore(dump, drill_env(restored_url, work))
 
         after = table_fingerprints(restored_url)
         differences = compare(before, after)
@@ -91,7 +72,8 @@ def run(*, children: int = 30, writes: int = 50, keep: bool = False) -> dict[str
             "restore_seconds": round(restore_seconds, 2),
             "tables_differing": differences,
             "restored_audit_events_verified": events,
-            "ok": not differences and events == before["core_auditevent"][0],
+            "restore_command_audit_events_verified": restore_verified,
+            "ok": not differences and events == restore_verified == before["core_auditevent"][0],
         }
     finally:
         restored.stop()
@@ -111,8 +93,8 @@ def main() -> int:
     print(json.dumps(figures, indent=2))
     print(
         f"Backup and restore (PostgreSQL): {figures['tables']} tables, {figures['rows']} rows, "
-        f"{figures['audit_events']} audit events; pg_dump {figures['backup_seconds']} s, "
-        f"pg_restore {figures['restore_seconds']} s; tables differing: "
+        f"{figures['audit_events']} audit events; safeguard backup {figures['backup_seconds']} s, "
+        f"safeguard restore {figures['restore_seconds']} s; tables differing: "
         f"{len(figures['tables_differing'])}; audit chain on the copy: "
         f"{figures['restored_audit_events_verified']} events verified. "
         + ("PASS" if figures["ok"] else "FAIL")

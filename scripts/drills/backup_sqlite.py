@@ -2,12 +2,14 @@
 
 1. A fresh SQLite database (WAL, ``synchronous=FULL``, as the settings make it); migrate;
    a small demo partnership; writes through the people service.
-2. Online backup (``sqlite3.Connection.backup``) **while another process keeps writing**:
+2. ``safeguard backup`` (the online backup API, ``sqlite3.Connection.backup``)
+   **while another process keeps writing**:
    the copy passes ``PRAGMA integrity_check`` and ``safeguard verify_audit`` (a
    consistent snapshot, never half a transaction).
-3. With the writers stopped, a second backup; then restore it (the backup API again,
-   into a fresh file, as ``docs/runbooks.md`` says); every table's row count and
-   checksum equal the original's and ``safeguard verify_audit`` passes on it.
+3. With the writers stopped, a second ``safeguard backup``; then ``safeguard restore``
+   into a fresh file (the backup API again, as ``docs/runbooks.md`` says); every
+   table's row count and checksum equal the original's and ``safeguard verify_audit``
+   passes on it.
 
     python scripts/drills/backup_sqlite.py [--children 5] [--writes 20]   (make drill-backup-sqlite)
 """
@@ -26,28 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from drill_common import (
+    backup,
     compare,
     drill_env,
     prepare,
+    restore,
     table_fingerprints,
     verify_audit,
     work_dir,
     write,
 )
-
-
-def online_backup(source: Path, target: Path, pages: int = 256) -> float:
-    """Copy SOURCE to TARGET with SQLite's backup API, PAGES pages a step; seconds taken."""
-    started = time.monotonic()
-    src = sqlite3.connect(source, timeout=30)
-    dst = sqlite3.connect(target)
-    try:
-        with dst:
-            src.backup(dst, pages=pages, sleep=0.01)
-    finally:
-        dst.close()
-        src.close()
-    return time.monotonic() - started
 
 
 def integrity(path: Path) -> str:
@@ -98,7 +88,7 @@ def run(*, children: int = 5, writes: int = 20, keep: bool = False) -> dict[str,
                 str(Path(__file__).with_name("drill_common.py")),
                 "write",
                 "--count",
-                str(writes * 5),
+                str(writes * 100),  # stopped once the copy is taken
                 "--tag",
                 "During",
             ],
@@ -109,23 +99,31 @@ def run(*, children: int = 5, writes: int = 20, keep: bool = False) -> dict[str,
         )
         committed_at_start = _wait_for_rows(live, "DrillDuring", writer)
         during = work / "during.sqlite3"
-        online_seconds = online_backup(live, during, pages=8)
+        online_seconds = backup(during, env, pages=8)
         committed_at_end = _rows(live, "DrillDuring")
-        out, err = writer.communicate(timeout=600)
-        if writer.returncode != 0:
+        still_writing = writer.poll() is None
+        writer.terminate()
+        _, err = writer.communicate(timeout=600)
+        if writer.returncode not in (0, -15):
             raise RuntimeError(f"writer failed: {err}")
-        written_during = len(json.loads(out.strip().splitlines()[-1]))
+        written_during = _rows(live, "DrillDuring")
         during_integrity = integrity(during)
-        during_events = verify_audit(drill_env(f"sqlite:///{during}", work))
+        during_events = verify_audit(
+            drill_env(
+                f"sqlite:///{during}",
+                work,
+                SAFEGUARD_AUDIT_CHECKPOINTS=f"{during}.checkpoints.jsonl",
+            )
+        )
         in_copy = _rows(during, "DrillDuring")
 
         # Quiet: back up, restore into a fresh file, compare table by table.
         before = table_fingerprints(url)
-        backup = work / "backup.sqlite3"
-        backup_seconds = online_backup(live, backup)
+        backup_file = work / "backup.sqlite3"
+        backup_seconds = backup(backup_file, env)
         restored = work / "restored.sqlite3"
-        restore_seconds = online_backup(backup, restored)
         restored_url = f"sqlite:///{restored}"
+        restore_seconds, restore_verified = restore(backup_file, drill_env(restored_url, work))
         differences = compare(before, table_fingerprints(restored_url))
         events = verify_audit(drill_env(restored_url, work))
         return {
@@ -139,17 +137,20 @@ def run(*, children: int = 5, writes: int = 20, keep: bool = False) -> dict[str,
             "writer_rows_committed_at_backup_start": committed_at_start,
             "writer_rows_committed_at_backup_end": committed_at_end,
             "writer_rows_in_online_copy": in_copy,
+            "writer_still_writing_when_the_copy_finished": still_writing,
             "online_copy_integrity": during_integrity,
             "online_copy_audit_events_verified": during_events,
             "backup_seconds": round(backup_seconds, 2),
             "restore_seconds": round(restore_seconds, 2),
             "tables_differing": differences,
             "restored_audit_events_verified": events,
+            "restore_command_audit_events_verified": restore_verified,
             "ok": (
                 during_integrity == "ok"
                 and committed_at_start <= in_copy <= committed_at_end
+                and still_writing
                 and not differences
-                and events == before["core_auditevent"][0]
+                and events == restore_verified == before["core_auditevent"][0]
             ),
         }
     finally:

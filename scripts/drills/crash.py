@@ -4,7 +4,9 @@ Runs the production server (``safeguard serve``: gunicorn, production settings) 
 the outbox worker (``safeguard serve --worker``) against a fresh database, with a
 real SMTP server (aiosmtpd) on loopback as the mail relay. Client threads report
 concerns through the partner API (``POST /api/v1/frontdoor/concerns``: a contact,
-its audit event and a receipt email in the outbox, all in one transaction). A
+its audit event and a receipt email in the outbox, all in one transaction), each
+with an ``Idempotency-Key``, and send a failed or refused request again with the
+same key and body (so ``contacts_not_acknowledged`` should be 0). A
 killer thread meanwhile sends SIGKILL at random moments to:
 
 - a gunicorn worker (the master starts another);
@@ -207,12 +209,16 @@ def run(
         next_number = iter(range(1, 10**9))
 
         def client() -> None:
+            # A request that failed or was refused is sent again with the same body and
+            # Idempotency-Key, as a partner system should: never a second contact.
+            retry: int | None = None
             while not stop.is_set():
                 with lock:
                     if len(acknowledged) >= writes or counters["attempted"] >= writes * 3:
                         return
                     counters["attempted"] += 1
-                    n = next(next_number)
+                    n = retry if retry is not None else next(next_number)
+                retry = None
                 try:
                     conn = http.client.HTTPConnection("127.0.0.1", processes.port, timeout=60)
                     conn.request(
@@ -224,6 +230,7 @@ def run(
                             "X-Forwarded-Proto": "https",
                             "Authorization": f"Bearer {partner['token']}",
                             "Content-Type": "application/json",
+                            "Idempotency-Key": f"drill-concern-{n}",
                         },
                     )
                     response = conn.getresponse()
@@ -232,6 +239,7 @@ def run(
                 except (OSError, http.client.HTTPException):
                     with lock:
                         counters["failed"] += 1
+                    retry = n
                     time.sleep(0.2)
                     continue
                 if response.status == 201:
@@ -241,6 +249,7 @@ def run(
                         if worker_dead.is_set():
                             queued_while_worker_dead.add(reference)
                 else:
+                    retry = n
                     with lock:
                         counters["refused"] += 1
                     time.sleep(0.2)
@@ -353,6 +362,8 @@ def run(
             "writes_acknowledged": len(references),
             "writes_found": found["found"],
             "writes_lost": len(found["lost"]),
+            # With Idempotency-Key retries, no contact beyond those acknowledged.
+            "contacts_not_acknowledged": found["contacts"] - found["found"],
             "refused_or_failed_requests": counters["refused"] + counters["failed"],
             "contacts_without_audit_event": len(found["contacts_without_audit_event"]),
             "audit_events_without_contact": len(found["audit_events_without_contact"]),

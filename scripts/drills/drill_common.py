@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -243,6 +244,19 @@ def helper(*args: str, env: Mapping[str, str]) -> Any:
     if done.returncode != 0:
         raise RuntimeError(f"{args[0]} failed:\n{done.stdout}\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def backup(path: Path, env: Mapping[str, str], *, pages: int = 256) -> float:
+    """``safeguard backup PATH``; the seconds it reports (the copy itself, not start-up)."""
+    out = safeguard("backup", str(path), "--pages", str(pages), env=env)
+    return float(out.split(" bytes, ")[1].split(" s)")[0])
+
+
+def restore(path: Path, env: Mapping[str, str]) -> tuple[float, int]:
+    """``safeguard restore PATH``: the seconds it reports and the audit events it verified."""
+    out = safeguard("restore", str(path), env=env)
+    seconds = float(re.search(r"bytes\) in ([0-9.]+) s\.", out)[1])  # type: ignore[index]
+    return seconds, int(out.split("intact: ")[1].split(" ")[0])
 
 
 def verify_audit(env: Mapping[str, str]) -> int:

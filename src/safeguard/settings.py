@@ -305,6 +305,8 @@ RATE_LIMITS = {
     # Wrong passwords at a step-up (break-glass), per user: then 429 until the window ends.
     "step_up": env.str("SAFEGUARD_RATE_LIMIT_STEP_UP", default="5/hour"),
 }
+# How long the partner API keeps an Idempotency-Key and its answer (safeguard.api.idempotency).
+API_IDEMPOTENCY_HOURS = env.int("SAFEGUARD_API_IDEMPOTENCY_HOURS", default=24)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": env.cache_url(

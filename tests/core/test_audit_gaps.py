@@ -96,7 +96,11 @@ class TestAuditGapsPagesThatNamePeople:
         response = signed_in(practitioner).get("/")
         assert response.status_code == 200
         listed = _events_of(response).filter(action=AuditAction.LIST, object_type="my_work")
-        assert {e.person_id for e in listed} == {p.pk for p in children}
+        # One event for the page, naming every child it shows (issue 19: an audit that scales).
+        assert len(listed) == 1
+        assert listed[0].people_named() == {p.pk for p in children}
+        for person in children:
+            assert AuditEvent.objects.about(person.pk).filter(object_type="my_work").exists()
 
     def test_the_person_page_records_the_relatives_it_names(self, signed_in, practitioner, child):
         from safeguard.people.models import Relationship, RelationshipKind

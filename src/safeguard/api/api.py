@@ -16,6 +16,8 @@ from ninja import NinjaAPI
 from safeguard.core.errors import DomainError, Forbidden, InvalidRequest
 from safeguard.core.ratelimit import TooManyRequests
 
+from .idempotency import OPENAPI_PARAMETER, idempotent
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -26,11 +28,18 @@ class PartnerAPI(NinjaAPI):
         """Say that 4xx answers may come as ``application/problem+json``, and 429 when busy."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 for code, response in operation.get("responses", {}).items():
                     content = response.get("content") or {}
                     if str(code).startswith("4") and "application/json" in content:
                         content.setdefault(PROBLEM_JSON, content["application/json"])
+                parameters = operation.setdefault("parameters", []) if method == "post" else []
+                if (
+                    operation.get("security")
+                    and method == "post"
+                    and OPENAPI_PARAMETER not in parameters
+                ):
+                    parameters.append(OPENAPI_PARAMETER)
                 if operation.get("security"):
                     operation.setdefault("responses", {}).setdefault(
                         429,
@@ -49,6 +58,7 @@ api = PartnerAPI(
     urls_namespace="api",
     docs_url=None,
 )
+api.add_decorator(idempotent, mode="view")  # Idempotency-Key on every POST (api/idempotency.py)
 
 
 def problem_response(request: HttpRequest, exc: DomainError) -> HttpResponse:

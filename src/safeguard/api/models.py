@@ -45,3 +45,34 @@ class PartnerToken(models.Model):
     def is_active(self) -> bool:
         """Whether the token still opens the API."""
         return self.revoked_at is None
+
+
+class IdempotencyKey(models.Model):
+    """A partner system's ``Idempotency-Key`` and the answer its first request got.
+
+    A retried POST with the same key (for the same token) and the same body gets the
+    stored answer back and does nothing a second time (no second contact); the same
+    key with a different body is refused. The row is written in the same transaction
+    as the work the request did, so an answer is stored exactly when that work
+    committed. Kept for ``API_IDEMPOTENCY_HOURS``. The stored answer is the receipt
+    (reference and times) or the validation problem, as sent.
+    """
+
+    token = models.ForeignKey(PartnerToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the method, path and body."
+    )
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_per_token")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id}:{self.key}"

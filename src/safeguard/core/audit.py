@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .events import audit_event_type_check
-from .models import AuditAction, AuditEvent
+from .models import AuditAction, AuditEvent, AuditSubject
 from .text import has_control_characters
 
 GENESIS_HASH = "0" * 64
@@ -68,9 +68,56 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+# The people a list event names (its AuditSubject rows), as sorted hex ids, cached on
+# the instance: set when the event is written, loaded in batches when it is verified.
+PEOPLE_ATTRIBUTE = "_audit_people"
+
+
+def event_people(event: AuditEvent) -> list[str]:
+    """The people the event names (its index rows), sorted hex ids, as the hash sees them."""
+    people = getattr(event, PEOPLE_ATTRIBUTE, None)
+    if people is None:
+        people = (
+            sorted(
+                pid.hex
+                for pid in AuditSubject.objects.filter(event_id=event.pk).values_list(
+                    "person_id", flat=True
+                )
+            )
+            if event.pk
+            else []
+        )
+        setattr(event, PEOPLE_ATTRIBUTE, people)
+    return list(people)
+
+
+def _load_people(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Fill in the people each event names, in one query for the whole batch."""
+    named: dict[int, list[str]] = {event.pk: [] for event in events}
+    if events:
+        ids = [event.pk for event in events]
+        rows = AuditSubject.objects.filter(
+            event_id__gte=min(ids), event_id__lte=max(ids)
+        ).values_list("event_id", "person_id")
+        for event_id, person_id in rows:
+            if event_id in named:
+                named[event_id].append(person_id.hex)
+    for event in events:
+        setattr(event, PEOPLE_ATTRIBUTE, sorted(named[event.pk]))
+    return events
+
+
 def event_content(event: AuditEvent) -> str:
-    """The canonical JSON text that the event's hash covers."""
+    """The canonical JSON text that the event's hash covers.
+
+    A list event also covers the people it names (``people``, sorted ids), so adding or
+    removing a name breaks the chain there. Events naming nobody beyond ``person_id``
+    leave the key out, so every event written before names existed keeps its hash.
+    """
     payload = {name: _canonical(getattr(event, name)) for name in HASHED_FIELDS}
+    people = event_people(event)
+    if people:
+        payload["people"] = people
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
 
 
@@ -123,6 +170,20 @@ class AuditEntry:
     changes: dict[str, Any] | None = None
     reason: str = ""
     outcome: str = "ok"
+    # Everyone a list showed: ONE event names them all (issue 19: an audit that scales).
+    people: tuple[uuid.UUID, ...] = ()
+
+    def named(self) -> tuple[uuid.UUID | None, list[uuid.UUID]]:
+        """The event's ``person_id`` and everyone it names (one index row each).
+
+        A list of one also sets ``person_id`` to that person, so questions asked of the
+        event table alone (a break-glass review, "recently viewed") still find it, and
+        a list page costs the same queries whether it shows one child or fifty.
+        """
+        people = list(dict.fromkeys(uuid.UUID(str(pid)) for pid in self.people))
+        if self.person_id is None and len(people) == 1:
+            return people[0], people
+        return self.person_id, people
 
 
 def _lock_chain() -> None:
@@ -134,7 +195,11 @@ def _lock_chain() -> None:
 
 
 def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
-    """Append several events for one actor in one go (e.g. every child shown in a search)."""
+    """Append several events for one actor in one go, under one chain lock.
+
+    A list page writes ONE entry naming everyone it showed (``AuditEntry.people``),
+    not one entry per child.
+    """
     entries = list(entries)
     if not entries:
         return []
@@ -151,8 +216,10 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
         sequence = last.sequence if last else 0
         previous = last.hash if last else GENESIS_HASH
         events = []
+        subjects: list[tuple[AuditEvent, list[uuid.UUID]]] = []  # each event's people
         for entry in entries:
             sequence += 1
+            person_id, named = entry.named()
             event = AuditEvent(
                 sequence=sequence,
                 occurred_at=now,
@@ -163,17 +230,26 @@ def audit_record_many(*, by: Any, entries: Iterable[AuditEntry]) -> list[AuditEv
                 action=entry.action,
                 object_type=str(entry.object_type),
                 object_id=_storable(str(entry.object_id))[:64],
-                person_id=entry.person_id,
+                person_id=person_id,
                 changes=json_safe(entry.changes or {}),
                 reason=_storable(entry.reason),
                 request_id=request_id,
                 outcome=entry.outcome,
                 previous_hash=previous,
             )
+            setattr(event, PEOPLE_ATTRIBUTE, sorted(pid.hex for pid in named))
             event.hash = event_hash(previous, event)
             previous = event.hash
             events.append(event)
+            if named:
+                subjects.append((event, named))
         AuditEvent.objects.bulk_create(events)
+        if subjects:
+            AuditSubject.objects.bulk_create(
+                AuditSubject(event_id=event.pk, person_id=pid)
+                for event, people in subjects
+                for pid in people
+            )
     if any(entry.action == AuditAction.DENY for entry in entries):
         refusal_recorded.set(True)
     return events
@@ -189,8 +265,12 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     reason: str = "",
     outcome: str = "ok",
+    people: Iterable[uuid.UUID] = (),
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction."""
+    """Append one event to the chain, inside the caller's transaction.
+
+    ``people``: everyone else the event names (a list page's rows), in the same event.
+    """
     entry = AuditEntry(
         action=str(action),
         object_type=object_type,
@@ -199,6 +279,7 @@ def audit_record(
         changes=changes,
         reason=reason,
         outcome=outcome,
+        people=tuple(people),
     )
     return audit_record_many(by=by, entries=[entry])[0]
 
@@ -228,7 +309,7 @@ def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
         rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
         if not rows:
             return
-        yield from rows
+        yield from _load_people(rows)
         last_id = rows[-1].id
 
 
@@ -308,11 +389,20 @@ def _checkpoint_records() -> Iterator[tuple[int, dict[str, Any] | None]]:
         yield line_number, record
 
 
+def _events_after(sequence: int, batch: int = 2000) -> Iterator[AuditEvent]:
+    while True:
+        rows = list(AuditEvent.objects.filter(sequence__gt=sequence).order_by("sequence")[:batch])
+        if not rows:
+            return
+        yield from _load_people(rows)
+        sequence = rows[-1].sequence
+
+
 def _verify_since(sequence: int, hash_value: str) -> ChainProblem | None:
     """Check the events after a signed position: each follows the one before it."""
     previous = hash_value
     expected = sequence + 1
-    for event in AuditEvent.objects.filter(sequence__gt=sequence).order_by("sequence").iterator():
+    for event in _events_after(sequence):
         if event.sequence != expected or event.previous_hash != previous:
             return ChainProblem(event.sequence, event.id, f"event #{event.sequence} is out of line")
         if event_hash(previous, event) != event.hash:

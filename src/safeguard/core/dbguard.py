@@ -6,9 +6,9 @@ gets an authoriser (``sqlite3.Connection.set_authorizer``): SQLite asks it while
 compiling each statement, including the statements of triggers that statement
 would fire, and it refuses
 
-- ``UPDATE`` and ``DELETE`` on ``core_auditevent``,
-- ``DROP TABLE`` and ``ALTER TABLE`` of ``core_auditevent``,
-- ``CREATE`` or ``DROP`` of any trigger on ``core_auditevent`` (or named like its triggers),
+- ``UPDATE`` and ``DELETE`` on ``core_auditevent`` and ``core_auditsubject``,
+- ``DROP TABLE`` and ``ALTER TABLE`` of either,
+- ``CREATE`` or ``DROP`` of any trigger on either (or named like their triggers),
 - ``PRAGMA writable_schema`` (which would let the schema text be edited directly),
 - ``ATTACH`` (the same file under another name).
 
@@ -31,6 +31,7 @@ from django.db.models.signals import post_migrate, pre_migrate
 from django.dispatch import receiver
 
 AUDIT_TABLE = "core_auditevent"
+AUDIT_TABLES = frozenset({AUDIT_TABLE, "core_auditsubject"})  # the events and the people they name
 _TRIGGER_ACTIONS = frozenset(
     {
         sqlite3.SQLITE_CREATE_TRIGGER,
@@ -48,13 +49,15 @@ def audit_authorizer(
     """SQLite's question 'may this statement do this?', answered for the audit table."""
     table1 = (arg1 or "").lower()
     table2 = (arg2 or "").lower()
-    if action in (sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE) and table1 == AUDIT_TABLE:
+    if action in (sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE) and table1 in AUDIT_TABLES:
         return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_DROP_TABLE and table1 == AUDIT_TABLE:
+    if action == sqlite3.SQLITE_DROP_TABLE and table1 in AUDIT_TABLES:
         return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_ALTER_TABLE and table2 == AUDIT_TABLE:
+    if action == sqlite3.SQLITE_ALTER_TABLE and table2 in AUDIT_TABLES:
         return sqlite3.SQLITE_DENY
-    if action in _TRIGGER_ACTIONS and (table2 == AUDIT_TABLE or table1.startswith(AUDIT_TABLE)):
+    if action in _TRIGGER_ACTIONS and (
+        table2 in AUDIT_TABLES or table1.startswith(tuple(AUDIT_TABLES))
+    ):
         return sqlite3.SQLITE_DENY
     if action == sqlite3.SQLITE_PRAGMA and table1 == "writable_schema":
         return sqlite3.SQLITE_DENY

@@ -306,6 +306,18 @@ class AuditAction(models.TextChoices):
     ACCESS_REASON = "access_reason", "Gave a reason to look at a record"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Audit events, with the question "which events are about this person?"."""
+
+    def about(self, person_id: Any) -> AuditEventQuerySet:
+        """Events about the person: their own page, or a list that named them among others."""
+        # One IN over a UNION of two indexed look-ups: an OR of the two would make
+        # PostgreSQL scan the whole log.
+        own = AuditEvent.objects.filter(person_id=person_id).order_by().values("pk")
+        named = AuditSubject.objects.filter(person_id=person_id).order_by().values("event_id")
+        return self.filter(pk__in=own.union(named))
+
+
 class AuditEvent(models.Model):
     """One entry in the hash-chained, append-only audit log.
 
@@ -336,12 +348,47 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["sequence"]
         indexes = [models.Index(fields=["person_id", "action", "occurred_at"])]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type} {self.object_id}"
+
+    def people_named(self) -> set[Any]:
+        """Everyone the event is about: its ``person_id`` and, for a list, everyone it named."""
+        named = set(self.subjects.values_list("person_id", flat=True))
+        if self.person_id:
+            named.add(self.person_id)
+        return named
+
+
+class AuditSubject(models.Model):
+    """One person a list event named: the index behind "who has looked at this record".
+
+    A list page (search results, a queue) writes ONE audit event naming everyone it
+    showed, not one event per person; each person named gets a row here. The names
+    are part of the event's hashed content (``safeguard.core.audit.event_content``),
+    so adding or removing a row breaks the chain at that event, and these rows are
+    append-only like the events (triggers, and the SQLite guard).
+    """
+
+    pk = models.CompositePrimaryKey("event_id", "person_id")
+    # No database constraint, as the events hold no foreign keys either: the hash, not a
+    # constraint, ties the names to their event (and a constraint would change how the
+    # append-only table answers TRUNCATE).
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, related_name="subjects", db_constraint=False
+    )
+    person_id = models.UUIDField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "event"], name="core_auditsubject_person")]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} {self.person_id}"
 
 
 class ReferenceNumber(models.Model):

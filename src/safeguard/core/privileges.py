@@ -25,6 +25,7 @@ def app_role_statements(role: str) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {AUDIT_TABLE} FROM {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON core_auditsubject FROM {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON core_referencenumber FROM {role}",
     ]
 

@@ -975,12 +975,19 @@ def police_form(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _police_forms_shown(request: HttpRequest, forms: Any, *, action: str) -> None:
-    """Police forms name their subject: record each one a page showed (one write a page)."""
+    """Police forms name their subject: record the ones a page showed, in ONE event."""
+    references = [f.reference for f in forms]
+    if not references:
+        return
     audit_record_many(
         by=request.user,
         entries=[
-            AuditEntry(action=action, object_type=FrontdoorEvent.POLICE_FORM, object_id=f.reference)
-            for f in forms
+            AuditEntry(
+                action=action,
+                object_type=FrontdoorEvent.POLICE_FORM,
+                object_id=references[0] if len(references) == 1 else "",
+                changes={"forms": references} if len(references) > 1 else None,
+            )
         ],
     )
 

@@ -379,7 +379,7 @@ def person_viewers(*, person_id: uuid.UUID, limit: int = 200, user: Any = None) 
     may not see (a decision to share police intelligence, say), and chronology entries the
     entry rule hides from them (the MASH's reasons from a school, say).
     """
-    events = AuditEvent.objects.filter(person_id=person_id).order_by("-sequence")
+    events = AuditEvent.objects.about(person_id).order_by("-sequence")
     if user is None:
         return list(events[:limit])
     allowed = visible_record_types(user, person_id)

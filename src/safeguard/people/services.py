@@ -468,16 +468,17 @@ def person_view_record(
             **extra,
         )
     ]
-    entries += [
-        AuditEntry(
-            action=AuditAction.LIST,
-            object_type=PeopleEvent.PERSON_RELATIVES,
-            object_id=str(pid),
-            person_id=pid,
+    named = [pid for pid in dict.fromkeys(relatives) if pid != person_id]
+    if named:
+        # One event names every relative the page shows (issue 19: an audit that scales).
+        entries.append(
+            AuditEntry(
+                action=AuditAction.LIST,
+                object_type=PeopleEvent.PERSON_RELATIVES,
+                object_id=str(person_id),
+                people=tuple(named),
+            )
         )
-        for pid in dict.fromkeys(relatives)
-        if pid != person_id
-    ]
     audit_record_many(by=by, entries=entries)
 
 
@@ -501,16 +502,24 @@ def person_search_all_record(*, by: User, reason: str, results: int) -> None:
 def people_listed_record(
     *, by: User, person_ids: Iterable[uuid.UUID], context: AuditEventType
 ) -> None:
-    """Record that a list or search named these people to someone."""
+    """Record that a list or search named these people to someone: ONE event naming them all.
+
+    The event's hash covers every name, and each person named gets an index row, so
+    "who has looked at this record" still finds the list (``AuditEvent.objects.about``).
+    A list of one is recorded about that person, as before.
+    """
+    named = tuple(dict.fromkeys(person_ids))
+    if not named:
+        return
     audit_record_many(
         by=by,
         entries=[
             AuditEntry(
                 action=AuditAction.LIST,
                 object_type=context,
-                object_id=str(pid),
-                person_id=pid,
+                object_id=str(named[0]) if len(named) == 1 else "",
+                people=named,
+                changes={"shown": len(named)},
             )
-            for pid in person_ids
         ],
     )

@@ -1,9 +1,11 @@
 """Read an agency's CSV or XLSX extract safely, match its columns, and check it row by row.
 
 Files are parsed in memory and never written under the web root. Only
-``.csv`` and ``.xlsx`` are accepted, checked by extension *and* by their first
-bytes; XLSX archives are checked for size before they are opened, so a zip
-bomb is refused before it is expanded.
+``.csv`` and ``.xlsx`` are accepted, decided by their content (``core.uploads.sniff``:
+first bytes; markup such as SVG or HTML is never a CSV) and the name must agree;
+XLSX archives are checked for declared size, parts and compression ratio before they
+are opened, so a zip bomb is refused before it is expanded (and openpyxl reads the
+XML with defusedxml, so entity expansion is refused too).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import hashlib
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 
+from safeguard.core.uploads import UploadRefused, sniff, zip_check
 from safeguard.people.identifiers import (
     is_valid_nhs_number,
     is_valid_postcode,
@@ -156,13 +158,16 @@ def file_kind(file_name: str, content: bytes) -> str:
     if len(content) > MAX_UPLOAD_BYTES:
         raise UploadError(f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     kind = ALLOWED_EXTENSIONS[extension]
+    # The content decides (its first bytes); the name only has to agree with it.
+    found = sniff(content)
     if kind == "xlsx":
-        if not content.startswith(b"PK\x03\x04"):
+        if found != "zip":
             raise UploadError("The file is not a real Excel workbook (.xlsx)")
         _check_xlsx_archive(content)
     else:
-        head = content[:4096]
-        if b"\x00" in head or content.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
+        if found in ("svg", "markup"):
+            raise UploadError("The file is a web page or an image, not a CSV text file")
+        if found != "text":
             raise UploadError("The file is not a CSV text file")
         _decode(content)
     return kind
@@ -170,18 +175,18 @@ def file_kind(file_name: str, content: bytes) -> str:
 
 def _check_xlsx_archive(content: bytes) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        raise UploadError("The file is not a real Excel workbook (.xlsx)") from None
+        archive = zip_check(
+            content, max_members=MAX_XLSX_MEMBERS, max_unpacked=MAX_XLSX_UNCOMPRESSED
+        )
+    except UploadRefused as exc:
+        message = str(exc).replace("The file", "The workbook")
+        if "readable archive" in message:
+            message = "The file is not a real Excel workbook (.xlsx)"
+        raise UploadError(message) from None
     with archive:
-        members = archive.infolist()
-        names = {m.filename for m in members}
+        names = {m.filename for m in archive.infolist()}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise UploadError("The file is not a real Excel workbook (.xlsx)")
-        if len(members) > MAX_XLSX_MEMBERS:
-            raise UploadError("The workbook has too many parts to be an extract")
-        if sum(m.file_size for m in members) > MAX_XLSX_UNCOMPRESSED:
-            raise UploadError("The workbook is too large when unpacked")
         if any(n.lower().endswith((".bin", ".vba")) for n in names):
             raise UploadError("The workbook contains macros: save it as a plain .xlsx or CSV")
 

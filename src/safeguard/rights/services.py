@@ -861,19 +861,18 @@ def subject_access_find(*, by: User, query: str, reason: str) -> list[Person]:
             reason=reason,
             changes={"results": len(found)},
         )
-        audit_record_many(
-            by=by,
-            entries=[
-                AuditEntry(
-                    action=AuditAction.LIST,
-                    object_type=RightsEvent.SUBJECT_ACCESS_FIND,
-                    object_id=str(p.pk),
-                    person_id=p.pk,
-                    reason=reason,
-                )
-                for p in found
-            ],
-        )
+        if found:  # one event naming everyone found (issue 19: an audit that scales)
+            audit_record_many(
+                by=by,
+                entries=[
+                    AuditEntry(
+                        action=AuditAction.LIST,
+                        object_type=RightsEvent.SUBJECT_ACCESS_FIND,
+                        people=tuple(p.pk for p in found),
+                        reason=reason,
+                    )
+                ],
+            )
     return found
 
 

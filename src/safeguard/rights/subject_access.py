@@ -779,7 +779,7 @@ def _requests(person: Person) -> list[Item]:
 
 def _disclosure_log(person: Person) -> list[Item]:
     items = []
-    for e in AuditEvent.objects.filter(person_id=person.pk).order_by("sequence"):
+    for e in AuditEvent.objects.about(person.pk).order_by("sequence"):
         items.append(
             Item(
                 "Who looked at or changed your record",
@@ -828,7 +828,7 @@ register_section(
     title="Who has looked at your record",
     order=90,
     explanation="Everyone who opened, listed, changed, shared or exported your record, or was refused.",
-    models=["core.AuditEvent"],
+    models=["core.AuditEvent", "core.AuditSubject"],
 )
 
 

@@ -384,12 +384,15 @@ def break_glass_activity(*, use: BreakGlassUse) -> list[ViewedPage]:
 
     grant = use.grant
     end = min(grant.ends_at, grant.revoked_at or grant.ends_at, timezone.now())
-    events = AuditEvent.objects.filter(
-        actor_id=use.user_id,
-        person_id=use.person_id,
-        occurred_at__gte=use.opened_at,
-        occurred_at__lte=end,
-    ).order_by("sequence")
+    events = (
+        AuditEvent.objects.about(use.person_id)
+        .filter(
+            actor_id=use.user_id,
+            occurred_at__gte=use.opened_at,
+            occurred_at__lte=end,
+        )
+        .order_by("sequence")
+    )
     rows = []
     for event in events[:500]:
         if event.object_type == SharingEvent.BREAK_GLASS or (
