@@ -12,7 +12,7 @@ from django.db import connection
 from safeguard.core.dbguard import audit_guard_set
 
 _MIGRATION = import_module("safeguard.core.migrations.0002_audit_append_only_and_roles")
-_SUBJECTS = import_module("safeguard.core.migrations.0006_audit_subjects")
+_SUBJECTS = import_module("safeguard.core.migrations.0007_audit_subjects")
 
 
 def audit_triggers(*, enable: bool) -> None:

@@ -43,7 +43,7 @@ def triggers_down(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_teams")]
+    dependencies = [("core", "0006_outboxmessage_headers")]
 
     operations = [
         migrations.CreateModel(
