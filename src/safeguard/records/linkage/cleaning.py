@@ -56,9 +56,9 @@ CLEAN_COLUMNS = (
     "date_of_birth",
     "sex",
     "postcode",
+    "postcodes",
     "postcode_sector",
     "postcode_district",
-    "postcodes",
     "address",
     "nhs_number",
 )

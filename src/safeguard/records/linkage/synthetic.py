@@ -282,5 +282,5 @@ def generate_records(options: SyntheticOptions) -> pd.DataFrame:
     records = records.sample(frac=1, random_state=options.seed).reset_index(drop=True)
     records.insert(0, "record_id", [f"R{number}" for number in range(len(records))])
     if not options.previous_postcode_rate:
-        records = records.drop(columns=["previous_postcodes"])
+        records = records.drop(columns=["previous_postcodes"], errors="ignore")
     return records
