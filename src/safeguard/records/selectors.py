@@ -60,7 +60,9 @@ def review_queue(*, user: Any, page: int = 1) -> Page:
         LinkReview.objects.filter(status=LinkReview.Status.OPEN)
         .select_related("record__agency", "person", "candidate")
         .annotate(
-            is_child=Case(When(child, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            is_child=Case(
+                When(child, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
             distance=Abs(F("match_probability") - Value(auto_link, output_field=FloatField())),
         )
         .order_by("-is_child", "distance", "created_at", "pk")

@@ -43,7 +43,6 @@ from safeguard.people.search import name_key
 from . import scoring
 from .events import RecordsEvent
 from .models import AgencyRecord, LinkReview, LinkStatus, PersonMerge, RecordImport
-from .thresholds import Thresholds, linking_thresholds
 from .parsing import (
     UploadError,
     check_mapping,
@@ -52,6 +51,7 @@ from .parsing import (
     guess_mapping,
     parse_file,
 )
+from .thresholds import Thresholds, linking_thresholds
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
