@@ -4,7 +4,9 @@ Generated records come with the truth (which records are one person), so every
 threshold can be measured: of the pairs at or above it, how many are really one person
 (precision) and how many of the true pairs it finds (recall). The automatic threshold is
 the lowest at which precision, there and at every higher threshold, is at least
-:data:`AUTOMATIC_PRECISION`; below it pairs go to a person, down to the lowest threshold
+:data:`AUTOMATIC_PRECISION` with 95% confidence (the one-sided Clopper-Pearson lower
+bound, so that four wrong pairs in 8,000 do not pass for 0.9995 by luck); below it
+pairs go to a person, down to the lowest threshold
 at which the pairs a person would see are still worth their time (at least
 :data:`REVIEW_BAND_PRECISION` of them true).
 """
@@ -18,6 +20,8 @@ import pandas as pd
 
 #: A pair is linked without a person only where measured precision is at least this.
 AUTOMATIC_PRECISION = 0.999
+#: Confidence that precision at the automatic threshold is at least AUTOMATIC_PRECISION.
+CONFIDENCE = 0.95
 #: The lowest share of true matches among the pairs a person reviews that is worth asking.
 REVIEW_BAND_PRECISION = 0.2
 #: The thresholds measured (probabilities), from loose to strict.
@@ -57,6 +61,17 @@ class CurvePoint:
         """Pairs at or above the threshold that are two different people."""
         return self.pairs - self.true_pairs
 
+    @property
+    def precision_lower_bound(self) -> float:
+        """Precision is at least this with :data:`CONFIDENCE` (one-sided Clopper-Pearson)."""
+        if not self.pairs:
+            return 0.0
+        if self.true_pairs == 0:
+            return 0.0
+        from scipy.stats import beta
+
+        return float(beta.ppf(1 - CONFIDENCE, self.true_pairs, self.false_pairs + 1))
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -65,6 +80,7 @@ class Thresholds:
     automatic: float
     review: float
     automatic_precision: float
+    automatic_precision_lower_bound: float
     automatic_recall: float
     review_recall: float
 
@@ -116,7 +132,7 @@ def choose(
     ordered = sorted(points, key=lambda point: point.threshold)
     automatic = ordered[-1]
     for position, point in enumerate(ordered):
-        if all(p.precision >= automatic_precision for p in ordered[position:]):
+        if all(p.precision_lower_bound >= automatic_precision for p in ordered[position:]):
             automatic = point
             break
     review = automatic
@@ -132,6 +148,7 @@ def choose(
         automatic=automatic.threshold,
         review=review.threshold,
         automatic_precision=automatic.precision,
+        automatic_precision_lower_bound=automatic.precision_lower_bound,
         automatic_recall=automatic.recall,
         review_recall=review.recall,
     )
@@ -140,8 +157,9 @@ def choose(
 def curve_table(points: list[CurvePoint], chosen: Thresholds | None = None) -> str:
     """The curve as a Markdown table (for docs/linkage.md and the benchmark's output)."""
     lines = [
-        "| Threshold | Pairs at or above | Of them two different people | Precision | Recall |",
-        "|---:|---:|---:|---:|---:|",
+        "| Threshold | Pairs at or above | Of them two different people | Precision "
+        "| Precision at least (95%) | Recall |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     for point in points:
         mark = ""
@@ -151,6 +169,6 @@ def curve_table(points: list[CurvePoint], chosen: Thresholds | None = None) -> s
             mark = " (review)"
         lines.append(
             f"| {point.threshold:g}{mark} | {point.pairs:,} | {point.false_pairs:,} | "
-            f"{point.precision:.5f} | {point.recall:.4f} |"
+            f"{point.precision:.5f} | {point.precision_lower_bound:.5f} | {point.recall:.4f} |"
         )
     return "\n".join(lines)
