@@ -36,6 +36,7 @@ from safeguard.people.identifiers import normalise_postcode
 from safeguard.people.models import (
     Address,
     ChronologyEvent,
+    OtherName,
     Person,
 )
 from safeguard.people.search import name_key
@@ -345,12 +346,30 @@ def _existing_frame(exclude: set[uuid.UUID]) -> tuple[Any, dict[str, uuid.UUID]]
     addresses = dict(
         Address.objects.filter(moved_out__isnull=True).values_list("person_id", "line_1")
     )
+    previous: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for person_id, postcode in Address.objects.filter(moved_out__isnull=False).values_list(
+        "person_id", "postcode"
+    ):
+        if postcode:
+            previous[person_id].append(postcode)
+    other_names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for person_id, other_given in OtherName.objects.values_list("person_id", "given_name"):
+        if other_given:
+            other_names[person_id].append(other_given)
     people = Person.objects.filter(merged_into__isnull=True).only(
         "id", "given_name", "family_name", "date_of_birth", "sex", "current_postcode", "nhs_number"
     )
     for person in people.iterator(chunk_size=2000):
         key = f"p:{person.pk}"
-        rows.append(scoring.person_row(person, key, addresses.get(person.pk, "")))
+        rows.append(
+            scoring.person_row(
+                person,
+                key,
+                addresses.get(person.pk, ""),
+                previous_postcodes=previous.get(person.pk),
+                other_names=other_names.get(person.pk),
+            )
+        )
         owner[key] = person.pk
     linked = AgencyRecord.objects.filter(
         person__isnull=False, person__merged_into__isnull=True
@@ -630,13 +649,29 @@ def possible_match_open(
     return review
 
 
+def _person_row_with_history(person: Person, record_id: str) -> dict[str, Any]:
+    """A person as the engine saw them when linking: current address, previous postcodes, other names."""
+    addresses = list(Address.objects.filter(person=person))
+    current = next((a for a in addresses if a.moved_out is None), None)
+    return scoring.person_row(
+        person,
+        record_id,
+        current.line_1 if current else "",
+        previous_postcodes=[a.postcode for a in addresses if a.moved_out and a.postcode],
+        other_names=[
+            name
+            for name in OtherName.objects.filter(person=person).values_list("given_name", flat=True)
+            if name
+        ],
+    )
+
+
 def _candidate_row(review: LinkReview) -> dict[str, Any]:
     if review.matched_row.startswith("r:"):
         record = AgencyRecord.objects.filter(pk=review.matched_row[2:]).first()
         if record is not None:
             return scoring.record_row(record, "b")
-    address = Address.objects.filter(person=review.candidate, moved_out__isnull=True).first()
-    return scoring.person_row(review.candidate, "b", address.line_1 if address else "")
+    return _person_row_with_history(review.candidate, "b")
 
 
 def review_explanation(*, review: LinkReview) -> list[dict[str, Any]]:
@@ -646,8 +681,7 @@ def review_explanation(*, review: LinkReview) -> list[dict[str, Any]]:
     if review.kind == LinkReview.Kind.RECORD and review.record is not None:
         left = scoring.record_row(review.record, "a")
     elif review.person is not None:
-        address = Address.objects.filter(person=review.person, moved_out__isnull=True).first()
-        left = scoring.person_row(review.person, "a", address.line_1 if address else "")
+        left = _person_row_with_history(review.person, "a")
     else:
         return []
     try:
