@@ -58,6 +58,9 @@ if TYPE_CHECKING:
     from safeguard.core.models import User
 
 MAX_CANDIDATES = 3
+#: Shown for a possible match the front door raises without scoring it (as before the
+#: thresholds became settings): the review page works out the real likelihood.
+POSSIBLE_MATCH_PROBABILITY = 0.5
 LINK_BATCH = 2000
 
 RECORD_FIELDS = (
@@ -632,7 +635,7 @@ def possible_match_open(
     review = _open_people_review(
         survivor_id=person.pk,
         other_id=candidate.pk,
-        probability=linking_thresholds().review,
+        probability=POSSIBLE_MATCH_PROBABILITY,
         weight=None,
         matched_row=f"p:{person.pk}",
         version="",
