@@ -12,10 +12,8 @@ every week and some are overdue), 10,000 screenings over the year (about
   child), and
 * the panel's agenda page ``/exploitation/panel/meetings/<ref>/`` as its chair.
 
-Missing episodes: the issue's figure is 20,000 episodes. They belong to the
-``missing`` part, whose models this branch cannot see. See ``_episodes`` below: it is
-the one place to add them after the merge (the ``repeat_missing`` and
-``priority_missing`` sources then answer from real rows).
+Missing episodes: 20,000 over the year (``_episodes``), some children repeat missing
+and some priority missing, so the missing part's agenda sources answer from real rows.
 
     python bench/panel.py            # SQLite, or PostgreSQL if DATABASE_URL says so
     python bench/panel.py --json     # one JSON line
@@ -39,6 +37,8 @@ from pages import _drop_database, _prepare_database, _signed_in_client  # noqa: 
 
 CHILDREN = 50_000
 EPISODES = 20_000
+REPEAT_CHILDREN = 300  # each missing 4 times within 60 days
+PRIORITY_CHILDREN = 40  # adopted as priority missing in the week before the panel
 WEEKS = 52
 DECIDED_PER_PANEL = 40
 SCREENINGS = 10_000
@@ -48,15 +48,61 @@ RUNS = 5
 COHORT = 600
 
 
-def _episodes(children: list[Any], count: int) -> int:
-    """AFTER MERGE (lead): add ``count`` missing episodes for ``children`` here.
+def _episodes(children: list[Any], count: int, *, recorder: Any, agency: Any, before: Any) -> int:
+    """``count`` missing episodes over the year before ``before``, bulk-created.
 
-    Make them with the ``missing`` part's models (bulk_create), spread over the year
-    with a few hundred children repeat missing and some priority missing, so that
-    its agenda sources ("repeat_missing", "priority_missing") have real rows to find.
-    Returns how many were made (0 until then).
+    Most children go missing once; ``REPEAT_CHILDREN`` go missing four times within
+    60 days (each reaching the repeat-missing flag), and ``PRIORITY_CHILDREN`` are
+    adopted by the police as priority missing in the week before the panel, so the
+    missing part's agenda sources ("repeat_missing", "priority_missing") answer from
+    real rows.
     """
-    return 0
+    import datetime as dt
+
+    from safeguard.exploitation.models.missing import MissingEpisode, RepeatMissingFlag
+
+    episodes: list[Any] = []
+    repeat = REPEAT_CHILDREN * 4
+    for n in range(count):
+        if n < repeat:
+            child = children[(n // 4) * 11 % len(children)]
+            start = before - dt.timedelta(days=5 + (n // 4) % 300 + (n % 4) * 12)
+        else:
+            child = children[(n * 13) % len(children)]
+            start = before - dt.timedelta(days=1 + n % 360, hours=n % 24)
+        priority = repeat <= n < repeat + PRIORITY_CHILDREN
+        episodes.append(
+            MissingEpisode(
+                reference=f"MIS-BENCH-{n:06d}",
+                person=child,
+                kind="missing_from_home",
+                missing_since=start,
+                reported_at=start + dt.timedelta(hours=2),
+                reported_by_name="Bench parent",
+                reported_by_kind="parent",
+                last_seen_where="Bench park",
+                risk_level="medium",
+                priority_missing=priority,
+                priority_adopted_at=before - dt.timedelta(days=1 + n % 6) if priority else None,
+                recording_agency=agency,
+                recorded_by=recorder,
+                created_at=start + dt.timedelta(hours=2),
+                returned_at=start + dt.timedelta(hours=20),
+            )
+        )
+    MissingEpisode.objects.bulk_create(episodes, batch_size=5000)
+    flags = [
+        RepeatMissingFlag(
+            person=episodes[n].person,
+            reached_at=episodes[n].missing_since,
+            episode=episodes[n],
+            episodes=3,
+            window_days=90,
+        )
+        for n in range(2, repeat, 4)
+    ]
+    RepeatMissingFlag.objects.bulk_create(flags, batch_size=5000)
+    return len(episodes)
 
 
 def _build() -> dict[str, Any]:
@@ -168,7 +214,7 @@ def _build() -> dict[str, Any]:
             )
         )
     Screening.objects.bulk_create(screenings, batch_size=5000)
-    episodes = _episodes(children, EPISODES)
+    episodes = _episodes(children, EPISODES, recorder=chair, agency=csc, before=upcoming.starts_at)
     return {"chair": chair, "device": device, "meeting": upcoming, "episodes": episodes}
 
 
