@@ -32,9 +32,9 @@ from .models import (
     FamilyConsent,
     Notification,
     SupportRecord,
-    TafMeeting,
 )
 from .services import SOURCE_TYPE, supporting_families_address
+from .taf import TafKind, TafMeeting, taf_meetings
 
 LEADS = {"cyc-csc": "social.worker", "fulford-school": "school.dsl", "hcv": "health.nurse"}
 REVIEW_EVERY = dt.timedelta(weeks=6)
@@ -185,7 +185,6 @@ def build(state: DemoState) -> None:
     memberships: list[EpisodeChild] = []
     assessments: list[Assessment] = []
     meetings: list[TafMeeting] = []
-    meeting_agencies: list[tuple[TafMeeting, list[int]]] = []
     supports: list[SupportRecord] = []
     notifications: list[Notification] = []
     events: list[ChronologyEvent] = []
@@ -362,14 +361,15 @@ def build(state: DemoState) -> None:
             meeting_day = assessed_on + dt.timedelta(days=rng.randrange(7, 15))
             # Overdue: the family's last review did not happen.
             last_possible = end - dt.timedelta(days=rng.randrange(50, 80)) if overdue else end
-            kind = TafMeeting.Kind.FIRST
+            kind = TafKind.FIRST
             agencies_here = sorted(involved_agencies[household] | {agency.pk})
             next_due = assessed_on + REVIEW_EVERY
             while meeting_day <= last_possible:
                 next_due = meeting_day + REVIEW_EVERY
                 meeting = TafMeeting(
-                    episode=episode,
+                    episode_id=episode.pk,
                     kind=kind,
+                    agency_ids=agencies_here,
                     held_on=meeting_day,
                     attendees=f"{lead} ({agency}), parent, family support worker",
                     family_attended=rng.random() < 0.85,
@@ -380,7 +380,6 @@ def build(state: DemoState) -> None:
                     recorded_by=lead,
                 )
                 meetings.append(meeting)
-                meeting_agencies.append((meeting, agencies_here))
                 add_event(
                     meeting_day,
                     ChronologyEvent.Category.MEETING,
@@ -388,7 +387,7 @@ def build(state: DemoState) -> None:
                     f"Next review due {next_due.day} {next_due:%B %Y}.",
                 )
                 notify(Notification.Event.REVIEWED, meeting_day, meeting.get_kind_display())
-                kind = TafMeeting.Kind.REVIEW
+                kind = TafKind.REVIEW
                 meeting_day = next_due + dt.timedelta(days=rng.randrange(-3, 4))
             episode.review_due = next_due
         for support_slug, description in rng.sample(SUPPORT, k=rng.randrange(2, 4)):
@@ -444,16 +443,8 @@ def build(state: DemoState) -> None:
     Episode.objects.bulk_create(episodes, batch_size=500)
     EpisodeChild.objects.bulk_create(memberships, batch_size=500)
     Assessment.objects.bulk_create(assessments, batch_size=500)
-    TafMeeting.objects.bulk_create(meetings, batch_size=500)
-    through = TafMeeting.agencies.through
-    through.objects.bulk_create(
-        [
-            through(tafmeeting_id=meeting.pk, agency_id=agency_id)
-            for meeting, agency_ids in meeting_agencies
-            for agency_id in agency_ids
-        ],
-        batch_size=1000,
-    )
+    # The meetings themselves are kept by the meetings app (earlyhelp/taf.py).
+    taf_meetings().record_many(meetings)
     FamilyConsent.objects.bulk_create([c for c, _ in consents], batch_size=500)
     consent_agencies = FamilyConsent.agencies.through
     consent_agencies.objects.bulk_create(
