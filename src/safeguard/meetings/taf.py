@@ -254,6 +254,8 @@ class MeetingsTafStore:
 
     def episode_ids_with_agency(self, agency_id: int | None) -> Any:
         """Ids of the episodes whose meetings the agency was at (a subquery)."""
+        if agency_id is None:
+            return Meeting.objects.none().values("episode_id")
         return Meeting.objects.filter(
             kind__slug=TAF_KIND,
             episode__isnull=False,
