@@ -99,6 +99,7 @@ EXPECTED: dict[str, Row] = {
     # Seen: someone in the team the user manages; not seen: someone in another agency.
     "work.record_absence": (frozenset(ALL_ROLES), frozenset({BU})),
     "meetings.arrange_meetings": NAMED | {BU},
+    "meetings.see_attendance_report": frozenset({PC, BU}),
     # Meetings follow invitations, not role: the user's agency is invited to one meeting.
     "meetings.see_meetings": frozenset(ALL_ROLES),
     # Seen: a meeting the user's agency is invited to; not seen: one it is not.

@@ -117,9 +117,7 @@ class TestTheTeamAroundTheFamilyMove:
         new = _migrate(_newest())
         del new
         family = Episode.objects.get(pk=seeded["family"])
-        meetings = Meeting.objects.filter(kind__slug="team-around-the-family").order_by(
-            "starts_at"
-        )
+        meetings = Meeting.objects.filter(kind__slug="team-around-the-family").order_by("starts_at")
         assert meetings.count() == 3
         first, review, other = meetings
         assert first.episode_id == family.pk

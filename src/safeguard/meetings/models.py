@@ -132,6 +132,11 @@ class Meeting(models.Model):
     moved_from = models.DateField(
         null=True, blank=True, help_text="The date it would have been, before a bank holiday."
     )
+    sequence = models.PositiveIntegerField(
+        default=0,
+        help_text="How many times it was moved or cancelled (the calendar file's SEQUENCE).",
+    )
+    cancelled_reason = models.TextField(blank=True)
     location = models.CharField(max_length=200, blank=True)
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_meetings"

@@ -12,6 +12,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="meeting",
+            name="sequence",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="How many times it was moved or cancelled (the calendar file's SEQUENCE).",
+            ),
+        ),
+        migrations.AddField(
+            model_name="meeting",
+            name="cancelled_reason",
+            field=models.TextField(blank=True),
+        ),
         migrations.CreateModel(
             name='FamilyMeeting',
             fields=[

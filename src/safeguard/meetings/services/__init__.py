@@ -13,7 +13,13 @@ decisions, actions, suggested items) and ``outcomes`` (finalising, outcomes,
 receipts). Callers import from here.
 """
 
-from .arranging import clock_due, meeting_arrange, schedule_create
+from .arranging import (
+    clock_due,
+    meeting_arrange,
+    meeting_cancel,
+    meeting_move,
+    schedule_create,
+)
 from .base import (
     ACTION_DUE_TIME,
     MAX_SAFETY_SCALE,
@@ -22,7 +28,14 @@ from .base import (
 )
 from .invitations import attendance_record, invitation_add, invitation_respond
 from .outcomes import minutes_export_record, minutes_finalise, outcome_open, user_choices_for
-from .running import action_add, action_update, decision_add, item_add, item_notes_save
+from .running import (
+    action_add,
+    action_update,
+    decision_add,
+    item_add,
+    item_notes_save,
+    suggestion_add,
+)
 
 __all__ = [
     "ACTION_DUE_TIME",
@@ -38,10 +51,13 @@ __all__ = [
     "item_add",
     "item_notes_save",
     "meeting_arrange",
+    "meeting_cancel",
+    "meeting_move",
     "meeting_url",
     "minutes_export_record",
     "minutes_finalise",
     "outcome_open",
     "schedule_create",
+    "suggestion_add",
     "user_choices_for",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record
@@ -31,9 +32,11 @@ from .base import (
     SCHEDULE_HORIZON_DAYS,
     _check_people,
     _invalid,
+    _require_chair,
+    _site,
     _uk,
 )
-from .invitations import _invite
+from .invitations import _invite, _tell_invitees
 
 # --- Arranging meetings ----------------------------------------------------------------------
 
@@ -247,3 +250,103 @@ def schedule_create(
         changes={"kind": kind.slug, "frequency": frequency, "weekday": weekday, "until": until},
     )
     return schedule
+
+
+# --- Cancelling and moving -------------------------------------------------------------------
+
+
+def _changeable(by: User, meeting: Meeting) -> None:
+    _require_chair(by, meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise _invalid(
+            "This meeting is cancelled or its minutes are final: it cannot change", field="reason"
+        )
+
+
+@transaction.atomic
+def meeting_cancel(*, by: User, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel a meeting; every invitee is told by email and the calendar file says cancelled."""
+    _changeable(by, meeting)
+    if not reason.strip():
+        raise _invalid("Enter why the meeting is cancelled", field="reason")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancelled_reason = reason.strip()
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "cancelled_reason", "sequence"])
+    link = _site(reverse("meetings:calendar", args=[meeting.reference]))
+    told = _tell_invitees(
+        meeting=meeting,
+        kind="meeting_cancelled",
+        subject=f"Cancelled: {meeting.kind.name}, {_uk(meeting.starts_at)}",
+        body=(
+            f"The {meeting.kind.name.lower()} on {_uk(meeting.starts_at)} (UK time) is cancelled.\n"
+            f"Reference: {meeting.reference}\n\n"
+            f"Why: {meeting.cancelled_reason}\n\n"
+            f"The calendar file, to take it out of your calendar: {link}\n"
+        ),
+    )
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        object_type=MeetingEvent.MEETING,
+        object_id=meeting.reference,
+        changes={"status": MeetingStatus.CANCELLED, "told": told},
+        reason=meeting.cancelled_reason,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_move(
+    *, by: User, meeting: Meeting, starts_at: dt.datetime, reason: str = ""
+) -> Meeting:
+    """Move a meeting to a new time (same length); the chair must be free; invitees are told."""
+    _changeable(by, meeting)
+    if timezone.is_naive(starts_at):
+        raise _invalid("Enter the new time the meeting starts", field="starts_at")
+    if starts_at < timezone.now():
+        raise _invalid("The new time must be in the future", field="date")
+    length = meeting.ends_at - meeting.starts_at
+    ends_at = starts_at + length
+    clash = (
+        Meeting.objects.filter(chair=meeting.chair, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .exclude(pk=meeting.pk)
+        .first()
+    )
+    if clash is not None:
+        raise _invalid(
+            f"The chair already has a meeting then ({clash.title}, {_uk(clash.starts_at)}). "
+            "Choose another time",
+            field="date",
+        )
+    before = meeting.starts_at
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.due_by = clock_due(meeting.kind, meeting.clock_started_at)
+    meeting.sequence += 1
+    meeting.save(update_fields=["starts_at", "ends_at", "due_by", "sequence"])
+    page = _site(reverse("meetings:detail", args=[meeting.reference]))
+    calendar = _site(reverse("meetings:calendar", args=[meeting.reference]))
+    told = _tell_invitees(
+        meeting=meeting,
+        kind="meeting_moved",
+        subject=f"Moved: {meeting.kind.name}, now {_uk(starts_at)}",
+        body=(
+            f"The {meeting.kind.name.lower()} on {_uk(before)} has moved.\n\n"
+            f"New time: {_uk(starts_at)} (UK time)\n"
+            f"Where: {meeting.location or 'see the meeting page'}\n"
+            f"Reference: {meeting.reference}\n"
+            + (f"Why: {reason.strip()}\n" if reason.strip() else "")
+            + f"\nThe updated calendar file: {calendar}\n"
+            f"Say whether you can still come: {page}\n"
+        ),
+    )
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        object_type=MeetingEvent.MEETING,
+        object_id=meeting.reference,
+        changes={"starts_at": {"before": before, "after": starts_at}, "told": told},
+        reason=reason.strip(),
+    )
+    return meeting

@@ -182,3 +182,26 @@ def attendance_record(
             changes={"attendance": {i.agency.slug: i.attendance for i in changed}},
         )
     return changed
+
+
+def _tell_invitees(*, meeting: Meeting, kind: str, subject: str, body: str) -> int:
+    """Email every invited agency and named person about a change (through the outbox)."""
+    told = 0
+    for invitation in meeting.invitations.select_related("agency", "person"):
+        if invitation.person is not None:
+            recipients = [invitation.person.email] if invitation.person.email else []
+        else:
+            recipients = _agency_addresses(invitation.agency)
+        if not recipients:
+            continue
+        outbox_enqueue(
+            kind=kind,
+            recipients=recipients,
+            subject=subject,
+            body=body,
+            summary=f"{subject} for {invitation.agency.name}",
+            related_type=str(MeetingEvent.MEETING),
+            related_id=meeting.reference,
+        )
+        told += 1
+    return told

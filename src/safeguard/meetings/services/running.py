@@ -22,6 +22,7 @@ from ..models import (
     ItemKind,
     Meeting,
 )
+from ..selectors import suggestions_open
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
@@ -75,9 +76,35 @@ def item_add(
         object_type=MeetingEvent.MEETING_ITEM,
         object_id=item.pk,
         person_id=getattr(person, "pk", None),
-        changes={"meeting": meeting.reference, "kind": kind},
+        changes={"meeting": meeting.reference, "kind": kind, "supplied_by": supplied_by},
     )
     return item
+
+
+@transaction.atomic
+def suggestion_add(*, by: User, meeting: Meeting, position: int, title: str) -> AgendaItem:
+    """Put an item the kind's agenda supplier suggests on the agenda ("Add to the agenda").
+
+    ``position`` and ``title`` name the suggestion as the page showed it; if the
+    suggestions changed since (someone added it already), nothing is added.
+    """
+    _require_chair(by, meeting)
+    _require_open(meeting)
+    suggestions = suggestions_open(user=by, meeting=meeting)
+    chosen = suggestions[position] if 0 <= position < len(suggestions) else None
+    if chosen is None or chosen.title != title:
+        raise _invalid(
+            "That suggestion is no longer there: it may be on the agenda already",
+            field="suggestion",
+        )
+    return item_add(
+        by=by,
+        meeting=meeting,
+        kind=chosen.kind,
+        title=chosen.title,
+        person=chosen.person,
+        supplied_by=meeting.kind.agenda_supplier,
+    )
 
 
 NOTE_FIELDS = (
