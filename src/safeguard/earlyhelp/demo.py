@@ -366,10 +366,14 @@ def build(state: DemoState) -> None:
             next_due = assessed_on + REVIEW_EVERY
             while meeting_day <= last_possible:
                 next_due = meeting_day + REVIEW_EVERY
+                # Now and then a partner sends apologies (never the lead agency).
+                partners = [a for a in agencies_here if a != agency.pk]
+                away = [rng.choice(partners)] if partners and rng.random() < 0.2 else []
                 meeting = TafMeeting(
                     episode_id=episode.pk,
                     kind=kind,
-                    agency_ids=agencies_here,
+                    agency_ids=[a for a in agencies_here if a not in away],
+                    apologies_ids=away,
                     held_on=meeting_day,
                     attendees=f"{lead} ({agency}), parent, family support worker",
                     family_attended=rng.random() < 0.85,

@@ -43,6 +43,8 @@ class TafMeeting:
     recorded_by: Any
     agency_ids: list[int] = field(default_factory=list)
     agency_names: list[str] = field(default_factory=list)
+    # Agencies invited that sent apologies (recorded in bulk by the demo; the form records who came).
+    apologies_ids: list[int] = field(default_factory=list)
     attendees: str = ""
     family_attended: bool = False
     child_voice: str = ""

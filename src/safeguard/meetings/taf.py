@@ -191,6 +191,18 @@ class MeetingsTafStore:
                 )
                 for (row, _, _), meeting in zip(made, meetings, strict=True)
                 for agency_id in dict.fromkeys(meeting.agency_ids)
+            ]
+            + [
+                Invitation(
+                    meeting=row,
+                    agency_id=agency_id,
+                    response=Response.APOLOGIES,
+                    responded_at=row.created_at,
+                    attendance=Attendance.APOLOGIES,
+                )
+                for (row, _, _), meeting in zip(made, meetings, strict=True)
+                for agency_id in dict.fromkeys(meeting.apologies_ids)
+                if agency_id not in meeting.agency_ids
             ],
             batch_size=1000,
         )
