@@ -18,7 +18,9 @@ def test_demo_has_panels_with_apologies_open_actions_and_outcomes(db):
     work_demo.build_teams(state)
     demo.build(state)
     # A year of weekly panels and monthly disruption meetings, and a year of strategy meetings.
-    assert Meeting.objects.filter(kind__slug="child-exploitation-risk-assessment-panel").count() > 52
+    assert (
+        Meeting.objects.filter(kind__slug="child-exploitation-risk-assessment-panel").count() > 52
+    )
     assert Meeting.objects.filter(kind__slug="child-exploitation-disruption-meeting").count() > 12
     assert Meeting.objects.filter(kind__slug="strategy-meeting").count() == 12
     recorded = set(Invitation.objects.values_list("attendance", flat=True))
