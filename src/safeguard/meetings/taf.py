@@ -35,6 +35,7 @@ from safeguard.core.references import ALPHABET, BODY_LENGTH, format_reference, r
 from safeguard.earlyhelp.models import Episode, EpisodeChild
 from safeguard.earlyhelp.taf import TafMeeting
 
+from .kinds import kind
 from .models import (
     AgendaItem,
     Attendance,
@@ -77,7 +78,7 @@ class MeetingsTafStore:
     """Keeps early help's Team Around the Family meetings as meetings."""
 
     def _kind(self) -> MeetingKind:
-        return MeetingKind.objects.get(slug=TAF_KIND)
+        return kind(TAF_KIND)  # seeded again if a test emptied the tables
 
     def _rows(
         self,
