@@ -298,3 +298,72 @@ class TestTheAttendanceReport:
 
     def test_practitioners_get_page_not_found(self, partnership, signed_in):
         assert signed_in(partnership.worker).get("/meetings/attendance/").status_code == 404
+
+
+class TestActionsFollowUp:
+    def _finalised_with_an_action(self, p, meeting):
+        item = services.item_add(
+            by=p.chair, meeting=meeting, kind=ItemKind.CHILD, title="Missing twice", person=p.ava
+        )
+        services.item_notes_save(by=p.chair, item=item, notes={"child_voice": "Wants to stay"})
+        services.action_add(
+            by=p.chair,
+            item=item,
+            description="Visit the retail park with the youth team",
+            owner_user=p.officer,
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+        )
+        services.minutes_finalise(by=p.chair, meeting=meeting)
+        return item.actions.get()
+
+    def test_an_open_action_comes_back_on_the_next_meeting_until_it_is_done(
+        self, partnership, meeting, signed_in
+    ):
+        from safeguard.work.services import work_item_complete
+
+        p = partnership
+        action = self._finalised_with_an_action(p, meeting)
+        later = services.meeting_arrange(
+            by=p.chair,
+            kind=p.panel,
+            title="Exploitation panel",
+            starts_at=at(next_weekday() + dt.timedelta(days=7)),
+            agencies=[p.csc, p.police],
+        )
+        services.item_add(
+            by=p.chair, meeting=later, kind=ItemKind.CHILD, title="Follow-up", person=p.ava
+        )
+        client = signed_in(p.chair)
+        page = client.get(f"/meetings/{later.reference}/").text
+        assert "Actions still open from earlier meetings" in page
+        assert "Visit the retail park with the youth team" in page
+        work_item_complete(by=p.officer, item=action.work_item, outcome="Visited with the team.")
+        page = client.get(f"/meetings/{later.reference}/").text
+        assert "Visit the retail park with the youth team" not in page
+
+    def test_an_overdue_action_is_escalated_to_the_owners_team_managers(
+        self, partnership, meeting, make_user
+    ):
+        from safeguard.core.models import TeamMembership
+        from safeguard.work.services import work_escalate_overdue
+
+        p = partnership
+        action = self._finalised_with_an_action(p, meeting)
+        sergeant = make_user(Role.PRACTITIONER, agency=p.police, email="sergeant@police")
+        TeamMembership.objects.create(
+            team=action.work_item.team,
+            user=sergeant,
+            is_manager=True,
+            since=timezone.localdate(),
+        )
+        escalated = work_escalate_overdue(now=action.work_item.due_at + dt.timedelta(hours=1))
+        assert action.work_item in escalated
+        told = [
+            m
+            for m in OutboxMessage.objects.filter(kind="work_overdue")
+            if "sergeant@police" in m.recipients
+        ]
+        # The action (and the police's unread outcome, also overdue by then) reach the manager.
+        assert f"Overdue: {action.work_item.get_kind_display()} ({action.work_item.team.name})" in [
+            m.subject for m in told
+        ]
