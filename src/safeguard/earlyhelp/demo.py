@@ -11,6 +11,7 @@ the Family review, and closed ones (every closure reason appears).
 from __future__ import annotations
 
 import datetime as dt
+import random
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -131,6 +132,9 @@ def _at(day: dt.date, hour: int = 12) -> dt.datetime:
 def build(state: DemoState) -> None:
     """Add early help episodes with assessments, reviews, support and closures."""
     rng = state.rng
+    # Apologies at TAF meetings draw on their own numbers, so later demo extensions get
+    # the same ones as before they were added.
+    apologies_rng = random.Random(f"taf-apologies-{state.children}")  # noqa: S311 - demo data
     today = state.today
     Episode.objects.all().delete()
     families = _families(state)
@@ -368,7 +372,11 @@ def build(state: DemoState) -> None:
                 next_due = meeting_day + REVIEW_EVERY
                 # Now and then a partner sends apologies (never the lead agency).
                 partners = [a for a in agencies_here if a != agency.pk]
-                away = [rng.choice(partners)] if partners and rng.random() < 0.2 else []
+                away = (
+                    [apologies_rng.choice(partners)]
+                    if partners and apologies_rng.random() < 0.2
+                    else []
+                )
                 meeting = TafMeeting(
                     episode_id=episode.pk,
                     kind=kind,
