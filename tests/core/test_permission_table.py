@@ -105,6 +105,7 @@ EXPECTED: dict[str, Row] = {
     "directory.send_newsletter": frozenset({BU}),
     "directory.see_campaigns": frozenset(ALL_ROLES),
     "meetings.arrange_meetings": NAMED | {BU},
+    "meetings.see_attendance_report": frozenset({PC, BU}),
     # Meetings follow invitations, not role: the user's agency is invited to one meeting.
     "meetings.see_meetings": frozenset(ALL_ROLES),
     # Seen: a meeting the user's agency is invited to; not seen: one it is not.

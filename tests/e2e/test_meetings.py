@@ -52,9 +52,31 @@ def test_a_chair_runs_a_meeting_and_an_absent_agency_reads_its_items_outcome(pag
     p, meeting = panel
     sign_in(page, p.chair)
     page.get_by_role("link", name="Meetings", exact=True).click()
+    # Setting up a recurring meeting: an empty form gives the GOV.UK error summary.
+    page.get_by_role("link", name="Set up a recurring meeting").click()
+    page.get_by_role("button", name="Set up the meetings").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select how often it meets")
+    assert_accessible(page)
+    page.go_back()
+    page.go_back()
     page.get_by_role("link", name="Exploitation panel").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Exploitation panel")
     assert_accessible(page)
+
+    # With the keyboard only, the chair moves the meeting to 15:00 the same day.
+    page.get_by_role("link", name="Move this meeting").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move Exploitation panel")
+    assert_accessible(page)
+    day = timezone.localtime(meeting.starts_at).date()
+    page.locator("#id_date_day").focus()
+    for value in (str(day.day), str(day.month), str(day.year), "15:00"):
+        page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Meeting moved and every invited agency told")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("3:00pm")
 
     # Ava's item: discussion, her voice, a decision, an action, and the school invited for her.
     _add_item(page, "A child", "Missing twice this month", child="Ava Brook, born 17 May 2014")

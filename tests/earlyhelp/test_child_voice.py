@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.earlyhelp.models import Assessment, TafMeeting
+from safeguard.earlyhelp.models import Assessment
+from safeguard.earlyhelp.taf import taf_meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ class TestPresentInEarlyHelp:
         assert b"Enter what the child&#x27;s presentation" in refused.content
         data["child_presentation"] = "Smiles and reaches for mum; feeds well."
         assert client.post(url, data).status_code == 302
-        meeting = TafMeeting.objects.get()
+        (meeting,) = taf_meetings().for_episodes([episode.pk])
         assert meeting.child_voice_approach == "present"
         assert meeting.child_voice == "Smiles and reaches for mum; feeds well."
         detail = client.get(reverse("earlyhelp:detail", args=[episode.pk])).content.decode()

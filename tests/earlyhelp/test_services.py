@@ -18,7 +18,6 @@ from safeguard.earlyhelp.models import (
     ClosureReason,
     Episode,
     Notification,
-    TafMeeting,
 )
 from safeguard.earlyhelp.selectors import (
     assessment_prefill,
@@ -28,6 +27,7 @@ from safeguard.earlyhelp.selectors import (
     episodes_visible_to,
     my_episodes,
 )
+from safeguard.earlyhelp.taf import TafKind
 from safeguard.people.access import AccessDenied
 from safeguard.people.models import ChronologyEvent
 
@@ -332,10 +332,10 @@ class TestTeamAroundTheFamily:
     def test_a_meeting_sets_the_next_review_and_tells_the_team(self, family, episode):
         meeting = _meeting(episode, family.lead)
         episode.refresh_from_db()
-        assert meeting.kind == TafMeeting.Kind.FIRST
+        assert meeting.kind == TafKind.FIRST
         assert episode.review_due == meeting.next_review_due
         assert Notification.objects.filter(event=Notification.Event.REVIEWED).count() == 1
-        assert _meeting(episode, family.lead).kind == TafMeeting.Kind.REVIEW
+        assert _meeting(episode, family.lead).kind == TafKind.REVIEW
 
     def test_the_review_becomes_overdue_the_day_after_it_was_due(self, family, episode):
         _meeting(episode, family.lead)

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from safeguard.core.models import AuditEvent
 from safeguard.earlyhelp import services
-from safeguard.earlyhelp.models import Assessment, Episode, SupportRecord, TafMeeting
+from safeguard.earlyhelp.models import Assessment, Episode, SupportRecord
+from safeguard.earlyhelp.taf import taf_meetings
 
 from ..factories import AgencyFactory, ChronologyEventFactory
 from .conftest import agree
@@ -276,7 +277,8 @@ class TestTafForm:
             reverse("earlyhelp:taf", args=[episode.pk]), self._good(family)
         )
         assert response.status_code == 302
-        assert TafMeeting.objects.get().agencies.get() == family.school
+        (meeting,) = taf_meetings().for_episodes([episode.pk])
+        assert meeting.agency_ids == [family.school.pk]
 
     def test_empty_form_lists_every_required_answer(self, family, episode, signed_in):
         html = (
@@ -321,7 +323,7 @@ class TestTafForm:
         assert response.status_code == 200
         assert message in html
         assert "Said school is better" in html
-        assert not TafMeeting.objects.exists()
+        assert not taf_meetings().exists(episode)
 
     def test_a_review_more_than_6_months_away_is_refused_by_the_service(
         self, family, episode, signed_in

@@ -11,6 +11,7 @@ the Family review, and closed ones (every closure reason appears).
 from __future__ import annotations
 
 import datetime as dt
+import random
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -32,9 +33,9 @@ from .models import (
     FamilyConsent,
     Notification,
     SupportRecord,
-    TafMeeting,
 )
 from .services import SOURCE_TYPE, supporting_families_address
+from .taf import TafKind, TafMeeting, taf_meetings
 
 LEADS = {"cyc-csc": "social.worker", "fulford-school": "school.dsl", "hcv": "health.nurse"}
 REVIEW_EVERY = dt.timedelta(weeks=6)
@@ -131,6 +132,9 @@ def _at(day: dt.date, hour: int = 12) -> dt.datetime:
 def build(state: DemoState) -> None:
     """Add early help episodes with assessments, reviews, support and closures."""
     rng = state.rng
+    # Apologies at TAF meetings draw on their own numbers, so later demo extensions get
+    # the same ones as before they were added.
+    apologies_rng = random.Random(f"taf-apologies-{state.children}")  # noqa: S311 - demo data
     today = state.today
     Episode.objects.all().delete()
     families = _families(state)
@@ -185,7 +189,6 @@ def build(state: DemoState) -> None:
     memberships: list[EpisodeChild] = []
     assessments: list[Assessment] = []
     meetings: list[TafMeeting] = []
-    meeting_agencies: list[tuple[TafMeeting, list[int]]] = []
     supports: list[SupportRecord] = []
     notifications: list[Notification] = []
     events: list[ChronologyEvent] = []
@@ -362,14 +365,23 @@ def build(state: DemoState) -> None:
             meeting_day = assessed_on + dt.timedelta(days=rng.randrange(7, 15))
             # Overdue: the family's last review did not happen.
             last_possible = end - dt.timedelta(days=rng.randrange(50, 80)) if overdue else end
-            kind = TafMeeting.Kind.FIRST
+            kind = TafKind.FIRST
             agencies_here = sorted(involved_agencies[household] | {agency.pk})
             next_due = assessed_on + REVIEW_EVERY
             while meeting_day <= last_possible:
                 next_due = meeting_day + REVIEW_EVERY
+                # Now and then a partner sends apologies (never the lead agency).
+                partners = [a for a in agencies_here if a != agency.pk]
+                away = (
+                    [apologies_rng.choice(partners)]
+                    if partners and apologies_rng.random() < 0.2
+                    else []
+                )
                 meeting = TafMeeting(
-                    episode=episode,
+                    episode_id=episode.pk,
                     kind=kind,
+                    agency_ids=[a for a in agencies_here if a not in away],
+                    apologies_ids=away,
                     held_on=meeting_day,
                     attendees=f"{lead} ({agency}), parent, family support worker",
                     family_attended=rng.random() < 0.85,
@@ -380,7 +392,6 @@ def build(state: DemoState) -> None:
                     recorded_by=lead,
                 )
                 meetings.append(meeting)
-                meeting_agencies.append((meeting, agencies_here))
                 add_event(
                     meeting_day,
                     ChronologyEvent.Category.MEETING,
@@ -388,7 +399,7 @@ def build(state: DemoState) -> None:
                     f"Next review due {next_due.day} {next_due:%B %Y}.",
                 )
                 notify(Notification.Event.REVIEWED, meeting_day, meeting.get_kind_display())
-                kind = TafMeeting.Kind.REVIEW
+                kind = TafKind.REVIEW
                 meeting_day = next_due + dt.timedelta(days=rng.randrange(-3, 4))
             episode.review_due = next_due
         for support_slug, description in rng.sample(SUPPORT, k=rng.randrange(2, 4)):
@@ -444,16 +455,8 @@ def build(state: DemoState) -> None:
     Episode.objects.bulk_create(episodes, batch_size=500)
     EpisodeChild.objects.bulk_create(memberships, batch_size=500)
     Assessment.objects.bulk_create(assessments, batch_size=500)
-    TafMeeting.objects.bulk_create(meetings, batch_size=500)
-    through = TafMeeting.agencies.through
-    through.objects.bulk_create(
-        [
-            through(tafmeeting_id=meeting.pk, agency_id=agency_id)
-            for meeting, agency_ids in meeting_agencies
-            for agency_id in agency_ids
-        ],
-        batch_size=1000,
-    )
+    # The meetings themselves are kept by the meetings app (earlyhelp/taf.py).
+    taf_meetings().record_many(meetings)
     FamilyConsent.objects.bulk_create([c for c, _ in consents], batch_size=500)
     consent_agencies = FamilyConsent.agencies.through
     consent_agencies.objects.bulk_create(

@@ -16,7 +16,8 @@ from safeguard.frontdoor.models import NoConsentReason, VoiceApproach
 from safeguard.people.models import Person
 
 from .handoffs import StepUp
-from .models import ClosureReason, FamilyConsent, TafMeeting
+from .models import ClosureReason, FamilyConsent
+from .taf import TafKind
 
 
 class LeadPractitionerChoiceField(forms.ModelChoiceField):
@@ -242,7 +243,7 @@ class TafMeetingForm(forms.Form):
 
     kind = forms.ChoiceField(
         label="What kind of meeting was it?",
-        choices=TafMeeting.Kind.choices,
+        choices=TafKind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether this was the first meeting or a review"},
     )

@@ -41,7 +41,8 @@ from safeguard.work.services import (
 )
 
 from .events import EarlyHelpEvent
-from .models import Assessment, Episode, SupportRecord, TafMeeting
+from .models import Assessment, Episode, SupportRecord
+from .taf import taf_meetings
 
 if TYPE_CHECKING:
     from safeguard.core.models import Team, User
@@ -231,7 +232,8 @@ def _latest_assessment(episode: Episode) -> Assessment | None:
 def step_up_prefill(episode: Episode, *, note: str = "") -> dict[str, str]:
     """The concern's words, from what early help already knows (so the family tells it once)."""
     assessment = _latest_assessment(episode)
-    meeting = TafMeeting.objects.filter(episode=episode).order_by("-held_on", "-created_at").first()
+    meetings = taf_meetings().for_episodes([episode.pk])
+    meeting = meetings[0] if meetings else None
     lines = [
         f"Early help {episode.reference} (open since {episode.opened_on:%-d %B %Y}) "
         "is stepping up to children's social care."
@@ -257,7 +259,7 @@ def step_up_prefill(episode: Episode, *, note: str = "") -> dict[str, str]:
             r.agency.name
             for r in SupportRecord.objects.filter(episode=episode).select_related("agency")
         }
-        | {a.name for m in TafMeeting.objects.filter(episode=episode) for a in m.agencies.all()}
+        | {name for m in meetings for name in m.agency_names}
     )
     return {
         "what_happened": "\n\n".join(lines),

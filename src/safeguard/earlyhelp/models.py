@@ -1,11 +1,13 @@
-"""Early help: episodes, Early Help Assessments, Team Around the Family (TAF) meetings, support.
+"""Early help: episodes, Early Help Assessments, support; its meetings live in `meetings`.
 
 An :class:`Episode` is one period of early help for a family: a group of
 children (usually brothers and sisters), optionally linked to the
 ``people.Household`` they live in. The children, not the household, decide who
 may see it: a user sees an episode only when they may see every child in it
 (see ``selectors.episodes_visible_to``). Reads go through ``selectors.py``;
-writes through ``services.py``.
+writes through ``services.py``. Team Around the Family (TAF) meetings are kept
+by the meetings app; early help reaches them through ``taf.py`` (the meetings app
+registers its store there at start-up).
 """
 
 from __future__ import annotations
@@ -184,41 +186,6 @@ class Assessment(models.Model):
     def is_draft(self) -> bool:
         """Whether the assessment can still be changed."""
         return self.status == self.Status.DRAFT
-
-
-class TafMeeting(models.Model):
-    """A Team Around the Family (TAF) meeting or review, which sets the next review date."""
-
-    class Kind(models.TextChoices):
-        FIRST = "first", "First Team Around the Family meeting"
-        REVIEW = "review", "Team Around the Family review"
-
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="taf_meetings")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    held_on = models.DateField()
-    agencies = models.ManyToManyField("core.Agency", related_name="taf_meetings", blank=True)
-    attendees = models.TextField(blank=True, help_text="Names and roles of who came.")
-    family_attended = models.BooleanField(default=False)
-    progress = models.TextField()
-    child_voice = models.TextField(blank=True)
-    child_voice_approach = models.CharField(
-        max_length=10,
-        choices=VoiceApproach.choices,
-        default=VoiceApproach.WORDS,
-        help_text="The child's words, or (pre-verbal or non-verbal) the PRESENT approach.",
-    )
-    plan_update = models.TextField(blank=True)
-    next_review_due = models.DateField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-held_on", "-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.held_on}"
 
 
 class SupportRecord(models.Model):

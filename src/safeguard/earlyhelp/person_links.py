@@ -15,6 +15,7 @@ from safeguard.people.registry import (
 )
 
 from .models import Episode, EpisodeChild, FamilyConsent, SupportRecord
+from .taf import taf_meetings
 
 
 def _assessments(episode: Episode) -> str:
@@ -30,7 +31,7 @@ def _assessments(episode: Episode) -> str:
 def _meetings(episode: Episode) -> str:
     return "\n".join(
         f"{m.get_kind_display()} on {m.held_on:%d %B %Y}: {m.progress}"
-        for m in episode.taf_meetings.order_by("held_on")
+        for m in reversed(taf_meetings().for_episodes([episode.pk]))
     )
 
 

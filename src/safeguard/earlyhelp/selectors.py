@@ -39,8 +39,8 @@ from .models import (
     FamilyConsent,
     Notification,
     SupportRecord,
-    TafMeeting,
 )
+from .taf import TafMeeting, taf_meetings
 
 EPISODES_PER_PAGE = 50
 PREFILL_CHRONOLOGY_EVENTS = 12
@@ -147,11 +147,7 @@ def _mine(user: Any) -> QuerySet[Episode]:
         | Q(lead_practitioner_id=user.pk)
         | Q(lead_practitioner__isnull=True, status=Episode.Status.OPEN)
         | Q(pk__in=SupportRecord.objects.filter(agency_id=agency_id).values("episode_id"))
-        | Q(
-            pk__in=TafMeeting.agencies.through.objects.filter(agency_id=agency_id).values(
-                "tafmeeting__episode_id"
-            )
-        )
+        | Q(pk__in=taf_meetings().episode_ids_with_agency(agency_id))
     )
     return episodes_visible_to(user).filter(involved)
 
@@ -184,11 +180,7 @@ def episode_page(*, episode: Episode) -> EpisodePage:
             "lead_practitioner", "lead_practitioner__agency", "completed_by"
         )
     )
-    meetings = list(
-        TafMeeting.objects.filter(episode=episode)
-        .select_related("recorded_by")
-        .prefetch_related("agencies")
-    )
+    meetings = taf_meetings().for_episodes([episode.pk])
     changes = list(EpisodeChange.objects.filter(episode=episode).select_related("recorded_by"))
     notifications = list(Notification.objects.filter(episode=episode)[:20])
     draft = next((a for a in assessments if a.is_draft), None)
@@ -275,13 +267,9 @@ def central_record(*, user: Any, episode: Episode) -> CentralRecord:
         )
     # One row per agency per episode: first and last meeting, and how many it came to.
     membership: dict[tuple[uuid.UUID, str], list[dt.date]] = {}
-    for meeting in (
-        TafMeeting.objects.filter(episode_id__in=episode_ids)
-        .prefetch_related("agencies")
-        .order_by("held_on")
-    ):
-        for agency in meeting.agencies.all():
-            membership.setdefault((meeting.episode_id, agency.name), []).append(meeting.held_on)
+    for meeting in reversed(taf_meetings().for_episodes(episode_ids)):
+        for agency_name in meeting.agency_names:
+            membership.setdefault((meeting.episode_id, agency_name), []).append(meeting.held_on)
     for (episode_id, agency_name), days in membership.items():
         count = len(days)
         rows.append(

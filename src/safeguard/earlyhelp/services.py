@@ -39,7 +39,6 @@ from .models import (
     FamilyConsent,
     Notification,
     SupportRecord,
-    TafMeeting,
 )
 from .selectors import (
     assessment_prefill,
@@ -49,6 +48,7 @@ from .selectors import (
     episodes_visible_to,
     family_consent,
 )
+from .taf import TafKind, TafMeeting, taf_meetings
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
@@ -531,7 +531,7 @@ def taf_meeting_record(
         errors["next_review_due"] = "The next review must be within 6 months of the meeting"
     if not (progress or "").strip():
         errors["progress"] = "Enter what progress the family has made"
-    if kind is not None and kind not in TafMeeting.Kind.values:
+    if kind is not None and kind not in TafKind.values:
         errors["kind"] = "Select whether this was the first meeting or a review"
     agencies = list(agencies)
     # Agencies other than the lead take part only with the family's consent to share with them.
@@ -544,38 +544,41 @@ def taf_meeting_record(
         )
     if errors:
         raise ValidationError(errors)
+    store = taf_meetings()
     with transaction.atomic():
         if kind is None:
-            has_meetings = TafMeeting.objects.filter(episode=episode).exists()
-            kind = TafMeeting.Kind.REVIEW if has_meetings else TafMeeting.Kind.FIRST
-        meeting = TafMeeting.objects.create(
+            kind = TafKind.REVIEW if store.exists(episode) else TafKind.FIRST
+        meeting = store.record(
+            by=by,
             episode=episode,
-            kind=kind,
-            held_on=held_on,
-            attendees=attendees.strip(),
-            family_attended=family_attended,
-            progress=progress.strip(),
-            child_voice=child_voice.strip(),
-            child_voice_approach=child_voice_approach
-            if child_voice_approach in ("words", "present")
-            else "words",
-            plan_update=plan_update.strip(),
-            next_review_due=next_review_due,
-            recorded_by=by,
+            meeting=TafMeeting(
+                episode_id=episode.pk,
+                kind=kind,
+                held_on=held_on,
+                agency_ids=[a.pk for a in agencies],
+                attendees=attendees.strip(),
+                family_attended=family_attended,
+                progress=progress.strip(),
+                child_voice=child_voice.strip(),
+                child_voice_approach=child_voice_approach
+                if child_voice_approach in ("words", "present")
+                else "words",
+                plan_update=plan_update.strip(),
+                next_review_due=next_review_due,
+                recorded_by=by,
+            ),
         )
-        meeting.agencies.set(agencies)
         before = episode.review_due
-        latest = (
-            TafMeeting.objects.filter(episode=episode).order_by("-held_on", "-created_at").first()
-        )
-        episode.review_due = latest.next_review_due if latest else next_review_due
+        # The latest meeting held sets the next review (recording an older one changes nothing).
+        latest = store.for_episodes([episode.pk])
+        episode.review_due = latest[0].next_review_due if latest else next_review_due
         episode.save(update_fields=["review_due", "updated_at"])
         children = _children(episode)
         _audit(
             by=by,
             action=AuditAction.CREATE,
             object_type=EarlyHelpEvent.EARLY_HELP_TAF_MEETING,
-            object_id=meeting.pk,
+            object_id=meeting.reference,
             children=children,
             changes={
                 "kind": kind,

@@ -46,7 +46,8 @@ from .forms import (
     voice_initial,
 )
 from .handoffs import allocation_item, can_allocate_lead, episode_lead_allocate, lead_candidates
-from .models import Assessment, Episode, EpisodeChild, FamilyConsent, TafMeeting
+from .models import Assessment, Episode, EpisodeChild, FamilyConsent
+from .taf import TafKind, taf_meetings
 
 CHILD_AGE_LIMIT_DAYS = 18 * 365 + 5
 
@@ -373,11 +374,11 @@ def taf_meeting_create(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespo
     )
     if not episode.is_open:
         raise Http404
-    has_meetings = TafMeeting.objects.filter(episode=episode).exists()
+    has_meetings = taf_meetings().exists(episode)
     form = TafMeetingForm(
         request.POST if request.method == "POST" else None,
         initial={
-            "kind": TafMeeting.Kind.REVIEW if has_meetings else TafMeeting.Kind.FIRST,
+            "kind": TafKind.REVIEW if has_meetings else TafKind.FIRST,
             "agencies": [episode.lead_agency_id],
             "voice_approach": journey_voice_approach(list(episode.children.all())),
         },

@@ -24,6 +24,7 @@ class SuggestedItem:
     kind: str
     title: str
     person: Any = None
+    reason: str = ""
 
 
 AgendaSupplier = Callable[..., Iterable[SuggestedItem]]

@@ -22,6 +22,7 @@ def meeting_ics(meeting: Meeting, *, url: str) -> bytes:
     host = settings.SITE_URL.split("//")[-1].split("/")[0] or "safeguard"
     event.add("uid", f"{meeting.reference}@{host}")
     event.add("dtstamp", timezone.now())
+    event.add("sequence", meeting.sequence)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", f"{meeting.kind.name} ({meeting.reference})")

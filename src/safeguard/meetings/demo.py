@@ -1,6 +1,8 @@
-"""Demo data for meetings: weeks of the weekly panel, the monthly disruption meeting, strategy meetings.
+"""Demo data for meetings: a year of the weekly panel, the monthly disruption meeting, strategy meetings.
 
-Runs after the children, teams and early help exist (order 80). Past meetings have
+Runs after the children, teams and early help exist (order 80); early help's demo
+has already put its Team Around the Family meetings here (``earlyhelp/taf.py``),
+each agency that took part marked attended. Past meetings have
 realistic attendance (most agencies come, some send apologies, a few do not come);
 the last two panels' minutes are final, so their actions are open work and their
 outcomes went to every invited agency, some opened and some not yet.
@@ -114,19 +116,19 @@ def build(state: DemoState) -> None:
         title="Child Exploitation Risk Assessment Panel (CERAP)",
         weekday=2,
         start_time=dt.time(10, 0),
-        starts_on=today - dt.timedelta(weeks=8),
+        starts_on=today - dt.timedelta(weeks=52),
         ends_on=today + dt.timedelta(weeks=6),
         agencies=_agencies(state, PANEL_AGENCIES),
         location="West Offices, York, and online",
     )
-    services.schedule_create(
+    monthly = services.schedule_create(
         by=chair,
         kind=disruption,
         title="Child Exploitation Disruption Meeting",
         weekday=3,
         week_of_month=1,
         start_time=dt.time(14, 0),
-        starts_on=today - dt.timedelta(days=180),
+        starts_on=today - dt.timedelta(days=365),
         ends_on=today + dt.timedelta(days=90),
         agencies=_agencies(state, DISRUPTION_AGENCIES),
         location="Fulford Road police station",
@@ -138,12 +140,13 @@ def build(state: DemoState) -> None:
         if u is not None
     ]
     past = list(weekly.meetings.filter(ends_at__lt=timezone.now()).order_by("starts_at"))
-    for meeting in past[:-2]:
-        # Older panels: attendance recorded, minutes kept before the service started.
+    held = past[:-2] + list(monthly.meetings.filter(ends_at__lt=timezone.now()))
+    for meeting in held:
+        # Older panels and disruption meetings: attendance recorded, minutes kept on paper.
         _attendance(state, meeting, rng)
-        Meeting.objects.filter(pk=meeting.pk).update(
-            status=MeetingStatus.FINALISED, finalised_at=meeting.ends_at, finalised_by=chair
-        )
+    Meeting.objects.filter(pk__in=[m.pk for m in held]).update(
+        status=MeetingStatus.FINALISED, finalised_at=timezone.now(), finalised_by=chair
+    )
     if children and owners:
         for meeting in past[-2:]:
             _run(state, meeting, children, owners, rng)
@@ -154,6 +157,7 @@ def build(state: DemoState) -> None:
                 services.outcome_open(by=reader, meeting=past[-1])
     social_worker = state.users.get("social.worker")
     if social_worker is not None:
+        _past_strategy_meetings(state, social_worker, strategy, today, rng)
         decision = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(11, 0), tzinfo=UK)
         for offset, hour in ((1, 15), (8, 11)):
             day = today + dt.timedelta(days=offset)
@@ -168,3 +172,32 @@ def build(state: DemoState) -> None:
                 clock_started_at=decision if offset == 1 else None,
                 location="Online",
             )
+
+
+def _past_strategy_meetings(
+    state: DemoState, chair: Any, strategy: Any, today: dt.date, rng: random.Random
+) -> None:
+    """A strategy meeting about every five weeks over the year, held on time, attendance kept."""
+    agencies = _agencies(state, ["cyc-csc", "nyp", "hny-icb", "fulford-school"])
+    held = []
+    for weeks_ago in range(50, 0, -5):
+        day = today - dt.timedelta(weeks=weeks_ago, days=rng.randrange(0, 3))
+        while day.weekday() >= 5:  # noqa: PLR2004 - Saturday and Sunday
+            day += dt.timedelta(days=1)
+        starts_at = dt.datetime.combine(day, dt.time(11, 0), tzinfo=UK)
+        held.append(
+            services.meeting_arrange(
+                by=chair,
+                kind=strategy,
+                title="Strategy meeting (Section 47)",
+                starts_at=starts_at,
+                agencies=agencies,
+                clock_started_at=starts_at - dt.timedelta(hours=20),
+                location="Online",
+            )
+        )
+    for meeting in held:
+        _attendance(state, meeting, rng)
+    Meeting.objects.filter(pk__in=[m.pk for m in held]).update(
+        status=MeetingStatus.FINALISED, finalised_at=timezone.now(), finalised_by=chair
+    )

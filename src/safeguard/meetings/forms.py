@@ -235,3 +235,121 @@ class ItemInviteForm(forms.Form):
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
+
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+WEEKS_OF_MONTH = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (5, "Last")]
+
+
+class ScheduleForm(forms.Form):
+    """Set up a recurring meeting: weekly on a weekday, or monthly on the n-th weekday."""
+
+    kind = forms.ModelChoiceField(
+        queryset=MeetingKind.objects.filter(active=True),
+        label="What kind of meeting is it?",
+        empty_label="Select a kind of meeting",
+        error_messages={"required": "Select what kind of meeting it is"},
+    )
+    title = TextField(
+        max_length=200,
+        label="Title",
+        help_text="For example 'Child Exploitation Risk Assessment Panel, York'. Never a child's name.",
+        error_messages={"required": "Enter a title for the meetings"},
+    )
+    frequency = forms.ChoiceField(
+        label="How often does it meet?",
+        widget=forms.RadioSelect,
+        choices=[("weekly", "Every week"), ("monthly", "Once a month")],
+        error_messages={"required": "Select how often it meets"},
+    )
+    weekday = forms.TypedChoiceField(
+        label="On which day of the week?",
+        choices=WEEKDAYS,
+        coerce=int,
+        error_messages={"required": "Select the day of the week"},
+    )
+    week_of_month = forms.TypedChoiceField(
+        label="Which week of the month? (monthly meetings only)",
+        choices=[("", "Select a week"), *WEEKS_OF_MONTH],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    time = forms.CharField(
+        label="Start time",
+        help_text=TIME_HELP,
+        error_messages={"required": "Enter the time the meetings start"},
+    )
+    duration_minutes = forms.IntegerField(
+        label="How long, in minutes",
+        min_value=15,
+        max_value=480,
+        initial=60,
+        error_messages={
+            "required": "Enter how long the meetings are, in minutes",
+            "invalid": "How long must be a number of minutes, like 60",
+            "min_value": "A meeting is at least 15 minutes",
+            "max_value": "A meeting is at most 480 minutes (8 hours)",
+        },
+    )
+    starts_on = GovukDateField(label="First date", future_only=True)
+    ends_on = GovukDateField(
+        label="Last date (optional)",
+        help_text="Leave blank to set up a year of meetings.",
+        required=False,
+        future_only=True,
+    )
+    location = TextField(max_length=200, label="Where", required=False)
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.filter(active=True).order_by("name"),
+        label="Which agencies are invited?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one agency to invite"},
+    )
+
+    def clean_time(self) -> dt.time:
+        """The start time, as a time."""
+        return _time(self.cleaned_data["time"], "Start time")
+
+    def clean(self) -> dict[str, Any]:
+        """A monthly meeting names its week; the last date is after the first."""
+        data = super().clean() or {}
+        if data.get("frequency") == "monthly" and not data.get("week_of_month"):
+            self.add_error("week_of_month", "Select which week of the month it meets")
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The last date must be on or after the first date")
+        return data
+
+
+class CancelForm(forms.Form):
+    """Cancel a meeting, saying why (invitees are told)."""
+
+    reason = TextField(
+        max_length=2000,
+        label="Why is the meeting cancelled?",
+        help_text="Every invited agency is told by email. Never a child's name.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the meeting is cancelled"},
+    )
+
+
+class MoveForm(forms.Form):
+    """Move a meeting to a new date and time (invitees are told, with the updated calendar file)."""
+
+    date = GovukDateField(label="New date", future_only=True)
+    time = forms.CharField(
+        label="New start time",
+        help_text=TIME_HELP,
+        error_messages={"required": "Enter the new time the meeting starts"},
+    )
+    reason = TextField(
+        max_length=2000,
+        label="Why is it moving? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_time(self) -> dt.time:
+        """The start time, as a time."""
+        return _time(self.cleaned_data["time"], "New start time")

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from safeguard.core.clock import Clock
+from safeguard.frontdoor.models import VoiceApproach
 
 
 class Frequency(models.TextChoices):
@@ -131,6 +132,11 @@ class Meeting(models.Model):
     moved_from = models.DateField(
         null=True, blank=True, help_text="The date it would have been, before a bank holiday."
     )
+    sequence = models.PositiveIntegerField(
+        default=0,
+        help_text="How many times it was moved or cancelled (the calendar file's SEQUENCE).",
+    )
+    cancelled_reason = models.TextField(blank=True)
     location = models.CharField(max_length=200, blank=True)
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_meetings"
@@ -150,6 +156,14 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    episode = models.ForeignKey(
+        "earlyhelp.Episode",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The early help episode a Team Around the Family meeting is for.",
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -259,6 +273,12 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=200, help_text="A topic, or a reference: never a name.")
     discussion = models.TextField(blank=True)
     child_voice = models.TextField(blank=True, help_text="What the child said, wants and feels.")
+    child_voice_approach = models.CharField(
+        max_length=10,
+        choices=VoiceApproach.choices,
+        default=VoiceApproach.WORDS,
+        help_text="The child's words, or (pre-verbal or non-verbal) the PRESENT approach.",
+    )
     worried_about = models.TextField(blank=True)
     working_well = models.TextField(blank=True)
     needs_to_happen = models.TextField(blank=True)
@@ -355,3 +375,30 @@ class OutcomeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Outcome of {self.meeting_id} for {self.agency_id}"
+
+
+class FamilyStage(models.TextChoices):
+    """The first Team Around the Family meeting, or a review (as early help records it)."""
+
+    FIRST = "first", "First Team Around the Family meeting"
+    REVIEW = "review", "Team Around the Family review"
+
+
+class FamilyMeeting(models.Model):
+    """What a Team Around the Family meeting adds to a meeting: early help's review cycle.
+
+    The meeting's family item holds the progress (discussion), the child's voice and
+    the plan update (what needs to happen); the agencies that took part are its
+    invitations, marked attended. Early help sees these through ``earlyhelp/taf.py``.
+    """
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="family"
+    )
+    stage = models.CharField(max_length=10, choices=FamilyStage.choices)
+    family_attended = models.BooleanField(default=False)
+    attendees = models.TextField(blank=True, help_text="Names and roles of who came.")
+    next_review_due = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} ({self.meeting_id})"

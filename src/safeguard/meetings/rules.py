@@ -31,6 +31,12 @@ def can_arrange_meetings(user: Any) -> bool:
 
 
 @rules.predicate
+def can_see_attendance_report(user: Any) -> bool:
+    """The business unit and panel chairs measure attendance by agency (it names no child)."""
+    return _active(user) and user.has_role(Role.BUSINESS_UNIT, Role.PANEL_CHAIR)
+
+
+@rules.predicate
 def has_meetings(user: Any) -> bool:
     """Whether the user chairs or is invited to any meeting."""
     return _active(user) and selectors.has_meetings(user)
@@ -50,5 +56,6 @@ def can_run_meeting(user: Any, meeting: Any) -> bool:
 
 rules.add_perm("meetings.arrange_meetings", can_arrange_meetings)
 rules.add_perm("meetings.see_meetings", has_meetings)
+rules.add_perm("meetings.see_attendance_report", can_see_attendance_report)
 rules.add_perm("meetings.view_meeting", can_view_meeting)
 rules.add_perm("meetings.run_meeting", can_run_meeting)

@@ -13,16 +13,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.people.access import people_visible_to
 from safeguard.work.models import OPEN_STATUSES
 
+from .agenda import SuggestedItem, agenda_suggestions
 from .models import (
     PRESENT,
     Action,
     AgendaItem,
+    Attendance,
     Invitation,
     Meeting,
     MeetingKind,
@@ -234,3 +236,78 @@ def attendance_by_agency(meetings: QuerySet[Meeting]) -> dict[str, dict[str, int
         counts.setdefault(agency, {}).setdefault(attendance, 0)
         counts[agency][attendance] += 1
     return counts
+
+
+def suggestions_open(*, user: Any, meeting: Meeting) -> list[SuggestedItem]:
+    """What the kind's agenda supplier suggests that is not on the agenda yet.
+
+    A suggestion about a child the user may not see is left out (one query for all).
+    """
+    suggestions = agenda_suggestions(meeting)
+    if not suggestions:
+        return []
+    taken = {
+        (person_id, title) for person_id, title in meeting.items.values_list("person_id", "title")
+    }
+    person_ids = {getattr(s.person, "pk", None) for s in suggestions} - {None}
+    visible = (
+        set(people_visible_to(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+        if person_ids
+        else set()
+    )
+    return [
+        s
+        for s in suggestions
+        if (getattr(s.person, "pk", None), s.title) not in taken
+        and (s.person is None or s.person.pk in visible)
+    ]
+
+
+@dataclass
+class AttendanceRow:
+    """One agency at one kind of meeting: how often invited, and what happened."""
+
+    kind: str
+    agency: str
+    invited: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, attendance: str) -> int:
+        """How many invitations ended this way."""
+        return self.counts.get(attendance, 0)
+
+    @property
+    def present(self) -> int:
+        """Attended, or sent a substitute (what counts for the quorum)."""
+        return self.count(Attendance.ATTENDED) + self.count(Attendance.SUBSTITUTE)
+
+    @property
+    def rate(self) -> int | None:
+        """Present as a whole percentage of invitations whose attendance was recorded."""
+        recorded = self.invited - self.count(Attendance.NOT_RECORDED)
+        return round(100 * self.present / recorded) if recorded else None
+
+
+def attendance_by_agency_and_kind(
+    *, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> list[AttendanceRow]:
+    """Attendance at each kind of meeting by agency, counted in the database (one query).
+
+    Cancelled meetings are left out; the strategy asks the partnership to measure
+    attendance at each kind of meeting by agency. The rows name agencies and kinds only.
+    """
+    invitations = Invitation.objects.exclude(meeting__status=MeetingStatus.CANCELLED)
+    if since is not None:
+        invitations = invitations.filter(meeting__starts_at__gte=since)
+    if until is not None:
+        invitations = invitations.filter(meeting__starts_at__lt=until)
+    rows: dict[tuple[str, str], AttendanceRow] = {}
+    for kind, agency, attendance, number in (
+        invitations.values_list("meeting__kind__name", "agency__name", "attendance")
+        .annotate(number=Count("pk"))
+        .order_by("meeting__kind__name", "agency__name")
+    ):
+        row = rows.setdefault((kind, agency), AttendanceRow(kind=kind, agency=agency))
+        row.invited += number
+        row.counts[attendance] = row.counts.get(attendance, 0) + number
+    return list(rows.values())

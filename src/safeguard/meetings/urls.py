@@ -7,6 +7,8 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("arrange/", views.arrange, name="arrange"),
+    path("schedules/new/", views.schedule_new, name="schedule-new"),
+    path("attendance/", views.attendance_report, name="attendance-report"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/calendar.ics", views.calendar_file, name="calendar"),
     path(
@@ -15,6 +17,9 @@ urlpatterns = [
         name="respond",
     ),
     path("<str:reference>/attendance/", views.attendance, name="attendance"),
+    path("<str:reference>/cancel/", views.cancel, name="cancel"),
+    path("<str:reference>/move/", views.move, name="move"),
+    path("<str:reference>/suggestions/", views.suggestion_add, name="suggestion-add"),
     path("<str:reference>/items/add/", views.item_add, name="item-add"),
     path("<str:reference>/items/<int:item_id>/", views.item, name="item"),
     path("<str:reference>/items/<int:item_id>/decisions/", views.decision_add, name="decision-add"),

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.core.clock import UK
@@ -32,11 +33,14 @@ from .forms import (
     ActionUpdateForm,
     ArrangeForm,
     AttendanceForm,
+    CancelForm,
     DecisionForm,
     ItemForm,
     ItemInviteForm,
+    MoveForm,
     NotesForm,
     ResponseForm,
+    ScheduleForm,
 )
 from .models import Action, AgendaItem, Meeting, MeetingStatus
 
@@ -120,6 +124,9 @@ def _page_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "own_invitations": own,
         "quorate": selectors.quorate(meeting),
         "outstanding": selectors.outstanding_actions(user=request.user, meeting=meeting),
+        "suggestions": selectors.suggestions_open(user=request.user, meeting=meeting)
+        if runs and meeting.status == MeetingStatus.SCHEDULED
+        else [],
     }
 
 
@@ -497,3 +504,118 @@ def calendar_file(request: HttpRequest, reference: str) -> HttpResponse:
     response = HttpResponse(meeting_ics(meeting, url=url), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="{meeting.reference}.ics"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_new(request: HttpRequest) -> HttpResponse:
+    """Set up a recurring meeting: its meetings are made (off bank holidays) and invitations sent."""
+    require_perm(request, "meetings.arrange_meetings")
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_on(form, field="starts_on") as failed:
+            schedule = services.schedule_create(
+                by=request.user,  # type: ignore[arg-type]
+                kind=data["kind"],
+                title=data["title"],
+                frequency=data["frequency"],
+                weekday=data["weekday"],
+                week_of_month=data.get("week_of_month") if data["frequency"] == "monthly" else None,
+                start_time=data["time"],
+                duration_minutes=data["duration_minutes"],
+                starts_on=data["starts_on"],
+                ends_on=data.get("ends_on"),
+                location=data.get("location") or "",
+                agencies=list(data["agencies"]),
+            )
+        if not failed:
+            made = schedule.meetings.count()
+            messages.success(
+                request, f"Schedule set up: {made} meeting{'s' if made != 1 else ''} arranged"
+            )
+            return redirect("meetings:list")
+    return render(request, "meetings/schedule_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """The chair cancels a meeting; every invitee is told."""
+    meeting = _meeting(request, reference, "meetings.run_meeting")
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form, field="reason") as failed:
+            services.meeting_cancel(
+                by=request.user,  # type: ignore[arg-type]
+                meeting=meeting,
+                reason=form.cleaned_data["reason"],
+            )
+        if not failed:
+            messages.success(request, "Meeting cancelled and every invited agency told")
+            return redirect("meetings:detail", reference=reference)
+    return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, reference: str) -> HttpResponse:
+    """The chair moves a meeting to a new time (the chair must be free); invitees are told."""
+    meeting = _meeting(request, reference, "meetings.run_meeting")
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_on(form, field="date") as failed:
+            services.meeting_move(
+                by=request.user,  # type: ignore[arg-type]
+                meeting=meeting,
+                starts_at=dt.datetime.combine(data["date"], data["time"], tzinfo=UK),
+                reason=data.get("reason") or "",
+            )
+        if not failed:
+            messages.success(request, "Meeting moved and every invited agency told")
+            return redirect("meetings:detail", reference=reference)
+    return render(request, "meetings/move.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+@require_POST
+def suggestion_add(request: HttpRequest, reference: str) -> HttpResponse:
+    """The chair adds an item the kind's agenda supplier suggested."""
+    meeting = _meeting(request, reference, "meetings.run_meeting")
+    try:
+        position = int(request.POST.get("position", ""))
+    except ValueError:
+        position = -1
+    try:
+        item = services.suggestion_add(
+            by=request.user,  # type: ignore[arg-type]
+            meeting=meeting,
+            position=position,
+            title=request.POST.get("title", ""),
+        )
+    except InvalidRequest as exc:
+        context = _page_context(request, meeting)
+        context.update(
+            suggestion_error=str(exc),
+            attendance_form=AttendanceForm(invitations=context["invitations"]),
+            item_form=ItemForm(people=_people_for(request)),
+            response_form=ResponseForm(),
+        )
+        return render(request, "meetings/detail.html", context, status=400)
+    messages.success(request, "Item added to the agenda")
+    return redirect("meetings:item", reference=reference, item_id=item.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def attendance_report(request: HttpRequest) -> HttpResponse:
+    """Attendance at each kind of meeting by agency, over the last 12 months or all time."""
+    require_perm(request, "meetings.see_attendance_report")
+    period = request.GET.get("period", "year")
+    since = None
+    if period != "all":
+        period = "year"
+        since = timezone.now() - dt.timedelta(days=365)
+    rows = selectors.attendance_by_agency_and_kind(since=since, until=timezone.now())
+    return render(request, "meetings/attendance_report.html", {"rows": rows, "period": period})
