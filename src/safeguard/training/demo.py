@@ -1,0 +1,1 @@
+"""Demo data for training (filled in below)."""
