@@ -175,6 +175,7 @@ class SessionForm(forms.Form):
         error_messages={"required": "Select online or in person"},
     )
     joining_link = forms.URLField(
+        assume_scheme="https",
         required=False,
         label="Joining link (for online sessions)",
         error_messages={"invalid": "Enter a joining link starting with https://"},
