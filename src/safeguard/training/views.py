@@ -142,7 +142,7 @@ def booking_end(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("session__course", "learner"), pk=pk)
     if not services._can_change_booking(request.user, booking):  # noqa: SLF001 - the one rule
         raise Http404
-    form = BookingEndForm(request.POST or None)
+    form = BookingEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with errors_on(form, field="what") as failed:
             services.booking_end(
@@ -203,7 +203,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     if booking.learner_id != request.user.pk:
         raise Http404
     done = hasattr(booking, "evaluation")
-    form = EvaluationForm(request.POST or None)
+    form = EvaluationForm(request.POST if request.method == "POST" else None)
     refused = ""
     if not booking.attended:
         refused = "Only people who came to the session can evaluate it."
@@ -264,7 +264,7 @@ def impact(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if survey.booking.learner_id != request.user.pk:
         raise Http404
-    form = ImpactForm(request.POST or None)
+    form = ImpactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and survey.status == SurveyStatus.OPEN and form.is_valid():
         with errors_on(form) as failed:
             services.impact_answer(
@@ -288,7 +288,7 @@ def impact_manager(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if survey.manager_id != request.user.pk:
         raise Http404
-    form = ImpactManagerForm(request.POST or None)
+    form = ImpactManagerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and survey.status == SurveyStatus.MANAGER and form.is_valid():
         with errors_on(form) as failed:
             services.impact_manager_answer(
@@ -339,7 +339,7 @@ def course_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         if found
         else None
     )
-    form = CourseForm(request.POST or None, initial=initial)
+    form = CourseForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on(form) as failed:
@@ -366,7 +366,7 @@ def session_add(request: HttpRequest, slug: str) -> HttpResponse:
     """Plan a session of a course."""
     require_perm(request, "training.manage")
     found = get_object_or_404(Course, slug=slug)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on(form) as failed:
@@ -394,7 +394,7 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a session's places, or cancel it."""
     require_perm(request, "training.manage")
     found = _session(pk)
-    form = CapacityForm(request.POST or None, initial={"capacity": found.capacity})
+    form = CapacityForm(request.POST if request.method == "POST" else None, initial={"capacity": found.capacity})
     cancel_error = ""
     if request.method == "POST" and request.POST.get("action") == "cancel":
         form = CapacityForm(initial={"capacity": found.capacity})
@@ -427,7 +427,7 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
 def records(request: HttpRequest) -> HttpResponse:
     """Who is trained in what, and record training done elsewhere."""
     require_perm(request, "training.manage")
-    form = TrainingRecordForm(request.POST or None)
+    form = TrainingRecordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on(form) as failed:
@@ -476,7 +476,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 def elearning(request: HttpRequest) -> HttpResponse:
     """Import e-learning registrations and completions from the platform's CSV."""
     require_perm(request, "training.manage")
-    form = ElearningForm(request.POST or None, request.FILES or None)
+    form = ElearningForm(request.POST if request.method == "POST" else None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         with errors_on(form, field="file") as failed:
