@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.core.models import OutboxMessage
-from safeguard.training import selectors, services
+from safeguard.training import reminders, selectors, services
 from safeguard.training.models import (
     Evaluation,
     ImpactSurvey,
@@ -118,8 +118,8 @@ class TestWhoIsTrainedInWhat:
         nearly = dt.datetime.combine(
             record.expires_on - dt.timedelta(days=30), dt.time(10), tzinfo=dt.UTC
         )
-        assert services.reminders_send(now=nearly).renewals == 1
-        assert services.reminders_send(now=nearly).renewals == 0
+        assert reminders.reminders_send(now=nearly).renewals == 1
+        assert reminders.reminders_send(now=nearly).renewals == 0
         message = OutboxMessage.objects.get(kind="training_renewal")
         assert set(message.recipients) == {"lee.learner@example.org", "mo.manager@example.org"}
         assert "Using the AIM3 assessment" in message.subject
@@ -171,8 +171,8 @@ class TestTheEvaluation:
     def test_attendees_are_reminded_to_evaluate_the_next_day_once(self, partnership, held):
         session, _, _ = held
         later = session.ends_at + dt.timedelta(days=1, hours=1)
-        assert services.reminders_send(now=later).evaluations == 1
-        assert services.reminders_send(now=later).evaluations == 0
+        assert reminders.reminders_send(now=later).evaluations == 1
+        assert reminders.reminders_send(now=later).evaluations == 0
 
 
 class TestTheSixMonthImpactSurvey:
@@ -189,16 +189,16 @@ class TestTheSixMonthImpactSurvey:
             return dt.datetime.combine(on, dt.time(8), tzinfo=dt.UTC)
 
         # Five months on: nothing yet.
-        assert services.reminders_send(now=clock(services.add_months(day, 5))).surveys_opened == 0
+        assert reminders.reminders_send(now=clock(services.add_months(day, 5))).surveys_opened == 0
         # Six months on: it opens and the learner is asked.
-        run = services.reminders_send(now=clock(survey.opens_on))
+        run = reminders.reminders_send(now=clock(survey.opens_on))
         assert run.surveys_opened == 1
         survey.refresh_from_db()
         assert survey.status == SurveyStatus.OPEN
         # The same day again: no second email; a fortnight later: a reminder.
-        assert services.reminders_send(now=clock(survey.opens_on)).survey_reminders == 0
+        assert reminders.reminders_send(now=clock(survey.opens_on)).survey_reminders == 0
         later = survey.opens_on + dt.timedelta(days=14)
-        assert services.reminders_send(now=clock(later)).survey_reminders == 1
+        assert reminders.reminders_send(now=clock(later)).survey_reminders == 1
         subjects = [
             m.subject
             for m in OutboxMessage.objects.filter(kind="training_impact_survey").order_by("pk")
@@ -219,7 +219,9 @@ class TestTheSixMonthImpactSurvey:
         assert survey.status == SurveyStatus.MANAGER
         assert survey.manager == partnership.manager
         # The manager is reminded until they answer.
-        assert services.reminders_send(now=clock(later + dt.timedelta(days=14))).survey_reminders == 1
+        assert (
+            reminders.reminders_send(now=clock(later + dt.timedelta(days=14))).survey_reminders == 1
+        )
         assert any(
             m.recipients == ["mo.manager@example.org"]
             for m in OutboxMessage.objects.filter(kind="training_impact_survey")
@@ -229,7 +231,9 @@ class TestTheSixMonthImpactSurvey:
         )
         survey.refresh_from_db()
         assert survey.status == SurveyStatus.ANSWERED
-        assert services.reminders_send(now=clock(later + dt.timedelta(days=28))).survey_reminders == 0
+        assert (
+            reminders.reminders_send(now=clock(later + dt.timedelta(days=28))).survey_reminders == 0
+        )
 
     def test_an_unanswered_survey_expires_and_reminders_stop(self, partnership, held):
         _, came, _ = held
@@ -238,8 +242,8 @@ class TestTheSixMonthImpactSurvey:
         def clock(on: dt.date) -> dt.datetime:
             return dt.datetime.combine(on, dt.time(8), tzinfo=dt.UTC)
 
-        services.reminders_send(now=clock(survey.opens_on))
-        run = services.reminders_send(now=clock(survey.expires_on + dt.timedelta(days=1)))
+        reminders.reminders_send(now=clock(survey.opens_on))
+        run = reminders.reminders_send(now=clock(survey.expires_on + dt.timedelta(days=1)))
         assert run.surveys_expired == 1
         survey.refresh_from_db()
         assert survey.status == SurveyStatus.EXPIRED
@@ -261,8 +265,8 @@ class TestSessionReminders:
         session = make_session(days=10)
         _book(session, partnership.learner)
         before = session.starts_at - dt.timedelta(days=1)
-        assert services.reminders_send(now=before).sessions == 1
-        assert services.reminders_send(now=before).sessions == 0
+        assert reminders.reminders_send(now=before).sessions == 1
+        assert reminders.reminders_send(now=before).sessions == 0
         message = OutboxMessage.objects.get(kind="training_session_reminder")
         assert set(message.recipients) == {"lee.learner@example.org", "mo.manager@example.org"}
         assert "https://meet.example.org/aim3" in message.body

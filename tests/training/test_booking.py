@@ -36,7 +36,9 @@ class TestBookingAPlace:
         self, partnership, make_session
     ):
         session = make_session(capacity=1)
-        services.booking_create(by=partnership.learner, session=session, learner=partnership.learner)
+        services.booking_create(
+            by=partnership.learner, session=session, learner=partnership.learner
+        )
         result = services.booking_create(
             by=partnership.officer, session=session, learner=partnership.officer
         )
@@ -47,7 +49,9 @@ class TestBookingAPlace:
 
     def test_a_second_booking_of_the_same_session_is_refused(self, partnership, make_session):
         session = make_session()
-        services.booking_create(by=partnership.learner, session=session, learner=partnership.learner)
+        services.booking_create(
+            by=partnership.learner, session=session, learner=partnership.learner
+        )
         with pytest.raises(InvalidRequest, match="already booked"):
             services.booking_create(
                 by=partnership.learner, session=session, learner=partnership.learner
@@ -62,9 +66,7 @@ class TestBookingAPlace:
         assert result.booking.learner == partnership.colleague
         assert result.booking.booked_by == partnership.manager
 
-    def test_a_manager_cannot_book_for_someone_outside_their_teams(
-        self, partnership, make_session
-    ):
+    def test_a_manager_cannot_book_for_someone_outside_their_teams(self, partnership, make_session):
         session = make_session()
         with pytest.raises(Forbidden):
             services.booking_create(
@@ -113,7 +115,9 @@ class TestTheWaitingList:
         first = services.booking_create(
             by=partnership.learner, session=session, learner=partnership.learner
         ).booking
-        services.booking_create(by=partnership.officer, session=session, learner=partnership.officer)
+        services.booking_create(
+            by=partnership.officer, session=session, learner=partnership.officer
+        )
         services.booking_end(
             by=partnership.manager, booking=first, not_attending=True, reason="Off sick"
         )

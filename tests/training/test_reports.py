@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from safeguard.core.errors import Forbidden, InvalidRequest
-from safeguard.training import selectors, services
+from safeguard.training import elearning, reminders, selectors, services
 from safeguard.training.models import ElearningRecord, Mode, Session
 
 from .conftest import at
@@ -48,15 +48,23 @@ def year_2024(partnership):
 
     def book(session, person):
         return services.booking_create(
-            by=person, session=session, learner=person, now=session.starts_at - dt.timedelta(days=20)
+            by=person,
+            session=session,
+            learner=person,
+            now=session.starts_at - dt.timedelta(days=20),
         ).booking
 
     a1 = _session(a, dt.date(2024, 6, 10), 3, p.trainer)
     a1_manager = book(a1, p.manager)
     services.booking_end(
-        by=p.manager, booking=a1_manager, not_attending=True, now=a1.starts_at - dt.timedelta(days=5)
+        by=p.manager,
+        booking=a1_manager,
+        not_attending=True,
+        now=a1.starts_at - dt.timedelta(days=5),
     )
-    a1_learner, a1_officer, a1_colleague = (book(a1, x) for x in (p.learner, p.officer, p.colleague))
+    a1_learner, a1_officer, a1_colleague = (
+        book(a1, x) for x in (p.learner, p.officer, p.colleague)
+    )
     services.register_record(
         by=p.trainer,
         session=a1,
@@ -84,7 +92,12 @@ def year_2024(partnership):
         services.evaluation_submit(
             by=booking.learner,
             booking=booking,
-            ratings={"content": content, "trainer": trainer, "materials": materials, "quality": quality},
+            ratings={
+                "content": content,
+                "trainer": trainer,
+                "materials": materials,
+                "quality": quality,
+            },
             likelihood=likelihood,
         )
 
@@ -96,15 +109,18 @@ def year_2024(partnership):
         booking.impact.refresh_from_db()
         return booking.impact
 
-    services.reminders_send(now=_clock(dt.date(2024, 12, 10)))  # A1's surveys open
+    reminders.reminders_send(now=_clock(dt.date(2024, 12, 10)))  # A1's surveys open
     services.impact_answer(
-        by=p.learner, survey=survey(a1_learner), practice_changed="a_lot", now=_clock(dt.date(2024, 12, 11))
+        by=p.learner,
+        survey=survey(a1_learner),
+        practice_changed="a_lot",
+        now=_clock(dt.date(2024, 12, 11)),
     )
-    services.reminders_send(now=_clock(dt.date(2025, 1, 8)))  # B1's survey opens
+    reminders.reminders_send(now=_clock(dt.date(2025, 1, 8)))  # B1's survey opens
     services.impact_answer(by=p.learner, survey=survey(b1_learner), practice_changed="a_little")
     services.impact_manager_answer(by=p.manager, survey=survey(b1_learner), saw_change="a_lot")
-    services.reminders_send(now=_clock(dt.date(2025, 1, 25)))  # the officer's A1 survey expires
-    services.reminders_send(now=_clock(dt.date(2025, 3, 16)))  # A2's survey opens
+    reminders.reminders_send(now=_clock(dt.date(2025, 1, 25)))  # the officer's A1 survey expires
+    reminders.reminders_send(now=_clock(dt.date(2025, 3, 16)))  # A2's survey opens
     services.impact_answer(by=p.colleague, survey=survey(a2_colleague), practice_changed="no")
     return a, b
 
@@ -116,7 +132,13 @@ class TestTheYearsReport:
         a = rows["Safeguarding Children: Working Together A"]
         # A1: learner and officer came, colleague did not, the manager sent apologies.
         # A2: colleague came, officer cancelled.
-        assert (a.sessions, a.attendees, a.did_not_come, a.not_attending, a.cancelled) == (2, 3, 1, 1, 1)
+        assert (a.sessions, a.attendees, a.did_not_come, a.not_attending, a.cancelled) == (
+            2,
+            3,
+            1,
+            1,
+            1,
+        )
         # 2 evaluations of 3 attendees; ratings good or better 3 + 2 of 8; likely 1 of 2.
         assert (a.evaluations, a.response_rate) == (2, 67)
         assert (a.ratings_good, a.ratings, a.good_share) == (5, 8, 63)
@@ -127,7 +149,13 @@ class TestTheYearsReport:
         # Each element: content 2 of 2, trainer 2 of 2, materials 1 of 2, quality 0 of 2.
         assert [share for _, share in a.elements()] == [100, 100, 50, 0]
         b = rows["Using the AIM3 assessment"]
-        assert (b.sessions, b.attendees, b.evaluations, b.good_share, b.likely_share) == (1, 1, 1, 100, 100)
+        assert (b.sessions, b.attendees, b.evaluations, b.good_share, b.likely_share) == (
+            1,
+            1,
+            1,
+            100,
+            100,
+        )
         assert (b.surveys_answered, b.surveys_due, b.changed_share) == (1, 1, 100)
         assert (b.manager_answers, b.manager_changed_share) == (1, 100)
 
@@ -143,9 +171,19 @@ class TestTheYearsReport:
     def test_per_sector(self, year_2024):
         rows = {r.label: r for r in selectors.report(year=2024).sectors}
         school = rows["Education: school"]
-        assert (school.attendees, school.did_not_come, school.not_attending, school.cancelled) == (3, 1, 1, 0)
+        assert (school.attendees, school.did_not_come, school.not_attending, school.cancelled) == (
+            3,
+            1,
+            1,
+            0,
+        )
         # The learner's two evaluations: 3 + 4 of 8 ratings good or better, both likely.
-        assert (school.evaluations, school.response_rate, school.good_share, school.likely_share) == (2, 67, 88, 100)
+        assert (
+            school.evaluations,
+            school.response_rate,
+            school.good_share,
+            school.likely_share,
+        ) == (2, 67, 88, 100)
         police = rows["Police"]
         assert (police.attendees, police.cancelled, police.evaluations) == (1, 1, 1)
         assert (police.good_share, police.likely_share) == (50, 0)
@@ -179,7 +217,7 @@ gus@school.example.org,Safeguarding Children Awareness,Education: school,2023-05
 
 class TestTheElearningImport:
     def test_good_rows_are_kept_and_bad_rows_listed(self, partnership):
-        result = services.elearning_import(by=partnership.unit, text=CSV)
+        result = elearning.elearning_import(by=partnership.unit, text=CSV)
         assert result.kept == 5
         assert result.rejected == [
             (6, "unknown sector 'Martians'"),
@@ -192,19 +230,19 @@ class TestTheElearningImport:
         assert report.elearning_total == (4, 2)
 
     def test_importing_the_same_file_again_adds_nothing(self, partnership):
-        services.elearning_import(by=partnership.unit, text=CSV)
-        services.elearning_import(by=partnership.unit, text=CSV)
+        elearning.elearning_import(by=partnership.unit, text=CSV)
+        elearning.elearning_import(by=partnership.unit, text=CSV)
         assert ElearningRecord.objects.count() == 5
 
     def test_a_file_without_the_columns_is_refused_whole(self, partnership):
         with pytest.raises(InvalidRequest) as caught:
-            services.elearning_import(by=partnership.unit, text="name,when\nAnn,2024-01-01\n")
+            elearning.elearning_import(by=partnership.unit, text="name,when\nAnn,2024-01-01\n")
         assert "no column called email" in caught.value.errors["file"]
         assert not ElearningRecord.objects.exists()
 
     def test_only_the_business_unit_imports(self, partnership):
         with pytest.raises(Forbidden):
-            services.elearning_import(by=partnership.manager, text=CSV)
+            elearning.elearning_import(by=partnership.manager, text=CSV)
 
     def test_the_page_lists_the_rejected_rows(self, partnership, signed_in):
         from django.core.files.uploadedfile import SimpleUploadedFile

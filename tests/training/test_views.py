@@ -93,7 +93,8 @@ class TestTheRegisterPage:
         session, came, missed = held
         url = f"/training/sessions/{session.pk}/register/"
         page = signed_in(partnership.trainer).get(url)
-        assert "Lee Learner" in _text(page) and "Olu Officer" in _text(page)
+        assert "Lee Learner" in _text(page)
+        assert "Olu Officer" in _text(page)
         response = signed_in(partnership.trainer).post(url, {"attended": [came.pk]}, follow=True)
         assert "Register saved: 1 of 2 came" in _text(response)
         came.refresh_from_db()
@@ -147,9 +148,7 @@ class TestEvaluationAndCertificate:
 
 
 class TestTheBusinessUnitsPages:
-    def test_the_business_unit_adds_a_course_and_plans_a_session(
-        self, partnership, signed_in
-    ):
+    def test_the_business_unit_adds_a_course_and_plans_a_session(self, partnership, signed_in):
         client = signed_in(partnership.unit)
         response = client.post(
             "/training/manage/courses/new/",
@@ -200,9 +199,7 @@ class TestTheBusinessUnitsPages:
         for url in ("/training/manage/", "/training/records/", "/training/e-learning/"):
             assert client.get(url).status_code == 404
 
-    def test_the_training_page_lists_what_the_learner_must_do(
-        self, partnership, held, signed_in
-    ):
+    def test_the_training_page_lists_what_the_learner_must_do(self, partnership, held, signed_in):
         session, came, _ = held
         services.register_record(by=partnership.trainer, session=session, attended={came.pk: True})
         page = _text(signed_in(partnership.learner).get("/training/"))

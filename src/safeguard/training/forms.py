@@ -133,9 +133,14 @@ class ImpactManagerForm(forms.Form):
 class CourseForm(forms.Form):
     """Add or change a course (the business unit)."""
 
-    title = TextField(max_length=200, label="Title", error_messages={"required": "Enter the course's title"})
+    title = TextField(
+        max_length=200, label="Title", error_messages={"required": "Enter the course's title"}
+    )
     summary = TextField(
-        max_length=2000, label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000,
+        label="Summary (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     audience = TextField(
         max_length=2000,
@@ -166,8 +171,12 @@ class SessionForm(forms.Form):
     """Plan a session of a course (the business unit)."""
 
     date = GovukDateField(label="Date of the session", future_only=True)
-    start_time = forms.CharField(label="Start time", help_text=TIME_HELP, error_messages={"required": "Enter the start time"})
-    end_time = forms.CharField(label="End time", help_text=TIME_HELP, error_messages={"required": "Enter the end time"})
+    start_time = forms.CharField(
+        label="Start time", help_text=TIME_HELP, error_messages={"required": "Enter the start time"}
+    )
+    end_time = forms.CharField(
+        label="End time", help_text=TIME_HELP, error_messages={"required": "Enter the end time"}
+    )
     mode = forms.ChoiceField(
         choices=Mode.choices,
         widget=forms.RadioSelect,

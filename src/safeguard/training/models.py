@@ -21,6 +21,8 @@ from safeguard.core.models import AgencyKind
 class Skill(models.Model):
     """Something a person can be trained in, such as using the AIM3 assessment."""
 
+    demo_keep = True  # configuration, seeded by a migration: reloading the demo keeps it
+
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     renew_after_months = models.PositiveIntegerField(
@@ -273,9 +275,7 @@ class ImpactSurvey(models.Model):
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    manager_saw_change = models.CharField(
-        max_length=20, choices=PracticeChange.choices, blank=True
-    )
+    manager_saw_change = models.CharField(max_length=20, choices=PracticeChange.choices, blank=True)
     manager_comments = models.TextField(blank=True)
     manager_answered_at = models.DateTimeField(null=True, blank=True)
 

@@ -46,7 +46,9 @@ def trained_in(user: Any, skill: str, on: dt.date | None = None) -> bool:
     if user is None or getattr(user, "pk", None) is None:
         return False
     on = on or timezone.localdate()
-    return TrainingRecord.objects.filter(_valid_on(on), learner_id=user.pk, skill__code=skill).exists()
+    return TrainingRecord.objects.filter(
+        _valid_on(on), learner_id=user.pk, skill__code=skill
+    ).exists()
 
 
 def trained_users(skill: str, on: dt.date | None = None) -> QuerySet[User]:
@@ -236,10 +238,7 @@ class Row:
 
     def elements(self) -> list[tuple[str, int | None]]:
         """Each element with its share rated good or very good."""
-        return [
-            (label, _share(*self.element_good.get(code, [0, 0])))
-            for code, label in ELEMENTS
-        ]
+        return [(label, _share(*self.element_good.get(code, [0, 0]))) for code, label in ELEMENTS]
 
 
 CHANGED = {PracticeChange.A_LOT, PracticeChange.A_LITTLE}

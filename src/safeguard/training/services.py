@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from django.utils import timezone
 from safeguard.core.audit import audit_record
 from safeguard.core.clock import UK
 from safeguard.core.errors import Forbidden, InvalidRequest
-from safeguard.core.models import AuditAction, Role, TeamMembership, User
+from safeguard.core.models import AuditAction, TeamMembership, User
 from safeguard.core.outbox import outbox_enqueue
 
 from .events import TrainingEvent
@@ -37,7 +37,6 @@ from .models import (
     Booking,
     BookingStatus,
     Course,
-    ElearningRecord,
     Evaluation,
     ImpactSurvey,
     Likelihood,
@@ -180,7 +179,10 @@ def course_save(
         errors["audience"] = "Say who the course is for"
     if not learning_outcomes.strip():
         errors["learning_outcomes"] = "Enter at least one learning outcome"
-    if Course.objects.filter(slug=slug).exclude(pk=getattr(course, "pk", None)).exists():
+    same = Course.objects.filter(slug=slug)
+    if course is not None:
+        same = same.exclude(pk=course.pk)
+    if same.exists():
         errors["title"] = "There is already a course with this title"
     if errors:
         raise InvalidRequest(errors=errors)
@@ -257,7 +259,9 @@ def session_capacity_change(*, by: User, session: Session, capacity: int) -> Ses
     booked = session.bookings.filter(status=BookingStatus.BOOKED).count()
     if capacity < max(booked, 1):
         raise InvalidRequest(
-            errors={"capacity": f"{booked} people hold places: the session needs at least that many"}
+            errors={
+                "capacity": f"{booked} people hold places: the session needs at least that many"
+            }
         )
     before = session.capacity
     session.capacity = capacity
@@ -479,8 +483,8 @@ def booking_end(
     """
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        session = Session.objects.select_for_update().select_related("course").get(
-            pk=booking.session_id
+        session = (
+            Session.objects.select_for_update().select_related("course").get(pk=booking.session_id)
         )
         booking = Booking.objects.select_related("learner").get(pk=booking.pk)
         if not _can_change_booking(by, booking):
@@ -526,7 +530,9 @@ def session_cancel(*, by: User, session: Session, reason: str) -> Session:
     now = timezone.now()
     session.cancelled_at = now
     session.save(update_fields=["cancelled_at"])
-    for booking in session.bookings.filter(status__in=[BookingStatus.BOOKED, BookingStatus.WAITING]):
+    for booking in session.bookings.filter(
+        status__in=[BookingStatus.BOOKED, BookingStatus.WAITING]
+    ):
         booking.status = BookingStatus.CANCELLED
         booking.ended_at = now
         booking.end_reason = f"The session was cancelled: {reason.strip()}"[:500]
@@ -566,8 +572,8 @@ def register_record(
     """
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        session = Session.objects.select_for_update().select_related("course__skill").get(
-            pk=session.pk
+        session = (
+            Session.objects.select_for_update().select_related("course__skill").get(pk=session.pk)
         )
         _require(by, "training.run_session", session)
         if session.starts_at > now:
@@ -728,8 +734,10 @@ def impact_answer(
 ) -> ImpactSurvey:
     """The learner's six-month answer; on courses that ask, the manager is asked next."""
     now = now or timezone.now()
-    survey = ImpactSurvey.objects.select_for_update().select_related("booking__session__course").get(
-        pk=survey.pk
+    survey = (
+        ImpactSurvey.objects.select_for_update()
+        .select_related("booking__session__course")
+        .get(pk=survey.pk)
     )
     booking = survey.booking
     if booking.learner_id != by.pk:
@@ -802,287 +810,3 @@ def impact_manager_answer(
         changes={"answered": "manager"},
     )
     return survey
-
-
-# --- Reminders (run by ``safeguard training_reminders`` from cron, like the work sweep) -----
-
-
-@dataclass
-class ReminderRun:
-    """What one run of the reminders did."""
-
-    sessions: int = 0
-    evaluations: int = 0
-    surveys_opened: int = 0
-    survey_reminders: int = 0
-    surveys_expired: int = 0
-    renewals: int = 0
-    booking_ids: list[int] = field(default_factory=list)
-
-
-def _survey_reminder(survey: ImpactSurvey, *, now: dt.datetime) -> None:
-    booking = survey.booking
-    course = booking.session.course
-    if survey.status == SurveyStatus.MANAGER and survey.manager is not None:
-        to = [survey.manager.email]
-        link = _site(reverse("training:impact-manager", args=[survey.pk]))
-        text = f"Please tell us whether {booking.name}'s practice changed after {course.title}."
-    else:
-        to = [booking.email]
-        link = _site(reverse("training:impact", args=[survey.pk]))
-        text = f"Six months ago you came to {course.title}. How has it changed the way you work?"
-    first = survey.reminders_sent == 0
-    _email(
-        kind="training_impact_survey",
-        to=to,
-        subject=f"{'Impact survey' if first else 'Reminder: impact survey'}: {course.title}",
-        body=f"{text}\n\nIt takes two minutes: {link}\n"
-        f"The survey closes on {survey.expires_on:%-d %B %Y}.\n",
-        booking=booking,
-    )
-    survey.reminders_sent += 1
-    survey.last_reminded_at = now
-    survey.save(update_fields=["reminders_sent", "last_reminded_at", "status"])
-
-
-def reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
-    """Send every reminder that is due at ``now`` (idempotent: each is sent once per step).
-
-    - Two days before a session: the learner and their manager.
-    - The day after a session: attendees who have not evaluated it (once).
-    - Six months after: the impact survey opens; a reminder every 14 days until it is
-      answered (by the learner, then the manager where the course asks) or it expires.
-    - Sixty days before a training record needs renewing: the learner and their
-      manager, with the next sessions of courses that renew it.
-    """
-    now = now or timezone.now()
-    today = now.astimezone(UK).date()
-    run = ReminderRun()
-    with transaction.atomic(durable=True):
-        soon = Booking.objects.filter(
-            status=BookingStatus.BOOKED,
-            reminded_at__isnull=True,
-            session__cancelled_at__isnull=True,
-            session__starts_at__gt=now,
-            session__starts_at__lte=now + dt.timedelta(days=SESSION_REMINDER_DAYS),
-        ).select_related("session__course", "learner")
-        for booking in soon:
-            link = _site(reverse("training:session", args=[booking.session_id]))
-            _email(
-                kind="training_session_reminder",
-                to=[booking.email, *_manager_addresses(booking)],
-                subject=f"Reminder: {booking.session.course.title}",
-                body=f"A reminder of {booking.name}'s place:\n\n{_session_text(booking.session)}\n"
-                f"If you cannot come, please say so: {link}\n",
-                booking=booking,
-            )
-            booking.reminded_at = now
-            booking.save(update_fields=["reminded_at"])
-            run.sessions += 1
-            run.booking_ids.append(booking.pk)
-        unevaluated = Booking.objects.filter(
-            attended=True,
-            evaluation__isnull=True,
-            evaluation_reminded_at__isnull=True,
-            learner__isnull=False,
-            session__ends_at__lte=now - dt.timedelta(days=1),
-            session__ends_at__gte=now - dt.timedelta(days=30),
-        ).select_related("session__course")
-        for booking in unevaluated:
-            link = _site(reverse("training:evaluate", args=[booking.pk]))
-            _email(
-                kind="training_evaluation_reminder",
-                to=[booking.email],
-                subject=f"How was {booking.session.course.title}?",
-                body=f"Please tell us what you thought of the course: {link}\n",
-                booking=booking,
-            )
-            booking.evaluation_reminded_at = now
-            booking.save(update_fields=["evaluation_reminded_at"])
-            run.evaluations += 1
-        surveys = ImpactSurvey.objects.filter(
-            status__in=[SurveyStatus.NOT_YET, SurveyStatus.OPEN, SurveyStatus.MANAGER],
-            opens_on__lte=today,
-        ).select_related("booking__session__course", "manager")
-        for survey in surveys:
-            if today > survey.expires_on:
-                survey.status = SurveyStatus.EXPIRED
-                survey.save(update_fields=["status"])
-                run.surveys_expired += 1
-                continue
-            if survey.status == SurveyStatus.NOT_YET:
-                survey.status = SurveyStatus.OPEN
-                _survey_reminder(survey, now=now)
-                run.surveys_opened += 1
-            elif survey.last_reminded_at is None or survey.last_reminded_at <= now - dt.timedelta(
-                days=REMINDER_DAYS
-            ):
-                _survey_reminder(survey, now=now)
-                run.survey_reminders += 1
-        renewals = TrainingRecord.objects.filter(
-            renewal_reminded_at__isnull=True,
-            expires_on__isnull=False,
-            expires_on__gte=today,
-            expires_on__lte=today + dt.timedelta(days=RENEWAL_REMINDER_DAYS),
-        ).select_related("learner", "skill")
-        for record in renewals:
-            if TrainingRecord.objects.filter(
-                learner=record.learner, skill=record.skill, trained_on__gt=record.trained_on
-            ).exists():
-                continue  # renewed already
-            upcoming = Session.objects.filter(
-                course__skill=record.skill, starts_at__gt=now, cancelled_at__isnull=True
-            ).select_related("course")[:3]
-            listing = "".join(
-                f"- {s.course.title}, {_uk(s.starts_at)}: "
-                f"{_site(reverse('training:session', args=[s.pk]))}\n"
-                for s in upcoming
-            ) or "- No sessions are planned yet: the partnership business unit will tell you.\n"
-            managers = [m.email for m in managers_of_learner(record.learner) if m.email]
-            outbox_enqueue(
-                kind="training_renewal",
-                recipients=[record.learner.email, *managers],
-                subject=f"Training to renew: {record.skill.name}",
-                body=f"{record.learner.get_full_name()}'s training in {record.skill.name.lower()} "
-                f"needs renewing by {record.expires_on:%-d %B %Y}.\n\nSessions that renew it:\n{listing}",
-                summary=f"Training renewal for record {record.pk}",
-                related_type=str(TrainingEvent.TRAINING_RECORD),
-                related_id=record.pk,
-            )
-            record.renewal_reminded_at = now
-            record.save(update_fields=["renewal_reminded_at"])
-            run.renewals += 1
-        sent = run.sessions + run.evaluations + run.surveys_opened + run.survey_reminders
-        if sent or run.renewals or run.surveys_expired:
-            audit_record(
-                by=None,
-                action=AuditAction.UPDATE,
-                object_type=TrainingEvent.REMINDERS,
-                object_id=today.isoformat(),
-                changes={
-                    "sessions": run.sessions,
-                    "evaluations": run.evaluations,
-                    "surveys_opened": run.surveys_opened,
-                    "survey_reminders": run.survey_reminders,
-                    "surveys_expired": run.surveys_expired,
-                    "renewals": run.renewals,
-                },
-            )
-    return run
-
-
-# --- The e-learning platform's CSV ---------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    """Rows kept, and rows rejected with the reason, numbered as in the file (header is 1)."""
-
-    kept: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-
-
-ELEARNING_COLUMNS = ("email", "course", "sector", "registered_on", "completed_on")
-
-
-def _sector(value: str) -> str | None:
-    from safeguard.core.models import AgencyKind
-
-    wanted = value.strip().lower()
-    for code, label in AgencyKind.choices:
-        if wanted in (code, str(label).lower()):
-            return code
-    return None
-
-
-def _date(value: str) -> dt.date | None:
-    value = value.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a date only
-        except ValueError:
-            continue
-    return None
-
-
-def elearning_import(*, by: User, text: str, now: dt.datetime | None = None) -> ImportResult:
-    """Import registrations and completions from the e-learning platform's CSV.
-
-    Columns: email, course, sector, registered_on, completed_on (empty when not
-    completed). The sector is the agency kind of the learner's agency, by code or
-    name ("education_school" or "Education: school"). Each row is checked whole
-    before anything is saved: a bad row is listed and saved not at all; good rows
-    are kept (a row for the same email and course replaces the earlier one).
-    """
-    import csv
-    import io
-
-    _require(by, "training.manage")
-    now = now or timezone.now()
-    result = ImportResult()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ELEARNING_COLUMNS if c not in header]
-    if missing:
-        raise InvalidRequest(
-            errors={"file": f"The file has no column called {', '.join(missing)}"}
-        )
-    good: list[dict[str, Any]] = []
-    today = timezone.localdate()
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        problems = []
-        try:
-            validate_email(row["email"])
-        except ValidationError:
-            problems.append("the email address is not valid")
-        if not row["course"]:
-            problems.append("the course is missing")
-        sector = _sector(row["sector"])
-        if sector is None:
-            problems.append(f"unknown sector '{row['sector'][:60]}'")
-        registered = _date(row["registered_on"])
-        if registered is None:
-            problems.append("the registration date is not a date like 2023-01-31")
-        completed = None
-        if row["completed_on"]:
-            completed = _date(row["completed_on"])
-            if completed is None:
-                problems.append("the completion date is not a date like 2023-01-31")
-            elif registered is not None and completed < registered:
-                problems.append("it was completed before it was registered")
-        if (registered and registered > today) or (completed and completed > today):
-            problems.append("a date is in the future")
-        if problems:
-            result.rejected.append((number, "; ".join(problems)))
-            continue
-        good.append(
-            {
-                "email": row["email"].lower(),
-                "course": row["course"][:200],
-                "sector": sector,
-                "registered_on": registered,
-                "completed_on": completed,
-            }
-        )
-    with transaction.atomic(durable=True):
-        for row in good:
-            ElearningRecord.objects.update_or_create(
-                email=row["email"],
-                course=row["course"],
-                defaults={**row, "imported_at": now},
-            )
-        result.kept = len(good)
-        audit_record(
-            by=by,
-            action=AuditAction.CREATE,
-            object_type=TrainingEvent.ELEARNING_IMPORT,
-            object_id=now.strftime("%Y%m%d%H%M%S"),
-            changes={"kept": result.kept, "rejected": len(result.rejected)},
-        )
-    return result
-
-
-def role_business_unit() -> str:
-    """The role code of the partnership business unit, who manages training."""
-    return Role.BUSINESS_UNIT

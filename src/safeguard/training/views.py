@@ -23,6 +23,7 @@ from safeguard.core.errors import InvalidRequest
 from safeguard.core.http import errors_on, require_perm
 
 from . import selectors, services
+from .elearning import elearning_import
 from .forms import (
     BookForForm,
     BookingEndForm,
@@ -109,7 +110,9 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         learner = request.user
         if request.POST.get("action") == "book_for":
-            book_for_form = BookForForm(request.POST, members=selectors.team_members_for(request.user))
+            book_for_form = BookForForm(
+                request.POST, members=selectors.team_members_for(request.user)
+            )
             if not book_for_form.is_valid():
                 return render(
                     request,
@@ -394,12 +397,16 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a session's places, or cancel it."""
     require_perm(request, "training.manage")
     found = _session(pk)
-    form = CapacityForm(request.POST if request.method == "POST" else None, initial={"capacity": found.capacity})
+    form = CapacityForm(
+        request.POST if request.method == "POST" else None, initial={"capacity": found.capacity}
+    )
     cancel_error = ""
     if request.method == "POST" and request.POST.get("action") == "cancel":
         form = CapacityForm(initial={"capacity": found.capacity})
         try:
-            services.session_cancel(by=request.user, session=found, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+            services.session_cancel(
+                by=request.user, session=found, reason=request.POST.get("reason", "")
+            )  # type: ignore[arg-type]
         except InvalidRequest as exc:
             cancel_error = str(exc)
         else:
@@ -480,7 +487,7 @@ def elearning(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         with errors_on(form, field="file") as failed:
-            result = services.elearning_import(by=request.user, text=form.cleaned_data["file"])  # type: ignore[arg-type]
+            result = elearning_import(by=request.user, text=form.cleaned_data["file"])  # type: ignore[arg-type]
         if failed:
             result = None
     return render(request, "training/elearning.html", {"form": form, "result": result})

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from safeguard.training.services import reminders_send
+from safeguard.training.reminders import reminders_send
 
 
 class Command(BaseCommand):
