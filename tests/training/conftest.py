@@ -36,6 +36,26 @@ def at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 @pytest.fixture
 def partnership(make_user) -> Partnership:
+    return build_partnership(make_user)
+
+
+def make_session_for(course: Any, trainer: Any, *, days: int = 14, capacity: int = 2) -> Session:
+    """A session of the course ``days`` from today (in the past when negative), online."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return Session.objects.create(
+        course=course,
+        starts_at=at(day, 9),
+        ends_at=at(day, 12),
+        mode=Mode.VIRTUAL,
+        joining_link="https://meet.example.org/aim3",
+        trainer=trainer,
+        capacity=capacity,
+        created_at=timezone.now(),
+    )
+
+
+def build_partnership(make_user: Any) -> Partnership:
+    """The business unit, a trainer, a school manager with two staff, an officer, a course."""
     services.skills_seed()
     school = AgencyFactory(kind=AgencyKind.EDUCATION_SCHOOL, name="Fulford School")
     police = AgencyFactory(kind=AgencyKind.POLICE, name="North Yorkshire Police")
@@ -86,16 +106,8 @@ def partnership(make_user) -> Partnership:
 @pytest.fixture
 def make_session(partnership):
     def _make(*, days: int = 14, capacity: int = 2, course: Any = None) -> Session:
-        day = timezone.localdate() + dt.timedelta(days=days)
-        return Session.objects.create(
-            course=course or partnership.course,
-            starts_at=at(day, 9),
-            ends_at=at(day, 12),
-            mode=Mode.VIRTUAL,
-            joining_link="https://meet.example.org/aim3",
-            trainer=partnership.trainer,
-            capacity=capacity,
-            created_at=timezone.now(),
+        return make_session_for(
+            course or partnership.course, partnership.trainer, days=days, capacity=capacity
         )
 
     return _make

@@ -19,9 +19,7 @@ def test_the_demo_year_matches_the_annual_report(db):
     rows = {r.label: r for r in report.courses}
     a = rows["Safeguarding Children: Working Together A"]
     assert (a.sessions, a.attendees, a.evaluations, a.likely_share) == (8, 160, 126, 76)
-    b = rows[
-        "Safeguarding Children: Shared Responsibilities and Procedures - Working Together B"
-    ]
+    b = rows["Safeguarding Children: Shared Responsibilities and Procedures - Working Together B"]
     assert (b.sessions, b.attendees, b.evaluations, b.likely_share) == (8, 159, 117, 79)
     assert (report.total.sessions, report.total.attendees) == (29, 410)
     assert report.elearning_total == (1709, 1354)
