@@ -244,9 +244,9 @@ class ElearningForm(forms.Form):
     """Upload the e-learning platform's CSV."""
 
     file = forms.FileField(
-        label="The e-learning platform's CSV file",
+        label="The e-learning platform's spreadsheet file (CSV)",
         help_text="Columns: email, course, sector, registered_on, completed_on.",
-        error_messages={"required": "Choose the CSV file to upload"},
+        error_messages={"required": "Choose the spreadsheet file (CSV) to upload"},
     )
 
     def clean_file(self) -> str:
@@ -257,7 +257,7 @@ class ElearningForm(forms.Form):
         try:
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise forms.ValidationError("The file must be a CSV file saved as UTF-8") from None
+            raise forms.ValidationError("The file must be a spreadsheet file (CSV) saved as UTF-8") from None
 
 
 class TrainingRecordForm(forms.Form):
