@@ -106,7 +106,7 @@ def elearning_import(*, by: User, text: str, now: dt.datetime | None = None) -> 
                 "completed_on": completed,
             }
         )
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         for row in good:
             ElearningRecord.objects.update_or_create(
                 email=row["email"],

@@ -85,7 +85,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
     now = now or timezone.now()
     today = now.astimezone(UK).date()
     run = ReminderRun()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         soon = Booking.objects.filter(
             status=BookingStatus.BOOKED,
             reminded_at__isnull=True,

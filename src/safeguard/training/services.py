@@ -305,7 +305,7 @@ def booking_create(
     member of the public by ``name`` and ``email`` on a session open to the public
     (``by`` is then ``None``; the news page's events use this).
     """
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         return _booking_create(
             by=by,
             session=session,
@@ -482,7 +482,7 @@ def booking_end(
     first person on the waiting list.
     """
     now = now or timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         session = (
             Session.objects.select_for_update().select_related("course").get(pk=booking.session_id)
         )
@@ -571,7 +571,7 @@ def register_record(
     impact survey is planned.
     """
     now = now or timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         session = (
             Session.objects.select_for_update().select_related("course__skill").get(pk=session.pk)
         )
