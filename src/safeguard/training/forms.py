@@ -257,7 +257,9 @@ class ElearningForm(forms.Form):
         try:
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise forms.ValidationError("The file must be a spreadsheet file (CSV) saved as UTF-8") from None
+            raise forms.ValidationError(
+                "The file must be a spreadsheet file (CSV) saved as UTF-8"
+            ) from None
 
 
 class TrainingRecordForm(forms.Form):

@@ -352,7 +352,9 @@ def _booking_create(
             ) from None
         sector = ""
     # Lock the session first: every booking of it waits here, so capacity is counted once.
-    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+    )
     if session.cancelled_at is not None:
         raise InvalidRequest("This session has been cancelled")
     if session.starts_at <= now:
@@ -424,7 +426,8 @@ def _booking_create(
     return BookingResult(booking=booking, waiting=waiting)
 
 
-def _can_change_booking(by: Any, booking: Booking) -> bool:
+def booking_can_change(by: Any, booking: Booking) -> bool:
+    """Whether ``by`` may cancel the booking: the learner, their manager, the business unit."""
     if by is None:
         return False
     if booking.learner_id is not None and booking.learner_id == by.pk:
@@ -484,10 +487,12 @@ def booking_end(
     now = now or timezone.now()
     with transaction.atomic():
         session = (
-            Session.objects.select_for_update().select_related("course").get(pk=booking.session_id)
+            Session.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=booking.session_id)
         )
         booking = Booking.objects.select_related("learner").get(pk=booking.pk)
-        if not _can_change_booking(by, booking):
+        if not booking_can_change(by, booking):
             raise Forbidden("You cannot change this booking")
         if booking.status not in (BookingStatus.BOOKED, BookingStatus.WAITING):
             raise InvalidRequest("This booking has already been cancelled")
@@ -524,7 +529,9 @@ def session_cancel(*, by: User, session: Session, reason: str) -> Session:
     _require(by, "training.manage")
     if not reason.strip():
         raise InvalidRequest(errors={"reason": "Say why the session is cancelled"})
-    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+    )
     if session.cancelled_at is not None:
         raise InvalidRequest("The session is already cancelled")
     now = timezone.now()
@@ -557,6 +564,29 @@ def session_cancel(*, by: User, session: Session, reason: str) -> Session:
 # --- The register, training records and certificates --------------------------------------
 
 
+def _attended(*, booking: Booking, session: Session, by: User, day: dt.date) -> None:
+    """Plan the learner's impact survey; record the skill when the course trains in one."""
+    course = session.course
+    opens = add_months(day, IMPACT_AFTER_MONTHS)
+    ImpactSurvey.objects.get_or_create(
+        booking=booking,
+        defaults={"opens_on": opens, "expires_on": opens + dt.timedelta(days=IMPACT_OPEN_DAYS)},
+    )
+    if course.skill is not None:
+        months = course.skill.renew_after_months
+        TrainingRecord.objects.update_or_create(
+            booking=booking,
+            defaults={
+                "learner_id": booking.learner_id,
+                "skill_id": course.skill_id,
+                "trained_on": day,
+                "expires_on": add_months(day, months) if months else None,
+                "recorded_by": by,
+                "note": f"Attended {course.title} ({session.reference})",
+            },
+        )
+
+
 def register_record(
     *,
     by: User,
@@ -573,13 +603,14 @@ def register_record(
     now = now or timezone.now()
     with transaction.atomic():
         session = (
-            Session.objects.select_for_update().select_related("course__skill").get(pk=session.pk)
+            Session.objects.select_for_update(of=("self",))
+            .select_related("course__skill")
+            .get(pk=session.pk)
         )
         _require(by, "training.run_session", session)
         if session.starts_at > now:
             raise InvalidRequest("The register opens when the session starts")
         day = session.starts_at.astimezone(UK).date()
-        course = session.course
         changed = []
         for booking in session.bookings.filter(status=BookingStatus.BOOKED).select_related(
             "learner"
@@ -590,29 +621,9 @@ def register_record(
             booking.attended = came
             booking.save(update_fields=["attended"])
             changed.append(booking.pk)
-            if came:
-                ImpactSurvey.objects.get_or_create(
-                    booking=booking,
-                    defaults={
-                        "opens_on": add_months(day, IMPACT_AFTER_MONTHS),
-                        "expires_on": add_months(day, IMPACT_AFTER_MONTHS)
-                        + dt.timedelta(days=IMPACT_OPEN_DAYS),
-                    },
-                )
-                if course.skill_id is not None and booking.learner_id is not None:
-                    months = course.skill.renew_after_months  # type: ignore[union-attr]
-                    TrainingRecord.objects.update_or_create(
-                        booking=booking,
-                        defaults={
-                            "learner_id": booking.learner_id,
-                            "skill_id": course.skill_id,
-                            "trained_on": day,
-                            "expires_on": add_months(day, months) if months else None,
-                            "recorded_by": by,
-                            "note": f"Attended {course.title} ({session.reference})",
-                        },
-                    )
-            else:
+            if came and booking.learner_id is not None:
+                _attended(booking=booking, session=session, by=by, day=day)
+            elif not came:
                 ImpactSurvey.objects.filter(booking=booking, status=SurveyStatus.NOT_YET).delete()
                 TrainingRecord.objects.filter(booking=booking).delete()
         session.register_taken_at = now
@@ -735,7 +746,7 @@ def impact_answer(
     """The learner's six-month answer; on courses that ask, the manager is asked next."""
     now = now or timezone.now()
     survey = (
-        ImpactSurvey.objects.select_for_update()
+        ImpactSurvey.objects.select_for_update(of=("self",))
         .select_related("booking__session__course")
         .get(pk=survey.pk)
     )

@@ -143,7 +143,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a booking, or say the learner cannot attend."""
     booking = get_object_or_404(Booking.objects.select_related("session__course", "learner"), pk=pk)
-    if not services._can_change_booking(request.user, booking):  # noqa: SLF001 - the one rule
+    if not services.booking_can_change(request.user, booking):
         raise Http404
     form = BookingEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
