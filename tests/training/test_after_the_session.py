@@ -270,3 +270,16 @@ class TestSessionReminders:
         message = OutboxMessage.objects.get(kind="training_session_reminder")
         assert set(message.recipients) == {"lee.learner@example.org", "mo.manager@example.org"}
         assert "https://meet.example.org/aim3" in message.body
+
+
+def test_the_reminders_command_says_what_it_sent(partnership, make_session):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    session = make_session(days=1)
+    _book(session, partnership.learner)
+    out = StringIO()
+    call_command("training_reminders", stdout=out)
+    assert "Session reminders 1," in out.getvalue()
+    assert OutboxMessage.objects.filter(kind="training_session_reminder").count() == 1
