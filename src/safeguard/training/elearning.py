@@ -117,7 +117,7 @@ def elearning_import(*, by: User, text: str, now: dt.datetime | None = None) -> 
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=TrainingEvent.ELEARNING_IMPORT,
+            object_type=TrainingEvent.TRAINING_ELEARNING_IMPORT,
             object_id=now.strftime("%Y%m%d%H%M%S"),
             changes={"kept": result.kept, "rejected": len(result.rejected)},
         )

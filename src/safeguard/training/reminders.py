@@ -187,7 +187,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
             audit_record(
                 by=None,
                 action=AuditAction.UPDATE,
-                object_type=TrainingEvent.REMINDERS,
+                object_type=TrainingEvent.TRAINING_REMINDERS,
                 object_id=today.isoformat(),
                 changes={
                     "sessions": run.sessions,

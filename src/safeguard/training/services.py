@@ -131,7 +131,7 @@ def _email(
         subject=subject,
         body=body,
         summary=f"{kind.replace('_', ' ').capitalize()} for {booking.session.reference}",
-        related_type=str(TrainingEvent.BOOKING),
+        related_type=str(TrainingEvent.TRAINING_BOOKING),
         related_id=booking.pk,
     )
 
@@ -198,7 +198,7 @@ def course_save(
     audit_record(
         by=by,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        object_type=TrainingEvent.COURSE,
+        object_type=TrainingEvent.TRAINING_COURSE,
         object_id=course.slug,
     )
     return course
@@ -246,7 +246,7 @@ def session_add(
         created_at=timezone.now(),
     )
     audit_record(
-        by=by, action=AuditAction.CREATE, object_type=TrainingEvent.SESSION, object_id=session.pk
+        by=by, action=AuditAction.CREATE, object_type=TrainingEvent.TRAINING_SESSION, object_id=session.pk
     )
     return session
 
@@ -269,7 +269,7 @@ def session_capacity_change(*, by: User, session: Session, capacity: int) -> Ses
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
-        object_type=TrainingEvent.SESSION,
+        object_type=TrainingEvent.TRAINING_SESSION,
         object_id=session.pk,
         changes={"capacity": {"before": before, "after": capacity}},
     )
@@ -390,7 +390,7 @@ def _booking_create(
     audit_record(
         by=by,
         action=AuditAction.CREATE,
-        object_type=TrainingEvent.BOOKING,
+        object_type=TrainingEvent.TRAINING_BOOKING,
         object_id=booking.pk,
         changes={"status": status, "session": session.pk},
     )
@@ -454,7 +454,7 @@ def _promote(session: Session, *, now: dt.datetime) -> list[Booking]:
         audit_record(
             by=None,
             action=AuditAction.UPDATE,
-            object_type=TrainingEvent.BOOKING,
+            object_type=TrainingEvent.TRAINING_BOOKING,
             object_id=booking.pk,
             changes={"status": {"before": "waiting", "after": "booked"}},
             reason="A place freed on the session",
@@ -506,7 +506,7 @@ def booking_end(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type=TrainingEvent.BOOKING,
+            object_type=TrainingEvent.TRAINING_BOOKING,
             object_id=booking.pk,
             changes={"status": {"before": before, "after": booking.status}},
             reason=booking.end_reason,
@@ -554,7 +554,7 @@ def session_cancel(*, by: User, session: Session, reason: str) -> Session:
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
-        object_type=TrainingEvent.SESSION,
+        object_type=TrainingEvent.TRAINING_SESSION,
         object_id=session.pk,
         reason=reason.strip(),
     )
@@ -631,7 +631,7 @@ def register_record(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type=TrainingEvent.REGISTER,
+            object_type=TrainingEvent.TRAINING_REGISTER,
             object_id=session.pk,
             changes={"changed_bookings": changed},
         )
@@ -679,7 +679,7 @@ def certificate_issue(*, by: User, booking: Booking) -> Booking:
     audit_record(
         by=by,
         action=AuditAction.EXPORT,
-        object_type=TrainingEvent.CERTIFICATE,
+        object_type=TrainingEvent.TRAINING_CERTIFICATE,
         object_id=booking.pk,
     )
     return booking
@@ -728,7 +728,7 @@ def evaluation_submit(
     audit_record(
         by=by,
         action=AuditAction.CREATE,
-        object_type=TrainingEvent.EVALUATION,
+        object_type=TrainingEvent.TRAINING_EVALUATION,
         object_id=evaluation.pk,
     )
     return evaluation
@@ -782,7 +782,7 @@ def impact_answer(
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
-        object_type=TrainingEvent.IMPACT_SURVEY,
+        object_type=TrainingEvent.TRAINING_IMPACT_SURVEY,
         object_id=survey.pk,
         changes={"answered": "learner"},
     )
@@ -816,7 +816,7 @@ def impact_manager_answer(
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
-        object_type=TrainingEvent.IMPACT_SURVEY,
+        object_type=TrainingEvent.TRAINING_IMPACT_SURVEY,
         object_id=survey.pk,
         changes={"answered": "manager"},
     )
