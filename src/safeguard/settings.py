@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "safeguard.people",
     "safeguard.records",
     "safeguard.work",
+    "safeguard.training",
     "safeguard.directory",
     "safeguard.frontdoor",
     "safeguard.earlyhelp",

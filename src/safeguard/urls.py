@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("safeguard.records.urls")),
     path("work/", include("safeguard.work.urls")),
     path("", include("safeguard.directory.urls")),
+    path("training/", include("safeguard.training.urls")),
     path("", include("safeguard.frontdoor.urls")),
     path("early-help/", include("safeguard.earlyhelp.urls")),
     path("sharing/", include("safeguard.sharing.urls")),

@@ -133,6 +133,13 @@ EXPECTED: dict[str, Row] = {
     "exploitation.see_nrm_report": frozenset({MM, PC, BU}),
     # Health staff only (tests/exploitation/test_panel_views.py checks a health agency's roles).
     "exploitation.see_health_flags": NONE,
+    "training.book": frozenset(ALL_ROLES),
+    # Seen: someone in the team the user manages; not seen: someone in another agency.
+    "training.book_for": (frozenset(ALL_ROLES), NONE),
+    "training.manage": frozenset({BU}),
+    "training.see_reports": frozenset({BU, AN}),
+    # Seen: a session the user trains; not seen: one a colleague trains (the business unit runs all).
+    "training.run_session": (frozenset(ALL_ROLES), frozenset({BU})),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -248,6 +255,21 @@ def _notice(episode: Any, school: Any) -> Any:
     now = timezone.now()
     return SchoolNotice.objects.create(
         episode=episode, school=school, event="missing", sent_at=now, due_by=now, contact="Call 101"
+def _training_session(trainer: Any) -> Any:
+    from safeguard.training.models import Course, Mode, Session
+
+    course, _ = Course.objects.get_or_create(
+        slug="table-course", defaults={"title": "Table", "created_at": timezone.now()}
+    )
+    start = timezone.now() + dt.timedelta(days=7)
+    return Session.objects.create(
+        course=course,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        mode=Mode.VIRTUAL,
+        trainer=trainer,
+        capacity=10,
+        created_at=timezone.now(),
     )
 
 
@@ -318,6 +340,8 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
             "work.manage_team_work": (managed, other_team),
             "work.act_on_item": (WorkItemFactory(team=managed), WorkItemFactory(team=other_team)),
             "work.record_absence": (colleague, outsider),
+            "training.book_for": (colleague, outsider),
+            "training.run_session": (_training_session(user), _training_session(colleague)),
             "rights.open_subject_access_request": (
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.RECEIVED, 1),
                 _sar(PersonFactory(), colleague, SubjectAccessRequest.Status.COMPLETED, 2),
