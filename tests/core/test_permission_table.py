@@ -255,6 +255,9 @@ def _notice(episode: Any, school: Any) -> Any:
     now = timezone.now()
     return SchoolNotice.objects.create(
         episode=episode, school=school, event="missing", sent_at=now, due_by=now, contact="Call 101"
+    )
+
+
 def _training_session(trainer: Any) -> Any:
     from safeguard.training.models import Course, Mode, Session
 
