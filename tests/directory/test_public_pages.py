@@ -137,6 +137,33 @@ class TestEvents:
         assert "Booked: see your training account." in response.content.decode()
         assert EventInterest.objects.count() == 0
 
+    def test_an_event_linked_to_a_course_books_a_training_place_once(
+        self, client, event, business_unit
+    ):
+        from safeguard.training.models import Booking, Course, Mode, Session
+
+        course = Course.objects.create(
+            slug="partner-briefings", title="Partner briefings", created_at=timezone.now()
+        )
+        Session.objects.create(
+            course=course,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            mode=Mode.VIRTUAL,
+            trainer=business_unit,
+            capacity=20,
+            open_to_public=True,
+            created_at=timezone.now(),
+        )
+        PublicEvent.objects.filter(pk=event.pk).update(training_course="partner-briefings")
+        data = {"name": "Sam Jones", "email": "sam@example.org", "organisation": "A school"}
+        first = client.post(f"/events/{event.slug}/", data).content.decode()
+        second = client.post(f"/events/{event.slug}/", data).content.decode()
+        assert "confirm whether you have a place" in first
+        assert "confirm whether you have a place" in second
+        assert Booking.objects.filter(email="sam@example.org").count() == 1
+        assert EventInterest.objects.count() == 0
+
     def test_the_calendar_shows_awareness_days(self, client):
         from safeguard.directory.models import AwarenessDay
 

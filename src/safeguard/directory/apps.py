@@ -9,5 +9,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Directory and news"
 
     def ready(self) -> None:
-        """Declare the app's audit events and its demo data."""
+        """Declare the app's audit events and demo data; events linked to a course book training."""
         from . import demo, events  # noqa: F401
+        from .booking import register_booking_handler, training_booking_for_event
+
+        register_booking_handler(training_booking_for_event)

@@ -246,7 +246,10 @@ def session_add(
         created_at=timezone.now(),
     )
     audit_record(
-        by=by, action=AuditAction.CREATE, object_type=TrainingEvent.TRAINING_SESSION, object_id=session.pk
+        by=by,
+        action=AuditAction.CREATE,
+        object_type=TrainingEvent.TRAINING_SESSION,
+        object_id=session.pk,
     )
     return session
 
