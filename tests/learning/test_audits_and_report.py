@@ -168,6 +168,7 @@ class TestTheAnnualReport:
         assert "1 of 1 serious incident notifications reached the national panel" in text
         assert "Partners contributed £26,500.50 in total." in text
         assert "received 12 notifications and completed 9 reviews; 3 found modifiable" in text
+        assert "The partnership ran 0 training sessions with 0 attendees" in text
 
     def test_the_word_and_pdf_files_open_and_name_no_child(self, partnership, signed_in):
         p = partnership

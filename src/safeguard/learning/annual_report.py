@@ -187,6 +187,54 @@ def _voice(start: dt.date, end: dt.date) -> Section:
     )
 
 
+def _pct(value: int | None) -> str:
+    return "no figure" if value is None else f"{value}%"
+
+
+def _training(year: int) -> Section:
+    from safeguard.training.selectors import report
+
+    figures = report(year=year)
+    total = figures.total
+    registered, completed = figures.elearning_total
+    section = Section(
+        "Training",
+        [
+            f"The partnership ran {_plural(total.sessions, 'training session', 'training sessions')} "
+            f"with {_plural(total.attendees, 'attendee', 'attendees')}. "
+            f"{_pct(total.good_share)} of ratings were good or very good, and "
+            f"{_pct(total.likely_share)} of learners said they were likely or very likely to "
+            "change their practice.",
+            f"Six months on, {_pct(total.changed_share)} of learners who answered said their "
+            f"practice had changed. E-learning: {registered} registrations, {completed} completed.",
+        ],
+    )
+    if figures.courses:
+        section.tables.append(
+            Table(
+                "Training by course",
+                [
+                    "Course",
+                    "Sessions",
+                    "Attendees",
+                    "Good or very good",
+                    "Likely to change practice",
+                ],
+                [
+                    [
+                        r.label,
+                        str(r.sessions),
+                        str(r.attendees),
+                        _pct(r.good_share),
+                        _pct(r.likely_share),
+                    ]
+                    for r in figures.courses
+                ],
+            )
+        )
+    return section
+
+
 def _governance(year: int) -> Section:
     boards = Board.objects.prefetch_related("members", "priorities", "work_plan")
     rows = []
@@ -255,6 +303,7 @@ def annual_report(year: int) -> AnnualReport:
             _reviews(start, end),
             _audits(start, end),
             _plans_and_briefings(start, end),
+            _training(year),
             _voice(start, end),
             _governance(year),
             _money(year),
