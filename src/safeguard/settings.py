@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "safeguard.sharing",
     "safeguard.meetings",
     "safeguard.exploitation",
+    "safeguard.hsb",
     "safeguard.rights",
     "safeguard.api",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sharing/", include("safeguard.rights.urls")),
     path("meetings/", include("safeguard.meetings.urls")),
     path("exploitation/", include("safeguard.exploitation.urls")),
+    path("harmful-sexual-behaviour/", include("safeguard.hsb.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Demo data for harmful sexual behaviour (filled in below)."""
