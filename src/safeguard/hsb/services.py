@@ -344,7 +344,7 @@ def pathway_keyworker_set(*, by: User, pathway: Pathway, keyworker: User) -> Pat
     if keyworker.agency_id != pathway.team.agency_id or not keyworker.is_active:
         raise _invalid(f"Choose someone in {pathway.team.agency.name}", field="keyworker")
     with transaction.atomic():
-        involvement = pathway.involvement
+        involvement = Involvement.objects.filter(pk=pathway.involvement_id).first()
         if involvement is None or not involvement.is_open:
             involvement = involvement_start(
                 by=by,
