@@ -105,6 +105,11 @@ EXPECTED: dict[str, Row] = {
     "meetings.view_meeting": (frozenset(ALL_ROLES), NONE),
     # Seen: a meeting the user chairs; not seen: one their agency is only invited to.
     "meetings.run_meeting": (frozenset(ALL_ROLES), NONE),
+    "hsb.record_concern": EDITING,
+    "hsb.see_hsb": NAMED,
+    "hsb.see_figures": frozenset({MM, BU, AN}),
+    "hsb.manage_trained": frozenset({BU}),  # and managers of a harmful sexual behaviour team
+    "hsb.view_child": (NAMED, NONE),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -206,6 +211,7 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
             "meetings.view_meeting": (invited_to, _meeting(outsider, None, 2)),
             "meetings.run_meeting": (_meeting(user, None, 3), invited_to),
             "people.view_person": (seen, unseen),
+            "hsb.view_child": (seen, unseen),
             "people.view_whole_record": (seen, unseen),
             "people.change_person": (seen, unseen),
             "earlyhelp.view_episode": (
