@@ -59,13 +59,21 @@ def build_partnership(make_user: Any) -> Partnership:
     yjs = AgencyFactory(kind=AgencyKind.YOUTH_JUSTICE, name="Youth Justice Service")
     police = AgencyFactory(kind=AgencyKind.POLICE, name="Police")
     health = AgencyFactory(kind=AgencyKind.HEALTH_VISITING, name="School nursing")
-    teacher = make_user(Role.PRACTITIONER, agency=school, first_name="Alex", last_name="Mercer")
+    teacher = make_user(
+        Role.PRACTITIONER, agency=school, first_name="Alex", last_name="Mercer", username="school.dsl"
+    )
     mash_worker = make_user(Role.MASH_WORKER, agency=csc, first_name="Mo", last_name="Hub")
-    social_worker = make_user(Role.PRACTITIONER, agency=csc, first_name="Sam", last_name="Social")
+    social_worker = make_user(
+        Role.PRACTITIONER, agency=csc, first_name="Sam", last_name="Social", username="social.worker"
+    )
     yjs_manager = make_user(Role.PRACTITIONER, agency=yjs, first_name="Jan", last_name="Lead")
-    yjs_worker = make_user(Role.PRACTITIONER, agency=yjs, first_name="Robin", last_name="Castle")
+    yjs_worker = make_user(
+        Role.PRACTITIONER, agency=yjs, first_name="Robin", last_name="Castle", username="yjs.worker"
+    )
     officer = make_user(Role.PRACTITIONER, agency=police, first_name="Pat", last_name="Officer")
-    nurse = make_user(Role.PRACTITIONER, agency=health, first_name="Jo", last_name="Brandon")
+    nurse = make_user(
+        Role.PRACTITIONER, agency=health, first_name="Jo", last_name="Brandon", username="health.nurse"
+    )
     mash_team = TeamFactory(agency=csc, purpose=TeamPurpose.MASH, name="MASH", receives_for_agency=True)
     csc_team = TeamFactory(
         agency=csc, purpose=TeamPurpose.SOCIAL_CARE_ASSESSMENT, name="Assessment team"
