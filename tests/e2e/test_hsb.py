@@ -1,5 +1,6 @@
-"""Harmful sexual behaviour in a real browser: a school's concern to an AIM3 assessment and a
-strategy meeting whose outcome reaches an agency that did not come.
+"""Harmful sexual behaviour in a browser: a school's concern to AIM3 and a strategy meeting.
+
+The outcome of the strategy meeting reaches an agency that did not come.
 
 The school's designated safeguarding lead records a concern (first without evidence for the
 level: a GOV.UK error, nothing saved), naming the child who harmed and the child harmed with
@@ -66,7 +67,9 @@ def test_a_schools_concern_reaches_an_aim3_assessment_and_a_strategy_meetings_ou
     # 1. The school records the concern at the time it is worried.
     sign_in(page, p.teacher)
     page.get_by_role("link", name="Record a concern about a child's sexual behaviour").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Record a concern about sexual behaviour")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Record a concern about sexual behaviour"
+    )
     assert_accessible(page)
     page.get_by_label("Child", exact=True).select_option(label=_born(p.leo))
     page.locator("#id_child_role_1").check()  # the child who harmed

@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from safeguard.core.models import AgencyKind, Role, TeamMembership, TeamPurpose
-from safeguard.hsb.models import AimTool, AimTrainedPractitioner, Level, Light, Role as HsbRole
+from safeguard.hsb.models import AimTool, AimTrainedPractitioner, Level, Light
+from safeguard.hsb.models import Role as HsbRole
 from safeguard.hsb.services import NamedChild, concern_record
 from safeguard.meetings.kinds import kinds_seed
 from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory, TeamFactory
@@ -60,11 +61,19 @@ def build_partnership(make_user: Any) -> Partnership:
     police = AgencyFactory(kind=AgencyKind.POLICE, name="Police")
     health = AgencyFactory(kind=AgencyKind.HEALTH_VISITING, name="School nursing")
     teacher = make_user(
-        Role.PRACTITIONER, agency=school, first_name="Alex", last_name="Mercer", username="school.dsl"
+        Role.PRACTITIONER,
+        agency=school,
+        first_name="Alex",
+        last_name="Mercer",
+        username="school.dsl",
     )
     mash_worker = make_user(Role.MASH_WORKER, agency=csc, first_name="Mo", last_name="Hub")
     social_worker = make_user(
-        Role.PRACTITIONER, agency=csc, first_name="Sam", last_name="Social", username="social.worker"
+        Role.PRACTITIONER,
+        agency=csc,
+        first_name="Sam",
+        last_name="Social",
+        username="social.worker",
     )
     yjs_manager = make_user(Role.PRACTITIONER, agency=yjs, first_name="Jan", last_name="Lead")
     yjs_worker = make_user(
@@ -72,9 +81,15 @@ def build_partnership(make_user: Any) -> Partnership:
     )
     officer = make_user(Role.PRACTITIONER, agency=police, first_name="Pat", last_name="Officer")
     nurse = make_user(
-        Role.PRACTITIONER, agency=health, first_name="Jo", last_name="Brandon", username="health.nurse"
+        Role.PRACTITIONER,
+        agency=health,
+        first_name="Jo",
+        last_name="Brandon",
+        username="health.nurse",
     )
-    mash_team = TeamFactory(agency=csc, purpose=TeamPurpose.MASH, name="MASH", receives_for_agency=True)
+    mash_team = TeamFactory(
+        agency=csc, purpose=TeamPurpose.MASH, name="MASH", receives_for_agency=True
+    )
     csc_team = TeamFactory(
         agency=csc, purpose=TeamPurpose.SOCIAL_CARE_ASSESSMENT, name="Assessment team"
     )
@@ -105,8 +120,24 @@ def build_partnership(make_user: Any) -> Partnership:
     InvolvementFactory(person=outsider, agency=csc)
     InvolvementFactory(person=leo, agency=police)
     return Partnership(
-        school, csc, yjs, police, health, teacher, mash_worker, social_worker, yjs_manager,
-        yjs_worker, officer, nurse, mash_team, hsb_team, csc_team, leo, mia, outsider,
+        school,
+        csc,
+        yjs,
+        police,
+        health,
+        teacher,
+        mash_worker,
+        social_worker,
+        yjs_manager,
+        yjs_worker,
+        officer,
+        nurse,
+        mash_team,
+        hsb_team,
+        csc_team,
+        leo,
+        mia,
+        outsider,
     )
 
 

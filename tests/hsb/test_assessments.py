@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.hsb import assessments, training_check
@@ -141,7 +143,10 @@ class TestOnlyTrainedPractitioners:
         assert row.recorded_by == p.yjs_manager
         with pytest.raises(Forbidden):
             assessments.trained_record(
-                by=p.yjs_worker, user=p.yjs_worker, tool=AimTool.AIM3, trained_on=timezone.localdate()
+                by=p.yjs_worker,
+                user=p.yjs_worker,
+                tool=AimTool.AIM3,
+                trained_on=timezone.localdate(),
             )
 
 
@@ -165,7 +170,9 @@ class TestACaseFormulationUpdatedAsThingsChange:
         train(p.yjs_worker)
         assessment = _start(p, pathway)
         with pytest.raises(InvalidRequest) as caught:
-            formulation_update(by=p.yjs_worker, assessment=assessment, what_changed="", fields=FIELDS)
+            formulation_update(
+                by=p.yjs_worker, assessment=assessment, what_changed="", fields=FIELDS
+            )
         assert "what_changed" in caught.value.errors
         assert assessment.formulations.count() == 1
 
@@ -178,7 +185,8 @@ class TestACaseFormulationUpdatedAsThingsChange:
         assert "Version 1 (current)" in text
         assert FIELDS["formulation"] in text
         assert "it gives no low, medium or high score" in text
-        assert "High risk" not in text and "Low risk" not in text
+        assert "High risk" not in text
+        assert "Low risk" not in text
 
     def test_the_form_shows_an_untrained_practitioner_a_govuk_error(self, p, signed_in):
         pathway = _pathway(p)

@@ -61,7 +61,7 @@ class TestTheFourWeeklyReviewPrompt:
         assert _prompts(investigation).count() == 2
 
     def test_the_prompt_goes_to_the_keyworker(self, p):
-        investigation = _investigation(p, started_days_ago=30)
+        _investigation(p, started_days_ago=30)
         from safeguard.hsb.models import Pathway
         from safeguard.hsb.services import pathway_keyworker_set
 

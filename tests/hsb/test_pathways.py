@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +53,9 @@ class TestAnAbsentKeyworkersFamiliesAreReallocated:
     def test_the_manager_is_asked_at_once_and_the_change_is_counted(self, p, make_user, signed_in):
         pathway = _harming(p)
         services.pathway_keyworker_set(by=p.yjs_manager, pathway=pathway, keyworker=p.yjs_worker)
-        colleague = make_user(UserRole.PRACTITIONER, agency=p.yjs, first_name="Kit", last_name="New")
+        colleague = make_user(
+            UserRole.PRACTITIONER, agency=p.yjs, first_name="Kit", last_name="New"
+        )
         TeamMembership.objects.create(team=p.hsb_team, user=colleague, since=timezone.localdate())
         absence_record(
             by=p.yjs_manager,

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
+    return {
+        f"{prefix}_day": str(day.day),
+        f"{prefix}_month": str(day.month),
+        f"{prefix}_year": str(day.year),
+    }
 
 
 def _concern_post(p, **overrides):
@@ -50,7 +54,8 @@ class TestRecordingAConcernOnThePage:
         text = response.content.decode()
         assert "Concern recorded and referred" in text
         assert "after the behaviour was noticed" in text
-        assert "Leo Hart" in text and "Mia Shaw" in text
+        assert "Leo Hart" in text
+        assert "Mia Shaw" in text
 
     def test_a_level_without_evidence_shows_a_govuk_error_and_saves_nothing(self, p, signed_in):
         response = signed_in(p.teacher).post(

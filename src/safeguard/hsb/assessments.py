@@ -75,8 +75,7 @@ def age_problem(tool: str, date_of_birth: dt.date | None, on: dt.date) -> str | 
     age = age_on(date_of_birth, on)
     if age < low or age > high:
         return (
-            f"{label} is for children aged {low} to {high}: "
-            f"this child is {age} on {on:%-d %B %Y}"
+            f"{label} is for children aged {low} to {high}: this child is {age} on {on:%-d %B %Y}"
         )
     return None
 

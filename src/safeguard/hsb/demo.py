@@ -1,5 +1,7 @@
-"""Demo data for harmful sexual behaviour: concerns at each level, a child in both roles,
-AIM assessments, and a long police investigation with its 4-weekly support reviews.
+"""Demo data for harmful sexual behaviour: every level, both roles, AIM, a long investigation.
+
+Concerns at each level, a child in both roles, AIM assessments, and a long police
+investigation with its 4-weekly support reviews.
 
 Runs after the children, teams, work and meetings exist (order 84), through the services,
 so every referral is a work item in the right queue. Times are then moved back so the
@@ -51,11 +53,41 @@ FORMULATION = {
 }
 CONCERNS = [
     # level, light, days ago, what happened, evidence
-    (Level.NORMAL, Light.GREEN, 200, "Asked questions about where babies come from.", "Age-appropriate curiosity, no distress."),
-    (Level.INAPPROPRIATE, Light.AMBER, 150, "Used sexual words to upset a classmate.", "Once, after a film; stopped when asked."),
-    (Level.PROBLEMATIC, Light.AMBER, 90, "Touched a younger pupil in the toilets.", "Repeated after being told to stop; two years older."),
-    (Level.ABUSIVE, Light.RED, 60, "An older boy pressured him for images online.", "Coercion and threats; four years older; secrecy."),
-    (Level.VIOLENT, Light.RED, 110, "Forced sexual contact on another young person.", "Physical force used; the other child was injured."),
+    (
+        Level.NORMAL,
+        Light.GREEN,
+        200,
+        "Asked questions about where babies come from.",
+        "Age-appropriate curiosity, no distress.",
+    ),
+    (
+        Level.INAPPROPRIATE,
+        Light.AMBER,
+        150,
+        "Used sexual words to upset a classmate.",
+        "Once, after a film; stopped when asked.",
+    ),
+    (
+        Level.PROBLEMATIC,
+        Light.AMBER,
+        90,
+        "Touched a younger pupil in the toilets.",
+        "Repeated after being told to stop; two years older.",
+    ),
+    (
+        Level.ABUSIVE,
+        Light.RED,
+        60,
+        "An older boy pressured him for images online.",
+        "Coercion and threats; four years older; secrecy.",
+    ),
+    (
+        Level.VIOLENT,
+        Light.RED,
+        110,
+        "Forced sexual contact on another young person.",
+        "Physical force used; the other child was injured.",
+    ),
 ]
 
 
@@ -85,9 +117,7 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
     school_children = list(
         people_visible_to(dsl).filter(date_of_birth__isnull=False).order_by("family_name")[:200]
     )
-    police_sees = (
-        set(people_visible_to(officer).values_list("pk", flat=True)) if officer else set()
-    )
+    police_sees = set(people_visible_to(officer).values_list("pk", flat=True)) if officer else set()
     used: set[Any] = set()
     jay = _pick(school_children, 12, 16, today, used)  # harmed someone, and was harmed
     younger = _pick(school_children, 9, 12, today, used)
@@ -99,7 +129,14 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
             by=yjs, user=yjs, tool=tool, trained_on=today - dt.timedelta(days=400)
         )
     violent_harming = next(
-        (c for c in school_children if c.pk in police_sees and c.pk not in used and c.date_of_birth and 12 <= _age(c, today) <= 17),
+        (
+            c
+            for c in school_children
+            if c.pk in police_sees
+            and c.pk not in used
+            and c.date_of_birth
+            and 12 <= _age(c, today) <= 17
+        ),
         None,
     )
     if violent_harming is None and officer is not None and officer.agency is not None:
@@ -121,7 +158,9 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
     for n, (level, _light, _days, _what, _why) in enumerate(CONCERNS):
         if level == Level.PROBLEMATIC:
             named = [
-                NamedChild(jay, Role.HARMING, "Said it was a game and he didn't think it was wrong."),
+                NamedChild(
+                    jay, Role.HARMING, "Said it was a game and he didn't think it was wrong."
+                ),
                 NamedChild(younger, Role.HARMED, "Said she felt scared and wanted it to stop."),
             ]
         elif level == Level.ABUSIVE:
@@ -135,7 +174,7 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
         else:
             continue
         stories.append((CONCERNS[n], named))
-    made: dict[str, Concern] = {}
+    made: dict[Any, Concern] = {}
     for (level, light, days, what, why), named in stories:
         concern = services.concern_record(
             by=dsl,
@@ -161,10 +200,14 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
         services.pathway_consent_record(
             by=yjs,
             pathway=pathway,
-            case_type=CaseType.STATUTORY if pathway.person == violent_harming else CaseType.PREVENTATIVE,
+            case_type=CaseType.STATUTORY
+            if pathway.person == violent_harming
+            else CaseType.PREVENTATIVE,
             child_consent=Consent.GIVEN,
             parents_consent=Consent.GIVEN if pathway.person == jay else Consent.NOT_ASKED,
-            engagement="Mum engaging well; dad finds it hard to talk about." if pathway.person == jay else "",
+            engagement="Mum engaging well; dad finds it hard to talk about."
+            if pathway.person == jay
+            else "",
         )
     jay_pathway = Pathway.objects.filter(person=jay, role=Role.HARMING).first()
     if jay_pathway is not None and 10 <= _age(jay, today) <= 18:
@@ -254,4 +297,6 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
                 PoliceRequest.objects.filter(pk=request.pk).update(
                     answered_at=asked + dt.timedelta(days=9 if late else 2)
                 )
-        Investigation.objects.filter(pk=investigation.pk).update(recorded_at=timezone.now() - dt.timedelta(days=105))
+        Investigation.objects.filter(pk=investigation.pk).update(
+            recorded_at=timezone.now() - dt.timedelta(days=105)
+        )

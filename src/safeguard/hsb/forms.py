@@ -41,10 +41,14 @@ class UserChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         """Their name and agency."""
-        return f"{obj.get_full_name() or obj.username}, {obj.agency.name if obj.agency else ''}".rstrip(", ")
+        return f"{obj.get_full_name() or obj.username}, {obj.agency.name if obj.agency else ''}".rstrip(
+            ", "
+        )
 
 
-def _text(label: str, required_message: str, *, help_text: str = "", required: bool = True) -> TextField:
+def _text(
+    label: str, required_message: str, *, help_text: str = "", required: bool = True
+) -> TextField:
     return TextField(
         label=label,
         help_text=help_text,
@@ -69,7 +73,10 @@ class ConcernForm(forms.Form):
         queryset=Person.objects.none(),
         label="Child",
         empty_label="Select the child",
-        error_messages={"required": "Select the child the concern is about", "invalid_choice": NOT_VISIBLE},
+        error_messages={
+            "required": "Select the child the concern is about",
+            "invalid_choice": NOT_VISIBLE,
+        },
     )
     child_role = forms.ChoiceField(
         choices=Role.choices,
@@ -164,9 +171,11 @@ class KeyworkerForm(forms.Form):
 
     def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["keyworker"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            agency=agency, is_active=True
-        ).select_related("agency").order_by("last_name", "first_name")
+        self.fields["keyworker"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(agency=agency, is_active=True)
+            .select_related("agency")
+            .order_by("last_name", "first_name")
+        )
 
 
 class ConsentForm(forms.Form):
@@ -267,7 +276,10 @@ class LessonsForm(forms.Form):
         queryset=Agency.objects.none(),
         label="School",
         empty_label="Select the school",
-        error_messages={"required": "Select the school", "invalid_choice": "Select a school working with the child"},
+        error_messages={
+            "required": "Select the school",
+            "invalid_choice": "Select a school working with the child",
+        },
     )
     reason = forms.ChoiceField(
         choices=LessonsReason.choices,

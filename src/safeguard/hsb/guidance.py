@@ -75,7 +75,10 @@ EXAMPLES: dict[str, dict[str, list[str]]] = {
     "9-13": {
         Light.GREEN: ["Wanting more privacy", "Crushes on friends or celebrities"],
         Light.AMBER: ["Watching pornography", "Sexual bullying face to face or online"],
-        Light.RED: ["Coercing others into sexual activity", "Sexual activity with a much younger child"],
+        Light.RED: [
+            "Coercing others into sexual activity",
+            "Sexual activity with a much younger child",
+        ],
     },
     "13-17": {
         Light.GREEN: ["Consensual relationships with peers of a similar age"],

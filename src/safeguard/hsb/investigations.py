@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -162,8 +162,10 @@ def _support_team(investigation: Investigation) -> tuple[Team, User | None]:
     team = team_for_purpose(TeamPurpose.HARMFUL_SEXUAL_BEHAVIOUR) or team_for_purpose(
         TeamPurpose.MASH
     )
-    if team is None:
+    if team is None and investigation.officer.agency is not None:
         team = team_receiving_for(investigation.officer.agency)
+    if team is None:
+        raise InvalidRequest("There is no team to prompt: set up the MASH team")
     return team, None
 
 
@@ -185,9 +187,9 @@ def investigation_reviews_prompt(*, now: dt.datetime | None = None) -> list[Work
     prompts = []
     open_items = WorkItem.objects.open().filter(kind=WorkKind.HSB_REVIEW_SUPPORT)
     with transaction.atomic():
-        for investigation in Investigation.objects.filter(status__in=OPEN_INVESTIGATION).select_related(
-            "concern", "officer__agency"
-        ):
+        for investigation in Investigation.objects.filter(
+            status__in=OPEN_INVESTIGATION
+        ).select_related("concern", "officer__agency"):
             if next_review_due(investigation) > now:
                 continue
             if open_items.filter(subject_id=str(investigation.pk)).exists():
@@ -215,9 +217,7 @@ def investigation_reviews_prompt(*, now: dt.datetime | None = None) -> list[Work
     return prompts
 
 
-def support_review_record(
-    *, by: User, investigation: Investigation, support: str
-) -> SupportReview:
+def support_review_record(*, by: User, investigation: Investigation, support: str) -> SupportReview:
     """Record a review of the family's support; the prompt closes and the 4 weeks start again."""
     if not can_view_person(by, investigation.person):
         raise Forbidden("You cannot see this child's record.")
@@ -351,7 +351,7 @@ def strategy_meeting_arrange(
             agencies=list(agencies),
             location=location,
         )
-        roles = {}
+        roles: dict[Any, list[str]] = {}
         for child in concern.children.all():
             roles.setdefault(child.person_id, []).append(Role(child.role).label.lower())
         for person in visible:

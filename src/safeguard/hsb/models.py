@@ -243,7 +243,9 @@ class Formulation(models.Model):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "version"], name="hsb_formulation_version")
+            models.UniqueConstraint(
+                fields=["assessment", "version"], name="hsb_formulation_version"
+            )
         ]
 
     def __str__(self) -> str:
@@ -255,7 +257,9 @@ class InternetSafetyAdvice(models.Model):
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     given_on = models.DateField()
-    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     given_to = models.CharField(max_length=200)
     parental_controls = models.BooleanField(default=False)
     monitoring = models.BooleanField(default=False)
@@ -336,7 +340,9 @@ class Investigation(models.Model):
     )
     crime_reference = models.CharField(max_length=40)
     started_on = models.DateField()
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         max_length=30, choices=InvestigationStatus.choices, default=InvestigationStatus.OPEN
     )
@@ -358,7 +364,9 @@ class Investigation(models.Model):
 class SupportReview(models.Model):
     """A review of the support the family has while the investigation goes on (every 4 weeks)."""
 
-    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="reviews")
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="reviews"
+    )
     reviewed_at = models.DateTimeField(default=timezone.now)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -380,7 +388,9 @@ class PoliceRequest(models.Model):
     )
     agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
     question = models.TextField()
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     asked_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -97,7 +97,9 @@ def keyworker_changes(pathway: Pathway) -> int:
         object_id=str(pathway.involvement_id),
         action=AuditAction.UPDATE,
     ).values_list("changes", flat=True)
-    return sum(1 for changes in events if isinstance(changes, dict) and "lead_practitioner" in changes)
+    return sum(
+        1 for changes in events if isinstance(changes, dict) and "lead_practitioner" in changes
+    )
 
 
 @dataclass
@@ -211,9 +213,7 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
     harming (ever, counted at the end date), time from noticing to referral (median and
     slowest, in hours) and investigations open over 3 months at the end date.
     """
-    concerns = Concern.objects.filter(
-        recorded_at__date__gte=start, recorded_at__date__lte=end
-    )
+    concerns = Concern.objects.filter(recorded_at__date__gte=start, recorded_at__date__lte=end)
     by_level = dict(concerns.values_list("level").annotate(n=Count("pk")).order_by())
     assessments = AimAssessment.objects.filter(started_on__gte=start, started_on__lte=end)
     by_tool = {
@@ -237,6 +237,7 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
         for noticed, referred in concerns.filter(referred_at__isnull=False).values_list(
             "noticed_at", "referred_at"
         )
+        if referred is not None
     ]
     end_moment = dt.datetime.combine(end, dt.time.max, tzinfo=dt.UTC)
     long_open = Investigation.objects.filter(
@@ -251,7 +252,11 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
         "referred": concerns.filter(referred_at__isnull=False).count(),
         "assessments": assessments.count(),
         "assessments_by_tool": [
-            (tool.label, by_tool.get((tool.value, "preventative"), 0), by_tool.get((tool.value, "statutory"), 0))
+            (
+                tool.label,
+                by_tool.get((tool.value, "preventative"), 0),
+                by_tool.get((tool.value, "statutory"), 0),
+            )
             for tool in AimTool
         ],
         "both_roles": len(harmed & harming),

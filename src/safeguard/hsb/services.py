@@ -34,7 +34,6 @@ from safeguard.work.services import (
     work_items_close_for,
 )
 
-from . import rules as hsb_rules
 from .events import HsbEvent
 from .guidance import age_band_for
 from .models import (
@@ -57,7 +56,9 @@ from .models import (
 if TYPE_CHECKING:
     from safeguard.core.models import User
 
-REFERENCE_PREFIX = "SBC"  # sexual behaviour concern (not "HSB": references appear unexpanded in queues)
+REFERENCE_PREFIX = (
+    "SBC"  # sexual behaviour concern (not "HSB": references appear unexpanded in queues)
+)
 # How long the team a concern is referred to may open the child's record.
 GRANT_DAYS = 90
 # Which team's pathway each role starts: the HSB service for a child who harmed,
@@ -77,7 +78,7 @@ DEADLINES: dict[str, Deadline] = {
 
 
 def deadline(key: str) -> Deadline:
-    """This app's deadline for a kind of work (settings first, then the defaults above)."""
+    """The deadline for a kind of work (settings first, then the defaults above)."""
     configured = getattr(settings, "WORK_DEADLINES", {}) or {}
     if key in configured:
         amount, clock = configured[key]
@@ -146,7 +147,9 @@ def _check_concern(
     for n, named in enumerate(children):
         field = "child" if n == 0 else "other_child"
         if not can_view_person(by, named.person):
-            errors[field] = "You cannot name a child whose record you cannot see: ask the Multi-Agency Safeguarding Hub (MASH)"
+            errors[field] = (
+                "You cannot name a child whose record you cannot see: ask the Multi-Agency Safeguarding Hub (MASH)"
+            )
         elif named.role not in Role.values:
             errors[f"{field}_role"] = "Select the child's role"
         elif not named.voice.strip():
@@ -183,6 +186,8 @@ def concern_record(
         immediate_response=immediate_response,
         children=named,
     )
+    if by.agency is None:
+        raise Forbidden("Your account is not in an agency.")
     now = timezone.now()
     with transaction.atomic():
         concern = Concern.objects.create(
@@ -233,7 +238,9 @@ def _grant(*, by: User, person: Person, agency: Agency, concern: Concern, why: s
 def _team(purpose: str) -> Team:
     team = team_for_purpose(purpose) or team_for_purpose(TeamPurpose.MASH)
     if team is None:
-        raise _invalid("The partnership has no team to refer this concern to: tell the Multi-Agency Safeguarding Hub (MASH)")
+        raise _invalid(
+            "The partnership has no team to refer this concern to: tell the Multi-Agency Safeguarding Hub (MASH)"
+        )
     return team
 
 
@@ -298,9 +305,11 @@ def _refer(*, by: User, concern: Concern, named: list[NamedChild], now: dt.datet
 
 def _pathway_open(*, by: User, concern: Concern, person: Person, role: str) -> Pathway | None:
     """Open the child's pathway in the role, or None when one is already open."""
-    if Pathway.objects.filter(person=person, role=role).exclude(
-        status=PathwayStatus.CLOSED
-    ).exists():
+    if (
+        Pathway.objects.filter(person=person, role=role)
+        .exclude(status=PathwayStatus.CLOSED)
+        .exists()
+    ):
         return None
     team = _team(ROLE_TEAM_PURPOSE[Role(role)])
     pathway = Pathway.objects.create(person=person, role=role, team=team, first_concern=concern)
@@ -344,7 +353,11 @@ def pathway_keyworker_set(*, by: User, pathway: Pathway, keyworker: User) -> Pat
     if keyworker.agency_id != pathway.team.agency_id or not keyworker.is_active:
         raise _invalid(f"Choose someone in {pathway.team.agency.name}", field="keyworker")
     with transaction.atomic():
-        involvement = Involvement.objects.filter(pk=pathway.involvement_id).first()
+        involvement = (
+            Involvement.objects.filter(pk=pathway.involvement_id).first()
+            if pathway.involvement_id
+            else None
+        )
         if involvement is None or not involvement.is_open:
             involvement = involvement_start(
                 by=by,
@@ -453,7 +466,9 @@ def internet_advice_record(
     if given_on > timezone.localdate():
         errors["given_on"] = "The date the advice was given must be today or in the past"
     if not given_to.strip():
-        errors["given_to"] = "Enter who the advice was given to, for example 'Mother and stepfather'"
+        errors["given_to"] = (
+            "Enter who the advice was given to, for example 'Mother and stepfather'"
+        )
     if not devices.strip():
         errors["devices"] = "Enter the devices in the home you talked about"
     if errors:
@@ -530,16 +545,16 @@ def lessons_flag(
     return flag
 
 
-def lessons_confirm(*, by: User, flag: OnlineSafetyLessons, confirmation: str) -> OnlineSafetyLessons:
+def lessons_confirm(
+    *, by: User, flag: OnlineSafetyLessons, confirmation: str
+) -> OnlineSafetyLessons:
     """The school confirms the child has had the online-safety lessons they missed."""
     if by.agency_id != flag.school_id:
         raise Forbidden("Only the school confirms the lessons.")
     if flag.status == LessonsFlag.CONFIRMED:
         raise _invalid("The school has already confirmed these lessons")
     if not confirmation.strip():
-        raise _invalid(
-            "Enter which lessons the pupil had and when", field="confirmation"
-        )
+        raise _invalid("Enter which lessons the pupil had and when", field="confirmation")
     with transaction.atomic():
         flag.status = LessonsFlag.CONFIRMED
         flag.confirmed_by = by

@@ -54,6 +54,7 @@ from .forms import (
 from .models import (
     AimAssessment,
     Investigation,
+    Light,
     OnlineSafetyLessons,
     Pathway,
     PoliceRequest,
@@ -94,9 +95,11 @@ def _child(request: HttpRequest, person_id: uuid.UUID) -> Person:
 
 
 def _pathway(request: HttpRequest, pathway_id: int) -> Pathway:
-    pathway = Pathway.objects.select_related("person", "team__agency", "involvement").filter(
-        pk=pathway_id
-    ).first()
+    pathway = (
+        Pathway.objects.select_related("person", "team__agency", "involvement")
+        .filter(pk=pathway_id)
+        .first()
+    )
     return permitted_or_404(
         request,
         pathway,
@@ -109,7 +112,11 @@ def _pathway(request: HttpRequest, pathway_id: int) -> Pathway:
 def _concern(request: HttpRequest, reference: str) -> Any:
     concern = selectors.concern_get_visible(user=request.user, reference=reference)
     return permitted_or_404(
-        request, concern, allowed=concern is not None, page=HsbEvent.HSB_CONCERN, object_id=reference
+        request,
+        concern,
+        allowed=concern is not None,
+        page=HsbEvent.HSB_CONCERN,
+        object_id=reference,
     )
 
 
@@ -175,7 +182,13 @@ def continuum(request: HttpRequest) -> HttpResponse:
             "levels": guidance.LEVELS,
             "lights": guidance.LIGHTS,
             "bands": [
-                (label, [(guidance.LIGHTS[light].split(":")[0], ex) for light, ex in guidance.EXAMPLES[code].items()])
+                (
+                    label,
+                    [
+                        (guidance.LIGHTS[Light(light)].split(":")[0], ex)
+                        for light, ex in guidance.EXAMPLES[code].items()
+                    ],
+                )
                 for code, label, _low, _high in guidance.AGE_BANDS
             ],
         },
@@ -351,9 +364,7 @@ def investigation_new(request: HttpRequest, reference: str) -> HttpResponse:
     found = _concern(request, reference)
     if not _is_police(request.user):
         raise Http404
-    people = people_visible_to(request.user).filter(
-        pk__in=found.children.values("person_id")
-    )
+    people = people_visible_to(request.user).filter(pk__in=found.children.values("person_id"))
     form = InvestigationForm(request.POST or None, people=people, agency=request.user.agency)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -376,7 +387,9 @@ def investigation_new(request: HttpRequest, reference: str) -> HttpResponse:
         form,
         title="Record a police investigation",
         caption=found.reference,
-        intro=["The team supporting the child is prompted to review the family's support every 4 weeks while it is open."],
+        intro=[
+            "The team supporting the child is prompted to review the family's support every 4 weeks while it is open."
+        ],
         button="Record the investigation",
         back=reverse("hsb:concern", kwargs={"reference": found.reference}),
     )
@@ -401,9 +414,12 @@ def child(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "harmed_concerns": page.roles[Role.HARMED],
             "harming_concerns": page.roles[Role.HARMING],
             "hsb_member": hsb_member,
-            "review_due": {i.pk: selectors.investigation_review_due(i) for i in page.investigations},
+            "review_due": {
+                i.pk: selectors.investigation_review_due(i) for i in page.investigations
+            },
             "age_rules": [
-                (label, *assessments.age_rule(code)) for code, label in AimAssessment._meta.get_field("tool").choices  # type: ignore[misc]
+                (label, *assessments.age_rule(code))
+                for code, label in AimAssessment._meta.get_field("tool").choices  # type: ignore[misc]
             ],
         },
     )
@@ -432,7 +448,9 @@ def keyworker(request: HttpRequest, pathway_id: int) -> HttpResponse:
         form,
         title="Allocate a keyworker",
         caption=f"{pathway.get_role_display()}: {pathway.team.name}",
-        intro=["If the keyworker is away or leaves, the child comes back to the team's managers to re-allocate at once."],
+        intro=[
+            "If the keyworker is away or leaves, the child comes back to the team's managers to re-allocate at once."
+        ],
         button="Allocate",
         back=reverse("hsb:child", kwargs={"person_id": pathway.person_id}),
     )
@@ -488,9 +506,7 @@ def assessment_new(request: HttpRequest, pathway_id: int) -> HttpResponse:
     pathway = _pathway(request, pathway_id)
     if pathway.role != Role.HARMING or not in_hsb_team(request.user):
         raise Http404
-    form = AssessmentForm(
-        request.POST or None, initial={"case_type": pathway.case_type}
-    )
+    form = AssessmentForm(request.POST or None, initial={"case_type": pathway.case_type})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         assessment = _save(
@@ -548,7 +564,9 @@ def _assessment(request: HttpRequest, assessment_id: int) -> AimAssessment:
 def assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """An AIM assessment: the current case formulation and every earlier version."""
     found = _assessment(request, assessment_id)
-    people_listed_record(by=request.user, person_ids=[found.person_id], context=HsbEvent.HSB_ASSESSMENT)  # type: ignore[arg-type]
+    people_listed_record(
+        by=request.user, person_ids=[found.person_id], context=HsbEvent.HSB_ASSESSMENT
+    )  # type: ignore[arg-type]
     versions = list(found.formulations.select_related("recorded_by"))
     return render(
         request,
@@ -624,7 +642,9 @@ def internet_advice(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         request,
         form,
         title="Internet safety advice at home",
-        intro=["Unsupervised internet use at home can be a serious risk. Record the advice given to the parents."],
+        intro=[
+            "Unsupervised internet use at home can be a serious risk. Record the advice given to the parents."
+        ],
         button="Record the advice",
         back=reverse("hsb:child", kwargs={"person_id": person.pk}),
     )
@@ -704,7 +724,9 @@ def lessons_confirm(request: HttpRequest, flag_id: int) -> HttpResponse:
 def investigation(request: HttpRequest, investigation_id: int) -> HttpResponse:
     """An investigation: status, officer, support reviews, requests to partners."""
     found = _investigation(request, investigation_id)
-    people_listed_record(by=request.user, person_ids=[found.person_id], context=HsbEvent.HSB_INVESTIGATION)  # type: ignore[arg-type]
+    people_listed_record(
+        by=request.user, person_ids=[found.person_id], context=HsbEvent.HSB_INVESTIGATION
+    )  # type: ignore[arg-type]
     police = request.user.agency_id == found.officer.agency_id  # type: ignore[attr-defined]
     return render(
         request,
@@ -724,7 +746,11 @@ def investigation(request: HttpRequest, investigation_id: int) -> HttpResponse:
 
 
 def _investigation_post(
-    request: HttpRequest, investigation_id: int, form_class: Any, call: Callable[..., Any], done: str
+    request: HttpRequest,
+    investigation_id: int,
+    form_class: Any,
+    call: Callable[..., Any],
+    done: str,
 ) -> HttpResponse:
     found = _investigation(request, investigation_id)
     form = form_class(request.POST)
@@ -752,7 +778,9 @@ def investigation_status(request: HttpRequest, investigation_id: int) -> HttpRes
         investigation_id,
         StatusForm,
         lambda found, data: investigations.investigation_status_set(
-            by=request.user, investigation=found, status=data["status"]  # type: ignore[arg-type]
+            by=request.user,
+            investigation=found,
+            status=data["status"],  # type: ignore[arg-type]
         ),
         "Status changed",
     )
@@ -767,7 +795,9 @@ def investigation_review(request: HttpRequest, investigation_id: int) -> HttpRes
         investigation_id,
         ReviewForm,
         lambda found, data: investigations.support_review_record(
-            by=request.user, investigation=found, support=data["support"]  # type: ignore[arg-type]
+            by=request.user,
+            investigation=found,
+            support=data["support"],  # type: ignore[arg-type]
         ),
         "Support review recorded",
     )
@@ -804,7 +834,9 @@ def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
         saved = _save(
             form,
             lambda: investigations.police_request_answer(
-                by=request.user, request=found, answer=form.cleaned_data["answer"]  # type: ignore[arg-type]
+                by=request.user,
+                request=found,
+                answer=form.cleaned_data["answer"],  # type: ignore[arg-type]
             ),
         )
         if saved is not None:

@@ -37,11 +37,23 @@ class WorkKind(models.TextChoices):
     RESOLVE_CHALLENGE = "resolve_challenge", "Resolve a professional challenge"
     READ_OUTCOME = "read_outcome", "Read a changed outcome"
     MEETING_ACTION = "meeting_action", "Complete an action from a meeting"
-    HSB_SAFEGUARDING_RESPONSE = "hsb_safeguarding_response", "Safeguard the children in a harmful sexual behaviour concern"
+    HSB_SAFEGUARDING_RESPONSE = (
+        "hsb_safeguarding_response",
+        "Safeguard the children in a harmful sexual behaviour concern",
+    )
     HSB_REFERRAL = "hsb_referral", "Allocate a keyworker for a harmful sexual behaviour referral"
-    HSB_REVIEW_SUPPORT = "hsb_review_support", "Review support for a family during a police investigation"
-    HSB_ONLINE_SAFETY_LESSONS = "hsb_online_safety_lessons", "Confirm a child's missed online-safety lessons"
-    HSB_POLICE_REQUEST = "hsb_police_request", "Answer a police request about harmful sexual behaviour"
+    HSB_REVIEW_SUPPORT = (
+        "hsb_review_support",
+        "Review support for a family during a police investigation",
+    )
+    HSB_ONLINE_SAFETY_LESSONS = (
+        "hsb_online_safety_lessons",
+        "Confirm a child's missed online-safety lessons",
+    )
+    HSB_POLICE_REQUEST = (
+        "hsb_police_request",
+        "Answer a police request about harmful sexual behaviour",
+    )
     OTHER = "other", "Other work"
 
 
