@@ -181,3 +181,25 @@ class TestStrategyMeetings:
         absent = notices[p.health].work_item
         assert absent.kind == WorkKind.READ_OUTCOME
         assert absent.team.agency == p.health
+
+
+class TestTheSweepCommand:
+    def test_hsb_sweep_prompts_the_reviews_that_are_due(self, p):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        investigation = _investigation(p, started_days_ago=35)
+        out = StringIO()
+        call_command("hsb_sweep", stdout=out)
+        assert out.getvalue().strip() == "1 support review prompt(s) created"
+        assert _prompts(investigation).count() == 1
+
+
+class TestTheFigures:
+    def test_time_to_referral_is_given_in_hours(self, p):
+        record(p, noticed_hours=6)
+        today = timezone.localdate()
+        figures = selectors.figures(today - dt.timedelta(days=1), today)
+        assert figures["referred"] == 1
+        assert 5.9 <= figures["referral_hours_median"] <= 6.1
