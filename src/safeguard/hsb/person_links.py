@@ -67,6 +67,10 @@ LINKS = [
         field="person",
         key="hsb.pathways",
         merge=OnMerge.MOVE,
+        merge_rule=(
+            "Moved. Two children who both have an OPEN pathway in the same role cannot be "
+            "merged yet (the one-open-pathway constraint refuses the whole merge): close one first."
+        ),
         subject_access=SubjectAccess(
             section=SECTION,
             title=TITLE,
