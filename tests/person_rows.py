@@ -319,6 +319,111 @@ def _repeat_flag(w: World, p: Person) -> Any:
 
 
 # One builder per declared link (``app_label.Model.field``): makes one row about ``p``.
+def _hsb_concern(w: World, p: Person) -> Any:
+    from safeguard.hsb.models import Concern, ConcernChild
+
+    concern = Concern.objects.create(
+        reference=_ref("SBC"),
+        recorded_by=w.user,
+        agency=w.agency,
+        noticed_at=_now(),
+        what_happened="Seen in the toilets",
+        level="problematic",
+        light="amber",
+        age_band="9-13",
+        evidence="Repeated after being told to stop",
+        immediate_response="Separated",
+    )
+    return ConcernChild.objects.create(concern=concern, person=p, role="harming", voice="A game")
+
+
+def _hsb_pathway(w: World, p: Person) -> Any:
+    from safeguard.hsb.models import Pathway
+
+    row = _hsb_concern(w, p)
+    from tests.factories import TeamFactory
+
+    team = TeamFactory(agency=w.agency, purpose="harmful_sexual_behaviour")
+    return Pathway.objects.create(
+        person=p,
+        role="harmed",
+        status="closed",  # builders may run twice for one person; closed ones never clash
+        team=team,
+        first_concern=row.concern,
+        engagement="Engaging",
+    )
+
+
+def _hsb_assessment(w: World, p: Person) -> Any:
+    from safeguard.hsb.models import AimAssessment, Formulation, Pathway
+
+    row = _hsb_concern(w, p)
+    from tests.factories import TeamFactory
+
+    pathway = Pathway.objects.create(
+        person=p,
+        role="harming",
+        status="closed",
+        team=TeamFactory(agency=w.agency, purpose="harmful_sexual_behaviour"),
+        first_concern=row.concern,
+    )
+    assessment = AimAssessment.objects.create(
+        pathway=pathway,
+        person=p,
+        tool="aim3",
+        case_type="preventative",
+        started_on=timezone.localdate(),
+        assessor=w.user,
+    )
+    Formulation.objects.create(
+        assessment=assessment,
+        version=1,
+        recorded_by=w.user,
+        sexual_behaviours="a",
+        non_sexual_behaviours="b",
+        development="c",
+        family_environment="d",
+        self_regulation="e",
+        formulation="Curiosity shaped online",
+        plan="Weekly sessions",
+    )
+    return assessment
+
+
+def _hsb_advice(w: World, p: Person) -> Any:
+    from safeguard.hsb.models import InternetSafetyAdvice
+
+    return InternetSafetyAdvice.objects.create(
+        person=p,
+        given_on=timezone.localdate(),
+        given_by=w.user,
+        given_to="Mother",
+        parental_controls=True,
+        devices="Phone",
+    )
+
+
+def _hsb_lessons(w: World, p: Person) -> Any:
+    from safeguard.hsb.models import OnlineSafetyLessons
+
+    return OnlineSafetyLessons.objects.create(
+        person=p, school=w.other_agency, reason="low_attendance", flagged_by=w.user
+    )
+
+
+def _hsb_investigation(w: World, p: Person) -> Any:
+    from safeguard.hsb.models import Investigation
+
+    row = _hsb_concern(w, p)
+    return Investigation.objects.create(
+        concern=row.concern,
+        person=p,
+        crime_reference=_ref("CR"),
+        started_on=timezone.localdate(),
+        officer=w.user,
+    )
+
+
 BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "people.Person.merged_into": _merged_into,
     "people.OtherName.person": lambda w, p: OtherName.objects.create(
@@ -365,6 +470,12 @@ BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "exploitation.MissingEpisode.person": _missing_episode,
     "exploitation.PhilomenaProfile.person": _philomena,
     "exploitation.RepeatMissingFlag.person": _repeat_flag,
+    "hsb.ConcernChild.person": _hsb_concern,
+    "hsb.Pathway.person": _hsb_pathway,
+    "hsb.AimAssessment.person": _hsb_assessment,
+    "hsb.InternetSafetyAdvice.person": _hsb_advice,
+    "hsb.OnlineSafetyLessons.person": _hsb_lessons,
+    "hsb.Investigation.person": _hsb_investigation,
 }
 
 # Rows shared by two people: a contact or episode naming both, a household both live in.

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "safeguard.sharing",
     "safeguard.meetings",
     "safeguard.exploitation",
+    "safeguard.hsb",
     "safeguard.learning",
     "safeguard.rights",
     "safeguard.api",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("meetings/", include("safeguard.meetings.urls")),
     path("exploitation/", include("safeguard.exploitation.urls")),
     path("learning/", include("safeguard.learning.urls")),
+    path("harmful-sexual-behaviour/", include("safeguard.hsb.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -140,6 +140,11 @@ EXPECTED: dict[str, Row] = {
     "training.see_reports": frozenset({BU, AN}),
     # Seen: a session the user trains; not seen: one a colleague trains (the business unit runs all).
     "training.run_session": (frozenset(ALL_ROLES), frozenset({BU})),
+    "hsb.record_concern": EDITING,
+    "hsb.see_hsb": NAMED,
+    "hsb.see_figures": frozenset({MM, BU, AN}),
+    "hsb.manage_trained": frozenset({BU}),  # and managers of a harmful sexual behaviour team
+    "hsb.view_child": (NAMED, NONE),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -319,6 +324,7 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
                 Cascade(agency=outsider.agency),
             ),
             "people.view_person": (seen, unseen),
+            "hsb.view_child": (seen, unseen),
             "people.view_whole_record": (seen, unseen),
             "people.change_person": (seen, unseen),
             "earlyhelp.view_episode": (

@@ -46,6 +46,23 @@ class WorkKind(models.TextChoices):
     EXPLOITATION_REVIEW = "exploitation_review", "Review a child's exploitation plan"
     NRM_DECISION = "nrm_decision", "Make a National Referral Mechanism decision"
     HEALTH_FLAG = "health_flag", "Note a child flagged to health services"
+    HSB_SAFEGUARDING_RESPONSE = (
+        "hsb_safeguarding_response",
+        "Safeguard the children in a harmful sexual behaviour concern",
+    )
+    HSB_REFERRAL = "hsb_referral", "Allocate a keyworker for a harmful sexual behaviour referral"
+    HSB_REVIEW_SUPPORT = (
+        "hsb_review_support",
+        "Review support for a family during a police investigation",
+    )
+    HSB_ONLINE_SAFETY_LESSONS = (
+        "hsb_online_safety_lessons",
+        "Confirm a child's missed online-safety lessons",
+    )
+    HSB_POLICE_REQUEST = (
+        "hsb_police_request",
+        "Answer a police request about harmful sexual behaviour",
+    )
     OTHER = "other", "Other work"
     RETURN_INTERVIEW = "return_interview", "Offer a return home interview"
     READ_SCHOOL_NOTICE = "read_school_notice", "Read a notice about a missing pupil"
@@ -74,6 +91,10 @@ CLOSES_ITSELF = frozenset(
         WorkKind.READ_SCHOOL_NOTICE,
         WorkKind.SIGN_OFF_PANEL_DECISION,
         WorkKind.NRM_DECISION,
+        WorkKind.HSB_REFERRAL,
+        WorkKind.HSB_REVIEW_SUPPORT,
+        WorkKind.HSB_ONLINE_SAFETY_LESSONS,
+        WorkKind.HSB_POLICE_REQUEST,
     }
 )
 

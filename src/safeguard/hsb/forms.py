@@ -1,0 +1,428 @@
+"""Forms for harmful sexual behaviour pages; the services check everything again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from safeguard.core.forms import GovukDateField, TextField
+from safeguard.core.models import Agency, User
+from safeguard.people.models import Person
+
+from .assessments import FORMULATION_FIELDS
+from .models import (
+    AimTool,
+    CaseType,
+    Consent,
+    InvestigationStatus,
+    LessonsReason,
+    Level,
+    Light,
+    Role,
+)
+
+NOT_VISIBLE = "You cannot name a child whose record you cannot see: ask the Multi-Agency Safeguarding Hub (MASH)"
+TIME_HELP = "Use the 24-hour clock, for example 09:30 or 14:00 (UK time)"
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    """A child the user may see, shown with their date of birth."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        """Name and date of birth, so two children with one name can be told apart."""
+        born = f", born {obj.date_of_birth:%-d %B %Y}" if obj.date_of_birth else ""
+        return f"{obj.given_name} {obj.family_name}{born}"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    """A member of staff, by name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        """Their name and agency."""
+        return f"{obj.get_full_name() or obj.username}, {obj.agency.name if obj.agency else ''}".rstrip(
+            ", "
+        )
+
+
+def _text(
+    label: str, required_message: str, *, help_text: str = "", required: bool = True
+) -> TextField:
+    return TextField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": required_message},
+    )
+
+
+def _time(value: str, label: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(value.strip().replace(".", ":"))
+    except ValueError:
+        raise forms.ValidationError(f"{label} must be a time like 09:30 or 14:00") from None
+
+
+class ConcernForm(forms.Form):
+    """A concern about a child's sexual behaviour, placed on the continuum."""
+
+    child = ChildChoiceField(
+        queryset=Person.objects.none(),
+        label="Child",
+        empty_label="Select the child",
+        error_messages={
+            "required": "Select the child the concern is about",
+            "invalid_choice": NOT_VISIBLE,
+        },
+    )
+    child_role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        label="What is the child's role?",
+        help_text="A child can be both: record the concern twice, once in each role.",
+        error_messages={"required": "Select the child's role"},
+    )
+    child_voice = _text(
+        "The child's voice",
+        "Enter the child's voice: what they said, in their words",
+        help_text="What the child said about what happened, in their own words.",
+    )
+    other_child = ChildChoiceField(
+        queryset=Person.objects.none(),
+        label="Another child involved (optional)",
+        empty_label="No other child, or not known",
+        required=False,
+        error_messages={"invalid_choice": NOT_VISIBLE},
+    )
+    other_role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        label="What is the other child's role?",
+        required=False,
+    )
+    other_voice = _text("The other child's voice", "", required=False)
+    noticed_on = GovukDateField(label="When was the behaviour noticed?", past_only=True)
+    noticed_time = forms.CharField(
+        label="At what time? (optional)", help_text=TIME_HELP, required=False
+    )
+    what_happened = _text(
+        "What happened",
+        "Enter what happened",
+        help_text="Never name another child here: link them above.",
+    )
+    level = forms.ChoiceField(
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        label="Where does the behaviour sit on the continuum?",
+        error_messages={"required": "Select where the behaviour sits on the continuum"},
+    )
+    light = forms.ChoiceField(
+        choices=Light.choices,
+        widget=forms.RadioSelect,
+        label="Which colour of examples for the child's age is it most like?",
+        error_messages={"required": "Select the colour of the examples the behaviour is most like"},
+    )
+    evidence = _text(
+        "Evidence for the level",
+        "Enter the evidence for the level you chose",
+        help_text="For example: how often, any force or coercion, the ages and abilities, secrecy, distress.",
+    )
+    immediate_response = _text(
+        "What did you do straight away to keep the children safe?",
+        "Enter what you did straight away to keep the children safe",
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = people.order_by("family_name", "given_name")
+        self.fields["child"].queryset = queryset  # type: ignore[attr-defined]
+        self.fields["other_child"].queryset = queryset  # type: ignore[attr-defined]
+
+    def clean_noticed_time(self) -> dt.time | None:
+        """The time, when given."""
+        value = self.cleaned_data.get("noticed_time") or ""
+        return _time(value, "The time") if value.strip() else None
+
+    def clean(self) -> dict[str, Any]:
+        """Another child needs a role and their voice."""
+        data = super().clean() or {}
+        if data.get("other_child"):
+            if not data.get("other_role"):
+                self.add_error("other_role", "Select the other child's role")
+            if not (data.get("other_voice") or "").strip():
+                self.add_error(
+                    "other_voice", "Enter the other child's voice: what they said, in their words"
+                )
+        return data
+
+
+class KeyworkerForm(forms.Form):
+    """Allocate a keyworker."""
+
+    keyworker = UserChoiceField(
+        queryset=User.objects.none(),
+        label="Keyworker",
+        empty_label="Select a keyworker",
+        error_messages={"required": "Select the keyworker"},
+    )
+
+    def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keyworker"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(agency=agency, is_active=True)
+            .select_related("agency")
+            .order_by("last_name", "first_name")
+        )
+
+
+class ConsentForm(forms.Form):
+    """Consent and engagement."""
+
+    case_type = forms.ChoiceField(
+        choices=CaseType.choices,
+        widget=forms.RadioSelect,
+        label="Is the work preventative or statutory?",
+        error_messages={"required": "Select whether the work is preventative or statutory"},
+    )
+    child_consent = forms.ChoiceField(
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        label="Does the child agree to work with the service?",
+        error_messages={"required": "Select what the child said"},
+    )
+    parents_consent = forms.ChoiceField(
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        label="Do the parents agree?",
+        error_messages={"required": "Select what the parents said"},
+    )
+    engagement = _text(
+        "How is the family engaging?",
+        "",
+        required=False,
+        help_text="Feelings of shame, disbelief or mistrust of agencies, and what helps.",
+    )
+
+
+def _formulation_fields(form: forms.Form) -> None:
+    for name, label in FORMULATION_FIELDS:
+        form.fields[name] = _text(label, f"Enter {label[0].lower()}{label[1:].split(':')[0]}")
+
+
+class AssessmentForm(forms.Form):
+    """Start an AIM assessment."""
+
+    tool = forms.ChoiceField(
+        choices=AimTool.choices,
+        widget=forms.RadioSelect,
+        label="Which AIM assessment?",
+        error_messages={"required": "Select the AIM assessment"},
+    )
+    case_type = forms.ChoiceField(
+        choices=CaseType.choices,
+        widget=forms.RadioSelect,
+        label="Is the case preventative or statutory?",
+        error_messages={"required": "Select whether the case is preventative or statutory"},
+    )
+    started_on = GovukDateField(label="Date the assessment started", past_only=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _formulation_fields(self)
+
+
+class FormulationForm(forms.Form):
+    """A new version of the case formulation."""
+
+    what_changed = _text(
+        "What has changed?",
+        "Enter what has changed since the last version",
+        help_text="For example progress made, or a new worry at home or school.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _formulation_fields(self)
+
+
+class InternetAdviceForm(forms.Form):
+    """Internet safety advice given to the parents."""
+
+    given_on = GovukDateField(label="Date the advice was given", past_only=True)
+    given_to = TextField(
+        max_length=200,
+        label="Who was the advice given to?",
+        help_text="For example 'Mother and stepfather'.",
+        error_messages={"required": "Enter who the advice was given to"},
+    )
+    parental_controls = forms.BooleanField(label="Parental controls", required=False)
+    monitoring = forms.BooleanField(label="Ways of monitoring internet use", required=False)
+    devices = TextField(
+        max_length=300,
+        label="Which devices in the home did you talk about?",
+        help_text="For example phones, tablets, games consoles, smart televisions.",
+        error_messages={"required": "Enter the devices in the home you talked about"},
+    )
+    notes = _text("Anything else", "", required=False)
+
+
+class LessonsForm(forms.Form):
+    """Flag missed online-safety lessons."""
+
+    school = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="School",
+        empty_label="Select the school",
+        error_messages={
+            "required": "Select the school",
+            "invalid_choice": "Select a school working with the child",
+        },
+    )
+    reason = forms.ChoiceField(
+        choices=LessonsReason.choices,
+        widget=forms.RadioSelect,
+        label="Why may the child have missed the lessons?",
+        error_messages={"required": "Select why the child may have missed the lessons"},
+    )
+    detail = _text("What the school needs to know", "", required=False)
+
+    def __init__(self, *args: Any, schools: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[s.pk for s in schools]
+        )
+
+
+class ConfirmLessonsForm(forms.Form):
+    """The school confirms the lessons."""
+
+    confirmation = _text(
+        "Which lessons did the pupil have, and when?",
+        "Enter which lessons the pupil had and when",
+    )
+
+
+class InvestigationForm(forms.Form):
+    """The police record an investigation."""
+
+    person = ChildChoiceField(
+        queryset=Person.objects.none(),
+        label="Child",
+        empty_label="Select the child",
+        error_messages={"required": "Select the child", "invalid_choice": NOT_VISIBLE},
+    )
+    crime_reference = TextField(
+        max_length=40,
+        label="Crime reference",
+        error_messages={"required": "Enter the crime reference"},
+    )
+    started_on = GovukDateField(label="Date the investigation started", past_only=True)
+    officer = UserChoiceField(
+        queryset=User.objects.none(),
+        label="Officer in the case",
+        empty_label="Select the officer",
+        error_messages={"required": "Select the officer in the case"},
+    )
+
+    def __init__(self, *args: Any, people: Any, agency: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["officer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            agency=agency, is_active=True
+        ).select_related("agency")
+
+
+class StatusForm(forms.Form):
+    """The investigation's status."""
+
+    status = forms.ChoiceField(
+        choices=InvestigationStatus.choices,
+        widget=forms.RadioSelect,
+        label="Status",
+        error_messages={"required": "Select the investigation's status"},
+    )
+
+
+class ReviewForm(forms.Form):
+    """A review of the family's support."""
+
+    support = _text(
+        "What support does the family have, and what will change?",
+        "Enter what support the family has and what will change",
+    )
+
+
+class RequestForm(forms.Form):
+    """A police request to a partner."""
+
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True).order_by("name"),
+        label="Agency asked",
+        empty_label="Select the agency",
+        error_messages={"required": "Select the agency you are asking"},
+    )
+    question = _text("What do you need?", "Enter what you are asking for")
+    due_on = GovukDateField(label="Answer needed by", future_only=True)
+
+
+class AnswerForm(forms.Form):
+    """A partner's answer to the police."""
+
+    answer = _text("Your answer", "Enter your answer")
+
+
+class StrategyForm(forms.Form):
+    """Arrange a strategy meeting about a concern."""
+
+    date = GovukDateField(label="Date of the meeting", future_only=True)
+    time = forms.CharField(
+        label="Start time", help_text=TIME_HELP, error_messages={"required": "Enter the start time"}
+    )
+    location = TextField(max_length=200, label="Where", required=False)
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.filter(active=True).order_by("name"),
+        label="Which agencies are invited?",
+        help_text="Every agency invited gets the outcome, whether it comes or not.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one agency to invite"},
+    )
+
+    def clean_time(self) -> dt.time:
+        """The start time."""
+        return _time(self.cleaned_data["time"], "Start time")
+
+
+class TrainedForm(forms.Form):
+    """Record a practitioner trained to use an AIM tool."""
+
+    user = UserChoiceField(
+        queryset=User.objects.none(),
+        label="Practitioner",
+        empty_label="Select the practitioner",
+        error_messages={"required": "Select the practitioner"},
+    )
+    tool = forms.ChoiceField(
+        choices=AimTool.choices,
+        widget=forms.RadioSelect,
+        label="Trained to use",
+        error_messages={"required": "Select the AIM tool"},
+    )
+    trained_on = GovukDateField(label="Date of the training", past_only=True)
+    valid_until = GovukDateField(label="Valid until (optional)", required=False)
+
+    def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = User.objects.filter(is_active=True).select_related("agency")
+        if agency is not None:
+            users = users.filter(agency=agency)
+        self.fields["user"].queryset = users.order_by("last_name")  # type: ignore[attr-defined]
+
+
+class FiguresForm(forms.Form):
+    """The period the figures cover."""
+
+    start = GovukDateField(label="From", required=False)
+    end = GovukDateField(label="To", required=False)

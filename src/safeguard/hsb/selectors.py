@@ -1,0 +1,267 @@
+"""Every read about harmful sexual behaviour, filtered by the access rule.
+
+A concern can name children whom different readers may see: a reader sees a concern
+when they may see at least one child in it, and each other child only as "another
+child" with their role, never their name or record (``people.access.people_visible_to``,
+one query per page). :func:`figures` is what the partnership's data set calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from safeguard.core.models import AuditAction, AuditEvent
+from safeguard.people.access import people_visible_to
+from safeguard.people.events import PeopleEvent
+from safeguard.people.models import Person
+from safeguard.work.models import WorkItem, WorkKind
+
+from .investigations import LONG_INVESTIGATION, next_review_due
+from .models import (
+    OPEN_INVESTIGATION,
+    AimAssessment,
+    AimTool,
+    AimTrainedPractitioner,
+    Concern,
+    ConcernChild,
+    InternetSafetyAdvice,
+    Investigation,
+    Level,
+    OnlineSafetyLessons,
+    Pathway,
+    PathwayStatus,
+    Role,
+    StrategyMeeting,
+)
+
+
+def concerns_visible_to(user: Any) -> QuerySet[Concern]:
+    """Concerns naming at least one child the user may see, newest first."""
+    visible = people_visible_to(user).values("id")
+    ids = ConcernChild.objects.filter(person_id__in=visible).values("concern_id")
+    return Concern.objects.filter(pk__in=ids).select_related("recorded_by", "agency")
+
+
+def concern_get_visible(*, user: Any, reference: str) -> Concern | None:
+    """The concern, when the user may see a child in it."""
+    return concerns_visible_to(user).filter(reference=reference).first()
+
+
+@dataclass
+class NamedChildRow:
+    """A child in a concern as one reader sees them."""
+
+    role: str
+    role_label: str
+    visible: bool
+    person: Person | None
+    voice: str
+
+
+def concern_children(*, user: Any, concern: Concern) -> list[NamedChildRow]:
+    """The children in a concern; those the reader may not see are 'another child' with no record."""
+    rows = list(concern.children.select_related("person").order_by("role", "pk"))
+    ids = [r.person_id for r in rows]
+    visible = set(people_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [
+        NamedChildRow(
+            role=r.role,
+            role_label=Role(r.role).label,
+            visible=r.person_id in visible,
+            person=r.person if r.person_id in visible else None,
+            voice=r.voice if r.person_id in visible else "",
+        )
+        for r in rows
+    ]
+
+
+def time_to_referral(concern: Concern) -> dt.timedelta | None:
+    """From the behaviour being noticed to the referral (None when the level needs none)."""
+    if concern.referred_at is None:
+        return None
+    return max(concern.referred_at - concern.noticed_at, dt.timedelta(0))
+
+
+def keyworker_changes(pathway: Pathway) -> int:
+    """How many times the child's keyworker has changed (from the involvement's audit)."""
+    if pathway.involvement_id is None:
+        return 0
+    events = AuditEvent.objects.filter(
+        object_type=PeopleEvent.INVOLVEMENT,
+        object_id=str(pathway.involvement_id),
+        action=AuditAction.UPDATE,
+    ).values_list("changes", flat=True)
+    return sum(
+        1 for changes in events if isinstance(changes, dict) and "lead_practitioner" in changes
+    )
+
+
+@dataclass
+class PathwayView:
+    """A pathway as a page shows it: who leads, how stable the team is, consent."""
+
+    pathway: Pathway
+    keyworker: Any
+    changes: int
+    assessments: list[AimAssessment] = field(default_factory=list)
+
+
+@dataclass
+class ChildPage:
+    """Everything the HSB service knows about a child, both roles side by side."""
+
+    person: Person
+    roles: dict[str, list[ConcernChild]]
+    pathways: dict[str, PathwayView | None]
+    safeguarding: list[WorkItem]
+    investigations: list[Investigation]
+    advice: list[InternetSafetyAdvice]
+    lessons: list[OnlineSafetyLessons]
+
+    @property
+    def both_roles(self) -> bool:
+        """Whether the child has been both harmed and harmed someone."""
+        return bool(self.roles[Role.HARMED]) and bool(self.roles[Role.HARMING])
+
+
+def _pathway_view(pathway: Pathway | None) -> PathwayView | None:
+    if pathway is None:
+        return None
+    lead = pathway.involvement.lead_practitioner if pathway.involvement else None
+    assessments = list(
+        pathway.assessments.select_related("assessor").prefetch_related("formulations")
+    )
+    return PathwayView(pathway, lead, keyworker_changes(pathway), assessments)
+
+
+def child_page(*, person: Person) -> ChildPage:
+    """The child's page (the caller has asked the access rule)."""
+    named = list(
+        ConcernChild.objects.filter(person=person)
+        .select_related("concern", "concern__agency")
+        .order_by("-concern__recorded_at")
+    )
+    roles: dict[str, list[ConcernChild]] = {Role.HARMED: [], Role.HARMING: []}
+    for row in named:
+        roles[row.role].append(row)
+    pathways: dict[str, PathwayView | None] = {}
+    for role in (Role.HARMED, Role.HARMING):
+        pathway = (
+            Pathway.objects.filter(person=person, role=role)
+            .select_related("team", "involvement__lead_practitioner", "first_concern")
+            .order_by("-opened_at")
+            .first()
+        )
+        pathways[role] = _pathway_view(pathway)
+    return ChildPage(
+        person=person,
+        roles=roles,
+        pathways=pathways,
+        safeguarding=list(
+            WorkItem.objects.filter(person=person, kind=WorkKind.HSB_SAFEGUARDING_RESPONSE)
+            .select_related("team", "assignee")
+            .order_by("-created_at")
+        ),
+        investigations=list(
+            Investigation.objects.filter(person=person).select_related("officer", "concern")
+        ),
+        advice=list(InternetSafetyAdvice.objects.filter(person=person).select_related("given_by")),
+        lessons=list(OnlineSafetyLessons.objects.filter(person=person).select_related("school")),
+    )
+
+
+def concern_meetings(concern: Concern) -> list[StrategyMeeting]:
+    """The strategy meetings arranged about the concern."""
+    return list(concern.meetings.select_related("meeting").order_by("meeting__starts_at"))
+
+
+def investigation_review_due(investigation: Investigation) -> dt.datetime | None:
+    """When the next support review is due, while the investigation is open."""
+    return next_review_due(investigation) if investigation.is_open else None
+
+
+def trained_practitioners() -> list[AimTrainedPractitioner]:
+    """Everyone recorded as trained to use an AIM tool."""
+    return list(
+        AimTrainedPractitioner.objects.select_related("user", "user__agency").order_by(
+            "user__last_name", "tool"
+        )
+    )
+
+
+def team_pathways(*, user: Any) -> list[Pathway]:
+    """Open pathways in the teams the user works in, whose children the user may see."""
+    return list(
+        Pathway.objects.exclude(status=PathwayStatus.CLOSED)
+        .filter(team__memberships__user_id=user.pk)
+        .filter(person__in=people_visible_to(user))
+        .select_related("person", "team", "involvement__lead_practitioner")
+        .order_by("opened_at")
+    )
+
+
+def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The figures the partnership asks for, between two dates (both included); counts only.
+
+    Concerns by level, AIM assessments by tool and case type, children both harmed and
+    harming (ever, counted at the end date), time from noticing to referral (median and
+    slowest, in hours) and investigations open over 3 months at the end date.
+    """
+    concerns = Concern.objects.filter(recorded_at__date__gte=start, recorded_at__date__lte=end)
+    by_level = dict(concerns.values_list("level").annotate(n=Count("pk")).order_by())
+    assessments = AimAssessment.objects.filter(started_on__gte=start, started_on__lte=end)
+    by_tool = {
+        (tool, case_type): n
+        for tool, case_type, n in assessments.values_list("tool", "case_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    harmed = set(
+        ConcernChild.objects.filter(role=Role.HARMED, concern__recorded_at__date__lte=end)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    harming = set(
+        ConcernChild.objects.filter(role=Role.HARMING, concern__recorded_at__date__lte=end)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    hours = [
+        (referred - noticed).total_seconds() / 3600
+        for noticed, referred in concerns.filter(referred_at__isnull=False).values_list(
+            "noticed_at", "referred_at"
+        )
+        if referred is not None
+    ]
+    end_moment = dt.datetime.combine(end, dt.time.max, tzinfo=dt.UTC)
+    long_open = Investigation.objects.filter(
+        Q(status__in=OPEN_INVESTIGATION) | Q(closed_on__gt=end),
+        started_on__lte=(end_moment - LONG_INVESTIGATION).date(),
+    ).count()
+    return {
+        "start": start,
+        "end": end,
+        "concerns": concerns.count(),
+        "concerns_by_level": [(lvl.value, lvl.label, by_level.get(lvl.value, 0)) for lvl in Level],
+        "referred": concerns.filter(referred_at__isnull=False).count(),
+        "assessments": assessments.count(),
+        "assessments_by_tool": [
+            (
+                tool.label,
+                by_tool.get((tool.value, "preventative"), 0),
+                by_tool.get((tool.value, "statutory"), 0),
+            )
+            for tool in AimTool
+        ],
+        "both_roles": len(harmed & harming),
+        "referral_hours_median": round(median(hours), 1) if hours else None,
+        "referral_hours_slowest": round(max(hours), 1) if hours else None,
+        "investigations_open_over_3_months": long_open,
+        "generated_at": timezone.now(),
+    }
