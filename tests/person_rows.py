@@ -319,6 +319,20 @@ def _repeat_flag(w: World, p: Person) -> Any:
 
 
 # One builder per declared link (``app_label.Model.field``): makes one row about ``p``.
+def _review_child(w: World, p: Person) -> Any:
+    from safeguard.learning.models import CaseReview, ReviewChild
+
+    review = CaseReview.objects.create(
+        reference=_ref("CR"),
+        kind="local_multi_agency",
+        title="A local review",
+        submitted_by_agency=w.agency,
+        aware_on=_now().date(),
+        created_by=w.user,
+    )
+    return ReviewChild.objects.create(review=review, person=p, pseudonym="Child A", added_by=w.user)
+
+
 def _hsb_concern(w: World, p: Person) -> Any:
     from safeguard.hsb.models import Concern, ConcernChild
 
@@ -468,6 +482,7 @@ BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "work.WorkItem.person": _work_item,
     "meetings.AgendaItem.person": _meeting_item,
     "exploitation.MissingEpisode.person": _missing_episode,
+    "learning.ReviewChild.person": _review_child,
     "exploitation.PhilomenaProfile.person": _philomena,
     "exploitation.RepeatMissingFlag.person": _repeat_flag,
     "hsb.ConcernChild.person": _hsb_concern,

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from safeguard.learning import services
 from safeguard.learning.models import Cascade, CaseReview
+from safeguard.learning.seeds import reference_data_seed
 from tests.learning.conftest import build_partnership
 
 from .axe import assert_accessible
@@ -40,6 +41,7 @@ def _date(page, field: str, day: dt.date) -> None:
 
 
 def test_a_serious_incident_to_a_cascaded_briefing(page, sign_in, make_user):
+    reference_data_seed()  # themes and boards, which a browser test's flush empties
     p = build_partnership(make_user)
     aware = timezone.localdate() - dt.timedelta(days=3)
 

@@ -215,9 +215,9 @@ class TestSuggestedItems:
             ]
 
         stranger = PersonFactory()
-        agenda_supplier_register("exploitation_panel", suggest)
+        previous = agenda_supplier_register("exploitation_panel", suggest)
         yield suggest
-        agenda_supplier_unregister("exploitation_panel")
+        agenda_supplier_unregister("exploitation_panel", restore=previous)
 
     def test_the_chair_sees_suggestions_and_adds_one_to_the_agenda(
         self, partnership, meeting, signed_in, supplier

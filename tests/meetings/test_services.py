@@ -68,14 +68,14 @@ class TestMeetingKinds:
         assert services.clock_due(kind, strategy).date() == dt.date(2027, 1, 7)
 
     def test_an_agenda_supplier_registered_later_suggests_items(self, partnership, meeting):
-        agenda_supplier_register(
+        previous = agenda_supplier_register(
             "exploitation_panel", lambda meeting: [SuggestedItem("topic", "Hotspots this week")]
         )
         try:
             assert [s.title for s in agenda_suggestions(meeting)] == ["Hotspots this week"]
         finally:
-            agenda_supplier_unregister("exploitation_panel")
-        assert agenda_suggestions(meeting) == []
+            agenda_supplier_unregister("exploitation_panel", restore=previous)
+        assert "Hotspots this week" not in [s.title for s in agenda_suggestions(meeting)]
 
 
 class TestArrangingAMeeting:

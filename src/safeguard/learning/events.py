@@ -7,7 +7,7 @@ class LearningEvent(AuditEventType):
     """What the learning app writes to the audit log about."""
 
     CASE_REVIEW = "case_review"
-    REVIEW_CHILD = "case_review_child"
+    CASE_REVIEW_CHILD = "case_review_child"
     BRIEFING = "briefing"
     BRIEFING_CASCADE = "briefing_cascade"
     ACTION_PLAN = "action_plan"

@@ -284,7 +284,7 @@ def review_child_link(*, by: User, review: CaseReview, person: Person) -> Review
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=LearningEvent.REVIEW_CHILD,
+            object_type=LearningEvent.CASE_REVIEW_CHILD,
             object_id=review.reference,
             person_id=person.pk,
             changes={"pseudonym": pseudonym},

@@ -33,14 +33,21 @@ AgendaSupplier = Callable[..., Iterable[SuggestedItem]]
 _SUPPLIERS: dict[str, AgendaSupplier] = {}
 
 
-def agenda_supplier_register(key: str, supplier: AgendaSupplier) -> None:
-    """Register the domain that supplies a kind's agenda (from an AppConfig.ready)."""
+def agenda_supplier_register(key: str, supplier: AgendaSupplier) -> AgendaSupplier | None:
+    """Register the domain that supplies a kind's agenda (from an AppConfig.ready).
+
+    Returns the supplier it replaced, so a test can put it back.
+    """
+    previous = _SUPPLIERS.get(key)
     _SUPPLIERS[key] = supplier
+    return previous
 
 
-def agenda_supplier_unregister(key: str) -> None:
-    """Remove a supplier (tests only)."""
+def agenda_supplier_unregister(key: str, *, restore: AgendaSupplier | None = None) -> None:
+    """Remove a supplier, putting back ``restore`` if given (tests only)."""
     _SUPPLIERS.pop(key, None)
+    if restore is not None:
+        _SUPPLIERS[key] = restore
 
 
 def agenda_suggestions(meeting: Meeting) -> list[SuggestedItem]:
