@@ -117,6 +117,9 @@ class TestTheNamesAreTamperEvident:
             checkpoint_write()
 
     def test_the_names_cannot_be_changed_or_removed(self, practitioner):
+        # A transactional test elsewhere may have left the triggers off (PostgreSQL keeps
+        # ALTER TABLE across tests): switch them on inside this test's own transaction.
+        audit_triggers(enable=True)
         event, children = self._list_event(practitioner)
         with pytest.raises(DatabaseError), transaction.atomic():
             AuditSubject.objects.filter(event=event).delete()
