@@ -167,7 +167,7 @@ def crawl(client: Client) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(600)  # the demo and every page of every app, as each demo user
 def test_every_abbreviation_is_spelled_out_on_first_use_on_every_page(settings):
     settings.DEMO_MODE = True
     seed_demo(children=40, seed=2)
