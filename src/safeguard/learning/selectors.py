@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from safeguard.core.clock import rag_status
 from safeguard.people.access import people_visible_to
 
 from .models import (
@@ -22,9 +21,7 @@ from .models import (
     Cascade,
     CaseReview,
     PlanAction,
-    PlanStatus,
     Rag,
-    ReviewChild,
     ReviewStatus,
     Subgroup,
 )
@@ -215,15 +212,6 @@ def year_counts(start: dt.date, end: dt.date) -> dict[str, int]:
         ).count(),
         "briefings_published": Briefing.objects.filter(published_on__range=(start, end)).count(),
     }
-
-
-__all__ = [
-    "Clock",
-    "PlanStatus",
-    "ReviewChild",
-    "SubgroupReport",
-    "rag_status",
-]
 
 
 def audit_page(reference: str) -> Audit | None:

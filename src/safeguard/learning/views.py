@@ -454,7 +454,6 @@ def quarterly_report(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "reports": selectors.quarterly_report(quarter),
-            "rag_labels": dict(selectors.Rag.choices),
         },
     )
 
