@@ -80,7 +80,7 @@ class TestWhoIsTrainedInWhat:
         assert not selectors.trained_in(partnership.learner, "aim3_under_12s", on=day)
         assert not selectors.trained_in(partnership.learner, "aim3", on=day - dt.timedelta(days=1))
         record = TrainingRecord.objects.get(booking=came)
-        assert record.expires_on == services.add_months(record.trained_on, 36)
+        assert record.expires_on == services.months_after(record.trained_on, 36)
         assert not selectors.trained_in(
             partnership.learner, "aim3", on=record.expires_on + dt.timedelta(days=1)
         )
@@ -182,14 +182,16 @@ class TestTheSixMonthImpactSurvey:
         session, came, _ = held
         survey = ImpactSurvey.objects.get(booking=came)
         day = session.starts_at.date()
-        assert survey.opens_on == services.add_months(day, 6)
+        assert survey.opens_on == services.months_after(day, 6)
         assert survey.status == SurveyStatus.NOT_YET
 
         def clock(on: dt.date) -> dt.datetime:
             return dt.datetime.combine(on, dt.time(8), tzinfo=dt.UTC)
 
         # Five months on: nothing yet.
-        assert reminders.reminders_send(now=clock(services.add_months(day, 5))).surveys_opened == 0
+        assert (
+            reminders.reminders_send(now=clock(services.months_after(day, 5))).surveys_opened == 0
+        )
         # Six months on: it opens and the learner is asked.
         run = reminders.reminders_send(now=clock(survey.opens_on))
         assert run.surveys_opened == 1

@@ -17,6 +17,7 @@ day, else when the office next opens. Times are stored in UTC and shown in UK ti
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 import functools
@@ -184,3 +185,17 @@ def describe_interval(delta: dt.timedelta) -> str:
     if hours:
         return unit(hours, "hour") + (f" {unit(minutes, 'minute')}" if minutes else "")
     return unit(minutes, "minute")
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The corresponding calendar date ``months`` later (or earlier, if negative).
+
+    When that month is shorter, its last day: received 31 January, due 28 (or 29)
+    February; 31 August plus 6 months is 28 (or 29) February. Used for the subject
+    access clock (the ICO's rule), training renewals and impact surveys, and the
+    publication of local case reviews.
+    """
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

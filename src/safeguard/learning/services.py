@@ -9,7 +9,6 @@ each plan action is a work item in its owner agency's queue.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -21,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record
-from safeguard.core.clock import UK, add_working_days
+from safeguard.core.clock import UK, add_working_days, months_after
 from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.core.models import Agency, AuditAction, Team, TeamPurpose, User
 from safeguard.core.references import reference_issue
@@ -78,13 +77,6 @@ def _require(by: User, perm: str, obj: Any = None) -> None:
 def working_days_after(day: dt.date, days: int) -> dt.date:
     """The date ``days`` working days after ``day`` (England and Wales bank holidays skipped)."""
     return add_working_days(dt.datetime.combine(day, dt.time(9, 0), tzinfo=UK), days).date()
-
-
-def months_after(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months later (the month's last day if it is shorter)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _end_of(day: dt.date) -> dt.datetime:

@@ -17,7 +17,6 @@ into the copy at all: the field says it was withheld and why (golden rule 5).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import json
@@ -31,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record, json_safe
+from safeguard.core.clock import months_after
 from safeguard.core.errors import InvalidRequest
 from safeguard.core.models import AuditAction, AuditEvent
 from safeguard.core.references import reference_issue
@@ -337,18 +337,6 @@ def sha256(data: bytes) -> str:
 
 
 # --- Requests and exports (services) -------------------------------------------------------------
-
-
-def months_after(day: dt.date, months: int) -> dt.date:
-    """The corresponding calendar date ``months`` later, or that month's last day if it has none.
-
-    The ICO's rule for the subject access clock: received 3 March, due 3 April; received
-    31 January, due 28 (or 29) February; received 31 August, due 30 September.
-    """
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def due_date_for(received_on: dt.date, extension_months: int = 0) -> dt.date:

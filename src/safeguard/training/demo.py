@@ -235,7 +235,7 @@ def _past_sessions(
     surveys = []
     for b in came:
         day = b.session.starts_at.astimezone(UK).date()
-        opens = services.add_months(day, services.IMPACT_AFTER_MONTHS)
+        opens = services.months_after(day, services.IMPACT_AFTER_MONTHS)
         expires = opens + dt.timedelta(days=services.IMPACT_OPEN_DAYS)
         survey = ImpactSurvey(booking=b, opens_on=opens, expires_on=expires)
         if opens <= today:
@@ -436,7 +436,7 @@ def _demo_accounts(state: DemoState, courses: dict[str, Course], trainer: Any) -
     dsl = users.get("school.dsl")
     if dsl is not None:
         (booking,) = held(courses["harmful-sexual-behaviour"], 3, dsl)
-        opens = services.add_months(booking.session.starts_at.date(), 6)
+        opens = services.months_after(booking.session.starts_at.date(), 6)
         ImpactSurvey.objects.create(
             booking=booking, opens_on=opens, expires_on=opens + dt.timedelta(days=42)
         )
@@ -447,7 +447,7 @@ def _demo_accounts(state: DemoState, courses: dict[str, Course], trainer: Any) -
     )
     if worker is not None and worker2 is not None:
         first, second = held(courses["working-together-b"], 190, worker, worker2)
-        opens = services.add_months(first.session.starts_at.date(), 6)
+        opens = services.months_after(first.session.starts_at.date(), 6)
         for booking in (first, second):
             Evaluation.objects.create(
                 booking=booking,
@@ -491,7 +491,7 @@ def _demo_accounts(state: DemoState, courses: dict[str, Course], trainer: Any) -
             learner=person,
             skill=skill,
             trained_on=trained,
-            expires_on=services.add_months(trained, skill.renew_after_months or 36),
+            expires_on=services.months_after(trained, skill.renew_after_months or 36),
             note="AIM Project accredited training",
             recorded_by=trainer,
         )

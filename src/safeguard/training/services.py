@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core.audit import audit_record
-from safeguard.core.clock import UK
+from safeguard.core.clock import UK, months_after
 from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.core.models import AuditAction, TeamMembership, User
 from safeguard.core.outbox import outbox_enqueue
@@ -79,19 +79,6 @@ def skills_seed() -> list[Skill]:
         )
         made.append(skill)
     return made
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the last day of the month when it has fewer days)."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has 28 days
 
 
 def _site(path: str) -> str:
@@ -570,7 +557,7 @@ def session_cancel(*, by: User, session: Session, reason: str) -> Session:
 def _attended(*, booking: Booking, session: Session, by: User, day: dt.date) -> None:
     """Plan the learner's impact survey; record the skill when the course trains in one."""
     course = session.course
-    opens = add_months(day, IMPACT_AFTER_MONTHS)
+    opens = months_after(day, IMPACT_AFTER_MONTHS)
     ImpactSurvey.objects.get_or_create(
         booking=booking,
         defaults={"opens_on": opens, "expires_on": opens + dt.timedelta(days=IMPACT_OPEN_DAYS)},
@@ -583,7 +570,7 @@ def _attended(*, booking: Booking, session: Session, by: User, day: dt.date) -> 
                 "learner_id": booking.learner_id,
                 "skill_id": course.skill_id,
                 "trained_on": day,
-                "expires_on": add_months(day, months) if months else None,
+                "expires_on": months_after(day, months) if months else None,
                 "recorded_by": by,
                 "note": f"Attended {course.title} ({session.reference})",
             },
@@ -659,7 +646,7 @@ def training_record_add(
         learner=learner,
         skill=skill,
         trained_on=trained_on,
-        expires_on=add_months(trained_on, months) if months else None,
+        expires_on=months_after(trained_on, months) if months else None,
         note=note.strip()[:300],
         recorded_by=by,
     )
