@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "safeguard.meetings",
     "safeguard.exploitation",
     "safeguard.hsb",
+    "safeguard.contextual",
+    "safeguard.insight",
     "safeguard.learning",
     "safeguard.rights",
     "safeguard.api",

@@ -24,6 +24,8 @@ urlpatterns = [
     path("exploitation/", include("safeguard.exploitation.urls")),
     path("learning/", include("safeguard.learning.urls")),
     path("harmful-sexual-behaviour/", include("safeguard.hsb.urls")),
+    path("contextual/", include("safeguard.contextual.urls")),
+    path("insight/", include("safeguard.insight.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

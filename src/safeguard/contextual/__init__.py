@@ -1,0 +1,1 @@
+"""Contextual safeguarding: places, persons of concern, graded links and networks (issue 14)."""

@@ -1,0 +1,1 @@
+"""The partnership data set and meaningful measures (issue 15)."""

@@ -1,0 +1,186 @@
+"""The shapes the data set is made of, shared by the engine, the outputs and the pages.
+
+A data set is the figures for one period, in sections (front door, early help...), each
+a list of tables. A single figure is a table with one row and one column. Cells hold a
+number, ``None`` where the record cannot say (no data for that period), or, in an output
+marked for publication only, the suppression mark (a string such as ``"c"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+Cell = int | float | str | None
+
+
+class Unit(StrEnum):
+    """What a figure counts: shown beside it and used to format it."""
+
+    COUNT = "count"
+    PERCENT = "percent"
+    RATE = "rate_per_10000"
+    DAYS = "days"
+
+
+class Source(StrEnum):
+    """Where a measure's figure comes from."""
+
+    RECORD = "record"  # computed from the operational record
+    ENTERED = "entered"  # entered by the business unit each quarter (surveys, website figures)
+
+
+_QUARTER = re.compile(r"^(\d{4})\s*Q([1-4])$", re.IGNORECASE)
+_FINANCIAL_YEAR = re.compile(r"^(?:FY\s*)?(\d{4})\s*[-/]\s*(\d{2}|\d{4})$", re.IGNORECASE)
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar quarter or a financial year: ``start`` inclusive, ``end`` exclusive (UK dates).
+
+    ``2026Q3`` is July to September 2026 (the second quarter of the financial year 2026 to
+    2027); ``2026-27`` is 1 April 2026 to 31 March 2027.
+    """
+
+    start: dt.date
+    end: dt.date
+    label: str = field(compare=False)
+
+    @classmethod
+    def quarter(cls, year: int, number: int) -> Period:
+        if not 1 <= number <= 4:
+            raise ValueError("A quarter is numbered 1 to 4.")
+        start = dt.date(year, 3 * (number - 1) + 1, 1)
+        end = dt.date(year + 1, 1, 1) if number == 4 else dt.date(year, 3 * number + 1, 1)
+        return cls(start=start, end=end, label=f"{year}Q{number}")
+
+    @classmethod
+    def financial_year(cls, year: int) -> Period:
+        return cls(
+            start=dt.date(year, 4, 1),
+            end=dt.date(year + 1, 4, 1),
+            label=f"{year}-{str(year + 1)[-2:]}",
+        )
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read ``2026Q3``, ``2026-27``, ``2026/27``, ``2026-2027`` or ``FY2026-27``."""
+        value = (text or "").strip()
+        if match := _QUARTER.match(value):
+            return cls.quarter(int(match[1]), int(match[2]))
+        if match := _FINANCIAL_YEAR.match(value):
+            first, second = int(match[1]), match[2]
+            if int(second[-2:]) != (first + 1) % 100:
+                raise ValueError("A financial year runs from one year into the next, like 2026-27.")
+            return cls.financial_year(first)
+        raise ValueError("Enter a quarter like 2026Q3 or a financial year like 2026-27.")
+
+    @property
+    def is_quarter(self) -> bool:
+        return "Q" in self.label
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
+    def title(self) -> str:
+        """Plain words: "July to September 2026" or "April 2026 to March 2027"."""
+        last = self.last_day
+        if self.start.year == last.year:
+            return f"{_MONTHS[self.start.month - 1]} to {_MONTHS[last.month - 1]} {last.year}"
+        return (
+            f"{_MONTHS[self.start.month - 1]} {self.start.year} to "
+            f"{_MONTHS[last.month - 1]} {last.year}"
+        )
+
+    def previous(self, count: int = 1) -> Period:
+        """The period ``count`` steps before this one, of the same kind."""
+        if self.is_quarter:
+            index = self.start.year * 4 + (self.start.month - 1) // 3 - count
+            return Period.quarter(index // 4, index % 4 + 1)
+        return Period.financial_year(self.start.year - count)
+
+    def history(self, count: int = 8) -> tuple[Period, ...]:
+        """This period and the ones before it, oldest first (eight quarters side by side)."""
+        return tuple(self.previous(step) for step in range(count - 1, -1, -1))
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a figure is: a stable key (``section.name``), a title and a written definition."""
+
+    key: str
+    title: str
+    definition: str
+    unit: Unit = Unit.COUNT
+    source: Source = Source.RECORD
+
+    @property
+    def section(self) -> str:
+        return self.key.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    values: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One measure's figures: rows (a breakdown) by columns, and a total row where counts add up.
+
+    Secondary suppression relies on ``total``: where a row or column total is shown, hiding
+    one small cell is not enough, so a second cell is hidden too.
+    """
+
+    measure: Measure
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    total: Row | None = None
+    note: str = ""
+
+    @property
+    def headline(self) -> Cell:
+        """The one figure that stands for the table in a trend: the total, or the only cell."""
+        if self.total is not None and self.total.values:
+            return self.total.values[0]
+        if len(self.rows) == 1 and self.rows[0].values:
+            return self.rows[0].values[0]
+        return None
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    tables: tuple[Table, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DataSet:
+    period: Period
+    population: int
+    generated_at: dt.datetime
+    sections: tuple[Section, ...]
+    published: bool = False  # True once small counts are suppressed
+
+    def table(self, key: str) -> Table:
+        for section in self.sections:
+            for table in section.tables:
+                if table.measure.key == key:
+                    return table
+        raise KeyError(key)
+
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(table for section in self.sections for table in section.tables)
