@@ -24,7 +24,16 @@ class TestPeriods:
 
     def test_eight_quarters_side_by_side_cross_the_year(self) -> None:
         labels = [p.label for p in Period.parse("2026Q2").history(8)]
-        assert labels == ["2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2"]
+        assert labels == [
+            "2024Q3",
+            "2024Q4",
+            "2025Q1",
+            "2025Q2",
+            "2025Q3",
+            "2025Q4",
+            "2026Q1",
+            "2026Q2",
+        ]
 
     @pytest.mark.parametrize("text", ["", "2026Q5", "2026-28", "next quarter"])
     def test_anything_else_is_refused_with_a_plain_message(self, text: str) -> None:

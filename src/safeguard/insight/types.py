@@ -53,6 +53,7 @@ class Period:
 
     @classmethod
     def quarter(cls, year: int, number: int) -> Period:
+        """The calendar quarter ``number`` (1 to 4) of ``year``."""
         if not 1 <= number <= 4:
             raise ValueError("A quarter is numbered 1 to 4.")
         start = dt.date(year, 3 * (number - 1) + 1, 1)
@@ -61,6 +62,7 @@ class Period:
 
     @classmethod
     def financial_year(cls, year: int) -> Period:
+        """The financial year starting on 1 April of ``year``."""
         return cls(
             start=dt.date(year, 4, 1),
             end=dt.date(year + 1, 4, 1),
@@ -82,10 +84,12 @@ class Period:
 
     @property
     def is_quarter(self) -> bool:
+        """Whether the period is a quarter rather than a financial year."""
         return "Q" in self.label
 
     @property
     def last_day(self) -> dt.date:
+        """The last day inside the period."""
         return self.end - dt.timedelta(days=1)
 
     @property
@@ -107,7 +111,7 @@ class Period:
         return Period.financial_year(self.start.year - count)
 
     def history(self, count: int = 8) -> tuple[Period, ...]:
-        """This period and the ones before it, oldest first (eight quarters side by side)."""
+        """Return this period and the ones before it, oldest first (eight quarters side by side)."""
         return tuple(self.previous(step) for step in range(count - 1, -1, -1))
 
     def __str__(self) -> str:
@@ -126,11 +130,14 @@ class Measure:
 
     @property
     def section(self) -> str:
+        """The section key, the part of the measure key before the dot."""
         return self.key.split(".", 1)[0]
 
 
 @dataclass(frozen=True)
 class Row:
+    """One line of a table: its label and a cell per column."""
+
     label: str
     values: tuple[Cell, ...]
 
@@ -161,6 +168,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Section:
+    """A part of the data set (front door, early help...) with its tables."""
+
     key: str
     title: str
     tables: tuple[Table, ...]
@@ -169,6 +178,8 @@ class Section:
 
 @dataclass(frozen=True)
 class DataSet:
+    """The figures for one period, in sections."""
+
     period: Period
     population: int
     generated_at: dt.datetime
@@ -176,6 +187,7 @@ class DataSet:
     published: bool = False  # True once small counts are suppressed
 
     def table(self, key: str) -> Table:
+        """The table for the measure ``key``."""
         for section in self.sections:
             for table in section.tables:
                 if table.measure.key == key:
@@ -183,4 +195,5 @@ class DataSet:
         raise KeyError(key)
 
     def tables(self) -> tuple[Table, ...]:
+        """Every table, section by section."""
         return tuple(table for section in self.sections for table in section.tables)
