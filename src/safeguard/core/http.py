@@ -4,18 +4,22 @@ Find the subject through the permission table, log the refusal, answer 404; and
 turn the domain errors into GOV.UK error messages.
 
 Views stay thin: they load, ask one of these, call one service or selector, and render.
+A page that takes a form hands the POST to :func:`form_post`: validate, call the
+service, show its refusal on the form, or say what happened and redirect.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from .errors import DomainError, InvalidRequest
 from .events import AuditEventType
@@ -122,3 +126,40 @@ def errors_on(form: Form, *, field: str | None = None) -> Iterator[list[DomainEr
         else:
             form_add_errors(form, exc)
         caught.append(exc)
+
+
+def posted(request: HttpRequest) -> Any:
+    """The posted data to bind a form to, even when empty; ``None`` for a GET.
+
+    An empty POST must still bind, so a form posted with nothing shows its errors.
+    """
+    return request.POST if request.method == "POST" else None
+
+
+def form_post(
+    request: HttpRequest,
+    form: Form,
+    action: Callable[[dict[str, Any]], T],
+    *,
+    done: str | Callable[[T], str],
+    then: Callable[[T], Any] | str,
+    field: str | None = None,
+) -> HttpResponse | None:
+    """Handle a form's POST: validate, call the service, flash ``done`` and redirect to ``then``.
+
+    ``action`` gets the cleaned data and calls one service. An :class:`InvalidRequest`
+    it raises lands on the form as the error summary and the inline message (on
+    ``field`` when it names none itself; see :func:`errors_on`). Answers ``None`` when
+    the page should be shown again: a GET, a form with errors, or a refused service
+    call; the view renders the bound form as before. ``done`` and ``then`` may be
+    callables of what the service returned (a message naming its reference, the page
+    of the thing it made); ``then`` is anything :func:`~django.shortcuts.redirect` takes.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    with errors_on(form, field=field) as failed:
+        result = action(form.cleaned_data)
+    if failed:
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if callable(then) else then)

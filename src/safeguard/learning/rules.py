@@ -3,7 +3,8 @@
 Part of the one permission table (see ``core.rules``). The partnership business unit
 and panel chairs run case reviews, briefings and action plans. Everyone working in an
 agency reads published briefings; an agency's receiving team (or a manager in the
-agency) confirms the agency has cascaded one and completes the agency's plan actions.
+agency) confirms the agency has cascaded one and completes the agency's plan actions
+(``work.rules.acts_for_agency``, the work app's own answer to who acts for an agency).
 Linking a named child to a review also needs the access rule to allow that child.
 """
 
@@ -12,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.db.models import Q
 
-from safeguard.core.models import Role, TeamMembership
+from safeguard.core.models import Role
+from safeguard.work.rules import acts_for_agency
 
 
 def _active(user: Any) -> bool:
@@ -31,17 +32,6 @@ def can_manage_learning(user: Any) -> bool:
 def can_read_briefings(user: Any) -> bool:
     """Everyone who works in an agency reads the published briefings."""
     return _active(user) and user.agency_id is not None
-
-
-def acts_for_agency(user: Any, agency_id: Any) -> bool:
-    """A member of the agency's receiving team, or a manager of any team in the agency."""
-    if not _active(user) or agency_id is None or user.agency_id != agency_id:
-        return False
-    return (
-        TeamMembership.objects.filter(user=user, team__agency_id=agency_id, team__active=True)
-        .filter(Q(team__receives_for_agency=True) | Q(is_manager=True))
-        .exists()
-    )
 
 
 @rules.predicate

@@ -15,11 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.core.errors import InvalidRequest
-from safeguard.core.http import errors_on, require_perm
+from safeguard.core.http import errors_on, form_post, posted, require_perm
 from safeguard.people.services import people_listed_record
 
 from . import selectors, services
@@ -64,11 +65,6 @@ from .models import (
 MANAGE = "learning.manage_learning"
 
 
-def _posted(request: HttpRequest) -> Any:
-    """The posted data, even when empty (an empty form must still show its errors)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _review(reference: str) -> CaseReview:
     review = selectors.review_page(reference)
     if review is None:
@@ -100,23 +96,26 @@ def home(request: HttpRequest) -> HttpResponse:
 def review_new(request: HttpRequest) -> HttpResponse:
     """Open a case review."""
     require_perm(request, MANAGE)
-    form = ReviewForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with errors_on(form) as failed:
-            review = services.review_open(
-                by=request.user,  # type: ignore[arg-type]
-                kind=data["kind"],
-                title=data["title"],
-                summary=data["summary"],
-                agency=data["agency"],
-                aware_on=data["aware_on"],
-                incident_on=data["incident_on"],
-                themes=data["themes"],
-            )
-        if not failed:
-            messages.success(request, f"Review {review.reference} opened.")
-            return redirect("learning:review", review.reference)
+    form = ReviewForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.review_open(
+            by=user,
+            kind=data["kind"],
+            title=data["title"],
+            summary=data["summary"],
+            agency=data["agency"],
+            aware_on=data["aware_on"],
+            incident_on=data["incident_on"],
+            themes=data["themes"],
+        ),
+        done=lambda review: f"Review {review.reference} opened.",
+        then=lambda review: reverse("learning:review", args=[review.reference]),
+    )
+    if done:
+        return done
     return render(request, "learning/review_new.html", {"form": form})
 
 
@@ -144,52 +143,55 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     forms: dict[str, Any] = {}
     if request.method == "POST":
         user: Any = request.user
-        done = ""
-        form: Any
+        here = reverse("learning:review", args=[found.reference])
         if step == "notified":
-            form = forms["notified_form"] = NotifiedForm(request.POST)
-            if form.is_valid():
-                with errors_on(form, field="notified_on") as failed:
-                    services.review_notified(
-                        by=user, review=found, notified_on=form.cleaned_data["notified_on"]
-                    )
-                done = (
-                    "" if failed else "Notification recorded. The rapid review clock has started."
-                )
+            done = form_post(
+                request,
+                forms.setdefault("notified_form", NotifiedForm(request.POST)),
+                lambda data: services.review_notified(
+                    by=user, review=found, notified_on=data["notified_on"]
+                ),
+                field="notified_on",
+                done="Notification recorded. The rapid review clock has started.",
+                then=here,
+            )
         elif step == "rapid":
-            form = forms["rapid_form"] = RapidReviewForm(request.POST)
-            if form.is_valid():
-                with errors_on(form, field="done_on") as failed:
-                    services.review_rapid_review_done(
-                        by=user,
-                        review=found,
-                        done_on=form.cleaned_data["done_on"],
-                        decision=form.cleaned_data["decision"],
-                    )
-                done = "" if failed else "Rapid review recorded."
+            done = form_post(
+                request,
+                forms.setdefault("rapid_form", RapidReviewForm(request.POST)),
+                lambda data: services.review_rapid_review_done(
+                    by=user, review=found, done_on=data["done_on"], decision=data["decision"]
+                ),
+                field="done_on",
+                done="Rapid review recorded.",
+                then=here,
+            )
         elif step == "child":
-            form = forms["child_form"] = LinkChildForm(request.POST)
-            if form.is_valid():
-                with errors_on(form, field="person") as failed:
-                    child = services.review_child_link(
-                        by=user, review=found, person=form.cleaned_data["person"]
-                    )
-                done = "" if failed else f"Child linked as {child.pseudonym}."
+            done = form_post(
+                request,
+                forms.setdefault("child_form", LinkChildForm(request.POST)),
+                lambda data: services.review_child_link(
+                    by=user, review=found, person=data["person"]
+                ),
+                field="person",
+                done=lambda child: f"Child linked as {child.pseudonym}.",
+                then=here,
+            )
         elif step == "publish":
-            form = forms["publish_form"] = PublishReviewForm(request.POST)
-            if form.is_valid():
-                with errors_on(form, field="learning_summary") as failed:
-                    services.review_publish(
-                        by=user,
-                        review=found,
-                        learning_summary=form.cleaned_data["learning_summary"],
-                    )
-                done = "" if failed else "The learning is published."
+            done = form_post(
+                request,
+                forms.setdefault("publish_form", PublishReviewForm(request.POST)),
+                lambda data: services.review_publish(
+                    by=user, review=found, learning_summary=data["learning_summary"]
+                ),
+                field="learning_summary",
+                done="The learning is published.",
+                then=here,
+            )
         else:
             raise Http404
         if done:
-            messages.success(request, done)
-            return redirect("learning:review", found.reference)
+            return done
     context = _review_context(request, found, **forms)
     named = [c["person"].pk for c in context["children"] if c["person"] is not None]
     if named:
@@ -233,20 +235,23 @@ def briefing_edit(request: HttpRequest, reference: str | None = None) -> HttpRes
     if briefing is not None:
         initial = {"title": briefing.title, "review": briefing.review}
         initial.update({name: getattr(briefing, name) for name in services.BRIEFING_FIELDS})
-    form = BriefingForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with errors_on(form) as failed:
-            briefing = services.briefing_save(
-                by=request.user,  # type: ignore[arg-type]
-                briefing=briefing,
-                title=data["title"],
-                review=data["review"],
-                **{name: data[name] for name in services.BRIEFING_FIELDS},
-            )
-        if not failed and briefing is not None:
-            messages.success(request, "Briefing saved.")
-            return redirect("learning:briefing", briefing.reference)
+    form = BriefingForm(posted(request), initial=initial)
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.briefing_save(
+            by=user,
+            briefing=briefing,
+            title=data["title"],
+            review=data["review"],
+            **{name: data[name] for name in services.BRIEFING_FIELDS},
+        ),
+        done="Briefing saved.",
+        then=lambda saved: reverse("learning:briefing", args=[saved.reference]),
+    )
+    if done:
+        return done
     return render(request, "learning/briefing_edit.html", {"form": form, "briefing": briefing})
 
 
@@ -267,7 +272,7 @@ def briefing(request: HttpRequest, reference: str) -> HttpResponse:
     found = _briefing(request, reference)
     cascade = selectors.cascade_for(request.user, found)
     can_confirm = cascade is not None and request.user.has_perm("learning.act_for_agency", cascade)
-    form = CascadeForm(_posted(request))
+    form = CascadeForm(posted(request))
     publish_error = ""
     if request.method == "POST":
         user: Any = request.user
@@ -285,14 +290,18 @@ def briefing(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             if not can_confirm or cascade is None:
                 raise Http404
-            if form.is_valid():
-                with errors_on(form, field="how_used") as failed:
-                    services.cascade_confirm(
-                        by=user, cascade=cascade, how_used=form.cleaned_data["how_used"]
-                    )
-                if not failed:
-                    messages.success(request, "Thank you: your agency's cascade is recorded.")
-                    return redirect("learning:briefing", found.reference)
+            done = form_post(
+                request,
+                form,
+                lambda data: services.cascade_confirm(
+                    by=user, cascade=cascade, how_used=data["how_used"]
+                ),
+                field="how_used",
+                done="Thank you: your agency's cascade is recorded.",
+                then=reverse("learning:briefing", args=[found.reference]),
+            )
+            if done:
+                return done
     return render(
         request,
         "learning/briefing.html",
@@ -333,18 +342,23 @@ def briefing_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 def plan_new(request: HttpRequest) -> HttpResponse:
     """Start an action plan."""
     require_perm(request, MANAGE)
-    form = PlanForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        plan = services.plan_create(
-            by=request.user,  # type: ignore[arg-type]
+    form = PlanForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.plan_create(
+            by=user,
             title=data["title"],
             subgroup=data["subgroup"],
             review=data["review"],
             audit=data["audit"],
-        )
-        messages.success(request, f"Action plan {plan.reference} started.")
-        return redirect("learning:plan", plan.reference)
+        ),
+        done=lambda plan: f"Action plan {plan.reference} started.",
+        then=lambda plan: reverse("learning:plan", args=[plan.reference]),
+    )
+    if done:
+        return done
     return render(request, "learning/plan_new.html", {"form": form})
 
 
@@ -372,19 +386,22 @@ def plan(request: HttpRequest, reference: str) -> HttpResponse:
         step = request.POST.get("step")
         if step == "action":
             require_perm(request, MANAGE)
-            if form.is_valid():
-                data = form.cleaned_data
-                with errors_on(form, field="due_on") as failed:
-                    services.plan_action_add(
-                        by=user,
-                        plan=found,
-                        description=data["description"],
-                        owner_agency=data["owner_agency"],
-                        due_on=data["due_on"],
-                    )
-                if not failed:
-                    messages.success(request, "Action added and sent to the owner agency's queue.")
-                    return redirect("learning:plan", found.reference)
+            done = form_post(
+                request,
+                form,
+                lambda data: services.plan_action_add(
+                    by=user,
+                    plan=found,
+                    description=data["description"],
+                    owner_agency=data["owner_agency"],
+                    due_on=data["due_on"],
+                ),
+                field="due_on",
+                done="Action added and sent to the owner agency's queue.",
+                then=reverse("learning:plan", args=[found.reference]),
+            )
+            if done:
+                return done
         elif step == "sign_off":
             require_perm(request, MANAGE)
             try:
@@ -418,17 +435,20 @@ def action_complete(request: HttpRequest, reference: str, action_id: int) -> Htt
     action = next((a for a in found.actions.all() if a.pk == action_id), None)
     if action is None or not request.user.has_perm("learning.act_for_agency", action):
         raise Http404
-    form = EvidenceForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form, field="evidence") as failed:
-            services.plan_action_complete(
-                by=request.user,  # type: ignore[arg-type]
-                action=action,
-                evidence=form.cleaned_data["evidence"],
-            )
-        if not failed:
-            messages.success(request, "Action recorded as complete.")
-            return redirect("learning:plan", found.reference)
+    form = EvidenceForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.plan_action_complete(
+            by=user, action=action, evidence=data["evidence"]
+        ),
+        field="evidence",
+        done="Action recorded as complete.",
+        then=reverse("learning:plan", args=[found.reference]),
+    )
+    if done:
+        return done
     return render(
         request, "learning/action_complete.html", {"plan": found, "action": action, "form": form}
     )
@@ -466,26 +486,27 @@ def quarterly_report(request: HttpRequest) -> HttpResponse:
 def audit_new(request: HttpRequest) -> HttpResponse:
     """Ask agencies to take part in an audit."""
     require_perm(request, MANAGE)
-    form = AuditForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with errors_on(form) as failed:
-            audit = services.audit_request(
-                by=request.user,  # type: ignore[arg-type]
-                kind=data["kind"],
-                title=data["title"],
-                terms_of_reference=data["terms_of_reference"],
-                voice_plan=data["voice_plan"],
-                sample=data["sample"],
-                due_on=data["due_on"],
-                agencies=data["agencies"],
-                themes=data["themes"],
-            )
-        if not failed:
-            messages.success(
-                request, f"Audit {audit.reference} requested from every agency taking part."
-            )
-            return redirect("learning:audit", audit.reference)
+    form = AuditForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.audit_request(
+            by=user,
+            kind=data["kind"],
+            title=data["title"],
+            terms_of_reference=data["terms_of_reference"],
+            voice_plan=data["voice_plan"],
+            sample=data["sample"],
+            due_on=data["due_on"],
+            agencies=data["agencies"],
+            themes=data["themes"],
+        ),
+        done=lambda audit: f"Audit {audit.reference} requested from every agency taking part.",
+        then=lambda audit: reverse("learning:audit", args=[audit.reference]),
+    )
+    if done:
+        return done
     return render(request, "learning/audit_new.html", {"form": form})
 
 
@@ -510,47 +531,54 @@ def audit(request: HttpRequest, reference: str) -> HttpResponse:
     moderation_form = ModerationForm(request.POST if step == "moderate" else None)
     if request.method == "POST":
         user: Any = request.user
-        done = ""
+        here = reverse("learning:audit", args=[found.reference])
         if step == "finding" and can_send and mine is not None:
-            if finding_form.is_valid():
-                data = finding_form.cleaned_data
-                with errors_on(finding_form, field="findings") as failed:
-                    services.finding_submit(
-                        by=user,
-                        finding=mine,
-                        findings=data["findings"],
-                        good_practice=data["good_practice"],
-                        rating=data["rating"],
-                    )
-                done = "" if failed else "Your agency's findings have been sent."
+            done = form_post(
+                request,
+                finding_form,
+                lambda data: services.finding_submit(
+                    by=user,
+                    finding=mine,
+                    findings=data["findings"],
+                    good_practice=data["good_practice"],
+                    rating=data["rating"],
+                ),
+                field="findings",
+                done="Your agency's findings have been sent.",
+                then=here,
+            )
         elif step == "moderate" and can_manage:
             target = next((f for f in findings if str(f.pk) == request.POST.get("finding")), None)
             if target is None:
                 raise Http404
-            if moderation_form.is_valid():
-                with errors_on(moderation_form, field="rating") as failed:
-                    services.finding_moderate(
-                        by=user,
-                        finding=target,
-                        rating=moderation_form.cleaned_data["rating"],
-                        note=moderation_form.cleaned_data["note"],
-                    )
-                done = "" if failed else f"Moderation of {target.agency.name} recorded."
+            done = form_post(
+                request,
+                moderation_form,
+                lambda data: services.finding_moderate(
+                    by=user, finding=target, rating=data["rating"], note=data["note"]
+                ),
+                field="rating",
+                done=f"Moderation of {target.agency.name} recorded.",
+                then=here,
+            )
         elif step == "close" and can_manage:
-            if close_form.is_valid():
-                with errors_on(close_form, field="learning_points") as failed:
-                    services.audit_close(
-                        by=user,
-                        audit=found,
-                        good_practice=close_form.cleaned_data["good_practice"],
-                        learning_points=close_form.cleaned_data["learning_points"],
-                    )
-                done = "" if failed else "The audit is closed."
+            done = form_post(
+                request,
+                close_form,
+                lambda data: services.audit_close(
+                    by=user,
+                    audit=found,
+                    good_practice=data["good_practice"],
+                    learning_points=data["learning_points"],
+                ),
+                field="learning_points",
+                done="The audit is closed.",
+                then=here,
+            )
         else:
             raise Http404
         if done:
-            messages.success(request, done)
-            return redirect("learning:audit", found.reference)
+            return done
     return render(
         request,
         "learning/audit.html",
@@ -585,28 +613,39 @@ def governance(request: HttpRequest) -> HttpResponse:
     death_form = ChildDeathForm(request.POST if step == "deaths" else None)
     if request.method == "POST":
         user: Any = request.user
-        done = ""
-        if step == "voice" and voice_form.is_valid():
-            services.you_said_we_did_add(by=user, **voice_form.cleaned_data)
-            done = "Entry added to the log."
-        elif step == "money" and money_form.is_valid():
-            data = money_form.cleaned_data
-            with errors_on(money_form, field="amount_pounds") as failed:
-                services.contribution_set(
+        here = reverse("learning:governance")
+        if step == "voice":
+            done = form_post(
+                request,
+                voice_form,
+                lambda data: services.you_said_we_did_add(by=user, **data),
+                done="Entry added to the log.",
+                then=here,
+            )
+        elif step == "money":
+            done = form_post(
+                request,
+                money_form,
+                lambda data: services.contribution_set(
                     by=user, year=data["year"], agency=data["agency"], amount=data["amount_pounds"]
-                )
-            done = "" if failed else "Contribution recorded."
-        elif step == "deaths" and death_form.is_valid():
-            data = dict(death_form.cleaned_data)
-            year = data.pop("year")
-            with errors_on(death_form, field="modifiable_factors") as failed:
-                services.child_death_summary_set(by=user, year=year, **data)
-            done = "" if failed else "Child death summary recorded."
-        elif step not in ("voice", "money", "deaths"):
+                ),
+                field="amount_pounds",
+                done="Contribution recorded.",
+                then=here,
+            )
+        elif step == "deaths":
+            done = form_post(
+                request,
+                death_form,
+                lambda data: services.child_death_summary_set(by=user, **data),
+                field="modifiable_factors",
+                done="Child death summary recorded.",
+                then=here,
+            )
+        else:
             raise Http404
         if done:
-            messages.success(request, done)
-            return redirect("learning:governance")
+            return done
     return render(
         request,
         "learning/governance.html",
@@ -671,7 +710,7 @@ def annual_report(request: HttpRequest, fmt: str = "") -> HttpResponse:
 def submit_case(request: HttpRequest) -> HttpResponse:
     """Any partner submits a near miss, good practice or a case for a local review."""
     require_perm(request, "learning.submit_case")
-    form = SubmitCaseForm(_posted(request))
+    form = SubmitCaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on(form) as failed:
@@ -702,17 +741,33 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     plan_form = WorkPlanForm(request.POST if step == "plan" else None, board=found)
     if request.method == "POST":
         user: Any = request.user
-        done = ""
-        if step == "member" and member_form.is_valid():
-            services.board_member_add(by=user, board=found, **member_form.cleaned_data)
-            done = "Member added."
-        elif step == "priority" and priority_form.is_valid():
-            services.board_priority_add(by=user, board=found, **priority_form.cleaned_data)
-            done = "Priority added."
-        elif step == "plan" and plan_form.is_valid():
-            with errors_on(plan_form, field="description") as failed:
-                services.work_plan_item_add(by=user, board=found, **plan_form.cleaned_data)
-            done = "" if failed else "Added to the work plan."
+        here = reverse("learning:board", args=[found.slug])
+        done: HttpResponse | None = None
+        if step == "member":
+            done = form_post(
+                request,
+                member_form,
+                lambda data: services.board_member_add(by=user, board=found, **data),
+                done="Member added.",
+                then=here,
+            )
+        elif step == "priority":
+            done = form_post(
+                request,
+                priority_form,
+                lambda data: services.board_priority_add(by=user, board=found, **data),
+                done="Priority added.",
+                then=here,
+            )
+        elif step == "plan":
+            done = form_post(
+                request,
+                plan_form,
+                lambda data: services.work_plan_item_add(by=user, board=found, **data),
+                field="description",
+                done="Added to the work plan.",
+                then=here,
+            )
         elif step == "status":
             item = found.work_plan.filter(pk=request.POST.get("item") or 0).first()
             if item is None:
@@ -724,12 +779,12 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
             except InvalidRequest:
                 messages.error(request, "Select how the work stands.")
             else:
-                done = "Work plan updated."
-        elif step not in ("member", "priority", "plan"):
+                messages.success(request, "Work plan updated.")
+                return redirect(here)
+        else:
             raise Http404
         if done:
-            messages.success(request, done)
-            return redirect("learning:board", found.slug)
+            return done
     return render(
         request,
         "learning/board.html",

@@ -19,7 +19,7 @@ from safeguard.core.models import AgencyKind, AuditAction, User
 
 from .events import TrainingEvent
 from .models import ElearningRecord
-from .services import _require
+from .services.common import _require
 
 
 @dataclass

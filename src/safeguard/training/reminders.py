@@ -21,7 +21,7 @@ from safeguard.core.outbox import outbox_enqueue
 
 from .events import TrainingEvent
 from .models import Booking, BookingStatus, ImpactSurvey, Session, SurveyStatus, TrainingRecord
-from .services import (
+from .services.common import (
     REMINDER_DAYS,
     RENEWAL_REMINDER_DAYS,
     SESSION_REMINDER_DAYS,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import Q
 
 from safeguard.core.models import Role, TeamMembership
 
@@ -64,6 +65,21 @@ def can_record_absence(user: Any, other: Any) -> bool:
         is_manager=True,
         team__in=TeamMembership.objects.filter(user_id=other.pk).values("team"),
     ).exists()
+
+
+def acts_for_agency(user: Any, agency_id: Any) -> bool:
+    """Whether the user may act for their agency as a whole on work sent to it.
+
+    A member of the agency's receiving team (the team that receives work sent to the
+    agency, ``Team.receives_for_agency``), or a manager of any of the agency's teams.
+    """
+    if not _active(user) or agency_id is None or user.agency_id != agency_id:
+        return False
+    return (
+        TeamMembership.objects.filter(user=user, team__agency_id=agency_id, team__active=True)
+        .filter(Q(team__receives_for_agency=True) | Q(is_manager=True))
+        .exists()
+    )
 
 
 @rules.predicate
