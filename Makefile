@@ -39,6 +39,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.package-lock.json
 	mkdir -p var
 	$(BIN)/safeguard collectstatic --noinput --verbosity 0
+	$(BIN)/safeguard compilemessages --ignore .venv --ignore node_modules --verbosity 0
 	$(BIN)/safeguard migrate --noinput --verbosity 0
 
 ## demo: install, load the demo partnership, serve on http://127.0.0.1:8000

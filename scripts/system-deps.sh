@@ -5,6 +5,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium chromium-driver)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)  # compilemessages (directory translations)
 for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
   dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
 done

@@ -131,6 +131,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safeguard.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common (Django's order). It reads Accept-Language and sets no
+    # cookie (only Django's set_language view would, and it is not mounted).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -229,6 +232,11 @@ OTP_TOTP_ISSUER = "Safeguard"
 OTP_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = "en-gb"
+# Add a language here only with its translation (docs/directory.md, "Translations").
+LANGUAGES = [("en-gb", "English")]
+# The public directory pages' message catalogues (apps' own locale/ folders are found anyway;
+# naming it here lets `safeguard compilemessages` from the repository root find it too).
+LOCALE_PATHS = [SRC_DIR / "directory" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -97,6 +97,25 @@ def services_for(age: int | None, needs: list[str]) -> list[Service]:
     return [s for _score, s in matching]
 
 
+def signpost_suggestions(
+    people: list[Any], needs: list[str], *, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """For each child being signposted, their age today and the services that fit them.
+
+    The rows ``directory/_signpost.html`` shows, on the MASH decision page and on early
+    help's episode page. Only the child's age and the concern codes are asked.
+    """
+    today = today or timezone.localdate()
+    return [
+        {
+            "person": person,
+            "age": (age := person.age_on(today)),
+            "services": services_for(age, needs),
+        }
+        for person in people
+    ]
+
+
 def service_get(service_id: Any) -> Service | None:
     """One service with its details, or None."""
     try:

@@ -16,6 +16,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.core.models import AgencyKind, Role, User
+from safeguard.directory.selectors import signpost_suggestions
+from safeguard.frontdoor.models import Contact
 from safeguard.people.access import (
     EDITING_ROLES,
     entry_access,
@@ -33,6 +35,7 @@ from safeguard.people.models import (
 
 from .models import (
     Assessment,
+    ClosureReason,
     Episode,
     EpisodeChange,
     EpisodeChild,
@@ -591,3 +594,28 @@ def lead_practitioner_choices(*, episode: Episode | None, user: Any) -> QuerySet
         .distinct()
         .order_by("agency__name", "last_name", "first_name")
     )
+
+
+def episode_signpost_suggestions(*, page: EpisodePage) -> list[dict[str, Any]]:
+    """When early help signposts the family, the directory's services that fit each child.
+
+    Early help signposts when it closes "stepped down to universal services", or when the
+    family declined and the practitioner's next step is to signpost them. The concerns
+    asked about are the categories of the Multi-Agency Safeguarding Hub (MASH) contact the
+    episode came from (none when it started elsewhere: then every service the child's
+    age fits), as on the MASH decision page (``directory.selectors.signpost_suggestions``).
+    """
+    episode = page.episode
+    signposting = episode.closure_reason == ClosureReason.STEPPED_DOWN or any(
+        c.next_step == FamilyConsent.NextStep.UNIVERSAL for c in page.consent.refused
+    )
+    if not signposting:
+        return []
+    categories = (
+        Contact.objects.filter(reference=episode.source_reference)
+        .values_list("categories", flat=True)
+        .first()
+        if episode.source_reference
+        else None
+    )
+    return signpost_suggestions(page.children, list(categories or []))

@@ -224,6 +224,7 @@ def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
             "report_concern": request.GET.get("next") == "report_concern",
             "allocation": allocation_item(episode),
             "can_allocate": can_allocate_lead(request.user, episode),
+            "signpost_suggestions": selectors.episode_signpost_suggestions(page=data),
         },
     )
 

@@ -25,7 +25,7 @@ from safeguard.core.errors import Forbidden
 from safeguard.core.events import AuditEventType
 from safeguard.core.http import permitted_or_404, require_perm
 from safeguard.core.models import AuditAction
-from safeguard.directory.selectors import services_for
+from safeguard.directory.selectors import signpost_suggestions
 from safeguard.people.access import people_visible_to
 from safeguard.people.forms import SearchForm
 from safeguard.people.selectors import person_search
@@ -562,12 +562,9 @@ def _signpost_suggestions(data: selectors.ContactPage) -> list[dict[str, Any]]:
     """
     if data.decision is None or data.decision.outcome != Outcome.SIGNPOST:
         return []
-    today = timezone.localdate()
-    needs = list(data.contact.categories or [])
-    return [
-        {"child": cc, "age": (age := cc.person.age_on(today)), "services": services_for(age, needs)}
-        for cc in data.children
-    ]
+    return signpost_suggestions(
+        [cc.person for cc in data.children], list(data.contact.categories or [])
+    )
 
 
 def _triage_context(

@@ -101,16 +101,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
     done = form_post(
         request,
         form,
-        lambda data: services.review_open(
-            by=user,
-            kind=data["kind"],
-            title=data["title"],
-            summary=data["summary"],
-            agency=data["agency"],
-            aware_on=data["aware_on"],
-            incident_on=data["incident_on"],
-            themes=data["themes"],
-        ),
+        lambda data: services.review_open(by=user, **data),
         done=lambda review: f"Review {review.reference} opened.",
         then=lambda review: reverse("learning:review", args=[review.reference]),
     )
@@ -148,9 +139,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 forms.setdefault("notified_form", NotifiedForm(request.POST)),
-                lambda data: services.review_notified(
-                    by=user, review=found, notified_on=data["notified_on"]
-                ),
+                lambda data: services.review_notified(by=user, review=found, **data),
                 field="notified_on",
                 done="Notification recorded. The rapid review clock has started.",
                 then=here,
@@ -159,9 +148,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 forms.setdefault("rapid_form", RapidReviewForm(request.POST)),
-                lambda data: services.review_rapid_review_done(
-                    by=user, review=found, done_on=data["done_on"], decision=data["decision"]
-                ),
+                lambda data: services.review_rapid_review_done(by=user, review=found, **data),
                 field="done_on",
                 done="Rapid review recorded.",
                 then=here,
@@ -170,9 +157,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 forms.setdefault("child_form", LinkChildForm(request.POST)),
-                lambda data: services.review_child_link(
-                    by=user, review=found, person=data["person"]
-                ),
+                lambda data: services.review_child_link(by=user, review=found, **data),
                 field="person",
                 done=lambda child: f"Child linked as {child.pseudonym}.",
                 then=here,
@@ -181,9 +166,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 forms.setdefault("publish_form", PublishReviewForm(request.POST)),
-                lambda data: services.review_publish(
-                    by=user, review=found, learning_summary=data["learning_summary"]
-                ),
+                lambda data: services.review_publish(by=user, review=found, **data),
                 field="learning_summary",
                 done="The learning is published.",
                 then=here,
@@ -243,9 +226,7 @@ def briefing_edit(request: HttpRequest, reference: str | None = None) -> HttpRes
         lambda data: services.briefing_save(
             by=user,
             briefing=briefing,
-            title=data["title"],
-            review=data["review"],
-            **{name: data[name] for name in services.BRIEFING_FIELDS},
+            **data,
         ),
         done="Briefing saved.",
         then=lambda saved: reverse("learning:briefing", args=[saved.reference]),
@@ -293,9 +274,7 @@ def briefing(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 form,
-                lambda data: services.cascade_confirm(
-                    by=user, cascade=cascade, how_used=data["how_used"]
-                ),
+                lambda data: services.cascade_confirm(by=user, cascade=cascade, **data),
                 field="how_used",
                 done="Thank you: your agency's cascade is recorded.",
                 then=reverse("learning:briefing", args=[found.reference]),
@@ -347,13 +326,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     done = form_post(
         request,
         form,
-        lambda data: services.plan_create(
-            by=user,
-            title=data["title"],
-            subgroup=data["subgroup"],
-            review=data["review"],
-            audit=data["audit"],
-        ),
+        lambda data: services.plan_create(by=user, **data),
         done=lambda plan: f"Action plan {plan.reference} started.",
         then=lambda plan: reverse("learning:plan", args=[plan.reference]),
     )
@@ -389,13 +362,7 @@ def plan(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 form,
-                lambda data: services.plan_action_add(
-                    by=user,
-                    plan=found,
-                    description=data["description"],
-                    owner_agency=data["owner_agency"],
-                    due_on=data["due_on"],
-                ),
+                lambda data: services.plan_action_add(by=user, plan=found, **data),
                 field="due_on",
                 done="Action added and sent to the owner agency's queue.",
                 then=reverse("learning:plan", args=[found.reference]),
@@ -440,9 +407,7 @@ def action_complete(request: HttpRequest, reference: str, action_id: int) -> Htt
     done = form_post(
         request,
         form,
-        lambda data: services.plan_action_complete(
-            by=user, action=action, evidence=data["evidence"]
-        ),
+        lambda data: services.plan_action_complete(by=user, action=action, **data),
         field="evidence",
         done="Action recorded as complete.",
         then=reverse("learning:plan", args=[found.reference]),
@@ -491,17 +456,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
     done = form_post(
         request,
         form,
-        lambda data: services.audit_request(
-            by=user,
-            kind=data["kind"],
-            title=data["title"],
-            terms_of_reference=data["terms_of_reference"],
-            voice_plan=data["voice_plan"],
-            sample=data["sample"],
-            due_on=data["due_on"],
-            agencies=data["agencies"],
-            themes=data["themes"],
-        ),
+        lambda data: services.audit_request(by=user, **data),
         done=lambda audit: f"Audit {audit.reference} requested from every agency taking part.",
         then=lambda audit: reverse("learning:audit", args=[audit.reference]),
     )
@@ -536,13 +491,7 @@ def audit(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 finding_form,
-                lambda data: services.finding_submit(
-                    by=user,
-                    finding=mine,
-                    findings=data["findings"],
-                    good_practice=data["good_practice"],
-                    rating=data["rating"],
-                ),
+                lambda data: services.finding_submit(by=user, finding=mine, **data),
                 field="findings",
                 done="Your agency's findings have been sent.",
                 then=here,
@@ -554,9 +503,7 @@ def audit(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 moderation_form,
-                lambda data: services.finding_moderate(
-                    by=user, finding=target, rating=data["rating"], note=data["note"]
-                ),
+                lambda data: services.finding_moderate(by=user, finding=target, **data),
                 field="rating",
                 done=f"Moderation of {target.agency.name} recorded.",
                 then=here,
@@ -565,12 +512,7 @@ def audit(request: HttpRequest, reference: str) -> HttpResponse:
             done = form_post(
                 request,
                 close_form,
-                lambda data: services.audit_close(
-                    by=user,
-                    audit=found,
-                    good_practice=data["good_practice"],
-                    learning_points=data["learning_points"],
-                ),
+                lambda data: services.audit_close(by=user, audit=found, **data),
                 field="learning_points",
                 done="The audit is closed.",
                 then=here,
