@@ -202,7 +202,7 @@ def _label_propagation(adjacency: Sequence[dict[int, int]], *, seed: int = SEED)
     is empty, which the algorithm guarantees.
     """
     size = len(adjacency)
-    chooser = random.Random(seed)
+    chooser = random.Random(seed)  # noqa: S311 - seeded for repeatable answers, not secrecy
     labels = list(range(size))
     order = list(range(size))
     chooser.shuffle(order)
@@ -230,9 +230,7 @@ def _label_propagation(adjacency: Sequence[dict[int, int]], *, seed: int = SEED)
     return labels
 
 
-def peer_groups(
-    network: Network, *, kinds: frozenset[str] = PEOPLE
-) -> list[frozenset[str]]:
+def peer_groups(network: Network, *, kinds: frozenset[str] = PEOPLE) -> list[frozenset[str]]:
     """Peer groups among the nodes of ``kinds``, largest first (ties by smallest id).
 
     Communities of the graph of those nodes and the links between them (a shared
@@ -243,13 +241,16 @@ def peer_groups(
         return list(cached)
     members = [i for i, node_id in enumerate(network.ids) if network.nodes[node_id].kind in kinds]
     subgraph = network.graph.subgraph(members)  # node payloads keep the network's index
-    assert list(subgraph.node_indices()) == list(range(len(members)))
-    adjacency = [dict(subgraph.adj(n)) for n in range(len(members))]
+    position = {n: k for k, n in enumerate(subgraph.node_indices())}
+    adjacency = [
+        {position[v]: weight for v, weight in subgraph.adj(n).items()}
+        for n in subgraph.node_indices()
+    ]
     labels = _label_propagation(adjacency)
     grouped: dict[int, list[str]] = {}
-    for n, label in zip(subgraph.node_indices(), labels, strict=True):
-        if adjacency[n]:
-            grouped.setdefault(label, []).append(network.ids[subgraph[n]])
+    for n, k in position.items():
+        if adjacency[k]:
+            grouped.setdefault(labels[k], []).append(network.ids[subgraph[n]])
     groups = [frozenset(ids) for ids in grouped.values() if len(ids) > 1]
     groups.sort(key=lambda group: (-len(group), min(group)))
     network._groups[kinds] = groups
@@ -381,33 +382,53 @@ def layout(neighbourhood: Neighbourhood) -> dict[str, tuple[float, float]]:
             parents = [angle[v] for v in neighbours[node_id] if distance.get(v) == step - 1]
             if not parents:
                 return math.tau
-            return math.atan2(
-                sum(math.sin(a) for a in parents), sum(math.cos(a) for a in parents)
-            ) % math.tau
+            return (
+                math.atan2(sum(math.sin(a) for a in parents), sum(math.cos(a) for a in parents))
+                % math.tau
+            )
 
         ring.sort(key=lambda node_id: (round(inward(node_id), 6), node_id))
         radius = max(radius + RING, len(ring) * SPACING / math.tau)
         for k, node_id in enumerate(ring):
             theta = -math.pi / 2 + math.tau * k / len(ring)
             angle[node_id] = theta % math.tau
-            positions[node_id] = (round(radius * math.cos(theta), 1), round(radius * math.sin(theta), 1))
+            positions[node_id] = (
+                round(radius * math.cos(theta), 1),
+                round(radius * math.sin(theta), 1),
+            )
     return positions
 
 
-def _shape(kind: str, x: float, y: float, size: float, fill: str, stroke: str, width: float) -> str:
+def _shape(
+    kind: str, x: float, y: float, *, size: float, fill: str, stroke: str, width: float
+) -> str:
     shape = STYLE.get(kind, ("circle", "#505a5f"))[0]
     style = f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"'
     if shape == "circle":
         return f'<circle cx="{x}" cy="{y}" r="{size}" {style}/>'
     if shape == "square":
-        return f'<rect x="{x - size}" y="{y - size}" width="{2 * size}" height="{2 * size}" {style}/>'
+        return (
+            f'<rect x="{x - size}" y="{y - size}" width="{2 * size}" height="{2 * size}" {style}/>'
+        )
     if shape == "diamond":
-        points = [(x, y - size * 1.25), (x + size * 1.25, y), (x, y + size * 1.25), (x - size * 1.25, y)]
+        points = [
+            (x, y - size * 1.25),
+            (x + size * 1.25, y),
+            (x, y + size * 1.25),
+            (x - size * 1.25, y),
+        ]
     elif shape == "triangle":
-        points = [(x, y - size * 1.2), (x + size * 1.1, y + size * 0.8), (x - size * 1.1, y + size * 0.8)]
+        points = [
+            (x, y - size * 1.2),
+            (x + size * 1.1, y + size * 0.8),
+            (x - size * 1.1, y + size * 0.8),
+        ]
     else:  # hexagon
         points = [
-            (x + size * 1.15 * math.cos(math.pi / 3 * k), y + size * 1.15 * math.sin(math.pi / 3 * k))
+            (
+                x + size * 1.15 * math.cos(math.pi / 3 * k),
+                y + size * 1.15 * math.sin(math.pi / 3 * k),
+            )
             for k in range(6)
         ]
     text = " ".join(f"{round(px, 1)},{round(py, 1)}" for px, py in points)
@@ -439,8 +460,13 @@ def picture_svg(neighbourhood: Neighbourhood, *, title: str) -> str:
         top, bottom = min(ys) - MARGIN, max(ys) + MARGIN
     else:
         left, right, top, bottom = -MARGIN, MARGIN, -MARGIN, MARGIN
-    kinds = sorted({node.kind for node in neighbourhood.nodes}, key=lambda k: (KINDS.index(k) if k in KINDS else 99, k))
-    key_height = 22.0 * (len(kinds) + (1 if any(n.at_risk for n in neighbourhood.nodes) else 0)) + 20
+    kinds = sorted(
+        {node.kind for node in neighbourhood.nodes},
+        key=lambda k: (KINDS.index(k) if k in KINDS else 99, k),
+    )
+    key_height = (
+        22.0 * (len(kinds) + (1 if any(n.at_risk for n in neighbourhood.nodes) else 0)) + 20
+    )
     width = right - left
     height = bottom - top + key_height
     parts = [
@@ -461,7 +487,9 @@ def picture_svg(neighbourhood: Neighbourhood, *, title: str) -> str:
         colour = STYLE.get(node.kind, ("circle", "#505a5f"))[1]
         size = 14.0 if number == 0 else 10.0
         stroke, stroke_width = (AT_RISK, 3.5) if node.at_risk else ("#ffffff", 1.5)
-        parts.append(_shape(node.kind, x, y, size, colour, stroke, stroke_width))
+        parts.append(
+            _shape(node.kind, x, y, size=size, fill=colour, stroke=stroke, width=stroke_width)
+        )
         parts.append(
             f'<text x="{x}" y="{round(y + size + 13, 1)}" font-size="11" text-anchor="middle" '
             f'fill="#0b0c0c">{escape(_short(node.label))}</text>'
@@ -471,7 +499,9 @@ def picture_svg(neighbourhood: Neighbourhood, *, title: str) -> str:
     for kind in kinds:
         colour = STYLE.get(kind, ("circle", "#505a5f"))[1]
         y = round(key_top + 22 * row, 1)
-        parts.append(_shape(kind, round(left + 20, 1), y, 7.0, colour, "#ffffff", 1.0))
+        parts.append(
+            _shape(kind, round(left + 20, 1), y, size=7.0, fill=colour, stroke="#ffffff", width=1.0)
+        )
         parts.append(
             f'<text x="{round(left + 36, 1)}" y="{round(y + 4, 1)}" font-size="12" fill="#0b0c0c">'
             f"{escape(KIND_NAMES.get(kind, kind.capitalize()))}</text>"
@@ -479,7 +509,11 @@ def picture_svg(neighbourhood: Neighbourhood, *, title: str) -> str:
         row += 1
     if any(node.at_risk for node in neighbourhood.nodes):
         y = round(key_top + 22 * row, 1)
-        parts.append(_shape("child", round(left + 20, 1), y, 7.0, "#ffffff", AT_RISK, 3.0))
+        parts.append(
+            _shape(
+                "child", round(left + 20, 1), y, size=7.0, fill="#ffffff", stroke=AT_RISK, width=3.0
+            )
+        )
         parts.append(
             f'<text x="{round(left + 36, 1)}" y="{round(y + 4, 1)}" font-size="12" fill="#0b0c0c">'
             "Child at risk (red ring)</text>"
