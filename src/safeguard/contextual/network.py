@@ -387,16 +387,47 @@ def layout(neighbourhood: Neighbourhood) -> dict[str, tuple[float, float]]:
                 % math.tau
             )
 
-        ring.sort(key=lambda node_id: (round(inward(node_id), 6), node_id))
+        ideal = {node_id: round(inward(node_id), 6) for node_id in ring}
+        ring = _chained(
+            sorted(ring, key=lambda node_id: (ideal[node_id], node_id)), neighbours, ideal
+        )
         radius = max(radius + RING, len(ring) * SPACING / math.tau)
+        count = len(ring)
+        # Turn the ring so each node sits as near as it can to the nodes it hangs from.
+        turns = [ideal[node_id] - math.tau * k / count for k, node_id in enumerate(ring)]
+        if step == 1 or len(set(ideal.values())) == 1:
+            offset = -math.pi / 2
+        else:
+            offset = math.atan2(sum(math.sin(t) for t in turns), sum(math.cos(t) for t in turns))
         for k, node_id in enumerate(ring):
-            theta = -math.pi / 2 + math.tau * k / len(ring)
+            theta = offset + math.tau * k / count
             angle[node_id] = theta % math.tau
             positions[node_id] = (
                 round(radius * math.cos(theta), 1),
                 round(radius * math.sin(theta), 1),
             )
     return positions
+
+
+def _chained(
+    ring: list[str], neighbours: dict[str, set[str]], ideal: dict[str, float]
+) -> list[str]:
+    """Within each run of nodes with the same ideal angle, put linked nodes side by side."""
+    result: list[str] = []
+    start = 0
+    while start < len(ring):
+        end = start
+        while end < len(ring) and ideal[ring[end]] == ideal[ring[start]]:
+            end += 1
+        left = set(ring[start:end])
+        current: str | None = None
+        while left:
+            near = sorted(left & neighbours[current]) if current is not None else []
+            current = near[0] if near else min(left)
+            result.append(current)
+            left.remove(current)
+        start = end
+    return result
 
 
 def _shape(
