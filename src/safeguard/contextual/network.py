@@ -103,7 +103,8 @@ class Network:
     index: dict[str, int]
     graph: rx.PyGraph
     links: tuple[Link, ...]
-    incident: list[list[int]]  # per node index: positions in ``links``
+    incident: list[list[tuple[int, int]]]  # per node index: (position in ``links``, other end)
+    kinds: list[str]  # per node index
     min_rank: int
     _groups: dict[frozenset[str], list[frozenset[str]]] = field(default_factory=dict, repr=False)
 
@@ -121,7 +122,7 @@ def build(nodes: Iterable[Node], links: Iterable[Link], *, min_rank: int = 0) ->
     ids = sorted(by_id)
     index = {node_id: i for i, node_id in enumerate(ids)}
     kept: list[Link] = []
-    incident: list[list[int]] = [[] for _ in ids]
+    incident: list[list[tuple[int, int]]] = [[] for _ in ids]
     counts: dict[tuple[int, int], int] = {}
     for link in sorted(links, key=lambda item: item.id):
         if link.rank < min_rank:
@@ -132,8 +133,8 @@ def build(nodes: Iterable[Node], links: Iterable[Link], *, min_rank: int = 0) ->
             continue
         position = len(kept)
         kept.append(link)
-        incident[a].append(position)
-        incident[b].append(position)
+        incident[a].append((position, b))
+        incident[b].append((position, a))
         pair = (a, b) if a < b else (b, a)
         counts[pair] = counts.get(pair, 0) + 1
     graph = rx.PyGraph(multigraph=False)
@@ -146,6 +147,7 @@ def build(nodes: Iterable[Node], links: Iterable[Link], *, min_rank: int = 0) ->
         graph=graph,
         links=tuple(kept),
         incident=incident,
+        kinds=[by_id[node_id].kind for node_id in ids],
         min_rank=min_rank,
     )
 
@@ -177,13 +179,9 @@ def within(network: Network, start: str, steps: int, *, cap: int = 150) -> Neigh
     total = len(order)
     shown = order[: max(cap, 1)]
     chosen = set(shown)
-    positions: set[int] = set()
-    for u in shown:
-        for position in network.incident[u]:
-            link = network.links[position]
-            other = network.index[link.target if network.index[link.source] == u else link.source]
-            if other in chosen:
-                positions.add(position)
+    positions = {
+        position for u in shown for position, other in network.incident[u] if other in chosen
+    }
     links = tuple(sorted((network.links[p] for p in positions), key=lambda link: link.id))
     return Neighbourhood(
         nodes=tuple(network.nodes[network.ids[i]] for i in shown),
@@ -239,7 +237,7 @@ def peer_groups(network: Network, *, kinds: frozenset[str] = PEOPLE) -> list[fro
     cached = network._groups.get(kinds)
     if cached is not None:
         return list(cached)
-    members = [i for i, node_id in enumerate(network.ids) if network.nodes[node_id].kind in kinds]
+    members = [i for i, kind in enumerate(network.kinds) if kind in kinds]
     subgraph = network.graph.subgraph(members)  # node payloads keep the network's index
     position = {n: k for k, n in enumerate(subgraph.node_indices())}
     adjacency = [
@@ -290,17 +288,16 @@ def bridges(network: Network) -> list[tuple[str, float]]:
 def hotspots(network: Network, *, min_children: int = 2) -> list[tuple[str, int]]:
     """Places linked to at least ``min_children`` distinct children at risk, most first."""
     graph = network.graph
+    risky = [
+        kind == "child" and network.nodes[node_id].at_risk
+        for kind, node_id in zip(network.kinds, network.ids, strict=True)
+    ]
     found: list[tuple[str, int]] = []
-    for i, node_id in enumerate(network.ids):
-        if network.nodes[node_id].kind != "place":
-            continue
-        children = 0
-        for v in graph.neighbors(i):
-            node = network.nodes[network.ids[v]]
-            if node.kind == "child" and node.at_risk:
-                children += 1
-        if children >= min_children:
-            found.append((node_id, children))
+    for i, kind in enumerate(network.kinds):
+        if kind == "place":
+            children = sum(1 for v in graph.neighbors(i) if risky[v])
+            if children >= min_children:
+                found.append((network.ids[i], children))
     found.sort(key=lambda item: (-item[1], item[0]))
     return found
 
