@@ -39,7 +39,7 @@
         selector: "node",
         style: {
           "label": "data(label)",
-          "font-size": 11,
+          "font-size": 13,
           "font-family": "Arial, Helvetica, sans-serif",
           "color": "#0b0c0c",
           "text-valign": "bottom",
