@@ -252,6 +252,7 @@ STATICFILES_DIRS = [
     ("images", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj" / "assets" / "images"),
     ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("cytoscape", NODE_MODULES / "cytoscape" / "dist"),
 ]
 # Production: hashed file names from a manifest, so WhiteNoise serves /assets/ with a
 # far-future, immutable Cache-Control (gzip and Brotli copies too, unless
