@@ -62,6 +62,7 @@ class NamedChildRow:
     visible: bool
     person: Person | None
     voice: str
+    signs: bool = False  # signs of exploitation (shown only for a visible child)
 
 
 def concern_children(*, user: Any, concern: Concern) -> list[NamedChildRow]:
@@ -76,6 +77,7 @@ def concern_children(*, user: Any, concern: Concern) -> list[NamedChildRow]:
             visible=r.person_id in visible,
             person=r.person if r.person_id in visible else None,
             voice=r.voice if r.person_id in visible else "",
+            signs=r.exploitation_signs if r.person_id in visible else False,
         )
         for r in rows
     ]
@@ -154,7 +156,7 @@ def child_page(*, person: Person) -> ChildPage:
     for role in (Role.HARMED, Role.HARMING):
         pathway = (
             Pathway.objects.filter(person=person, role=role)
-            .select_related("team", "involvement__lead_practitioner", "first_concern")
+            .select_related("team", "involvement__lead_practitioner", "first_concern", "closed_by")
             .order_by("-opened_at")
             .first()
         )
