@@ -778,14 +778,14 @@ def pathway_close(*, by: User, pathway: Pathway, reason: str) -> Pathway:
         _require_team(by, pathway, manager=True)
     if not can_view_person(by, pathway.person):
         raise Forbidden("You cannot see this child's record.")
-    if pathway.status == PathwayStatus.CLOSED:
-        raise _invalid("This pathway is already closed")
     if not reason.strip():
         raise _invalid("Enter why the pathway is closing", field="reason")
     with transaction.atomic():
         pathway = (
             Pathway.objects.select_for_update().select_related("team", "person").get(pk=pathway.pk)
         )
+        if pathway.status == PathwayStatus.CLOSED:
+            raise _invalid("This pathway is already closed")
         before = pathway.status
         pathway.status = PathwayStatus.CLOSED
         pathway.closed_at = timezone.now()
