@@ -100,6 +100,14 @@ class TestClosingAPathway:
         pathway.refresh_from_db()
         assert pathway.status == PathwayStatus.CLOSED
 
+    def test_the_close_link_is_offered_only_to_those_who_may_close(self, p, signed_in):
+        pathway = _harming(p)
+        url = reverse("hsb:pathway-close", args=[pathway.pk])
+        manager = signed_in(p.yjs_manager).get(reverse("hsb:child", args=[p.leo.pk]))
+        assert url in manager.content.decode()
+        teacher = signed_in(p.teacher).get(reverse("hsb:child", args=[p.leo.pk]))
+        assert url not in teacher.content.decode()
+
     def test_another_team_gets_a_govuk_error_on_the_page(self, p, signed_in):
         pathway = _harming(p)
         response = signed_in(p.teacher).post(

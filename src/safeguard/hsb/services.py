@@ -765,17 +765,25 @@ def lessons_confirm(
 # --- Closing a pathway ---------------------------------------------------------------------------
 
 
+def can_close_pathway(user: Any, pathway: Pathway) -> bool:
+    """The team's managers and the child's keyworker close a pathway."""
+    from safeguard.core.models import TeamMembership
+
+    if pathway.involvement is not None and pathway.involvement.lead_practitioner_id == user.pk:
+        return True
+    return TeamMembership.objects.filter(
+        team_id=pathway.team_id, user_id=user.pk, is_manager=True
+    ).exists()
+
+
 def pathway_close(*, by: User, pathway: Pathway, reason: str) -> Pathway:
     """Close a child's pathway in one role: the team's managers or the keyworker, with a reason.
 
     Its open work (a referral waiting for a keyworker) is cancelled and the team's
     involvement with the child ends when no other open pathway of the child uses it.
     """
-    keyworker = (
-        pathway.involvement is not None and pathway.involvement.lead_practitioner_id == by.pk
-    )
-    if not keyworker:
-        _require_team(by, pathway, manager=True)
+    if not can_close_pathway(by, pathway):
+        raise Forbidden("Only the team's managers or the child's keyworker close the pathway.")
     if not can_view_person(by, pathway.person):
         raise Forbidden("You cannot see this child's record.")
     if not reason.strip():

@@ -546,6 +546,11 @@ def child(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "harmed_concerns": page.roles[Role.HARMED],
             "harming_concerns": page.roles[Role.HARMING],
             "hsb_member": hsb_member,
+            "can_close": {
+                view.pathway.pk
+                for view in page.pathways.values()
+                if view is not None and services.can_close_pathway(request.user, view.pathway)
+            },
             "screening": exploitation.latest_screening(user=request.user, person=person),
             "may_see_screening": exploitation.can_see_screening(request.user, person),
             "screen_url": (
