@@ -493,6 +493,23 @@ BUILDERS: dict[str, Callable[[World, Person], Any]] = {
     "hsb.Investigation.person": _hsb_investigation,
 }
 
+
+def _hsb_open_pathways(w: World, p: Person, q: Person) -> Any:
+    """An open pathway in the same role on both records (the merge closes one, an undo reopens it)."""
+    from safeguard.hsb.models import Pathway
+    from tests.factories import TeamFactory
+
+    for person in (p, q):
+        row = _hsb_concern(w, person)
+        Pathway.objects.create(
+            person=person,
+            role="harming",
+            status="open",
+            team=TeamFactory(agency=w.agency, purpose="harmful_sexual_behaviour"),
+            first_concern=row.concern,
+        )
+
+
 # Rows shared by two people: a contact or episode naming both, a household both live in.
 SHARED: dict[str, Callable[[World, Person, Person], Any]] = {
     "frontdoor.ContactChild.person": lambda w, p, q: _contact(w, p, also=q),
@@ -503,6 +520,7 @@ SHARED: dict[str, Callable[[World, Person, Person], Any]] = {
     "people.Relationship.person": lambda w, p, q: Relationship.objects.create(
         person=p, other=q, kind=RelationshipKind.SIBLING
     ),
+    "hsb.Pathway.person": _hsb_open_pathways,
 }
 
 

@@ -4,7 +4,8 @@ The outcome of the strategy meeting reaches an agency that did not come.
 
 The school's designated safeguarding lead records a concern (first without evidence for the
 level: a GOV.UK error, nothing saved), naming the child who harmed and the child harmed with
-their voices; it is referred at once. The Youth Justice Service's harmful sexual behaviour
+their voices, and signs the child harmed may also be exploited; it is referred at once, and
+the MASH is asked to screen her on the exploitation app's own page. The Youth Justice Service's harmful sexual behaviour
 service sees the referral on My work, sees only the child referred to it (the other child is
 "another child"), allocates a keyworker and completes an AIM3 assessment. Social care
 arranges a strategy meeting from the concern, runs it and finalises the minutes; school
@@ -77,6 +78,7 @@ def test_a_schools_concern_reaches_an_aim3_assessment_and_a_strategy_meetings_ou
     page.get_by_label("Another child involved (optional)").select_option(label=_born(p.mia))
     page.locator("#id_other_role_0").check()  # the child harmed
     page.get_by_label("The other child's voice").fill("Said she felt scared.")
+    page.get_by_label("There are signs the other child may also be being exploited").check()
     _date(page, "noticed_on", today)
     page.get_by_label("What happened").fill("Seen touching a younger pupil in the toilets.")
     page.locator("#id_level_2").check()  # problematic
@@ -94,8 +96,22 @@ def test_a_schools_concern_reaches_an_aim3_assessment_and_a_strategy_meetings_ou
     page.get_by_role("button", name="Record the concern").click()
     expect(page.get_by_text("Concern recorded and referred")).to_be_visible()
     expect(page.locator("#time-to-referral")).to_contain_text("after the behaviour was noticed")
+    expect(
+        page.get_by_text("Yes: the Multi-Agency Safeguarding Hub (MASH) was asked to screen")
+    ).to_be_visible()
     assert_accessible(page)
     concern = Concern.objects.get()
+    _sign_out(page)
+
+    # 1b. The MASH is asked to screen Mia for exploitation, on the exploitation app's own page.
+    sign_in(page, p.mash_worker)
+    page.get_by_role(
+        "link", name="Screen a child for exploitation (signs in a sexual behaviour concern)"
+    ).first.click()
+    page.get_by_role("link", name="its own page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Screen for exploitation")
+    expect(page.get_by_text("Mia Shaw").first).to_be_visible()
+    assert_accessible(page)
     _sign_out(page)
 
     # 2. The harmful sexual behaviour service: the referral on My work, only its own child.

@@ -169,3 +169,17 @@ class TestOneChildInBothRoles:
         figures = selectors.figures(today - dt.timedelta(days=30), today + dt.timedelta(days=1))
         assert figures["both_roles"] == 1
         assert dict((c, n) for c, _l, n in figures["concerns_by_level"])["abusive"] == 1
+
+    def test_the_data_set_gets_the_same_figures_as_whole_numbers(self, p):
+        self._both(p)
+        today = timezone.localdate()
+        counts = selectors.figures_counts(
+            today - dt.timedelta(days=30), today + dt.timedelta(days=1)
+        )
+        assert counts["children_both_roles"] == 1
+        assert counts["concerns_abusive"] == 1
+        assert counts["concerns"] == 2
+        assert counts["concerns_referred"] == 2
+        assert counts["referral_minutes_median"] > 0
+        assert counts["aim_assessments_aim3_statutory"] == 0
+        assert all(isinstance(value, int) for value in counts.values())

@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from safeguard.hsb import demo, selectors
-from safeguard.hsb.models import AimAssessment, Concern, Investigation, Level
+from safeguard.hsb.models import AimAssessment, Concern, ConcernChange, Investigation, Level
 from safeguard.people.demo import DemoState, build_agencies_and_accounts, build_families
 from safeguard.work import demo as work_demo
 from safeguard.work.models import WorkItem, WorkKind
@@ -31,3 +31,8 @@ def test_demo_tells_the_whole_story(db):
     assert figures["investigations_open_over_3_months"] == 1
     assert WorkItem.objects.filter(kind=WorkKind.HSB_REVIEW_SUPPORT).exists()
     assert WorkItem.objects.filter(kind=WorkKind.HSB_SAFEGUARDING_RESPONSE).exists()
+    assert WorkItem.objects.filter(kind=WorkKind.HSB_EXPLOITATION_SCREENING).count() == 1
+    assert ConcernChange.objects.filter(concern__level=Level.INAPPROPRIATE).exists()
+    counts = selectors.figures_counts(today - dt.timedelta(days=365), today)
+    assert counts["concerns"] == 5
+    assert all(isinstance(value, int) for value in counts.values())

@@ -10,4 +10,6 @@ class HsbConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare what the app holds about people, its audit events, rules and demo data."""
-        from . import demo, events, person_links, rules  # noqa: F401
+        from . import demo, events, exploitation, person_links, rules  # noqa: F401
+
+        exploitation.connect()

@@ -24,7 +24,7 @@ from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.core.models import AuditAction, TeamMembership, TeamPurpose
 from safeguard.people.access import can_edit_person
 
-from . import training_check
+from . import chronology, training_check
 from .events import HsbEvent
 from .guidance import age_on
 from .models import (
@@ -139,6 +139,7 @@ def assessment_start(
             assessor=by,
         )
         _formulation_add(by=by, assessment=assessment, version=1, fields=fields, what_changed="")
+        chronology.assessment_started(by=by, assessment=assessment)
     return assessment
 
 

@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from safeguard.core.models import TeamPurpose
 from safeguard.people.access import access_grant_create, people_visible_to
 from safeguard.people.demo import DemoState, register_demo_extension
-from safeguard.people.models import AccessGrant
+from safeguard.people.models import AccessGrant, ChronologyEvent
 from safeguard.work.services import team_for_purpose
 
 from . import assessments, investigations, services
+from .events import HsbEvent
 from .models import (
     AimTool,
     CaseType,
@@ -164,7 +166,10 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
                 NamedChild(younger, Role.HARMED, "Said she felt scared and wanted it to stop."),
             ]
         elif level == Level.ABUSIVE:
-            named = [NamedChild(jay, Role.HARMED, "Said he was frightened to say no.")]
+            named = [
+                # An older boy online: signs Jay may also be exploited (the MASH screens him).
+                NamedChild(jay, Role.HARMED, "Said he was frightened to say no.", True)
+            ]
             if older is not None:
                 named.append(NamedChild(older, Role.HARMING, "Said everyone does it."))
         elif level == Level.VIOLENT and violent_harming is not None:
@@ -194,6 +199,23 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
             recorded_at=concern.recorded_at - shift,
             noticed_at=concern.noticed_at - shift,
             referred_at=(concern.referred_at - shift) if concern.referred_at else None,
+        )
+        ChronologyEvent.objects.filter(
+            source_type=HsbEvent.HSB_CONCERN, source_id=concern.reference
+        ).update(occurred_at=F("occurred_at") - shift)
+    corrected = made.get(Level.INAPPROPRIATE)
+    if corrected is not None:
+        corrected.refresh_from_db()
+        services.concern_update(
+            by=dsl,
+            concern=corrected,
+            noticed_at=corrected.noticed_at,
+            what_happened=corrected.what_happened,
+            level=corrected.level,
+            light=corrected.light,
+            evidence=corrected.evidence + " The class teacher confirmed it happened once.",
+            immediate_response=corrected.immediate_response,
+            reason="The class teacher's account came in the next day.",
         )
     for pathway in Pathway.objects.filter(team=hsb_team).select_related("person"):
         services.pathway_keyworker_set(by=yjs, pathway=pathway, keyworker=yjs)

@@ -20,3 +20,4 @@ class HsbEvent(AuditEventType):
     HSB_STRATEGY = "hsb_strategy"
     HSB_CHILD = "hsb_child"
     HSB_FIGURES = "hsb_figures"
+    HSB_EXPLOITATION = "hsb_exploitation"

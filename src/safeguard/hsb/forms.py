@@ -90,6 +90,11 @@ class ConcernForm(forms.Form):
         "Enter the child's voice: what they said, in their words",
         help_text="What the child said about what happened, in their own words.",
     )
+    child_exploited = forms.BooleanField(
+        label="There are signs this child may also be being exploited",
+        help_text="The Multi-Agency Safeguarding Hub (MASH) is asked to screen the child for exploitation.",
+        required=False,
+    )
     other_child = ChildChoiceField(
         queryset=Person.objects.none(),
         label="Another child involved (optional)",
@@ -104,6 +109,10 @@ class ConcernForm(forms.Form):
         required=False,
     )
     other_voice = _text("The other child's voice", "", required=False)
+    other_exploited = forms.BooleanField(
+        label="There are signs the other child may also be being exploited",
+        required=False,
+    )
     noticed_on = GovukDateField(label="When was the behaviour noticed?", past_only=True)
     noticed_time = forms.CharField(
         label="At what time? (optional)", help_text=TIME_HELP, required=False
@@ -157,6 +166,61 @@ class ConcernForm(forms.Form):
                     "other_voice", "Enter the other child's voice: what they said, in their words"
                 )
         return data
+
+
+class ConcernEditForm(forms.Form):
+    """Correct a concern after it was recorded: the children stay as they were named."""
+
+    noticed_on = GovukDateField(label="When was the behaviour noticed?", past_only=True)
+    noticed_time = forms.CharField(
+        label="At what time? (optional)", help_text=TIME_HELP, required=False
+    )
+    what_happened = _text(
+        "What happened",
+        "Enter what happened",
+        help_text="Never name another child here.",
+    )
+    level = forms.ChoiceField(
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        label="Where does the behaviour sit on the continuum?",
+        help_text="Raising it to problematic or above refers the concern now.",
+        error_messages={"required": "Select where the behaviour sits on the continuum"},
+    )
+    light = forms.ChoiceField(
+        choices=Light.choices,
+        widget=forms.RadioSelect,
+        label="Which colour of examples for the child's age is it most like?",
+        error_messages={"required": "Select the colour of the examples the behaviour is most like"},
+    )
+    evidence = _text(
+        "Evidence for the level",
+        "Enter the evidence for the level you chose",
+    )
+    immediate_response = _text(
+        "What did you do straight away to keep the children safe?",
+        "Enter what you did straight away to keep the children safe",
+    )
+    reason = _text(
+        "Why are you changing the concern?",
+        "Enter why you are changing the concern",
+        help_text="Everyone who can see the concern sees what changed, when, by whom and why.",
+    )
+
+    def clean_noticed_time(self) -> dt.time | None:
+        """The time, when given."""
+        value = self.cleaned_data.get("noticed_time") or ""
+        return _time(value, "The time") if value.strip() else None
+
+
+class CloseForm(forms.Form):
+    """Close a pathway."""
+
+    reason = _text(
+        "Why is the pathway closing?",
+        "Enter why the pathway is closing",
+        help_text="For example: the plan's goals are met, the family moved away, or another service took over.",
+    )
 
 
 class KeyworkerForm(forms.Form):

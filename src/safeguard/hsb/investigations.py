@@ -36,6 +36,7 @@ from safeguard.work.services import (
     work_items_close_for,
 )
 
+from . import chronology
 from .events import HsbEvent
 from .models import (
     OPEN_INVESTIGATION,
@@ -110,6 +111,7 @@ def investigation_record(
             person_id=person.pk,
             changes={"concern": concern.reference, "officer": officer.username},
         )
+        chronology.investigation_started(by=by, investigation=investigation)
     return investigation
 
 
@@ -128,6 +130,8 @@ def investigation_status_set(
         investigation.closed_on = None if status in OPEN_INVESTIGATION else on
         investigation.save(update_fields=["status", "closed_on"])
         if status not in OPEN_INVESTIGATION:
+            if before in OPEN_INVESTIGATION:
+                chronology.investigation_closed(by=by, investigation=investigation)
             work_items_close_for(
                 by=by,
                 subject_type=HsbEvent.HSB_INVESTIGATION,

@@ -88,6 +88,9 @@ class ConcernChild(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=20, choices=Role.choices)
     voice = models.TextField(help_text="What the child said, in their words.")
+    exploitation_signs = models.BooleanField(
+        default=False, help_text="There are signs this child may also be being exploited."
+    )
 
     class Meta:
         constraints = [
@@ -98,6 +101,25 @@ class ConcernChild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.concern_id} {self.role}"
+
+
+class ConcernChange(models.Model):
+    """One change to a concern after it was recorded: who, when, why, and the fields before and after."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} {self.changed_at:%Y-%m-%d}"
 
 
 class CaseType(models.TextChoices):
@@ -156,6 +178,11 @@ class Pathway(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     engagement = models.TextField(blank=True, help_text="How the family is engaging, and why.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    close_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["opened_at"]

@@ -7,7 +7,12 @@ a concern itself (with no child left in it) stays, for the partnership's counts.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils import timezone
+
 from safeguard.people.registry import (
+    MergeStep,
     OnMerge,
     OnRetention,
     PersonLink,
@@ -23,9 +28,78 @@ from .models import (
     Investigation,
     OnlineSafetyLessons,
     Pathway,
+    PathwayStatus,
 )
 
 SECTION = "hsb"
+MERGE_CLOSE_REASON = (
+    "Closed when two records of the same child were joined: the child's earlier {role} "
+    "pathway (opened {opened}) continues."
+)
+
+
+def _pathways_merge(step: MergeStep) -> list[Any]:
+    """Move the merged child's pathways to the survivor, keeping one open pathway per role.
+
+    Where both records have an open pathway in the same role, the OLDER one stays open
+    and the newer one is closed with a note saying which continues (and its open work
+    is cancelled). Returns, per moved or closed pathway, what an undo needs to restore.
+    """
+    from safeguard.work.services import work_items_close_for
+
+    from .events import HsbEvent
+
+    open_rows = Pathway.objects.filter(person_id__in=[step.survivor_id, step.merged_id]).exclude(
+        status=PathwayStatus.CLOSED
+    )
+    by_role: dict[str, list[Pathway]] = {}
+    for pathway in open_rows.order_by("opened_at", "pk"):
+        by_role.setdefault(pathway.role, []).append(pathway)
+    record: dict[int, dict[str, Any]] = {}
+    for rows in by_role.values():
+        kept, *newer = rows
+        for pathway in newer:
+            record[pathway.pk] = {
+                "pk": pathway.pk,
+                "moved": False,
+                "closed": True,
+                "status": pathway.status,
+            }
+            Pathway.objects.filter(pk=pathway.pk).update(
+                status=PathwayStatus.CLOSED,
+                closed_at=timezone.now(),
+                close_reason=MERGE_CLOSE_REASON.format(
+                    role=pathway.get_role_display().lower(),
+                    opened=timezone.localtime(kept.opened_at).strftime("%-d %B %Y"),
+                ),
+            )
+            work_items_close_for(
+                by=None,
+                subject_type=HsbEvent.HSB_PATHWAY,
+                subject_id=pathway.pk,
+                outcome="The child's records were joined: another pathway continues",
+                cancel=True,
+            )
+    for pk in Pathway.objects.filter(person_id=step.merged_id).values_list("pk", flat=True):
+        record.setdefault(pk, {"pk": pk, "moved": False, "closed": False, "status": ""})
+        record[pk]["moved"] = True
+    Pathway.objects.filter(person_id=step.merged_id).update(person_id=step.survivor_id)
+    return list(record.values())
+
+
+def _pathways_unmerge(step: MergeStep) -> None:
+    """Put the merged child's pathways back, then reopen the ones the merge closed."""
+    moved = [row["pk"] for row in step.moved if row.get("moved")]
+    Pathway.objects.filter(pk__in=moved, person_id=step.survivor_id).update(
+        person_id=step.merged_id
+    )
+    for row in step.moved:
+        if row.get("closed"):
+            Pathway.objects.filter(pk=row["pk"]).update(
+                status=row["status"], closed_at=None, close_reason=""
+            )
+
+
 TITLE = "Harmful sexual behaviour"
 
 
@@ -66,11 +140,13 @@ LINKS = [
         model=Pathway,
         field="person",
         key="hsb.pathways",
-        merge=OnMerge.MOVE,
+        merge=OnMerge.CUSTOM,
         merge_rule=(
-            "Moved. Two children who both have an OPEN pathway in the same role cannot be "
-            "merged yet (the one-open-pathway constraint refuses the whole merge): close one first."
+            "Moved. Where both records have an open pathway in the same role, the older stays "
+            "open and the newer is closed with a note saying which continues; an undo reopens it."
         ),
+        on_merge=_pathways_merge,
+        on_unmerge=_pathways_unmerge,
         subject_access=SubjectAccess(
             section=SECTION,
             title=TITLE,

@@ -3,12 +3,14 @@
 A concern can name children whom different readers may see: a reader sees a concern
 when they may see at least one child in it, and each other child only as "another
 child" with their role, never their name or record (``people.access.people_visible_to``,
-one query per page). :func:`figures` is what the partnership's data set calls.
+one query per page). :func:`figures` is what the figures page shows;
+:func:`figures_counts` is the same, flat ``dict[str, int]``, for the partnership's data set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -28,6 +30,7 @@ from .models import (
     AimAssessment,
     AimTool,
     AimTrainedPractitioner,
+    CaseType,
     Concern,
     ConcernChild,
     InternetSafetyAdvice,
@@ -62,6 +65,7 @@ class NamedChildRow:
     visible: bool
     person: Person | None
     voice: str
+    signs: bool = False  # signs of exploitation (shown only for a visible child)
 
 
 def concern_children(*, user: Any, concern: Concern) -> list[NamedChildRow]:
@@ -76,6 +80,7 @@ def concern_children(*, user: Any, concern: Concern) -> list[NamedChildRow]:
             visible=r.person_id in visible,
             person=r.person if r.person_id in visible else None,
             voice=r.voice if r.person_id in visible else "",
+            signs=r.exploitation_signs if r.person_id in visible else False,
         )
         for r in rows
     ]
@@ -154,7 +159,7 @@ def child_page(*, person: Person) -> ChildPage:
     for role in (Role.HARMED, Role.HARMING):
         pathway = (
             Pathway.objects.filter(person=person, role=role)
-            .select_related("team", "involvement__lead_practitioner", "first_concern")
+            .select_related("team", "involvement__lead_practitioner", "first_concern", "closed_by")
             .order_by("-opened_at")
             .first()
         )
@@ -265,3 +270,35 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
         "investigations_open_over_3_months": long_open,
         "generated_at": timezone.now(),
     }
+
+
+def figures_counts(start: dt.date, end: dt.date) -> dict[str, int]:
+    """The same figures as :func:`figures`, flat, every value an ``int``: for the data set.
+
+    Keys: ``concerns``, ``concerns_<level>`` for each level on the continuum,
+    ``concerns_referred``, ``aim_assessments``, ``aim_assessments_<tool>_<case type>``,
+    ``children_both_roles``, ``referral_minutes_median`` and ``referral_minutes_slowest``
+    (0 when nothing was referred), ``investigations_open_over_3_months``. Counts only,
+    never a child; the data set applies its own small-number suppression.
+    """
+    full = figures(start, end)
+    counts: dict[str, int] = {
+        "concerns": full["concerns"],
+        "concerns_referred": full["referred"],
+        "aim_assessments": full["assessments"],
+        "children_both_roles": full["both_roles"],
+        "investigations_open_over_3_months": full["investigations_open_over_3_months"],
+    }
+    for code, _label, n in full["concerns_by_level"]:
+        counts[f"concerns_{code}"] = n
+    assessments = AimAssessment.objects.filter(started_on__gte=start, started_on__lte=end)
+    by_tool = Counter(assessments.values_list("tool", "case_type"))
+    for tool in AimTool:
+        for case_type in CaseType:
+            counts[f"aim_assessments_{tool.value}_{case_type.value}"] = by_tool.get(
+                (tool.value, case_type.value), 0
+            )
+    for key in ("median", "slowest"):
+        hours = full[f"referral_hours_{key}"]
+        counts[f"referral_minutes_{key}"] = round(hours * 60) if hours is not None else 0
+    return counts

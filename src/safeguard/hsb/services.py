@@ -25,7 +25,7 @@ from safeguard.core.references import reference_issue
 from safeguard.people.access import access_grant_create, can_edit_person, can_view_person
 from safeguard.people.models import AccessGrant, Involvement, Person
 from safeguard.people.services import involvement_lead_change, involvement_start
-from safeguard.work.models import Priority, WorkKind
+from safeguard.work.models import Priority, WorkItem, WorkKind
 from safeguard.work.services import (
     Deadline,
     team_for_purpose,
@@ -34,12 +34,14 @@ from safeguard.work.services import (
     work_items_close_for,
 )
 
+from . import chronology
 from .events import HsbEvent
 from .guidance import age_band_for
 from .models import (
     REFERRAL_LEVELS,
     CaseType,
     Concern,
+    ConcernChange,
     ConcernChild,
     Consent,
     InternetSafetyAdvice,
@@ -74,6 +76,7 @@ DEADLINES: dict[str, Deadline] = {
     "hsb_referral": Deadline(1, Clock.WORKING_DAYS),
     "hsb_review_support": Deadline(5, Clock.WORKING_DAYS),
     "hsb_online_safety_lessons": Deadline(20, Clock.WORKING_DAYS),
+    "hsb_exploitation_screening": Deadline(1, Clock.WORKING_DAYS),
 }
 
 
@@ -114,6 +117,7 @@ class NamedChild:
     person: Person
     role: str
     voice: str
+    exploitation_signs: bool = False
 
 
 def _check_concern(
@@ -205,7 +209,13 @@ def concern_record(
         )
         ConcernChild.objects.bulk_create(
             [
-                ConcernChild(concern=concern, person=n.person, role=n.role, voice=n.voice.strip())
+                ConcernChild(
+                    concern=concern,
+                    person=n.person,
+                    role=n.role,
+                    voice=n.voice.strip(),
+                    exploitation_signs=n.exploitation_signs,
+                )
                 for n in named
             ]
         )
@@ -216,11 +226,79 @@ def concern_record(
                 object_type=HsbEvent.HSB_CONCERN,
                 object_id=concern.reference,
                 person_id=n.person.pk,
-                changes={"level": level, "light": light, "role": n.role},
+                changes={
+                    "level": level,
+                    "light": light,
+                    "role": n.role,
+                    "exploitation_signs": n.exploitation_signs,
+                },
+            )
+            chronology.concern_recorded(
+                by=by, concern=concern, person=n.person, role_label=Role(n.role).label
             )
         if level in REFERRAL_LEVELS:
             _refer(by=by, concern=concern, named=named, now=now)
+        _ask_for_screening(by=by, concern=concern, named=named)
     return concern
+
+
+# --- Exploitation: a child at risk of both ------------------------------------------------------
+
+
+def screening_url_for(person: Any) -> str:
+    """Exploitation's page to screen this child (its own form, service and access checks)."""
+    return reverse("exploitation:panel-screen", kwargs={"person_id": getattr(person, "pk", person)})
+
+
+def _ask_for_screening(*, by: User, concern: Concern, named: list[NamedChild]) -> None:
+    """Ask the MASH to screen each child with signs of exploitation (exploitation's own screening).
+
+    One "Screen a child for exploitation" work item per child (never two open at once);
+    recording a screening in the exploitation app closes it (``hsb.apps`` listens for it).
+    The MASH gets the access it needs to screen, as for a referral.
+    """
+    flagged = {n.person.pk: n.person for n in named if n.exploitation_signs}
+    if not flagged:
+        return
+    mash = _team(TeamPurpose.MASH)
+    for person in flagged.values():
+        if (
+            WorkItem.objects.open()
+            .filter(kind=WorkKind.HSB_EXPLOITATION_SCREENING, person=person)
+            .exists()
+        ):
+            continue
+        _grant(
+            by=by, person=person, agency=mash.agency, concern=concern, why="exploitation screening"
+        )
+        work_item_create(
+            by=by,
+            team=mash,
+            kind=WorkKind.HSB_EXPLOITATION_SCREENING,
+            title="Screen a child for exploitation: signs in a sexual behaviour concern",
+            detail=(
+                f"The practitioner who recorded {concern.reference} saw signs the child may also be "
+                "being exploited. Complete the exploitation screening."
+            ),
+            subject_type=HsbEvent.HSB_EXPLOITATION,
+            subject_id=person.pk,
+            subject_url=screening_url_for(person),
+            subject_label=concern.reference,
+            person=person,
+            deadline=deadline("hsb_exploitation_screening"),
+            priority=Priority.URGENT,
+        )
+
+
+def screening_recorded(*, screening: Any) -> int:
+    """A child was screened for exploitation: close the HSB request to screen them (if any)."""
+    return work_items_close_for(
+        by=screening.screened_by,
+        subject_type=HsbEvent.HSB_EXPLOITATION,
+        subject_id=screening.person_id,
+        kinds=(WorkKind.HSB_EXPLOITATION_SCREENING,),
+        outcome=f"Screened for exploitation: {screening.reference}",
+    )
 
 
 def _grant(*, by: User, person: Person, agency: Agency, concern: Concern, why: str) -> None:
@@ -321,7 +399,112 @@ def _pathway_open(*, by: User, concern: Concern, person: Person, role: str) -> P
         person_id=person.pk,
         changes={"role": role, "team": team.name, "concern": concern.reference},
     )
+    chronology.pathway_opened(by=by, pathway=pathway)
     return pathway
+
+
+# --- Changing a concern after it is recorded ----------------------------------------------------
+
+EDITABLE = ("noticed_at", "what_happened", "level", "light", "evidence", "immediate_response")
+
+
+def can_change_concern(user: Any, concern: Concern) -> bool:
+    """The recording agency's practitioners correct a concern (and the MASH, who refer it)."""
+    if not user.has_perm("hsb.record_concern"):
+        return False
+    return bool(user.agency_id == concern.agency_id or getattr(user.agency, "is_mash", False))
+
+
+def _snapshot(concern: Concern) -> dict[str, Any]:
+    values = {name: getattr(concern, name) for name in EDITABLE}
+    values["noticed_at"] = concern.noticed_at.isoformat()
+    return values
+
+
+def concern_update(
+    *,
+    by: User,
+    concern: Concern,
+    noticed_at: dt.datetime,
+    what_happened: str,
+    level: str,
+    light: str,
+    evidence: str,
+    immediate_response: str,
+    reason: str,
+) -> Concern:
+    """Correct a concern: the reason is required, and the fields before and after are kept.
+
+    Raising the level to problematic or above refers the concern then (learning point
+    2); lowering it never un-refers it (the referral happened and stays on record).
+    """
+    if not can_change_concern(by, concern):
+        raise Forbidden("Only the agency that recorded the concern, or the MASH, changes it.")
+    rows = list(concern.children.select_related("person"))
+    if not any(can_view_person(by, row.person) for row in rows):
+        raise Forbidden("You cannot see any child in this concern.")
+    named = [
+        NamedChild(row.person, row.role, row.voice, row.exploitation_signs)
+        for row in rows
+        if can_view_person(by, row.person)
+    ]
+    _check_concern(
+        by=by,
+        noticed_at=noticed_at,
+        what_happened=what_happened,
+        level=level,
+        light=light,
+        evidence=evidence,
+        immediate_response=immediate_response,
+        children=named,
+    )
+    if not reason.strip():
+        raise _invalid("Enter why you are changing the concern", field="reason")
+    with transaction.atomic():
+        concern = Concern.objects.select_for_update().get(pk=concern.pk)
+        before = _snapshot(concern)
+        level_before = concern.level
+        concern.noticed_at = noticed_at
+        concern.what_happened = what_happened.strip()
+        concern.level = level
+        concern.light = light
+        concern.evidence = evidence.strip()
+        concern.immediate_response = immediate_response.strip()
+        after = _snapshot(concern)
+        changed = {k for k in EDITABLE if before[k] != after[k]}
+        if not changed:
+            raise _invalid("Nothing has changed: change a field, or go back", field="reason")
+        concern.save(update_fields=list(EDITABLE))
+        ConcernChange.objects.create(
+            concern=concern,
+            changed_by=by,
+            reason=reason.strip(),
+            before={k: before[k] for k in sorted(changed)},
+            after={k: after[k] for k in sorted(changed)},
+        )
+        for row in rows:
+            audit_record(
+                by=by,
+                action=AuditAction.UPDATE,
+                object_type=HsbEvent.HSB_CONCERN,
+                object_id=concern.reference,
+                person_id=row.person_id,
+                reason=reason.strip(),
+                changes={k: {"before": before[k], "after": after[k]} for k in sorted(changed)},
+            )
+        if "level" in changed:
+            for row in {r.person_id: r for r in rows}.values():
+                chronology.concern_changed(
+                    by=by, concern=concern, person=row.person, level_before=level_before
+                )
+        if level in REFERRAL_LEVELS and not concern.is_referred:
+            _refer(
+                by=by,
+                concern=concern,
+                named=[NamedChild(r.person, r.role, r.voice) for r in rows],
+                now=timezone.now(),
+            )
+    return concern
 
 
 # --- Pathways: keyworker, consent and engagement ---------------------------------------------
@@ -577,3 +760,72 @@ def lessons_confirm(
             changes={"status": LessonsFlag.CONFIRMED},
         )
     return flag
+
+
+# --- Closing a pathway ---------------------------------------------------------------------------
+
+
+def can_close_pathway(user: Any, pathway: Pathway) -> bool:
+    """The team's managers and the child's keyworker close a pathway."""
+    from safeguard.core.models import TeamMembership
+
+    if pathway.involvement is not None and pathway.involvement.lead_practitioner_id == user.pk:
+        return True
+    return TeamMembership.objects.filter(
+        team_id=pathway.team_id, user_id=user.pk, is_manager=True
+    ).exists()
+
+
+def pathway_close(*, by: User, pathway: Pathway, reason: str) -> Pathway:
+    """Close a child's pathway in one role: the team's managers or the keyworker, with a reason.
+
+    Its open work (a referral waiting for a keyworker) is cancelled and the team's
+    involvement with the child ends when no other open pathway of the child uses it.
+    """
+    if not can_close_pathway(by, pathway):
+        raise Forbidden("Only the team's managers or the child's keyworker close the pathway.")
+    if not can_view_person(by, pathway.person):
+        raise Forbidden("You cannot see this child's record.")
+    if not reason.strip():
+        raise _invalid("Enter why the pathway is closing", field="reason")
+    with transaction.atomic():
+        pathway = (
+            Pathway.objects.select_for_update().select_related("team", "person").get(pk=pathway.pk)
+        )
+        if pathway.status == PathwayStatus.CLOSED:
+            raise _invalid("This pathway is already closed")
+        before = pathway.status
+        pathway.status = PathwayStatus.CLOSED
+        pathway.closed_at = timezone.now()
+        pathway.closed_by = by
+        pathway.close_reason = reason.strip()
+        pathway.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
+        work_items_close_for(
+            by=by,
+            subject_type=HsbEvent.HSB_PATHWAY,
+            subject_id=pathway.pk,
+            outcome="The pathway closed",
+            cancel=True,
+        )
+        involvement = pathway.involvement
+        if (
+            involvement is not None
+            and involvement.is_open
+            and not Pathway.objects.filter(involvement=involvement)
+            .exclude(status=PathwayStatus.CLOSED)
+            .exists()
+        ):
+            from safeguard.people.services import involvement_end
+
+            involvement_end(by=by, involvement=involvement, ended=timezone.localdate())
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=HsbEvent.HSB_PATHWAY,
+            object_id=pathway.pk,
+            person_id=pathway.person_id,
+            reason=reason.strip(),
+            changes={"status": {"before": before, "after": PathwayStatus.CLOSED}},
+        )
+        chronology.pathway_closed(by=by, pathway=pathway)
+    return pathway

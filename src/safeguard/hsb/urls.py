@@ -11,6 +11,7 @@ urlpatterns = [
     path("trained-practitioners/", views.trained, name="trained"),
     path("concerns/new/", views.concern_new, name="concern-new"),
     path("concerns/<str:reference>/", views.concern, name="concern"),
+    path("concerns/<str:reference>/change/", views.concern_edit, name="concern-edit"),
     path("concerns/<str:reference>/strategy-meeting/", views.strategy, name="strategy"),
     path(
         "concerns/<str:reference>/investigation/", views.investigation_new, name="investigation-new"
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("pathways/<int:pathway_id>/keyworker/", views.keyworker, name="keyworker"),
     path("pathways/<int:pathway_id>/consent/", views.consent, name="consent"),
+    path("pathways/<int:pathway_id>/close/", views.pathway_close, name="pathway-close"),
     path("pathways/<int:pathway_id>/assessments/new/", views.assessment_new, name="assessment-new"),
     path("assessments/<int:assessment_id>/", views.assessment, name="assessment"),
     path("assessments/<int:assessment_id>/update/", views.formulation_new, name="formulation-new"),

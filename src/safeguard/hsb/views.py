@@ -31,11 +31,13 @@ from safeguard.people.models import Person
 from safeguard.people.services import people_listed_record
 from safeguard.work.selectors import items_about
 
-from . import assessments, guidance, investigations, selectors, services
+from . import assessments, exploitation, guidance, investigations, selectors, services
 from .events import HsbEvent
 from .forms import (
     AnswerForm,
     AssessmentForm,
+    CloseForm,
+    ConcernEditForm,
     ConcernForm,
     ConfirmLessonsForm,
     ConsentForm,
@@ -54,6 +56,7 @@ from .forms import (
 from .models import (
     AimAssessment,
     Investigation,
+    Level,
     Light,
     OnlineSafetyLessons,
     Pathway,
@@ -249,15 +252,23 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     form = ConcernForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        noticed_at = dt.datetime.combine(
-            data["noticed_on"], data.get("noticed_time") or dt.time(9, 0), tzinfo=UK
-        )
-        if data["noticed_on"] == timezone.localdate() and noticed_at > timezone.now():
-            noticed_at = timezone.now()
-        named = [services.NamedChild(data["child"], data["child_role"], data["child_voice"])]
+        noticed_at = _noticed(data)
+        named = [
+            services.NamedChild(
+                data["child"],
+                data["child_role"],
+                data["child_voice"],
+                bool(data.get("child_exploited")),
+            )
+        ]
         if data.get("other_child"):
             named.append(
-                services.NamedChild(data["other_child"], data["other_role"], data["other_voice"])
+                services.NamedChild(
+                    data["other_child"],
+                    data["other_role"],
+                    data["other_voice"],
+                    bool(data.get("other_exploited")),
+                )
             )
         concern = _save(
             form,
@@ -317,7 +328,128 @@ def concern(request: HttpRequest, reference: str) -> HttpResponse:
             ],
             "can_arrange": request.user.has_perm("meetings.arrange_meetings"),
             "is_police": _is_police(request.user),
+            "can_change": services.can_change_concern(request.user, found),
+            "changes": [
+                (change, _changed_fields(change))
+                for change in found.changes.select_related("changed_by")
+            ],
+            "screenings": _screenings(request, [c for c in children if c.visible]),
         },
+    )
+
+
+CHANGE_LABELS = {
+    "noticed_at": "When noticed",
+    "what_happened": "What happened",
+    "level": "Level",
+    "light": "Colour of the examples",
+    "evidence": "Evidence for the level",
+    "immediate_response": "Done straight away",
+}
+
+
+def _changed_fields(change: Any) -> list[tuple[str, str, str]]:
+    """Each changed field of a concern: its label, what it was and what it became, in words."""
+
+    def words(name: str, value: Any) -> str:
+        if name == "level" and value in Level.values:
+            return str(Level(value).label)
+        if name == "light" and value in Light.values:
+            return str(Light(value).label)
+        if name == "noticed_at" and value:
+            return f"{dt.datetime.fromisoformat(value).astimezone(UK):%-d %B %Y %H:%M}"
+        return str(value)
+
+    return [
+        (CHANGE_LABELS.get(name, name), words(name, before), words(name, change.after.get(name)))
+        for name, before in change.before.items()
+    ]
+
+
+def _screenings(request: HttpRequest, rows: list[Any]) -> list[dict[str, Any]]:
+    """Each visible child's latest exploitation screening, and whether the reader may screen them."""
+    seen: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        person = row.person
+        if person.pk in seen:
+            seen[person.pk]["signs"] = seen[person.pk]["signs"] or row.signs
+            continue
+        seen[person.pk] = {
+            "person": person,
+            "signs": row.signs,
+            "may_see": exploitation.can_see_screening(request.user, person),
+            "latest": exploitation.latest_screening(user=request.user, person=person),
+            "screen_url": (
+                services.screening_url_for(person)
+                if exploitation.can_screen(request.user, person)
+                else ""
+            ),
+        }
+    return list(seen.values())
+
+
+def _noticed(data: dict[str, Any]) -> dt.datetime:
+    noticed_at = dt.datetime.combine(
+        data["noticed_on"], data.get("noticed_time") or dt.time(9, 0), tzinfo=UK
+    )
+    if data["noticed_on"] == timezone.localdate() and noticed_at > timezone.now():
+        noticed_at = timezone.now()
+    return noticed_at
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    """Correct a concern; the reason is required and every change is kept on the concern."""
+    found = _concern(request, reference)
+    if not services.can_change_concern(request.user, found):
+        raise Http404
+    noticed = found.noticed_at.astimezone(UK)
+    initial = {
+        "noticed_on": noticed.date(),
+        "noticed_time": noticed.strftime("%H:%M"),
+        "what_happened": found.what_happened,
+        "level": found.level,
+        "light": found.light,
+        "evidence": found.evidence,
+        "immediate_response": found.immediate_response,
+    }
+    form = ConcernEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = _save(
+            form,
+            lambda: services.concern_update(
+                by=request.user,  # type: ignore[arg-type]
+                concern=found,
+                noticed_at=_noticed(data),
+                what_happened=data["what_happened"],
+                level=data["level"],
+                light=data["light"],
+                evidence=data["evidence"],
+                immediate_response=data["immediate_response"],
+                reason=data["reason"],
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                "Concern changed and referred"
+                if saved.is_referred and not found.is_referred
+                else "Concern changed",
+            )
+            return redirect("hsb:concern", reference=found.reference)
+    return _form_page(
+        request,
+        form,
+        title="Change the concern",
+        caption=found.reference,
+        intro=[
+            "The children named and their voices stay as recorded. What the concern said "
+            "before is kept, with your reason."
+        ],
+        button="Save the change",
+        back=reverse("hsb:concern", kwargs={"reference": found.reference}),
     )
 
 
@@ -414,6 +546,18 @@ def child(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "harmed_concerns": page.roles[Role.HARMED],
             "harming_concerns": page.roles[Role.HARMING],
             "hsb_member": hsb_member,
+            "can_close": {
+                view.pathway.pk
+                for view in page.pathways.values()
+                if view is not None and services.can_close_pathway(request.user, view.pathway)
+            },
+            "screening": exploitation.latest_screening(user=request.user, person=person),
+            "may_see_screening": exploitation.can_see_screening(request.user, person),
+            "screen_url": (
+                services.screening_url_for(person)
+                if exploitation.can_screen(request.user, person)
+                else ""
+            ),
             "review_due": {
                 i.pk: selectors.investigation_review_due(i) for i in page.investigations
             },
@@ -492,6 +636,39 @@ def consent(request: HttpRequest, pathway_id: int) -> HttpResponse:
         intro=["Work that is not statutory relies on the child and parents agreeing to it."],
         button="Save",
         back=reverse("hsb:child", kwargs={"person_id": pathway.person_id}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pathway_close(request: HttpRequest, pathway_id: int) -> HttpResponse:
+    """Close a child's pathway in one role (the team's managers or the keyworker), with a reason."""
+    pathway = _pathway(request, pathway_id)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.pathway_close(
+                by=request.user,  # type: ignore[arg-type]
+                pathway=pathway,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Pathway closed")
+            return redirect("hsb:child", person_id=pathway.person_id)
+    return _form_page(
+        request,
+        form,
+        title="Close the pathway",
+        caption=f"{pathway.get_role_display()}: {pathway.team.name}",
+        intro=[
+            "Work still waiting on this pathway is cancelled. If the team has no other open "
+            "pathway for the child, its involvement with the child ends today."
+        ],
+        button="Close the pathway",
+        back=reverse("hsb:child", kwargs={"person_id": pathway.person_id}),
+        done=pathway.closed_at,
     )
 
 

@@ -63,6 +63,10 @@ class WorkKind(models.TextChoices):
         "hsb_police_request",
         "Answer a police request about harmful sexual behaviour",
     )
+    HSB_EXPLOITATION_SCREENING = (
+        "hsb_exploitation_screening",
+        "Screen a child for exploitation (signs in a sexual behaviour concern)",
+    )
     OTHER = "other", "Other work"
     RETURN_INTERVIEW = "return_interview", "Offer a return home interview"
     READ_SCHOOL_NOTICE = "read_school_notice", "Read a notice about a missing pupil"
@@ -95,6 +99,7 @@ CLOSES_ITSELF = frozenset(
         WorkKind.HSB_REVIEW_SUPPORT,
         WorkKind.HSB_ONLINE_SAFETY_LESSONS,
         WorkKind.HSB_POLICE_REQUEST,
+        WorkKind.HSB_EXPLOITATION_SCREENING,
     }
 )
 
