@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from safeguard.records.linkage.model import FAMILY_RULE_CAP, explain_pair, predict_pairs
 from safeguard.records.linkage.synthetic import SyntheticOptions, generate_records
@@ -121,3 +123,41 @@ class TestGeneratedHouseholds:
             household[pairs["left_id"]].to_numpy() == household[pairs["right_id"]].to_numpy()
         ).any()
         assert len(pairs) <= 3  # every record is a different person
+
+
+class TestFamilyRuleProperty:
+    @settings(
+        max_examples=6,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        seed=st.integers(min_value=0, max_value=10_000),
+        twin_rate=st.floats(min_value=0.05, max_value=0.25),
+        nhs_known_rate=st.floats(min_value=0.0, max_value=1.0),
+    )
+    def test_no_two_children_of_one_household_are_ever_linked(
+        self, trained_model, seed, twin_rate, nhs_known_rate
+    ):
+        records = generate_records(
+            SyntheticOptions(
+                people=300,
+                duplicate_rate=0.3,
+                twin_rate=twin_rate,
+                nhs_known_rate=nhs_known_rate,
+                previous_postcode_rate=0.5,
+                seed=seed,
+            )
+        )
+        person = records.set_index("record_id")["person_id"]
+        household = records.set_index("record_id")["household_id"]
+        pairs = predict_pairs(
+            records.drop(columns=["person_id", "household_id"]),
+            model=trained_model,
+            threshold=0.01,
+        )
+        left, right = pairs["left_id"], pairs["right_id"]
+        siblings = (person[left].to_numpy() != person[right].to_numpy()) & (
+            household[left].to_numpy() == household[right].to_numpy()
+        )
+        assert not siblings.any(), pairs[siblings]

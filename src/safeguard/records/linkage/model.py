@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from safeguard.records.linkage.cleaning import clean_records
+from safeguard.records.linkage.cleaning import ARRAY_COLUMNS, clean_records
 
 Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -40,7 +40,7 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 #: The probability given to a pair the family rule stops, whatever its weights say.
 FAMILY_RULE_CAP = 0.001
 #: Bumped whenever the comparisons change, so an old model is never applied to new levels.
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 #: Above this many records the looser blocking rules are left out (they grow quadratically).
 LARGE_INPUT_ROWS = 100_000
 #: Larger inputs are trained on a random sample of this many records.
@@ -50,8 +50,16 @@ _TRAINING_SEED = 42
 M_FLOOR = 0.01
 U_FLOOR = 1e-5
 #: Comparison vector values of the top levels ("the same") of two comparisons.
-_GIVEN_SAME = 6
+_GIVEN_SAME = 7
 _NHS_SLIP = 1  # the same NHS number is 2; one slip apart (unvalidated identifiers only) 1
+#: Columns whose exact agreement is weighed by how common the value is (term frequency).
+TERM_FREQUENCY_COLUMNS: tuple[str, ...] = ("given_name", "family_name", "postcode")
+#: A model keeps at most this many of each column's most common values (the rest count
+#: as average: no adjustment).
+TERM_FREQUENCY_KEPT = 3000
+#: Inputs of at least this many records weigh values by their frequency in the input
+#: itself; smaller inputs (one import, one pair) use the frequencies the model learnt.
+TERM_FREQUENCY_FROM_INPUT_ROWS = 20_000
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +99,11 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
         comparison_description="Given name",
         comparison_levels=[
             cll.NullLevel("given_name"),
-            cll.ExactMatchLevel("given_name").configure(label_for_charts="The same given name"),
+            cll.ExactMatchLevel("given_name", term_frequency_adjustments=True).configure(
+                label_for_charts="The same given name"
+            ),
             cll.ArrayIntersectLevel("given_name_nicknames").configure(
-                label_for_charts="Nicknames of the same name (Bill and William)"
+                label_for_charts="Nicknames of the same name (Bill and William), or a known other name"
             ),
             cll.JaroWinklerLevel("given_name", 0.92).configure(
                 label_for_charts="Given names spelt nearly the same"
@@ -102,6 +112,11 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
                 cll.LevenshteinLevel("given_name", 1),
                 cll.CustomLevel("length(given_name_l) >= 5"),
             ).configure(label_for_charts="Given names one letter different"),
+            cll.And(
+                cll.DamerauLevenshteinLevel("given_name", 1),
+                cll.Not(cll.LevenshteinLevel("given_name", 1)),
+                cll.CustomLevel("length(given_name_l) >= 4"),
+            ).configure(label_for_charts="Two neighbouring letters swapped (Noah and Onah)"),
             cll.And(
                 cll.ExactMatchLevel("given_name_metaphone"),
                 cll.JaroWinklerLevel("given_name", 0.8),
@@ -117,7 +132,9 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
         comparison_description="Family name",
         comparison_levels=[
             cll.NullLevel("family_name"),
-            cll.ExactMatchLevel("family_name").configure(label_for_charts="The same family name"),
+            cll.ExactMatchLevel("family_name", term_frequency_adjustments=True).configure(
+                label_for_charts="The same family name"
+            ),
             cll.JaroWinklerLevel("family_name", 0.92).configure(
                 label_for_charts="Family names spelt nearly the same"
             ),
@@ -171,7 +188,12 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
         comparison_description="Postcode",
         comparison_levels=[
             cll.NullLevel("postcode"),
-            cll.ExactMatchLevel("postcode").configure(label_for_charts="The same postcode"),
+            cll.ExactMatchLevel("postcode", term_frequency_adjustments=True).configure(
+                label_for_charts="The same postcode"
+            ),
+            cll.ArrayIntersectLevel("postcodes", 1).configure(
+                label_for_charts="A previous postcode of one is the other's postcode"
+            ),
             cll.ExactMatchLevel("postcode_sector").configure(
                 label_for_charts="The same postcode sector"
             ),
@@ -227,10 +249,15 @@ def _blocking_rules(rows: int) -> list[Any]:
         block_on("given_name_metaphone", "family_name_metaphone", "birth_year"),
         block_on("postcode", "given_name_metaphone"),
     ]
+    # A child who moved, with a slip in the given name and the year of birth out by one,
+    # shares only the sound of the family name, the birthday and the first letter.
+    rules.append(block_on("family_name_metaphone", "birth_month_day", "given_name_initial"))
+    # One household, slips in both names: the postcode and the date of birth or surname.
+    rules.append(block_on("postcode", "date_of_birth"))
+    rules.append(block_on("postcode", "family_name_metaphone"))
     if rows <= LARGE_INPUT_ROWS:
         rules += [
             block_on("date_of_birth"),
-            block_on("postcode", "family_name_metaphone"),
             block_on("given_name_metaphone", "family_name_metaphone"),
             block_on("address"),
         ]
@@ -359,9 +386,7 @@ def _register(db_api: Any, frame: pd.DataFrame, name: str, engine: str) -> Any:
             [
                 T.StructField(
                     column,
-                    T.ArrayType(T.StringType())
-                    if column == "given_name_nicknames"
-                    else T.StringType(),
+                    T.ArrayType(T.StringType()) if column in ARRAY_COLUMNS else T.StringType(),
                 )
                 for column in frame.columns
             ]
@@ -381,7 +406,57 @@ def _prepare(frame: pd.DataFrame, *, cleaned: bool = False, **clean_options: boo
     records = frame if cleaned else clean_records(frame, **clean_options)
     records = records.copy()
     records["birth_year"] = records["date_of_birth"].str[:4]
+    records["birth_month_day"] = records["date_of_birth"].str[5:10]
+    records["given_name_initial"] = records["given_name"].str[:1]
     return records
+
+
+def term_frequencies(records: pd.DataFrame, kept: int = TERM_FREQUENCY_KEPT) -> dict[str, Any]:
+    """How common each value is, per column weighed by term frequency (cleaned records).
+
+    For each of :data:`TERM_FREQUENCY_COLUMNS`, the share of the records with a value
+    that have this value, for the ``kept`` most common values (Splink's "tf" tables).
+    """
+    tables: dict[str, Any] = {}
+    for column in TERM_FREQUENCY_COLUMNS:
+        values = records[column].dropna() if column in records.columns else pd.Series([])
+        counts = values.value_counts()
+        total = int(counts.sum())
+        if not total:
+            tables[column] = {}
+            continue
+        top = counts.head(kept)
+        tables[column] = {str(value): int(count) / total for value, count in top.items()}
+    return tables
+
+
+def _register_term_frequencies(
+    linker: Any, db_api: Any, tables: dict[str, Any], engine: str
+) -> None:
+    """Use the model's frequencies, not the (too small) input's, for exact agreements."""
+    for column in TERM_FREQUENCY_COLUMNS:
+        table = tables.get(column) or {}
+        frame = pd.DataFrame(
+            {column: list(table.keys()), f"tf_{column}": [float(v) for v in table.values()]},
+        )
+        if frame.empty:
+            frame = pd.DataFrame({column: ["\x00"], f"tf_{column}": [1.0]})
+        if engine == "spark":
+            from pyspark.sql import types as T  # noqa: N812 - Spark's own convention
+
+            schema = T.StructType(
+                [
+                    T.StructField(column, T.StringType()),
+                    T.StructField(f"tf_{column}", T.DoubleType()),
+                ]
+            )
+            spark_frame = db_api.spark.createDataFrame(
+                list(frame.itertuples(index=False, name=None)), schema=schema
+            )
+            registered = db_api.register(spark_frame, dataset_display_name=f"tf_{column}")
+        else:
+            registered = db_api.register(frame, dataset_display_name=f"tf_{column}")
+        linker.table_management.register_term_frequency_lookup(registered, column)
 
 
 # --------------------------------------------------------------------------------------
@@ -418,6 +493,8 @@ class TrainedModel:
     parameters: dict[str, list[dict[str, Any]]]
     settings_version: int = SETTINGS_VERSION
     notes: dict[str, Any] = field(default_factory=dict)
+    #: Per column of :data:`TERM_FREQUENCY_COLUMNS`: value -> share of the training records.
+    term_frequencies: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The model as plain data (for a JSON field in the database)."""
@@ -429,6 +506,7 @@ class TrainedModel:
             "parameters": self.parameters,
             "settings_version": self.settings_version,
             "notes": self.notes,
+            "term_frequencies": self.term_frequencies,
         }
 
     def to_json(self) -> str:
@@ -453,6 +531,7 @@ class TrainedModel:
             parameters=data["parameters"],
             settings_version=int(data["settings_version"]),
             notes=dict(data.get("notes") or {}),
+            term_frequencies=dict(data.get("term_frequencies") or {}),
         )
 
     @classmethod
@@ -576,6 +655,7 @@ def train(
     progress("Cleaning", 0.0)
     records = _prepare(df, cleaned=cleaned, **clean_options)
     rows = len(records)
+    frequencies = term_frequencies(records)
     if rows > TRAINING_SAMPLE_ROWS:
         # Pairs of one person survive a sample of a fraction f of the records with chance
         # f squared, and so do all pairs: the prior and the m and u estimates stand.
@@ -613,7 +693,9 @@ def train(
         except Exception as error:  # noqa: BLE001 - an empty block trains nothing
             logger.info("Skipped a training round (%s): %s", rule, error)
         progress("Training", 0.5 + 0.5 * (number + 1) / len(sessions))
-    return _model_from_linker(linker, rows, {"engine": engine}, before_em)
+    model = _model_from_linker(linker, rows, {"engine": engine}, before_em)
+    model.term_frequencies = frequencies
+    return model
 
 
 # --------------------------------------------------------------------------------------
@@ -711,6 +793,8 @@ def predict_pairs(
             settings,
             log_level=logging.ERROR,
         )
+    if rows < TERM_FREQUENCY_FROM_INPUT_ROWS and model.term_frequencies:
+        _register_term_frequencies(linker, db_api, model.term_frequencies, engine)
     pairs = _predict(linker, threshold, progress)
     if right is not None and "source_dataset_l" in pairs.columns:
         flipped = pairs["source_dataset_l"] != "records_left"
@@ -845,10 +929,13 @@ def explain_pair(
     linker = Linker(
         _register(db_api, records, "records_pair", "duckdb"), settings, log_level=logging.ERROR
     )
+    if model.term_frequencies:
+        _register_term_frequencies(linker, db_api, model.term_frequencies, "duckdb")
     rows = records.astype(object).where(records.notna(), None).to_dict("records")
     for row in rows:
-        if isinstance(row["given_name_nicknames"], np.ndarray):
-            row["given_name_nicknames"] = list(row["given_name_nicknames"])
+        for column in ARRAY_COLUMNS:
+            if isinstance(row.get(column), np.ndarray):
+                row[column] = list(row[column])
     scored = linker.inference.score_pair(rows[0], rows[1]).as_record_list()[0]
     chart = linker.visualisations.waterfall_chart([scored], filter_nulls=False).chart_dict
 
@@ -898,7 +985,8 @@ def explain_pair(
 def _match_weight_of(scored: dict[str, Any], name: str) -> float:
     """A comparison's match weight from a scored pair (Splink 5 'mw_', older 'bf_')."""
     if scored.get(f"mw_{name}") is not None:
-        return float(scored[f"mw_{name}"])
+        adjustment = scored.get(f"mw_tf_adj_{name}")
+        return float(scored[f"mw_{name}"]) + (float(adjustment) if adjustment is not None else 0.0)
     bayes_factor = scored.get(f"bf_{name}")
     if bayes_factor is None:
         return 0.0
