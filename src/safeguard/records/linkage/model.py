@@ -52,6 +52,25 @@ U_FLOOR = 1e-5
 #: Comparison vector values of the top levels ("the same") of two comparisons.
 _GIVEN_SAME = 7
 _NHS_SLIP = 1  # the same NHS number is 2; one slip apart (unvalidated identifiers only) 1
+#: The date-of-birth level "two digits different": siblings born a year or so apart
+#: (2006-09-27 and 2007-09-17), so it counts as a disagreement unless the given names are
+#: exactly the same.
+_DOB_TWO_DIGITS = 1
+#: The comparisons, besides the given name, on which a rival must agree at least as well
+#: for a link to be ambiguous (see ``_stop_ambiguous_links``).
+_CONTEXT_COMPARISONS: tuple[str, ...] = (
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "address",
+    "sex",
+    "nhs_number",
+)
+#: A record that links to two records the family rule keeps apart keeps only its best link,
+#: and only when that link is at least this much stronger (bits of match weight).
+CONFLICT_MARGIN = 5.0
+#: At most this many of a record's best links are checked against each other.
+CONFLICT_PARTNERS = 5
 #: Columns whose exact agreement is weighed by how common the value is (term frequency).
 TERM_FREQUENCY_COLUMNS: tuple[str, ...] = ("given_name", "family_name", "postcode")
 #: A model keeps at most this many of each column's most common values (the rest count
@@ -708,18 +727,26 @@ def _apply_family_rule(pairs: pd.DataFrame) -> pd.DataFrame:
 
     Comparison vector values (gamma): -1 is a missing value, 0 the 'else' level (no
     agreement at all), higher numbers closer agreement; the top NHS level is an exact
-    match.
+    match. Dates of birth two digits apart disagree unless the given names are the same.
     """
     nhs_same = pairs["gamma_nhs_number"] >= _NHS_SLIP
     given_agrees = pairs["gamma_given_name"] > 0
-    dob_disagrees = pairs["gamma_date_of_birth"] == 0
-    sex_differs = pairs["gamma_sex"] == 0
     given_exact = pairs["gamma_given_name"] == _GIVEN_SAME
+    dob_disagrees = (pairs["gamma_date_of_birth"] == 0) | (
+        (pairs["gamma_date_of_birth"] == _DOB_TWO_DIGITS) & ~given_exact
+    )
+    sex_differs = pairs["gamma_sex"] == 0
     stopped = ~nhs_same & (~given_agrees | dob_disagrees | (sex_differs & ~given_exact))
+    return _cap(pairs.assign(family_rule=False), stopped)
+
+
+def _cap(pairs: pd.DataFrame, stopped: pd.Series) -> pd.DataFrame:
+    """Cap the stopped pairs' probability at FAMILY_RULE_CAP and mark them."""
+    stopped = stopped.astype(bool)
     capped = pairs["match_probability"].where(
         ~stopped, np.minimum(pairs["match_probability"], FAMILY_RULE_CAP)
     )
-    pairs = pairs.assign(match_probability=capped, family_rule=stopped)
+    pairs = pairs.assign(match_probability=capped, family_rule=pairs["family_rule"] | stopped)
     probability = pairs["match_probability"].clip(1e-15, 1 - 1e-15)
     pairs["match_weight"] = pairs["match_weight"].where(
         ~stopped, np.log2(probability / (1 - probability))
@@ -727,16 +754,127 @@ def _apply_family_rule(pairs: pd.DataFrame) -> pd.DataFrame:
     return pairs
 
 
+def _agreement(gamma: pd.Series) -> np.ndarray:
+    """A comparison level as a rank: missing above 'different', below any agreement."""
+    values = gamma.to_numpy(dtype=float)
+    return np.where(values > 0, values, np.where(values < 0, 0.5, 0.0))
+
+
+def _both_ways(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Each pair twice, once from each record: record, other, and the pair's position."""
+    forward = pd.DataFrame(
+        {"record": pairs["record_id_l"], "other": pairs["record_id_r"], "pair": pairs.index}
+    )
+    backward = pd.DataFrame(
+        {"record": pairs["record_id_r"], "other": pairs["record_id_l"], "pair": pairs.index}
+    )
+    return pd.concat([forward, backward], ignore_index=True)
+
+
+def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
+    """A close but not exact given name is no evidence when another child fits as well.
+
+    A record X links to B through a given name that is only alike (a nickname, a slip,
+    the same sound), while the family rule keeps X apart from A, and A agrees with X at
+    least as well as B on everything else (family name, date of birth, postcode,
+    address, sex, NHS number): A and B look like two children of one household (twins,
+    say), and X's given name may be a slip of either. Luly could be Lucy or Lily. The
+    link X-B is stopped; a person decides.
+    """
+    links = ~pairs["family_rule"] & (pairs["gamma_given_name"] < _GIVEN_SAME)
+    links &= pairs["gamma_nhs_number"] < _NHS_SLIP
+    rivals = pairs["family_rule"] & (pairs["gamma_nhs_number"] < _NHS_SLIP)
+    if not links.any() or not rivals.any():
+        return pairs
+    ranks = pd.DataFrame(
+        {name: _agreement(pairs[f"gamma_{name}"]) for name in _CONTEXT_COMPARISONS},
+        index=pairs.index,
+    )
+    linked = _both_ways(pairs[links])
+    rivalled = _both_ways(pairs[rivals])
+    rivalled = rivalled[rivalled["record"].isin(linked["record"])]
+    if rivalled.empty:
+        return pairs
+    joined = linked.merge(rivalled, on="record", suffixes=("", "_rival"))
+    joined = joined[joined["other"] != joined["other_rival"]]
+    as_good = np.ones(len(joined), dtype=bool)
+    for name in _CONTEXT_COMPARISONS:
+        column = ranks[name]
+        as_good &= (
+            column.loc[joined["pair_rival"]].to_numpy() >= column.loc[joined["pair"]].to_numpy()
+        )
+    stopped = pairs.index.isin(joined.loc[as_good, "pair"].unique())
+    return _cap(pairs, pd.Series(stopped, index=pairs.index))
+
+
+def _conflicting_partners(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """The groups of records that one record links to: record, other, pair, weight."""
+    linked = _both_ways(pairs[~pairs["family_rule"] & (pairs["match_probability"] >= threshold)])
+    if linked.empty:
+        return linked.assign(weight=[])
+    linked["weight"] = pairs["match_weight"].loc[linked["pair"]].to_numpy()
+    linked = linked.sort_values(["record", "weight", "other"], ascending=[True, False, True])
+    linked = linked[linked.groupby("record").cumcount() < CONFLICT_PARTNERS]
+    several = linked.groupby("record")["other"].transform("size") > 1
+    return linked[several]
+
+
+def _stop_conflicting_links(
+    pairs: pd.DataFrame,
+    threshold: float,
+    stopped_between: Callable[[pd.DataFrame], set[tuple[str, str]]],
+) -> pd.DataFrame:
+    """One record may not join two records the family rule keeps apart.
+
+    Rick links to Richard and to his twin Eric (Rick is short for both), and the two
+    twins are kept apart by the family rule: Rick would merge them. The links of such a
+    record are stopped, except its best one when that is at least CONFLICT_MARGIN bits
+    stronger than the next (the record plainly belongs there).
+    ``stopped_between(groups)`` scores the partners of each record against each other
+    and returns the pairs of record ids (either order) the family rule stops.
+    """
+    groups = _conflicting_partners(pairs, threshold)
+    if groups.empty:
+        return pairs
+    apart = stopped_between(groups[["record", "other"]])
+    if not apart:
+        return pairs
+    stop: set[int] = set()
+    for _, group in groups.groupby("record", sort=False):
+        others = group["other"].tolist()
+        weights = group["weight"].tolist()
+        positions = group["pair"].tolist()
+        for first in range(len(others)):
+            for second in range(first + 1, len(others)):
+                if (others[first], others[second]) not in apart:
+                    continue
+                # Sorted by weight: ``first`` is the stronger link.
+                if first == 0 and weights[0] - weights[second] >= CONFLICT_MARGIN:
+                    stop.add(positions[second])
+                else:
+                    stop.update((positions[first], positions[second]))
+    stopped = pd.Series(pairs.index.isin(sorted(stop)), index=pairs.index)
+    return _cap(pairs, stopped)
+
+
+_SIDE_LEFT = "l\x1e"
+_SIDE_RIGHT = "r\x1e"
+
+_PREDICTED_COLUMNS = (
+    "record_id_l, record_id_r, match_probability, match_weight, gamma_given_name,"
+    " gamma_family_name, gamma_date_of_birth, gamma_postcode, gamma_address, gamma_sex,"
+    " gamma_nhs_number"
+)
+
+
 def _predict(
     linker: Any, threshold: float, progress: Progress, stage: str = "Comparing"
 ) -> pd.DataFrame:
+    """Splink's pairs at or above ``threshold`` (before the family rule), with the levels."""
     progress(stage, 0.0)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     table = predictions.physical_name
-    columns = (
-        "record_id_l, record_id_r, match_probability, match_weight, gamma_given_name,"
-        " gamma_date_of_birth, gamma_sex, gamma_nhs_number"
-    )
+    columns = _PREDICTED_COLUMNS
     if "source_dataset_l" in [c.unquote().name for c in predictions.columns]:
         columns = "source_dataset_l, source_dataset_r, " + columns
     db_api = linker._db_api  # noqa: SLF001 - Splink exposes no public accessor
@@ -749,8 +887,50 @@ def _predict(
         pairs = db_api.spark.sql(query).toPandas()
     predictions.drop_table_from_database_and_remove_from_cache()
     progress(stage, 1.0)
-    pairs = _apply_family_rule(pairs)
-    return pairs[pairs["match_probability"] >= threshold]
+    pairs["record_id_l"] = pairs["record_id_l"].astype(str)
+    pairs["record_id_r"] = pairs["record_id_r"].astype(str)
+    return pairs.reset_index(drop=True)
+
+
+def _stopped_between(
+    records: pd.DataFrame, model: TrainedModel, engine: str
+) -> Callable[[pd.DataFrame], set[tuple[str, str]]]:
+    """Scores, for each record, its partners against each other (the family rule only)."""
+
+    def score(groups: pd.DataFrame) -> set[tuple[str, str]]:
+        from splink import Linker
+
+        by_id = records.set_index(records["record_id"].astype(str))
+        members = by_id.loc[groups["other"].to_numpy()].reset_index(drop=True)
+        members["conflict_group"] = groups["record"].to_numpy()
+        members["record_id"] = [
+            f"{group}\x1f{other}"
+            for group, other in zip(groups["record"], groups["other"], strict=True)
+        ]
+        settings = model.splink_settings(link_type="dedupe_only", rows=len(members), engine=engine)
+        settings["blocking_rules_to_generate_predictions"] = [
+            {
+                "blocking_rule": "l.conflict_group = r.conflict_group",
+                "sql_dialect": _dialect(engine),
+            }
+        ]
+        db_api = _db_api(engine)
+        linker = Linker(
+            _register(db_api, members, "records_partners", engine),
+            settings,
+            log_level=logging.ERROR,
+        )
+        if model.term_frequencies:
+            _register_term_frequencies(linker, db_api, model.term_frequencies, engine)
+        scored = _apply_family_rule(_predict(linker, 0.0, _no_progress, "Checking"))
+        scored = scored[scored["family_rule"]]
+        apart: set[tuple[str, str]] = set()
+        for left, right in zip(scored["record_id_l"], scored["record_id_r"], strict=True):
+            first, second = left.split("\x1f", 1)[1], right.split("\x1f", 1)[1]
+            apart.update({(first, second), (second, first)})
+        return apart
+
+    return score
 
 
 def predict_pairs(
@@ -801,6 +981,30 @@ def predict_pairs(
         left_ids = pairs["record_id_l"].where(~flipped, pairs["record_id_r"])
         right_ids = pairs["record_id_r"].where(~flipped, pairs["record_id_l"])
         pairs = pairs.assign(record_id_l=left_ids, record_id_r=right_ids)
+    if right is None:
+        everyone = left
+    else:
+        # Left and right may use the same record ids: tell them apart while checking.
+        everyone = pd.concat(
+            [
+                left.assign(record_id=_SIDE_LEFT + left["record_id"].astype(str)),
+                right.assign(record_id=_SIDE_RIGHT + right["record_id"].astype(str)),
+            ],
+            ignore_index=True,
+        )
+        pairs = pairs.assign(
+            record_id_l=_SIDE_LEFT + pairs["record_id_l"],
+            record_id_r=_SIDE_RIGHT + pairs["record_id_r"],
+        )
+    pairs = _apply_family_rule(pairs)
+    pairs = _stop_rivalled_links(pairs)
+    pairs = _stop_conflicting_links(pairs, threshold, _stopped_between(everyone, model, engine))
+    pairs = pairs[pairs["match_probability"] >= threshold]
+    if right is not None:
+        pairs = pairs.assign(
+            record_id_l=pairs["record_id_l"].str.slice(len(_SIDE_LEFT)),
+            record_id_r=pairs["record_id_r"].str.slice(len(_SIDE_RIGHT)),
+        )
     result = pd.DataFrame(
         {
             "left_id": pairs["record_id_l"].astype(str),
