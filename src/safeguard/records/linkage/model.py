@@ -56,6 +56,8 @@ _NHS_SLIP = 1  # the same NHS number is 2; one slip apart (unvalidated identifie
 #: (2006-09-27 and 2007-09-17), so it counts as a disagreement unless the given names are
 #: exactly the same.
 _DOB_TWO_DIGITS = 1
+#: The postcode level "a previous postcode of one is the other's postcode" (the same is 4).
+_POSTCODE_PREVIOUS = 3
 #: The comparisons, besides the given name, on which a rival must agree at least as well
 #: for a link to be ambiguous (see ``_stop_ambiguous_links``).
 _CONTEXT_COMPARISONS: tuple[str, ...] = (
@@ -783,7 +785,10 @@ def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
     """
     links = ~pairs["family_rule"] & (pairs["gamma_given_name"] < _GIVEN_SAME)
     links &= pairs["gamma_nhs_number"] < _NHS_SLIP
-    rivals = pairs["family_rule"] & (pairs["gamma_nhs_number"] < _NHS_SLIP)
+    # A rival lives where X lives (the same or a previous postcode, or the same address):
+    # a stranger elsewhere who happens to share a family name and a birthday is none.
+    at_home = (pairs["gamma_postcode"] >= _POSTCODE_PREVIOUS) | (pairs["gamma_address"] > 0)
+    rivals = pairs["family_rule"] & (pairs["gamma_nhs_number"] < _NHS_SLIP) & at_home
     if not links.any() or not rivals.any():
         return pairs
     ranks = pd.DataFrame(
