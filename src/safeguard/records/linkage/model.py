@@ -51,6 +51,7 @@ M_FLOOR = 0.01
 U_FLOOR = 1e-5
 #: Comparison vector values of the top levels ("the same") of two comparisons.
 _GIVEN_SAME = 7
+_GIVEN_NICKNAME = 6
 _NHS_SLIP = 1  # the same NHS number is 2; one slip apart (unvalidated identifiers only) 1
 #: The date-of-birth level "two digits different": siblings born a year or so apart
 #: (2006-09-27 and 2007-09-17), so it counts as a disagreement unless the given names are
@@ -776,14 +777,16 @@ def _both_ways(pairs: pd.DataFrame) -> pd.DataFrame:
 def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
     """A close but not exact given name is no evidence when another child fits as well.
 
-    A record X links to B through a given name that is only alike (a nickname, a slip,
-    the same sound), while the family rule keeps X apart from A, and A agrees with X at
+    A record X links to B through a given name that is only alike (a slip, the same
+    sound), while the family rule keeps X apart from A, and A agrees with X at
     least as well as B on everything else (family name, date of birth, postcode,
     address, sex, NHS number): A and B look like two children of one household (twins,
     say), and X's given name may be a slip of either. Luly could be Lucy or Lily. The
     link X-B is stopped; a person decides.
     """
-    links = ~pairs["family_rule"] & (pairs["gamma_given_name"] < _GIVEN_SAME)
+    # A nickname is no slip: a short form of one twin's name that also stands for the
+    # other's agrees with both, and ``_stop_conflicting_links`` sees to that.
+    links = ~pairs["family_rule"] & (pairs["gamma_given_name"] < _GIVEN_NICKNAME)
     links &= pairs["gamma_nhs_number"] < _NHS_SLIP
     # A rival lives where X lives (the same or a previous postcode, or the same address):
     # a stranger elsewhere who happens to share a family name and a birthday is none.
