@@ -11,10 +11,16 @@ Run in one go on one machine:
    surname plus a sorted neighbourhood on date of birth; Jaro-Winkler on names,
    Levenshtein on the street, exact dates, suburb, state, postcode and social security
    number; the unsupervised ECM classifier, as unsupervised as our EM-trained model).
-2. A generated set of UK-style person records with 10% duplicates, families, siblings
-   and twins, deduplicated by ``safeguard link --dedupe`` in a child process, cleaning
-   included: wall time, peak memory (maximum resident set size of the child) and
-   pairwise precision, recall and F1 against the generator's truth.
+2. Calibration: a generated set of about 100,000 records (in this process), every pair
+   scored down to probability 0.01, and precision and recall at each threshold against
+   the generator's truth; the automatic and review thresholds that curve supports
+   (``safeguard.records.linkage.calibration``). ``--previous-postcode-rate`` also gives
+   that share of moved children's second records their previous postcode.
+3. A generated set of UK-style person records with 10% duplicates, families, siblings
+   and twins, deduplicated by ``safeguard link --dedupe`` in a child process at the
+   configured automatic threshold, cleaning included: wall time, peak memory (maximum
+   resident set size of the child) and pairwise precision, recall and F1 against the
+   generator's truth, with the load average before and after.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
 
+from safeguard.records.linkage import calibration  # noqa: E402
 from safeguard.records.linkage.model import (  # noqa: E402
     dedupe,
     predict_pairs,
@@ -158,12 +165,42 @@ def pair_count(groups: pd.Series) -> int:
     return int((sizes * (sizes - 1) // 2).sum())
 
 
-def bench_generated(people: int) -> dict[str, float]:
+def bench_calibration(
+    people: int, previous_postcode_rate: float, seed: int = 7
+) -> tuple[list[calibration.CurvePoint], calibration.Thresholds, dict[str, float]]:
+    options = SyntheticOptions(
+        people=people, duplicate_rate=0.1, seed=seed, previous_postcode_rate=previous_postcode_rate
+    )
+    records = generate_records(options)
+    source = records.drop(columns=["person_id", "household_id"])
+    started = time.perf_counter()
+    model = train(source)
+    pairs = predict_pairs(source, model=model, threshold=0.01)
+    seconds = time.perf_counter() - started
+    person_of = records.set_index("record_id")["person_id"]
+    points = calibration.curve(
+        pairs["match_probability"].to_numpy(),
+        calibration.pair_truth(pairs, person_of),
+        calibration.true_pair_count(person_of),
+    )
+    return points, calibration.choose(points), {"records": len(records), "seconds": seconds}
+
+
+def bench_generated(
+    people: int, threshold: float, previous_postcode_rate: float = 0.0
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "people.csv"
         out = Path(folder) / "clusters.csv"
         started = time.perf_counter()
-        records = generate_records(SyntheticOptions(people=people, duplicate_rate=0.1, seed=7))
+        records = generate_records(
+            SyntheticOptions(
+                people=people,
+                duplicate_rate=0.1,
+                seed=7,
+                previous_postcode_rate=previous_postcode_rate,
+            )
+        )
         records.drop(columns=["person_id", "household_id"]).to_csv(source, index=False)
         generated = time.perf_counter() - started
         print(f"  generated {len(records):,} records in {generated:.0f} s (not timed below)")
@@ -183,6 +220,8 @@ def bench_generated(people: int) -> dict[str, float]:
                 str(source),
                 "--out",
                 str(out),
+                "--threshold",
+                str(threshold),
             ],
             check=True,
             env=environment,
@@ -208,6 +247,7 @@ def bench_generated(people: int) -> dict[str, float]:
     family_merges = int(((mixed["people"] > 1) & (mixed["households"] == 1)).sum())
     return {
         "records": len(records),
+        "threshold": threshold,
         "every_record_clustered": len(clusters) == len(records),
         "seconds": seconds,
         "cpu_seconds_user_and_system": cpu,
@@ -235,16 +275,57 @@ def show(name: str, result: dict[str, dict[str, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=909_091, help="people before duplicates")
+    parser.add_argument(
+        "--calibration-people", type=int, default=90_910, help="people in the calibration set"
+    )
+    parser.add_argument(
+        "--previous-postcode-rate",
+        type=float,
+        default=0.0,
+        help="share of moved children's second records that hold the previous postcode",
+    )
     parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument("--skip-calibration", action="store_true")
     parser.add_argument("--skip-generated", action="store_true")
     arguments = parser.parse_args()
-    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    import django
+
+    django.setup()
+    from safeguard.records.thresholds import linking_thresholds
+
+    limits = linking_thresholds()
+    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()}")
+    print(
+        f"Configured thresholds: automatic {limits.auto_link:g}, review {limits.review:g}, "
+        f"{limits.minutes_per_pair:g} minutes a reviewed pair"
+    )
     if not arguments.skip_febrl:
         show("FEBRL4 (link 5,000 to 5,000)", bench_febrl4())
         show("FEBRL3 (deduplicate 5,000)", bench_febrl3())
+    if not arguments.skip_calibration:
+        points, chosen, about = bench_calibration(
+            arguments.calibration_people, arguments.previous_postcode_rate
+        )
+        print(
+            f"\nCalibration: {about['records']:,} generated records, every pair scored "
+            f"(training and prediction {about['seconds']:.0f} s); previous postcodes on "
+            f"{arguments.previous_postcode_rate:.0%} of moved children's second records"
+        )
+        print(calibration.curve_table(points, chosen))
+        print(
+            f"Supported: automatic {chosen.automatic:g} (precision "
+            f"{chosen.automatic_precision:.5f}, at least {chosen.automatic_precision_lower_bound:.5f}"
+            f" with 95% confidence; recall {chosen.automatic_recall:.4f}), "
+            f"review {chosen.review:g} (recall with a person {chosen.review_recall:.4f})"
+        )
     if not arguments.skip_generated:
-        print(f"\nGenerated UK-style records: {arguments.people:,} people + 10% duplicates")
-        result = bench_generated(arguments.people)
+        print(
+            f"\nGenerated UK-style records: {arguments.people:,} people + 10% duplicates, "
+            f"deduplicated at the automatic threshold {limits.auto_link:g}"
+        )
+        result = bench_generated(
+            arguments.people, limits.auto_link, arguments.previous_postcode_rate
+        )
         for key, value in result.items():
             shown = f"{value:.4f}" if isinstance(value, float) else f"{value:,}"
             print(f"  {key:48} {shown}")

@@ -371,6 +371,11 @@ AUDIT_CHECKPOINT_SECONDS = env.int("SAFEGUARD_AUDIT_CHECKPOINT_SECONDS", default
 # Office hours for the front door (Emergency Duty Team outside them).
 OFFICE_HOURS = env.str("SAFEGUARD_OFFICE_HOURS", default="08:30-17:00")
 
+# Record linkage (docs/linkage.md, "Thresholds"): chosen from measured precision and recall.
+LINKAGE_AUTO_LINK_THRESHOLD = env.float("SAFEGUARD_LINKAGE_AUTO_LINK_THRESHOLD", default=0.9)
+LINKAGE_REVIEW_THRESHOLD = env.float("SAFEGUARD_LINKAGE_REVIEW_THRESHOLD", default=0.05)
+LINKAGE_REVIEW_MINUTES_PER_PAIR = env.float("SAFEGUARD_LINKAGE_REVIEW_MINUTES_PER_PAIR", default=3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -45,6 +45,9 @@ def test_a_mash_worker_confirms_an_uncertain_match_and_undoes_it(page, sign_in, 
     sign_in(page, worker)
     page.get_by_role("link", name="Match records").click()
     expect(page.locator("h1")).to_have_text("Match agency records")
+    expect(page.locator("#queue-size")).to_contain_text(
+        "1 pair of records waits for a person. Clearing them takes about 3 minutes"
+    )
     expect(page.get_by_role("table").first).to_contain_text("Billy Taylor")
     assert_accessible(page)
 

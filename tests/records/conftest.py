@@ -41,7 +41,7 @@ class StandInScorer:
             return 0.995
         if given and (dob or _swapped(left["date_of_birth"], right["date_of_birth"])):
             return 0.8
-        return 0.05
+        return 0.01
 
     def score(self, left: pd.DataFrame, right: pd.DataFrame, *, threshold: float) -> pd.DataFrame:
         rows = []

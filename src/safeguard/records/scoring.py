@@ -27,6 +27,8 @@ ENGINE_COLUMNS = [
     "postcode",
     "address",
     "nhs_number",
+    "previous_postcodes",
+    "other_names",
 ]
 MIN_TRAINING_ROWS = 50
 COMPARISON_NAMES = {
@@ -74,8 +76,19 @@ def record_row(record: AgencyRecord, record_id: str) -> dict[str, Any]:
     }
 
 
-def person_row(person: Person, record_id: str, address: str = "") -> dict[str, Any]:
-    """A person as an engine input row."""
+def person_row(
+    person: Person,
+    record_id: str,
+    address: str = "",
+    *,
+    previous_postcodes: list[str] | None = None,
+    other_names: list[str] | None = None,
+) -> dict[str, Any]:
+    """A person as an engine input row, with the previous postcodes and other names we hold.
+
+    A child who moved is still found by an agency that holds the old address, and a
+    child known by another name by an agency that uses it.
+    """
     return {
         "record_id": record_id,
         "given_name": person.given_name,
@@ -85,6 +98,8 @@ def person_row(person: Person, record_id: str, address: str = "") -> dict[str, A
         "postcode": person.current_postcode,
         "address": address,
         "nhs_number": person.nhs_number,
+        "previous_postcodes": "; ".join(previous_postcodes or []),
+        "other_names": "; ".join(other_names or []),
     }
 
 

@@ -4,29 +4,87 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs
+from django.utils import timezone
 
 from safeguard.core.models import Agency
 from safeguard.people.models import Address, Person
 
 from .models import AgencyRecord, LinkReview, PersonMerge, RecordImport
+from .thresholds import clearing_time, linking_thresholds
 
 QUEUE_PAGE_SIZE = 25
 
 
+def _adulthood_cutoff(today: date) -> date:
+    """People born after this date are children (under 18) today."""
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 18, day=28)
+
+
 def review_queue(*, user: Any, page: int = 1) -> Page:
-    """Open matches for a Multi-Agency Safeguarding Hub (MASH) worker to decide, most likely first."""
+    """Open matches for a Multi-Agency Safeguarding Hub (MASH) worker, the ones that matter most first.
+
+    Children first (under 18 on either side, or no date of birth known: assume a child),
+    then the pairs closest to the automatic threshold (the likeliest to be one person,
+    whose fragmented history matters most), then the oldest.
+    """
     if not user.has_perm("records.work_records"):
         return Paginator(LinkReview.objects.none(), QUEUE_PAGE_SIZE).get_page(1)
+    cutoff = _adulthood_cutoff(timezone.localdate())
+    child = (
+        Q(candidate__date_of_birth__isnull=True)
+        | Q(candidate__date_of_birth__gt=cutoff)
+        | Q(record__date_of_birth__gt=cutoff)
+        | Q(person__date_of_birth__gt=cutoff)
+    )
+    auto_link = linking_thresholds().auto_link
     reviews = (
         LinkReview.objects.filter(status=LinkReview.Status.OPEN)
         .select_related("record__agency", "person", "candidate")
-        .order_by("-match_probability", "created_at", "pk")
+        .annotate(
+            is_child=Case(
+                When(child, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+            distance=Abs(F("match_probability") - Value(auto_link, output_field=FloatField())),
+        )
+        .order_by("-is_child", "distance", "created_at", "pk")
     )
     return Paginator(reviews, QUEUE_PAGE_SIZE).get_page(page)
+
+
+@dataclass(frozen=True)
+class QueueSize:
+    """How many pairs wait and how long a person needs to clear them."""
+
+    waiting: int
+    minutes_per_pair: float
+    clearing_time: str
+
+
+def review_queue_size(*, waiting: int) -> QueueSize:
+    """The expected time to clear ``waiting`` pairs at the configured minutes per pair."""
+    minutes = linking_thresholds().minutes_per_pair
+    return QueueSize(
+        waiting=waiting, minutes_per_pair=minutes, clearing_time=clearing_time(waiting, minutes)
+    )
 
 
 def recent_decisions(*, user: Any, limit: int = 20) -> list[LinkReview]:

@@ -1,9 +1,10 @@
 """Every change to agency records, links and merges: access-checked, audited, one transaction each.
 
-Thresholds (probabilities from the linkage engine):
+Thresholds (probabilities from the linkage engine, read from settings by
+:func:`safeguard.records.thresholds.linking_thresholds`; measured, see docs/linkage.md):
 
-* at or above :data:`AUTO_LINK_THRESHOLD` the record is linked automatically;
-* from :data:`REVIEW_THRESHOLD` up to it, a Multi-Agency Safeguarding Hub
+* at or above the automatic threshold the record is linked automatically;
+* from the review threshold up to it, a Multi-Agency Safeguarding Hub
   (MASH) worker decides in the review queue;
 * below, the record becomes a new person.
 
@@ -35,6 +36,7 @@ from safeguard.people.identifiers import normalise_postcode
 from safeguard.people.models import (
     Address,
     ChronologyEvent,
+    OtherName,
     Person,
 )
 from safeguard.people.search import name_key
@@ -50,13 +52,15 @@ from .parsing import (
     guess_mapping,
     parse_file,
 )
+from .thresholds import Thresholds, linking_thresholds
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
 
-AUTO_LINK_THRESHOLD = 0.99
-REVIEW_THRESHOLD = 0.5
 MAX_CANDIDATES = 3
+#: Shown for a possible match the front door raises without scoring it (as before the
+#: thresholds became settings): the review page works out the real likelihood.
+POSSIBLE_MATCH_PROBABILITY = 0.5
 LINK_BATCH = 2000
 
 RECORD_FIELDS = (
@@ -345,12 +349,30 @@ def _existing_frame(exclude: set[uuid.UUID]) -> tuple[Any, dict[str, uuid.UUID]]
     addresses = dict(
         Address.objects.filter(moved_out__isnull=True).values_list("person_id", "line_1")
     )
+    previous: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for person_id, postcode in Address.objects.filter(moved_out__isnull=False).values_list(
+        "person_id", "postcode"
+    ):
+        if postcode:
+            previous[person_id].append(postcode)
+    other_names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for person_id, other_given in OtherName.objects.values_list("person_id", "given_name"):
+        if other_given:
+            other_names[person_id].append(other_given)
     people = Person.objects.filter(merged_into__isnull=True).only(
         "id", "given_name", "family_name", "date_of_birth", "sex", "current_postcode", "nhs_number"
     )
     for person in people.iterator(chunk_size=2000):
         key = f"p:{person.pk}"
-        rows.append(scoring.person_row(person, key, addresses.get(person.pk, "")))
+        rows.append(
+            scoring.person_row(
+                person,
+                key,
+                addresses.get(person.pk, ""),
+                previous_postcodes=previous.get(person.pk),
+                other_names=other_names.get(person.pk),
+            )
+        )
         owner[key] = person.pk
     linked = AgencyRecord.objects.filter(
         person__isnull=False, person__merged_into__isnull=True
@@ -368,13 +390,14 @@ def records_link(
 ) -> dict[str, int]:
     """Score records against everyone already known and link, queue for review, or create a person."""
     scorer = scorer or scoring.get_scorer()
+    limits = linking_thresholds()
     counts: dict[str, int] = defaultdict(int)
     for start in range(0, len(records), LINK_BATCH):
         batch = list(records[start : start + LINK_BATCH])
         right, owner = _existing_frame({r.pk for r in batch})
         left_rows = {f"n:{r.pk}": scoring.record_row(r, f"n:{r.pk}") for r in batch}
         pairs = scorer.score(
-            scoring.frame(list(left_rows.values())), right, threshold=REVIEW_THRESHOLD
+            scoring.frame(list(left_rows.values())), right, threshold=limits.review
         )
         best: dict[str, dict[uuid.UUID, tuple[float, float | None, str]]] = defaultdict(dict)
         for pair in pairs.itertuples(index=False):
@@ -402,6 +425,7 @@ def records_link(
                     record=record,
                     candidates=candidates,
                     scorer=scorer,
+                    limits=limits,
                 )
                 counts[status] += 1
     return counts
@@ -410,8 +434,13 @@ def records_link(
 def records_link_unmatched(
     *, by: User | None, scorer: scoring.Scorer | None = None
 ) -> dict[str, int]:
-    """Link every record not yet linked nor waiting in the queue (after an engine failure, say)."""
+    """Link every record not yet linked nor waiting in the queue (after an engine failure, say).
+
+    First, records already waiting whose best match is now at or above the automatic
+    threshold (it was lowered, say) are linked: they need no person.
+    """
     _require_mash(by)
+    record_reviews_settle(by=by)
     waiting = LinkReview.objects.filter(status=LinkReview.Status.OPEN, record__isnull=False).values(
         "record_id"
     )
@@ -424,17 +453,80 @@ def records_link_unmatched(
     return records_link(by=by, records=records, scorer=scorer) if records else {}
 
 
+def record_reviews_settle(*, by: User | None) -> int:
+    """Link waiting records whose best match is at or above the automatic threshold.
+
+    Such a pair does not wait for a person: the record is linked to its best candidate
+    as an automatic link would be (audited, undoable), and its open reviews close as no
+    longer needed. A second candidate also at or above the threshold opens a review of
+    the two people, as at linking time. Returns how many records were linked.
+    """
+    _require_mash(by)
+    limits = linking_thresholds()
+    open_reviews = LinkReview.objects.filter(
+        status=LinkReview.Status.OPEN, kind=LinkReview.Kind.RECORD, record__isnull=False
+    )
+    clear = list(
+        open_reviews.filter(match_probability__gte=limits.auto_link)
+        .values_list("record_id", flat=True)
+        .distinct()
+    )
+    linked = 0
+    for record_id in clear:
+        with transaction.atomic():
+            record = AgencyRecord.objects.select_for_update().get(pk=record_id)
+            if record.person_id is not None:
+                continue
+            reviews = list(open_reviews.filter(record=record).order_by("-match_probability", "pk"))
+            if not reviews or reviews[0].match_probability < limits.auto_link:
+                continue
+            best = reviews[0]
+            record.person_id = best.candidate_id
+            record.link_status = LinkStatus.AUTO_LINKED
+            record.match_probability = best.match_probability
+            record.save(update_fields=["person", "link_status", "match_probability", "updated_at"])
+            LinkReview.objects.filter(pk__in=[r.pk for r in reviews]).update(
+                status=LinkReview.Status.SUPERSEDED
+            )
+            audit_record(
+                by=by,
+                action=AuditAction.UPDATE,
+                object_type=RecordsEvent.AGENCY_RECORD_LINK,
+                object_id=record.pk,
+                person_id=best.candidate_id,
+                changes={
+                    "operation": "auto_link",
+                    "match_probability": best.match_probability,
+                    "model_version": best.model_version,
+                    "settled_from_review": best.pk,
+                },
+            )
+            for other in reviews[1:MAX_CANDIDATES]:
+                if other.match_probability >= limits.auto_link:
+                    _open_people_review(
+                        survivor_id=best.candidate_id,
+                        other_id=other.candidate_id,
+                        probability=other.match_probability,
+                        weight=other.match_weight,
+                        matched_row=other.matched_row,
+                        version=other.model_version,
+                    )
+            linked += 1
+    return linked
+
+
 def _decide(
     *,
     by: User | None,
     record: AgencyRecord,
     candidates: list[tuple[uuid.UUID, tuple[float, float | None, str]]],
     scorer: scoring.Scorer,
+    limits: Thresholds,
 ) -> str:
     record.model_version = scorer.version[:60]
     top = candidates[0][1][0] if candidates else None
     record.match_probability = top
-    if top is not None and top >= AUTO_LINK_THRESHOLD:
+    if top is not None and top >= limits.auto_link:
         person_id = candidates[0][0]
         record.person_id = person_id
         record.link_status = LinkStatus.AUTO_LINKED
@@ -461,7 +553,7 @@ def _decide(
         )
         # Another existing person also matches with near certainty: ask a person, never merge silently.
         for other_id, (probability, weight, right_id) in candidates[1:MAX_CANDIDATES]:
-            if probability >= AUTO_LINK_THRESHOLD:
+            if probability >= limits.auto_link:
                 _open_people_review(
                     survivor_id=person_id,
                     other_id=other_id,
@@ -471,13 +563,13 @@ def _decide(
                     version=scorer.version,
                 )
         return LinkStatus.AUTO_LINKED
-    if top is not None and top >= REVIEW_THRESHOLD:
+    if top is not None and top >= limits.review:
         record.link_status = LinkStatus.AWAITING_REVIEW
         record.save(
             update_fields=["link_status", "match_probability", "model_version", "updated_at"]
         )
         for person_id, (probability, weight, right_id) in candidates[:MAX_CANDIDATES]:
-            if probability < REVIEW_THRESHOLD:
+            if probability < limits.review:
                 continue
             LinkReview.objects.create(
                 kind=LinkReview.Kind.RECORD,
@@ -543,7 +635,7 @@ def possible_match_open(
     review = _open_people_review(
         survivor_id=person.pk,
         other_id=candidate.pk,
-        probability=REVIEW_THRESHOLD,
+        probability=POSSIBLE_MATCH_PROBABILITY,
         weight=None,
         matched_row=f"p:{person.pk}",
         version="",
@@ -560,13 +652,29 @@ def possible_match_open(
     return review
 
 
+def _person_row_with_history(person: Person, record_id: str) -> dict[str, Any]:
+    """A person as the engine saw them when linking: current address, previous postcodes, other names."""
+    addresses = list(Address.objects.filter(person=person))
+    current = next((a for a in addresses if a.moved_out is None), None)
+    return scoring.person_row(
+        person,
+        record_id,
+        current.line_1 if current else "",
+        previous_postcodes=[a.postcode for a in addresses if a.moved_out and a.postcode],
+        other_names=[
+            name
+            for name in OtherName.objects.filter(person=person).values_list("given_name", flat=True)
+            if name
+        ],
+    )
+
+
 def _candidate_row(review: LinkReview) -> dict[str, Any]:
     if review.matched_row.startswith("r:"):
         record = AgencyRecord.objects.filter(pk=review.matched_row[2:]).first()
         if record is not None:
             return scoring.record_row(record, "b")
-    address = Address.objects.filter(person=review.candidate, moved_out__isnull=True).first()
-    return scoring.person_row(review.candidate, "b", address.line_1 if address else "")
+    return _person_row_with_history(review.candidate, "b")
 
 
 def review_explanation(*, review: LinkReview) -> list[dict[str, Any]]:
@@ -576,8 +684,7 @@ def review_explanation(*, review: LinkReview) -> list[dict[str, Any]]:
     if review.kind == LinkReview.Kind.RECORD and review.record is not None:
         left = scoring.record_row(review.record, "a")
     elif review.person is not None:
-        address = Address.objects.filter(person=review.person, moved_out__isnull=True).first()
-        left = scoring.person_row(review.person, "a", address.line_1 if address else "")
+        left = _person_row_with_history(review.person, "a")
     else:
         return []
     try:

@@ -68,6 +68,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "records/queue.html",
         {
             "page": page,
+            "queue_size": selectors.review_queue_size(waiting=page.paginator.count),
             "decisions": decisions,
             "visible": visible,
             "imports": selectors.imports_for(user=request.user),

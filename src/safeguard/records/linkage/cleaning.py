@@ -35,7 +35,12 @@ INPUT_COLUMNS = (
     "postcode",
     "address",
     "nhs_number",
+    "previous_postcodes",
+    "other_names",
 )
+
+#: Input columns that may hold several values, separated by semicolons (or a list).
+LIST_SEPARATOR = ";"
 
 #: The columns :func:`clean_records` returns: what the linkage model compares.
 CLEAN_COLUMNS = (
@@ -51,11 +56,15 @@ CLEAN_COLUMNS = (
     "date_of_birth",
     "sex",
     "postcode",
+    "postcodes",
     "postcode_sector",
     "postcode_district",
     "address",
     "nhs_number",
 )
+
+#: Cleaned columns that hold lists (arrays in the linkage engines).
+ARRAY_COLUMNS = ("given_name_nicknames", "postcodes")
 
 _MONTHS = {
     "JAN": 1,
@@ -253,6 +262,12 @@ def metaphone(name: str | None) -> str | None:
     return key.upper() or None
 
 
+def _other_name_forms(name: str) -> list[str]:
+    """The formal names another recorded name may stand for (its first word, cleaned)."""
+    cleaned = _first_token(_clean_text(pd.Series([name], dtype="object"))).iloc[0]
+    return nickname_forms(cleaned) or [] if isinstance(cleaned, str) and cleaned else []
+
+
 def _clean_text(column: pd.Series) -> pd.Series:
     """Capitals without accents or punctuation; hyphens and apostrophes handled as names need.
 
@@ -393,6 +408,32 @@ def _any_identifier(value: object) -> str | None:
     return text or None
 
 
+def _split_list(value: object) -> list[str]:
+    """Several values written in one cell ('LS6 2AB; BD7 1AA') or given as a list."""
+    if value is None or (isinstance(value, float) and value != value):  # noqa: PLR0124 - NaN
+        return []
+    if isinstance(value, list | tuple | set | np.ndarray):
+        return [str(item) for item in value if item is not None and str(item).strip()]
+    return [part.strip() for part in re.split(r"[;|,]", str(value)) if part.strip()]
+
+
+def _with_others(
+    first: pd.Series, others: pd.Series, clean_one: Callable[[str], list[str]]
+) -> pd.Series:
+    """Each row's cleaned values: its own first, then those from the list column, distinct."""
+    result = []
+    for own, listed in zip(first.tolist(), others.tolist(), strict=True):
+        values = list(own) if isinstance(own, list | tuple | np.ndarray) else []
+        if not isinstance(own, list | tuple | np.ndarray) and isinstance(own, str) and own:
+            values = [own]
+        for item in _split_list(listed):
+            for cleaned in clean_one(item):
+                if cleaned and cleaned not in values:
+                    values.append(cleaned)
+        result.append(values or None)
+    return pd.Series(result, index=first.index, dtype="object")
+
+
 def missing_input_columns(columns: Iterable[str]) -> list[str]:
     """The input columns that are absent; every column may be missing except record_id."""
     return [name for name in ("record_id",) if name not in set(columns)]
@@ -431,6 +472,13 @@ def clean_records(
     out["given_name"] = given
     out["given_name_metaphone"] = _map_distinct(given, metaphone)
     out["given_name_nicknames"] = _map_distinct(given, nickname_forms)
+    other_names = column("other_names")
+    if other_names.notna().any():
+        # Other names the record knows (an alias, a name used at school) count as the
+        # given name's other forms: the nickname level then agrees on them too.
+        out["given_name_nicknames"] = _with_others(
+            out["given_name_nicknames"], other_names, _other_name_forms
+        )
     out["given_name_nickname_key"] = _map_distinct(
         given,
         lambda name: nickname_forms(name)[0] if name else None,  # type: ignore[index,arg-type]
@@ -449,6 +497,19 @@ def clean_records(
         column("postcode"), lambda codes: normalise_postcodes(codes, uk_only=uk_postcodes_only)
     )
     out["postcode"] = postcodes
+    previous = column("previous_postcodes")
+    if previous.notna().any():
+        out["postcodes"] = _with_others(
+            postcodes,
+            previous,
+            lambda code: [c for c in [normalise_postcode(code, uk_only=uk_postcodes_only)] if c],
+        )
+    else:
+        out["postcodes"] = pd.Series(
+            [[code] if isinstance(code, str) else None for code in postcodes.tolist()],
+            index=index,
+            dtype="object",
+        )
     codes = _arrow(postcodes)
     is_uk = pc.fill_null(pc.match_substring(codes, " "), False)
     nothing = pa.nulls(len(codes), pa.string())

@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from safeguard.records.linkage.cleaning import clean_records
+from safeguard.records.linkage.cleaning import ARRAY_COLUMNS, clean_records
 
 Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -40,7 +40,7 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 #: The probability given to a pair the family rule stops, whatever its weights say.
 FAMILY_RULE_CAP = 0.001
 #: Bumped whenever the comparisons change, so an old model is never applied to new levels.
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 #: Above this many records the looser blocking rules are left out (they grow quadratically).
 LARGE_INPUT_ROWS = 100_000
 #: Larger inputs are trained on a random sample of this many records.
@@ -50,8 +50,38 @@ _TRAINING_SEED = 42
 M_FLOOR = 0.01
 U_FLOOR = 1e-5
 #: Comparison vector values of the top levels ("the same") of two comparisons.
-_GIVEN_SAME = 6
+_GIVEN_SAME = 7
+_GIVEN_NICKNAME = 6
 _NHS_SLIP = 1  # the same NHS number is 2; one slip apart (unvalidated identifiers only) 1
+#: The date-of-birth level "two digits different": siblings born a year or so apart
+#: (2006-09-27 and 2007-09-17), so it counts as a disagreement unless the given names are
+#: exactly the same.
+_DOB_TWO_DIGITS = 1
+#: The postcode level "a previous postcode of one is the other's postcode" (the same is 4).
+_POSTCODE_PREVIOUS = 3
+#: The comparisons, besides the given name, on which a rival must agree at least as well
+#: for a link to be ambiguous (see ``_stop_ambiguous_links``).
+_CONTEXT_COMPARISONS: tuple[str, ...] = (
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "address",
+    "sex",
+    "nhs_number",
+)
+#: A record that links to two records the family rule keeps apart keeps only its best link,
+#: and only when that link is at least this much stronger (bits of match weight).
+CONFLICT_MARGIN = 5.0
+#: At most this many of a record's best links are checked against each other.
+CONFLICT_PARTNERS = 5
+#: Columns whose exact agreement is weighed by how common the value is (term frequency).
+TERM_FREQUENCY_COLUMNS: tuple[str, ...] = ("given_name", "family_name", "postcode")
+#: A model keeps at most this many of each column's most common values (the rest count
+#: as average: no adjustment).
+TERM_FREQUENCY_KEPT = 3000
+#: Inputs of at least this many records weigh values by their frequency in the input
+#: itself; smaller inputs (one import, one pair) use the frequencies the model learnt.
+TERM_FREQUENCY_FROM_INPUT_ROWS = 20_000
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +121,11 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
         comparison_description="Given name",
         comparison_levels=[
             cll.NullLevel("given_name"),
-            cll.ExactMatchLevel("given_name").configure(label_for_charts="The same given name"),
+            cll.ExactMatchLevel("given_name", term_frequency_adjustments=True).configure(
+                label_for_charts="The same given name"
+            ),
             cll.ArrayIntersectLevel("given_name_nicknames").configure(
-                label_for_charts="Nicknames of the same name (Bill and William)"
+                label_for_charts="Nicknames of the same name (Bill and William), or a known other name"
             ),
             cll.JaroWinklerLevel("given_name", 0.92).configure(
                 label_for_charts="Given names spelt nearly the same"
@@ -102,6 +134,11 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
                 cll.LevenshteinLevel("given_name", 1),
                 cll.CustomLevel("length(given_name_l) >= 5"),
             ).configure(label_for_charts="Given names one letter different"),
+            cll.And(
+                cll.DamerauLevenshteinLevel("given_name", 1),
+                cll.Not(cll.LevenshteinLevel("given_name", 1)),
+                cll.CustomLevel("length(given_name_l) >= 4"),
+            ).configure(label_for_charts="Two neighbouring letters swapped (Noah and Onah)"),
             cll.And(
                 cll.ExactMatchLevel("given_name_metaphone"),
                 cll.JaroWinklerLevel("given_name", 0.8),
@@ -117,7 +154,9 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
         comparison_description="Family name",
         comparison_levels=[
             cll.NullLevel("family_name"),
-            cll.ExactMatchLevel("family_name").configure(label_for_charts="The same family name"),
+            cll.ExactMatchLevel("family_name", term_frequency_adjustments=True).configure(
+                label_for_charts="The same family name"
+            ),
             cll.JaroWinklerLevel("family_name", 0.92).configure(
                 label_for_charts="Family names spelt nearly the same"
             ),
@@ -171,7 +210,12 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
         comparison_description="Postcode",
         comparison_levels=[
             cll.NullLevel("postcode"),
-            cll.ExactMatchLevel("postcode").configure(label_for_charts="The same postcode"),
+            cll.ExactMatchLevel("postcode", term_frequency_adjustments=True).configure(
+                label_for_charts="The same postcode"
+            ),
+            cll.ArrayIntersectLevel("postcodes", 1).configure(
+                label_for_charts="A previous postcode of one is the other's postcode"
+            ),
             cll.ExactMatchLevel("postcode_sector").configure(
                 label_for_charts="The same postcode sector"
             ),
@@ -227,10 +271,15 @@ def _blocking_rules(rows: int) -> list[Any]:
         block_on("given_name_metaphone", "family_name_metaphone", "birth_year"),
         block_on("postcode", "given_name_metaphone"),
     ]
+    # A child who moved, with a slip in the given name and the year of birth out by one,
+    # shares only the sound of the family name, the birthday and the first letter.
+    rules.append(block_on("family_name_metaphone", "birth_month_day", "given_name_initial"))
+    # One household, slips in both names: the postcode and the date of birth or surname.
+    rules.append(block_on("postcode", "date_of_birth"))
+    rules.append(block_on("postcode", "family_name_metaphone"))
     if rows <= LARGE_INPUT_ROWS:
         rules += [
             block_on("date_of_birth"),
-            block_on("postcode", "family_name_metaphone"),
             block_on("given_name_metaphone", "family_name_metaphone"),
             block_on("address"),
         ]
@@ -359,9 +408,7 @@ def _register(db_api: Any, frame: pd.DataFrame, name: str, engine: str) -> Any:
             [
                 T.StructField(
                     column,
-                    T.ArrayType(T.StringType())
-                    if column == "given_name_nicknames"
-                    else T.StringType(),
+                    T.ArrayType(T.StringType()) if column in ARRAY_COLUMNS else T.StringType(),
                 )
                 for column in frame.columns
             ]
@@ -381,7 +428,57 @@ def _prepare(frame: pd.DataFrame, *, cleaned: bool = False, **clean_options: boo
     records = frame if cleaned else clean_records(frame, **clean_options)
     records = records.copy()
     records["birth_year"] = records["date_of_birth"].str[:4]
+    records["birth_month_day"] = records["date_of_birth"].str[5:10]
+    records["given_name_initial"] = records["given_name"].str[:1]
     return records
+
+
+def term_frequencies(records: pd.DataFrame, kept: int = TERM_FREQUENCY_KEPT) -> dict[str, Any]:
+    """How common each value is, per column weighed by term frequency (cleaned records).
+
+    For each of :data:`TERM_FREQUENCY_COLUMNS`, the share of the records with a value
+    that have this value, for the ``kept`` most common values (Splink's "tf" tables).
+    """
+    tables: dict[str, Any] = {}
+    for column in TERM_FREQUENCY_COLUMNS:
+        values = records[column].dropna() if column in records.columns else pd.Series([])
+        counts = values.value_counts()
+        total = int(counts.sum())
+        if not total:
+            tables[column] = {}
+            continue
+        top = counts.head(kept)
+        tables[column] = {str(value): int(count) / total for value, count in top.items()}
+    return tables
+
+
+def _register_term_frequencies(
+    linker: Any, db_api: Any, tables: dict[str, Any], engine: str
+) -> None:
+    """Use the model's frequencies, not the (too small) input's, for exact agreements."""
+    for column in TERM_FREQUENCY_COLUMNS:
+        table = tables.get(column) or {}
+        frame = pd.DataFrame(
+            {column: list(table.keys()), f"tf_{column}": [float(v) for v in table.values()]},
+        )
+        if frame.empty:
+            frame = pd.DataFrame({column: ["\x00"], f"tf_{column}": [1.0]})
+        if engine == "spark":
+            from pyspark.sql import types as T  # noqa: N812 - Spark's own convention
+
+            schema = T.StructType(
+                [
+                    T.StructField(column, T.StringType()),
+                    T.StructField(f"tf_{column}", T.DoubleType()),
+                ]
+            )
+            spark_frame = db_api.spark.createDataFrame(
+                list(frame.itertuples(index=False, name=None)), schema=schema
+            )
+            registered = db_api.register(spark_frame, dataset_display_name=f"tf_{column}")
+        else:
+            registered = db_api.register(frame, dataset_display_name=f"tf_{column}")
+        linker.table_management.register_term_frequency_lookup(registered, column)
 
 
 # --------------------------------------------------------------------------------------
@@ -418,6 +515,8 @@ class TrainedModel:
     parameters: dict[str, list[dict[str, Any]]]
     settings_version: int = SETTINGS_VERSION
     notes: dict[str, Any] = field(default_factory=dict)
+    #: Per column of :data:`TERM_FREQUENCY_COLUMNS`: value -> share of the training records.
+    term_frequencies: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The model as plain data (for a JSON field in the database)."""
@@ -429,6 +528,7 @@ class TrainedModel:
             "parameters": self.parameters,
             "settings_version": self.settings_version,
             "notes": self.notes,
+            "term_frequencies": self.term_frequencies,
         }
 
     def to_json(self) -> str:
@@ -453,6 +553,7 @@ class TrainedModel:
             parameters=data["parameters"],
             settings_version=int(data["settings_version"]),
             notes=dict(data.get("notes") or {}),
+            term_frequencies=dict(data.get("term_frequencies") or {}),
         )
 
     @classmethod
@@ -576,6 +677,7 @@ def train(
     progress("Cleaning", 0.0)
     records = _prepare(df, cleaned=cleaned, **clean_options)
     rows = len(records)
+    frequencies = term_frequencies(records)
     if rows > TRAINING_SAMPLE_ROWS:
         # Pairs of one person survive a sample of a fraction f of the records with chance
         # f squared, and so do all pairs: the prior and the m and u estimates stand.
@@ -613,7 +715,9 @@ def train(
         except Exception as error:  # noqa: BLE001 - an empty block trains nothing
             logger.info("Skipped a training round (%s): %s", rule, error)
         progress("Training", 0.5 + 0.5 * (number + 1) / len(sessions))
-    return _model_from_linker(linker, rows, {"engine": engine}, before_em)
+    model = _model_from_linker(linker, rows, {"engine": engine}, before_em)
+    model.term_frequencies = frequencies
+    return model
 
 
 # --------------------------------------------------------------------------------------
@@ -626,18 +730,26 @@ def _apply_family_rule(pairs: pd.DataFrame) -> pd.DataFrame:
 
     Comparison vector values (gamma): -1 is a missing value, 0 the 'else' level (no
     agreement at all), higher numbers closer agreement; the top NHS level is an exact
-    match.
+    match. Dates of birth two digits apart disagree unless the given names are the same.
     """
     nhs_same = pairs["gamma_nhs_number"] >= _NHS_SLIP
     given_agrees = pairs["gamma_given_name"] > 0
-    dob_disagrees = pairs["gamma_date_of_birth"] == 0
-    sex_differs = pairs["gamma_sex"] == 0
     given_exact = pairs["gamma_given_name"] == _GIVEN_SAME
+    dob_disagrees = (pairs["gamma_date_of_birth"] == 0) | (
+        (pairs["gamma_date_of_birth"] == _DOB_TWO_DIGITS) & ~given_exact
+    )
+    sex_differs = pairs["gamma_sex"] == 0
     stopped = ~nhs_same & (~given_agrees | dob_disagrees | (sex_differs & ~given_exact))
+    return _cap(pairs.assign(family_rule=False), stopped)
+
+
+def _cap(pairs: pd.DataFrame, stopped: pd.Series) -> pd.DataFrame:
+    """Cap the stopped pairs' probability at FAMILY_RULE_CAP and mark them."""
+    stopped = stopped.astype(bool)
     capped = pairs["match_probability"].where(
         ~stopped, np.minimum(pairs["match_probability"], FAMILY_RULE_CAP)
     )
-    pairs = pairs.assign(match_probability=capped, family_rule=stopped)
+    pairs = pairs.assign(match_probability=capped, family_rule=pairs["family_rule"] | stopped)
     probability = pairs["match_probability"].clip(1e-15, 1 - 1e-15)
     pairs["match_weight"] = pairs["match_weight"].where(
         ~stopped, np.log2(probability / (1 - probability))
@@ -645,16 +757,132 @@ def _apply_family_rule(pairs: pd.DataFrame) -> pd.DataFrame:
     return pairs
 
 
+def _agreement(gamma: pd.Series) -> np.ndarray:
+    """A comparison level as a rank: missing above 'different', below any agreement."""
+    values = gamma.to_numpy(dtype=float)
+    return np.where(values > 0, values, np.where(values < 0, 0.5, 0.0))
+
+
+def _both_ways(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Each pair twice, once from each record: record, other, and the pair's position."""
+    forward = pd.DataFrame(
+        {"record": pairs["record_id_l"], "other": pairs["record_id_r"], "pair": pairs.index}
+    )
+    backward = pd.DataFrame(
+        {"record": pairs["record_id_r"], "other": pairs["record_id_l"], "pair": pairs.index}
+    )
+    return pd.concat([forward, backward], ignore_index=True)
+
+
+def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
+    """A close but not exact given name is no evidence when another child fits as well.
+
+    A record X links to B through a given name that is only alike (a slip, the same
+    sound), while the family rule keeps X apart from A, and A agrees with X at
+    least as well as B on everything else (family name, date of birth, postcode,
+    address, sex, NHS number): A and B look like two children of one household (twins,
+    say), and X's given name may be a slip of either. Luly could be Lucy or Lily. The
+    link X-B is stopped; a person decides.
+    """
+    # A nickname is no slip: a short form of one twin's name that also stands for the
+    # other's agrees with both, and ``_stop_conflicting_links`` sees to that.
+    links = ~pairs["family_rule"] & (pairs["gamma_given_name"] < _GIVEN_NICKNAME)
+    links &= pairs["gamma_nhs_number"] < _NHS_SLIP
+    # A rival lives where X lives (the same or a previous postcode, or the same address):
+    # a stranger elsewhere who happens to share a family name and a birthday is none.
+    at_home = (pairs["gamma_postcode"] >= _POSTCODE_PREVIOUS) | (pairs["gamma_address"] > 0)
+    rivals = pairs["family_rule"] & (pairs["gamma_nhs_number"] < _NHS_SLIP) & at_home
+    if not links.any() or not rivals.any():
+        return pairs
+    ranks = pd.DataFrame(
+        {name: _agreement(pairs[f"gamma_{name}"]) for name in _CONTEXT_COMPARISONS},
+        index=pairs.index,
+    )
+    linked = _both_ways(pairs[links])
+    rivalled = _both_ways(pairs[rivals])
+    rivalled = rivalled[rivalled["record"].isin(linked["record"])]
+    if rivalled.empty:
+        return pairs
+    joined = linked.merge(rivalled, on="record", suffixes=("", "_rival"))
+    joined = joined[joined["other"] != joined["other_rival"]]
+    as_good = np.ones(len(joined), dtype=bool)
+    for name in _CONTEXT_COMPARISONS:
+        column = ranks[name]
+        as_good &= (
+            column.loc[joined["pair_rival"]].to_numpy() >= column.loc[joined["pair"]].to_numpy()
+        )
+    stopped = pairs.index.isin(joined.loc[as_good, "pair"].unique())
+    return _cap(pairs, pd.Series(stopped, index=pairs.index))
+
+
+def _conflicting_partners(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """The groups of records that one record links to: record, other, pair, weight."""
+    linked = _both_ways(pairs[~pairs["family_rule"] & (pairs["match_probability"] >= threshold)])
+    if linked.empty:
+        return linked.assign(weight=[])
+    linked["weight"] = pairs["match_weight"].loc[linked["pair"]].to_numpy()
+    linked = linked.sort_values(["record", "weight", "other"], ascending=[True, False, True])
+    linked = linked[linked.groupby("record").cumcount() < CONFLICT_PARTNERS]
+    several = linked.groupby("record")["other"].transform("size") > 1
+    return linked[several]
+
+
+def _stop_conflicting_links(
+    pairs: pd.DataFrame,
+    threshold: float,
+    stopped_between: Callable[[pd.DataFrame], set[tuple[str, str]]],
+) -> pd.DataFrame:
+    """One record may not join two records the family rule keeps apart.
+
+    Rick links to Richard and to his twin Eric (Rick is short for both), and the two
+    twins are kept apart by the family rule: Rick would merge them. The links of such a
+    record are stopped, except its best one when that is at least CONFLICT_MARGIN bits
+    stronger than the next (the record plainly belongs there).
+    ``stopped_between(groups)`` scores the partners of each record against each other
+    and returns the pairs of record ids (either order) the family rule stops.
+    """
+    groups = _conflicting_partners(pairs, threshold)
+    if groups.empty:
+        return pairs
+    apart = stopped_between(groups[["record", "other"]])
+    if not apart:
+        return pairs
+    stop: set[int] = set()
+    for _, group in groups.groupby("record", sort=False):
+        others = group["other"].tolist()
+        weights = group["weight"].tolist()
+        positions = group["pair"].tolist()
+        for first in range(len(others)):
+            for second in range(first + 1, len(others)):
+                if (others[first], others[second]) not in apart:
+                    continue
+                # Sorted by weight: ``first`` is the stronger link.
+                if first == 0 and weights[0] - weights[second] >= CONFLICT_MARGIN:
+                    stop.add(positions[second])
+                else:
+                    stop.update((positions[first], positions[second]))
+    stopped = pd.Series(pairs.index.isin(sorted(stop)), index=pairs.index)
+    return _cap(pairs, stopped)
+
+
+_SIDE_LEFT = "l\x1e"
+_SIDE_RIGHT = "r\x1e"
+
+_PREDICTED_COLUMNS = (
+    "record_id_l, record_id_r, match_probability, match_weight, gamma_given_name,"
+    " gamma_family_name, gamma_date_of_birth, gamma_postcode, gamma_address, gamma_sex,"
+    " gamma_nhs_number"
+)
+
+
 def _predict(
     linker: Any, threshold: float, progress: Progress, stage: str = "Comparing"
 ) -> pd.DataFrame:
+    """Splink's pairs at or above ``threshold`` (before the family rule), with the levels."""
     progress(stage, 0.0)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     table = predictions.physical_name
-    columns = (
-        "record_id_l, record_id_r, match_probability, match_weight, gamma_given_name,"
-        " gamma_date_of_birth, gamma_sex, gamma_nhs_number"
-    )
+    columns = _PREDICTED_COLUMNS
     if "source_dataset_l" in [c.unquote().name for c in predictions.columns]:
         columns = "source_dataset_l, source_dataset_r, " + columns
     db_api = linker._db_api  # noqa: SLF001 - Splink exposes no public accessor
@@ -667,8 +895,50 @@ def _predict(
         pairs = db_api.spark.sql(query).toPandas()
     predictions.drop_table_from_database_and_remove_from_cache()
     progress(stage, 1.0)
-    pairs = _apply_family_rule(pairs)
-    return pairs[pairs["match_probability"] >= threshold]
+    pairs["record_id_l"] = pairs["record_id_l"].astype(str)
+    pairs["record_id_r"] = pairs["record_id_r"].astype(str)
+    return pairs.reset_index(drop=True)
+
+
+def _stopped_between(
+    records: pd.DataFrame, model: TrainedModel, engine: str
+) -> Callable[[pd.DataFrame], set[tuple[str, str]]]:
+    """Scores, for each record, its partners against each other (the family rule only)."""
+
+    def score(groups: pd.DataFrame) -> set[tuple[str, str]]:
+        from splink import Linker
+
+        by_id = records.set_index(records["record_id"].astype(str))
+        members = by_id.loc[groups["other"].to_numpy()].reset_index(drop=True)
+        members["conflict_group"] = groups["record"].to_numpy()
+        members["record_id"] = [
+            f"{group}\x1f{other}"
+            for group, other in zip(groups["record"], groups["other"], strict=True)
+        ]
+        settings = model.splink_settings(link_type="dedupe_only", rows=len(members), engine=engine)
+        settings["blocking_rules_to_generate_predictions"] = [
+            {
+                "blocking_rule": "l.conflict_group = r.conflict_group",
+                "sql_dialect": _dialect(engine),
+            }
+        ]
+        db_api = _db_api(engine)
+        linker = Linker(
+            _register(db_api, members, "records_partners", engine),
+            settings,
+            log_level=logging.ERROR,
+        )
+        if model.term_frequencies:
+            _register_term_frequencies(linker, db_api, model.term_frequencies, engine)
+        scored = _apply_family_rule(_predict(linker, 0.0, _no_progress, "Checking"))
+        scored = scored[scored["family_rule"]]
+        apart: set[tuple[str, str]] = set()
+        for left, right in zip(scored["record_id_l"], scored["record_id_r"], strict=True):
+            first, second = left.split("\x1f", 1)[1], right.split("\x1f", 1)[1]
+            apart.update({(first, second), (second, first)})
+        return apart
+
+    return score
 
 
 def predict_pairs(
@@ -711,12 +981,38 @@ def predict_pairs(
             settings,
             log_level=logging.ERROR,
         )
+    if rows < TERM_FREQUENCY_FROM_INPUT_ROWS and model.term_frequencies:
+        _register_term_frequencies(linker, db_api, model.term_frequencies, engine)
     pairs = _predict(linker, threshold, progress)
     if right is not None and "source_dataset_l" in pairs.columns:
         flipped = pairs["source_dataset_l"] != "records_left"
         left_ids = pairs["record_id_l"].where(~flipped, pairs["record_id_r"])
         right_ids = pairs["record_id_r"].where(~flipped, pairs["record_id_l"])
         pairs = pairs.assign(record_id_l=left_ids, record_id_r=right_ids)
+    if right is None:
+        everyone = left
+    else:
+        # Left and right may use the same record ids: tell them apart while checking.
+        everyone = pd.concat(
+            [
+                left.assign(record_id=_SIDE_LEFT + left["record_id"].astype(str)),
+                right.assign(record_id=_SIDE_RIGHT + right["record_id"].astype(str)),
+            ],
+            ignore_index=True,
+        )
+        pairs = pairs.assign(
+            record_id_l=_SIDE_LEFT + pairs["record_id_l"],
+            record_id_r=_SIDE_RIGHT + pairs["record_id_r"],
+        )
+    pairs = _apply_family_rule(pairs)
+    pairs = _stop_rivalled_links(pairs)
+    pairs = _stop_conflicting_links(pairs, threshold, _stopped_between(everyone, model, engine))
+    pairs = pairs[pairs["match_probability"] >= threshold]
+    if right is not None:
+        pairs = pairs.assign(
+            record_id_l=pairs["record_id_l"].str.slice(len(_SIDE_LEFT)),
+            record_id_r=pairs["record_id_r"].str.slice(len(_SIDE_RIGHT)),
+        )
     result = pd.DataFrame(
         {
             "left_id": pairs["record_id_l"].astype(str),
@@ -845,10 +1141,13 @@ def explain_pair(
     linker = Linker(
         _register(db_api, records, "records_pair", "duckdb"), settings, log_level=logging.ERROR
     )
+    if model.term_frequencies:
+        _register_term_frequencies(linker, db_api, model.term_frequencies, "duckdb")
     rows = records.astype(object).where(records.notna(), None).to_dict("records")
     for row in rows:
-        if isinstance(row["given_name_nicknames"], np.ndarray):
-            row["given_name_nicknames"] = list(row["given_name_nicknames"])
+        for column in ARRAY_COLUMNS:
+            if isinstance(row.get(column), np.ndarray):
+                row[column] = list(row[column])
     scored = linker.inference.score_pair(rows[0], rows[1]).as_record_list()[0]
     chart = linker.visualisations.waterfall_chart([scored], filter_nulls=False).chart_dict
 
@@ -898,7 +1197,8 @@ def explain_pair(
 def _match_weight_of(scored: dict[str, Any], name: str) -> float:
     """A comparison's match weight from a scored pair (Splink 5 'mw_', older 'bf_')."""
     if scored.get(f"mw_{name}") is not None:
-        return float(scored[f"mw_{name}"])
+        adjustment = scored.get(f"mw_tf_adj_{name}")
+        return float(scored[f"mw_{name}"]) + (float(adjustment) if adjustment is not None else 0.0)
     bayes_factor = scored.get(f"bf_{name}")
     if bayes_factor is None:
         return 0.0

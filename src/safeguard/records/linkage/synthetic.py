@@ -78,6 +78,9 @@ class SyntheticOptions:
     duplicate_rate: float = 0.10
     twin_rate: float = 0.03
     nhs_known_rate: float = 0.7
+    #: Of the second records written after a move, the share that also hold the
+    #: previous postcode (an address history, as a GP or the person's record keeps).
+    previous_postcode_rate: float = 0.0
     seed: int = 1
 
 
@@ -205,9 +208,15 @@ def generate_households(options: SyntheticOptions) -> pd.DataFrame:
     )
 
 
-def _messy_copy(row: dict, rng: random.Random, short_forms: dict[str, list[str]]) -> dict:
+def _messy_copy(
+    row: dict,
+    rng: random.Random,
+    short_forms: dict[str, list[str]],
+    previous_postcode_rate: float = 0.0,
+) -> dict:
     """Another agency's record of the same person."""
     copy = dict(row)
+    copy["previous_postcodes"] = None
     given = copy["given_name"]
     roll = rng.random()
     if roll < 0.2 and short_forms.get(given.upper()):
@@ -228,6 +237,8 @@ def _messy_copy(row: dict, rng: random.Random, short_forms: dict[str, list[str]]
         dob = dob.replace(year=dob.year + rng.choice((-1, 1)))
     copy["date_of_birth"] = dob
     if rng.random() < 0.25:  # moved house since
+        if previous_postcode_rate and rng.random() < previous_postcode_rate:
+            copy["previous_postcodes"] = copy["postcode"]
         copy["postcode"] = f"{rng.choice(AREAS)}{rng.randrange(1, 30)} {rng.randrange(10)}" + (
             rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
         )
@@ -254,7 +265,10 @@ def generate_records(options: SyntheticOptions) -> pd.DataFrame:
     count = int(round(options.people * options.duplicate_rate))
     chosen = rng.sample(range(options.people), count)
     duplicates = pd.DataFrame(
-        [_messy_copy(row, rng, short_forms) for row in base.iloc[chosen].to_dict("records")]
+        [
+            _messy_copy(row, rng, short_forms, options.previous_postcode_rate)
+            for row in base.iloc[chosen].to_dict("records")
+        ]
     )
     records = pd.concat([base, duplicates], ignore_index=True)
     records["date_of_birth"] = pd.to_datetime(records["date_of_birth"])
@@ -267,4 +281,6 @@ def generate_records(options: SyntheticOptions) -> pd.DataFrame:
     records["date_of_birth"] = written
     records = records.sample(frac=1, random_state=options.seed).reset_index(drop=True)
     records.insert(0, "record_id", [f"R{number}" for number in range(len(records))])
+    if not options.previous_postcode_rate:
+        records = records.drop(columns=["previous_postcodes"], errors="ignore")
     return records
