@@ -26,6 +26,16 @@ from openpyxl.utils import get_column_letter
 from safeguard.insight.definitions import MEASURES
 from safeguard.insight.types import DataSet, Unit
 
+SHEET_NAMES = {
+    "frontdoor": "Front door",
+    "earlyhelp": "Early help",
+    "sharing": "Information sharing",
+    "meetings": "Meetings",
+    "missing": "Missing",
+    "exploitation": "Exploitation",
+    "hsb": "Harmful sexual behaviour",
+    "contextual": "Contextual safeguarding",
+}
 CSV_HEADER = ("period", "section", "measure", "title", "row", "column", "value", "unit")
 
 
@@ -98,7 +108,7 @@ def workbook(dataset: DataSet, trends: Sequence[Any] = (), periods: Sequence[str
         cell.font = bold
     used = {"Contents", "Definitions", "Trends"}
     for section in dataset.sections:
-        sheet = book.create_sheet(_sheet_title(section.title, used))
+        sheet = book.create_sheet(_sheet_title(SHEET_NAMES.get(section.key, section.title), used))
         contents.append([sheet.title, section.title])
         sheet.append([section.title])
         sheet["A1"].font = Font(bold=True, size=14)
