@@ -118,8 +118,10 @@ class TestTheCommand:
         ("arguments", "message"),
         [
             (["--quarter", "2026Q5", "--out", "x.xlsx"], "Enter a quarter like 2026Q3"),
-            (["--quarter", "2026Q3", "--out", "x.xlsx", "--population", "0"],
-             "child population must be more than 0"),  # fmt: skip
+            (
+                ["--quarter", "2026Q3", "--out", "x.xlsx", "--population", "0"],
+                "child population must be more than 0",
+            ),  # fmt: skip
             (["--quarter", "2026Q3"], "Give --out"),
         ],
     )

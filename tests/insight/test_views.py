@@ -120,7 +120,9 @@ class TestNoChildReachesAnAnalyst:
             for secret in (child.given_name, child.family_name, str(child.pk), child.pk.hex):
                 assert secret.encode() not in body, (path, secret)
 
-    def test_the_downloads_are_a_workbook_and_csv(self, signed_in, analyst, named_child_record, quarter):
+    def test_the_downloads_are_a_workbook_and_csv(
+        self, signed_in, analyst, named_child_record, quarter
+    ):
         client = signed_in(analyst)
         workbook = client.get(reverse("insight:download-xlsx", args=[quarter.label]))
         assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")

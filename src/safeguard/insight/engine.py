@@ -390,9 +390,7 @@ def run_queries(connection: duckdb.DuckDBPyConnection, period: Period) -> Long:
     values = parameters(period)
     for section in queries.SECTIONS:
         text = queries.sql(section)
-        used = {
-            name: value for name, value in values.items() if re.search(rf"\${name}\b", text)
-        }
+        used = {name: value for name, value in values.items() if re.search(rf"\${name}\b", text)}
         for key, row, column, value in connection.execute(text, used).fetchall():
             found[key][(str(row), str(column))] = value
     return found
@@ -452,7 +450,9 @@ def build_table(layout: Layout, found: Mapping[tuple[str, str], Any], population
             values.append(None if value is None else round(float(value), 1))
         return tuple(values)
 
-    table_rows = tuple(Row(label=label, values=finish(key, count_lines[key])) for key, label in rows)
+    table_rows = tuple(
+        Row(label=label, values=finish(key, count_lines[key])) for key, label in rows
+    )
     total = Row(label="Total", values=finish(None, grand)) if layout.total_row else None
     return Table(
         measure=measure(layout.key),

@@ -46,7 +46,7 @@ def safe(value: Any) -> Any:
     return value
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], object]) -> Path:
     """Write through ``write`` to a temporary file beside ``path``, then move it into place."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

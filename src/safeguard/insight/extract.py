@@ -49,17 +49,32 @@ TS = pa.timestamp("us")
 # Every table's columns and Arrow types: the contract between extract, SQL and the bench.
 SCHEMAS: dict[str, pa.Schema] = {
     "persons": pa.schema(
-        [("child_id", pa.int64()), ("date_of_birth", pa.date32()), ("sex", pa.string()),
-         ("ethnic_group", pa.string())]
+        [
+            ("child_id", pa.int64()),
+            ("date_of_birth", pa.date32()),
+            ("sex", pa.string()),
+            ("ethnic_group", pa.string()),
+        ]
     ),
     "contacts": pa.schema(
-        [("contact_id", pa.int64()), ("received_at", TS), ("source_code", pa.string()),
-         ("due_at", TS), ("decided_at", TS), ("level", pa.int64()), ("outcome", pa.string())]
+        [
+            ("contact_id", pa.int64()),
+            ("received_at", TS),
+            ("source_code", pa.string()),
+            ("due_at", TS),
+            ("decided_at", TS),
+            ("level", pa.int64()),
+            ("outcome", pa.string()),
+        ]
     ),
     "contact_children": pa.schema([("contact_id", pa.int64()), ("child_id", pa.int64())]),
     "eh_episodes": pa.schema(
-        [("episode_id", pa.int64()), ("opened_on", pa.date32()), ("closed_on", pa.date32()),
-         ("closure_reason", pa.string())]
+        [
+            ("episode_id", pa.int64()),
+            ("opened_on", pa.date32()),
+            ("closed_on", pa.date32()),
+            ("closure_reason", pa.string()),
+        ]
     ),
     "eh_reviews": pa.schema([("episode_id", pa.int64()), ("held_at", TS)]),
     "sharing_decisions": pa.schema(
@@ -70,31 +85,52 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "break_glass": pa.schema([("opened_at", TS), ("outcome", pa.string())]),
     "invitations": pa.schema(
-        [("starts_at", TS), ("meeting_kind", pa.string()), ("agency_kind", pa.string()),
-         ("attendance", pa.string())]
+        [
+            ("starts_at", TS),
+            ("meeting_kind", pa.string()),
+            ("agency_kind", pa.string()),
+            ("attendance", pa.string()),
+        ]
     ),
     "missing_episodes": pa.schema(
-        [("episode_id", pa.int64()), ("child_id", pa.int64()), ("missing_since", TS),
-         ("returned_at", TS)]
+        [
+            ("episode_id", pa.int64()),
+            ("child_id", pa.int64()),
+            ("missing_since", TS),
+            ("returned_at", TS),
+        ]
     ),
     "return_interviews": pa.schema(
         [("episode_id", pa.int64()), ("due_at", TS), ("status", pa.string()), ("held_at", TS)]
     ),
     "screenings": pa.schema([("child_id", pa.int64()), ("screened_on", pa.date32())]),
     "panel_decisions": pa.schema(
-        [("child_id", pa.int64()), ("recorded_at", TS), ("exploitation", pa.string()),
-         ("level", pa.string())]
+        [
+            ("child_id", pa.int64()),
+            ("recorded_at", TS),
+            ("exploitation", pa.string()),
+            ("level", pa.string()),
+        ]
     ),
     "nrm_referrals": pa.schema(
-        [("referral_id", pa.int64()), ("child_id", pa.int64()), ("referred_on", pa.date32()),
-         ("exploitation", pa.string())]
+        [
+            ("referral_id", pa.int64()),
+            ("child_id", pa.int64()),
+            ("referred_on", pa.date32()),
+            ("exploitation", pa.string()),
+        ]
     ),
     "nrm_decisions": pa.schema(
         [("referral_id", pa.int64()), ("stage", pa.string()), ("decided_on", pa.date32())]
     ),
     "hsb_concerns": pa.schema(
-        [("concern_id", pa.int64()), ("recorded_at", TS), ("noticed_at", TS),
-         ("referred_at", TS), ("level", pa.string())]
+        [
+            ("concern_id", pa.int64()),
+            ("recorded_at", TS),
+            ("noticed_at", TS),
+            ("referred_at", TS),
+            ("level", pa.string()),
+        ]
     ),
     "hsb_concern_children": pa.schema(
         [("concern_id", pa.int64()), ("child_id", pa.int64()), ("role", pa.string())]
@@ -182,11 +218,11 @@ def extract(*, until: dt.datetime | None = None) -> Extract:  # noqa: PLR0914
         Investigation,
     )
     from safeguard.meetings.models import (  # noqa: PLC0415
+        FamilyMeeting,  # noqa: PLC0415
         FamilyStage,
         Invitation,
         MeetingStatus,
     )
-    from safeguard.meetings.models import FamilyMeeting  # noqa: PLC0415
     from safeguard.people.models import Person  # noqa: PLC0415
     from safeguard.sharing.models import (  # noqa: PLC0415
         BreakGlassUse,
@@ -210,7 +246,10 @@ def extract(*, until: dt.datetime | None = None) -> Extract:  # noqa: PLR0914
     )
     out["persons"] = _table(
         "persons",
-        ((child(pk), born, sex, ethnic_group(ethnicity or "")) for pk, born, sex, ethnicity in persons),
+        (
+            (child(pk), born, sex, ethnic_group(ethnicity or ""))
+            for pk, born, sex, ethnicity in persons
+        ),
     )
 
     contacts = Contact.objects.filter(received_at__lt=moment).values_list(
@@ -253,9 +292,9 @@ def extract(*, until: dt.datetime | None = None) -> Extract:  # noqa: PLR0914
         "eh_episodes",
         (
             (episode_number(pk), opened, closed, reason or None)
-            for pk, opened, closed, reason in Episode.objects.filter(
-                opened_on__lt=day
-            ).values_list("pk", "opened_on", "closed_on", "closure_reason")
+            for pk, opened, closed, reason in Episode.objects.filter(opened_on__lt=day).values_list(
+                "pk", "opened_on", "closed_on", "closure_reason"
+            )
         ),
     )
     out["eh_reviews"] = _table(

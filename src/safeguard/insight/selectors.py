@@ -34,7 +34,11 @@ def format_cell(value: Cell, unit: Unit) -> str:
     if unit is Unit.RATE:
         return f"{value:,.1f}"
     if unit in (Unit.DAYS, Unit.HOURS):
-        return f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
+        return (
+            f"{value:,.1f}"
+            if isinstance(value, float) and not value.is_integer()
+            else f"{value:,.0f}"
+        )
     return f"{value:,}"
 
 
@@ -59,6 +63,7 @@ class ShownTable:
 
 def shown(table: Table) -> ShownTable:
     """Format every cell of a table."""
+
     def line(values: tuple[Cell, ...]) -> tuple[str, ...]:
         return tuple(format_cell(value, table.unit_of(i)) for i, value in enumerate(values))
 

@@ -33,7 +33,9 @@ def rule() -> tuple[int, int, str]:
 Grid = list[list[Any]]
 
 
-def _lines(table: Table, height: int, width: int) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:
+def _lines(
+    table: Table, height: int, width: int
+) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:
     """Each line with a total: its parts' positions and its total's position.
 
     Row ``height`` is the total row when the table has one; column ``table.total_column``

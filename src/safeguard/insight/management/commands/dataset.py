@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from safeguard.insight.engine import compute, compute_history, trends
 from safeguard.insight.exports import write_csv, write_xlsx
 from safeguard.insight.suppression import publishable
-from safeguard.insight.types import Period
+from safeguard.insight.types import DataSet, Period
 
 
 class Command(BaseCommand):
@@ -57,6 +57,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if not options["out"] and not options["csv"]:
             raise CommandError("Give --out FILE.xlsx, --csv FILE.csv or both.")
+        history: tuple[DataSet, ...]
         try:
             if options["no_trends"]:
                 history = (compute(period, population=options["population"]),)
