@@ -156,6 +156,7 @@ class TestMissingAndExploitation:
         p.screening(child=eli, on="2026-07-04")
         p.screening(child=eli, on="2026-08-04")
         p.screening(child=fay, on="2026-09-01")
+        p.screening(child=p.person(), on="2026-09-30")  # the quarter's last day
         p.panel(child=eli, recorded="2026-07-10 10:00", exploitation="cce", level="moderate")
         p.panel(child=eli, recorded="2026-08-20 10:00", exploitation="cce", level="significant")
         p.panel(child=fay, recorded="2026-09-15 10:00", exploitation="cse", level="emerging")
@@ -180,7 +181,8 @@ class TestMissingAndExploitation:
         assert table.headline == 33.3
 
     def test_children_screened_are_counted_once(self, children):
-        assert compute(Q3).table("exploitation.screened").rows[0].values[0] == 2
+        # Eli twice, Fay, and a third child on 30 September.
+        assert compute(Q3).table("exploitation.screened").rows[0].values[0] == 3
 
     def test_at_risk_uses_each_childs_latest_decision_in_the_period(self, children):
         dataset = compute(Q3)

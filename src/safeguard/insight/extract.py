@@ -230,8 +230,8 @@ def extract(*, until: dt.datetime | None = None) -> Extract:  # noqa: PLR0914
         SharingRequest,
     )
 
-    moment = until or dt.datetime.max.replace(tzinfo=dt.UTC)
-    day = moment.date()
+    moment = until or dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+    day = moment.astimezone(clock.UK).date()  # date fields: before the UK day ``until`` starts
     child = _Numbers()
     contact_number = _Numbers()
     episode_number = _Numbers()
