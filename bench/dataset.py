@@ -76,7 +76,7 @@ def _constant(data_type: str, n: int, moment: dt.datetime) -> pa.Array:
 def copy_table(connection: Any, table: str, given: dict[str, Any], n: int) -> float:
     """COPY ``n`` rows into ``table``: the given columns, constants for other required ones."""
     started = time.perf_counter()
-    moment = dt.datetime(2026, 1, 1)
+    moment = dt.datetime(2026, 1, 1)  # noqa: DTZ001 - naive UTC, as the extract holds
     with connection.cursor() as cursor:
         fill = {
             name: _constant(kind, n, moment)
@@ -107,7 +107,7 @@ def copy_table(connection: Any, table: str, given: dict[str, Any], n: int) -> fl
 def generate(children: int, events: int, seed: int = 15) -> dict[str, Any]:  # noqa: PLR0914
     """Numpy columns for every generated table, shared by the Arrow and PostgreSQL copies."""
     rng = np.random.default_rng(seed)
-    end = dt.datetime(2026, 10, 1)
+    end = dt.datetime(2026, 10, 1)  # noqa: DTZ001 - naive UTC, as the extract holds
     start = end - dt.timedelta(days=WINDOW_DAYS)
     span = int((end - start).total_seconds())
     base = np.datetime64(start, "s")
@@ -121,9 +121,13 @@ def generate(children: int, events: int, seed: int = 15) -> dict[str, Any]:  # n
     screenings = events - int(contacts * 1.8) - int(missing * 1.8)
     data: dict[str, Any] = {}
     data["person_uuid"] = np.array([uuid.UUID(int=i + 1) for i in range(children)])
-    born = np.datetime64("2006-01-01") + rng.integers(0, 20 * 365, children).astype("timedelta64[D]")
+    born = np.datetime64("2006-01-01") + rng.integers(0, 20 * 365, children).astype(
+        "timedelta64[D]"
+    )
     data["person_born"] = born
-    data["person_sex"] = rng.choice(np.array(["female", "male", "unknown"]), children, p=[0.49, 0.49, 0.02])
+    data["person_sex"] = rng.choice(
+        np.array(["female", "male", "unknown"]), children, p=[0.49, 0.49, 0.02]
+    )
 
     received = moments(contacts)
     data["contact_received"] = received
@@ -131,7 +135,9 @@ def generate(children: int, events: int, seed: int = 15) -> dict[str, Any]:  # n
     data["contact_child"] = rng.integers(0, children, contacts)
     decided_mask = rng.random(contacts) < 0.8
     data["contact_decided_mask"] = decided_mask
-    data["contact_decided"] = received + rng.integers(600, 4 * 86_400, contacts).astype("timedelta64[s]")
+    data["contact_decided"] = received + rng.integers(600, 4 * 86_400, contacts).astype(
+        "timedelta64[s]"
+    )
     data["contact_due"] = received + np.timedelta64(86_400, "s")
     data["contact_level"] = rng.integers(1, 5, contacts)
 
@@ -140,17 +146,19 @@ def generate(children: int, events: int, seed: int = 15) -> dict[str, Any]:  # n
     data["missing_child"] = (rng.zipf(1.6, missing) - 1) % children  # a few go missing often
     returned_mask = rng.random(missing) < 0.8
     data["missing_returned_mask"] = returned_mask
-    data["missing_returned"] = since + rng.integers(3_600, 3 * 86_400, missing).astype("timedelta64[s]")
-    data["interview_held"] = data["missing_returned"] + rng.integers(3_600, 6 * 86_400, missing).astype(
+    data["missing_returned"] = since + rng.integers(3_600, 3 * 86_400, missing).astype(
         "timedelta64[s]"
     )
+    data["interview_held"] = data["missing_returned"] + rng.integers(
+        3_600, 6 * 86_400, missing
+    ).astype("timedelta64[s]")
     data["interview_status"] = rng.choice(
         np.array(["completed", "declined", "offered"]), missing, p=[0.7, 0.1, 0.2]
     )
     data["screening_child"] = rng.integers(0, children, screenings)
-    data["screening_on"] = (base + rng.integers(0, span, screenings).astype("timedelta64[s]")).astype(
-        "datetime64[D]"
-    )
+    data["screening_on"] = (
+        base + rng.integers(0, span, screenings).astype("timedelta64[s]")
+    ).astype("datetime64[D]")
     data["sizes"] = {"contacts": contacts, "missing": missing, "screenings": screenings}
     return data
 
@@ -196,7 +204,9 @@ def arrow_tables(data: dict[str, Any]) -> dict[str, pa.Table]:
             "episode_id": np.arange(1, m + 1),
             "child_id": data["missing_child"] + 1,
             "missing_since": data["missing_since"].astype("datetime64[us]"),
-            "returned_at": pa.array(data["missing_returned"].astype("datetime64[us]"), mask=~returned),
+            "returned_at": pa.array(
+                data["missing_returned"].astype("datetime64[us]"), mask=~returned
+            ),
         },
         schema=SCHEMAS["missing_episodes"],
     )
@@ -297,7 +307,9 @@ def load_postgres(data: dict[str, Any]) -> dict[str, float]:
             "created_at": data["missing_since"],
             "recording_agency_id": np.full(m, agencies["police"]),
             "recorded_by_id": np.full(m, user.pk),
-            "returned_at": pa.array(data["missing_returned"].astype("datetime64[us]"), mask=~returned),
+            "returned_at": pa.array(
+                data["missing_returned"].astype("datetime64[us]"), mask=~returned
+            ),
         },
         m,
     )
@@ -311,7 +323,8 @@ def load_postgres(data: dict[str, Any]) -> dict[str, float]:
             "due_at": data["missing_returned"][returned] + np.timedelta64(72 * 3600, "s"),
             "status": status,
             "held_at": pa.array(
-                data["interview_held"][returned].astype("datetime64[us]"), mask=status != "completed"
+                data["interview_held"][returned].astype("datetime64[us]"),
+                mask=status != "completed",
             ),
             "updated_by_id": np.full(r, user.pk),
         },
@@ -408,7 +421,10 @@ def engine_figures(dataset: Any) -> dict[str, Any]:
         for i, (code, _) in enumerate(SOURCE_LABELS)
     }
     sources = {code: line for code, line in sources.items() if line != [0, 0]}
-    levels = {i + 1: row.values[0] for i, row in enumerate(dataset.table("frontdoor.decisions_by_level").rows)}
+    levels = {
+        i + 1: row.values[0]
+        for i, row in enumerate(dataset.table("frontdoor.decisions_by_level").rows)
+    }
     returns = dataset.table("missing.return_interviews").rows
     return {
         "frontdoor.contacts_by_source": sources,
@@ -498,7 +514,9 @@ def main() -> None:  # noqa: PLR0915
                   f"{orm_seconds:.2f} s")  # fmt: skip
             print(f"Ratio (ORM / engine): {orm_seconds / engine_seconds:.1f}x")
             if extract_seconds is not None:
-                print(f"Extract, Django -> Arrow from PostgreSQL (every table): {extract_seconds:.1f} s")
+                print(
+                    f"Extract, Django -> Arrow from PostgreSQL (every table): {extract_seconds:.1f} s"
+                )
             if disagree:
                 print(f"FIGURES DISAGREE: {disagree}")
                 sys.exit(1)

@@ -214,7 +214,8 @@ class TestMissingAndExploitation:
 
 
 class TestHarmfulSexualBehaviour:
-    def test_concerns_both_roles_and_hours_to_referral(self, partnership):
+    @pytest.fixture
+    def concerns(self, partnership):
         p = partnership
         harry, ivy = p.person(), p.person()
         p.hsb(recorded="2026-07-02 12:00", level="problematic", noticed="2026-07-01 12:00",
@@ -222,6 +223,8 @@ class TestHarmfulSexualBehaviour:
         p.hsb(recorded="2026-08-02 12:00", level="abusive", noticed="2026-08-01 12:00",
               referred="2026-08-02 08:00", children=((harry, "harming"), (ivy, "harmed")))  # fmt: skip
         p.hsb(recorded="2026-09-02 12:00", level="normal", noticed="2026-09-01 12:00")
+
+    def test_concerns_both_roles_and_hours_to_referral(self, concerns):
         dataset = compute(Q3)
         levels = cells(dataset.table("hsb.concerns_by_level"))
         assert levels["Problematic"] == (1,)
@@ -231,6 +234,22 @@ class TestHarmfulSexualBehaviour:
         assert dataset.table("hsb.both_roles").headline == 1  # Harry
         # 10 hours and 20 hours: the median is 15.
         assert dataset.table("hsb.time_to_referral").rows[0].values == (2, 15.0)
+
+    def test_the_figures_agree_with_the_hsb_pages_own(self, concerns):
+        from safeguard.hsb.selectors import figures  # noqa: PLC0415
+
+        own = figures(Q3.start, Q3.last_day)
+        dataset = compute(Q3)
+        assert dataset.table("hsb.concerns_by_level").headline == own["concerns"]
+        assert dataset.table("hsb.both_roles").headline == own["both_roles"]
+        assert (
+            dataset.table("hsb.time_to_referral").rows[0].values[1]
+            == (own["referral_hours_median"])
+        )
+        assert (
+            dataset.table("hsb.long_investigations").headline
+            == (own["investigations_open_over_3_months"])
+        )
 
 
 class TestEmptyAndBadInput:
