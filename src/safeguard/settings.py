@@ -375,6 +375,12 @@ OFFICE_HOURS = env.str("SAFEGUARD_OFFICE_HOURS", default="08:30-17:00")
 LINKAGE_AUTO_LINK_THRESHOLD = env.float("SAFEGUARD_LINKAGE_AUTO_LINK_THRESHOLD", default=0.9)
 LINKAGE_REVIEW_THRESHOLD = env.float("SAFEGUARD_LINKAGE_REVIEW_THRESHOLD", default=0.05)
 LINKAGE_REVIEW_MINUTES_PER_PAIR = env.float("SAFEGUARD_LINKAGE_REVIEW_MINUTES_PER_PAIR", default=3)
+# The partnership data set (docs/insight.md): the child population rates are per 10,000 of
+# (York: about 44,000 aged 0 to 19) and the published versions' suppression rule.
+INSIGHT_CHILD_POPULATION = env.int("SAFEGUARD_CHILD_POPULATION", default=44_000)
+INSIGHT_SUPPRESS_LOW = env.int("SAFEGUARD_SUPPRESS_LOW", default=1)
+INSIGHT_SUPPRESS_HIGH = env.int("SAFEGUARD_SUPPRESS_HIGH", default=5)
+INSIGHT_SUPPRESS_MARK = env.str("SAFEGUARD_SUPPRESS_MARK", default="c")
 
 LOGGING = {
     "version": 1,

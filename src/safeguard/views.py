@@ -7,10 +7,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core.events import CoreEvent
 from safeguard.core.models import Role
+from safeguard.insight.forms import latest_quarter
+from safeguard.insight.selectors import headlines as insight_headlines
 from safeguard.people.selectors import my_work
 from safeguard.people.services import people_listed_record
 from safeguard.work.selectors import my_work_items, people_named
@@ -27,6 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_analyst": user.has_role(Role.ANALYST),  # type: ignore[union-attr]
         "two_factor_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }
+    if user.has_perm("insight.view_dataset"):
+        context["insight_headlines"] = insight_headlines(latest_quarter(timezone.localdate()))
     named: list[Any] = []
     if context["sees_personal_data"]:
         work = my_work(user=user)

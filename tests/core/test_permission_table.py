@@ -112,6 +112,7 @@ EXPECTED: dict[str, Row] = {
     "meetings.view_meeting": (frozenset(ALL_ROLES), NONE),
     # Seen: a meeting the user chairs; not seen: one their agency is only invited to.
     "meetings.run_meeting": (frozenset(ALL_ROLES), NONE),
+    "insight.view_dataset": frozenset({AN, BU}),
     "learning.manage_learning": frozenset({BU, PC}),
     "learning.read_briefings": frozenset(ALL_ROLES),
     "learning.submit_case": frozenset(ALL_ROLES),

@@ -23,6 +23,7 @@ class Unit(StrEnum):
     PERCENT = "percent"
     RATE = "rate_per_10000"
     DAYS = "days"
+    HOURS = "hours"
 
 
 class Source(StrEnum):
@@ -155,15 +156,41 @@ class Table:
     rows: tuple[Row, ...]
     total: Row | None = None
     note: str = ""
+    # Columns worked out from the counts in the same row (a percentage, a rate, a median):
+    # suppressed whenever a count in their row is. Their units, by column index.
+    derived: dict[int, Unit] = field(default_factory=dict, hash=False)
+    # The index of a column that is the sum of the other count columns, if there is one.
+    total_column: int | None = None
+    headline_column: int = 0
+    headline_row: int | None = None  # a row to take the headline from instead of the total
 
     @property
     def headline(self) -> Cell:
         """The one figure that stands for the table in a trend: the total, or the only cell."""
-        if self.total is not None and self.total.values:
-            return self.total.values[0]
-        if len(self.rows) == 1 and self.rows[0].values:
-            return self.rows[0].values[0]
+        column = self.headline_column
+        if self.headline_row is not None and len(self.rows) > self.headline_row:
+            values = self.rows[self.headline_row].values
+            return values[column] if len(values) > column else None
+        if self.total is not None and len(self.total.values) > column:
+            return self.total.values[column]
+        if len(self.rows) == 1 and len(self.rows[0].values) > column:
+            return self.rows[0].values[column]
         return None
+
+    @property
+    def empty(self) -> bool:
+        """Whether every count in the table is zero or unknown (nothing recorded)."""
+        lines = [*self.rows, *([self.total] if self.total else [])]
+        return all(
+            value in (0, None)
+            for line in lines
+            for index, value in enumerate(line.values)
+            if index not in self.derived
+        )
+
+    def unit_of(self, column: int) -> Unit:
+        """What the cells of a column count (the measure's unit unless the column is derived)."""
+        return self.derived.get(column, Unit.COUNT if self.derived else self.measure.unit)
 
 
 @dataclass(frozen=True)
@@ -185,6 +212,11 @@ class DataSet:
     generated_at: dt.datetime
     sections: tuple[Section, ...]
     published: bool = False  # True once small counts are suppressed
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing at all was recorded in the period."""
+        return all(table.empty for table in self.tables())
 
     def table(self, key: str) -> Table:
         """The table for the measure ``key``."""

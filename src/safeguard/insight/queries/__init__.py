@@ -1,0 +1,27 @@
+"""The data set's SQL: one file per section, each returning ``measure, row_key, col_key, value``.
+
+Parameters are ``$start`` and ``$end`` (UK dates, end exclusive) and ``$start_at`` and
+``$end_at`` (the same moments in UTC, without a time zone). The files use the SQL that
+DuckDB and Spark share; docs/insight.md lists the two functions that differ.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+SECTIONS = (
+    "frontdoor",
+    "earlyhelp",
+    "sharing",
+    "meetings",
+    "missing",
+    "exploitation",
+    "hsb",
+)
+
+
+@cache
+def sql(section: str) -> str:
+    """The SQL text of a section's query."""
+    return resources.files(__package__).joinpath(f"{section}.sql").read_text(encoding="utf-8")
