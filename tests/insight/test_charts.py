@@ -40,7 +40,9 @@ class TestTrendChart:
         assert "2026Q3: 16" in chart.alt
 
     def test_a_suppressed_or_missing_quarter_is_a_gap_never_a_zero(self):
-        chart = trend_chart(eight_quarters([10, 12, "c", 9, None, 13, 15, 16]), "frontdoor.contacts")
+        chart = trend_chart(
+            eight_quarters([10, 12, "c", 9, None, 13, 15, 16]), "frontdoor.contacts"
+        )
 
         # The line is broken where figures are missing: more than one sub-path.
         (path,) = line_paths(chart.svg)

@@ -253,8 +253,7 @@ def breakdown_chart(
     """A bar for each row of the measure's table (its first column unless told)."""
     table = dataset.table(measure_key)
     data = [
-        (row.label, row.values[column] if column < len(row.values) else None)
-        for row in table.rows
+        (row.label, row.values[column] if column < len(row.values) else None) for row in table.rows
     ]
     y_title = _UNIT_TITLES[table.measure.unit]
     if table.columns and column < len(table.columns) and table.measure.unit is Unit.COUNT:
