@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from safeguard.core.uploads import sniff
 
@@ -144,3 +145,10 @@ def comparison_for(
     for area, period, value in figures:
         found.setdefault(area, {})[period] = float(value)
     return {area: [values.get(label) for label in labels] for area, values in sorted(found.items())}
+
+
+def comparison_uploads(limit: int = 20) -> list[Any]:
+    """The most recent uploads, newest first."""
+    from .models import ComparisonUpload
+
+    return list(ComparisonUpload.objects.select_related("uploaded_by")[:limit])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from .types import Source, Unit
 
@@ -373,3 +374,24 @@ def data_set_keys() -> frozenset[str]:
         return frozenset(keys)
     keys |= {measure.key for measure in getattr(definitions, "MEASURES", ())}
     return frozenset(keys)
+
+
+def latest_entered_values() -> dict[str, Any]:
+    """Each entered measure's current value: its latest quarter, as last entered."""
+    from .models import MeasureValue
+
+    latest: dict[str, Any] = {}
+    for entry in MeasureValue.objects.select_related("entered_by").order_by(
+        "measure_key", "period", "entered_at", "pk"
+    ):
+        latest[entry.measure_key] = entry  # later periods and later entries overwrite
+    return latest
+
+
+def value_history(limit: int = 50) -> list[Any]:
+    """The most recent entries, newest first, with who entered them (the history kept)."""
+    from .models import MeasureValue
+
+    return list(
+        MeasureValue.objects.select_related("entered_by").order_by("-entered_at", "-pk")[:limit]
+    )

@@ -1,7 +1,14 @@
 """Paths under /insight/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import output_views
 
 app_name = "insight"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("census/", output_views.census, name="census"),
+    path("measures/", output_views.measures, name="measures"),
+    path("measures/enter/", output_views.measure_enter, name="measure_enter"),
+    path("comparison/", output_views.comparison, name="comparison"),
+]
