@@ -27,7 +27,7 @@ class P(StrEnum):
     PURSUE = "pursue"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         """The P as a heading."""
         return self.value.capitalize()
 

@@ -46,7 +46,7 @@ class MeasureValueForm(forms.Form):
     measure_key = forms.ChoiceField(
         label="Measure",
         choices=[("", "Choose a measure")]
-        + [(m.key, f"{m.p.title}: {m.wording}") for m in ENTERED],
+        + [(m.key, f"{m.p.heading}: {m.wording}") for m in ENTERED],
         error_messages={
             "required": "Choose the measure",
             "invalid_choice": "Choose a measure from the list",
