@@ -207,3 +207,12 @@ class TestComparisonPage:
 
         assert b"The file must be a CSV file" in response.content
         assert ComparisonUpload.objects.count() == 0
+
+
+class TestMyWork:
+    def test_the_business_unit_finds_the_output_pages_from_my_work(self, make_user, signed_in):
+        page = signed_in(make_user(Role.BUSINESS_UNIT)).get("/").content.decode()
+
+        assert 'href="/insight/measures/"' in page
+        assert 'href="/insight/comparison/"' in page
+        assert 'href="/insight/census/"' in page
