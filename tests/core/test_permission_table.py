@@ -146,6 +146,11 @@ EXPECTED: dict[str, Row] = {
     "hsb.see_figures": frozenset({MM, BU, AN}),
     "hsb.manage_trained": frozenset({BU}),  # and managers of a harmful sexual behaviour team
     "hsb.view_child": (NAMED, NONE),
+    # The Children in Need census is child-level: the business unit only, never an analyst.
+    "insight.export_census": frozenset({BU}),
+    "insight.enter_measures": frozenset({BU}),
+    "insight.upload_comparison": frozenset({BU}),
+    "insight.view_measures": frozenset({BU, AN}),
 }
 
 # Where a police user's answer differs from the MASH agency's.

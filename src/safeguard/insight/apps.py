@@ -1,3 +1,5 @@
+"""The partnership data set and meaningful measures (issue 15)."""
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,7 @@ class InsightConfig(AppConfig):
     name = "safeguard.insight"
     label = "insight"
     verbose_name = "Partnership data set"
+
+    def ready(self) -> None:
+        """Declare the app's permissions and audit event types."""
+        from . import events, rules  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safeguard.insight import views
+from . import output_views, views
 
 app_name = "insight"
 
@@ -10,4 +10,8 @@ urlpatterns: list = [
     path("", views.dashboard, name="dashboard"),
     path("download/<str:label>.xlsx", views.download_xlsx, name="download-xlsx"),
     path("download/<str:label>.csv", views.download_csv, name="download-csv"),
+    path("census/", output_views.census, name="census"),
+    path("measures/", output_views.measures, name="measures"),
+    path("measures/enter/", output_views.measure_enter, name="measure_enter"),
+    path("comparison/", output_views.comparison, name="comparison"),
 ]
