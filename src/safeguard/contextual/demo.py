@@ -1,0 +1,1 @@
+"""Demo data for contextual safeguarding (filled in below)."""
