@@ -40,9 +40,7 @@ def build(make_user: Any) -> Partnership:
     )
     school = AgencyFactory(kind=AgencyKind.EDUCATION_SCHOOL, name="Fulford School")
     officer = make_user(Role.PRACTITIONER, agency=police, first_name="Pat", last_name="Officer")
-    social_worker = make_user(
-        Role.PRACTITIONER, agency=csc, first_name="Sam", last_name="Worker"
-    )
+    social_worker = make_user(Role.PRACTITIONER, agency=csc, first_name="Sam", last_name="Worker")
     teacher = make_user(Role.PRACTITIONER, agency=school, first_name="Tess", last_name="Teacher")
     analyst = make_user(Role.ANALYST, agency=csc)
     team = TeamFactory(
@@ -55,7 +53,9 @@ def build(make_user: Any) -> Partnership:
         InvolvementFactory(person=child, agency=police)
         InvolvementFactory(person=child, agency=csc)
         children.append(child)
-    return Partnership(police, csc, school, officer, social_worker, teacher, analyst, team, *children)
+    return Partnership(
+        police, csc, school, officer, social_worker, teacher, analyst, team, *children
+    )
 
 
 @pytest.fixture
@@ -77,7 +77,9 @@ def grade(**overrides: Any) -> dict[str, Any]:
     return values
 
 
-def link(w: Partnership, kind: str, *, by: Any = None, agency: Any = None, **ends_and_grade: Any) -> Any:
+def link(
+    w: Partnership, kind: str, *, by: Any = None, agency: Any = None, **ends_and_grade: Any
+) -> Any:
     """Record a link as the police officer, from the police, graded 2-B-P unless told otherwise."""
     values = grade()
     values.update(ends_and_grade)
@@ -86,7 +88,9 @@ def link(w: Partnership, kind: str, *, by: Any = None, agency: Any = None, **end
     )
 
 
-def place(w: Partnership, name: str = "Coppergate Centre", kind: str = PlaceKind.SHOPPING_CENTRE) -> Any:
+def place(
+    w: Partnership, name: str = "Coppergate Centre", kind: str = PlaceKind.SHOPPING_CENTRE
+) -> Any:
     return services.place_create(by=w.officer, name=name, kind=kind, location="53.9576, -1.0805")
 
 

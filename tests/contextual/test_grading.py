@@ -43,7 +43,9 @@ class TestRank:
         if s1 <= s2 and a1 <= a2:  # "1" < "2", "A" < "B": smaller is better in both
             assert rank(s1, a1) >= rank(s2, a2)
 
-    @pytest.mark.parametrize(("source", "assessment"), [("4", "A"), ("1", "F"), ("", "A"), ("1", "")])
+    @pytest.mark.parametrize(
+        ("source", "assessment"), [("4", "A"), ("1", "F"), ("", "A"), ("1", "")]
+    )
     def test_a_grade_outside_the_scheme_is_refused(self, source, assessment):
         with pytest.raises(InvalidRequest):
             rank(source, assessment)
@@ -61,8 +63,16 @@ class TestGradeCheck:
         assert "conditions" in caught.value.errors["handling_conditions"]
 
     def test_conditions_are_kept_only_for_handling_code_c(self):
-        assert grade_check(source="2", assessment="C", handling="C", conditions="Police only").conditions == "Police only"
-        assert grade_check(source="2", assessment="C", handling="P", conditions="ignored").conditions == ""
+        assert (
+            grade_check(
+                source="2", assessment="C", handling="C", conditions="Police only"
+            ).conditions
+            == "Police only"
+        )
+        assert (
+            grade_check(source="2", assessment="C", handling="P", conditions="ignored").conditions
+            == ""
+        )
 
     def test_every_missing_part_gets_its_own_message(self):
         with pytest.raises(InvalidRequest) as caught:

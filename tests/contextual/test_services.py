@@ -36,11 +36,16 @@ class TestPlacesAndPersons:
             agencies=[world.csc],
         )
         assert found.location == "53.95760, -1.08050"
-        assert set(found.agencies.values_list("name", flat=True)) == {world.police.name, world.csc.name}
+        assert set(found.agencies.values_list("name", flat=True)) == {
+            world.police.name,
+            world.csc.name,
+        }
 
     def test_a_location_that_is_not_latitude_and_longitude_is_refused(self, world):
         with pytest.raises(InvalidRequest) as caught:
-            services.place_create(by=world.officer, name="Park", kind="park", location="by the river")
+            services.place_create(
+                by=world.officer, name="Park", kind="park", location="by the river"
+            )
         assert "latitude" in caught.value.errors["location"]
 
     def test_a_school_cannot_record_places(self, world):
@@ -54,12 +59,17 @@ class TestPlacesAndPersons:
             )
         assert "police only" in caught.value.errors["intelligence_notes"]
         person = services.person_of_concern_create(
-            by=world.officer, name="Dee", aliases="D\nDeeDee", intelligence_notes="Known to carry a knife"
+            by=world.officer,
+            name="Dee",
+            aliases="D\nDeeDee",
+            intelligence_notes="Known to carry a knife",
         )
         assert person.alias_list == ["D", "DeeDee"]
 
     def test_another_agency_asking_for_the_police_only_notes_is_refused_and_audited(self, world):
-        person = services.person_of_concern_create(by=world.officer, name="Dee", intelligence_notes="Knife")
+        person = services.person_of_concern_create(
+            by=world.officer, name="Dee", intelligence_notes="Knife"
+        )
         with pytest.raises(Forbidden, match="police only"):
             services.police_only_read(by=world.social_worker, person=person)
         assert AuditEvent.objects.filter(action="deny", object_id=str(person.pk)).exists()
@@ -68,7 +78,14 @@ class TestPlacesAndPersons:
 
 class TestLinks:
     def test_a_link_carries_its_source_date_and_grade(self, world):
-        found = link(world, LinkKind.CHILD_PLACE, child=world.ava, place=place(world), source_evaluation="1", assessment="A")
+        found = link(
+            world,
+            LinkKind.CHILD_PLACE,
+            child=world.ava,
+            place=place(world),
+            source_evaluation="1",
+            assessment="A",
+        )
         assert found.grade == "1-A-P"
         assert found.rank == 15
         assert found.ends == (f"child:{world.ava.pk}", f"place:{found.place_id}")
@@ -83,17 +100,34 @@ class TestLinks:
                 source_agency=None,
                 **grade(source_evaluation="", assessment="", handling_code=""),
             )
-        assert set(caught.value.errors) >= {"source_agency", "source_evaluation", "assessment", "handling_code"}
+        assert set(caught.value.errors) >= {
+            "source_agency",
+            "source_evaluation",
+            "assessment",
+            "handling_code",
+        }
         assert not Link.objects.exists()
 
     def test_a_grade_outside_the_scheme_is_refused(self, world):
         with pytest.raises(InvalidRequest) as caught:
-            link(world, LinkKind.CHILD_CHILD, child=world.ava, other_child=world.ben, source_evaluation="5")
+            link(
+                world,
+                LinkKind.CHILD_CHILD,
+                child=world.ava,
+                other_child=world.ben,
+                source_evaluation="5",
+            )
         assert caught.value.errors["source_evaluation"] == "Source evaluation must be 1, 2 or 3"
 
     def test_handling_code_c_without_conditions_is_refused(self, world):
         with pytest.raises(InvalidRequest) as caught:
-            link(world, LinkKind.CHILD_CHILD, child=world.ava, other_child=world.ben, handling_code="C")
+            link(
+                world,
+                LinkKind.CHILD_CHILD,
+                child=world.ava,
+                other_child=world.ben,
+                handling_code="C",
+            )
         assert "handling_conditions" in caught.value.errors
 
     def test_the_ends_the_kind_needs_must_be_given(self, world):
@@ -118,10 +152,14 @@ class TestLinks:
 
     def test_a_withdrawn_link_stays_in_history_and_leaves_the_network(self, world):
         found = link(world, LinkKind.CHILD_CHILD, child=world.ava, other_child=world.ben)
-        services.link_status_change(by=world.officer, link=found, status=LinkStatus.DISPUTED, reason="Family say not")
+        services.link_status_change(
+            by=world.officer, link=found, status=LinkStatus.DISPUTED, reason="Family say not"
+        )
         view = selectors.network_for(user=world.officer, start=f"child:{world.ava.pk}", steps=1)
         assert "Ben Tester" in view.labels.values()
-        services.link_status_change(by=world.officer, link=found, status=LinkStatus.WITHDRAWN, reason="Wrong child")
+        services.link_status_change(
+            by=world.officer, link=found, status=LinkStatus.WITHDRAWN, reason="Wrong child"
+        )
         found.refresh_from_db()
         assert found.status == LinkStatus.WITHDRAWN
         assert [c.status for c in found.changes.all()] == ["disputed", "withdrawn"]
@@ -132,7 +170,9 @@ class TestLinks:
     def test_a_status_change_needs_a_reason(self, world):
         found = link(world, LinkKind.CHILD_CHILD, child=world.ava, other_child=world.ben)
         with pytest.raises(InvalidRequest) as caught:
-            services.link_status_change(by=world.officer, link=found, status=LinkStatus.WITHDRAWN, reason=" ")
+            services.link_status_change(
+                by=world.officer, link=found, status=LinkStatus.WITHDRAWN, reason=" "
+            )
         assert caught.value.errors == {"reason": "Enter the reason"}
 
 
@@ -160,32 +200,55 @@ class TestConcernsAboutContexts:
 
     def test_triage_closes_the_work_item_and_children_are_linked_later(self, world):
         concern = services.context_concern_report(
-            by=world.teacher, context_kind=ContextKind.PEER_GROUP, where="Skate park group", what_happened="Fights"
+            by=world.teacher,
+            context_kind=ContextKind.PEER_GROUP,
+            where="Skate park group",
+            what_happened="Fights",
         )
         services.context_concern_triage(
             by=world.social_worker, concern=concern, outcome=TriageOutcome.DISRUPTION_MEETING
         )
         assert WorkItem.objects.get(subject_id=concern.reference).status == "done"
         with pytest.raises(InvalidRequest):
-            services.context_concern_triage(by=world.social_worker, concern=concern, outcome=TriageOutcome.NO_FURTHER_ACTION)
-        services.context_concern_link_child(by=world.social_worker, concern=concern, person=world.ava)
+            services.context_concern_triage(
+                by=world.social_worker, concern=concern, outcome=TriageOutcome.NO_FURTHER_ACTION
+            )
+        services.context_concern_link_child(
+            by=world.social_worker, concern=concern, person=world.ava
+        )
         assert list(concern.children.values_list("person_id", flat=True)) == [world.ava.pk]
 
     def test_a_context_assessment_needs_all_three_sides(self, world):
         spot = place(world)
         with pytest.raises(InvalidRequest) as caught:
             services.context_assessment_record(
-                by=world.social_worker, context="neighbourhood", harm="Dealing", guardians="", conditions="", plan="Patrols", place=spot
+                by=world.social_worker,
+                context="neighbourhood",
+                harm="Dealing",
+                guardians="",
+                conditions="",
+                plan="Patrols",
+                place=spot,
             )
         assert set(caught.value.errors) == {"guardians"}
         found = services.context_assessment_record(
-            by=world.social_worker, context="neighbourhood", harm="Dealing", guardians="Security staff", conditions="Poor lighting", plan="Patrols", place=spot
+            by=world.social_worker,
+            context="neighbourhood",
+            harm="Dealing",
+            guardians="Security staff",
+            conditions="Poor lighting",
+            plan="Patrols",
+            place=spot,
         )
         assert found.get_context_display() == "Neighbourhood"
 
     def test_context_weighting_names_the_context_that_must_change_first(self, world):
         found = services.context_weighting_record(
-            by=world.social_worker, person=world.ava, first="peer_group", then=["school", "peer_group"], why="Older group"
+            by=world.social_worker,
+            person=world.ava,
+            first="peer_group",
+            then=["school", "peer_group"],
+            why="Older group",
         )
         assert found.get_first_display() == "Peer group"
         assert found.then == "school"
@@ -226,6 +289,10 @@ class TestDisruption:
     def test_an_action_needs_an_owner_a_date_and_a_target(self, world):
         with pytest.raises(InvalidRequest) as caught:
             services.disruption_action_agree(
-                by=world.social_worker, tool="cawn", description="Serve a notice", owner_agency=None, due_on=None
+                by=world.social_worker,
+                tool="cawn",
+                description="Serve a notice",
+                owner_agency=None,
+                due_on=None,
             )
         assert set(caught.value.errors) == {"owner_agency", "due_on", "place"}

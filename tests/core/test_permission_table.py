@@ -145,6 +145,13 @@ EXPECTED: dict[str, Row] = {
     "hsb.see_figures": frozenset({MM, BU, AN}),
     "hsb.manage_trained": frozenset({BU}),  # and managers of a harmful sexual behaviour team
     "hsb.view_child": (NAMED, NONE),
+    # Contextual safeguarding (issue 14): police, social care (the MASH agency here) and youth
+    # justice staff who see named children, and panel chairs; the police-only notes for the police.
+    "contextual.see_contexts": NAMED,
+    "contextual.record_intelligence": NAMED,
+    "contextual.see_police_only": NONE,
+    "contextual.report_context_concern": NAMED,
+    "contextual.view_child_network": (NAMED, NONE),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -156,6 +163,7 @@ EXPECTED_IN_POLICE: dict[str, Row] = {
     # The police never keep a Philomena profile, and read one only once an episode releases it.
     "exploitation.keep_philomena_profile": (NONE, NONE),
     "exploitation.view_philomena_profile": (NONE, NONE),
+    "contextual.see_police_only": NAMED,
 }
 
 
@@ -325,6 +333,7 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
             ),
             "people.view_person": (seen, unseen),
             "hsb.view_child": (seen, unseen),
+            "contextual.view_child_network": (seen, unseen),
             "people.view_whole_record": (seen, unseen),
             "people.change_person": (seen, unseen),
             "earlyhelp.view_episode": (

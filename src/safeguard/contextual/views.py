@@ -590,7 +590,9 @@ def _network_page(
     request: HttpRequest, *, start: str, title: str, back: str, pdf_url: str
 ) -> HttpResponse:
     form, steps, grade = _network_request(request)
-    view = selectors.network_for(user=request.user, start=start, steps=steps, grade=grade)
+    view = selectors.network_for(
+        user=request.user, start=start, steps=steps, grade=grade, cap=selectors.NETWORK_CAP
+    )
     if view.truncated:
         form.add_error(
             "steps",
@@ -625,7 +627,9 @@ def _network_pdf(request: HttpRequest, *, start: str, title: str) -> HttpRespons
     from weasyprint import HTML
 
     _form, steps, grade = _network_request(request)
-    view = selectors.network_for(user=request.user, start=start, steps=steps, grade=grade)
+    view = selectors.network_for(
+        user=request.user, start=start, steps=steps, grade=grade, cap=selectors.NETWORK_CAP
+    )
     services.network_view_record(by=request.user, start=start, children=view.children, export=True)  # type: ignore[arg-type]
     now = timezone.localtime()
     html = render_to_string(
