@@ -462,7 +462,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.order_by("name")  # type: ignore[attr-defined]
-        self.fields["person"].queryset = PersonOfConcern.objects.defer(
+        self.fields["person"].queryset = PersonOfConcern.objects.defer(  # type: ignore[attr-defined]
             "intelligence_notes"
         ).order_by("name")  # type: ignore[attr-defined]
         self.fields["group"].queryset = PeerGroup.objects.order_by("name")  # type: ignore[attr-defined]

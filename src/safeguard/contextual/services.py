@@ -128,8 +128,8 @@ def place_create(
             times_of_concern=(times_of_concern or "").strip()[:300],
             recorded_by=by,
         )
-        holders = {a.pk for a in agencies} | {by.agency_id}
-        place.agencies.set(holders)
+        holders: set[int] = {a.pk for a in agencies} | {by.agency_id or 0}
+        place.agencies.set(holders - {0})
         audit_record(
             by=by,
             action=AuditAction.CREATE,
@@ -324,7 +324,7 @@ def link_record(  # noqa: PLR0913 - one link, every part of its grading
         errors["other_child"] = "Select two different children"
     if kind == LinkKind.PERSON_PERSON and person is not None and person == other_person:
         errors["other_person"] = "Select two different persons of concern"
-    if errors or grade is None:
+    if errors or grade is None or source_agency is None or known_on is None:
         raise InvalidRequest(next(iter(errors.values())), errors=errors)
     with transaction.atomic():
         if second == "vehicle":
@@ -392,7 +392,11 @@ def link_status_change(*, by: User, link: Link, status: str, reason: str) -> Lin
         locked.status = status
         locked.save(update_fields=["status"])
         LinkChange.objects.create(
-            link=locked, status=status, reason=reason, by=by, agency=by.agency
+            link=locked,
+            status=status,
+            reason=reason,
+            by=by,
+            agency=by.agency,  # type: ignore[misc]
         )
         audit_record(
             by=by,
@@ -563,7 +567,7 @@ def context_assessment_record(
             concern=concern,
             strengths=(strengths or "").strip(),
             assessed_by=by,
-            agency=by.agency,
+            agency=by.agency,  # type: ignore[misc]
             **values,
         )
         audit_record(
