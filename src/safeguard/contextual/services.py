@@ -133,7 +133,7 @@ def place_create(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=ContextualEvent.PLACE,
+            object_type=ContextualEvent.CONTEXTUAL_PLACE,
             object_id=place.pk,
             changes={"kind": kind},
         )
@@ -190,7 +190,7 @@ def person_of_concern_create(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=ContextualEvent.PERSON_OF_CONCERN,
+            object_type=ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
             object_id=person.pk,
             changes={"police_only": bool(person.intelligence_notes)},
         )
@@ -203,7 +203,7 @@ def police_only_read(*, by: User, person: PersonOfConcern) -> str:
         with transaction.atomic():
             access_refused_record(
                 by=by,
-                page=ContextualEvent.POLICE_ONLY,
+                page=ContextualEvent.CONTEXTUAL_POLICE_ONLY,
                 object_id=person.pk,
                 reason="Police-only field requested by another agency",
             )
@@ -212,7 +212,7 @@ def police_only_read(*, by: User, person: PersonOfConcern) -> str:
         audit_record(
             by=by,
             action=AuditAction.VIEW,
-            object_type=ContextualEvent.POLICE_ONLY,
+            object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY,
             object_id=person.pk,
         )
     return person.intelligence_notes
@@ -229,7 +229,7 @@ def peer_group_create(*, by: User, name: str, description: str = "") -> PeerGrou
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=ContextualEvent.PEER_GROUP,
+            object_type=ContextualEvent.CONTEXTUAL_PEER_GROUP,
             object_id=group.pk,
         )
     return group
@@ -362,7 +362,7 @@ def link_record(  # noqa: PLR0913 - one link, every part of its grading
                 audit_record(
                     by=by,
                     action=AuditAction.CREATE,
-                    object_type=ContextualEvent.LINK,
+                    object_type=ContextualEvent.CONTEXTUAL_LINK,
                     object_id=link.pk,
                     person_id=values[field].pk,
                     changes={"kind": kind, "grade": grade.code},
@@ -371,7 +371,7 @@ def link_record(  # noqa: PLR0913 - one link, every part of its grading
             audit_record(
                 by=by,
                 action=AuditAction.CREATE,
-                object_type=ContextualEvent.LINK,
+                object_type=ContextualEvent.CONTEXTUAL_LINK,
                 object_id=link.pk,
                 changes={"kind": kind, "grade": grade.code},
             )
@@ -401,7 +401,7 @@ def link_status_change(*, by: User, link: Link, status: str, reason: str) -> Lin
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type=ContextualEvent.LINK,
+            object_type=ContextualEvent.CONTEXTUAL_LINK,
             object_id=locked.pk,
             person_id=locked.child_id,
             changes={"status": [before, status]},
@@ -459,7 +459,7 @@ def context_concern_report(
             kind=WorkKind.TRIAGE_CONTEXT_CONCERN,
             title=f"Triage a concern about {concern.get_context_kind_display().lower()}",
             detail="A concern about a context, not a named child: decide what happens next.",
-            subject_type=ContextualEvent.CONTEXT_CONCERN,
+            subject_type=ContextualEvent.CONTEXTUAL_CONCERN,
             subject_id=concern.reference,
             subject_url=concern_url(concern),
             subject_label=concern.reference,
@@ -469,7 +469,7 @@ def context_concern_report(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=ContextualEvent.CONTEXT_CONCERN,
+            object_type=ContextualEvent.CONTEXTUAL_CONCERN,
             object_id=concern.reference,
             changes={"context_kind": context_kind},
         )
@@ -493,7 +493,7 @@ def context_concern_triage(
         concern.save(update_fields=["outcome", "triage_notes", "triaged_at", "triaged_by"])
         work_items_close_for(
             by=by,
-            subject_type=ContextualEvent.CONTEXT_CONCERN,
+            subject_type=ContextualEvent.CONTEXTUAL_CONCERN,
             subject_id=concern.reference,
             kinds=(WorkKind.TRIAGE_CONTEXT_CONCERN,),
             outcome=TriageOutcome(outcome).label,
@@ -501,7 +501,7 @@ def context_concern_triage(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type=ContextualEvent.CONTEXT_CONCERN,
+            object_type=ContextualEvent.CONTEXTUAL_CONCERN,
             object_id=concern.reference,
             changes={"outcome": outcome},
         )
@@ -524,7 +524,7 @@ def context_concern_link_child(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=ContextualEvent.CONTEXT_CONCERN,
+            object_type=ContextualEvent.CONTEXTUAL_CONCERN,
             object_id=concern.reference,
             person_id=person.pk,
             changes={"child_linked": True},
@@ -573,7 +573,7 @@ def context_assessment_record(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=ContextualEvent.CONTEXT_ASSESSMENT,
+            object_type=ContextualEvent.CONTEXTUAL_ASSESSMENT,
             object_id=assessment.pk,
             changes={"context": context},
         )
@@ -597,7 +597,7 @@ def context_weighting_record(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=ContextualEvent.CONTEXT_WEIGHTING,
+            object_type=ContextualEvent.CONTEXTUAL_WEIGHTING,
             object_id=weighting.pk,
             person_id=person.pk,
             changes={"first": first},
@@ -671,7 +671,7 @@ def disruption_action_agree(
             kind=WorkKind.DISRUPTION_ACTION,
             title=f"Disruption action: {DisruptionTool(tool).label}",
             detail="Agreed at the Child Exploitation Disruption Meeting. Record the outcome on its page.",
-            subject_type=ContextualEvent.DISRUPTION_ACTION,
+            subject_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
             subject_id=action.reference,
             subject_url=action_url(action),
             subject_label=action.reference,
@@ -681,7 +681,7 @@ def disruption_action_agree(
         audit_record(
             by=by,
             action=AuditAction.CREATE,
-            object_type=ContextualEvent.DISRUPTION_ACTION,
+            object_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
             object_id=action.reference,
             changes={"tool": tool, "owner": owner_agency.name},
         )
@@ -725,7 +725,7 @@ def disruption_action_outcome(
         )
         work_items_close_for(
             by=by,
-            subject_type=ContextualEvent.DISRUPTION_ACTION,
+            subject_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
             subject_id=action.reference,
             kinds=(WorkKind.DISRUPTION_ACTION,),
             outcome=DisruptionOutcome(outcome).label,
@@ -733,7 +733,7 @@ def disruption_action_outcome(
         audit_record(
             by=by,
             action=AuditAction.UPDATE,
-            object_type=ContextualEvent.DISRUPTION_ACTION,
+            object_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
             object_id=action.reference,
             changes={"outcome": outcome},
         )
@@ -752,7 +752,9 @@ def network_view_record(
         audit_record(
             by=by,
             action=AuditAction.EXPORT if export else AuditAction.VIEW,
-            object_type=ContextualEvent.NETWORK_EXPORT if export else ContextualEvent.NETWORK,
+            object_type=ContextualEvent.CONTEXTUAL_NETWORK_EXPORT
+            if export
+            else ContextualEvent.CONTEXTUAL_NETWORK,
             object_id=start,
             people=named,
         )

@@ -97,7 +97,7 @@ def _child(request: HttpRequest, person_id: uuid.UUID) -> Person:
         request,
         person,
         perm="contextual.view_child_network",
-        page=ContextualEvent.CHILD,
+        page=ContextualEvent.CONTEXTUAL_CHILD,
         object_id=person_id,
         person_id=person_id if person else None,
     )
@@ -266,7 +266,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     found = _found(
         request,
         Place.objects.prefetch_related("agencies").filter(pk=pk).first(),
-        ContextualEvent.PLACE,
+        ContextualEvent.CONTEXTUAL_PLACE,
         pk,
     )
     points = _points(found.location)
@@ -345,7 +345,10 @@ def person_new(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     """A person of concern: aliases, vehicles, phones, links; police-only notes for the police."""
     found = _found(
-        request, selectors.person_of_concern_get(pk), ContextualEvent.PERSON_OF_CONCERN, pk
+        request,
+        selectors.person_of_concern_get(pk),
+        ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
+        pk,
     )
     police = request.user.has_perm("contextual.see_police_only")
     notes = services.police_only_read(by=request.user, person=found) if police else None  # type: ignore[arg-type]
@@ -375,7 +378,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 def police_only(request: HttpRequest, pk: int) -> HttpResponse:
     """The police-only notes on their own: a clear refusal for any other agency."""
     found = _found(
-        request, selectors.person_of_concern_get(pk), ContextualEvent.PERSON_OF_CONCERN, pk
+        request,
+        selectors.person_of_concern_get(pk),
+        ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
+        pk,
     )
     try:
         notes = services.police_only_read(by=request.user, person=found)  # type: ignore[arg-type]
@@ -436,7 +442,9 @@ def group_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def group(request: HttpRequest, pk: int) -> HttpResponse:
     """A peer group: its links, concerns, assessments and actions."""
-    found = _found(request, PeerGroup.objects.filter(pk=pk).first(), ContextualEvent.PEER_GROUP, pk)
+    found = _found(
+        request, PeerGroup.objects.filter(pk=pk).first(), ContextualEvent.CONTEXTUAL_PEER_GROUP, pk
+    )
     links = list(selectors.links_about(key=found.node_key))
     named = [k.child_id for k in links if k.child_id]
     services.network_view_record(
@@ -536,7 +544,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .filter(pk=pk)
         .first(),
-        ContextualEvent.LINK,
+        ContextualEvent.CONTEXTUAL_LINK,
         pk,
     )
     row = _links_table(request.user, [found])[0]
@@ -650,13 +658,18 @@ def _network_pdf(request: HttpRequest, *, start: str, title: str) -> HttpRespons
 
 
 def _place_start(request: HttpRequest, pk: int) -> tuple[str, str, str]:
-    found = _found(request, Place.objects.filter(pk=pk).first(), ContextualEvent.PLACE, pk)
+    found = _found(
+        request, Place.objects.filter(pk=pk).first(), ContextualEvent.CONTEXTUAL_PLACE, pk
+    )
     return found.node_key, f"Network around {found}", reverse("contextual:place", kwargs={"pk": pk})
 
 
 def _person_start(request: HttpRequest, pk: int) -> tuple[str, str, str]:
     found = _found(
-        request, selectors.person_of_concern_get(pk), ContextualEvent.PERSON_OF_CONCERN, pk
+        request,
+        selectors.person_of_concern_get(pk),
+        ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
+        pk,
     )
     return (
         found.node_key,
@@ -855,7 +868,7 @@ def concern(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         found,
         allowed=found is not None,
-        page=ContextualEvent.CONTEXT_CONCERN,
+        page=ContextualEvent.CONTEXTUAL_CONCERN,
         object_id=reference,
     )
     can_triage = request.user.has_perm(SEE)
@@ -921,7 +934,7 @@ def concern(request: HttpRequest, reference: str) -> HttpResponse:
             "assessments": found.assessments.all() if can_triage else [],
             "items": items_about(
                 user=request.user,
-                subject_type=ContextualEvent.CONTEXT_CONCERN,
+                subject_type=ContextualEvent.CONTEXTUAL_CONCERN,
                 subject_id=found.reference,
             ),
         },
@@ -997,7 +1010,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .filter(pk=pk)
         .first(),
-        ContextualEvent.CONTEXT_ASSESSMENT,
+        ContextualEvent.CONTEXTUAL_ASSESSMENT,
         pk,
     )
     return render(request, "contextual/assessment.html", {"assessment": found})
@@ -1077,7 +1090,7 @@ def action(request: HttpRequest, reference: str) -> HttpResponse:
     found = _found(
         request,
         selectors.actions().filter(reference=reference).first(),
-        ContextualEvent.DISRUPTION_ACTION,
+        ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
         reference,
     )
     form = OutcomeForm(request.POST or None)
@@ -1107,7 +1120,7 @@ def action(request: HttpRequest, reference: str) -> HttpResponse:
             "can_record": request.user.has_perm(RECORD) and found.is_open,
             "items": items_about(
                 user=request.user,
-                subject_type=ContextualEvent.DISRUPTION_ACTION,
+                subject_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
                 subject_id=found.reference,
             ),
         },
