@@ -533,3 +533,8 @@ def rows_in_every_app(world: World, person: Person) -> dict[str, Any]:
 from tests.exploitation.panel_rows import PANEL_BUILDERS  # noqa: E402
 
 BUILDERS.update(PANEL_BUILDERS)
+
+# The contextual safeguarding app keeps its builders beside its tests.
+from tests.contextual.person_rows import CONTEXTUAL_BUILDERS  # noqa: E402
+
+BUILDERS.update(CONTEXTUAL_BUILDERS)

@@ -151,6 +151,13 @@ EXPECTED: dict[str, Row] = {
     "insight.enter_measures": frozenset({BU}),
     "insight.upload_comparison": frozenset({BU}),
     "insight.view_measures": frozenset({BU, AN}),
+    # Contextual safeguarding (issue 14): police, social care (the MASH agency here) and youth
+    # justice staff who see named children, and panel chairs; the police-only notes for the police.
+    "contextual.see_contexts": NAMED,
+    "contextual.record_intelligence": NAMED,
+    "contextual.see_police_only": NONE,
+    "contextual.report_context_concern": NAMED,
+    "contextual.view_child_network": (NAMED, NONE),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -162,6 +169,7 @@ EXPECTED_IN_POLICE: dict[str, Row] = {
     # The police never keep a Philomena profile, and read one only once an episode releases it.
     "exploitation.keep_philomena_profile": (NONE, NONE),
     "exploitation.view_philomena_profile": (NONE, NONE),
+    "contextual.see_police_only": NAMED,
 }
 
 
@@ -331,6 +339,7 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
             ),
             "people.view_person": (seen, unseen),
             "hsb.view_child": (seen, unseen),
+            "contextual.view_child_network": (seen, unseen),
             "people.view_whole_record": (seen, unseen),
             "people.change_person": (seen, unseen),
             "earlyhelp.view_episode": (

@@ -1,3 +1,5 @@
+"""Contextual safeguarding: places, persons of concern, graded links and networks (issue 14)."""
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,7 @@ class ContextualConfig(AppConfig):
     name = "safeguard.contextual"
     label = "contextual"
     verbose_name = "Contextual safeguarding"
+
+    def ready(self) -> None:
+        """Declare what the app holds about people, its audit events, rules, agenda and demo."""
+        from . import agenda, demo, events, person_links, rules  # noqa: F401

@@ -175,6 +175,10 @@ class TeamPurpose(models.TextChoices):
     POLICE_SAFEGUARDING = "police_safeguarding", "Police safeguarding hub"
     POLICE_INTELLIGENCE = "police_intelligence", "Police intelligence unit"
     HARMFUL_SEXUAL_BEHAVIOUR = "harmful_sexual_behaviour", "Harmful sexual behaviour service"
+    CONTEXTUAL_SAFEGUARDING = (
+        "contextual_safeguarding",
+        "Contextual safeguarding and exploitation team",
+    )
     SAFEGUARDING_OFFICE = "safeguarding_office", "The agency's safeguarding office"
     PARTNERSHIP = "partnership", "Partnership business unit"
     OTHER = "other", "Other"

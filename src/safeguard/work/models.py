@@ -71,6 +71,8 @@ class WorkKind(models.TextChoices):
     RETURN_INTERVIEW = "return_interview", "Offer a return home interview"
     READ_SCHOOL_NOTICE = "read_school_notice", "Read a notice about a missing pupil"
     MISSING_STRATEGY = "missing_strategy", "Hold a strategy discussion: repeatedly missing"
+    TRIAGE_CONTEXT_CONCERN = "triage_context_concern", "Triage a concern about a place or group"
+    DISRUPTION_ACTION = "disruption_action", "Carry out a disruption action"
 
 
 # Work that is done on the page it links to (answering the request, signing off the
@@ -100,6 +102,8 @@ CLOSES_ITSELF = frozenset(
         WorkKind.HSB_ONLINE_SAFETY_LESSONS,
         WorkKind.HSB_POLICE_REQUEST,
         WorkKind.HSB_EXPLOITATION_SCREENING,
+        WorkKind.TRIAGE_CONTEXT_CONCERN,
+        WorkKind.DISRUPTION_ACTION,
     }
 )
 

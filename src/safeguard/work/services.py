@@ -84,6 +84,7 @@ DEFAULT_DEADLINES: dict[str, Deadline] = {
     "resolve_challenge": Deadline(5, Clock.WORKING_DAYS),
     "read_outcome": Deadline(2, Clock.WORKING_DAYS),
     "other": Deadline(5, Clock.WORKING_DAYS),
+    "triage_context_concern": Deadline(2, Clock.WORKING_DAYS),
     "exploitation_refer_now": Deadline(2, Clock.ROUND_THE_CLOCK),
     "sign_off_panel_decision": Deadline(1, Clock.WORKING_DAYS),
     "health_flag": Deadline(2, Clock.WORKING_DAYS),

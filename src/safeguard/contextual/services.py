@@ -1,0 +1,760 @@
+"""Every write of the contextual safeguarding app: one transaction each, with its audit event.
+
+Each service checks the permission table (``contextual/rules.py``) and, for a child, the
+access rule; bad input is an :class:`InvalidRequest` with a message per field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguard.core.audit import audit_record
+from safeguard.core.errors import Forbidden, InvalidRequest
+from safeguard.core.models import Agency, AuditAction, Team, TeamPurpose
+from safeguard.core.references import reference_issue
+from safeguard.core.services import access_refused_record
+from safeguard.people.access import can_view_person
+from safeguard.people.models import Person
+from safeguard.work.models import Priority, WorkKind
+from safeguard.work.services import (
+    deadline_for,
+    team_for_purpose,
+    team_receiving_for,
+    work_item_create,
+    work_items_close_for,
+)
+
+from .events import ContextualEvent
+from .grading import grade_check
+from .models import (
+    LINK_ENDS,
+    AssessedContext,
+    ConcernChild,
+    ContextAssessment,
+    ContextConcern,
+    ContextKind,
+    ContextWeighting,
+    DisruptionAction,
+    DisruptionOutcome,
+    DisruptionTool,
+    Link,
+    LinkChange,
+    LinkKind,
+    LinkStatus,
+    PeerGroup,
+    PersonOfConcern,
+    Phone,
+    Place,
+    PlaceKind,
+    TriageOutcome,
+    Vehicle,
+    WeightedContext,
+)
+
+if TYPE_CHECKING:
+    from safeguard.core.models import User
+    from safeguard.meetings.models import Meeting
+
+CONCERN_PREFIX = "CTX"  # a concern about a context
+ACTION_PREFIX = "DIS"  # a disruption action
+POLICE_ONLY_REFUSAL = (
+    "Intelligence notes are police only: ask the police intelligence unit if you need them"
+)
+LONG_TEXT = 5000
+
+
+def _invalid(message: str, field: str | None = None) -> InvalidRequest:
+    return InvalidRequest(message, errors={field: message} if field else None)
+
+
+def _require(by: User, perm: str, message: str) -> None:
+    if not by.has_perm(perm):
+        raise Forbidden(message)
+    if by.agency is None:
+        raise Forbidden("Your account is not in an agency.")
+
+
+def _text(
+    value: str, field: str, message: str, *, required: bool = True, limit: int = LONG_TEXT
+) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise _invalid(message, field)
+    if len(value) > limit:
+        raise _invalid(
+            f"{message.split(':', maxsplit=1)[0]} must be {limit} characters or fewer", field
+        )
+    return value
+
+
+def contextual_team() -> Team | None:
+    """The team that triages concerns about contexts (the contextual safeguarding team)."""
+    return team_for_purpose(TeamPurpose.CONTEXTUAL_SAFEGUARDING) or team_for_purpose(
+        TeamPurpose.MASH
+    )
+
+
+# --- Places, persons of concern, peer groups ------------------------------------------------
+
+
+def place_create(
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    description: str = "",
+    location: str = "",
+    times_of_concern: str = "",
+    agencies: Iterable[Agency] = (),
+) -> Place:
+    """Record a place or space of concern."""
+    _require(by, "contextual.record_intelligence", "You cannot record places.")
+    name = _text(name, "name", "Enter the name of the place", limit=200)
+    if kind not in PlaceKind.values:
+        raise _invalid("Select the kind of place", "kind")
+    location = location_check(location)
+    with transaction.atomic():
+        place = Place.objects.create(
+            name=name,
+            kind=kind,
+            description=(description or "").strip(),
+            location=location,
+            times_of_concern=(times_of_concern or "").strip()[:300],
+            recorded_by=by,
+        )
+        holders: set[int] = {a.pk for a in agencies} | {by.agency_id or 0}
+        place.agencies.set(holders - {0})
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=ContextualEvent.CONTEXTUAL_PLACE,
+            object_id=place.pk,
+            changes={"kind": kind},
+        )
+    return place
+
+
+def location_check(text: str) -> str:
+    """A point or area as latitude, longitude pairs, one a line; an error for anything else."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    clean = []
+    for line in lines:
+        parts = [p.strip() for p in line.replace(";", ",").split(",")]
+        try:
+            lat, lon = (float(p) for p in parts)
+        except ValueError:
+            raise _invalid(
+                "Enter each point as latitude, longitude, for example 53.9590, -1.0815", "location"
+            ) from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise _invalid(
+                "Latitude must be between -90 and 90, longitude between -180 and 180", "location"
+            )
+        clean.append(f"{lat:.5f}, {lon:.5f}")
+    return "\n".join(clean)
+
+
+def person_of_concern_create(
+    *,
+    by: User,
+    name: str,
+    aliases: str = "",
+    approximate_age: str = "",
+    description: str = "",
+    intelligence_notes: str = "",
+) -> PersonOfConcern:
+    """Record an adult or young person suspected of exploiting children.
+
+    Only police users may write the police-only intelligence notes.
+    """
+    _require(by, "contextual.record_intelligence", "You cannot record persons of concern.")
+    name = _text(name, "name", "Enter the name the person is known by", limit=200)
+    if (intelligence_notes or "").strip() and not by.has_perm("contextual.see_police_only"):
+        raise _invalid(POLICE_ONLY_REFUSAL, "intelligence_notes")
+    with transaction.atomic():
+        person = PersonOfConcern.objects.create(
+            name=name,
+            aliases="\n".join(a.strip() for a in (aliases or "").splitlines() if a.strip()),
+            approximate_age=(approximate_age or "").strip()[:40],
+            description=(description or "").strip(),
+            intelligence_notes=(intelligence_notes or "").strip(),
+            recorded_by=by,
+            agency=by.agency,  # type: ignore[misc]
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
+            object_id=person.pk,
+            changes={"police_only": bool(person.intelligence_notes)},
+        )
+    return person
+
+
+def police_only_read(*, by: User, person: PersonOfConcern) -> str:
+    """The police-only notes, audited; another agency's request is refused and audited."""
+    if not by.has_perm("contextual.see_police_only"):
+        with transaction.atomic():
+            access_refused_record(
+                by=by,
+                page=ContextualEvent.CONTEXTUAL_POLICE_ONLY,
+                object_id=person.pk,
+                reason="Police-only field requested by another agency",
+            )
+        raise Forbidden(POLICE_ONLY_REFUSAL)
+    with transaction.atomic():
+        audit_record(
+            by=by,
+            action=AuditAction.VIEW,
+            object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY,
+            object_id=person.pk,
+        )
+    return person.intelligence_notes
+
+
+def peer_group_create(*, by: User, name: str, description: str = "") -> PeerGroup:
+    """Record a peer group professionals know as a group."""
+    _require(by, "contextual.record_intelligence", "You cannot record peer groups.")
+    name = _text(name, "name", "Enter a name for the group", limit=200)
+    with transaction.atomic():
+        group = PeerGroup.objects.create(
+            name=name, description=(description or "").strip(), recorded_by=by
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=ContextualEvent.CONTEXTUAL_PEER_GROUP,
+            object_id=group.pk,
+        )
+    return group
+
+
+# --- Links ------------------------------------------------------------------------------------
+
+END_MESSAGES = {
+    "child": "Select the child",
+    "other_child": "Select the other child",
+    "person": "Select the person of concern",
+    "other_person": "Select the other person of concern",
+    "place": "Select the place",
+    "vehicle": "Enter the vehicle's registration",
+    "phone": "Enter the phone number",
+    "group": "Select the peer group",
+}
+
+
+def link_record(  # noqa: PLR0913 - one link, every part of its grading
+    *,
+    by: User,
+    kind: str,
+    summary: str,
+    source_agency: Agency | None,
+    known_on: dt.date | None,
+    source_evaluation: str,
+    assessment: str,
+    handling_code: str,
+    handling_conditions: str = "",
+    child: Person | None = None,
+    other_child: Person | None = None,
+    person: PersonOfConcern | None = None,
+    other_person: PersonOfConcern | None = None,
+    place: Place | None = None,
+    group: PeerGroup | None = None,
+    vehicle_registration: str = "",
+    phone_number: str = "",
+) -> Link:
+    """Record a graded link between two things; refused without a source or a complete grade."""
+    _require(by, "contextual.record_intelligence", "You cannot record links.")
+    if kind not in LINK_ENDS:
+        raise _invalid("Select what the link joins", "kind")
+    errors: dict[str, str] = {}
+    if source_agency is None:
+        errors["source_agency"] = "Select the agency the information came from"
+    if known_on is None:
+        errors["known_on"] = "Enter the date of the information"
+    elif known_on > timezone.localdate():
+        errors["known_on"] = "The date of the information must be today or in the past"
+    if not (summary or "").strip():
+        errors["summary"] = "Enter what is known about the link"
+    try:
+        grade = grade_check(
+            source=source_evaluation,
+            assessment=assessment,
+            handling=handling_code,
+            conditions=handling_conditions or "",
+        )
+    except InvalidRequest as exc:
+        errors.update(exc.errors or {})
+        grade = None
+    vehicle = phone = None
+    values: dict[str, Any] = {
+        "child": child,
+        "other_child": other_child,
+        "person": person,
+        "other_person": other_person,
+        "place": place,
+        "group": group,
+    }
+    first, second = LINK_ENDS[kind]
+    for field in (first, second):
+        if field == "vehicle":
+            registration = "".join((vehicle_registration or "").upper().split())
+            if not registration:
+                errors["vehicle_registration"] = END_MESSAGES["vehicle"]
+        elif field == "phone":
+            number = "".join((phone_number or "").split())
+            if not number:
+                errors["phone_number"] = END_MESSAGES["phone"]
+        elif values[field] is None:
+            errors[field] = END_MESSAGES[field]
+    for field in ("child", "other_child"):
+        if (
+            field in (first, second)
+            and values[field] is not None
+            and not can_view_person(by, values[field])
+        ):
+            errors[field] = "You cannot link a child whose record you cannot see"
+    if kind == LinkKind.CHILD_CHILD and child is not None and child == other_child:
+        errors["other_child"] = "Select two different children"
+    if kind == LinkKind.PERSON_PERSON and person is not None and person == other_person:
+        errors["other_person"] = "Select two different persons of concern"
+    if errors or grade is None or source_agency is None or known_on is None:
+        raise InvalidRequest(next(iter(errors.values())), errors=errors)
+    with transaction.atomic():
+        if second == "vehicle":
+            vehicle = Vehicle.objects.filter(
+                registration=registration
+            ).first() or Vehicle.objects.create(registration=registration)
+            values["vehicle"] = vehicle
+        if second == "phone":
+            phone = Phone.objects.filter(number=number).first() or Phone.objects.create(
+                number=number
+            )
+            values["phone"] = phone
+        link = Link.objects.create(
+            kind=kind,
+            child=child if "child" in (first, second) else None,
+            other_child=other_child if second == "other_child" else None,
+            person=person if "person" in (first, second) else None,
+            other_person=other_person if second == "other_person" else None,
+            place=place if second == "place" else None,
+            group=group if second == "group" else None,
+            vehicle=vehicle,
+            phone=phone,
+            summary=summary.strip()[:LONG_TEXT],
+            source_agency=source_agency,
+            known_on=known_on,
+            source_evaluation=grade.source,
+            assessment=grade.assessment,
+            handling_code=grade.handling,
+            handling_conditions=grade.conditions,
+            rank=grade.rank,
+            recorded_by=by,
+        )
+        for field in ("child", "other_child"):
+            if values[field] is not None and field in (first, second):
+                audit_record(
+                    by=by,
+                    action=AuditAction.CREATE,
+                    object_type=ContextualEvent.CONTEXTUAL_LINK,
+                    object_id=link.pk,
+                    person_id=values[field].pk,
+                    changes={"kind": kind, "grade": grade.code},
+                )
+        if first != "child":
+            audit_record(
+                by=by,
+                action=AuditAction.CREATE,
+                object_type=ContextualEvent.CONTEXTUAL_LINK,
+                object_id=link.pk,
+                changes={"kind": kind, "grade": grade.code},
+            )
+    return link
+
+
+def link_status_change(*, by: User, link: Link, status: str, reason: str) -> Link:
+    """Dispute, withdraw or restore a link, with a reason; it is never deleted."""
+    _require(by, "contextual.record_intelligence", "You cannot change links.")
+    if status not in LinkStatus.values:
+        raise _invalid("Select what to do with the link", "status")
+    reason = _text(reason, "reason", "Enter the reason")
+    if status == link.status:
+        raise _invalid(f"The link is already {link.get_status_display().lower()}", "status")
+    with transaction.atomic():
+        locked = Link.objects.select_for_update().get(pk=link.pk)
+        before = locked.status
+        locked.status = status
+        locked.save(update_fields=["status"])
+        LinkChange.objects.create(
+            link=locked,
+            status=status,
+            reason=reason,
+            by=by,
+            agency=by.agency,  # type: ignore[misc]
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=ContextualEvent.CONTEXTUAL_LINK,
+            object_id=locked.pk,
+            person_id=locked.child_id,
+            changes={"status": [before, status]},
+            reason=reason,
+        )
+    return locked
+
+
+# --- Concerns about a context --------------------------------------------------------------
+
+
+def concern_url(concern: ContextConcern) -> str:
+    """The concern's page."""
+    return reverse("contextual:concern", kwargs={"reference": concern.reference})
+
+
+def context_concern_report(
+    *,
+    by: User,
+    context_kind: str,
+    what_happened: str,
+    place: Place | None = None,
+    group: PeerGroup | None = None,
+    where: str = "",
+) -> ContextConcern:
+    """Report a concern about a place, peer group, school or online space (no child named).
+
+    It gets a reference and goes to the contextual safeguarding team to triage.
+    """
+    _require(by, "contextual.report_context_concern", "You cannot report a concern.")
+    if context_kind not in ContextKind.values:
+        raise _invalid("Select what the concern is about", "context_kind")
+    if place is None and group is None and not (where or "").strip():
+        raise _invalid("Say where or who the concern is about: the place, group or space", "where")
+    what = _text(what_happened, "what_happened", "Enter what has happened or what worries you")
+    team = contextual_team()
+    if team is None:
+        raise _invalid(
+            "The partnership has no contextual safeguarding team yet: tell the Multi-Agency Safeguarding Hub (MASH)"
+        )
+    with transaction.atomic():
+        concern = ContextConcern.objects.create(
+            reference=reference_issue(prefix=CONCERN_PREFIX, kind="context_concern"),
+            context_kind=context_kind,
+            place=place,
+            group=group,
+            where=(where or "").strip()[:300],
+            what_happened=what,
+            reported_by=by,
+            agency=by.agency,  # type: ignore[misc]
+        )
+        work_item_create(
+            by=by,
+            team=team,
+            kind=WorkKind.TRIAGE_CONTEXT_CONCERN,
+            title=f"Triage a concern about {concern.get_context_kind_display().lower()}",
+            detail="A concern about a context, not a named child: decide what happens next.",
+            subject_type=ContextualEvent.CONTEXTUAL_CONCERN,
+            subject_id=concern.reference,
+            subject_url=concern_url(concern),
+            subject_label=concern.reference,
+            deadline=deadline_for("triage_context_concern"),
+            priority=Priority.STANDARD,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=ContextualEvent.CONTEXTUAL_CONCERN,
+            object_id=concern.reference,
+            changes={"context_kind": context_kind},
+        )
+    return concern
+
+
+def context_concern_triage(
+    *, by: User, concern: ContextConcern, outcome: str, notes: str = ""
+) -> ContextConcern:
+    """The contextual safeguarding team decides what happens next; the triage item closes."""
+    _require(by, "contextual.see_contexts", "You cannot triage concerns.")
+    if outcome not in TriageOutcome.values:
+        raise _invalid("Select what happens next", "outcome")
+    if concern.triaged_at is not None:
+        raise _invalid("This concern has already been triaged", "outcome")
+    with transaction.atomic():
+        concern.outcome = outcome
+        concern.triage_notes = (notes or "").strip()
+        concern.triaged_at = timezone.now()
+        concern.triaged_by = by
+        concern.save(update_fields=["outcome", "triage_notes", "triaged_at", "triaged_by"])
+        work_items_close_for(
+            by=by,
+            subject_type=ContextualEvent.CONTEXTUAL_CONCERN,
+            subject_id=concern.reference,
+            kinds=(WorkKind.TRIAGE_CONTEXT_CONCERN,),
+            outcome=TriageOutcome(outcome).label,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=ContextualEvent.CONTEXTUAL_CONCERN,
+            object_id=concern.reference,
+            changes={"outcome": outcome},
+        )
+    return concern
+
+
+def context_concern_link_child(
+    *, by: User, concern: ContextConcern, person: Person | None
+) -> ConcernChild:
+    """Link a child to a concern about a context, once they are known."""
+    _require(by, "contextual.record_intelligence", "You cannot link children to concerns.")
+    if person is None:
+        raise _invalid("Select the child", "child")
+    if not can_view_person(by, person):
+        raise _invalid("You cannot link a child whose record you cannot see", "child")
+    if ConcernChild.objects.filter(concern=concern, person=person).exists():
+        raise _invalid("This child is already linked to the concern", "child")
+    with transaction.atomic():
+        row = ConcernChild.objects.create(concern=concern, person=person, linked_by=by)
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=ContextualEvent.CONTEXTUAL_CONCERN,
+            object_id=concern.reference,
+            person_id=person.pk,
+            changes={"child_linked": True},
+        )
+    return row
+
+
+def context_assessment_record(
+    *,
+    by: User,
+    context: str,
+    harm: str,
+    guardians: str,
+    conditions: str,
+    plan: str,
+    strengths: str = "",
+    place: Place | None = None,
+    group: PeerGroup | None = None,
+    concern: ContextConcern | None = None,
+) -> ContextAssessment:
+    """Assess one context (school, peer group or neighbourhood) on the triangle's three sides."""
+    _require(by, "contextual.record_intelligence", "You cannot assess contexts.")
+    if context not in AssessedContext.values:
+        raise _invalid("Select the context assessed", "context")
+    if place is None and group is None and concern is None:
+        raise _invalid("Select the place or peer group assessed", "place")
+    values = {
+        "harm": _text(harm, "harm", "Enter what happens in this context"),
+        "guardians": _text(
+            guardians, "guardians", "Enter who has influence here and their capacity"
+        ),
+        "conditions": _text(conditions, "conditions", "Enter the wider conditions"),
+        "plan": _text(plan, "plan", "Enter what will change, and who will change it"),
+    }
+    with transaction.atomic():
+        assessment = ContextAssessment.objects.create(
+            context=context,
+            place=place,
+            group=group,
+            concern=concern,
+            strengths=(strengths or "").strip(),
+            assessed_by=by,
+            agency=by.agency,  # type: ignore[misc]
+            **values,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=ContextualEvent.CONTEXTUAL_ASSESSMENT,
+            object_id=assessment.pk,
+            changes={"context": context},
+        )
+    return assessment
+
+
+def context_weighting_record(
+    *, by: User, person: Person, first: str, why: str, then: Iterable[str] = ()
+) -> ContextWeighting:
+    """Which context must change first for a child to be safer (Context Weighting)."""
+    if not by.has_perm("contextual.view_child_network", person):
+        raise Forbidden("You cannot record context weighting for this child.")
+    if first not in WeightedContext.values:
+        raise _invalid("Select the context that must change first", "first")
+    why = _text(why, "why", "Enter why this context must change first")
+    rest = [c for c in dict.fromkeys(then) if c in WeightedContext.values and c != first]
+    with transaction.atomic():
+        weighting = ContextWeighting.objects.create(
+            person=person, first=first, then=",".join(rest), why=why, recorded_by=by
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=ContextualEvent.CONTEXTUAL_WEIGHTING,
+            object_id=weighting.pk,
+            person_id=person.pk,
+            changes={"first": first},
+        )
+    return weighting
+
+
+# --- Disruption ---------------------------------------------------------------------------------
+
+
+def action_url(action: DisruptionAction) -> str:
+    """The action's page."""
+    return reverse("contextual:action", kwargs={"reference": action.reference})
+
+
+def _owner_team(agency: Agency) -> Team:
+    return team_for_purpose(
+        TeamPurpose.CONTEXTUAL_SAFEGUARDING, agency=agency
+    ) or team_receiving_for(agency)
+
+
+def disruption_action_agree(
+    *,
+    by: User,
+    tool: str,
+    description: str,
+    owner_agency: Agency | None,
+    due_on: dt.date | None,
+    place: Place | None = None,
+    person: PersonOfConcern | None = None,
+    group: PeerGroup | None = None,
+    meeting: Meeting | None = None,
+    children_at_risk_before: int = 0,
+) -> DisruptionAction:
+    """Agree a disruption action; it lands in the owning agency's queue."""
+    _require(by, "contextual.record_intelligence", "You cannot agree disruption actions.")
+    errors: dict[str, str] = {}
+    if tool not in DisruptionTool.values:
+        errors["tool"] = "Select the disruption tool"
+    if not (description or "").strip():
+        errors["description"] = "Enter what will be done"
+    if owner_agency is None:
+        errors["owner_agency"] = "Select the agency that owns the action"
+    if due_on is None:
+        errors["due_on"] = "Enter the date the action is due"
+    if place is None and person is None and group is None:
+        errors["place"] = "Select the place, person of concern or peer group the action is aimed at"
+    if children_at_risk_before < 0:
+        errors["children_at_risk_before"] = "The number of children must be 0 or more"
+    if errors:
+        raise InvalidRequest(next(iter(errors.values())), errors=errors)
+    assert owner_agency is not None  # noqa: S101 - checked above
+    assert due_on is not None  # noqa: S101 - checked above
+    with transaction.atomic():
+        action = DisruptionAction.objects.create(
+            reference=reference_issue(prefix=ACTION_PREFIX, kind="disruption_action"),
+            tool=tool,
+            description=description.strip()[:LONG_TEXT],
+            place=place,
+            person=person,
+            group=group,
+            meeting=meeting,
+            owner_agency=owner_agency,
+            due_on=due_on,
+            children_at_risk_before=children_at_risk_before,
+            agreed_by=by,
+        )
+        work_item_create(
+            by=by,
+            team=_owner_team(owner_agency),
+            kind=WorkKind.DISRUPTION_ACTION,
+            title=f"Disruption action: {DisruptionTool(tool).label}",
+            detail="Agreed at the Child Exploitation Disruption Meeting. Record the outcome on its page.",
+            subject_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
+            subject_id=action.reference,
+            subject_url=action_url(action),
+            subject_label=action.reference,
+            due_at=dt.datetime.combine(due_on, dt.time(17, 0), tzinfo=dt.UTC),
+            priority=Priority.STANDARD,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.CREATE,
+            object_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
+            object_id=action.reference,
+            changes={"tool": tool, "owner": owner_agency.name},
+        )
+    return action
+
+
+def disruption_action_outcome(
+    *,
+    by: User,
+    action: DisruptionAction,
+    outcome: str,
+    notes: str,
+    children_at_risk_after: int | None,
+    completed_on: dt.date | None = None,
+) -> DisruptionAction:
+    """Record what the action achieved; its work item closes."""
+    _require(by, "contextual.record_intelligence", "You cannot record outcomes.")
+    errors: dict[str, str] = {}
+    if outcome not in DisruptionOutcome.values:
+        errors["outcome"] = "Select what the action achieved"
+    if not (notes or "").strip():
+        errors["notes"] = "Enter what happened"
+    if children_at_risk_after is None or children_at_risk_after < 0:
+        errors["children_at_risk_after"] = (
+            "Enter how many children are assessed at risk now (0 or more)"
+        )
+    completed_on = completed_on or timezone.localdate()
+    if completed_on > timezone.localdate():
+        errors["completed_on"] = "The date must be today or in the past"
+    if action.outcome:
+        errors["outcome"] = "The outcome of this action has already been recorded"
+    if errors:
+        raise InvalidRequest(next(iter(errors.values())), errors=errors)
+    with transaction.atomic():
+        action.outcome = outcome
+        action.outcome_notes = notes.strip()
+        action.children_at_risk_after = children_at_risk_after
+        action.completed_on = completed_on
+        action.save(
+            update_fields=["outcome", "outcome_notes", "children_at_risk_after", "completed_on"]
+        )
+        work_items_close_for(
+            by=by,
+            subject_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
+            subject_id=action.reference,
+            kinds=(WorkKind.DISRUPTION_ACTION,),
+            outcome=DisruptionOutcome(outcome).label,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
+            object_id=action.reference,
+            changes={"outcome": outcome},
+        )
+    return action
+
+
+# --- Reads that are audited ------------------------------------------------------------------
+
+
+def network_view_record(
+    *, by: User, start: str, children: Iterable[Any], export: bool = False
+) -> None:
+    """Record that a network page (or its PDF) named these children to the user."""
+    named = list(dict.fromkeys(children))
+    with transaction.atomic():
+        audit_record(
+            by=by,
+            action=AuditAction.EXPORT if export else AuditAction.VIEW,
+            object_type=ContextualEvent.CONTEXTUAL_NETWORK_EXPORT
+            if export
+            else ContextualEvent.CONTEXTUAL_NETWORK,
+            object_id=start,
+            people=named,
+        )
