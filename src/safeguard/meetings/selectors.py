@@ -103,8 +103,17 @@ class ItemScope:
         return item.person_id is None or item.person_id in self.person_ids
 
 
-def item_scope(user: Any, meeting: Meeting, items: list[AgendaItem]) -> ItemScope:
-    """What the user may see of the meeting's items: two or three queries, whatever the size."""
+def item_scope(
+    user: Any,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    invitations: list[Invitation] | None = None,
+) -> ItemScope:
+    """What the user may see of the meeting's items: two or three queries, whatever the size.
+
+    ``invitations`` replaces the user's own invitations (the outcome page passes every
+    invitation of the user's agency: the outcome was sent to the agency as a whole).
+    """
     person_ids = {i.person_id for i in items if i.person_id is not None}
     visible = (
         set(people_visible_to(user).filter(pk__in=person_ids).values_list("pk", flat=True))
@@ -113,7 +122,8 @@ def item_scope(user: Any, meeting: Meeting, items: list[AgendaItem]) -> ItemScop
     )
     if meeting.chair_id == user.pk:
         return ItemScope(all_items=True, person_ids=visible)
-    invitations = invitations_of(user, meeting)
+    if invitations is None:
+        invitations = invitations_of(user, meeting)
     if not invitations:
         return ItemScope(all_items=False)
     scoped: set[int] = set()
@@ -142,8 +152,25 @@ def meeting_page(*, user: Any, meeting_id: Any) -> Meeting | None:
     )
 
 
-def visible_items(*, user: Any, meeting: Meeting) -> tuple[list[AgendaItem], int]:
-    """The items the user may see, with decisions and actions, and how many are hidden."""
+def visible_items(
+    *, user: Any, meeting: Meeting, for_outcome: bool = False
+) -> tuple[list[AgendaItem], int]:
+    """The items the user may see, with decisions and actions, and how many are hidden.
+
+    ``for_outcome``: the items the outcome sent to the user's agency covers, that is every
+    invitation of the agency (by name or not), so the colleague who takes the agency's
+    "read the outcome" work item sees what a named invitee would (children only where the
+    access rule lets them).
+    """
+    agency_invitations = (
+        list(
+            Invitation.objects.filter(meeting=meeting, agency_id=user.agency_id).prefetch_related(
+                "items"
+            )
+        )
+        if for_outcome and _active(user) and user.agency_id is not None
+        else None
+    )
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("person")
@@ -155,7 +182,7 @@ def visible_items(*, user: Any, meeting: Meeting) -> tuple[list[AgendaItem], int
             ),
         )
     )
-    scope = item_scope(user, meeting, items)
+    scope = item_scope(user, meeting, items, invitations=agency_invitations)
     shown = [item for item in items if scope.allows(item)]
     return shown, len(items) - len(shown)
 

@@ -485,13 +485,26 @@ def minutes_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def outcome(request: HttpRequest, reference: str) -> HttpResponse:
-    """The outcome sent to the user's agency; the first opening is the agency's receipt."""
-    meeting = _meeting(request, reference)
+    """The outcome sent to the user's agency; the first opening is the agency's receipt.
+
+    Anyone in an agency the outcome was sent to may read it (the agency's team queue
+    receives it, whoever was invited by name); children show only where the access rule
+    lets the reader see them.
+    """
+    found = selectors.meeting_page(user=request.user, meeting_id=reference)
+    allowed = found is not None and (
+        request.user.has_perm("meetings.view_meeting", found)
+        or selectors.notice_for(user=request.user, meeting=found) is not None
+    )
+    meeting = permitted_or_404(
+        request, found, allowed=allowed, page=MeetingEvent.MEETING, object_id=reference
+    )
     notice = services.outcome_open(by=request.user, meeting=meeting)  # type: ignore[arg-type]
     if notice is None:
         raise Http404
-    context = _page_context(request, meeting)
-    context["notice"] = notice
+    items, hidden = selectors.visible_items(user=request.user, meeting=meeting, for_outcome=True)
+    _audit_names(request, items)
+    context = {"meeting": meeting, "items": items, "hidden": hidden, "notice": notice}
     return render(request, "meetings/outcome.html", context)
 
 

@@ -321,8 +321,9 @@ def work_item_create(
     """Hand something to a team: call it inside the creating service's transaction.
 
     Give either a ``deadline`` (counted from now on the partnership's clock) or a
-    ``due_at``. An assignee who is away or no longer active is not given the work:
-    it waits in the team's queue instead.
+    ``due_at``. An assignee who is away, or in another team and not this one, is not
+    given the work: it waits in the team's queue instead (someone of the team's agency
+    who is in no team at all keeps it: see ``_may_hold``).
     """
     if deadline is None and due_at is None:
         deadline = (
@@ -333,7 +334,7 @@ def work_item_create(
         deadline = deadline or deadline_for("other")
         due_at = deadline.from_moment(now)
     clock = deadline.clock if deadline is not None else Clock.ROUND_THE_CLOCK
-    if assignee is not None and (_is_away(assignee) or not _in_team(assignee, team)):
+    if assignee is not None and (_is_away(assignee) or not _may_hold(assignee, team)):
         assignee = None
     with transaction.atomic():
         item = WorkItem.objects.create(
@@ -376,6 +377,22 @@ def work_item_create(
 
 def _in_team(user: Any, team: Team) -> bool:
     return TeamMembership.objects.filter(team=team, user=user).exists()
+
+
+def _may_hold(user: Any, team: Team) -> bool:
+    """Whether the work may be allocated to ``user`` in ``team``'s queue.
+
+    A member of the team may hold it; so may someone of the team's own agency who is in no
+    team at all (a panel chair, a lead professional): their agency's queue is the only one
+    their named work can wait in, and dropping them would leave it with nobody who can act.
+    """
+    if _in_team(user, team):
+        return True
+    return (
+        bool(user.is_active)
+        and user.agency_id == team.agency_id
+        and not TeamMembership.objects.filter(user=user, team__active=True).exists()
+    )
 
 
 def _close(item: WorkItem, *, by: Any, status: str, outcome: str) -> None:

@@ -6,12 +6,16 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from safeguard.core.audit import audit_record
+from safeguard.core.clock import Clock
 from safeguard.core.errors import InvalidRequest
-from safeguard.core.models import AuditAction
+from safeguard.core.models import AuditAction, TeamPurpose
+from safeguard.work.models import OPEN_STATUSES, WorkItem, WorkKind
+from safeguard.work.services import Deadline, team_for_purpose, work_item_create
 
 from ..booking import book_with_handlers
 from ..events import DirectoryEvent
@@ -131,7 +135,43 @@ def event_interest_register(
             )
     except IntegrityError:  # already registered: nothing changes, and nothing says so
         pass
+    else:
+        _interest_work(event)
     return "Thank you. The partnership's business unit will email you about a place."
+
+
+INTEREST_SUBJECT = "directory.event_interest"
+
+
+def _interest_work(event: PublicEvent) -> None:
+    """One open item per event in the business unit's queue: email who registered interest.
+
+    The item names the event, never the people (their names and addresses are on the
+    list it links to, which only the business unit opens). Without a business unit team
+    the registration still succeeds: the list is on the event's page as before.
+    """
+    team = team_for_purpose(TeamPurpose.PARTNERSHIP)
+    if team is None:
+        return
+    if WorkItem.objects.filter(
+        subject_type=INTEREST_SUBJECT, subject_id=str(event.pk), status__in=OPEN_STATUSES
+    ).exists():
+        return
+    work_item_create(
+        by=None,
+        team=team,
+        kind=WorkKind.OTHER,
+        title=f"Email the people who registered interest in {event.title}"[:200],
+        detail=(
+            "Someone registered interest in a place on the public website and was told the "
+            "business unit will email them. The list has everyone who registered."
+        ),
+        subject_type=INTEREST_SUBJECT,
+        subject_id=event.pk,
+        subject_url=reverse("directory:manage-interests", args=[event.pk]),
+        subject_label=f"Event on {timezone.localtime(event.starts_at):%-d %B %Y}",
+        deadline=Deadline(2, Clock.WORKING_DAYS),
+    )
 
 
 @transaction.atomic

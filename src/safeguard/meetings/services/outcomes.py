@@ -42,7 +42,6 @@ from .base import (
     _require_open,
     _site,
     _uk,
-    meeting_url,
 )
 from .invitations import _agency_addresses
 
@@ -94,7 +93,9 @@ def minutes_finalise(*, by: User, meeting: Meeting) -> Meeting:
     problems = _finalise_problems(meeting, items)
     if problems:
         raise InvalidRequest("The minutes cannot be finalised yet", errors=problems)
-    url = meeting_url(meeting)
+    # The action links to the outcome: everyone in an invited agency may open it, whoever
+    # of the agency was invited by name (the meeting page is for the invitees themselves).
+    url = reverse("meetings:outcome", args=[meeting.reference])
     for item in items:
         for action in item.actions.all():
             team, assignee = _owner_team(action)
