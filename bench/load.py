@@ -154,7 +154,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     if args.existing:
         # A prepared database (docs/performance.md: the demo at 20,000 children): no
         # migrate, no seeding; only the bench accounts are (re)made.
-        label, pg_name = "PostgreSQL (prepared database)", None
+        url = os.environ["DATABASE_URL"]
+        kind = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        label, pg_name = f"{kind} (prepared database)", None
     else:
         label, pg_name = _prepare_database(tmp)
     server = None
@@ -281,7 +283,7 @@ def print_report(result: dict[str, Any]) -> None:
     """Ours beside the baseline."""
     total = result["stats"]["Aggregated"]
     print(
-        f"Load: {result['database']}, {result['children']:,} children, gunicorn "
+        f"Load: {result['database']}, {result['children']:,} people under 18, gunicorn "
         f"{result['workers']} workers, {result['users']} users pausing 0.5-2 s, "
         f"{result['run_time_s']} s. Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, load average "
@@ -334,7 +336,7 @@ def main() -> None:
         argv = [a for a in sys.argv[1:] if a != "--postgres"]
         command = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), sys.executable, __file__]
         raise SystemExit(subprocess.run([*command, *argv], check=False).returncode)
-    if args.existing and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    if args.existing and not os.environ.get("DATABASE_URL"):
         raise SystemExit("--existing needs DATABASE_URL pointing at the prepared database")
     result = measure(args)
     if args.json:

@@ -8,6 +8,9 @@ characters, right-to-left overrides, SQL, path traversal, impossible dates, very
 and empty values, arbitrary Unicode). Every answer must be below 500 and must never
 contain a canary unescaped.
 
+Pages reached only through objects (an early help episode, information requests, a team
+queue and its item) are created first so their forms are fuzzed too.
+
 ``make test`` runs 2 examples a form (one of them every field set to the script
 canary), and every API operation without a token and with a wrong one. ``make fuzz``
 runs the forms with ``SAFEGUARD_FUZZ_EXAMPLES`` (default 40) and the partner API drill
@@ -188,22 +191,24 @@ def users(make_user):
         referrer_name="Fuzz referrer",
         referrer_email="fuzz@example.org",
     )
-    extra = _objects_behind_pages(child, mash_agency, mash, practitioner)
+    extra = _objects_behind_pages(child, contact, mash_agency, mash, practitioner)
     return child, contact.reference, [mash, practitioner], extra
 
 
-def _objects_behind_pages(child, mash_agency, mash, practitioner) -> list[str]:
+def _objects_behind_pages(child, contact, mash_agency, mash, practitioner) -> list[str]:
     """Objects whose pages hold forms no URL filled with a child's id reaches.
 
     An early help episode (its assessment, plan, support, consent, change and close
-    forms), an information request to the users' agency (its answer form on the
-    requests page), and a team queue with an item in it (take, allocate, complete).
+    forms), information requests (the MASH asking the users' agency about the contact:
+    the answer and correction forms; a school asking the users' agency through the
+    sharing pages), and a team queue with an item in it (take, allocate, complete).
     Returns the pages that open them.
     """
     from django.urls import get_resolver
 
     from safeguard.core.models import TeamMembership
     from safeguard.earlyhelp.services import early_help_episode_open
+    from safeguard.frontdoor.services import information_request_create as mash_ask
     from safeguard.sharing.services import information_request_create
     from tests.factories import TeamFactory, WorkItemFactory
     from tests.test_every_url import _walk
@@ -231,7 +236,17 @@ def _objects_behind_pages(child, mash_agency, mash, practitioner) -> list[str]:
         "work/teams/": team.slug,
         "work/items/": str(item.pk),
     }
-    paths = {"/sharing/requests/", "/work/"}
+    enquiry = mash_ask(
+        by=mash, contact=contact, agency=mash_agency, question="What do you know of the family?"
+    )
+    ref = contact.reference
+    paths = {
+        "/sharing/requests/",
+        "/work/",
+        f"/mash/{ref}/ask/{enquiry.pk}/",
+        f"/mash/{ref}/ask/{enquiry.pk}/correct/",
+        f"/mash/requests/{enquiry.pk}/",
+    }
     for route in _walk(get_resolver().url_patterns):
         for prefix, value in fills.items():
             if route.startswith(prefix) and "<" in route and "(?P" not in route:
@@ -261,7 +276,7 @@ def test_every_form_refuses_hostile_input_without_a_server_error_or_an_unescaped
                 _fuzz_form(client, user, action, form)
     assert len(fuzzed) >= 10, f"only {len(fuzzed)} forms found: {sorted(fuzzed)}"
     actions = {action for action, _ in fuzzed}
-    for reached in ("/early-help/", "/work/items/"):
+    for reached in ("/early-help/", "/work/items/", "/mash/requests/"):
         assert any(a.startswith(reached) for a in actions), f"no form fuzzed under {reached}"
     if os.environ.get("SAFEGUARD_FUZZ_LIST"):
         print(f"{len(fuzzed)} forms fuzzed:", *sorted(a for a, _ in fuzzed), sep="\n  ")  # noqa: T201

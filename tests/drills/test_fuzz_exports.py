@@ -168,14 +168,17 @@ class TestCsvDownloads:
         @example(name='=HYPERLINK("http://example.invalid","sgfuzz")')
         @example(name="@SUM(1+1)")
         def download(name: str) -> None:
-            Agency.objects.filter(pk__in=[school.pk, police.pk]).update(name=name[:200])
+            # Agency names are unique: the recipient gets the same name and one more mark.
+            Agency.objects.filter(pk=school.pk).update(name=name[:199])
+            Agency.objects.filter(pk=police.pk).update(name=name[:199] + "\u200f")
             response = client.get(reverse("sharing:log-csv"))
             assert response.status_code == 200
             rows = _read_csv(response.content.decode("utf-8"))
             assert len(rows) == 2
             for cell in rows[1]:
                 _assert_neutralised(cell)
-            _assert_neutralised(rows[1][3], _stored(name[:200]))
+            _assert_neutralised(rows[1][2], _stored(name[:199]))
+            _assert_neutralised(rows[1][3], _stored(name[:199]) + "\u200f")
 
         download()
 
