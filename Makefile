@@ -112,7 +112,8 @@ bench-audit: install
 ## fuzz: hostile input through every form and the partner API, budget SAFEGUARD_FUZZ_EXAMPLES a form
 fuzz: install
 	SAFEGUARD_DRILLS=1 SAFEGUARD_FUZZ_EXAMPLES=$${SAFEGUARD_FUZZ_EXAMPLES:-40} SAFEGUARD_ENV=test \
-	  $(BIN)/pytest -q -p no:xdist tests/drills/test_fuzz.py tests/drills/test_fuzz_api.py
+	  $(BIN)/pytest -q -p no:xdist tests/drills/test_fuzz.py tests/drills/test_fuzz_api.py \
+	  tests/drills/test_fuzz_exports.py
 
 ## drills: the long reliability drills (minutes; not run by `make test` or CI), docs/reliability.md
 drills: install
