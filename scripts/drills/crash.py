@@ -356,7 +356,8 @@ def run(
         while time.monotonic() < deadline and received() != references:
             time.sleep(0.5)
         before_retry = len(received())
-        retry_out = safeguard("outbox", "--retry", env=env)
+        # At 10,000 writes on a loaded machine thousands of receipts may still be queued.
+        retry_out = safeguard("outbox", "--retry", env=env, timeout=3600)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and received() != references:
             time.sleep(0.5)
