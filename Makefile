@@ -96,9 +96,15 @@ bench: install
 	$(BIN)/python bench/pages.py
 
 ## bench-load: locust against `safeguard serve` on PostgreSQL (bounded users and time), docs/performance.md
+##             LOAD_DATA=DIR: against a prepared data directory (the demo at 20,000 children), copied
 bench-load: install
-	$(BIN)/python bench/load.py --postgres --children $${CHILDREN:-2000} --users $${USERS:-50} \
-	  --run-time $${RUN_TIME:-120}
+	if [ -n "$${LOAD_DATA:-}" ]; then \
+	  PYTHON=$(BIN)/python bash bench/load_prepared.sh "$$LOAD_DATA" --users $${USERS:-50} \
+	    --run-time $${RUN_TIME:-120}; \
+	else \
+	  $(BIN)/python bench/load.py --postgres --children $${CHILDREN:-2000} --users $${USERS:-50} \
+	    --run-time $${RUN_TIME:-120}; \
+	fi
 
 ## bench-audit: append and verify the audit chain at 10,000 and 100,000 events, SQLite and PostgreSQL
 bench-audit: install
@@ -107,7 +113,8 @@ bench-audit: install
 ## fuzz: hostile input through every form and the partner API, budget SAFEGUARD_FUZZ_EXAMPLES a form
 fuzz: install
 	SAFEGUARD_DRILLS=1 SAFEGUARD_FUZZ_EXAMPLES=$${SAFEGUARD_FUZZ_EXAMPLES:-40} SAFEGUARD_ENV=test \
-	  $(BIN)/pytest -q -p no:xdist tests/drills/test_fuzz.py tests/drills/test_fuzz_api.py
+	  $(BIN)/pytest -q -p no:xdist tests/drills/test_fuzz.py tests/drills/test_fuzz_api.py \
+	  tests/drills/test_fuzz_exports.py
 
 ## drills: the long reliability drills (minutes; not run by `make test` or CI), docs/reliability.md
 drills: install

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import platform
@@ -61,6 +62,7 @@ def _accounts(users: int, setup_path: Path) -> None:
 
     from safeguard.api.services import partner_token_create
     from safeguard.core.models import Agency, User
+    from safeguard.core.services import roles_set_at_set_up
     from safeguard.frontdoor.categories import CATEGORIES
     from safeguard.people.access import people_visible_to
 
@@ -71,10 +73,17 @@ def _accounts(users: int, setup_path: Path) -> None:
     accounts = []
     for i in range(users):
         template = templates[i % 2]
-        user = User.objects.create_user(
-            username=f"load.{i:03d}", password=PASSWORD, agency=template.agency
+        # Idempotent, so a prepared database (--existing) can be used again and again.
+        user, _ = User.objects.get_or_create(
+            username=f"load.{i:03d}", defaults={"agency": template.agency}
         )
-        user.roles.set(template.roles.all())
+        user.agency = template.agency
+        user.set_password(PASSWORD)
+        user.save()
+        # Approved at set-up, as the demo's own accounts (roles needing a second
+        # administrator's approval grant nothing until approved: every page was a 404).
+        roles_set_at_set_up(user=user, codes=set(template.roles.values_list("code", flat=True)))
+        TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
         visible = list(people_visible_to(template).order_by("id")[:200])
         people = [str(person.pk) for person in visible]
@@ -118,31 +127,68 @@ def _stats(prefix: Path) -> dict[str, dict[str, Any]]:
     return rows
 
 
+def _shown_and_audited(shown_path: Path, audit_event: Any, after: int) -> tuple[int, int]:
+    """Requests whose answer showed personal data, and how many of them have a read event.
+
+    The locust users note the server's ``X-Request-ID`` of every person page, and of every
+    search or list that linked to a child, a MASH contact or an early help episode; each
+    must have its own view or list event (carrying that request id) in the chain.
+    """
+    ids = {line.strip() for line in shown_path.read_text().splitlines() if line.strip()}
+    audited: set[str] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 1000):
+        audited |= set(
+            audit_event.objects.filter(
+                sequence__gt=after,
+                request_id__in=wanted[start : start + 1000],
+                action__in=["view", "list", "search"],
+            ).values_list("request_id", flat=True)
+        )
+    return len(ids), len(audited)
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Build, serve, run locust; the figures."""
     original_url = os.environ.get("DATABASE_URL", "")
     tmp = Path(tempfile.mkdtemp(prefix="safeguard-bench-load-"))
     os.environ["SAFEGUARD_AUDIT_CHECKPOINTS"] = str(tmp / "audit-checkpoints.jsonl")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
-    label, pg_name = _prepare_database(tmp)
+    if args.existing:
+        # A prepared database (docs/performance.md: the demo at 20,000 children): no
+        # migrate, no seeding; only the bench accounts are (re)made.
+        url = os.environ["DATABASE_URL"]
+        kind = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        label, pg_name = f"{kind} (prepared database)", None
+    else:
+        label, pg_name = _prepare_database(tmp)
     server = None
     try:
         base_env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         base_env.pop("SAFEGUARD_ENV", None)
         cli = [sys.executable, "-m", "safeguard.cli"]
-        subprocess.run([*cli, "migrate", "--noinput", "-v", "0"], env=base_env, check=True)
-        began = time.monotonic()
-        subprocess.run(
-            [*cli, "seed_demo", "--children", str(args.children), "--seed", "1"],
-            env={**base_env, "SAFEGUARD_DEMO": "1"},
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        seed_seconds = time.monotonic() - began
+        seed_seconds = None
+        if not args.existing:
+            subprocess.run([*cli, "migrate", "--noinput", "-v", "0"], env=base_env, check=True)
+            began = time.monotonic()
+            subprocess.run(
+                [*cli, "seed_demo", "--children", str(args.children), "--seed", "1"],
+                env={**base_env, "SAFEGUARD_DEMO": "1"},
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            seed_seconds = round(time.monotonic() - began, 1)
         import django
 
         django.setup()
+        from django.utils import timezone
+
         from safeguard.core.models import AuditEvent
+        from safeguard.people.models import Person
+
+        children = Person.objects.filter(
+            date_of_birth__gt=timezone.localdate() - dt.timedelta(days=18 * 366)
+        ).count()
 
         setup_path = tmp / "load-setup.json"
         _accounts(args.users, setup_path)
@@ -176,6 +222,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             except OSError:
                 time.sleep(0.3)
         audit_before = AuditEvent.objects.count()
+        last_sequence = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True)
+        sequence_before = last_sequence.first() or 0
+        shown_path = tmp / "shown.txt"
+        shown_path.touch()
         prefix = tmp / "locust"
         subprocess.run(
             [
@@ -201,22 +251,25 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 "--loglevel",
                 "WARNING",
             ],
-            env={**base_env, "BENCH_USERS": str(setup_path)},
+            env={**base_env, "BENCH_USERS": str(setup_path), "BENCH_SHOWN": str(shown_path)},
             check=False,
             timeout=args.run_time + 600,
             stdout=subprocess.DEVNULL,
         )
         audit_after = AuditEvent.objects.count()
         stats = _stats(prefix)
+        shown, audited = _shown_and_audited(shown_path, AuditEvent, sequence_before)
         return {
             "database": label,
-            "children": args.children,
-            "seed_seconds": round(seed_seconds, 1),
+            "children": children,
+            "seed_seconds": seed_seconds,
             "workers": args.workers,
             "users": args.users,
             "run_time_s": args.run_time,
             "stats": stats,
             "audit_events_written": audit_after - audit_before,
+            "requests_showing_personal_data": shown,
+            "of_those_audited": audited,
             "load_average": os.getloadavg(),
         }
     finally:
@@ -233,7 +286,7 @@ def print_report(result: dict[str, Any]) -> None:
     """Ours beside the baseline."""
     total = result["stats"]["Aggregated"]
     print(
-        f"Load: {result['database']}, demo at {result['children']:,} children, gunicorn "
+        f"Load: {result['database']}, {result['children']:,} people under 18, gunicorn "
         f"{result['workers']} workers, {result['users']} users pausing 0.5-2 s, "
         f"{result['run_time_s']} s. Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, load average "
@@ -252,6 +305,15 @@ def print_report(result: dict[str, Any]) -> None:
         f"Audit events written during the run: {result['audit_events_written']:,} "
         f"for {total['requests']:,} requests."
     )
+    shown, audited = result["requests_showing_personal_data"], result["of_those_audited"]
+    print(
+        f"Requests that showed personal data: {shown:,}; with their audit event: {audited:,}; "
+        f"without: {shown - audited:,}" + (" (none dropped under load)" if shown == audited else "")
+    )
+    print(
+        f"Throughput {total['rps']:.1f} requests/s; p50 {total['p50_ms']:.0f} ms, "
+        f"p95 {total['p95_ms']:.0f} ms, p99 {total['p99_ms']:.0f} ms; errors {total['failures']}"
+    )
     print("peer: none (the baseline is this system before issue 19's changes)")
 
 
@@ -265,16 +327,32 @@ def main() -> None:
     parser.add_argument("--run-time", type=int, default=120)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="use the database in DATABASE_URL as it is (prepared, e.g. the demo at 20,000 "
+        "children): no migrate, no seeding",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.postgres and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         argv = [a for a in sys.argv[1:] if a != "--postgres"]
         command = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), sys.executable, __file__]
         raise SystemExit(subprocess.run([*command, *argv], check=False).returncode)
+    if args.existing and not os.environ.get("DATABASE_URL"):
+        raise SystemExit("--existing needs DATABASE_URL pointing at the prepared database")
     result = measure(args)
     if args.json:
         print(json.dumps(result))
     print_report(result)
+    total = result["stats"].get("Aggregated", {})
+    if (
+        total.get("failures", 1)
+        or not total.get("requests")
+        or not result["requests_showing_personal_data"]  # a run that showed nobody proves nothing
+        or result["requests_showing_personal_data"] != result["of_those_audited"]
+    ):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

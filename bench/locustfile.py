@@ -32,6 +32,21 @@ SETUP = json.loads(Path(os.environ["BENCH_USERS"]).read_text())
 HOST = SETUP["host"]
 _accounts = itertools.count()
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A page showed personal data when it links to a child, a MASH contact or an early help episode.
+_SHOWS_PEOPLE = re.compile(
+    r'href="/(?:people/[0-9a-f]{8}-[0-9a-f-]{27}/|mash/[A-Z]+-\d[^"]*/|early-help/[0-9a-f]{8}-[0-9a-f-]{27}/)"'
+)
+# The server's X-Request-ID of every answer that showed personal data, one a line: bench/load.py
+# checks each has its audit event (none dropped under load).
+_SHOWN = Path(os.environ["BENCH_SHOWN"]).open("a") if os.environ.get("BENCH_SHOWN") else None
+
+
+def _record_shown(response: Any, *, always: bool = False) -> None:
+    if _SHOWN is None or response.status_code != 200:  # noqa: PLR2004
+        return
+    if always or _SHOWS_PEOPLE.search(response.text or ""):
+        _SHOWN.write(response.headers.get("X-Request-ID", "?") + "\n")
+        _SHOWN.flush()
 
 
 def totp(key_hex: str, at: float | None = None) -> str:
@@ -111,21 +126,21 @@ class Practitioner(HttpUser):
     def search(self) -> None:
         """Search by a family name from the demo."""
         name = random.choice(self.account["family_names"])  # noqa: S311
-        self._send("GET", f"/people/?q={name}", name="search")
+        _record_shown(self._send("GET", f"/people/?q={name}", name="search"))
 
     @task(4)
     def person_page(self) -> None:
         """Open a child's page the account may see."""
         person = random.choice(self.account["people"])  # noqa: S311
-        self._send("GET", f"/people/{person}/", name="person page")
+        _record_shown(self._send("GET", f"/people/{person}/", name="person page"), always=True)
 
     @task(2)
     def queue(self) -> None:
         """The MASH queue for MASH staff, the early help list for others."""
         if self.account["mash"]:
-            self._send("GET", "/mash/", name="MASH queue")
+            _record_shown(self._send("GET", "/mash/", name="MASH queue"))
         else:
-            self._send("GET", "/early-help/", name="early help list")
+            _record_shown(self._send("GET", "/early-help/", name="early help list"))
 
     @task(1)
     def api_concern(self) -> None:

@@ -157,6 +157,18 @@ def _concern(n: int, category: str) -> bytes:
     ).encode()
 
 
+def _progress(done: int, writes: int, started: float, kills: dict[str, int]) -> None:
+    """One line on standard error: how far the drill has got (it can run for hours)."""
+    elapsed = time.monotonic() - started
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"[crash drill] {done}/{writes} writes acknowledged after {elapsed:.0f} s "
+        f"(load average {load}); kills so far {kills}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def run(
     *,
     database: str = "sqlite",
@@ -177,7 +189,8 @@ def run(
         else:
             url = f"sqlite:///{work / 'crash.sqlite3'}"
         setup_env = drill_env(url, work)
-        safeguard("migrate", "--noinput", "--verbosity", "0", env=setup_env)
+        # Setting up is not what the drill measures: on a loaded machine migrating takes minutes.
+        safeguard("migrate", "--noinput", "--verbosity", "0", env=setup_env, timeout=3600)
         partner = helper("partner", env=setup_env)
         env = drill_env(
             url,
@@ -194,7 +207,7 @@ def run(
             EMAIL_URL=f"smtp://127.0.0.1:{relay.port}",
             HOME=str(work),
         )
-        safeguard("collectstatic", "--noinput", "--verbosity", "0", env=env)
+        safeguard("collectstatic", "--noinput", "--verbosity", "0", env=env, timeout=3600)
         processes = Processes(env, work, free_port())
         processes.start_web()
         processes.start_worker()
@@ -207,6 +220,8 @@ def run(
         kills = {"web_worker": 0, "web_master": 0, "outbox_worker": 0, "database": 0}
         stop = threading.Event()
         next_number = iter(range(1, 10**9))
+        progress_every = max(1, min(500, writes // 10))
+        started = time.monotonic()
 
         def client() -> None:
             # A request that failed or was refused is sent again with the same body and
@@ -248,6 +263,9 @@ def run(
                         acknowledged[reference] = n
                         if worker_dead.is_set():
                             queued_while_worker_dead.add(reference)
+                        done = len(acknowledged)
+                    if done % progress_every == 0:
+                        _progress(done, writes, started, kills)
                 else:
                     retry = n
                     with lock:
@@ -313,7 +331,6 @@ def run(
                     continue
                 kills[what] += 1
 
-        started = time.monotonic()
         threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
         killing = threading.Thread(target=killer, daemon=True)
         for thread in threads:
@@ -339,7 +356,8 @@ def run(
         while time.monotonic() < deadline and received() != references:
             time.sleep(0.5)
         before_retry = len(received())
-        retry_out = safeguard("outbox", "--retry", env=env)
+        # At 10,000 writes on a loaded machine thousands of receipts may still be queued.
+        retry_out = safeguard("outbox", "--retry", env=env, timeout=3600)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and received() != references:
             time.sleep(0.5)
@@ -370,6 +388,7 @@ def run(
             "audit_events_verified": events,
             "kills": kills,
             "load_seconds": round(load_seconds, 1),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "receipts_mailed": len(mailed),
             "receipts_missing": len(references - mailed),
             "receipts_sent_twice": sum(1 for c in per_reference.values() if c > 1),
@@ -406,6 +425,9 @@ def main() -> int:
     parser.add_argument("--kill-every", type=float, default=2.0, help="mean seconds between kills")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
+    # SIGTERM (and SIGINT, which a background shell job ignores) end the run cleanly:
+    # the servers it started are stopped and its directory removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     f = run(
         database=args.database,
         writes=args.writes,

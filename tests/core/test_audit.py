@@ -376,3 +376,87 @@ class TestSqliteConnectionCannotDropTheAppendOnlyTriggers:
         with pytest.raises(DatabaseError, match="not authorized"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("DROP TRIGGER core_auditevent_no_update")
+
+
+@pytest.mark.django_db
+class TestVerifyingFromTheNewestCheckpoint:
+    """``verify_audit --since-checkpoint``: the nightly check rehashes only what came after."""
+
+    def test_it_rehashes_only_the_events_after_the_newest_checkpoint(self, capsys):
+        _append(30)
+        checkpoint_write()
+        _append(5)
+        call_command("verify_audit", "--since-checkpoint")
+        out = capsys.readouterr().out
+        assert "intact" in out
+        assert "6 events verified from the signed checkpoint at event #30" in out
+
+    def test_without_a_checkpoint_it_walks_the_whole_chain(self, capsys):
+        _append(4)
+        call_command("verify_audit", "--since-checkpoint")
+        assert "4 events verified." in capsys.readouterr().out
+
+    def test_an_event_altered_after_the_checkpoint_is_named(self):
+        _append(5)
+        checkpoint_write()
+        later = _append(3)
+        with _TriggersOff():
+            AuditEvent.objects.filter(pk=later[1].pk).update(reason="quietly changed")
+        with pytest.raises(CommandError, match=rf"event #{later[1].sequence} .*altered"):
+            call_command("verify_audit", "--since-checkpoint")
+
+    def test_an_event_removed_after_the_checkpoint_is_named(self):
+        _append(5)
+        checkpoint_write()
+        later = _append(3)
+        with _TriggersOff():
+            AuditEvent.objects.filter(pk=later[0].pk).delete()
+        with pytest.raises(CommandError, match=rf"event #{later[1].sequence} .*does not follow"):
+            call_command("verify_audit", "--since-checkpoint")
+
+    def test_the_signed_event_itself_altered_is_caught(self):
+        events = _append(5)
+        checkpoint_write()
+        with _TriggersOff():
+            AuditEvent.objects.filter(pk=events[-1].pk).update(reason="quietly changed")
+        with pytest.raises(CommandError, match=rf"event #{events[-1].sequence} .*altered"):
+            call_command("verify_audit", "--since-checkpoint")
+
+    def test_a_forged_checkpoint_is_refused(self, settings):
+        _append(3)
+        checkpoint_write()
+        path = settings.AUDIT_CHECKPOINT_FILE
+        path.write_text(path.read_text().replace('"signature": "', '"signature": "0'))
+        with pytest.raises(CommandError, match="bad signature"):
+            call_command("verify_audit", "--since-checkpoint")
+
+    def test_a_checkpoint_moved_forward_by_hand_is_refused(self, settings):
+        events = _append(6)
+        checkpoint_write()
+        path = settings.AUDIT_CHECKPOINT_FILE
+        path.write_text(
+            path.read_text().replace(
+                f'"sequence": {events[-1].sequence}', f'"sequence": {events[-1].sequence + 50}'
+            )
+        )
+        with pytest.raises(CommandError, match="bad signature"):
+            call_command("verify_audit", "--since-checkpoint")
+
+    def test_a_recomputed_chain_is_caught_at_an_older_checkpoint(self, settings):
+        events = _append(10)
+        checkpoint_write()
+        _append(3)
+        checkpoint_write()
+        with _TriggersOff():
+            AuditEvent.objects.filter(pk=events[3].pk).update(reason="rewritten")
+            _recompute_chain()
+        with pytest.raises(CommandError, match="differs from checkpoint line 1"):
+            call_command("verify_audit", "--since-checkpoint")
+
+    def test_removing_the_newest_events_is_caught(self):
+        events = _append(6)
+        checkpoint_write()
+        with _TriggersOff():
+            AuditEvent.objects.filter(pk__in=[e.pk for e in events[-2:]]).delete()
+        with pytest.raises(CommandError, match="events were removed"):
+            call_command("verify_audit", "--since-checkpoint")

@@ -8,6 +8,9 @@ characters, right-to-left overrides, SQL, path traversal, impossible dates, very
 and empty values, arbitrary Unicode). Every answer must be below 500 and must never
 contain a canary unescaped.
 
+Pages reached only through objects (an early help episode, information requests, a team
+queue and its item) are created first so their forms are fuzzed too.
+
 ``make test`` runs 2 examples a form (one of them every field set to the script
 canary), and every API operation without a token and with a wrong one. ``make fuzz``
 runs the forms with ``SAFEGUARD_FUZZ_EXAMPLES`` (default 40) and the partner API drill
@@ -16,16 +19,19 @@ in ``test_fuzz_api.py``: schemathesis with every check and every phase.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from safeguard.core.models import Role
-from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory
+from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory, UserFactory
 from tests.test_every_url import all_paths
 
 SCRIPT = '<script>alert("sgfuzz")</script>'
@@ -185,7 +191,67 @@ def users(make_user):
         referrer_name="Fuzz referrer",
         referrer_email="fuzz@example.org",
     )
-    return child, contact.reference, [mash, practitioner]
+    extra = _objects_behind_pages(child, contact, mash_agency, mash, practitioner)
+    return child, contact.reference, [mash, practitioner], extra
+
+
+def _objects_behind_pages(child, contact, mash_agency, mash, practitioner) -> list[str]:
+    """Objects whose pages hold forms no URL filled with a child's id reaches.
+
+    An early help episode (its assessment, plan, support, consent, change and close
+    forms), information requests (the MASH asking the users' agency about the contact:
+    the answer and correction forms; a school asking the users' agency through the
+    sharing pages), and a team queue with an item in it (take, allocate, complete).
+    Returns the pages that open them.
+    """
+    from django.urls import get_resolver
+
+    from safeguard.core.models import TeamMembership
+    from safeguard.earlyhelp.services import early_help_episode_open
+    from safeguard.frontdoor.services import information_request_create as mash_ask
+    from safeguard.sharing.services import information_request_create
+    from tests.factories import TeamFactory, WorkItemFactory
+    from tests.test_every_url import _walk
+
+    episode = early_help_episode_open(by=mash, children=[child], reason="Fuzz drill")
+    asker_agency = AgencyFactory(name="Fuzz School", slug="fuzz-school")
+    asker = UserFactory(roles=[Role.PRACTITIONER], agency=asker_agency)
+    InvolvementFactory(person=child, agency=asker_agency, lead_practitioner=asker)
+    information_request_create(
+        by=asker,
+        person=child,
+        to_agency=mash_agency,
+        purpose="safeguarding_assessment",
+        asked="Anything known about the family?",
+        due_date=timezone.localdate() + dt.timedelta(days=5),
+    )
+    team = TeamFactory(agency=mash_agency, slug="fuzz-team", name="Fuzz team")
+    for user in (mash, practitioner):
+        TeamMembership.objects.create(
+            team=team, user=user, is_manager=user == mash, since=timezone.localdate()
+        )
+    item = WorkItemFactory(team=team, subject_type="person", subject_id=str(child.pk))
+    fills = {
+        "early-help/": str(episode.pk),
+        "work/teams/": team.slug,
+        "work/items/": str(item.pk),
+    }
+    enquiry = mash_ask(
+        by=mash, contact=contact, agency=mash_agency, question="What do you know of the family?"
+    )
+    ref = contact.reference
+    paths = {
+        "/sharing/requests/",
+        "/work/",
+        f"/mash/{ref}/ask/{enquiry.pk}/",
+        f"/mash/{ref}/ask/{enquiry.pk}/correct/",
+        f"/mash/requests/{enquiry.pk}/",
+    }
+    for route in _walk(get_resolver().url_patterns):
+        for prefix, value in fills.items():
+            if route.startswith(prefix) and "<" in route and "(?P" not in route:
+                paths.add("/" + re.sub(r"<[^>]+>", value, route))
+    return sorted(paths)
 
 
 @pytest.mark.django_db
@@ -193,9 +259,10 @@ def users(make_user):
 def test_every_form_refuses_hostile_input_without_a_server_error_or_an_unescaped_echo(
     users, signed_in
 ):
-    child, reference, people = users
+    child, reference, people, extra = users
     fuzzed: set[tuple[str, str]] = set()
     paths = [p.replace("/mash/x/", f"/mash/{reference}/") for p in all_paths(str(child.pk))]
+    paths += [p for p in extra if p not in paths]
     for user in people:
         client = signed_in(user)
         for path in paths:
@@ -208,6 +275,9 @@ def test_every_form_refuses_hostile_input_without_a_server_error_or_an_unescaped
                 fuzzed.add(key)
                 _fuzz_form(client, user, action, form)
     assert len(fuzzed) >= 10, f"only {len(fuzzed)} forms found: {sorted(fuzzed)}"
+    actions = {action for action, _ in fuzzed}
+    for reached in ("/early-help/", "/work/items/", "/mash/requests/"):
+        assert any(a.startswith(reached) for a in actions), f"no form fuzzed under {reached}"
     if os.environ.get("SAFEGUARD_FUZZ_LIST"):
         print(f"{len(fuzzed)} forms fuzzed:", *sorted(a for a, _ in fuzzed), sep="\n  ")  # noqa: T201
 

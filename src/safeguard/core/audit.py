@@ -502,6 +502,119 @@ def _check_checkpoints(count: int) -> ChainProblem | None:
     return None
 
 
+def verify_since_checkpoint() -> tuple[int, ChainProblem | None, int | None]:
+    """Check the newest signed checkpoint and only the events after it (the nightly check).
+
+    Returns the events verified, the first problem (or ``None``) and the sequence of the
+    checkpoint it started from (``None`` when there is none: then the whole chain was
+    walked, as :func:`verify_chain` does). Checked, cheaply:
+
+    - every checkpoint line reads and carries a good signature (a forged or edited
+      checkpoint is refused), and every signed event still has the hash it was signed
+      with (one query per 1,000 lines: a recomputed chain or removed events show here);
+    - the newest signed event's own hash still matches its content and its predecessor's
+      hash;
+    - every event after it follows the one before, in sequence, unaltered, and the log
+      does not end before the signed position.
+
+    Events between older checkpoints are not rehashed: they were checked before they
+    were signed, and the full walk (``verify_audit --full``, weekly) rehashes them all.
+    """
+    records: list[tuple[int, dict[str, Any]]] = []
+    for line_number, record in _checkpoint_records():
+        if record is None:
+            return (
+                0,
+                ChainProblem(None, None, f"checkpoint line {line_number} cannot be read"),
+                None,
+            )
+        if not hmac.compare_digest(
+            record["signature"], _checkpoint_signature(record["sequence"], record["hash"])
+        ):
+            return (
+                0,
+                ChainProblem(None, None, f"checkpoint line {line_number} has a bad signature"),
+                None,
+            )
+        records.append((line_number, record))
+    if not records:
+        count, problem = verify_chain()
+        return count, problem, None
+    for start in range(0, len(records), 1000):
+        chunk = records[start : start + 1000]
+        stored = dict(
+            AuditEvent.objects.filter(
+                sequence__in={record["sequence"] for _, record in chunk}
+            ).values_list("sequence", "hash")
+        )
+        for line_number, record in chunk:
+            sequence = record["sequence"]
+            if sequence not in stored:
+                return (
+                    0,
+                    ChainProblem(
+                        sequence,
+                        None,
+                        f"event #{sequence} was signed in checkpoint line {line_number} "
+                        "but is no longer in the log: events were removed",
+                    ),
+                    None,
+                )
+            if stored[sequence] != record["hash"]:
+                return (
+                    0,
+                    ChainProblem(
+                        sequence,
+                        None,
+                        f"event #{sequence} differs from checkpoint line {line_number}: "
+                        "events were changed, removed or the chain was recomputed",
+                    ),
+                    None,
+                )
+    _, newest = records[-1]
+    signed = _load_people(list(AuditEvent.objects.filter(sequence=newest["sequence"])))[0]
+    if event_hash(signed.previous_hash, signed) != signed.hash:
+        return (
+            0,
+            ChainProblem(
+                signed.sequence,
+                signed.id,
+                f"event #{signed.sequence} (row id {signed.id}) was altered: its content no "
+                "longer matches its hash",
+            ),
+            newest["sequence"],
+        )
+    count = 1
+    previous, expected = signed.hash, signed.sequence + 1
+    for event in _events_after(signed.sequence):
+        if event.sequence != expected or event.previous_hash != previous:
+            return (
+                count,
+                ChainProblem(
+                    event.sequence,
+                    event.id,
+                    f"event #{event.sequence} (row id {event.id}) does not follow the event "
+                    f"before it (expected #{expected}); a row was removed, inserted or reordered",
+                ),
+                newest["sequence"],
+            )
+        if event_hash(previous, event) != event.hash:
+            return (
+                count,
+                ChainProblem(
+                    event.sequence,
+                    event.id,
+                    f"event #{event.sequence} (row id {event.id}) was altered: its content no "
+                    "longer matches its hash",
+                ),
+                newest["sequence"],
+            )
+        previous = event.hash
+        expected += 1
+        count += 1
+    return count, None, newest["sequence"]
+
+
 def checkpoint_loop(*, interval: float, stop: threading.Event) -> None:
     """Sign a checkpoint every ``interval`` seconds until ``stop`` is set (the outbox worker)."""
     from django.db import connections

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -312,31 +313,40 @@ def annual_report(year: int) -> AnnualReport:
     )
 
 
+# Characters XML 1.0 cannot hold (NUL and most control characters): python-docx raises on them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _x(text: str) -> str:
+    """Text Word can hold: a name with a NUL or a control character would stop the export."""
+    return _NOT_XML.sub("", text)
+
+
 def annual_report_docx(report: AnnualReport) -> bytes:
     """The draft as a Word document for the business unit to edit."""
     from docx import Document
 
     document = Document()
-    document.core_properties.title = report.title
-    document.add_heading(report.title, level=0)
+    document.core_properties.title = _x(report.title)
+    document.add_heading(_x(report.title), level=0)
     document.add_paragraph(
         f"Draft assembled from the partnership's records for 1 April {report.year} to "
         f"31 March {report.year + 1}. Edit before publishing."
     )
     for section in report.sections:
-        document.add_heading(section.title, level=1)
+        document.add_heading(_x(section.title), level=1)
         for paragraph in section.paragraphs:
-            document.add_paragraph(paragraph)
+            document.add_paragraph(_x(paragraph))
         for table in section.tables:
-            document.add_paragraph(table.caption, style="Caption")
+            document.add_paragraph(_x(table.caption), style="Caption")
             grid = document.add_table(rows=1, cols=len(table.header))
             grid.style = "Table Grid"
             for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-                cell.text = text
+                cell.text = _x(text)
             for row in table.rows:
                 cells = grid.add_row().cells
                 for cell, text in zip(cells, row, strict=True):
-                    cell.text = text
+                    cell.text = _x(text)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

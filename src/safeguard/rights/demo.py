@@ -56,8 +56,20 @@ def _second_manager(state: DemoState) -> object:
     return user
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def _old_record(
-    state: DemoState, *, born: dt.date | None, work_ended: dt.date, slug: str
+    state: DemoState,
+    *,
+    born: dt.date | None,
+    work_ended: dt.date,
+    slug: str,
+    child: bool = False,
 ) -> Person:
     rng = state.rng
     female = rng.random() < 0.5
@@ -71,6 +83,10 @@ def _old_record(
     person.refresh_search_keys()
     person.save()
     first_seen = work_ended - dt.timedelta(days=rng.randrange(200, 900))
+    if child and born is not None:
+        # Known to the agency while still a child, whatever the random dates (at some demo
+        # sizes first_seen fell after the 18th birthday: an adult's record, not a child's).
+        first_seen = min(first_seen, _years_after(born, 17))
     Person.objects.filter(pk=person.pk).update(
         created_at=timezone.make_aware(dt.datetime.combine(first_seen, dt.time(10, 0)))
     )
@@ -155,7 +171,11 @@ def build(state: DemoState) -> None:
         ended = today.replace(year=today.year - closed_years_ago)
         due.append(
             _old_record(
-                state, born=born, work_ended=ended, slug=state.rng.choice(["cyc-csc", "hcv"])
+                state,
+                born=born,
+                work_ended=ended,
+                slug=state.rng.choice(["cyc-csc", "hcv"]),
+                child=True,
             )
         )
     # An adult (a parent) whose agency stopped working with them 7 years ago.
