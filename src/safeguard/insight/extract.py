@@ -457,8 +457,8 @@ def extract(*, until: dt.datetime | None = None) -> Extract:  # noqa: PLR0914
 
 
 def _contextual(moment: dt.datetime, day: dt.date) -> dict[str, pa.Table]:
-    """The contextual safeguarding tables: five queries, whatever the volume or periods."""
-    from django.db.models import Q  # noqa: PLC0415
+    """The contextual safeguarding tables: two queries, whatever the volume or periods."""
+    from django.db.models import CharField, F, Q, Value  # noqa: PLC0415
 
     from safeguard.contextual.models import (  # noqa: PLC0415
         ContextConcern,
@@ -468,12 +468,23 @@ def _contextual(moment: dt.datetime, day: dt.date) -> dict[str, pa.Table]:
         Place,
     )
 
-    def moments(name: str, model: Any, field_name: str) -> pa.Table:
-        at = model.objects.filter(**{f"{field_name}__lt": moment}).values_list(
-            field_name, flat=True
-        )
-        return _table(name, ((utc(value),) for value in at))
-
+    sources = (
+        ("context_places", Place, "recorded_at"),
+        ("context_persons", PersonOfConcern, "recorded_at"),
+        ("context_links", Link, "recorded_at"),
+        ("context_concerns", ContextConcern, "reported_at"),
+    )
+    # One query for the four: each row says which table it belongs to.
+    parts = [
+        model.objects.filter(**{f"{column}__lt": moment})
+        .order_by()
+        .annotate(source=Value(name, output_field=CharField()), at=F(column))
+        .values_list("source", "at")
+        for name, model, column in sources
+    ]
+    found: dict[str, list[tuple[Any, ...]]] = {name: [] for name, _model, _column in sources}
+    for name, at in parts[0].union(*parts[1:], all=True):
+        found[name].append((utc(at),))
     actions = DisruptionAction.objects.filter(
         Q(agreed_at__lt=moment) | Q(completed_on__lt=day)
     ).values_list(
@@ -484,10 +495,7 @@ def _contextual(moment: dt.datetime, day: dt.date) -> dict[str, pa.Table]:
         "children_at_risk_after",
     )
     return {
-        "context_places": moments("context_places", Place, "recorded_at"),
-        "context_persons": moments("context_persons", PersonOfConcern, "recorded_at"),
-        "context_links": moments("context_links", Link, "recorded_at"),
-        "context_concerns": moments("context_concerns", ContextConcern, "reported_at"),
+        **{name: _table(name, rows) for name, rows in found.items()},
         "disruption_actions": _table(
             "disruption_actions",
             (
