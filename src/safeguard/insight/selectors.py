@@ -168,6 +168,17 @@ def dashboard(period: Period, *, published: bool = False) -> dict[str, Any]:
     }
 
 
+def record_figures(period: Period, keys: set[str]) -> dict[str, str]:
+    """The headline figure of each data set measure in ``keys`` for the period, as shown."""
+    dataset = compute(period)
+    found = {}
+    for table in dataset.tables():
+        if table.measure.key in keys:
+            unit = table.unit_of(table.headline_column)
+            found[table.measure.key] = format_cell(table.headline, unit)
+    return found
+
+
 def headlines(period: Period) -> dict[str, Any]:
     """A few headline figures for the analyst's home page (suppressed as if published)."""
     dataset: DataSet = publishable(compute(period))
