@@ -180,3 +180,12 @@ class TestTheAnalystsHomePage:
         assert quarter.label in text
         assert 'id="insight-headlines"' in text
         assert "Decisions made within one working day" in text
+
+    def test_the_headlines_are_kept_for_a_few_minutes_not_computed_on_every_load(
+        self, signed_in, analyst, named_child_record, django_assert_max_num_queries
+    ):
+        client = signed_in(analyst)
+        client.get(reverse("home"))
+        with django_assert_max_num_queries(20):  # the extract alone reads over 20 tables
+            text = client.get(reverse("home")).content.decode()
+        assert 'id="insight-headlines"' in text

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 
 from safeguard.insight import charts
 from safeguard.insight.comparison import comparisons_for
@@ -179,8 +180,24 @@ def record_figures(period: Period, keys: set[str]) -> dict[str, str]:
     return found
 
 
+HEADLINES_SECONDS = 300
+
+
 def headlines(period: Period) -> dict[str, Any]:
-    """A few headline figures for the analyst's home page (suppressed as if published)."""
+    """A few headline figures for the analyst's home page (suppressed as if published).
+
+    Kept for five minutes per quarter in the cache, so the home page does not compute the
+    whole data set on every load; the dashboard itself always computes afresh.
+    """
+    key = f"insight:headlines:{period.label}"
+    found = cache.get(key)
+    if found is None:
+        found = _headlines(period)
+        cache.set(key, found, HEADLINES_SECONDS)
+    return dict(found)
+
+
+def _headlines(period: Period) -> dict[str, Any]:
     dataset: DataSet = publishable(compute(period))
     figures = []
     for key in HEADLINE_KEYS:
