@@ -27,6 +27,9 @@ def _fresh_rate_limits() -> None:
     from django.core.cache import caches
 
     caches["ratelimit"].clear()
+    caches[
+        "default"
+    ].clear()  # nothing cached (such as the home page's figures) leaks between tests
 
 
 @pytest.fixture

@@ -108,3 +108,18 @@ class TestBarChart:
     def test_empty_data_gives_no_chart(self):
         assert not bar_chart([], title="Nothing", x_title="a", y_title="b").drawn
         assert not line_chart({}, title="Nothing", y_title="b").drawn
+
+
+class TestHours:
+    def test_a_measure_in_hours_is_drawn_with_an_hours_axis(self):
+        from safeguard.insight.charts import line_chart  # noqa: PLC0415
+        from safeguard.insight.types import Unit  # noqa: PLC0415
+
+        drawn = line_chart(
+            {"Our partnership": [("2026Q2", 5.5), ("2026Q3", 4.0)]},
+            title="Time from noticing to referral",
+            y_title="Hours",
+            unit=Unit.HOURS,
+        )
+        assert drawn.drawn
+        assert "5.5 hours" in drawn.alt

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from safeguard.core.models import AgencyKind
 from safeguard.insight.engine import compute
@@ -104,6 +105,21 @@ class TestTheCommand:
         trends = sheet_rows(book["Trends"])
         assert trends[0][1:9] == tuple(p.label for p in Q3.history(8))
         assert "c" in (tmp_path / "set.csv").read_text()
+        assert "Wrote" in out.getvalue()
+
+    def test_writes_the_executive_report_as_a_pdf_with_the_figures(self, seven_contacts, tmp_path):
+        out = io.StringIO()
+        call_command("dataset", "--quarter", "2026Q3", "--pdf", str(tmp_path / "report.pdf"),
+                     stdout=out)  # fmt: skip
+        content = (tmp_path / "report.pdf").read_bytes()
+        assert content.startswith(b"%PDF")
+        text = " ".join(
+            " ".join((page.extract_text() or "").split())
+            for page in PdfReader(io.BytesIO(content)).pages
+        )
+        assert "Contacts and referrals by source" in text
+        assert "2A: schools 7" in text
+        assert not list(tmp_path.glob(".report.pdf.*"))  # written whole: no half file left
         assert "Wrote" in out.getvalue()
 
     def test_a_quarter_with_no_records_says_so(self, partnership, tmp_path):

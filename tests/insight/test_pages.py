@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from safeguard.core.models import AuditEvent, Role
 from safeguard.insight.comparison import comparison_for
+from safeguard.insight.forms import latest_quarter
 from safeguard.insight.models import ComparisonFigure, ComparisonUpload, MeasureValue
 from safeguard.insight.types import Period
 
@@ -109,6 +111,18 @@ class TestMeasuresPages:
             assert message in response.content.decode()
             assert b"govuk-error-summary" in response.content
         assert MeasureValue.objects.count() == 0
+
+    def test_a_measure_the_record_answers_shows_the_latest_quarters_figure(
+        self, make_user, signed_in, partnership
+    ):
+        quarter = latest_quarter(timezone.localdate())
+        for _ in range(2):
+            partnership.missing(child=partnership.person(), since=f"{quarter.start} 10:00")
+        page = signed_in(make_user(Role.ANALYST)).get("/insight/measures/").content.decode()
+        row = page[page.index("Missing episodes<br>") :]
+        row = row[: row.index("</tr>")]
+        assert f"2 in {quarter.label}" in row
+        assert 'href="/insight/#missing-episodes"' in row
 
     def test_an_analyst_reads_the_measures_but_cannot_enter(self, make_user, signed_in):
         client = signed_in(make_user(Role.ANALYST))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from safeguard.core.models import AgencyKind, Role
 from safeguard.insight.forms import latest_quarter
@@ -98,6 +101,41 @@ class TestTheDashboard:
             client.get(reverse("insight:dashboard"))
 
 
+class TestChartsReportAndComparison:
+    def test_each_section_draws_its_trend_with_words_and_the_report_downloads(
+        self, signed_in, analyst, named_child_record, quarter
+    ):
+        client = signed_in(analyst)
+        text = client.get(reverse("insight:dashboard")).content.decode()
+        assert 'id="frontdoor-chart"' in text
+        assert '<img src="data:image/svg+xml;base64,' in text
+        assert 'alt="Line chart, Contacts and referrals by source' in text
+        assert 'id="download-pdf"' in text
+
+        pdf = client.get(reverse("insight:download-pdf", args=[quarter.label]))
+        assert pdf.status_code == 200
+        assert pdf["Content-Type"] == "application/pdf"
+        pages = PdfReader(io.BytesIO(pdf.content)).pages
+        words = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+        assert "6: police 1" in words  # the one contact, from the police
+        assert "Zebedee" not in words
+
+    def test_comparison_figures_sit_beside_ours_in_the_trends(
+        self, signed_in, make_user, analyst, named_child_record, quarter
+    ):
+        from safeguard.insight import services  # noqa: PLC0415
+
+        services.comparison_upload(
+            by=make_user(Role.BUSINESS_UNIT),
+            filename="england.csv",
+            content=f"measure key,period,area,value\nmissing.children,{quarter.label},England,4321\n".encode(),
+            description="Published figures",
+        )
+        text = signed_in(analyst).get(reverse("insight:dashboard")).content.decode()
+        assert "England: children missing" in text
+        assert "4,321" in text
+
+
 class TestNoChildReachesAnAnalyst:
     def test_no_insight_page_or_download_names_the_child(
         self, signed_in, analyst, named_child_record, quarter
@@ -142,3 +180,12 @@ class TestTheAnalystsHomePage:
         assert quarter.label in text
         assert 'id="insight-headlines"' in text
         assert "Decisions made within one working day" in text
+
+    def test_the_headlines_are_kept_for_a_few_minutes_not_computed_on_every_load(
+        self, signed_in, analyst, named_child_record, django_assert_max_num_queries
+    ):
+        client = signed_in(analyst)
+        client.get(reverse("home"))
+        with django_assert_max_num_queries(20):  # the extract alone reads over 20 tables
+            text = client.get(reverse("home")).content.decode()
+        assert 'id="insight-headlines"' in text

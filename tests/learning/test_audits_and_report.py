@@ -15,10 +15,12 @@ from docx import Document
 from pypdf import PdfReader
 
 from safeguard.core.errors import Forbidden, InvalidRequest
+from safeguard.exploitation.models import MissingEpisode
 from safeguard.learning import services
 from safeguard.learning.annual_report import annual_report, financial_year
 from safeguard.learning.models import AuditKind, AuditStatus, LocalReviewDecision, ReviewKind
 from safeguard.work.models import WorkItem, WorkKind, WorkStatus
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,10 +186,42 @@ class TestTheAnnualReport:
         pdf = client.get(f"/learning/annual-report/report.pdf?year={year}")
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
         assert "Child death reviews" in text
+        assert "The partnership data set" in words
+        assert "counts of 1 to 5 are shown as c" in words
+        assert "The partnership data set" in text
         for output in (words + cells, text):
             assert "Rosalind" not in output
             assert "Quenby" not in output
             assert "9434765919" not in output.replace(" ", "")
+
+    def test_the_data_set_section_shows_the_years_figures_with_small_counts_hidden(
+        self, partnership, signed_in
+    ):
+        p = partnership
+        year = self._year_of_work(p)
+        start, _ = financial_year(year)
+        moment = timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=1), dt.time(10)))
+        for number in range(7):
+            child = PersonFactory(given_name=f"Ottoline{number}", family_name="Pemberly")
+            MissingEpisode.objects.create(
+                reference=f"MIS-{number}", person=child, kind="missing_from_home",
+                missing_since=moment, reported_at=moment, reported_by_name="A parent",
+                reported_by_kind="parent", last_seen_where="Home", risk_level="medium",
+                recording_agency=p.csc, recorded_by=p.business, created_at=moment,
+            )  # fmt: skip
+        PersonFactory(given_name="Unused", family_name="Child")
+        docx = signed_in(p.business).get(f"/learning/annual-report/report.docx?year={year}")
+        document = Document(io.BytesIO(docx.content))
+        words = "\n".join(par.text for par in document.paragraphs)
+        assert "Missing episodes" in words.splitlines()  # each table's caption
+        rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+        assert ["Missing episodes", "7"] in rows  # 7 is published as it stands
+        assert ["Children missing", "7", "1.6"] in rows  # rate per 10,000 of 44,000
+        assert ["Children screened", "0", "0.0"] in rows
+        assert "The partnership data set" in words
+        text = words + "\n".join(c for row in rows for c in row)
+        assert "Ottoline" not in text
+        assert "Pemberly" not in text
 
     def test_a_practitioner_cannot_open_the_annual_report(self, partnership, signed_in):
         assert signed_in(partnership.worker).get("/learning/annual-report/").status_code == 404

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .types import Cell, DataSet, Unit
@@ -63,15 +64,21 @@ def _say(cell: Cell, unit: Unit | None = None) -> str:
         return f"{text}%"
     if unit is Unit.DAYS:
         return f"{text} days"
+    if unit is Unit.HOURS:
+        return f"{text} hours"
     return text
 
 
 def _render(spec: dict[str, Any]) -> str:
-    """Draw a Vega-Lite specification to SVG, offline."""
+    """Draw a Vega-Lite specification to SVG, offline (the same chart is drawn once)."""
+    return _draw(json.dumps(spec, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _draw(spec: str) -> str:
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(json.dumps(spec))
-    return str(svg)
+    return str(vlc.vegalite_to_svg(spec))
 
 
 def _base(title: str) -> dict[str, Any]:
@@ -205,6 +212,7 @@ _UNIT_TITLES = {
     Unit.PERCENT: "Per cent",
     Unit.RATE: "Rate per 10,000 children",
     Unit.DAYS: "Days",
+    Unit.HOURS: "Hours",
 }
 
 

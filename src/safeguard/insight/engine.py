@@ -11,7 +11,6 @@ or a share of a total (percentages), both from counts the SQL returned.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -86,6 +85,18 @@ ETHNIC_GROUPS: Labels = (
     ("black", "Black, Black British, Caribbean or African"),
     ("other", "Other ethnic group"),
     ("not_known", "Not known or not given"),
+)
+CONTEXTUAL_ROWS: Labels = (
+    ("places_recorded", "Places recorded"),
+    ("persons_of_concern_recorded", "Persons of concern recorded"),
+    ("links_recorded", "Links recorded"),
+    ("context_concerns_reported", "Context concerns reported"),
+    ("disruption_actions_agreed", "Disruption actions agreed"),
+    ("disruption_actions_completed", "Disruption actions completed"),
+    ("networks_disrupted", "Networks disrupted"),
+    ("operations_disrupted", "Operations disrupted"),
+    ("children_at_risk_before", "Children at risk before the actions completed"),
+    ("children_at_risk_after", "Children at risk after the actions completed"),
 )
 
 
@@ -337,6 +348,12 @@ LAYOUTS: tuple[Layout, ...] = (
         columns=(("investigations", "Investigations"),),
         rows=(("investigations", "Open over 3 months at the end of the period"),),
     ),
+    Layout(
+        "contextual.figures",
+        columns=(("count", "Count"),),
+        rows=CONTEXTUAL_ROWS,
+        headline_row=6,  # networks disrupted
+    ),
 )
 
 
@@ -466,38 +483,15 @@ def build_table(layout: Layout, found: Mapping[tuple[str, str], Any], population
     )
 
 
-def contextual_section(period: Period) -> Section:
-    """Contextual safeguarding figures, from its own app when the app exposes them."""
-    try:
-        selectors = importlib.import_module("safeguard.contextual.selectors")
-    except ImportError:
-        selectors = None
-    figures = getattr(selectors, "figures", None)
-    title = SECTIONS["contextual"]
-    if figures is None:
-        return Section(key="contextual", title=title, tables=(), note=NOT_RECORDED_YET)
-    counts: dict[str, int] = figures(period.start, period.last_day)
-    rows = tuple(
-        Row(label=str(name).replace("_", " ").capitalize(), values=(int(value),))
-        for name, value in counts.items()
-    )
-    table = Table(measure=measure("contextual.figures"), columns=("Count",), rows=rows)
-    return Section(key="contextual", title=title, tables=(table,))
-
-
 def assemble(found: Long, period: Period, population: int) -> tuple[Section, ...]:
     """Sections of tables from the queries' long rows."""
     by_section: dict[str, list[Table]] = defaultdict(list)
     for layout in LAYOUTS:
         table = build_table(layout, found.get(layout.key, {}), population)
         by_section[table.measure.section].append(table)
-    sections = [
-        Section(key=key, title=SECTIONS[key], tables=tuple(by_section[key]))
-        for key in SECTIONS
-        if key != "contextual"
-    ]
-    sections.append(contextual_section(period))
-    return tuple(sections)
+    return tuple(
+        Section(key=key, title=SECTIONS[key], tables=tuple(by_section[key])) for key in SECTIONS
+    )
 
 
 def compute(

@@ -141,6 +141,20 @@ SCHEMAS: dict[str, pa.Schema] = {
     "hsb_investigations": pa.schema(
         [("started_on", pa.date32()), ("status", pa.string()), ("closed_on", pa.date32())]
     ),
+    # Contextual safeguarding: only when each thing was recorded, never what it was.
+    "context_places": pa.schema([("recorded_at", TS)]),
+    "context_persons": pa.schema([("recorded_at", TS)]),
+    "context_links": pa.schema([("recorded_at", TS)]),
+    "context_concerns": pa.schema([("reported_at", TS)]),
+    "disruption_actions": pa.schema(
+        [
+            ("agreed_at", TS),
+            ("completed_on", pa.date32()),
+            ("outcome", pa.string()),
+            ("children_at_risk_before", pa.int64()),
+            ("children_at_risk_after", pa.int64()),
+        ]
+    ),
 }
 
 
@@ -438,4 +452,55 @@ def extract(*, until: dt.datetime | None = None) -> Extract:  # noqa: PLR0914
             "started_on", "status", "closed_on"
         ),
     )
+    out.update(_contextual(moment, day))
     return Extract(tables=out)
+
+
+def _contextual(moment: dt.datetime, day: dt.date) -> dict[str, pa.Table]:
+    """The contextual safeguarding tables: two queries, whatever the volume or periods."""
+    from django.db.models import CharField, F, Q, Value  # noqa: PLC0415
+
+    from safeguard.contextual.models import (  # noqa: PLC0415
+        ContextConcern,
+        DisruptionAction,
+        Link,
+        PersonOfConcern,
+        Place,
+    )
+
+    sources = (
+        ("context_places", Place, "recorded_at"),
+        ("context_persons", PersonOfConcern, "recorded_at"),
+        ("context_links", Link, "recorded_at"),
+        ("context_concerns", ContextConcern, "reported_at"),
+    )
+    # One query for the four: each row says which table it belongs to.
+    parts = [
+        model.objects.filter(**{f"{column}__lt": moment})
+        .order_by()
+        .annotate(source=Value(name, output_field=CharField()), at=F(column))
+        .values_list("source", "at")
+        for name, model, column in sources
+    ]
+    found: dict[str, list[tuple[Any, ...]]] = {name: [] for name, _model, _column in sources}
+    for name, at in parts[0].union(*parts[1:], all=True):
+        found[name].append((utc(at),))
+    actions = DisruptionAction.objects.filter(
+        Q(agreed_at__lt=moment) | Q(completed_on__lt=day)
+    ).values_list(
+        "agreed_at",
+        "completed_on",
+        "outcome",
+        "children_at_risk_before",
+        "children_at_risk_after",
+    )
+    return {
+        **{name: _table(name, rows) for name, rows in found.items()},
+        "disruption_actions": _table(
+            "disruption_actions",
+            (
+                (utc(agreed), completed, outcome or None, before, after)
+                for agreed, completed, outcome, before, after in actions
+            ),
+        ),
+    }

@@ -17,8 +17,10 @@ from safeguard.core.http import errors_on
 
 from . import services
 from .comparison import comparison_uploads
+from .forms import latest_quarter
 from .measures import P_SUMMARIES, by_p, latest_entered_values, value_history
 from .output_forms import CensusForm, ComparisonForm, MeasureValueForm
+from .selectors import record_figures
 from .types import Period
 
 
@@ -57,18 +59,32 @@ def measures(request: HttpRequest) -> HttpResponse:
     """The strategy's meaningful measures by P, with their latest values or data set keys."""
     _require(request, "insight.view_measures")
     latest = latest_entered_values()
+    quarter = latest_quarter(timezone.localdate())
+    record = record_figures(quarter, {m.data_key for _p, items in by_p() for m in items})
     groups = [
         {
             "p": p,
             "summary": P_SUMMARIES[p],
-            "rows": [{"measure": m, "latest": latest.get(m.key)} for m in items],
+            "rows": [
+                {
+                    "measure": m,
+                    "latest": latest.get(m.key),
+                    "record": record.get(m.data_key),
+                    "anchor": m.data_key.replace(".", "-").replace("_", "-"),
+                }
+                for m in items
+            ],
         }
         for p, items in by_p()
     ]
     return render(
         request,
         "insight/measures.html",
-        {"groups": groups, "can_enter": request.user.has_perm("insight.enter_measures")},
+        {
+            "groups": groups,
+            "quarter": quarter,
+            "can_enter": request.user.has_perm("insight.enter_measures"),
+        },
     )
 
 

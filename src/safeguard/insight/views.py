@@ -70,6 +70,22 @@ def download_xlsx(request: HttpRequest, label: str) -> HttpResponse:
 
 @login_required
 @require_GET
+def download_pdf(request: HttpRequest, label: str) -> HttpResponse:
+    """The Executive's report: the period's figures with definitions and trend charts."""
+    require_perm(request, "insight.view_dataset")
+    period = _period(label)
+    published = request.GET.get("published") == "1"
+    response = HttpResponse(
+        selectors.report_pdf(period, published=published), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_filename(period, published, "pdf")}"'
+    )
+    return response
+
+
+@login_required
+@require_GET
 def download_csv(request: HttpRequest, label: str) -> HttpResponse:
     """The figures as CSV, one line per figure."""
     require_perm(request, "insight.view_dataset")

@@ -293,6 +293,34 @@ def _child_deaths(year: int) -> Section:
     return Section("Child death reviews", paragraphs)
 
 
+SMALL_NUMBERS = (
+    "These figures come from the partnership data set for the financial year, straight from "
+    "the record. To protect children who could be recognised, counts of 1 to 5 are shown as "
+    "c, and so is any other figure in the same table that would let a reader work a hidden "
+    "count out (a total, or a second small count). A colon (:) means the record cannot give "
+    "the figure. Rates are per 10,000 children living in the area."
+)
+
+
+def _data_set(year: int) -> Section:
+    """The partnership data set for the year, as published: small counts shown as "c"."""
+    from safeguard.insight.engine import compute  # noqa: PLC0415
+    from safeguard.insight.report import format_cell  # noqa: PLC0415
+    from safeguard.insight.suppression import publishable  # noqa: PLC0415
+    from safeguard.insight.types import Period  # noqa: PLC0415
+
+    dataset = publishable(compute(Period.financial_year(year)))
+    tables = []
+    for source in dataset.tables():
+        lines = [*source.rows, *([source.total] if source.total is not None else [])]
+        rows = [
+            [line.label, *(format_cell(v, source.unit_of(i)) for i, v in enumerate(line.values))]
+            for line in lines
+        ]
+        tables.append(Table(caption=source.measure.title, header=["", *source.columns], rows=rows))
+    return Section("The partnership data set", [SMALL_NUMBERS], tables)
+
+
 def annual_report(year: int) -> AnnualReport:
     """Assemble the draft for the financial year starting in April of ``year``."""
     start, end = financial_year(year)
@@ -309,6 +337,7 @@ def annual_report(year: int) -> AnnualReport:
             _governance(year),
             _money(year),
             _child_deaths(year),
+            _data_set(year),
         ],
     )
 

@@ -18,6 +18,7 @@ SECTIONS = (
     "missing",
     "exploitation",
     "hsb",
+    "contextual",
 )
 
 

@@ -1,4 +1,4 @@
-"""``safeguard dataset``: the partnership data set for a quarter or year, as XLSX and CSV."""
+"""``safeguard dataset``: the partnership data set for a quarter or year, as XLSX, CSV or PDF."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safeguard.insight.comparison import comparisons_for
 from safeguard.insight.engine import compute, compute_history, trends
-from safeguard.insight.exports import write_csv, write_xlsx
+from safeguard.insight.exports import atomic_write, write_csv, write_xlsx
+from safeguard.insight.report import executive_pdf
 from safeguard.insight.suppression import publishable
 from safeguard.insight.types import DataSet, Period
 
@@ -17,7 +19,7 @@ class Command(BaseCommand):
 
     help = (
         "Write the partnership data set for a quarter (2026Q3) or financial year (2026-27) "
-        "as an XLSX workbook, and optionally CSV. --publish hides small counts."
+        "as an XLSX workbook, CSV or the Executive's PDF report. --publish hides small counts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,7 +33,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--out", help="Where to write the XLSX workbook.")
         parser.add_argument("--csv", help="Where to write the CSV (one line per figure).")
-        # --pdf (the Executive report, insight/report.py) is added here by the lead.
+        parser.add_argument("--pdf", help="Where to write the Executive's report (PDF).")
         parser.add_argument(
             "--publish",
             action="store_true",
@@ -55,8 +57,8 @@ class Command(BaseCommand):
             period = Period.parse(options["period"])
         except ValueError as error:
             raise CommandError(str(error)) from error
-        if not options["out"] and not options["csv"]:
-            raise CommandError("Give --out FILE.xlsx, --csv FILE.csv or both.")
+        if not options["out"] and not options["csv"] and not options["pdf"]:
+            raise CommandError("Give --out FILE.xlsx, --csv FILE.csv, --pdf FILE.pdf or more.")
         history: tuple[DataSet, ...]
         try:
             if options["no_trends"]:
@@ -77,4 +79,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {path}")
         if options["csv"]:
             path = write_csv(dataset, options["csv"])
+            self.stdout.write(f"Wrote {path}")
+        if options["pdf"]:
+            content = executive_pdf(
+                list(history),
+                commentary={},
+                comparison=comparisons_for(
+                    [table.measure.key for table in dataset.tables()],
+                    [step.period for step in history],
+                ),
+            )
+            path = atomic_write(options["pdf"], lambda stream: stream.write(content))
             self.stdout.write(f"Wrote {path}")
