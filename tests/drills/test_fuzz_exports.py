@@ -125,6 +125,8 @@ class TestCsvDownloads:
         @given(values=st.lists(hostile, min_size=1, max_size=6))
         @example(values=CANARIES)
         def download(values: list[str]) -> None:
+            # A NUL never reaches a stored problem (PostgreSQL's JSON cannot hold one).
+            values = [v.replace("\x00", "") for v in values]
             record_import = RecordImport.objects.create(
                 agency=agency,
                 file_name="extract.csv",
