@@ -21,7 +21,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from .errors import DomainError, InvalidRequest
+from .errors import DomainError, Forbidden, InvalidRequest
 from .events import AuditEventType
 from .services import access_refused_record
 
@@ -111,15 +111,25 @@ def form_add_errors(form: Form, exc: DomainError | ValidationError) -> None:
 
 
 @contextmanager
-def errors_on(form: Form, *, field: str | None = None) -> Iterator[list[DomainError]]:
+def errors_on(
+    form: Form, *, field: str | None = None, refusals: bool = False
+) -> Iterator[list[DomainError]]:
     """Catch an :class:`InvalidRequest` from the service call inside and show it on the form.
 
-    ``field`` names the field a message without its own field belongs to. The yielded
+    ``field`` names the field a message without its own field belongs to. With
+    ``refusals``, a :class:`Forbidden` is shown on the form too (as the error summary),
+    for pages whose service refuses on grounds the user can act on ("only the named
+    chair can close this"); without it a refusal propagates to the 403 page. The yielded
     list holds the error, so the view can tell whether the call succeeded.
     """
     caught: list[DomainError] = []
     try:
         yield caught
+    except Forbidden as exc:
+        if not refusals:
+            raise
+        form.add_error(None, str(exc))
+        caught.append(exc)
     except InvalidRequest as exc:
         if field is not None and not exc.errors:
             form.add_error(field if field in form.fields else None, str(exc))
@@ -144,12 +154,14 @@ def form_post(
     done: str | Callable[[T], str],
     then: Callable[[T], Any] | str,
     field: str | None = None,
+    refusals: bool = False,
 ) -> HttpResponse | None:
     """Handle a form's POST: validate, call the service, flash ``done`` and redirect to ``then``.
 
     ``action`` gets the cleaned data and calls one service. An :class:`InvalidRequest`
     it raises lands on the form as the error summary and the inline message (on
-    ``field`` when it names none itself; see :func:`errors_on`). Answers ``None`` when
+    ``field`` when it names none itself; see :func:`errors_on`); with ``refusals`` a
+    :class:`~safeguard.core.errors.Forbidden` lands there too. Answers ``None`` when
     the page should be shown again: a GET, a form with errors, or a refused service
     call; the view renders the bound form as before. ``done`` and ``then`` may be
     callables of what the service returned (a message naming its reference, the page
@@ -157,7 +169,7 @@ def form_post(
     """
     if request.method != "POST" or not form.is_valid():
         return None
-    with errors_on(form, field=field) as failed:
+    with errors_on(form, field=field, refusals=refusals) as failed:
         result = action(form.cleaned_data)
     if failed:
         return None
