@@ -1,0 +1,100 @@
+"""Shared pieces of the contextual pages: permissions, finding a subject, link tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from safeguard.core.errors import Forbidden
+from safeguard.core.http import errors_on, permitted_or_404
+from safeguard.people.access import people_visible_to
+from safeguard.people.models import Person
+
+from .. import selectors
+from ..events import ContextualEvent
+
+T = TypeVar("T")
+SEE = "contextual.see_contexts"
+RECORD = "contextual.record_intelligence"
+DISRUPTION_KIND = "child-exploitation-disruption-meeting"
+
+
+def save(form: Form, call: Callable[[], T]) -> T | None:
+    """Call the service; show its refusal or bad input on the form (nothing is saved)."""
+    with errors_on(form) as failed:
+        try:
+            return call()
+        except Forbidden as exc:
+            form.add_error(None, str(exc))
+            return None
+    if failed:
+        return None
+    return None
+
+
+def form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse:
+    """The one form page most of the app's forms use."""
+    return render(request, "contextual/form.html", {"form": form, **context})
+
+
+def context_or_404(
+    request: HttpRequest, thing: T | None, page: ContextualEvent, object_id: Any
+) -> T:
+    """A place, person, group, link or action for contextual staff; otherwise an audited 404."""
+    return permitted_or_404(
+        request,
+        thing,
+        allowed=thing is not None and request.user.has_perm(SEE),
+        page=page,
+        object_id=object_id,
+    )
+
+
+def child_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
+    """A child whose contextual pages the user may open; otherwise an audited 404."""
+    person = Person.objects.filter(pk=person_id).first()
+    return permitted_or_404(
+        request,
+        person,
+        perm="contextual.view_child_network",
+        page=ContextualEvent.CONTEXTUAL_CHILD,
+        object_id=person_id,
+        person_id=person_id if person else None,
+    )
+
+
+def links_table(user: Any, links: Any) -> list[dict[str, Any]]:
+    """Links as table rows; a child the user may not see is not named."""
+    children = {c for link in links for c in (link.child_id, link.other_child_id) if c}
+    visible = set(people_visible_to(user).filter(pk__in=children).values_list("pk", flat=True))
+    rows = []
+    for link in links:
+        ends = []
+        for field in (
+            "child",
+            "other_child",
+            "person",
+            "other_person",
+            "place",
+            "vehicle",
+            "phone",
+            "group",
+        ):
+            value = getattr(link, field)
+            if value is None:
+                continue
+            if field in ("child", "other_child"):
+                ends.append(
+                    f"{value.given_name} {value.family_name}"
+                    if value.pk in visible
+                    else selectors.HIDDEN_CHILD
+                )
+            else:
+                ends.append(str(value))
+        rows.append({"link": link, "ends": " and ".join(ends)})
+    return rows

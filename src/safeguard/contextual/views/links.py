@@ -1,0 +1,144 @@
+"""Graded links: record one, and dispute, withdraw or restore it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from safeguard.core.http import require_perm
+from safeguard.people.access import people_visible_to
+
+from .. import services
+from ..events import ContextualEvent
+from ..forms import (
+    LinkForm,
+    LinkStatusForm,
+)
+from ..grading import Assessment, HandlingCode, SourceEvaluation
+from ..models import (
+    Link,
+)
+from .common import (
+    RECORD,
+    context_or_404,
+    links_table,
+    save,
+)
+
+
+def _initial_link(request: HttpRequest) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for key in ("kind", "child", "person", "place", "group"):
+        if request.GET.get(key):
+            initial[key] = request.GET[key]
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_new(request: HttpRequest) -> HttpResponse:
+    """Record a graded link."""
+    require_perm(request, RECORD)
+    form = LinkForm(
+        request.POST or None, initial=_initial_link(request), people=people_visible_to(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        link = save(
+            form,
+            lambda: services.link_record(
+                by=request.user,  # type: ignore[arg-type]
+                kind=data["kind"],
+                summary=data["summary"],
+                source_agency=data.get("source_agency"),
+                known_on=data.get("known_on"),
+                source_evaluation=data["source_evaluation"],
+                assessment=data["assessment"],
+                handling_code=data["handling_code"],
+                handling_conditions=data.get("handling_conditions") or "",
+                child=data.get("child"),
+                other_child=data.get("other_child"),
+                person=data.get("person"),
+                other_person=data.get("other_person"),
+                place=data.get("place"),
+                group=data.get("group"),
+                vehicle_registration=data.get("vehicle_registration") or "",
+                phone_number=data.get("phone_number") or "",
+            ),
+        )
+        if link is not None:
+            messages.success(request, f"Link recorded, graded {link.grade}")
+            return redirect("contextual:link", pk=link.pk)
+    return render(
+        request,
+        "contextual/link_new.html",
+        {
+            "form": form,
+            "sources": SourceEvaluation.choices,
+            "assessments": Assessment.choices,
+            "handling": HandlingCode.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A link: its grade and history; dispute, withdraw or restore it."""
+    found = context_or_404(
+        request,
+        Link.objects.select_related(
+            "source_agency",
+            "child",
+            "other_child",
+            "person",
+            "other_person",
+            "place",
+            "vehicle",
+            "phone",
+            "group",
+            "recorded_by",
+        )
+        .filter(pk=pk)
+        .first(),
+        ContextualEvent.CONTEXTUAL_LINK,
+        pk,
+    )
+    row = links_table(request.user, [found])[0]
+    form = LinkStatusForm(request.POST or None)
+    if request.method == "POST":
+        require_perm(request, RECORD)
+        if form.is_valid():
+            changed = save(
+                form,
+                lambda: services.link_status_change(
+                    by=request.user,  # type: ignore[arg-type]
+                    link=found,
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                ),
+            )
+            if changed is not None:
+                messages.success(request, f"Link {changed.get_status_display().lower()}")
+                return redirect("contextual:link", pk=pk)
+    return render(
+        request,
+        "contextual/link.html",
+        {
+            "link": found,
+            "ends": row["ends"],
+            "changes": found.changes.select_related("by", "agency"),
+            "form": form,
+            "can_record": request.user.has_perm(RECORD),
+            "words": {
+                "source": SourceEvaluation(found.source_evaluation).label,
+                "assessment": Assessment(found.assessment).label,
+                "handling": HandlingCode(found.handling_code).label,
+            },
+        },
+    )

@@ -1,0 +1,129 @@
+"""Persons of concern and their police-only notes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from safeguard.core.errors import Forbidden
+from safeguard.core.http import require_perm
+
+from .. import selectors, services
+from ..events import ContextualEvent
+from ..forms import (
+    PersonOfConcernForm,
+)
+from ..models import (
+    LinkStatus,
+)
+from .common import (
+    RECORD,
+    SEE,
+    context_or_404,
+    form_page,
+    links_table,
+    save,
+)
+
+
+@login_required
+@require_http_methods(["GET"])
+def persons(request: HttpRequest) -> HttpResponse:
+    """Every person of concern."""
+    require_perm(request, SEE)
+    return render(
+        request,
+        "contextual/persons.html",
+        {"persons": selectors.persons_of_concern(), "can_record": request.user.has_perm(RECORD)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    """Record a person of concern."""
+    require_perm(request, RECORD)
+    police = request.user.has_perm("contextual.see_police_only")
+    form = PersonOfConcernForm(request.POST or None, police=police)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = save(
+            form,
+            lambda: services.person_of_concern_create(
+                by=request.user,  # type: ignore[arg-type]
+                name=data["name"],
+                aliases=data.get("aliases") or "",
+                approximate_age=data.get("approximate_age") or "",
+                description=data.get("description") or "",
+                intelligence_notes=data.get("intelligence_notes") or "",
+            ),
+        )
+        if person is not None:
+            messages.success(request, "Person of concern recorded")
+            return redirect("contextual:person", pk=person.pk)
+    return form_page(
+        request,
+        form,
+        title="Record a person of concern",
+        button="Record the person",
+        back=reverse("contextual:persons"),
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person of concern: aliases, vehicles, phones, links; police-only notes for the police."""
+    found = context_or_404(
+        request,
+        selectors.person_of_concern_get(pk),
+        ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
+        pk,
+    )
+    police = request.user.has_perm("contextual.see_police_only")
+    notes = services.police_only_read(by=request.user, person=found) if police else None  # type: ignore[arg-type]
+    links = list(selectors.links_about(key=found.node_key))
+    return render(
+        request,
+        "contextual/person.html",
+        {
+            "person": found,
+            "police": police,
+            "notes": notes,
+            "links": links_table(request.user, links),
+            "vehicles": sorted(
+                {str(k.vehicle) for k in links if k.vehicle_id and k.status != LinkStatus.WITHDRAWN}
+            ),
+            "phones": sorted(
+                {str(k.phone) for k in links if k.phone_id and k.status != LinkStatus.WITHDRAWN}
+            ),
+            "actions": found.actions.select_related("owner_agency"),
+            "can_record": request.user.has_perm(RECORD),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def police_only(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police-only notes on their own: a clear refusal for any other agency."""
+    found = context_or_404(
+        request,
+        selectors.person_of_concern_get(pk),
+        ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
+        pk,
+    )
+    try:
+        notes = services.police_only_read(by=request.user, person=found)  # type: ignore[arg-type]
+    except Forbidden as exc:
+        return render(
+            request,
+            "contextual/police_only.html",
+            {"person": found, "refusal": str(exc)},
+            status=403,
+        )
+    return render(request, "contextual/police_only.html", {"person": found, "notes": notes})
