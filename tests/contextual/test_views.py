@@ -201,11 +201,19 @@ class TestConcernPages:
                 "where": "The number 6 bus",
                 "what_happened": "Older men offering vapes",
             },
+            follow=True,
         )
         assert b"Your reference number" in response.content
         from safeguard.contextual.models import ContextConcern
 
         concern = ContextConcern.objects.get()
+        assert concern.reference.encode() in response.content
+        # The confirmation is a page of its own: reloading it sends nothing twice, and its
+        # panel is the only "Concern sent" (no success banner repeating it).
+        again = client.get(response.redirect_chain[-1][0])
+        assert b"Your reference number" in again.content
+        assert b"govuk-notification-banner" not in response.content
+        assert ContextConcern.objects.count() == 1
         client = signed_in(world.social_worker)
         page = client.post(
             reverse("contextual:concern", kwargs={"reference": concern.reference}),

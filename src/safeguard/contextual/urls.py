@@ -46,6 +46,7 @@ urlpatterns = [
     path("concerns/", concerns.concerns, name="concerns"),
     path("concerns/new/", concerns.concern_new, name="concern-new"),
     path("concerns/<str:reference>/", concerns.concern, name="concern"),
+    path("concerns/<str:reference>/sent/", concerns.concern_sent, name="concern-sent"),
     path("assessments/new/", assessments.assessment_new, name="assessment-new"),
     path("assessments/<int:pk>/", assessments.assessment, name="assessment"),
     path("actions/", disruption.actions, name="actions"),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from safeguard.core.http import require_perm
+from safeguard.core.http import form_post, posted, require_perm
 
 from .. import selectors, services
 from ..events import ContextualEvent
@@ -22,10 +23,9 @@ from ..models import (
     Place,
 )
 from .common import (
+    FORM_PAGE,
     RECORD,
     context_or_404,
-    form_page,
-    save,
 )
 
 
@@ -49,40 +49,43 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
         if request.GET.get("concern")
         else None
     )
-    form = AssessmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = save(
-            form,
-            lambda: services.context_assessment_record(
-                by=request.user,  # type: ignore[arg-type]
-                context=data["context"],
-                harm=data["harm"],
-                guardians=data["guardians"],
-                conditions=data["conditions"],
-                plan=data["plan"],
-                strengths=data.get("strengths") or "",
-                place=place,
-                group=group,
-                concern=concern,
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Context assessment recorded")
-            return redirect("contextual:assessment", pk=saved.pk)
-    about = place or group or (concern.context_words if concern else "")
-    return form_page(
+    form = AssessmentForm(posted(request))
+    user: Any = request.user
+    done = form_post(
         request,
         form,
-        title="Assess a context",
-        caption=str(about),
-        intro=[
-            "A context assessment takes the place, group or school as its subject, not a child. "
-            "It looks at three sides: what happens there, who has influence and can make it "
-            "safe, and the wider conditions."
-        ],
-        button="Record the assessment",
-        back=reverse("contextual:index"),
+        lambda data: services.context_assessment_record(
+            by=user,
+            context=data["context"],
+            harm=data["harm"],
+            guardians=data["guardians"],
+            conditions=data["conditions"],
+            plan=data["plan"],
+            strengths=data.get("strengths") or "",
+            place=place,
+            group=group,
+            concern=concern,
+        ),
+        done="Context assessment recorded",
+        then=lambda saved: reverse("contextual:assessment", kwargs={"pk": saved.pk}),
+        refusals=True,
+    )
+    about = place or group or (concern.context_words if concern else "")
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Assess a context",
+            "caption": str(about),
+            "intro": [
+                "A context assessment takes the place, group or school as its subject, not a "
+                "child. It looks at three sides: what happens there, who has influence and can "
+                "make it safe, and the wider conditions."
+            ],
+            "button": "Record the assessment",
+            "back": reverse("contextual:index"),
+        },
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+
+from safeguard.core.http import form_post, posted
 
 from .. import selectors, services
 from ..forms import (
@@ -19,11 +21,10 @@ from ..models import (
     ContextWeighting,
 )
 from .common import (
+    FORM_PAGE,
     RECORD,
     child_or_404,
-    form_page,
     links_table,
-    save,
 )
 
 
@@ -53,28 +54,34 @@ def child(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def weighting_new(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Record context weighting for a child: which context must change first."""
     found = child_or_404(request, person_id)
-    form = WeightingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = save(
-            form,
-            lambda: services.context_weighting_record(
-                by=request.user,  # type: ignore[arg-type]
-                person=found,
-                first=data["first"],
-                then=data.get("then") or [],
-                why=data["why"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Context weighting recorded")
-            return redirect("contextual:child", person_id=person_id)
-    return form_page(
+    form = WeightingForm(posted(request))
+    user: Any = request.user
+    back = reverse("contextual:child", kwargs={"person_id": person_id})
+    done = form_post(
         request,
         form,
-        title="Context weighting",
-        caption=f"{found.given_name} {found.family_name}",
-        intro=["Context weighting asks which context must change first for the child to be safer."],
-        button="Record the weighting",
-        back=reverse("contextual:child", kwargs={"person_id": person_id}),
+        lambda data: services.context_weighting_record(
+            by=user,
+            person=found,
+            first=data["first"],
+            then=data.get("then") or [],
+            why=data["why"],
+        ),
+        done="Context weighting recorded",
+        then=back,
+        refusals=True,
+    )
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Context weighting",
+            "caption": f"{found.given_name} {found.family_name}",
+            "intro": [
+                "Context weighting asks which context must change first for the child to be safer."
+            ],
+            "button": "Record the weighting",
+            "back": back,
+        },
     )

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
-from safeguard.core.errors import Forbidden
-from safeguard.core.http import errors_on, permitted_or_404
+from safeguard.core.http import permitted_or_404
 from safeguard.people.access import people_visible_to
 from safeguard.people.models import Person
 
@@ -22,24 +18,8 @@ T = TypeVar("T")
 SEE = "contextual.see_contexts"
 RECORD = "contextual.record_intelligence"
 DISRUPTION_KIND = "child-exploitation-disruption-meeting"
-
-
-def save(form: Form, call: Callable[[], T]) -> T | None:
-    """Call the service; show its refusal or bad input on the form (nothing is saved)."""
-    with errors_on(form) as failed:
-        try:
-            return call()
-        except Forbidden as exc:
-            form.add_error(None, str(exc))
-            return None
-    if failed:
-        return None
-    return None
-
-
-def form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse:
-    """The one form page most of the app's forms use."""
-    return render(request, "contextual/form.html", {"form": form, **context})
+# The one form page most of the app's forms use.
+FORM_PAGE = "contextual/form.html"
 
 
 def context_or_404(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from safeguard.core.http import permitted_or_404, require_perm
+from safeguard.core.http import form_post, permitted_or_404, posted, require_perm
 from safeguard.people.access import people_visible_to
 from safeguard.work.selectors import items_about
 
@@ -21,10 +23,9 @@ from ..forms import (
     TriageForm,
 )
 from .common import (
+    FORM_PAGE,
     RECORD,
     SEE,
-    form_page,
-    save,
 )
 
 
@@ -45,34 +46,61 @@ def concerns(request: HttpRequest) -> HttpResponse:
 def concern_new(request: HttpRequest) -> HttpResponse:
     """Report a concern about a place, peer group, school or online space."""
     require_perm(request, "contextual.report_context_concern")
-    form = ContextConcernForm(request.POST or None, show_places=request.user.has_perm(SEE))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        concern = save(
-            form,
-            lambda: services.context_concern_report(
-                by=request.user,  # type: ignore[arg-type]
-                context_kind=data["context_kind"],
-                what_happened=data["what_happened"],
-                place=data.get("place"),
-                where=data.get("where") or "",
-            ),
-        )
-        if concern is not None:
-            return render(request, "contextual/concern_done.html", {"concern": concern})
-    return form_page(
+    form = ContextConcernForm(posted(request), show_places=request.user.has_perm(SEE))
+    user: Any = request.user
+    done = form_post(
         request,
         form,
-        title="Report a concern about a place, group or online space",
-        intro=[
-            "Use this when you are worried about a context: a place, a group of young people, "
-            "a school or an online space. You do not need to name a child.",
-            "If a child is in danger now, call 999. If you are worried about a named child, "
-            "contact the Multi-Agency Safeguarding Hub (MASH).",
-        ],
-        button="Send the concern",
-        back=reverse("contextual:index"),
+        lambda data: services.context_concern_report(
+            by=user,
+            context_kind=data["context_kind"],
+            what_happened=data["what_happened"],
+            place=data.get("place"),
+            where=data.get("where") or "",
+        ),
+        done="Concern sent",
+        then=lambda concern: reverse(
+            "contextual:concern-sent", kwargs={"reference": concern.reference}
+        ),
+        refusals=True,
     )
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Report a concern about a place, group or online space",
+            "intro": [
+                "Use this when you are worried about a context: a place, a group of young "
+                "people, a school or an online space. You do not need to name a child.",
+                "If a child is in danger now, call 999. If you are worried about a named child, "
+                "contact the Multi-Agency Safeguarding Hub (MASH).",
+            ],
+            "button": "Send the concern",
+            "back": reverse("contextual:index"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def concern_sent(request: HttpRequest, reference: str) -> HttpResponse:
+    """The confirmation after sending a concern: its reference and what happens next.
+
+    The page after the POST (so reloading it sends nothing twice). Its panel says
+    "Concern sent", so the flash message saying the same is used up here, not shown.
+    """
+    found = selectors.concern_get(user=request.user, reference=reference)
+    found = permitted_or_404(
+        request,
+        found,
+        allowed=found is not None,
+        page=ContextualEvent.CONTEXTUAL_CONCERN,
+        object_id=reference,
+    )
+    for _message in messages.get_messages(request):
+        pass
+    return render(request, "contextual/concern_done.html", {"concern": found, "messages": ()})
 
 
 @login_required
@@ -95,33 +123,35 @@ def concern(request: HttpRequest, reference: str) -> HttpResponse:
         people=people_visible_to(request.user),
     )
     if request.method == "POST":
-        if request.POST.get("form") == "triage" and can_triage and triage_form.is_valid():
-            done = save(
+        user: Any = request.user
+        here = reverse("contextual:concern", kwargs={"reference": reference})
+        done = None
+        if request.POST.get("form") == "triage" and can_triage:
+            done = form_post(
+                request,
                 triage_form,
-                lambda: services.context_concern_triage(
-                    by=request.user,  # type: ignore[arg-type]
-                    concern=found,
-                    outcome=triage_form.cleaned_data["outcome"],
-                    notes=triage_form.cleaned_data.get("notes") or "",
+                lambda data: services.context_concern_triage(
+                    by=user, concern=found, outcome=data["outcome"], notes=data.get("notes") or ""
                 ),
+                done="Concern triaged",
+                then=here,
+                refusals=True,
             )
-            if done is not None:
-                messages.success(request, "Concern triaged")
-                return redirect("contextual:concern", reference=reference)
-        elif request.POST.get("form") == "child" and can_record and child_form.is_valid():
-            linked = save(
+        elif request.POST.get("form") == "child" and can_record:
+            done = form_post(
+                request,
                 child_form,
-                lambda: services.context_concern_link_child(
-                    by=request.user,  # type: ignore[arg-type]
-                    concern=found,
-                    person=child_form.cleaned_data["child"],
+                lambda data: services.context_concern_link_child(
+                    by=user, concern=found, person=data["child"]
                 ),
+                done="Child linked to the concern",
+                then=here,
+                refusals=True,
             )
-            if linked is not None:
-                messages.success(request, "Child linked to the concern")
-                return redirect("contextual:concern", reference=reference)
         elif not (can_triage or can_record):
             require_perm(request, SEE)
+        if done:
+            return done
     linked_children = []
     if can_triage:
         rows = list(found.children.select_related("person"))

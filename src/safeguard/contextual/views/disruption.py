@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from safeguard.core.http import require_perm
+from safeguard.core.http import form_post, posted, require_perm
 from safeguard.meetings.models import Meeting
 from safeguard.work.selectors import items_about
 
@@ -21,11 +22,10 @@ from ..forms import (
 )
 from .common import (
     DISRUPTION_KIND,
+    FORM_PAGE,
     RECORD,
     SEE,
     context_or_404,
-    form_page,
-    save,
 )
 
 
@@ -62,34 +62,37 @@ def action_new(request: HttpRequest) -> HttpResponse:
         for k in ("place", "person", "group")
         if (request.GET.get(k) or "").isdigit()
     }
-    form = ActionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        action = save(
-            form,
-            lambda: services.disruption_action_agree(
-                by=request.user,  # type: ignore[arg-type]
-                tool=data["tool"],
-                description=data["description"],
-                owner_agency=data.get("owner_agency"),
-                due_on=data.get("due_on"),
-                place=data.get("place"),
-                person=data.get("person"),
-                group=data.get("group"),
-                meeting=meeting,
-                children_at_risk_before=data.get("children_at_risk_before") or 0,
-            ),
-        )
-        if action is not None:
-            messages.success(request, f"Disruption action {action.reference} agreed")
-            return redirect("contextual:action", reference=action.reference)
-    return form_page(
+    form = ActionForm(posted(request), initial=initial)
+    user: Any = request.user
+    done = form_post(
         request,
         form,
-        title="Agree a disruption action",
-        caption=meeting.title if meeting else "",
-        button="Agree the action",
-        back=reverse("contextual:actions"),
+        lambda data: services.disruption_action_agree(
+            by=user,
+            tool=data["tool"],
+            description=data["description"],
+            owner_agency=data.get("owner_agency"),
+            due_on=data.get("due_on"),
+            place=data.get("place"),
+            person=data.get("person"),
+            group=data.get("group"),
+            meeting=meeting,
+            children_at_risk_before=data.get("children_at_risk_before") or 0,
+        ),
+        done=lambda action: f"Disruption action {action.reference} agreed",
+        then=lambda action: reverse("contextual:action", kwargs={"reference": action.reference}),
+        refusals=True,
+    )
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Agree a disruption action",
+            "caption": meeting.title if meeting else "",
+            "button": "Agree the action",
+            "back": reverse("contextual:actions"),
+        },
     )
 
 
@@ -103,25 +106,25 @@ def action(request: HttpRequest, reference: str) -> HttpResponse:
         ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
         reference,
     )
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(posted(request))
     if request.method == "POST":
         require_perm(request, RECORD)
-        if form.is_valid():
-            data = form.cleaned_data
-            saved = save(
-                form,
-                lambda: services.disruption_action_outcome(
-                    by=request.user,  # type: ignore[arg-type]
-                    action=found,
-                    outcome=data["outcome"],
-                    notes=data["notes"],
-                    children_at_risk_after=data.get("children_at_risk_after"),
-                ),
-            )
-            if saved is not None:
-                messages.success(request, "Outcome recorded")
-                return redirect("contextual:action", reference=reference)
-    return render(
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.disruption_action_outcome(
+            by=user,
+            action=found,
+            outcome=data["outcome"],
+            notes=data["notes"],
+            children_at_risk_after=data.get("children_at_risk_after"),
+        ),
+        done="Outcome recorded",
+        then=reverse("contextual:action", kwargs={"reference": reference}),
+        refusals=True,
+    )
+    return done or render(
         request,
         "contextual/action.html",
         {

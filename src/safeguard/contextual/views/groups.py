@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from safeguard.core.http import require_perm
+from safeguard.core.http import form_post, posted, require_perm
 from safeguard.people.access import people_visible_to
 
 from .. import selectors, services
@@ -21,12 +22,11 @@ from ..models import (
     PeerGroup,
 )
 from .common import (
+    FORM_PAGE,
     RECORD,
     SEE,
     context_or_404,
-    form_page,
     links_table,
-    save,
 )
 
 
@@ -47,26 +47,27 @@ def groups(request: HttpRequest) -> HttpResponse:
 def group_new(request: HttpRequest) -> HttpResponse:
     """Record a peer group."""
     require_perm(request, RECORD)
-    form = PeerGroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        group = save(
-            form,
-            lambda: services.peer_group_create(
-                by=request.user,  # type: ignore[arg-type]
-                name=data["name"],
-                description=data.get("description") or "",
-            ),
-        )
-        if group is not None:
-            messages.success(request, "Peer group recorded")
-            return redirect("contextual:group", pk=group.pk)
-    return form_page(
+    form = PeerGroupForm(posted(request))
+    user: Any = request.user
+    done = form_post(
         request,
         form,
-        title="Record a peer group",
-        button="Record the group",
-        back=reverse("contextual:groups"),
+        lambda data: services.peer_group_create(
+            by=user, name=data["name"], description=data.get("description") or ""
+        ),
+        done="Peer group recorded",
+        then=lambda group: reverse("contextual:group", kwargs={"pk": group.pk}),
+        refusals=True,
+    )
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Record a peer group",
+            "button": "Record the group",
+            "back": reverse("contextual:groups"),
+        },
     )
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from safeguard.core.http import require_perm
+from safeguard.core.http import form_post, posted, require_perm
 from safeguard.people.access import people_visible_to
 
 from .. import services
@@ -27,7 +27,6 @@ from .common import (
     RECORD,
     context_or_404,
     links_table,
-    save,
 )
 
 
@@ -45,36 +44,36 @@ def link_new(request: HttpRequest) -> HttpResponse:
     """Record a graded link."""
     require_perm(request, RECORD)
     form = LinkForm(
-        request.POST or None, initial=_initial_link(request), people=people_visible_to(request.user)
+        posted(request), initial=_initial_link(request), people=people_visible_to(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        link = save(
-            form,
-            lambda: services.link_record(
-                by=request.user,  # type: ignore[arg-type]
-                kind=data["kind"],
-                summary=data["summary"],
-                source_agency=data.get("source_agency"),
-                known_on=data.get("known_on"),
-                source_evaluation=data["source_evaluation"],
-                assessment=data["assessment"],
-                handling_code=data["handling_code"],
-                handling_conditions=data.get("handling_conditions") or "",
-                child=data.get("child"),
-                other_child=data.get("other_child"),
-                person=data.get("person"),
-                other_person=data.get("other_person"),
-                place=data.get("place"),
-                group=data.get("group"),
-                vehicle_registration=data.get("vehicle_registration") or "",
-                phone_number=data.get("phone_number") or "",
-            ),
-        )
-        if link is not None:
-            messages.success(request, f"Link recorded, graded {link.grade}")
-            return redirect("contextual:link", pk=link.pk)
-    return render(
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.link_record(
+            by=user,
+            kind=data["kind"],
+            summary=data["summary"],
+            source_agency=data.get("source_agency"),
+            known_on=data.get("known_on"),
+            source_evaluation=data["source_evaluation"],
+            assessment=data["assessment"],
+            handling_code=data["handling_code"],
+            handling_conditions=data.get("handling_conditions") or "",
+            child=data.get("child"),
+            other_child=data.get("other_child"),
+            person=data.get("person"),
+            other_person=data.get("other_person"),
+            place=data.get("place"),
+            group=data.get("group"),
+            vehicle_registration=data.get("vehicle_registration") or "",
+            phone_number=data.get("phone_number") or "",
+        ),
+        done=lambda link: f"Link recorded, graded {link.grade}",
+        then=lambda link: reverse("contextual:link", kwargs={"pk": link.pk}),
+        refusals=True,
+    )
+    return done or render(
         request,
         "contextual/link_new.html",
         {
@@ -110,23 +109,21 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
     )
     row = links_table(request.user, [found])[0]
-    form = LinkStatusForm(request.POST or None)
+    form = LinkStatusForm(posted(request))
     if request.method == "POST":
         require_perm(request, RECORD)
-        if form.is_valid():
-            changed = save(
-                form,
-                lambda: services.link_status_change(
-                    by=request.user,  # type: ignore[arg-type]
-                    link=found,
-                    status=form.cleaned_data["status"],
-                    reason=form.cleaned_data["reason"],
-                ),
-            )
-            if changed is not None:
-                messages.success(request, f"Link {changed.get_status_display().lower()}")
-                return redirect("contextual:link", pk=pk)
-    return render(
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.link_status_change(
+            by=user, link=found, status=data["status"], reason=data["reason"]
+        ),
+        done=lambda changed: f"Link {changed.get_status_display().lower()}",
+        then=reverse("contextual:link", kwargs={"pk": pk}),
+        refusals=True,
+    )
+    return done or render(
         request,
         "contextual/link.html",
         {

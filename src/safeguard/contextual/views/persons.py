@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from safeguard.core.errors import Forbidden
-from safeguard.core.http import require_perm
+from safeguard.core.http import form_post, posted, require_perm
 
 from .. import selectors, services
 from ..events import ContextualEvent
@@ -21,12 +22,11 @@ from ..models import (
     LinkStatus,
 )
 from .common import (
+    FORM_PAGE,
     RECORD,
     SEE,
     context_or_404,
-    form_page,
     links_table,
-    save,
 )
 
 
@@ -48,29 +48,32 @@ def person_new(request: HttpRequest) -> HttpResponse:
     """Record a person of concern."""
     require_perm(request, RECORD)
     police = request.user.has_perm("contextual.see_police_only")
-    form = PersonOfConcernForm(request.POST or None, police=police)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = save(
-            form,
-            lambda: services.person_of_concern_create(
-                by=request.user,  # type: ignore[arg-type]
-                name=data["name"],
-                aliases=data.get("aliases") or "",
-                approximate_age=data.get("approximate_age") or "",
-                description=data.get("description") or "",
-                intelligence_notes=data.get("intelligence_notes") or "",
-            ),
-        )
-        if person is not None:
-            messages.success(request, "Person of concern recorded")
-            return redirect("contextual:person", pk=person.pk)
-    return form_page(
+    form = PersonOfConcernForm(posted(request), police=police)
+    user: Any = request.user
+    done = form_post(
         request,
         form,
-        title="Record a person of concern",
-        button="Record the person",
-        back=reverse("contextual:persons"),
+        lambda data: services.person_of_concern_create(
+            by=user,
+            name=data["name"],
+            aliases=data.get("aliases") or "",
+            approximate_age=data.get("approximate_age") or "",
+            description=data.get("description") or "",
+            intelligence_notes=data.get("intelligence_notes") or "",
+        ),
+        done="Person of concern recorded",
+        then=lambda person: reverse("contextual:person", kwargs={"pk": person.pk}),
+        refusals=True,
+    )
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Record a person of concern",
+            "button": "Record the person",
+            "back": reverse("contextual:persons"),
+        },
     )
 
 

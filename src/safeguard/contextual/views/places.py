@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from safeguard.core.http import require_perm
+from safeguard.core.http import form_post, posted, require_perm
 
 from .. import selectors, services
 from ..events import ContextualEvent
@@ -22,12 +23,11 @@ from ..models import (
     PlaceKind,
 )
 from .common import (
+    FORM_PAGE,
     RECORD,
     SEE,
     context_or_404,
-    form_page,
     links_table,
-    save,
 )
 
 
@@ -54,30 +54,33 @@ def places(request: HttpRequest) -> HttpResponse:
 def place_new(request: HttpRequest) -> HttpResponse:
     """Record a place or space of concern."""
     require_perm(request, RECORD)
-    form = PlaceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        place = save(
-            form,
-            lambda: services.place_create(
-                by=request.user,  # type: ignore[arg-type]
-                name=data["name"],
-                kind=data["kind"],
-                description=data.get("description") or "",
-                location=data.get("location") or "",
-                times_of_concern=data.get("times_of_concern") or "",
-                agencies=data.get("agencies") or [],
-            ),
-        )
-        if place is not None:
-            messages.success(request, "Place recorded")
-            return redirect("contextual:place", pk=place.pk)
-    return form_page(
+    form = PlaceForm(posted(request))
+    user: Any = request.user
+    done = form_post(
         request,
         form,
-        title="Record a place or space",
-        button="Record the place",
-        back=reverse("contextual:places"),
+        lambda data: services.place_create(
+            by=user,
+            name=data["name"],
+            kind=data["kind"],
+            description=data.get("description") or "",
+            location=data.get("location") or "",
+            times_of_concern=data.get("times_of_concern") or "",
+            agencies=data.get("agencies") or [],
+        ),
+        done="Place recorded",
+        then=lambda place: reverse("contextual:place", kwargs={"pk": place.pk}),
+        refusals=True,
+    )
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Record a place or space",
+            "button": "Record the place",
+            "back": reverse("contextual:places"),
+        },
     )
 
 
