@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from safeguard.contextual.models import PersonOfConcern
 from safeguard.core.models import AgencyKind, Role, TeamMembership
 from safeguard.core.rules import table
 from safeguard.earlyhelp.models import Episode, EpisodeChild
@@ -158,6 +159,9 @@ EXPECTED: dict[str, Row] = {
     "contextual.see_police_only": NONE,
     "contextual.report_context_concern": NAMED,
     "contextual.view_child_network": (NAMED, NONE),
+    # Who read the police-only notes: managers (the user manages a team here) in the police
+    # agency that holds them; never in social care.
+    "contextual.see_police_only_reads": (NONE, NONE),
 }
 
 # Where a police user's answer differs from the MASH agency's.
@@ -170,6 +174,8 @@ EXPECTED_IN_POLICE: dict[str, Row] = {
     "exploitation.keep_philomena_profile": (NONE, NONE),
     "exploitation.view_philomena_profile": (NONE, NONE),
     "contextual.see_police_only": NAMED,
+    # Seen: notes this police agency holds; not seen: notes another agency holds.
+    "contextual.see_police_only_reads": (NAMED, NONE),
 }
 
 
@@ -340,6 +346,10 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
             "people.view_person": (seen, unseen),
             "hsb.view_child": (seen, unseen),
             "contextual.view_child_network": (seen, unseen),
+            "contextual.see_police_only_reads": (
+                PersonOfConcern(notes_agency=user.agency),
+                PersonOfConcern(notes_agency=outsider.agency),
+            ),
             "people.view_whole_record": (seen, unseen),
             "people.change_person": (seen, unseen),
             "earlyhelp.view_episode": (

@@ -9,6 +9,7 @@ class ContextualEvent(AuditEventType):
     CONTEXTUAL_PLACE = "contextual_place"
     CONTEXTUAL_PERSON_OF_CONCERN = "contextual_person_of_concern"
     CONTEXTUAL_POLICE_ONLY = "contextual_police_only"
+    CONTEXTUAL_POLICE_ONLY_READS = "contextual_police_only_reads"
     CONTEXTUAL_VEHICLE = "contextual_vehicle"
     CONTEXTUAL_PHONE = "contextual_phone"
     CONTEXTUAL_PEER_GROUP = "contextual_peer_group"

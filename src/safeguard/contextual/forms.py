@@ -127,6 +127,33 @@ class PersonOfConcernForm(forms.Form):
             del self.fields["intelligence_notes"]
 
 
+CHANGE_REASON_HELP = "This is kept in the history of changes with your name and the date."
+
+
+class PlaceChangeForm(PlaceForm):
+    """A place corrected after it was recorded: every answer again, and why it changed."""
+
+    reason = _text(
+        "Why are you making this change?",
+        "Enter why you are making this change",
+        help_text=CHANGE_REASON_HELP,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].label = "Agencies that hold information (optional)"
+
+
+class PersonOfConcernChangeForm(PersonOfConcernForm):
+    """A person of concern corrected after they were recorded, and why."""
+
+    reason = _text(
+        "Why are you making this change?",
+        "Enter why you are making this change",
+        help_text=CHANGE_REASON_HELP,
+    )
+
+
 class PeerGroupForm(forms.Form):
     """A peer group."""
 

@@ -82,6 +82,17 @@ class PersonOfConcern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    notes_agency = models.ForeignKey(
+        "core.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=(
+            "The police agency that holds the police-only notes: the recording agency when it "
+            "is the police, otherwise the police agency that first wrote notes."
+        ),
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -306,6 +317,52 @@ class LinkChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.status}"
+
+
+class Correction(models.Model):
+    """A correction to a record after it was recorded: what changed, why, who and when.
+
+    ``changes`` holds one entry a field changed, ``{"field", "label", "before", "after"}``,
+    so the earlier value is kept, never silently overwritten.
+    """
+
+    changes = models.JSONField(default=list)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+    @property
+    def fields(self) -> list[str]:
+        """The names of the fields the correction changed."""
+        return [entry["field"] for entry in self.changes]
+
+
+class PlaceChange(Correction):
+    """A place or space corrected after it was recorded: the place's history."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="changes")
+
+    def __str__(self) -> str:
+        return f"{self.place_id} changed"
+
+
+class PersonOfConcernChange(Correction):
+    """A person of concern corrected after they were recorded: the person's history.
+
+    ``police_only`` says whether the change touched the police-only notes: then the notes'
+    earlier and new text, and the reason, are shown to police users only.
+    """
+
+    person = models.ForeignKey(PersonOfConcern, on_delete=models.CASCADE, related_name="changes")
+    police_only = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} changed"
 
 
 class ContextKind(models.TextChoices):

@@ -16,10 +16,12 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from safeguard.core.models import AuditAction, AuditEvent, User
 from safeguard.people.access import people_visible_to
 from safeguard.people.models import Person
 
 from . import network
+from .events import ContextualEvent
 from .grading import grade_choices, rank
 from .models import (
     END_PREFIX,
@@ -459,3 +461,115 @@ def figures(start: dt.date, end: dt.date) -> dict[str, int]:
 def visible_children(user: Any) -> QuerySet[Person]:
     """Children the user may name in a link."""
     return people_visible_to(user).order_by("family_name", "given_name")
+
+
+# --- Corrections and who read the police-only notes --------------------------------------------
+
+POLICE_ONLY_HIDDEN = "Not shown: police only"
+NOTES_FIELD = "intelligence_notes"
+READS_SHOWN = 500
+
+
+@dataclass
+class HistoryRow:
+    """One correction as a page shows it: who, when, what changed (before and after), why."""
+
+    at: dt.datetime
+    by: str
+    agency: str
+    changes: list[dict[str, str]]
+    reason: str
+
+
+def place_history(place: Place) -> list[HistoryRow]:
+    """A place's corrections, newest first."""
+    return [
+        HistoryRow(
+            at=c.at,
+            by=c.by.get_full_name() or c.by.get_username(),
+            agency=c.agency.name,
+            changes=list(c.changes),
+            reason=c.reason,
+        )
+        for c in place.changes.select_related("by", "agency")
+    ]
+
+
+def person_history(person: PersonOfConcern, *, police: bool) -> list[HistoryRow]:
+    """A person of concern's corrections, newest first.
+
+    For anyone but the police, a change to the police-only notes says only that they
+    changed, and the reason for a change that touched them is not shown.
+    """
+    rows = []
+    for c in person.changes.select_related("by", "agency"):
+        changes = [
+            entry
+            if police or entry["field"] != NOTES_FIELD
+            else {**entry, "before": POLICE_ONLY_HIDDEN, "after": POLICE_ONLY_HIDDEN}
+            for entry in c.changes
+        ]
+        rows.append(
+            HistoryRow(
+                at=c.at,
+                by=c.by.get_full_name() or c.by.get_username(),
+                agency=c.agency.name,
+                changes=changes,
+                reason=c.reason if police or not c.police_only else POLICE_ONLY_HIDDEN,
+            )
+        )
+    return rows
+
+
+@dataclass
+class ReadRow:
+    """One audited event about the notes: when, who, from which agency, and whether refused."""
+
+    at: dt.datetime
+    who: str
+    agency: str
+    refused: bool
+
+
+@dataclass
+class NotesReads:
+    """Who read a person's police-only notes, who was refused, and who looked at this list."""
+
+    reads: list[ReadRow]
+    refusals: list[ReadRow]
+    looks: list[ReadRow]
+    total_reads: int
+
+
+def police_only_reads(person: PersonOfConcern) -> NotesReads:
+    """From the audit log: each read of the notes (newest first), refusals, and looks at this list."""
+    about = AuditEvent.objects.filter(object_id=str(person.pk)).order_by("-sequence")
+    notes = about.filter(object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY)
+    reads = notes.filter(action=AuditAction.VIEW)
+    shown = list(reads[:READS_SHOWN])
+    refusals = list(notes.filter(action=AuditAction.DENY)[:READS_SHOWN])
+    looks = list(
+        about.filter(object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY_READS)[:READS_SHOWN]
+    )
+    actors = {e.actor_id for e in (*shown, *refusals, *looks) if e.actor_id}
+    names = {
+        u.pk: u.get_full_name() or u.get_username() for u in User.objects.filter(pk__in=actors)
+    }
+
+    def rows(events: list[AuditEvent]) -> list[ReadRow]:
+        return [
+            ReadRow(
+                at=e.occurred_at,
+                who=names.get(e.actor_id or 0) or e.actor_username,
+                agency=e.agency_name,
+                refused=e.outcome == "refused",
+            )
+            for e in events
+        ]
+
+    return NotesReads(
+        reads=rows(shown),
+        refusals=rows(refusals),
+        looks=rows(looks),
+        total_reads=reads.count() if len(shown) == READS_SHOWN else len(shown),
+    )

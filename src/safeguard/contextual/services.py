@@ -49,8 +49,10 @@ from .models import (
     LinkStatus,
     PeerGroup,
     PersonOfConcern,
+    PersonOfConcernChange,
     Phone,
     Place,
+    PlaceChange,
     PlaceKind,
     TriageOutcome,
     Vehicle,
@@ -65,6 +67,9 @@ CONCERN_PREFIX = "CTX"  # a concern about a context
 ACTION_PREFIX = "DIS"  # a disruption action
 POLICE_ONLY_REFUSAL = (
     "Intelligence notes are police only: ask the police intelligence unit if you need them"
+)
+POLICE_ONLY_READS_REFUSAL = (
+    "Only managers in the police agency that holds the notes can see who read them"
 )
 LONG_TEXT = 5000
 
@@ -186,6 +191,7 @@ def person_of_concern_create(
             intelligence_notes=(intelligence_notes or "").strip(),
             recorded_by=by,
             agency=by.agency,  # type: ignore[misc]
+            notes_agency=by.agency if by.has_perm("contextual.see_police_only") else None,
         )
         audit_record(
             by=by,
@@ -216,6 +222,198 @@ def police_only_read(*, by: User, person: PersonOfConcern) -> str:
             object_id=person.pk,
         )
     return person.intelligence_notes
+
+
+# --- Corrections after recording -------------------------------------------------------------
+
+REASON_MESSAGE = "Enter why you are making this change"
+NOTHING_CHANGED = "Nothing has changed: change at least one answer, or go back"
+NOTES = "intelligence_notes"
+
+
+def _diff(
+    before: dict[str, str], after: dict[str, str], labels: dict[str, str]
+) -> list[dict[str, str]]:
+    """One entry a field whose value changed, with both values (nothing is lost)."""
+    return [
+        {"field": name, "label": labels[name], "before": before[name], "after": after[name]}
+        for name in labels
+        if before[name] != after[name]
+    ]
+
+
+PLACE_LABELS = {
+    "name": "Name",
+    "kind": "Kind of place",
+    "location": "Where it is",
+    "times_of_concern": "Times of concern",
+    "description": "What is known about it",
+    "agencies": "Agencies that hold information",
+}
+
+
+def _place_values(place: Place) -> dict[str, str]:
+    return {
+        "name": place.name,
+        "kind": PlaceKind(place.kind).label if place.kind in PlaceKind.values else place.kind,
+        "location": place.location,
+        "times_of_concern": place.times_of_concern,
+        "description": place.description,
+        "agencies": ", ".join(sorted(a.name for a in place.agencies.all())),
+    }
+
+
+def place_correct(  # noqa: PLR0913 - every answer of the place, and the reason
+    *,
+    by: User,
+    place: Place,
+    name: str,
+    kind: str,
+    description: str = "",
+    location: str = "",
+    times_of_concern: str = "",
+    agencies: Iterable[Agency] = (),
+    reason: str,
+) -> PlaceChange:
+    """Correct a place after it was recorded; the change, with its reason, joins its history."""
+    _require(by, "contextual.record_intelligence", "You cannot change places.")
+    name = _text(name, "name", "Enter the name of the place", limit=200)
+    if kind not in PlaceKind.values:
+        raise _invalid("Select the kind of place", "kind")
+    location = location_check(location)
+    reason = _text(reason, "reason", REASON_MESSAGE)
+    holders = {a.pk for a in agencies}
+    with transaction.atomic():
+        locked = Place.objects.select_for_update().get(pk=place.pk)
+        before = _place_values(locked)
+        locked.name = name
+        locked.kind = kind
+        locked.description = (description or "").strip()
+        locked.location = location
+        locked.times_of_concern = (times_of_concern or "").strip()[:300]
+        locked.agencies.set(holders)
+        after = _place_values(locked)
+        changes = _diff(before, after, PLACE_LABELS)
+        if not changes:
+            raise _invalid(NOTHING_CHANGED)
+        locked.save(update_fields=["name", "kind", "description", "location", "times_of_concern"])
+        change = PlaceChange.objects.create(
+            place=locked,
+            changes=changes,
+            reason=reason,
+            by=by,
+            agency=by.agency,  # type: ignore[misc]
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=ContextualEvent.CONTEXTUAL_PLACE,
+            object_id=locked.pk,
+            changes={"fields": [c["field"] for c in changes], "change": change.pk},
+            reason=reason,
+        )
+    return change
+
+
+PERSON_LABELS = {
+    "name": "Name they are known by",
+    "aliases": "Other names",
+    "approximate_age": "Age or age range",
+    "description": "Description",
+    NOTES: "Intelligence notes (police only)",
+}
+
+
+def _person_values(person: PersonOfConcern) -> dict[str, str]:
+    return {name: getattr(person, name) for name in PERSON_LABELS}
+
+
+def person_of_concern_correct(  # noqa: PLR0913 - every answer about the person, and the reason
+    *,
+    by: User,
+    person: PersonOfConcern,
+    name: str,
+    aliases: str = "",
+    approximate_age: str = "",
+    description: str = "",
+    intelligence_notes: str | None = None,
+    reason: str,
+) -> PersonOfConcernChange:
+    """Correct a person of concern after they were recorded, with a reason.
+
+    ``intelligence_notes`` is ``None`` to leave the police-only notes as they are; only
+    police users may change them (anyone else is refused). A change that touches the notes
+    is marked police only: its reason is not written to the shared audit log's reason,
+    and the page shows the notes' text and the reason to police users only.
+    """
+    _require(by, "contextual.record_intelligence", "You cannot change persons of concern.")
+    police = by.has_perm("contextual.see_police_only")
+    if intelligence_notes is not None and not police:
+        raise _invalid(POLICE_ONLY_REFUSAL, NOTES)
+    name = _text(name, "name", "Enter the name the person is known by", limit=200)
+    reason = _text(reason, "reason", REASON_MESSAGE)
+    with transaction.atomic():
+        locked = PersonOfConcern.objects.select_for_update().get(pk=person.pk)
+        before = _person_values(locked)
+        locked.name = name
+        locked.aliases = "\n".join(a.strip() for a in (aliases or "").splitlines() if a.strip())
+        locked.approximate_age = (approximate_age or "").strip()[:40]
+        locked.description = (description or "").strip()
+        if intelligence_notes is not None:
+            locked.intelligence_notes = intelligence_notes.strip()
+        changes = _diff(before, _person_values(locked), PERSON_LABELS)
+        if not changes:
+            raise _invalid(NOTHING_CHANGED)
+        police_only = NOTES in {c["field"] for c in changes}
+        if police_only and locked.notes_agency_id is None:
+            locked.notes_agency = by.agency
+        locked.save()
+        change = PersonOfConcernChange.objects.create(
+            person=locked,
+            changes=changes,
+            reason=reason,
+            by=by,
+            agency=by.agency,  # type: ignore[misc]
+            police_only=police_only,
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
+            object_id=locked.pk,
+            changes={
+                "fields": [c["field"] for c in changes],
+                "change": change.pk,
+                "police_only": police_only,
+            },
+            reason="" if police_only else reason,
+        )
+    person.refresh_from_db()
+    return change
+
+
+def police_only_reads_view(*, by: User, person: PersonOfConcern) -> None:
+    """Audit a look at who read the police-only notes; refuse (audited) anyone else.
+
+    Only managers in the police agency that holds the notes may see it
+    (``contextual.see_police_only_reads``).
+    """
+    if not by.has_perm("contextual.see_police_only_reads", person):
+        with transaction.atomic():
+            access_refused_record(
+                by=by,
+                page=ContextualEvent.CONTEXTUAL_POLICE_ONLY_READS,
+                object_id=person.pk,
+                reason="Who read the police-only notes, asked by someone who is not their police manager",
+            )
+        raise Forbidden(POLICE_ONLY_READS_REFUSAL)
+    with transaction.atomic():
+        audit_record(
+            by=by,
+            action=AuditAction.VIEW,
+            object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY_READS,
+            object_id=person.pk,
+        )
 
 
 def peer_group_create(*, by: User, name: str, description: str = "") -> PeerGroup:

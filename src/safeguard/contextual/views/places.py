@@ -15,9 +15,7 @@ from safeguard.core.http import form_post, posted, require_perm
 
 from .. import selectors, services
 from ..events import ContextualEvent
-from ..forms import (
-    PlaceForm,
-)
+from ..forms import PlaceChangeForm, PlaceForm
 from ..models import (
     Place,
     PlaceKind,
@@ -151,6 +149,66 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": found.assessments.all(),
             "can_record": request.user.has_perm(RECORD),
             "tile_url": _tile_url(),
+            "history": selectors.place_history(found),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a place or space after it was recorded, with a reason."""
+    found = context_or_404(
+        request,
+        Place.objects.prefetch_related("agencies").filter(pk=pk).first(),
+        ContextualEvent.CONTEXTUAL_PLACE,
+        pk,
+    )
+    require_perm(request, RECORD)
+    form = PlaceChangeForm(
+        posted(request),
+        initial={
+            "name": found.name,
+            "kind": found.kind,
+            "location": found.location,
+            "times_of_concern": found.times_of_concern,
+            "description": found.description,
+            "agencies": [a.pk for a in found.agencies.all()],
+        },
+    )
+    user: Any = request.user
+    back = reverse("contextual:place", kwargs={"pk": pk})
+    done = form_post(
+        request,
+        form,
+        lambda data: services.place_correct(
+            by=user,
+            place=found,
+            name=data["name"],
+            kind=data["kind"],
+            description=data.get("description") or "",
+            location=data.get("location") or "",
+            times_of_concern=data.get("times_of_concern") or "",
+            agencies=data.get("agencies") or [],
+            reason=data["reason"],
+        ),
+        done="Place changed",
+        then=f"{back}#history",
+        refusals=True,
+    )
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Change a place or space",
+            "caption": found.name,
+            "intro": [
+                "Change what is wrong or out of date. Every change is kept in the history of "
+                "changes with the reason, your name and the date: nothing is overwritten."
+            ],
+            "button": "Save the change",
+            "back": back,
         },
     )
 

@@ -1,0 +1,282 @@
+"""Correcting places and persons of concern after recording, and who read the police-only notes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguard.contextual import services
+from safeguard.contextual.events import ContextualEvent
+from safeguard.contextual.models import PersonOfConcernChange, PlaceChange
+from safeguard.core.errors import Forbidden, InvalidRequest
+from safeguard.core.models import AgencyKind, AuditAction, AuditEvent, Role, TeamMembership
+from tests.factories import AgencyFactory, TeamFactory
+
+from .conftest import place
+
+pytestmark = pytest.mark.django_db
+
+
+def _police_manager(world, make_user, agency=None):
+    """A manager of a police team: the person who may see who read the notes."""
+    agency = agency or world.police
+    manager = make_user(Role.PRACTITIONER, agency=agency, first_name="Mo", last_name="Manager")
+    team = TeamFactory(agency=agency, name=f"Intelligence {agency.pk}")
+    TeamMembership.objects.create(
+        team=team, user=manager, is_manager=True, since=timezone.localdate()
+    )
+    return manager
+
+
+def _place_answers(spot, **changes):
+    answers = {
+        "name": spot.name,
+        "kind": spot.kind,
+        "location": spot.location,
+        "times_of_concern": spot.times_of_concern,
+        "description": spot.description,
+        "agencies": list(spot.agencies.all()),
+        "reason": "Checked on a visit",
+    }
+    answers.update(changes)
+    return answers
+
+
+class TestCorrectingAPlace:
+    def test_the_change_keeps_both_values_the_reason_and_an_audit_event(self, world):
+        spot = place(world)
+        change = services.place_correct(
+            by=world.social_worker,
+            place=spot,
+            **_place_answers(spot, times_of_concern="Weekday evenings", reason="Seen on patrol"),
+        )
+        spot.refresh_from_db()
+        assert spot.times_of_concern == "Weekday evenings"
+        assert change.changes == [
+            {
+                "field": "times_of_concern",
+                "label": "Times of concern",
+                "before": "",
+                "after": "Weekday evenings",
+            }
+        ]
+        assert (change.by, change.agency, change.reason) == (
+            world.social_worker,
+            world.csc,
+            "Seen on patrol",
+        )
+        event = AuditEvent.objects.filter(
+            object_type=ContextualEvent.CONTEXTUAL_PLACE, action=AuditAction.UPDATE
+        ).get()
+        assert event.object_id == str(spot.pk)
+        assert event.changes["fields"] == ["times_of_concern"]
+        assert event.reason == "Seen on patrol"
+
+    def test_a_change_needs_a_reason_and_a_difference(self, world):
+        spot = place(world)
+        with pytest.raises(InvalidRequest) as no_reason:
+            services.place_correct(
+                by=world.officer, place=spot, **_place_answers(spot, name="New", reason=" ")
+            )
+        assert no_reason.value.errors == {"reason": "Enter why you are making this change"}
+        with pytest.raises(InvalidRequest, match="Nothing has changed"):
+            services.place_correct(by=world.officer, place=spot, **_place_answers(spot))
+        assert not PlaceChange.objects.exists()
+
+    def test_someone_who_cannot_record_places_cannot_change_them(self, world):
+        spot = place(world)
+        with pytest.raises(Forbidden):
+            services.place_correct(
+                by=world.teacher, place=spot, **_place_answers(spot, name="Elsewhere")
+            )
+
+
+class TestCorrectingAPersonOfConcern:
+    def test_only_the_police_change_the_notes_and_their_change_is_marked_police_only(self, world):
+        kai = services.person_of_concern_create(
+            by=world.officer, name="Kai Ward", intelligence_notes="Drives a blue van"
+        )
+        assert kai.notes_agency == world.police
+        with pytest.raises(InvalidRequest, match="police only"):
+            services.person_of_concern_correct(
+                by=world.social_worker,
+                person=kai,
+                name="Kai Ward",
+                intelligence_notes="Something else",
+                reason="Update",
+            )
+        change = services.person_of_concern_correct(
+            by=world.officer,
+            person=kai,
+            name="Kai Ward",
+            intelligence_notes="Drives a red van",
+            reason="New sighting",
+        )
+        assert change.police_only
+        assert change.changes[0]["before"] == "Drives a blue van"
+        event = AuditEvent.objects.filter(
+            object_type=ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN, action=AuditAction.UPDATE
+        ).get()
+        assert event.changes["fields"] == ["intelligence_notes"]
+        assert event.reason == ""  # the police-only reason stays out of the shared log
+
+    def test_social_care_corrects_the_shared_details_and_the_notes_are_left_alone(self, world):
+        kai = services.person_of_concern_create(
+            by=world.officer, name="Kai Ward", intelligence_notes="Drives a blue van"
+        )
+        change = services.person_of_concern_correct(
+            by=world.social_worker, person=kai, name="Kai Ward", aliases="K", reason="Known as K"
+        )
+        kai.refresh_from_db()
+        assert kai.intelligence_notes == "Drives a blue van"
+        assert not change.police_only
+        assert change.fields == ["aliases"]
+
+    def test_the_police_agency_that_first_writes_notes_holds_them(self, world):
+        dee = services.person_of_concern_create(by=world.social_worker, name="Dee")
+        assert dee.notes_agency is None
+        services.person_of_concern_correct(
+            by=world.officer, person=dee, name="Dee", intelligence_notes="Note", reason="New"
+        )
+        dee.refresh_from_db()
+        assert dee.notes_agency == world.police
+
+
+class TestTheChangePages:
+    def test_a_change_without_a_reason_shows_the_error_summary_and_the_message(
+        self, signed_in, world
+    ):
+        spot = place(world)
+        client = signed_in(world.officer)
+        url = reverse("contextual:place-change", kwargs={"pk": spot.pk})
+        form = client.get(url)
+        assert b"Coppergate Centre" in form.content
+        response = client.post(url, {"name": "Coppergate", "kind": spot.kind, "reason": ""})
+        assert response.status_code == 200
+        assert b"govuk-error-summary" in response.content
+        assert response.content.count(b"Enter why you are making this change") >= 2
+        spot.refresh_from_db()
+        assert spot.name == "Coppergate Centre"
+
+    def test_the_place_page_shows_who_changed_what_when_and_why(self, signed_in, world):
+        spot = place(world)
+        client = signed_in(world.officer)
+        response = client.post(
+            reverse("contextual:place-change", kwargs={"pk": spot.pk}),
+            {
+                "name": "Coppergate Shopping Centre",
+                "kind": spot.kind,
+                "location": spot.location,
+                "agencies": [str(world.police.pk)],
+                "reason": "The full name",
+            },
+            follow=True,
+        )
+        text = response.content.decode()
+        assert "Place changed" in text
+        assert "History of changes" in text
+        assert "Pat Officer, North Yorkshire Police" in text
+        assert "was “Coppergate Centre”, now “Coppergate Shopping Centre”" in text
+        assert "The full name" in text
+
+    def test_social_care_sees_a_notes_change_happened_but_not_the_notes_or_why(
+        self, signed_in, world
+    ):
+        kai = services.person_of_concern_create(
+            by=world.officer, name="Kai Ward", intelligence_notes="Drives a blue van"
+        )
+        services.person_of_concern_correct(
+            by=world.officer,
+            person=kai,
+            name="Kai Ward",
+            intelligence_notes="Drives a red van",
+            reason="Seen in the red van on Friday",
+        )
+        client = signed_in(world.social_worker)
+        form = client.get(reverse("contextual:person-change", kwargs={"pk": kai.pk}))
+        assert b"intelligence_notes" not in form.content
+        page = client.get(reverse("contextual:person", kwargs={"pk": kai.pk})).content.decode()
+        assert "Intelligence notes (police only)</strong>: was “Not shown: police only”" in page
+        assert "van" not in page
+        client = signed_in(world.officer)
+        page = client.get(reverse("contextual:person", kwargs={"pk": kai.pk})).content.decode()
+        assert "was “Drives a blue van”, now “Drives a red van”" in page
+        assert "Seen in the red van on Friday" in page
+
+    def test_opening_the_change_form_is_an_audited_read_of_the_notes(self, signed_in, world):
+        kai = services.person_of_concern_create(
+            by=world.officer, name="Kai Ward", intelligence_notes="Drives a blue van"
+        )
+        client = signed_in(world.officer)
+        form = client.get(reverse("contextual:person-change", kwargs={"pk": kai.pk}))
+        assert b"Drives a blue van" in form.content
+        assert AuditEvent.objects.filter(
+            object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY,
+            action=AuditAction.VIEW,
+            actor_id=world.officer.pk,
+        ).exists()
+
+
+class TestWhoReadThePoliceOnlyNotes:
+    def test_a_police_manager_sees_each_read_and_each_refusal(self, signed_in, world, make_user):
+        kai = services.person_of_concern_create(
+            by=world.officer, name="Kai Ward", intelligence_notes="Drives a blue van"
+        )
+        signed_in(world.officer).get(reverse("contextual:person", kwargs={"pk": kai.pk}))
+        signed_in(world.social_worker).get(reverse("contextual:police-only", kwargs={"pk": kai.pk}))
+        manager = _police_manager(world, make_user)
+        client = signed_in(manager)
+        person_page = client.get(reverse("contextual:person", kwargs={"pk": kai.pk}))
+        assert b"See who read the police-only notes" in person_page.content
+        response = client.get(reverse("contextual:police-only-reads", kwargs={"pk": kai.pk}))
+        assert response.status_code == 200
+        text = response.content.decode()
+        reads = text.split('id="notes-reads"')[1].split("</table>")[0]
+        assert "Pat Officer" in reads
+        assert "Mo Manager" in reads  # the manager's own look at the person page
+        refusals = text.split('id="notes-refusals"')[1].split("</table>")[0]
+        assert "Sam Worker" in refusals
+        assert "Drives a blue van" not in text
+        assert AuditEvent.objects.filter(
+            object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY_READS,
+            action=AuditAction.VIEW,
+            actor_id=manager.pk,
+        ).exists()
+
+    def test_everyone_else_is_refused_and_the_refusal_is_audited(
+        self, signed_in, world, make_user
+    ):
+        kai = services.person_of_concern_create(
+            by=world.officer, name="Kai Ward", intelligence_notes="Drives a blue van"
+        )
+        url = reverse("contextual:police-only-reads", kwargs={"pk": kai.pk})
+        other_force = AgencyFactory(kind=AgencyKind.POLICE, name="West Yorkshire Police")
+        csc_manager = make_user(Role.MASH_MANAGER, agency=world.csc)
+        for user in (
+            world.officer,  # read the notes, but is not a manager
+            world.social_worker,
+            csc_manager,
+            _police_manager(world, make_user, agency=other_force),
+        ):
+            response = signed_in(user).get(url)
+            assert response.status_code == 403, user
+            assert b"govuk-error-summary" in response.content
+            assert b"Only managers in the police agency that holds the notes" in response.content
+            assert b"notes-reads" not in response.content
+        assert signed_in(world.analyst).get(url).status_code == 404
+        assert signed_in(world.teacher).get(url).status_code == 404
+        assert (
+            AuditEvent.objects.filter(
+                object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY_READS,
+                action=AuditAction.DENY,
+            ).count()
+            == 4
+        )
+
+    def test_notes_no_police_agency_holds_have_no_readers_page(self, signed_in, world, make_user):
+        dee = services.person_of_concern_create(by=world.social_worker, name="Dee")
+        client = signed_in(_police_manager(world, make_user))
+        response = client.get(reverse("contextual:police-only-reads", kwargs={"pk": dee.pk}))
+        assert response.status_code == 403
+        assert not PersonOfConcernChange.objects.exists()
