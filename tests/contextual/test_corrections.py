@@ -244,9 +244,7 @@ class TestWhoReadThePoliceOnlyNotes:
             actor_id=manager.pk,
         ).exists()
 
-    def test_everyone_else_is_refused_and_the_refusal_is_audited(
-        self, signed_in, world, make_user
-    ):
+    def test_everyone_else_is_refused_and_the_refusal_is_audited(self, signed_in, world, make_user):
         kai = services.person_of_concern_create(
             by=world.officer, name="Kai Ward", intelligence_notes="Drives a blue van"
         )

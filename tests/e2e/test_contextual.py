@@ -5,8 +5,9 @@ reference; the triage reaches the contextual safeguarding team's queue and is do
 officer records a graded link (first with handling code C and no conditions: a GOV.UK
 error), opens the place's network with its table alternative, and the monthly Child
 Exploitation Disruption Meeting's chair finds the place and the concern suggested for the
-agenda. Social care cannot read a person of concern's police-only notes. axe-core runs on
-every page.
+agenda. Social care cannot read a person of concern's police-only notes. A second journey:
+a police officer corrects a person of concern's notes with a reason, the police manager sees
+the history and who read the notes, and social care gets neither. axe-core runs on every page.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from playwright.sync_api import expect
 
 from safeguard.contextual import services
 from safeguard.contextual.models import ContextConcern, Link
+from safeguard.core.models import Role, TeamMembership
 from safeguard.meetings.kinds import kind
 from safeguard.meetings.models import Invitation, Meeting
 from tests.contextual.conftest import build
+from tests.factories import TeamFactory
 
 from .axe import assert_accessible
 
@@ -131,4 +134,63 @@ def test_a_police_concern_about_a_place_reaches_the_disruption_meetings_agenda(
     page.get_by_role("link", name="Kai Ward").click()
     expect(page.locator("#police-only")).to_have_text("Not shown: police only")
     expect(page.get_by_text("Foss Islands")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_a_police_correction_shows_in_the_history_and_the_manager_sees_who_read_the_notes(
+    page, sign_in, make_user
+):
+    w = build(make_user)
+    kai = services.person_of_concern_create(
+        by=w.officer, name="Kai Ward", intelligence_notes="Drives a blue van"
+    )
+    manager = make_user(Role.PRACTITIONER, agency=w.police, first_name="Mo", last_name="Manager")
+    team = TeamFactory(agency=w.police, name="Police intelligence")
+    TeamMembership.objects.create(
+        team=team, user=manager, is_manager=True, since=timezone.localdate()
+    )
+
+    # 1. The officer corrects the notes; a change without a reason is a GOV.UK error.
+    sign_in(page, w.officer)
+    page.goto(f"/contextual/persons/{kai.pk}/")
+    page.get_by_role("link", name="Change the details of this person").click()
+    assert_accessible(page)
+    page.get_by_label("Intelligence notes (police only)").fill("Drives a red van")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why you are making this change"
+    )
+    assert_accessible(page)
+    page.get_by_label("Why are you making this change?").fill("Seen in the red van on Friday")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_text("Person of concern changed")).to_be_visible()
+    history = page.locator("#history + table")
+    expect(history).to_contain_text("Pat Officer")
+    expect(history).to_contain_text("was “Drives a blue van”, now “Drives a red van”")
+    assert_accessible(page)
+    _sign_out(page)
+
+    # 2. The police manager sees the history and who read the notes.
+    sign_in(page, manager)
+    page.goto(f"/contextual/persons/{kai.pk}/")
+    expect(page.locator("#history + table")).to_contain_text("Seen in the red van on Friday")
+    page.get_by_role("link", name="See who read the police-only notes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who read the police-only notes")
+    expect(page.locator("#notes-reads")).to_contain_text("Pat Officer")
+    expect(page.get_by_text("Drives a red van")).to_have_count(0)
+    assert_accessible(page)
+    _sign_out(page)
+
+    # 3. Social care sees that the notes changed, not what or why, and not who read them.
+    sign_in(page, w.social_worker)
+    page.goto(f"/contextual/persons/{kai.pk}/")
+    expect(page.locator("#history + table")).to_contain_text("Not shown: police only")
+    expect(page.get_by_text("red van")).to_have_count(0)
+    expect(page.get_by_role("link", name="See who read the police-only notes")).to_have_count(0)
+    response = page.goto(f"/contextual/persons/{kai.pk}/police-only/reads/")
+    assert response is not None
+    assert response.status == 403
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Only managers in the police agency that holds the notes"
+    )
     assert_accessible(page)
