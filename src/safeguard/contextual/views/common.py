@@ -20,6 +20,11 @@ RECORD = "contextual.record_intelligence"
 DISRUPTION_KIND = "child-exploitation-disruption-meeting"
 # The one form page most of the app's forms use.
 FORM_PAGE = "contextual/form.html"
+# What the page to correct a place or a person of concern says first.
+CHANGE_INTRO = (
+    "Change what is wrong or out of date. Every change is kept in the history of changes "
+    "with the reason, your name and the date: nothing is overwritten."
+)
 
 
 def context_or_404(

@@ -20,6 +20,7 @@ from ..models import (
     LinkStatus,
 )
 from .common import (
+    CHANGE_INTRO,
     FORM_PAGE,
     RECORD,
     SEE,
@@ -157,10 +158,7 @@ def person_change(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": "Change a person of concern",
             "caption": found.name,
-            "intro": [
-                "Change what is wrong or out of date. Every change is kept in the history of "
-                "changes with the reason, your name and the date: nothing is overwritten."
-            ],
+            "intro": [CHANGE_INTRO],
             "button": "Save the change",
             "back": back,
         },

@@ -21,6 +21,7 @@ from ..models import (
     PlaceKind,
 )
 from .common import (
+    CHANGE_INTRO,
     FORM_PAGE,
     RECORD,
     SEE,
@@ -203,10 +204,7 @@ def place_change(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": "Change a place or space",
             "caption": found.name,
-            "intro": [
-                "Change what is wrong or out of date. Every change is kept in the history of "
-                "changes with the reason, your name and the date: nothing is overwritten."
-            ],
+            "intro": [CHANGE_INTRO],
             "button": "Save the change",
             "back": back,
         },
