@@ -8,7 +8,15 @@ import random
 from django.utils import timezone
 
 from safeguard.contextual import demo, selectors
-from safeguard.contextual.models import DisruptionAction, Link, PeerGroup, PersonOfConcern, Place
+from safeguard.contextual.models import (
+    DisruptionAction,
+    Link,
+    PeerGroup,
+    PersonOfConcern,
+    PersonOfConcernChange,
+    Place,
+    PlaceChange,
+)
 from safeguard.meetings import demo as meetings_demo
 from safeguard.people.demo import DemoState, build_agencies_and_accounts, build_families
 from safeguard.work import demo as work_demo
@@ -25,6 +33,8 @@ def test_demo_tells_the_whole_story(db):
     assert Place.objects.count() == 7
     assert PersonOfConcern.objects.count() == 3
     assert PeerGroup.objects.count() == 2
+    assert PlaceChange.objects.count() == 1
+    assert PersonOfConcernChange.objects.get().police_only
     assert Link.objects.filter(child__isnull=False).exists()
     assert DisruptionAction.objects.exclude(outcome="").exists()
     assert DisruptionAction.objects.filter(outcome="").exists()

@@ -194,6 +194,31 @@ def _link(
     return link
 
 
+def _corrections(officer: Any, worker: Any, place: Any, person: Any) -> None:
+    """A place and a person of concern corrected after recording: their history of changes."""
+    services.place_correct(
+        by=worker,
+        place=place,
+        name=place.name,
+        kind=place.kind,
+        description=place.description,
+        location=place.location,
+        times_of_concern=f"{place.times_of_concern}; school holidays all day".lstrip("; "),
+        agencies=list(place.agencies.all()),
+        reason="Youth workers see the same group there all day in the school holidays.",
+    )
+    services.person_of_concern_correct(
+        by=officer,
+        person=person,
+        name=person.name,
+        aliases=person.aliases,
+        approximate_age=person.approximate_age,
+        description=person.description,
+        intelligence_notes=f"{person.intelligence_notes}\nIntelligence log entry 4099: new vehicle.",
+        reason="A new intelligence log entry.",
+    )
+
+
 @register_demo_extension(order=92)
 def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
     """Places, persons of concern, groups, links, concerns and a year of disruption actions."""
@@ -226,6 +251,7 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
         services.peer_group_create(by=worker, name=name, description=about)
         for name, about in GROUPS
     ]
+    _corrections(officer, worker, places[0], persons[0])
     for person, (*_rest, car, phone) in zip(persons, PERSONS, strict=True):
         if car:
             _link(
