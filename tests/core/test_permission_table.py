@@ -147,6 +147,9 @@ EXPECTED: dict[str, Row] = {
     "hsb.see_figures": frozenset({MM, BU, AN}),
     "hsb.manage_trained": frozenset({BU}),  # and managers of a harmful sexual behaviour team
     "hsb.view_child": (NAMED, NONE),
+    # Seen: a child whose whole record the user sees; not seen: one they cannot see at all
+    # (a share of chosen entries does not show it either: tests/hsb/test_exploitation.py).
+    "hsb.see_child_pathways": (NAMED, NONE),
     # The Children in Need census is child-level: the business unit only, never an analyst.
     "insight.export_census": frozenset({BU}),
     "insight.enter_measures": frozenset({BU}),
@@ -345,6 +348,7 @@ def build_things(user: Any, colleague: Any, outsider: Any) -> Things:
             ),
             "people.view_person": (seen, unseen),
             "hsb.view_child": (seen, unseen),
+            "hsb.see_child_pathways": (seen, unseen),
             "contextual.view_child_network": (seen, unseen),
             "contextual.see_police_only_reads": (
                 PersonOfConcern(notes_agency=user.agency),

@@ -9,7 +9,10 @@ the MASH is asked to screen her on the exploitation app's own page. The Youth Ju
 service sees the referral on My work, sees only the child referred to it (the other child is
 "another child"), allocates a keyworker and completes an AIM3 assessment. Social care
 arranges a strategy meeting from the concern, runs it and finalises the minutes; school
-nursing, which did not attend, finds the outcome on My work. axe-core runs on every page.
+nursing, which did not attend, finds the outcome on My work. The exploitation app's page of
+the child who harmed shows his open harmful sexual behaviour pathway to the service, and
+nothing of it to housing, which was shared only chosen entries of his record. axe-core runs
+on every page.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from safeguard.core.models import TeamMembership
+from safeguard.core.models import Role, TeamMembership
 from safeguard.hsb.models import Concern
 from safeguard.meetings.models import Meeting, OutcomeNotice
+from safeguard.people.models import AccessGrant
+from tests.factories import AccessGrantFactory, AgencyFactory
 from tests.hsb.conftest import build_partnership, train
 
 from .axe import assert_accessible
@@ -139,6 +144,30 @@ def test_a_schools_concern_reaches_an_aim3_assessment_and_a_strategy_meetings_ou
     page.get_by_role("button", name="Save the assessment").click()
     expect(page.get_by_text("Assessment recorded")).to_be_visible()
     expect(page.get_by_role("heading", name="Version 1 (current)")).to_be_visible()
+    assert_accessible(page)
+
+    # 2b. The exploitation app's page of Leo shows the service his open pathway, linked.
+    page.goto(f"/exploitation/panel/children/{p.leo.pk}/")
+    card = page.locator(".govuk-summary-card", has_text="Harmful sexual behaviour")
+    expect(card).to_contain_text(
+        "This child has an open harmful sexual behaviour pathway as a child who harmed."
+    )
+    expect(card).to_contain_text("Keyworker: Robin Castle")
+    expect(card).to_contain_text("Highest level on the continuum: Problematic")
+    assert_accessible(page)
+    card.get_by_role("link", name="Open the child's harmful sexual behaviour page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leo Hart")
+    _sign_out(page)
+
+    # 2c. Housing, shared only chosen entries of Leo's record, sees his exploitation page
+    # and nothing of harmful sexual behaviour.
+    housing = AgencyFactory(name="Housing")
+    housing_officer = make_user(Role.PRACTITIONER, agency=housing, first_name="Hal")
+    AccessGrantFactory(person=p.leo, agency=housing, scope=AccessGrant.Scope.ENTRIES)
+    sign_in(page, housing_officer)
+    page.goto(f"/exploitation/panel/children/{p.leo.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leo Hart")
+    expect(page.get_by_text("harmful sexual behaviour", exact=False)).to_have_count(0)
     assert_accessible(page)
     _sign_out(page)
 

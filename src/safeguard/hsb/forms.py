@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 
-from safeguard.core.forms import GovukDateField, TextField
+from safeguard.core.fields import TimeOfDayField, long_text, radios, reason_field, short_text
+from safeguard.core.forms import GovukDateField
 from safeguard.core.models import Agency, User
 from safeguard.people.models import Person
 
@@ -24,7 +24,6 @@ from .models import (
 )
 
 NOT_VISIBLE = "You cannot name a child whose record you cannot see: ask the Multi-Agency Safeguarding Hub (MASH)"
-TIME_HELP = "Use the 24-hour clock, for example 09:30 or 14:00 (UK time)"
 
 
 class ChildChoiceField(forms.ModelChoiceField):
@@ -46,26 +45,6 @@ class UserChoiceField(forms.ModelChoiceField):
         )
 
 
-def _text(
-    label: str, required_message: str, *, help_text: str = "", required: bool = True
-) -> TextField:
-    return TextField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": required_message},
-    )
-
-
-def _time(value: str, label: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(value.strip().replace(".", ":"))
-    except ValueError:
-        raise forms.ValidationError(f"{label} must be a time like 09:30 or 14:00") from None
-
-
 class ConcernForm(forms.Form):
     """A concern about a child's sexual behaviour, placed on the continuum."""
 
@@ -78,14 +57,13 @@ class ConcernForm(forms.Form):
             "invalid_choice": NOT_VISIBLE,
         },
     )
-    child_role = forms.ChoiceField(
-        choices=Role.choices,
-        widget=forms.RadioSelect,
+    child_role = radios(
+        Role.choices,
         label="What is the child's role?",
         help_text="A child can be both: record the concern twice, once in each role.",
-        error_messages={"required": "Select the child's role"},
+        required_message="Select the child's role",
     )
-    child_voice = _text(
+    child_voice = long_text(
         "The child's voice",
         "Enter the child's voice: what they said, in their words",
         help_text="What the child said about what happened, in their own words.",
@@ -102,44 +80,35 @@ class ConcernForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": NOT_VISIBLE},
     )
-    other_role = forms.ChoiceField(
-        choices=Role.choices,
-        widget=forms.RadioSelect,
-        label="What is the other child's role?",
-        required=False,
-    )
-    other_voice = _text("The other child's voice", "", required=False)
+    other_role = radios(Role.choices, label="What is the other child's role?", required=False)
+    other_voice = long_text("The other child's voice", required=False)
     other_exploited = forms.BooleanField(
         label="There are signs the other child may also be being exploited",
         required=False,
     )
     noticed_on = GovukDateField(label="When was the behaviour noticed?", past_only=True)
-    noticed_time = forms.CharField(
-        label="At what time? (optional)", help_text=TIME_HELP, required=False
-    )
-    what_happened = _text(
+    noticed_time = TimeOfDayField(label="At what time? (optional)", required=False)
+    what_happened = long_text(
         "What happened",
         "Enter what happened",
         help_text="Never name another child here: link them above.",
     )
-    level = forms.ChoiceField(
-        choices=Level.choices,
-        widget=forms.RadioSelect,
+    level = radios(
+        Level.choices,
         label="Where does the behaviour sit on the continuum?",
-        error_messages={"required": "Select where the behaviour sits on the continuum"},
+        required_message="Select where the behaviour sits on the continuum",
     )
-    light = forms.ChoiceField(
-        choices=Light.choices,
-        widget=forms.RadioSelect,
+    light = radios(
+        Light.choices,
         label="Which colour of examples for the child's age is it most like?",
-        error_messages={"required": "Select the colour of the examples the behaviour is most like"},
+        required_message="Select the colour of the examples the behaviour is most like",
     )
-    evidence = _text(
+    evidence = long_text(
         "Evidence for the level",
         "Enter the evidence for the level you chose",
         help_text="For example: how often, any force or coercion, the ages and abilities, secrecy, distress.",
     )
-    immediate_response = _text(
+    immediate_response = long_text(
         "What did you do straight away to keep the children safe?",
         "Enter what you did straight away to keep the children safe",
     )
@@ -149,11 +118,6 @@ class ConcernForm(forms.Form):
         queryset = people.order_by("family_name", "given_name")
         self.fields["child"].queryset = queryset  # type: ignore[attr-defined]
         self.fields["other_child"].queryset = queryset  # type: ignore[attr-defined]
-
-    def clean_noticed_time(self) -> dt.time | None:
-        """The time, when given."""
-        value = self.cleaned_data.get("noticed_time") or ""
-        return _time(value, "The time") if value.strip() else None
 
     def clean(self) -> dict[str, Any]:
         """Another child needs a role and their voice."""
@@ -172,51 +136,42 @@ class ConcernEditForm(forms.Form):
     """Correct a concern after it was recorded: the children stay as they were named."""
 
     noticed_on = GovukDateField(label="When was the behaviour noticed?", past_only=True)
-    noticed_time = forms.CharField(
-        label="At what time? (optional)", help_text=TIME_HELP, required=False
-    )
-    what_happened = _text(
+    noticed_time = TimeOfDayField(label="At what time? (optional)", required=False)
+    what_happened = long_text(
         "What happened",
         "Enter what happened",
         help_text="Never name another child here.",
     )
-    level = forms.ChoiceField(
-        choices=Level.choices,
-        widget=forms.RadioSelect,
+    level = radios(
+        Level.choices,
         label="Where does the behaviour sit on the continuum?",
         help_text="Raising it to problematic or above refers the concern now.",
-        error_messages={"required": "Select where the behaviour sits on the continuum"},
+        required_message="Select where the behaviour sits on the continuum",
     )
-    light = forms.ChoiceField(
-        choices=Light.choices,
-        widget=forms.RadioSelect,
+    light = radios(
+        Light.choices,
         label="Which colour of examples for the child's age is it most like?",
-        error_messages={"required": "Select the colour of the examples the behaviour is most like"},
+        required_message="Select the colour of the examples the behaviour is most like",
     )
-    evidence = _text(
+    evidence = long_text(
         "Evidence for the level",
         "Enter the evidence for the level you chose",
     )
-    immediate_response = _text(
+    immediate_response = long_text(
         "What did you do straight away to keep the children safe?",
         "Enter what you did straight away to keep the children safe",
     )
-    reason = _text(
+    reason = reason_field(
         "Why are you changing the concern?",
         "Enter why you are changing the concern",
         help_text="Everyone who can see the concern sees what changed, when, by whom and why.",
     )
 
-    def clean_noticed_time(self) -> dt.time | None:
-        """The time, when given."""
-        value = self.cleaned_data.get("noticed_time") or ""
-        return _time(value, "The time") if value.strip() else None
-
 
 class CloseForm(forms.Form):
     """Close a pathway."""
 
-    reason = _text(
+    reason = reason_field(
         "Why is the pathway closing?",
         "Enter why the pathway is closing",
         help_text="For example: the plan's goals are met, the family moved away, or another service took over.",
@@ -245,27 +200,23 @@ class KeyworkerForm(forms.Form):
 class ConsentForm(forms.Form):
     """Consent and engagement."""
 
-    case_type = forms.ChoiceField(
-        choices=CaseType.choices,
-        widget=forms.RadioSelect,
+    case_type = radios(
+        CaseType.choices,
         label="Is the work preventative or statutory?",
-        error_messages={"required": "Select whether the work is preventative or statutory"},
+        required_message="Select whether the work is preventative or statutory",
     )
-    child_consent = forms.ChoiceField(
-        choices=Consent.choices,
-        widget=forms.RadioSelect,
+    child_consent = radios(
+        Consent.choices,
         label="Does the child agree to work with the service?",
-        error_messages={"required": "Select what the child said"},
+        required_message="Select what the child said",
     )
-    parents_consent = forms.ChoiceField(
-        choices=Consent.choices,
-        widget=forms.RadioSelect,
+    parents_consent = radios(
+        Consent.choices,
         label="Do the parents agree?",
-        error_messages={"required": "Select what the parents said"},
+        required_message="Select what the parents said",
     )
-    engagement = _text(
+    engagement = long_text(
         "How is the family engaging?",
-        "",
         required=False,
         help_text="Feelings of shame, disbelief or mistrust of agencies, and what helps.",
     )
@@ -273,23 +224,21 @@ class ConsentForm(forms.Form):
 
 def _formulation_fields(form: forms.Form) -> None:
     for name, label in FORMULATION_FIELDS:
-        form.fields[name] = _text(label, f"Enter {label[0].lower()}{label[1:].split(':')[0]}")
+        form.fields[name] = long_text(label, f"Enter {label[0].lower()}{label[1:].split(':')[0]}")
 
 
 class AssessmentForm(forms.Form):
     """Start an AIM assessment."""
 
-    tool = forms.ChoiceField(
-        choices=AimTool.choices,
-        widget=forms.RadioSelect,
+    tool = radios(
+        AimTool.choices,
         label="Which AIM assessment?",
-        error_messages={"required": "Select the AIM assessment"},
+        required_message="Select the AIM assessment",
     )
-    case_type = forms.ChoiceField(
-        choices=CaseType.choices,
-        widget=forms.RadioSelect,
+    case_type = radios(
+        CaseType.choices,
         label="Is the case preventative or statutory?",
-        error_messages={"required": "Select whether the case is preventative or statutory"},
+        required_message="Select whether the case is preventative or statutory",
     )
     started_on = GovukDateField(label="Date the assessment started", past_only=True)
 
@@ -301,7 +250,7 @@ class AssessmentForm(forms.Form):
 class FormulationForm(forms.Form):
     """A new version of the case formulation."""
 
-    what_changed = _text(
+    what_changed = long_text(
         "What has changed?",
         "Enter what has changed since the last version",
         help_text="For example progress made, or a new worry at home or school.",
@@ -316,21 +265,20 @@ class InternetAdviceForm(forms.Form):
     """Internet safety advice given to the parents."""
 
     given_on = GovukDateField(label="Date the advice was given", past_only=True)
-    given_to = TextField(
-        max_length=200,
-        label="Who was the advice given to?",
+    given_to = short_text(
+        "Who was the advice given to?",
+        "Enter who the advice was given to",
         help_text="For example 'Mother and stepfather'.",
-        error_messages={"required": "Enter who the advice was given to"},
     )
     parental_controls = forms.BooleanField(label="Parental controls", required=False)
     monitoring = forms.BooleanField(label="Ways of monitoring internet use", required=False)
-    devices = TextField(
-        max_length=300,
-        label="Which devices in the home did you talk about?",
+    devices = short_text(
+        "Which devices in the home did you talk about?",
+        "Enter the devices in the home you talked about",
         help_text="For example phones, tablets, games consoles, smart televisions.",
-        error_messages={"required": "Enter the devices in the home you talked about"},
+        max_length=300,
     )
-    notes = _text("Anything else", "", required=False)
+    notes = long_text("Anything else", required=False)
 
 
 class LessonsForm(forms.Form):
@@ -345,13 +293,12 @@ class LessonsForm(forms.Form):
             "invalid_choice": "Select a school working with the child",
         },
     )
-    reason = forms.ChoiceField(
-        choices=LessonsReason.choices,
-        widget=forms.RadioSelect,
+    reason = radios(
+        LessonsReason.choices,
         label="Why may the child have missed the lessons?",
-        error_messages={"required": "Select why the child may have missed the lessons"},
+        required_message="Select why the child may have missed the lessons",
     )
-    detail = _text("What the school needs to know", "", required=False)
+    detail = long_text("What the school needs to know", required=False)
 
     def __init__(self, *args: Any, schools: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -363,7 +310,7 @@ class LessonsForm(forms.Form):
 class ConfirmLessonsForm(forms.Form):
     """The school confirms the lessons."""
 
-    confirmation = _text(
+    confirmation = long_text(
         "Which lessons did the pupil have, and when?",
         "Enter which lessons the pupil had and when",
     )
@@ -378,11 +325,7 @@ class InvestigationForm(forms.Form):
         empty_label="Select the child",
         error_messages={"required": "Select the child", "invalid_choice": NOT_VISIBLE},
     )
-    crime_reference = TextField(
-        max_length=40,
-        label="Crime reference",
-        error_messages={"required": "Enter the crime reference"},
-    )
+    crime_reference = short_text("Crime reference", "Enter the crime reference", max_length=40)
     started_on = GovukDateField(label="Date the investigation started", past_only=True)
     officer = UserChoiceField(
         queryset=User.objects.none(),
@@ -402,18 +345,17 @@ class InvestigationForm(forms.Form):
 class StatusForm(forms.Form):
     """The investigation's status."""
 
-    status = forms.ChoiceField(
-        choices=InvestigationStatus.choices,
-        widget=forms.RadioSelect,
+    status = radios(
+        InvestigationStatus.choices,
         label="Status",
-        error_messages={"required": "Select the investigation's status"},
+        required_message="Select the investigation's status",
     )
 
 
 class ReviewForm(forms.Form):
     """A review of the family's support."""
 
-    support = _text(
+    support = long_text(
         "What support does the family have, and what will change?",
         "Enter what support the family has and what will change",
     )
@@ -428,24 +370,22 @@ class RequestForm(forms.Form):
         empty_label="Select the agency",
         error_messages={"required": "Select the agency you are asking"},
     )
-    question = _text("What do you need?", "Enter what you are asking for")
+    question = long_text("What do you need?", "Enter what you are asking for")
     due_on = GovukDateField(label="Answer needed by", future_only=True)
 
 
 class AnswerForm(forms.Form):
     """A partner's answer to the police."""
 
-    answer = _text("Your answer", "Enter your answer")
+    answer = long_text("Your answer", "Enter your answer")
 
 
 class StrategyForm(forms.Form):
     """Arrange a strategy meeting about a concern."""
 
     date = GovukDateField(label="Date of the meeting", future_only=True)
-    time = forms.CharField(
-        label="Start time", help_text=TIME_HELP, error_messages={"required": "Enter the start time"}
-    )
-    location = TextField(max_length=200, label="Where", required=False)
+    time = TimeOfDayField(label="Start time", error_messages={"required": "Enter the start time"})
+    location = short_text("Where", required=False)
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.filter(active=True).order_by("name"),
         label="Which agencies are invited?",
@@ -453,10 +393,6 @@ class StrategyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one agency to invite"},
     )
-
-    def clean_time(self) -> dt.time:
-        """The start time."""
-        return _time(self.cleaned_data["time"], "Start time")
 
 
 class TrainedForm(forms.Form):
@@ -468,11 +404,10 @@ class TrainedForm(forms.Form):
         empty_label="Select the practitioner",
         error_messages={"required": "Select the practitioner"},
     )
-    tool = forms.ChoiceField(
-        choices=AimTool.choices,
-        widget=forms.RadioSelect,
+    tool = radios(
+        AimTool.choices,
         label="Trained to use",
-        error_messages={"required": "Select the AIM tool"},
+        required_message="Select the AIM tool",
     )
     trained_on = GovukDateField(label="Date of the training", past_only=True)
     valid_until = GovukDateField(label="Valid until (optional)", required=False)

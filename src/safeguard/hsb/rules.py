@@ -12,7 +12,12 @@ from typing import Any
 import rules
 
 from safeguard.core.models import Role, TeamMembership, TeamPurpose
-from safeguard.people.access import EDITING_ROLES, can_view_person, sees_personal_data
+from safeguard.people.access import (
+    EDITING_ROLES,
+    can_view_person,
+    can_view_whole_record,
+    sees_personal_data,
+)
 
 
 def _active(user: Any) -> bool:
@@ -72,8 +77,19 @@ def can_view_child(user: Any, person: Any) -> bool:
     return person is not None and can_view_person(user, person)
 
 
+@rules.predicate
+def can_see_child_pathways(user: Any, person: Any) -> bool:
+    """Another app's page of the child (exploitation's) says the child has an open pathway.
+
+    Readers who see the child's whole record only: a share of chosen entries
+    (identifying details and those entries) never volunteers harmful sexual behaviour.
+    """
+    return person is not None and can_see_hsb(user) and can_view_whole_record(user, person)
+
+
 rules.add_perm("hsb.record_concern", can_record_concern)
 rules.add_perm("hsb.see_hsb", can_see_hsb)
 rules.add_perm("hsb.see_figures", can_see_figures)
 rules.add_perm("hsb.manage_trained", can_manage_trained)
 rules.add_perm("hsb.view_child", can_view_child)
+rules.add_perm("hsb.see_child_pathways", can_see_child_pathways)

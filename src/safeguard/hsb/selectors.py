@@ -181,6 +181,44 @@ def child_page(*, person: Person) -> ChildPage:
     )
 
 
+LEVEL_ORDER = {code: order for order, code in enumerate(Level.values)}
+
+
+@dataclass(frozen=True)
+class OpenPathway:
+    """A child's open pathway in one role, with the highest level of its concerns on the continuum."""
+
+    pathway: Pathway
+    keyworker: Any
+    level: str
+
+
+def open_pathways(*, person: Person) -> list[OpenPathway]:
+    """The child's open pathways (child harmed first), in two queries (the caller asks the rule)."""
+    pathways = list(
+        Pathway.objects.filter(person=person)
+        .exclude(status=PathwayStatus.CLOSED)
+        .select_related("team", "involvement__lead_practitioner")
+        .order_by("role")
+    )
+    if not pathways:
+        return []
+    highest: dict[str, str] = {}
+    for role, level in ConcernChild.objects.filter(
+        person=person, role__in=[p.role for p in pathways]
+    ).values_list("role", "concern__level"):
+        if role not in highest or LEVEL_ORDER[level] > LEVEL_ORDER[highest[role]]:
+            highest[role] = level
+    return [
+        OpenPathway(
+            pathway=p,
+            keyworker=p.involvement.lead_practitioner if p.involvement else None,
+            level=highest.get(p.role, ""),
+        )
+        for p in pathways
+    ]
+
+
 def concern_meetings(concern: Concern) -> list[StrategyMeeting]:
     """The strategy meetings arranged about the concern."""
     return list(concern.meetings.select_related("meeting").order_by("meeting__starts_at"))

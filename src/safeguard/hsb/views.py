@@ -10,21 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.core.clock import UK, describe_interval
-from safeguard.core.errors import Forbidden
-from safeguard.core.http import errors_on, permitted_or_404, require_perm
+from safeguard.core.http import form_post, permitted_or_404, posted, require_perm
 from safeguard.core.models import AgencyKind
 from safeguard.people.access import can_view_person, people_visible_to
 from safeguard.people.models import Person
@@ -64,21 +62,6 @@ from .models import (
     Role,
 )
 from .rules import in_hsb_team
-
-T = TypeVar("T")
-
-
-def _save(form: Form, call: Callable[[], T]) -> T | None:
-    """Call the service; show its refusal or bad input on the form (nothing is saved)."""
-    with errors_on(form) as failed:
-        try:
-            return call()
-        except Forbidden as exc:
-            form.add_error(None, str(exc))
-            return None
-    if failed:
-        return None
-    return None
 
 
 def _form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse:
@@ -222,22 +205,24 @@ def trained(request: HttpRequest) -> HttpResponse:
     """The practitioners recorded as trained to use each AIM tool, kept by the service's managers."""
     require_perm(request, "hsb.manage_trained")
     agency = None if request.user.has_role("business_unit") else request.user.agency  # type: ignore[attr-defined]
-    form = TrainedForm(request.POST or None, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _save(
-            form,
-            lambda: assessments.trained_record(
-                by=request.user,  # type: ignore[arg-type]
-                user=data["user"],
-                tool=data["tool"],
-                trained_on=data["trained_on"],
-                valid_until=data.get("valid_until"),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Training recorded")
-            return redirect("hsb:trained")
+    form = TrainedForm(posted(request), agency=agency)
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: assessments.trained_record(
+            by=user,
+            user=data["user"],
+            tool=data["tool"],
+            trained_on=data["trained_on"],
+            valid_until=data.get("valid_until"),
+        ),
+        done="Training recorded",
+        then="hsb:trained",
+        refusals=True,
+    )
+    if done:
+        return done
     return render(
         request, "hsb/trained.html", {"form": form, "rows": selectors.trained_practitioners()}
     )
@@ -249,46 +234,29 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     """Record a concern and place it on the continuum."""
     require_perm(request, "hsb.record_concern")
     people = people_visible_to(request.user)
-    form = ConcernForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        noticed_at = _noticed(data)
-        named = [
-            services.NamedChild(
-                data["child"],
-                data["child_role"],
-                data["child_voice"],
-                bool(data.get("child_exploited")),
-            )
-        ]
-        if data.get("other_child"):
-            named.append(
-                services.NamedChild(
-                    data["other_child"],
-                    data["other_role"],
-                    data["other_voice"],
-                    bool(data.get("other_exploited")),
-                )
-            )
-        concern = _save(
-            form,
-            lambda: services.concern_record(
-                by=request.user,  # type: ignore[arg-type]
-                noticed_at=noticed_at,
-                what_happened=data["what_happened"],
-                level=data["level"],
-                light=data["light"],
-                evidence=data["evidence"],
-                immediate_response=data["immediate_response"],
-                children=named,
-            ),
-        )
-        if concern is not None:
-            messages.success(
-                request,
-                "Concern recorded and referred" if concern.is_referred else "Concern recorded",
-            )
-            return redirect("hsb:concern", reference=concern.reference)
+    form = ConcernForm(posted(request), people=people)
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.concern_record(
+            by=user,
+            noticed_at=_noticed(data),
+            what_happened=data["what_happened"],
+            level=data["level"],
+            light=data["light"],
+            evidence=data["evidence"],
+            immediate_response=data["immediate_response"],
+            children=_named_children(data),
+        ),
+        done=lambda concern: (
+            "Concern recorded and referred" if concern.is_referred else "Concern recorded"
+        ),
+        then=lambda concern: reverse("hsb:concern", kwargs={"reference": concern.reference}),
+        refusals=True,
+    )
+    if done:
+        return done
     return render(
         request,
         "hsb/concern_new.html",
@@ -388,6 +356,28 @@ def _screenings(request: HttpRequest, rows: list[Any]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _named_children(data: dict[str, Any]) -> list[services.NamedChild]:
+    """The child (and the other child, when given) named on the concern form."""
+    named = [
+        services.NamedChild(
+            data["child"],
+            data["child_role"],
+            data["child_voice"],
+            bool(data.get("child_exploited")),
+        )
+    ]
+    if data.get("other_child"):
+        named.append(
+            services.NamedChild(
+                data["other_child"],
+                data["other_role"],
+                data["other_voice"],
+                bool(data.get("other_exploited")),
+            )
+        )
+    return named
+
+
 def _noticed(data: dict[str, Any]) -> dt.datetime:
     noticed_at = dt.datetime.combine(
         data["noticed_on"], data.get("noticed_time") or dt.time(9, 0), tzinfo=UK
@@ -414,31 +404,32 @@ def concern_edit(request: HttpRequest, reference: str) -> HttpResponse:
         "evidence": found.evidence,
         "immediate_response": found.immediate_response,
     }
-    form = ConcernEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _save(
-            form,
-            lambda: services.concern_update(
-                by=request.user,  # type: ignore[arg-type]
-                concern=found,
-                noticed_at=_noticed(data),
-                what_happened=data["what_happened"],
-                level=data["level"],
-                light=data["light"],
-                evidence=data["evidence"],
-                immediate_response=data["immediate_response"],
-                reason=data["reason"],
-            ),
-        )
-        if saved is not None:
-            messages.success(
-                request,
-                "Concern changed and referred"
-                if saved.is_referred and not found.is_referred
-                else "Concern changed",
-            )
-            return redirect("hsb:concern", reference=found.reference)
+    form = ConcernEditForm(posted(request), initial=initial)
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.concern_update(
+            by=user,
+            concern=found,
+            noticed_at=_noticed(data),
+            what_happened=data["what_happened"],
+            level=data["level"],
+            light=data["light"],
+            evidence=data["evidence"],
+            immediate_response=data["immediate_response"],
+            reason=data["reason"],
+        ),
+        done=lambda saved: (
+            "Concern changed and referred"
+            if saved.is_referred and not found.is_referred
+            else "Concern changed"
+        ),
+        then=reverse("hsb:concern", kwargs={"reference": found.reference}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -459,22 +450,24 @@ def strategy(request: HttpRequest, reference: str) -> HttpResponse:
     """Arrange a strategy meeting about the concern (in the meetings app)."""
     found = _concern(request, reference)
     require_perm(request, "meetings.arrange_meetings")
-    form = StrategyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        meeting = _save(
-            form,
-            lambda: investigations.strategy_meeting_arrange(
-                by=request.user,  # type: ignore[arg-type]
-                concern=found,
-                starts_at=dt.datetime.combine(data["date"], data["time"], tzinfo=UK),
-                agencies=list(data["agencies"]),
-                location=data.get("location") or "",
-            ),
-        )
-        if meeting is not None:
-            messages.success(request, "Strategy meeting arranged and invitations sent")
-            return redirect("meetings:detail", reference=meeting.reference)
+    form = StrategyForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: investigations.strategy_meeting_arrange(
+            by=user,
+            concern=found,
+            starts_at=dt.datetime.combine(data["date"], data["time"], tzinfo=UK),
+            agencies=list(data["agencies"]),
+            location=data.get("location") or "",
+        ),
+        done="Strategy meeting arranged and invitations sent",
+        then=lambda meeting: reverse("meetings:detail", kwargs={"reference": meeting.reference}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -497,23 +490,25 @@ def investigation_new(request: HttpRequest, reference: str) -> HttpResponse:
     if not _is_police(request.user):
         raise Http404
     people = people_visible_to(request.user).filter(pk__in=found.children.values("person_id"))
-    form = InvestigationForm(request.POST or None, people=people, agency=request.user.agency)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        investigation = _save(
-            form,
-            lambda: investigations.investigation_record(
-                by=request.user,  # type: ignore[arg-type]
-                concern=found,
-                person=data["person"],
-                crime_reference=data["crime_reference"],
-                started_on=data["started_on"],
-                officer=data["officer"],
-            ),
-        )
-        if investigation is not None:
-            messages.success(request, "Investigation recorded")
-            return redirect("hsb:investigation", investigation_id=investigation.pk)
+    user: Any = request.user
+    form = InvestigationForm(posted(request), people=people, agency=user.agency)
+    done = form_post(
+        request,
+        form,
+        lambda data: investigations.investigation_record(
+            by=user,
+            concern=found,
+            person=data["person"],
+            crime_reference=data["crime_reference"],
+            started_on=data["started_on"],
+            officer=data["officer"],
+        ),
+        done="Investigation recorded",
+        then=lambda made: reverse("hsb:investigation", kwargs={"investigation_id": made.pk}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -574,19 +569,20 @@ def child(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def keyworker(request: HttpRequest, pathway_id: int) -> HttpResponse:
     """Allocate or change the child's keyworker (the team's managers)."""
     pathway = _pathway(request, pathway_id)
-    form = KeyworkerForm(request.POST or None, agency=pathway.team.agency)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.pathway_keyworker_set(
-                by=request.user,  # type: ignore[arg-type]
-                pathway=pathway,
-                keyworker=form.cleaned_data["keyworker"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Keyworker allocated")
-            return redirect("hsb:child", person_id=pathway.person_id)
+    form = KeyworkerForm(posted(request), agency=pathway.team.agency)
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.pathway_keyworker_set(
+            by=user, pathway=pathway, keyworker=data["keyworker"]
+        ),
+        done="Keyworker allocated",
+        then=reverse("hsb:child", kwargs={"person_id": pathway.person_id}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -611,23 +607,25 @@ def consent(request: HttpRequest, pathway_id: int) -> HttpResponse:
         "parents_consent": pathway.parents_consent,
         "engagement": pathway.engagement,
     }
-    form = ConsentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _save(
-            form,
-            lambda: services.pathway_consent_record(
-                by=request.user,  # type: ignore[arg-type]
-                pathway=pathway,
-                case_type=data["case_type"],
-                child_consent=data["child_consent"],
-                parents_consent=data["parents_consent"],
-                engagement=data.get("engagement") or "",
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Consent and engagement recorded")
-            return redirect("hsb:child", person_id=pathway.person_id)
+    form = ConsentForm(posted(request), initial=initial)
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.pathway_consent_record(
+            by=user,
+            pathway=pathway,
+            case_type=data["case_type"],
+            child_consent=data["child_consent"],
+            parents_consent=data["parents_consent"],
+            engagement=data.get("engagement") or "",
+        ),
+        done="Consent and engagement recorded",
+        then=reverse("hsb:child", kwargs={"person_id": pathway.person_id}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -644,19 +642,18 @@ def consent(request: HttpRequest, pathway_id: int) -> HttpResponse:
 def pathway_close(request: HttpRequest, pathway_id: int) -> HttpResponse:
     """Close a child's pathway in one role (the team's managers or the keyworker), with a reason."""
     pathway = _pathway(request, pathway_id)
-    form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.pathway_close(
-                by=request.user,  # type: ignore[arg-type]
-                pathway=pathway,
-                reason=form.cleaned_data["reason"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Pathway closed")
-            return redirect("hsb:child", person_id=pathway.person_id)
+    form = CloseForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.pathway_close(by=user, pathway=pathway, reason=data["reason"]),
+        done="Pathway closed",
+        then=reverse("hsb:child", kwargs={"person_id": pathway.person_id}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -683,23 +680,25 @@ def assessment_new(request: HttpRequest, pathway_id: int) -> HttpResponse:
     pathway = _pathway(request, pathway_id)
     if pathway.role != Role.HARMING or not in_hsb_team(request.user):
         raise Http404
-    form = AssessmentForm(request.POST or None, initial={"case_type": pathway.case_type})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        assessment = _save(
-            form,
-            lambda: assessments.assessment_start(
-                by=request.user,  # type: ignore[arg-type]
-                pathway=pathway,
-                tool=data["tool"],
-                case_type=data["case_type"],
-                started_on=data["started_on"],
-                fields=_fields(data),
-            ),
-        )
-        if assessment is not None:
-            messages.success(request, "Assessment recorded")
-            return redirect("hsb:assessment", assessment_id=assessment.pk)
+    form = AssessmentForm(posted(request), initial={"case_type": pathway.case_type})
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: assessments.assessment_start(
+            by=user,
+            pathway=pathway,
+            tool=data["tool"],
+            case_type=data["case_type"],
+            started_on=data["started_on"],
+            fields=_fields(data),
+        ),
+        done="Assessment recorded",
+        then=lambda made: reverse("hsb:assessment", kwargs={"assessment_id": made.pk}),
+        refusals=True,
+    )
+    if done:
+        return done
     rules = [
         f"{label}: ages {low} to {high}"
         for code, label in AimAssessment._meta.get_field("tool").choices  # type: ignore[misc]
@@ -765,21 +764,20 @@ def formulation_new(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if not in_hsb_team(request.user):
         raise Http404
     latest = found.formulations.order_by("-version").first()
-    form = FormulationForm(request.POST or None, initial=assessments.formulation_fields(latest))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _save(
-            form,
-            lambda: assessments.formulation_update(
-                by=request.user,  # type: ignore[arg-type]
-                assessment=found,
-                what_changed=data["what_changed"],
-                fields=_fields(data),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Case formulation updated")
-            return redirect("hsb:assessment", assessment_id=found.pk)
+    form = FormulationForm(posted(request), initial=assessments.formulation_fields(latest))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: assessments.formulation_update(
+            by=user, assessment=found, what_changed=data["what_changed"], fields=_fields(data)
+        ),
+        done="Case formulation updated",
+        then=reverse("hsb:assessment", kwargs={"assessment_id": found.pk}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -796,25 +794,27 @@ def formulation_new(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def internet_advice(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Record internet safety advice given to the child's parents."""
     person = _child(request, person_id)
-    form = InternetAdviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _save(
-            form,
-            lambda: services.internet_advice_record(
-                by=request.user,  # type: ignore[arg-type]
-                person=person,
-                given_on=data["given_on"],
-                given_to=data["given_to"],
-                parental_controls=data["parental_controls"],
-                monitoring=data["monitoring"],
-                devices=data["devices"],
-                notes=data.get("notes") or "",
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Internet safety advice recorded")
-            return redirect("hsb:child", person_id=person.pk)
+    form = InternetAdviceForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.internet_advice_record(
+            by=user,
+            person=person,
+            given_on=data["given_on"],
+            given_to=data["given_to"],
+            parental_controls=data["parental_controls"],
+            monitoring=data["monitoring"],
+            devices=data["devices"],
+            notes=data.get("notes") or "",
+        ),
+        done="Internet safety advice recorded",
+        then=reverse("hsb:child", kwargs={"person_id": person.pk}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -832,22 +832,24 @@ def internet_advice(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def lessons(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Flag a child who missed the online-safety lessons: the school confirms them."""
     person = _child(request, person_id)
-    form = LessonsForm(request.POST or None, schools=services.schools_of(person))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _save(
-            form,
-            lambda: services.lessons_flag(
-                by=request.user,  # type: ignore[arg-type]
-                person=person,
-                school=data["school"],
-                reason=data["reason"],
-                detail=data.get("detail") or "",
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "The school has been asked to confirm the lessons")
-            return redirect("hsb:child", person_id=person.pk)
+    form = LessonsForm(posted(request), schools=services.schools_of(person))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.lessons_flag(
+            by=user,
+            person=person,
+            school=data["school"],
+            reason=data["reason"],
+            detail=data.get("detail") or "",
+        ),
+        done="The school has been asked to confirm the lessons",
+        then=reverse("hsb:child", kwargs={"person_id": person.pk}),
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -869,19 +871,20 @@ def lessons_confirm(request: HttpRequest, flag_id: int) -> HttpResponse:
     flag = get_object_or_404(OnlineSafetyLessons, pk=flag_id)
     if request.user.agency_id != flag.school_id:  # type: ignore[attr-defined]
         raise Http404
-    form = ConfirmLessonsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.lessons_confirm(
-                by=request.user,  # type: ignore[arg-type]
-                flag=flag,
-                confirmation=form.cleaned_data["confirmation"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Lessons confirmed")
-            return redirect("home")
+    form = ConfirmLessonsForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: services.lessons_confirm(
+            by=user, flag=flag, confirmation=data["confirmation"]
+        ),
+        done="Lessons confirmed",
+        then="home",
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -931,11 +934,16 @@ def _investigation_post(
 ) -> HttpResponse:
     found = _investigation(request, investigation_id)
     form = form_class(request.POST)
-    if form.is_valid():
-        saved = _save(form, lambda: call(found, form.cleaned_data))
-        if saved is not None:
-            messages.success(request, done)
-            return redirect("hsb:investigation", investigation_id=found.pk)
+    answered = form_post(
+        request,
+        form,
+        lambda data: call(found, data),
+        done=done,
+        then=reverse("hsb:investigation", kwargs={"investigation_id": found.pk}),
+        refusals=True,
+    )
+    if answered:
+        return answered
     return _form_page(
         request,
         form,
@@ -1006,19 +1014,20 @@ def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
     found = get_object_or_404(PoliceRequest.objects.select_related("investigation"), pk=request_id)
     if request.user.agency_id != found.agency_id:  # type: ignore[attr-defined]
         raise Http404
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: investigations.police_request_answer(
-                by=request.user,
-                request=found,
-                answer=form.cleaned_data["answer"],  # type: ignore[arg-type]
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Answer sent to the police")
-            return redirect("home")
+    form = AnswerForm(posted(request))
+    user: Any = request.user
+    done = form_post(
+        request,
+        form,
+        lambda data: investigations.police_request_answer(
+            by=user, request=found, answer=data["answer"]
+        ),
+        done="Answer sent to the police",
+        then="home",
+        refusals=True,
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
