@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from safeguard.core.forms import GovukDateField, TextField
+from safeguard.core.fields import long_text, short_text
+from safeguard.core.forms import GovukDateField
 from safeguard.core.models import Agency
 from safeguard.people.models import Person
 
@@ -30,36 +31,6 @@ from .selectors import GRADE_CHOICES, MAX_STEPS
 NOT_VISIBLE = "You cannot name a child whose record you cannot see: ask the Multi-Agency Safeguarding Hub (MASH)"
 
 
-def _text(
-    label: str, required_message: str, *, help_text: str = "", required: bool = True, rows: int = 3
-) -> TextField:
-    return TextField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": required_message},
-    )
-
-
-def _line(
-    label: str,
-    required_message: str = "",
-    *,
-    help_text: str = "",
-    required: bool = True,
-    max_length: int = 200,
-) -> TextField:
-    return TextField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        max_length=max_length,
-        error_messages={"required": required_message} if required_message else {},
-    )
-
-
 class ChildChoiceField(forms.ModelChoiceField):
     """A child the user may see, shown with their date of birth."""
 
@@ -72,14 +43,14 @@ class ChildChoiceField(forms.ModelChoiceField):
 class PlaceForm(forms.Form):
     """A place or space of concern."""
 
-    name = _line("Name of the place or space", "Enter the name of the place")
+    name = short_text("Name of the place or space", "Enter the name of the place")
     kind = forms.ChoiceField(
         choices=PlaceKind.choices,
         widget=forms.RadioSelect,
         label="What kind of place is it?",
         error_messages={"required": "Select the kind of place"},
     )
-    location = _text(
+    location = long_text(
         "Where is it? (optional)",
         "",
         required=False,
@@ -88,13 +59,13 @@ class PlaceForm(forms.Form):
             "several points, one a line."
         ),
     )
-    times_of_concern = _line(
+    times_of_concern = short_text(
         "Times of concern (optional)",
         required=False,
         help_text="For example: weekday evenings after 6pm, Saturday afternoons.",
         max_length=300,
     )
-    description = _text("What is known about it (optional)", "", required=False)
+    description = long_text("What is known about it (optional)", "", required=False)
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.none(),
         required=False,
@@ -110,11 +81,11 @@ class PlaceForm(forms.Form):
 class PersonOfConcernForm(forms.Form):
     """An adult or young person suspected of exploiting children."""
 
-    name = _line("Name they are known by", "Enter the name the person is known by")
-    aliases = _text("Other names (optional)", "", required=False, help_text="One a line.")
-    approximate_age = _line("Age or age range (optional)", required=False, max_length=40)
-    description = _text("Description (optional)", "", required=False)
-    intelligence_notes = _text(
+    name = short_text("Name they are known by", "Enter the name the person is known by")
+    aliases = long_text("Other names (optional)", "", required=False, help_text="One a line.")
+    approximate_age = short_text("Age or age range (optional)", required=False, max_length=40)
+    description = long_text("Description (optional)", "", required=False)
+    intelligence_notes = long_text(
         "Intelligence notes (police only)",
         "",
         required=False,
@@ -133,7 +104,7 @@ CHANGE_REASON_HELP = "This is kept in the history of changes with your name and 
 class PlaceChangeForm(PlaceForm):
     """A place corrected after it was recorded: every answer again, and why it changed."""
 
-    reason = _text(
+    reason = long_text(
         "Why are you making this change?",
         "Enter why you are making this change",
         help_text=CHANGE_REASON_HELP,
@@ -147,7 +118,7 @@ class PlaceChangeForm(PlaceForm):
 class PersonOfConcernChangeForm(PersonOfConcernForm):
     """A person of concern corrected after they were recorded, and why."""
 
-    reason = _text(
+    reason = long_text(
         "Why are you making this change?",
         "Enter why you are making this change",
         help_text=CHANGE_REASON_HELP,
@@ -157,12 +128,12 @@ class PersonOfConcernChangeForm(PersonOfConcernForm):
 class PeerGroupForm(forms.Form):
     """A peer group."""
 
-    name = _line(
+    name = short_text(
         "Name for the group",
         "Enter a name for the group",
         help_text="A neutral description, for example 'Young people at the skate park'. Not a gang name.",
     )
-    description = _text("What is known about the group (optional)", "", required=False)
+    description = long_text("What is known about the group (optional)", "", required=False)
 
 
 class LinkForm(forms.Form):
@@ -209,9 +180,9 @@ class LinkForm(forms.Form):
         required=False,
         empty_label="Select the peer group",
     )
-    vehicle_registration = _line("Vehicle registration", required=False, max_length=20)
-    phone_number = _line("Phone number", required=False, max_length=30)
-    summary = _text(
+    vehicle_registration = short_text("Vehicle registration", required=False, max_length=20)
+    phone_number = short_text("Phone number", required=False, max_length=30)
+    summary = long_text(
         "What is known",
         "Enter what is known about the link",
         help_text="In a sentence. Never the name of the person who gave the information.",
@@ -250,7 +221,7 @@ class LinkForm(forms.Form):
             "invalid_choice": "Handling code must be P or C",
         },
     )
-    handling_conditions = _text(
+    handling_conditions = long_text(
         "Conditions for sharing",
         "",
         required=False,
@@ -296,7 +267,7 @@ class LinkStatusForm(forms.Form):
         label="What do you want to do with the link?",
         error_messages={"required": "Select what to do with the link"},
     )
-    reason = _text("Reason", "Enter the reason")
+    reason = long_text("Reason", "Enter the reason")
 
 
 class NetworkForm(forms.Form):
@@ -334,13 +305,13 @@ class ContextConcernForm(forms.Form):
         label="A place already recorded (optional)",
         empty_label="Not in the list, or not a place",
     )
-    where = _line(
+    where = short_text(
         "Where or who is it about?",
         required=False,
         help_text="For example: the number 6 bus after school; a group chat; the park by the river.",
         max_length=300,
     )
-    what_happened = _text(
+    what_happened = long_text(
         "What has happened, or what worries you?",
         "Enter what has happened or what worries you",
         help_text="You do not need to name a child. If you know a child is at risk now, call the MASH.",
@@ -373,7 +344,7 @@ class TriageForm(forms.Form):
         label="What happens next?",
         error_messages={"required": "Select what happens next"},
     )
-    notes = _text("Notes (optional)", "", required=False)
+    notes = long_text("Notes (optional)", "", required=False)
 
 
 class LinkChildForm(forms.Form):
@@ -400,23 +371,23 @@ class AssessmentForm(forms.Form):
         label="Which context are you assessing?",
         error_messages={"required": "Select the context assessed"},
     )
-    harm = _text(
+    harm = long_text(
         "What happens in this context?",
         "Enter what happens in this context",
         help_text="The harm, and how it happens: who, when, how often.",
     )
-    guardians = _text(
+    guardians = long_text(
         "Who has influence here, and can they make it safe?",
         "Enter who has influence here and their capacity",
         help_text="For example: staff, managers, security, drivers, moderators, neighbours.",
     )
-    conditions = _text(
+    conditions = long_text(
         "What wider conditions shape it?",
         "Enter the wider conditions",
         help_text="Environment, policies, culture and structures.",
     )
-    strengths = _text("Strengths and sources of safety (optional)", "", required=False)
-    plan = _text(
+    strengths = long_text("Strengths and sources of safety (optional)", "", required=False)
+    plan = long_text(
         "What will change, and who will change it?",
         "Enter what will change, and who will change it",
     )
@@ -437,7 +408,7 @@ class WeightingForm(forms.Form):
         required=False,
         label="Other contexts that must change (optional)",
     )
-    why = _text("Why this context first?", "Enter why this context must change first")
+    why = long_text("Why this context first?", "Enter why this context must change first")
 
 
 class ActionForm(forms.Form):
@@ -449,7 +420,7 @@ class ActionForm(forms.Form):
         label="Disruption tool",
         error_messages={"required": "Select the disruption tool"},
     )
-    description = _text("What will be done", "Enter what will be done")
+    description = long_text("What will be done", "Enter what will be done")
     place = forms.ModelChoiceField(
         queryset=Place.objects.none(),
         required=False,
@@ -505,7 +476,7 @@ class OutcomeForm(forms.Form):
         label="What did the action achieve?",
         error_messages={"required": "Select what the action achieved"},
     )
-    notes = _text("What happened", "Enter what happened")
+    notes = long_text("What happened", "Enter what happened")
     children_at_risk_after = forms.IntegerField(
         min_value=0,
         label="Children assessed at risk in this context now",
