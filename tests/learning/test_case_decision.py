@@ -42,7 +42,9 @@ class TestDecidingACaseAPartnerSent:
         assert review.status == ReviewStatus.CLOSED
         step = _step(review)
         assert step.status == WorkStatus.DONE
-        assert step.outcome == "Not taken further: Already covered by the 2025 audit of disclosures."
+        assert (
+            step.outcome == "Not taken further: Already covered by the 2025 audit of disclosures."
+        )
 
     def test_the_sender_reads_the_decision_in_their_queue_and_on_their_page(
         self, partnership, sent, signed_in

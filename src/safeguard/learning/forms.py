@@ -13,11 +13,11 @@ from safeguard.core.models import Agency
 from safeguard.people.models import Person
 
 from .models import (
-    CaseDecision,
     Audit,
     AuditKind,
     BoardPriority,
     Briefing,
+    CaseDecision,
     CaseReview,
     LocalReviewDecision,
     ReviewKind,

@@ -13,7 +13,6 @@ from django.utils import timezone
 from safeguard.people.access import people_visible_to
 
 from .models import (
-    ReviewKind,
     ActionPlan,
     Audit,
     AuditFinding,

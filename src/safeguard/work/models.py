@@ -74,7 +74,6 @@ class WorkKind(models.TextChoices):
     TRIAGE_CONTEXT_CONCERN = "triage_context_concern", "Triage a concern about a place or group"
     DISRUPTION_ACTION = "disruption_action", "Carry out a disruption action"
     CASE_DECISION = "case_decision", "Read the decision on a case you sent for learning"
-    TRAINING_EVALUATION = "training_evaluation", "Evaluate a training session you came to"
     TRAINING_IMPACT_SURVEY = "training_impact_survey", "Answer a training impact survey"
     TRAINING_IMPACT_MANAGER = (
         "training_impact_manager",
@@ -113,7 +112,6 @@ CLOSES_ITSELF = frozenset(
         WorkKind.TRIAGE_CONTEXT_CONCERN,
         WorkKind.DISRUPTION_ACTION,
         WorkKind.CASE_DECISION,
-        WorkKind.TRAINING_EVALUATION,
         WorkKind.TRAINING_IMPACT_SURVEY,
         WorkKind.TRAINING_IMPACT_MANAGER,
         WorkKind.TRAINING_RENEWAL,
