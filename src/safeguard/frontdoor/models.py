@@ -21,6 +21,7 @@ class Submission(models.TextChoices):
     WEB = "web", "Online form"
     API = "api", "Partner system (API)"
     EARLY_HELP = "early_help", "Early help stepped up to children's social care"
+    SCREENING = "screening", "A significant incident in an exploitation screening"
 
 
 class Consent(models.TextChoices):

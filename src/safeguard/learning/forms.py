@@ -17,6 +17,7 @@ from .models import (
     AuditKind,
     BoardPriority,
     Briefing,
+    CaseDecision,
     CaseReview,
     LocalReviewDecision,
     ReviewKind,
@@ -96,6 +97,23 @@ class RapidReviewForm(forms.Form):
         widget=forms.RadioSelect,
         label="What was decided about a local review?",
         error_messages={"required": "Select the decision on a local review"},
+    )
+
+
+class ConsiderCaseForm(forms.Form):
+    """The business unit's decision on a case a partner sent, and why."""
+
+    decision = forms.ChoiceField(
+        choices=[c for c in CaseDecision.choices if c[0]],
+        widget=forms.RadioSelect,
+        label="What will the partnership do with this case?",
+        error_messages={"required": "Select whether to take the case forward"},
+    )
+    reason = TextField(
+        label="Why (the partner who sent the case reads this)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Needed when the case is not taken further. Never a child's name.",
     )
 
 

@@ -54,6 +54,14 @@ class LocalReviewDecision(models.TextChoices):
     NATIONAL_REVIEW = "national_review", "The national panel will review it"
 
 
+class CaseDecision(models.TextChoices):
+    """What the business unit decides about a case a partner sent for learning."""
+
+    UNDECIDED = "", "Not decided yet"
+    TAKE_FORWARD = "take_forward", "Take it forward: gather and publish its learning"
+    NOT_PURSUED = "not_pursued", "Do not take it further"
+
+
 class ReviewStatus(models.TextChoices):
     """Where the review is."""
 
@@ -89,6 +97,16 @@ class CaseReview(models.Model):
         blank=True, help_text="The published learning: pseudonyms only."
     )
     published_on = models.DateField(null=True, blank=True)
+    case_decision = models.CharField(
+        max_length=20,
+        choices=CaseDecision.choices,
+        blank=True,
+        help_text="The business unit's decision on a case a partner sent.",
+    )
+    case_decided_on = models.DateField(null=True, blank=True)
+    case_decision_reason = models.TextField(
+        blank=True, help_text="Why: the partner who sent the case reads this."
+    )
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default="open")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -72,6 +72,10 @@ def reviews_overview() -> QuerySet[CaseReview]:
     return CaseReview.objects.select_related("submitted_by_agency").prefetch_related("themes")
 
 
+# The kinds a partner sends (the business unit opens serious incidents itself).
+SENT_KINDS = ("local_multi_agency", "near_miss", "good_practice")
+
+
 def review_page(reference: str) -> CaseReview | None:
     """One review with what its page shows."""
     return (
@@ -80,6 +84,30 @@ def review_page(reference: str) -> CaseReview | None:
         .filter(reference=reference)
         .first()
     )
+
+
+def sent_case_for(*, user: Any, reference: str) -> CaseReview | None:
+    """A case the user's agency sent for learning, for the sender's own page (else None)."""
+    if getattr(user, "agency_id", None) is None:
+        return None
+    return (
+        CaseReview.objects.select_related("submitted_by_agency")
+        .filter(
+            reference=reference[:20],
+            submitted_by_agency_id=user.agency_id,
+            kind__in=SENT_KINDS,
+        )
+        .first()
+    )
+
+
+def cases_sent_by(*, user: Any) -> QuerySet[CaseReview]:
+    """The cases the user's agency sent for learning, newest first."""
+    if getattr(user, "agency_id", None) is None:
+        return CaseReview.objects.none()
+    return CaseReview.objects.filter(
+        submitted_by_agency_id=user.agency_id, kind__in=SENT_KINDS
+    ).order_by("-aware_on", "-created_at")[:20]
 
 
 def review_children_for(user: Any, review: CaseReview) -> list[dict[str, Any]]:

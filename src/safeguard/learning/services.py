@@ -22,12 +22,13 @@ from django.utils import timezone
 from safeguard.core.audit import audit_record
 from safeguard.core.clock import UK, add_working_days, months_after
 from safeguard.core.errors import Forbidden, InvalidRequest
-from safeguard.core.models import Agency, AuditAction, Team, TeamPurpose, User
+from safeguard.core.models import Agency, AuditAction, Team, TeamMembership, TeamPurpose, User
 from safeguard.core.references import reference_issue
 from safeguard.people.access import can_view_person
 from safeguard.people.models import Person
 from safeguard.work.models import WorkItem, WorkKind
 from safeguard.work.services import (
+    deadline_for,
     team_for_purpose,
     team_receiving_for,
     work_item_create,
@@ -47,6 +48,7 @@ from .models import (
     Briefing,
     BriefingStatus,
     Cascade,
+    CaseDecision,
     CaseReview,
     ChildDeathSummary,
     Contribution,
@@ -67,6 +69,8 @@ RAPID_REVIEW_WORKING_DAYS = 15
 PUBLISH_WITHIN_MONTHS = 6
 CASCADE_WITHIN_DAYS = 28
 STEP_SUBJECT = "case_review"
+# The partner who sent a case reads the business unit's decision on it.
+DECISION_SUBJECT = "case_review_sent"
 
 
 def _require(by: User, perm: str, obj: Any = None) -> None:
@@ -863,6 +867,114 @@ def review_submit(*, by: User, kind: str, title: str, summary: str) -> CaseRevie
             changes={"kind": kind, "submitted_by": str(by.agency)},
         )
     return review
+
+
+def _sender_team(review: CaseReview) -> tuple[Team, User | None]:
+    """Where the sender's "read the decision" item waits: their own team, else their agency's."""
+    sender = review.created_by
+    if sender.is_active and sender.agency_id == review.submitted_by_agency_id:
+        membership = (
+            TeamMembership.objects.filter(user=sender, team__active=True)
+            .select_related("team")
+            .order_by("is_manager", "since", "pk")
+            .first()
+        )
+        if membership is not None:
+            return membership.team, sender
+        return team_receiving_for(review.submitted_by_agency), sender
+    return team_receiving_for(review.submitted_by_agency), None
+
+
+def review_consider(*, by: User, review: CaseReview, decision: str, reason: str) -> CaseReview:
+    """The business unit decides a case a partner sent: take it forward, or not; the sender is told.
+
+    Either way the "Consider ..." step closes with the decision as its outcome. Taken
+    forward, the next step is publishing its learning (within six months); not taken
+    further, the case closes. The partner who sent it gets "Read the decision" in their
+    queue, linking to their own page of the case, which shows the decision and why.
+    """
+    _require(by, "learning.manage_learning")
+    if review.kind not in SUBMITTABLE:
+        raise InvalidRequest("Only a case a partner sent is decided this way.")
+    if review.case_decision or review.status != ReviewStatus.OPEN:
+        raise InvalidRequest("This case has already been decided.")
+    if decision not in (CaseDecision.TAKE_FORWARD, CaseDecision.NOT_PURSUED):
+        raise InvalidRequest(errors={"decision": "Select whether to take the case forward"})
+    reason = reason.strip()
+    if decision == CaseDecision.NOT_PURSUED and not reason:
+        raise InvalidRequest(
+            errors={"reason": "Say why the partnership will not take the case further"}
+        )
+    if identifies_a_child(reason, review):
+        raise InvalidRequest(
+            errors={"reason": "The reason names or identifies a child. Use the pseudonym instead"}
+        )
+    today = timezone.localdate()
+    kind = review.get_kind_display().lower()
+    with transaction.atomic():
+        review.case_decision = decision
+        review.case_decided_on = today
+        review.case_decision_reason = reason
+        fields = ["case_decision", "case_decided_on", "case_decision_reason"]
+        if decision == CaseDecision.NOT_PURSUED:
+            review.status = ReviewStatus.CLOSED
+            fields.append("status")
+            _close_steps(by, review, f"Not taken further: {reason}")
+        else:
+            review.publication_due_on = months_after(today, PUBLISH_WITHIN_MONTHS)
+            fields.append("publication_due_on")
+            _close_steps(by, review, "Taken forward: its learning will be published.")
+            _step(
+                by,
+                review,
+                f"Publish the learning from {kind} {review.reference}",
+                review.publication_due_on,
+            )
+        review.save(update_fields=fields)
+        team, sender = _sender_team(review)
+        work_item_create(
+            by=by,
+            team=team,
+            assignee=sender,
+            kind=WorkKind.CASE_DECISION,
+            title=f"Read the decision on the {kind} you sent ({review.reference})",
+            detail=CaseDecision(decision).label + (f". Why: {reason}" if reason else "."),
+            subject_type=DECISION_SUBJECT,
+            subject_id=review.pk,
+            subject_url=reverse("learning:sent-case", args=[review.reference]),
+            subject_label=review.reference,
+            deadline=deadline_for("read_outcome"),
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=LearningEvent.CASE_REVIEW,
+            object_id=review.reference,
+            changes={"case_decision": decision, "reason": reason},
+        )
+    return review
+
+
+def sent_case_read(*, by: User, review: CaseReview) -> None:
+    """The sender's agency opened its case after the decision: their "read" item is done."""
+    if not review.case_decision:
+        return
+    with transaction.atomic():
+        closed = work_items_close_for(
+            by=by,
+            subject_type=DECISION_SUBJECT,
+            subject_id=review.pk,
+            kinds=(WorkKind.CASE_DECISION,),
+            outcome=f"Read by {by.get_full_name() or by.username}.",
+        )
+        if closed:
+            audit_record(
+                by=by,
+                action=AuditAction.VIEW,
+                object_type=LearningEvent.CASE_REVIEW,
+                object_id=review.reference,
+                changes={"read_decision": review.case_decision},
+            )
 
 
 def board_member_add(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reviews/new/", views.review_new, name="review-new"),
     path("submit/", views.submit_case, name="submit"),
+    path("sent/<str:reference>/", views.sent_case, name="sent-case"),
     path("reviews/<str:reference>/", views.review, name="review"),
     path("reviews/<str:reference>/learning/", views.review_published, name="review-published"),
     path("briefings/", views.briefing_list, name="briefings"),

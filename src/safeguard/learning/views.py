@@ -32,6 +32,7 @@ from .forms import (
     BriefingForm,
     CascadeForm,
     ChildDeathForm,
+    ConsiderCaseForm,
     ContributionForm,
     EvidenceForm,
     FindingForm,
@@ -59,6 +60,7 @@ from .models import (
     Contribution,
     PlanItemStatus,
     ReviewKind,
+    ReviewStatus,
     YouSaidWeDid,
 )
 
@@ -121,6 +123,10 @@ def _review_context(request: HttpRequest, review: CaseReview, **forms: Any) -> d
         "publish_form": forms.get("publish_form")
         or PublishReviewForm(initial={"learning_summary": review.learning_summary}),
         "is_serious": review.kind == ReviewKind.SERIOUS_INCIDENT,
+        "consider_form": forms.get("consider_form") or ConsiderCaseForm(),
+        "to_consider": review.kind in services.SUBMITTABLE
+        and not review.case_decision
+        and review.status == ReviewStatus.OPEN,
     }
 
 
@@ -160,6 +166,15 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                 lambda data: services.review_child_link(by=user, review=found, **data),
                 field="person",
                 done=lambda child: f"Child linked as {child.pseudonym}.",
+                then=here,
+            )
+        elif step == "consider":
+            done = form_post(
+                request,
+                forms.setdefault("consider_form", ConsiderCaseForm(request.POST)),
+                lambda data: services.review_consider(by=user, review=found, **data),
+                field="decision",
+                done="Decision recorded. The partner who sent the case has it in their queue.",
                 then=here,
             )
         elif step == "publish":
@@ -664,7 +679,20 @@ def submit_case(request: HttpRequest) -> HttpResponse:
             )
         if not failed:
             return render(request, "learning/submitted.html", {"review": review})
-    return render(request, "learning/submit.html", {"form": form})
+    sent = selectors.cases_sent_by(user=request.user)
+    return render(request, "learning/submit.html", {"form": form, "sent": sent})
+
+
+@login_required
+@require_http_methods(["GET"])
+def sent_case(request: HttpRequest, reference: str) -> HttpResponse:
+    """A case the user's agency sent for learning: where it stands and what was decided."""
+    require_perm(request, "learning.submit_case")
+    found = selectors.sent_case_for(user=request.user, reference=reference)
+    if found is None:
+        raise Http404
+    services.sent_case_read(by=request.user, review=found)  # type: ignore[arg-type]
+    return render(request, "learning/sent_case.html", {"review": found})
 
 
 @login_required

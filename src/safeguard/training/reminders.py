@@ -18,6 +18,7 @@ from safeguard.core.audit import audit_record
 from safeguard.core.clock import UK
 from safeguard.core.models import AuditAction
 from safeguard.core.outbox import outbox_enqueue
+from safeguard.work.models import WorkKind
 
 from .events import TrainingEvent
 from .models import Booking, BookingStatus, ImpactSurvey, Session, SurveyStatus, TrainingRecord
@@ -32,6 +33,7 @@ from .services.common import (
     _uk,
     managers_of_learner,
 )
+from .services.work import renewal_work, survey_work_close, survey_work_for_learner
 
 
 @dataclass
@@ -130,16 +132,21 @@ def reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
         surveys = ImpactSurvey.objects.filter(
             status__in=[SurveyStatus.NOT_YET, SurveyStatus.OPEN, SurveyStatus.MANAGER],
             opens_on__lte=today,
-        ).select_related("booking__session__course", "manager")
+        ).select_related("booking__session__course", "booking__learner", "manager")
         for survey in surveys:
             if today > survey.expires_on:
                 survey.status = SurveyStatus.EXPIRED
                 survey.save(update_fields=["status"])
+                for kind in (WorkKind.TRAINING_IMPACT_SURVEY, WorkKind.TRAINING_IMPACT_MANAGER):
+                    survey_work_close(
+                        survey, kind=kind, by=None, outcome="The survey closed.", cancel=True
+                    )
                 run.surveys_expired += 1
                 continue
             if survey.status == SurveyStatus.NOT_YET:
                 survey.status = SurveyStatus.OPEN
                 _survey_reminder(survey, now=now)
+                survey_work_for_learner(survey)
                 run.surveys_opened += 1
             elif survey.last_reminded_at is None or survey.last_reminded_at <= now - dt.timedelta(
                 days=REMINDER_DAYS
@@ -181,6 +188,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
             )
             record.renewal_reminded_at = now
             record.save(update_fields=["renewal_reminded_at"])
+            renewal_work(record)
             run.renewals += 1
         sent = run.sessions + run.evaluations + run.surveys_opened + run.survey_reminders
         if sent or run.renewals or run.surveys_expired:

@@ -73,6 +73,13 @@ class WorkKind(models.TextChoices):
     MISSING_STRATEGY = "missing_strategy", "Hold a strategy discussion: repeatedly missing"
     TRIAGE_CONTEXT_CONCERN = "triage_context_concern", "Triage a concern about a place or group"
     DISRUPTION_ACTION = "disruption_action", "Carry out a disruption action"
+    CASE_DECISION = "case_decision", "Read the decision on a case you sent for learning"
+    TRAINING_IMPACT_SURVEY = "training_impact_survey", "Answer a training impact survey"
+    TRAINING_IMPACT_MANAGER = (
+        "training_impact_manager",
+        "Say whether someone's practice changed after training",
+    )
+    TRAINING_RENEWAL = "training_renewal", "Renew training before it runs out"
 
 
 # Work that is done on the page it links to (answering the request, signing off the
@@ -104,6 +111,10 @@ CLOSES_ITSELF = frozenset(
         WorkKind.HSB_EXPLOITATION_SCREENING,
         WorkKind.TRIAGE_CONTEXT_CONCERN,
         WorkKind.DISRUPTION_ACTION,
+        WorkKind.CASE_DECISION,
+        WorkKind.TRAINING_IMPACT_SURVEY,
+        WorkKind.TRAINING_IMPACT_MANAGER,
+        WorkKind.TRAINING_RENEWAL,
     }
 )
 

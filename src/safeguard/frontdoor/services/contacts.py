@@ -41,6 +41,7 @@ from ..models import (
     ContactDraft,
     NoConsentReason,
     Submission,
+    Urgency,
     VoiceApproach,
 )
 from ..rules import (
@@ -253,8 +254,13 @@ def contact_submit(
     via: str = Submission.WEB,
     received_at: dt.datetime | None = None,
     send_receipt: bool = True,
+    urgency: Urgency | None = None,
 ) -> Contact:
-    """Record a concern, link its children, start its clock, give the MASH the work, send a receipt."""
+    """Record a concern, link its children, start its clock, give the MASH the work, send a receipt.
+
+    ``urgency`` sets the contact's clock when the sender knows better than the reporter's
+    "immediate danger" answer (an exploitation screening's significant incident is urgent).
+    """
     if not can_report_concern(by) or by.agency_id is None:
         raise AccessDenied("You cannot report a concern.")
     agency_id: int = by.agency_id
@@ -338,6 +344,8 @@ def contact_submit(
     if errors:
         raise ValidationError(errors)
 
+    if immediate_danger or urgency is None:
+        urgency = urgency_for(immediate_danger=bool(immediate_danger))
     with transaction.atomic():
         reference = reference_issue(prefix="MASH", kind="contact")
         resolved: list[_ResolvedChild] = []
@@ -376,14 +384,12 @@ def contact_submit(
             child_voice=child_voice,
             child_voice_approach=child_voice_approach,
             immediate_danger=bool(immediate_danger),
-            urgency=urgency_for(immediate_danger=bool(immediate_danger)),
+            urgency=urgency,
             family_knows=family_knows,
             consent=consent,
             no_consent_reason=no_consent_reason,
             others_involved=others_involved,
-            decision_due_at=contact_deadline(
-                received_at, urgency_for(immediate_danger=bool(immediate_danger))
-            ),
+            decision_due_at=contact_deadline(received_at, urgency),
             is_re_referral=previous > 0,
             previous_contacts=previous,
             received_in_office_hours=in_office_hours(received_at),
@@ -443,7 +449,7 @@ def contact_submit(
                     source_reference=reference,
                 )
         contact_work_create(by=by, contact=contact)
-        if via != Submission.EARLY_HELP:  # a step-up leaves the worker's own draft alone
+        if via not in (Submission.EARLY_HELP, Submission.SCREENING):  # leave their own draft
             ContactDraft.objects.filter(user=by).delete()
         if send_receipt:
             _send(

@@ -157,7 +157,10 @@ def meeting_arrange(
     """Arrange one meeting and invite agencies and named people (their invitations are emailed)."""
     chair = chair or by
     agencies, people = list(agencies), list(people)
-    _check_arrangement(by=by, kind=kind, title=title, chair=chair, agencies=agencies)
+    # A named person invites their agency too (``_meeting_make``), so a named police
+    # officer is the police for a meeting that must invite the police.
+    named = [person.agency for person in people if person.agency is not None]
+    _check_arrangement(by=by, kind=kind, title=title, chair=chair, agencies=agencies + named)
     _check_people(people)
     if timezone.is_naive(starts_at):
         raise _invalid("Enter the time the meeting starts", field="starts_at")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from safeguard.core.audit import audit_record
 from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.core.models import AuditAction, User
+from safeguard.work.models import WorkKind
 
 from ..events import TrainingEvent
 from ..models import (
@@ -26,6 +27,7 @@ from ..models import (
     SurveyStatus,
 )
 from .common import _email, _site, managers_of_learner
+from .work import survey_work_close, survey_work_for_manager
 
 if TYPE_CHECKING:
     pass
@@ -112,6 +114,7 @@ def impact_answer(
         if managers:
             survey.manager = managers[0]
             survey.status = SurveyStatus.MANAGER
+            survey_work_for_manager(survey)
             link = _site(reverse("training:impact-manager", args=[survey.pk]))
             _email(
                 kind="training_impact_manager",
@@ -122,6 +125,12 @@ def impact_answer(
                 booking=booking,
             )
     survey.save(update_fields=fields)
+    survey_work_close(
+        survey,
+        kind=WorkKind.TRAINING_IMPACT_SURVEY,
+        by=by,
+        outcome="Answered." + (" The manager is asked next." if survey.manager else ""),
+    )
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
@@ -156,6 +165,7 @@ def impact_manager_answer(
     survey.save(
         update_fields=["manager_saw_change", "manager_comments", "manager_answered_at", "status"]
     )
+    survey_work_close(survey, kind=WorkKind.TRAINING_IMPACT_MANAGER, by=by, outcome="Answered.")
     audit_record(
         by=by,
         action=AuditAction.UPDATE,

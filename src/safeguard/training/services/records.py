@@ -25,6 +25,7 @@ from ..models import (
     TrainingRecord,
 )
 from .common import IMPACT_AFTER_MONTHS, IMPACT_OPEN_DAYS, _require
+from .work import renewal_work_close
 
 if TYPE_CHECKING:
     pass
@@ -40,7 +41,7 @@ def _attended(*, booking: Booking, session: Session, by: User, day: dt.date) -> 
     )
     if course.skill is not None:
         months = course.skill.renew_after_months
-        TrainingRecord.objects.update_or_create(
+        record, _ = TrainingRecord.objects.update_or_create(
             booking=booking,
             defaults={
                 "learner_id": booking.learner_id,
@@ -51,6 +52,7 @@ def _attended(*, booking: Booking, session: Session, by: User, day: dt.date) -> 
                 "note": f"Attended {course.title} ({session.reference})",
             },
         )
+        renewal_work_close(by=by, record=record)
 
 
 def register_record(
@@ -126,6 +128,7 @@ def training_record_add(
         note=note.strip()[:300],
         recorded_by=by,
     )
+    renewal_work_close(by=by, record=record)
     audit_record(
         by=by,
         action=AuditAction.CREATE,
