@@ -46,6 +46,16 @@ class TestDecidingACaseAPartnerSent:
             step.outcome == "Not taken further: Already covered by the 2025 audit of disclosures."
         )
 
+    def test_a_case_not_taken_further_cannot_then_be_published(self, partnership, sent):
+        review = _consider(partnership, sent, CaseDecision.NOT_PURSUED)
+        with pytest.raises(InvalidRequest, match="closed without being taken further"):
+            services.review_publish(
+                by=partnership.business, review=review, learning_summary="Some learning."
+            )
+        review.refresh_from_db()
+        assert review.published_on is None
+        assert review.status == ReviewStatus.CLOSED
+
     def test_the_sender_reads_the_decision_in_their_queue_and_on_their_page(
         self, partnership, sent, signed_in
     ):

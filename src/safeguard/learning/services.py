@@ -329,6 +329,10 @@ def identifies_a_child(text: str, review: CaseReview | None) -> bool:
 def review_publish(*, by: User, review: CaseReview, learning_summary: str) -> CaseReview:
     """Publish the review's learning, refused while it names or identifies a child."""
     _require(by, "learning.manage_learning")
+    if review.case_decision == CaseDecision.NOT_PURSUED or review.status == ReviewStatus.CLOSED:
+        raise InvalidRequest(
+            "This case was closed without being taken further: there is no learning to publish."
+        )
     if not learning_summary.strip():
         raise InvalidRequest(errors={"learning_summary": "Enter the learning to publish"})
     if identifies_a_child(learning_summary, review):
