@@ -6,8 +6,8 @@ prepared PostgreSQL data directory, docs/performance.md; run it under
 is never written). Signs in the demo's MASH worker and social worker with Django's test
 client (two factors completed) and requests each hot page the load test uses: a child's
 page (the visible child with the longest chronology), search by the commonest family
-name, the MASH queue, the early help list, the team queues (My work and the busiest
-team), and report a concern (its start and its search for a child). For each: the SQL
+name, the MASH queue, the early help list, My work, the team queues (the list and each
+user's busiest team), and report a concern (its start and its search for a child). For each: the SQL
 queries of one request, the median and worst of ``--requests`` requests after one
 warm-up, the share of the time spent in SQL, and the slowest statements.
 
@@ -85,8 +85,9 @@ def _pages() -> list[tuple[str, str, str]]:
         ("search (MASH)", "mash.worker", f"/people/?q={name}"),
         ("MASH queue", "mash.worker", "/mash/"),
         ("early help list", "social.worker", "/early-help/"),
-        ("My work", "social.worker", "/work/"),
-        ("My work (MASH)", "mash.worker", "/work/"),
+        ("My work", "social.worker", "/"),
+        ("My work (MASH)", "mash.worker", "/"),
+        ("team queues", "social.worker", "/work/"),
         ("report a concern", "social.worker", "/report/"),
         ("report a concern: find a child", "social.worker", f"/report/children/?q={name}"),
     ]

@@ -58,10 +58,12 @@ def _free_port() -> int:
 
 def _accounts(users: int, setup_path: Path) -> None:
     """Bench accounts (with authenticator keys), what each may open, and a partner token."""
+    from django.db.models import Count
+    from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguard.api.services import partner_token_create
-    from safeguard.core.models import Agency, User
+    from safeguard.core.models import Agency, Team, TeamMembership, User
     from safeguard.core.services import roles_set_at_set_up
     from safeguard.frontdoor.categories import CATEGORIES
     from safeguard.people.access import people_visible_to
@@ -83,6 +85,17 @@ def _accounts(users: int, setup_path: Path) -> None:
         # Approved at set-up, as the demo's own accounts (roles needing a second
         # administrator's approval grant nothing until approved: every page was a 404).
         roles_set_at_set_up(user=user, codes=set(template.roles.values_list("code", flat=True)))
+        # In the template's busiest team, so the team queue is one of the pages it opens.
+        team = (
+            Team.objects.filter(memberships__user=template, active=True)
+            .annotate(items=Count("work_items"))
+            .order_by("-items", "slug")
+            .first()
+        )
+        if team is not None:
+            TeamMembership.objects.get_or_create(
+                team=team, user=user, defaults={"since": timezone.localdate()}
+            )
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
         visible = list(people_visible_to(template).order_by("id")[:200])
@@ -93,6 +106,7 @@ def _accounts(users: int, setup_path: Path) -> None:
                 "username": user.username,
                 "key": device.key,
                 "mash": bool(template.agency and template.agency.is_mash),
+                "team": team.slug if team is not None else "",
                 "people": people,
                 "family_names": names,
             }
