@@ -7,14 +7,15 @@ is never written). Signs in the demo's MASH worker and social worker with Django
 client (two factors completed) and requests each hot page the load test uses: a child's
 page (the visible child with the longest chronology), search by the commonest family
 name, the MASH queue, the early help list, My work, the team queues (the list and each
-user's busiest team), and report a concern (its start and its search for a child). For each: the SQL
-queries of one request, the median and worst of ``--requests`` requests after one
+user's busiest team), and report a concern (its start and its search for a child). For
+each: the SQL queries of one request, the median and worst of ``--requests`` requests after one
 warm-up, the share of the time spent in SQL, and the slowest statements.
 
     python bench/hot_pages.py [--requests 5] [--slowest 3] [--profile "search"] [--json]
 
 ``--profile NAME`` also prints the cProfile of one request to that page (Safeguard's
-25 functions by cumulative time, and the 15 functions with the most time of their own). peer: none (this is Safeguard's own pages, profiled).
+25 functions by cumulative time, and the 15 functions with the most time of their own).
+peer: none (this is Safeguard's own pages, profiled).
 """
 
 from __future__ import annotations

@@ -558,9 +558,7 @@ class TestMyWork:
             child = PersonFactory()
             InvolvementFactory(person=child, agency=family.school)
             opened = services.early_help_episode_open(by=family.lead, children=[child])
-            Episode.objects.filter(pk=opened.pk).update(
-                review_due=_today() - dt.timedelta(days=1)
-            )
+            Episode.objects.filter(pk=opened.pk).update(review_due=_today() - dt.timedelta(days=1))
         with django_assert_max_num_queries(len(one_family.captured_queries)) as five:
             html = client.get(reverse("home")).content.decode()
         assert "Your agency supports 5 families through early help" in html
