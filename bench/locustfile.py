@@ -4,7 +4,8 @@ Each simulated user takes one prepared account (``BENCH_USERS``, a JSON file
 ``bench/load.py`` writes), signs in (password, then a TOTP code computed here from
 the account's key), then repeats a realistic mix, pausing 0.5 to 2 s between requests:
 search by family name, open a person's page, the MASH queue (MASH staff) or the early
-help list (others), and now and then a partner system's API submission of a concern.
+help list (others), the queue of their team, report a concern (the start page and finding
+the child), and now and then a partner system's API submission of a concern.
 
 The server runs with production settings behind no TLS proxy, so every request carries
 the headers the proxy would add (``Host``, ``X-Forwarded-Proto: https``) and the
@@ -141,6 +142,21 @@ class Practitioner(HttpUser):
             _record_shown(self._send("GET", "/mash/", name="MASH queue"))
         else:
             _record_shown(self._send("GET", "/early-help/", name="early help list"))
+
+    @task(1)
+    def team_queue(self) -> None:
+        """The queue of the practitioner's team (its open work, overdue first)."""
+        if self.account.get("team"):
+            path = f"/work/teams/{self.account['team']}/"
+            _record_shown(self._send("GET", path, name="team queue"))
+
+    @task(1)
+    def report_concern(self) -> None:
+        """Report a concern: the start page, then find the child by family name."""
+        self._send("GET", "/report/", name="report a concern: start")
+        name = random.choice(self.account["family_names"])  # noqa: S311
+        path = f"/report/children/?q={name}"
+        _record_shown(self._send("GET", path, name="report a concern: find the child"))
 
     @task(1)
     def api_concern(self) -> None:

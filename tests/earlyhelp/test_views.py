@@ -523,9 +523,18 @@ class TestListQueries:
         with django_assert_max_num_queries(30) as small:
             client.get(url)
         add(10)
-        with django_assert_max_num_queries(len(small.captured_queries)):
+        with django_assert_max_num_queries(len(small.captured_queries)) as big:
             response = client.get(url)
         assert response.content.decode().count("EH-") >= 12
+        # Who the user may see is worked out once in each query of episodes, not twice
+        # (children seen, then children hidden): at 20,000 children on PostgreSQL that was
+        # most of the list's time.
+        episode_queries = [
+            q["sql"] for q in big.captured_queries if 'FROM "earlyhelp_episode"' in q["sql"]
+        ]
+        assert episode_queries
+        for sql in episode_queries:
+            assert sql.count('FROM "people_person"') == 1, sql
 
 
 class TestMyWork:
@@ -535,3 +544,24 @@ class TestMyWork:
         assert "Your agency supports 1 family through early help" in html
         assert "1 Team Around the Family review is overdue" in html
         assert "Isla" not in html.split("Early help</h2>")[1]
+
+    def test_the_early_help_counts_take_one_query_however_many_families(
+        self, family, episode, signed_in, django_assert_max_num_queries
+    ):
+        from ..factories import InvolvementFactory, PersonFactory
+
+        client = signed_in(family.lead)
+        client.get(reverse("home"))
+        with django_assert_max_num_queries(60) as one_family:
+            client.get(reverse("home"))
+        for _ in range(4):
+            child = PersonFactory()
+            InvolvementFactory(person=child, agency=family.school)
+            opened = services.early_help_episode_open(by=family.lead, children=[child])
+            Episode.objects.filter(pk=opened.pk).update(review_due=_today() - dt.timedelta(days=1))
+        with django_assert_max_num_queries(len(one_family.captured_queries)) as five:
+            html = client.get(reverse("home")).content.decode()
+        assert "Your agency supports 5 families through early help" in html
+        assert "4 Team Around the Family reviews are overdue" in html
+        counting = [q for q in five.captured_queries if 'FROM "earlyhelp_episode"' in q["sql"]]
+        assert len(counting) == 1, [q["sql"][:200] for q in counting]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.core.models import AgencyKind, Role, User
@@ -66,9 +66,18 @@ def episodes_visible_to(user: Any) -> QuerySet[Episode]:
     if not sees_personal_data(user):
         return Episode.objects.none()
     visible = people_visible_to(user, whole_record=True).values("pk")
-    with_visible_child = EpisodeChild.objects.filter(person_id__in=visible).values("episode_id")
-    with_hidden_child = EpisodeChild.objects.exclude(person_id__in=visible).values("episode_id")
-    return Episode.objects.filter(pk__in=with_visible_child).exclude(pk__in=with_hidden_child)
+    # One pass over the episodes' children: an episode whose children are all visible
+    # (and which has one). Asking "has a visible child" and "has no hidden child" as two
+    # subqueries worked out who the user may see twice in every query (at 20,000 children
+    # on PostgreSQL, most of the early help list's and My work's time).
+    all_visible = (
+        EpisodeChild.objects.order_by()
+        .values("episode_id")
+        .annotate(children=Count("pk"), seen=Count("pk", filter=Q(person_id__in=visible)))
+        .filter(children=F("seen"))
+        .values("episode_id")
+    )
+    return Episode.objects.filter(pk__in=all_visible)
 
 
 def can_view_episode(user: Any, episode: Episode | uuid.UUID) -> bool:
@@ -130,11 +139,15 @@ def my_episodes(*, user: Any, status: str = "open", page: int = 1) -> Page:
 
 def my_episode_counts(*, user: Any) -> dict[str, int]:
     """How many open episodes the user's agency takes part in, and how many reviews are overdue."""
-    mine = _mine(user).filter(status=Episode.Status.OPEN)
-    return {
-        "open": mine.count(),
-        "overdue": mine.filter(review_due__lt=timezone.localdate()).count(),
-    }
+    counts = (
+        _mine(user)
+        .filter(status=Episode.Status.OPEN)
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(review_due__lt=timezone.localdate())),
+        )
+    )
+    return {"open": counts["open"], "overdue": counts["overdue"]}
 
 
 def _mine(user: Any) -> QuerySet[Episode]:

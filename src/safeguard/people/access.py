@@ -327,13 +327,17 @@ def sharing_basis(user: Any, person: Person | Any) -> tuple[bool, AccessGrant | 
     return grant is not None, grant
 
 
-def _can_write_about(user: Any, person: Person | Any) -> bool:
+def _can_write_about(
+    user: Any, person: Person | Any, *, known: bool = False, basis: AccessBasis | None = None
+) -> bool:
     """A basis other than emergency access: break-glass alone lets the user read, not write.
 
     The access rule is asked once: an involvement, the usual basis, answers first and in
-    one query (the person page's query bound relies on it).
+    one query (the person page's query bound relies on it). With ``known`` the caller has
+    just asked it and passes its answer (``basis``), so it is not asked again.
     """
-    basis = access_basis_detail(user, person)
+    if not known:
+        basis = access_basis_detail(user, person)
     if basis is None or not basis.whole:
         return False  # a share of chosen entries lets the recipient read those, not change anything
     if basis.kind in STANDING_BASIS_KINDS:
@@ -359,6 +363,19 @@ def can_edit_person(user: Any, person: Person | Any) -> bool:
         sees_personal_data(user)
         and bool(user.role_codes() & EDITING_ROLES)
         and _can_write_about(user, person)
+    )
+
+
+def can_edit_person_given(user: Any, person: Person | Any, basis: AccessBasis | None) -> bool:
+    """``can_edit_person`` for a page that has just asked the access rule (its ``basis``).
+
+    The person page opens the person through the rule, then asks whether the user may
+    change it: asking the rule a second time repeated its queries on every view.
+    """
+    return (
+        sees_personal_data(user)
+        and bool(user.role_codes() & EDITING_ROLES)
+        and _can_write_about(user, person, known=True, basis=basis)
     )
 
 

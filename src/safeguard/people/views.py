@@ -20,7 +20,7 @@ from safeguard.core.http import errors_on, form_add_errors, require_perm
 from safeguard.core.ratelimit import rate_limited
 
 from . import selectors, services
-from .access import mash_lookup_record
+from .access import can_edit_person_given, mash_lookup_record
 from .events import PeopleEvent
 from .forms import LookUpReasonForm, NewPersonForm, PersonForm, SearchForm
 from .http import visible_person_or_404
@@ -97,7 +97,8 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         {
             "page": data,
             "person": person,
-            "can_edit": request.user.has_perm("people.change_person", person),
+            # The rule was asked to open the page: its answer is reused, not asked again.
+            "can_edit": can_edit_person_given(request.user, person, basis),
         },
     )
 
