@@ -15,6 +15,10 @@ killer thread meanwhile sends SIGKILL at random moments to:
 - with ``--database postgres``, every PostgreSQL process (then ``pg_ctl start``:
   crash recovery from the WAL).
 
+A supervisor thread starts again, as systemd's ``Restart=always`` would, an outbox
+worker or gunicorn master that exited by itself (the worker stops when the database
+is killed under it).
+
 Afterwards (the cron safety net ``safeguard outbox --retry`` run once, as
 docs/runbooks.md sets it up): every acknowledged concern (HTTP 201 with a
 reference) is in the database, no contact lacks its audit event nor the reverse,
