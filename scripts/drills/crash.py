@@ -15,6 +15,10 @@ killer thread meanwhile sends SIGKILL at random moments to:
 - with ``--database postgres``, every PostgreSQL process (then ``pg_ctl start``:
   crash recovery from the WAL).
 
+A supervisor thread starts again, as systemd's ``Restart=always`` would, an outbox
+worker or gunicorn master that exited by itself (the worker stops when the database
+is killed under it).
+
 Afterwards (the cron safety net ``safeguard outbox --retry`` run once, as
 docs/runbooks.md sets it up): every acknowledged concern (HTTP 201 with a
 reference) is in the database, no contact lacks its audit event nor the reverse,
@@ -213,6 +217,7 @@ def run(
         processes.start_worker()
 
         lock = threading.Lock()
+        restart_lock = threading.Lock()  # the killer and the supervisor take turns
         acknowledged: dict[str, int] = {}
         queued_while_worker_dead: set[str] = set()
         worker_dead = threading.Event()
@@ -302,44 +307,82 @@ def run(
             worker_dead.clear()
             processes.start_worker()
 
+        exits = {"outbox_worker": 0, "web_master": 0}
+
+        def supervise() -> None:
+            """Start again what exited by itself, as systemd's ``Restart=always`` would.
+
+            The outbox worker stops when the database goes away under it (django-tasks-db
+            raises the connection error); systemd starts it again after ``RestartSec=5``
+            (docs/runbooks.md). The killer's own kills are restarted by the killer.
+            """
+            while not stop.wait(1.0):
+                with restart_lock:
+                    worker = processes.worker
+                    if (
+                        worker is not None
+                        and not worker_dead.is_set()
+                        and worker.poll() is not None
+                    ):
+                        exits["outbox_worker"] += 1
+                        stop.wait(5.0)
+                        processes.start_worker()
+                    web = processes.web
+                    if web is not None and web.poll() is not None:
+                        exits["web_master"] += 1
+                        stop.wait(2.0)
+                        processes.start_web()
+
         def killer() -> None:
             rng = random.Random(19)  # noqa: S311
             # First, for certain: the outbox worker dies while receipts are being queued.
             stop.wait(2.0)
-            kill_outbox_worker(1.0, until_queued=5)
+            with restart_lock:
+                kill_outbox_worker(1.0, until_queued=5)
             kills["outbox_worker"] += 1
             choices = ["web_worker"] * 5 + ["outbox_worker"] * 2 + ["web_master"]
             if cluster is not None:
                 choices += ["database"]
             while not stop.wait(rng.expovariate(1 / mean_seconds_between_kills)):
-                what = rng.choice(choices)
-                if what == "web_worker" and (pids := processes.web_workers()):
-                    os.kill(rng.choice(pids), signal.SIGKILL)
-                elif what == "web_master" and processes.web is not None:
-                    os.kill(processes.web.pid, signal.SIGKILL)
-                    processes.web.wait()
-                    # As systemd does before Restart= (KillMode=control-group): the
-                    # orphaned workers of the dead master are killed too.
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(processes.web.pid, signal.SIGKILL)
-                    processes.start_web()
-                elif what == "outbox_worker" and processes.worker is not None:
-                    kill_outbox_worker(rng.uniform(1.0, 3.0))
-                elif what == "database":
-                    kill_database()
-                else:
-                    continue
-                kills[what] += 1
+                with restart_lock:
+                    what = kill(rng, choices)
+                if what:
+                    kills[what] += 1
+
+        def kill(rng: random.Random, choices: list[str]) -> str:
+            """SIGKILL one thing at random; return what, or "" when there was nothing to kill."""
+            what = rng.choice(choices)
+            web, worker = processes.web, processes.worker
+            if what == "web_worker" and (pids := processes.web_workers()):
+                os.kill(rng.choice(pids), signal.SIGKILL)
+            elif what == "web_master" and web is not None and web.poll() is None:
+                os.kill(web.pid, signal.SIGKILL)
+                web.wait()
+                # As systemd does before Restart= (KillMode=control-group): the
+                # orphaned workers of the dead master are killed too.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(web.pid, signal.SIGKILL)
+                processes.start_web()
+            elif what == "outbox_worker" and worker is not None and worker.poll() is None:
+                kill_outbox_worker(rng.uniform(1.0, 3.0))
+            elif what == "database":
+                kill_database()
+            else:
+                return ""
+            return what
 
         threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
         killing = threading.Thread(target=killer, daemon=True)
+        supervising = threading.Thread(target=supervise, daemon=True)
         for thread in threads:
             thread.start()
         killing.start()
+        supervising.start()
         for thread in threads:
             thread.join()
         stop.set()
         killing.join()
+        supervising.join()
         load_seconds = time.monotonic() - started
 
         # Let the outbox drain; then the cron safety net, once.
@@ -352,12 +395,17 @@ def run(
                 text = "\n".join(relay.messages)
             return set(RECEIPT.findall(text)) & references
 
-        deadline = time.monotonic() + 120
+        mailed_at_end_of_load = len(received())
+        drain_started = time.monotonic()
+        deadline = drain_started + 120
         while time.monotonic() < deadline and received() != references:
             time.sleep(0.5)
+        drain_seconds = time.monotonic() - drain_started
         before_retry = len(received())
         # At 10,000 writes on a loaded machine thousands of receipts may still be queued.
+        retry_started = time.monotonic()
         retry_out = safeguard("outbox", "--retry", env=env, timeout=3600)
+        retry_seconds = time.monotonic() - retry_started
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and received() != references:
             time.sleep(0.5)
@@ -387,6 +435,7 @@ def run(
             "audit_events_without_contact": len(found["audit_events_without_contact"]),
             "audit_events_verified": events,
             "kills": kills,
+            "exited_by_themselves_and_restarted": exits,
             "load_seconds": round(load_seconds, 1),
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "receipts_mailed": len(mailed),
@@ -394,8 +443,12 @@ def run(
             "receipts_sent_twice": sum(1 for c in per_reference.values() if c > 1),
             "queued_while_outbox_worker_dead": len(queued_while_worker_dead),
             "of_those_mailed": len(queued_while_worker_dead & mailed),
+            "mailed_by_end_of_load": mailed_at_end_of_load,
+            "worker_drain_seconds": round(drain_seconds, 1),
             "mailed_before_cron_retry": before_retry,
             "cron_retry": retry_out.strip(),
+            "cron_retry_seconds": round(retry_seconds, 1),
+            "total_seconds": round(time.monotonic() - started, 1),
             "outbox": found["outbox"],
         }
         figures["ok"] = (

@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,6 +216,32 @@ class TestDatabaseBackend:
         assert not DBTaskResult.objects.exists()
         assert not OutboxMessage.objects.exists()
 
+    def test_a_worker_behind_catches_up_fifty_emails_to_a_task(self, settings):
+        from django_tasks_db.models import DBTaskResult
+
+        server = CountingServer(free_port())
+        point_email_at(settings, server.port)
+        server.start()
+        try:
+            with transaction.atomic():
+                for n in range(60):
+                    outbox_enqueue(
+                        kind="test.note",
+                        recipients=["dsl@example.invalid"],
+                        subject=f"Concern received: MASH-{n:04d}",
+                        body="Hi",
+                    )
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        finally:
+            server.stop()
+        assert sorted(server.subjects) == [f"Concern received: MASH-{n:04d}" for n in range(60)]
+        # The first task sends its email and 49 more; the second the last ten; the rest find
+        # their email sent.
+        assert server.connections == 2
+        assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+        assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+        assert OutboxDelivery.objects.count() == 60
+
     def test_a_failed_try_queues_a_later_one(self, closed_port, settings):
         from django_tasks_db.models import DBTaskResult
 
@@ -228,6 +254,93 @@ class TestDatabaseBackend:
         retry = DBTaskResult.objects.order_by("-enqueued_at").first()
         assert retry is not None
         assert retry.run_after == message.next_attempt_at
+
+
+class CountingServer(MailServer):
+    """A mail server that also notes which connection each message came over."""
+
+    def __init__(self, port: int, refuse: str = "") -> None:
+        super().__init__(port)
+        self.peers: list[tuple[str, int]] = []
+        self.refuse = refuse
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.refuse and self.refuse.encode() in envelope.content:
+            return "554 Message rejected by policy"
+        self.peers.append(session.peer)
+        return await super().handle_DATA(server, session, envelope)
+
+    @property
+    def connections(self) -> int:
+        return len(set(self.peers))
+
+
+def backlog(count: int) -> list[OutboxMessage]:
+    """COUNT emails queued while the mail server was down: each waits for its next try."""
+    messages = [enqueue(subject=f"Concern received: MASH-{n:04d}") for n in range(count)]
+    assert {m.status for m in messages} == {OutboxStatus.QUEUED}
+    return messages
+
+
+class TestABacklog:
+    """After an outage the retry sends the queue in batches over few connections, each once."""
+
+    def test_goes_out_fifty_to_a_connection_each_email_once(self, closed_port):
+        backlog(60)
+        server = CountingServer(closed_port).start()
+        try:
+            assert "Tried 60 due message(s): 60 sent" in run("--retry")
+        finally:
+            server.stop()
+        subjects = server.subjects
+        assert sorted(subjects) == [f"Concern received: MASH-{n:04d}" for n in range(60)]
+        assert server.connections == 2  # 50, then 10: not one connection per email
+        assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+        assert OutboxDelivery.objects.filter(succeeded=True).count() == 60
+
+    def test_marks_each_email_sent_as_soon_as_the_server_took_it(self, closed_port):
+        messages = backlog(3)
+        seen: list[list[str]] = []
+
+        def look() -> None:
+            try:
+                statuses = OutboxMessage.objects.order_by("pk").values_list("status", flat=True)
+                seen.append(list(statuses))
+            finally:
+                connection.close()
+
+        server = CountingServer(closed_port)
+        server.during_data = look
+        server.start()
+        try:
+            run("--retry")
+        finally:
+            server.stop()
+        sent, queued = OutboxStatus.SENT, OutboxStatus.QUEUED
+        # While each email is on the wire the ones before it are already marked sent.
+        assert seen == [[queued, queued, queued], [sent, queued, queued], [sent, sent, queued]]
+        assert [m.pk for m in messages] == list(
+            OutboxMessage.objects.filter(status=sent).order_by("pk").values_list("pk", flat=True)
+        )
+
+    def test_an_email_the_server_refuses_is_retried_and_the_rest_still_go(self, closed_port):
+        messages = backlog(4)
+        server = CountingServer(closed_port, refuse="MASH-0001").start()
+        try:
+            assert "Tried 4 due message(s): 3 sent, 1 to try again later" in run("--retry")
+        finally:
+            server.stop()
+        assert sorted(server.subjects) == [
+            "Concern received: MASH-0000",
+            "Concern received: MASH-0002",
+            "Concern received: MASH-0003",
+        ]
+        refused = OutboxMessage.objects.get(pk=messages[1].pk)
+        assert refused.status == OutboxStatus.QUEUED
+        assert refused.attempts == 2
+        assert "554" in refused.last_error
+        # The email after the refused one went over a fresh connection.
+        assert server.connections == 2
 
 
 class TestOutboxPage:

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from safeguard.core.audit import CheckpointStoreMissing, checkpoint_loop, checkpoint_write
 from safeguard.gunicorn_conf import default_workers
@@ -59,7 +60,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["worker"]:
-            self._worker(interval=options["interval"], batch=options["batch"])
+            self._worker(
+                interval=options["interval"], batch=options["batch"], verbosity=options["verbosity"]
+            )
             return
         workers = options["workers"] if options["workers"] is not None else default_workers()
         if workers < 1:
@@ -80,7 +83,7 @@ class Command(BaseCommand):
         # The gunicorn master takes this process's place (same pid, same environment).
         os.execv(sys.executable, argv)  # noqa: S606
 
-    def _worker(self, *, interval: float, batch: bool) -> None:
+    def _worker(self, *, interval: float, batch: bool, verbosity: int = 1) -> None:
         if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
             raise CommandError(
                 "The outbox worker needs the database task backend: set "
@@ -97,12 +100,31 @@ class Command(BaseCommand):
                 name="audit-checkpoints",
                 daemon=True,
             ).start()
+        # The worker asks the database for work after every task. With SQLite's default of a
+        # connection per request, each of those closed the connection, and closing the last
+        # one checkpoints the write-ahead log (a sync to disk): keep it, as PostgreSQL does.
+        db = connection.settings_dict
+        kept = db.get("CONN_MAX_AGE", 0)
+        if connection.vendor == "sqlite" and not kept:
+            connection.close()
+            db["CONN_MAX_AGE"] = 60
         try:
             call_command(
-                "db_worker", queue_name="default", interval=interval, reload=False, batch=batch
+                "db_worker",
+                queue_name="default",
+                interval=interval,
+                reload=False,
+                batch=batch,
+                # A random pause at start spreads many workers' first looks; a batch run
+                # (cron, a drill) is one worker that should start at once.
+                startup_delay=not batch,
+                verbosity=verbosity,
             )
         finally:
             stop.set()
+            if db.get("CONN_MAX_AGE") != kept:
+                connection.close()
+                db["CONN_MAX_AGE"] = kept
             if batch:
                 self._checkpoint_once()
 
