@@ -379,6 +379,15 @@ def uk_midnight(day: dt.date) -> dt.datetime:
     return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def window_start(earliest: Period) -> dt.datetime:
+    """The first moment an extract must hold for the figures of ``earliest`` and later periods.
+
+    A referral is a re-referral when the child had another in the 365 days before it, so
+    the window opens a year (and a day, for the clock change) before the period starts.
+    """
+    return uk_midnight(earliest.start - dt.timedelta(days=366)).replace(tzinfo=dt.UTC)
+
+
 def parameters(period: Period) -> dict[str, Any]:
     """The named parameters every query takes."""
     return {
@@ -499,7 +508,9 @@ def compute(
 ) -> DataSet:
     """The data set for ``period`` straight from the record (nothing suppressed)."""
     people = check_population(population)
-    data = source or extract(until=uk_midnight(period.end).replace(tzinfo=dt.UTC))
+    data = source or extract(
+        until=uk_midnight(period.end).replace(tzinfo=dt.UTC), since=window_start(period)
+    )
     with connect(data) as connection:
         found = run_queries(connection, period)
     return DataSet(
@@ -539,8 +550,11 @@ def compute_history(
 ) -> tuple[DataSet, ...]:
     """The data sets for ``period`` and the ones before it, oldest first, from one extract."""
     people = check_population(population)
-    data = extract(until=uk_midnight(period.end).replace(tzinfo=dt.UTC))
-    return tuple(compute(step, population=people, source=data) for step in period.history(count))
+    history = period.history(count)
+    data = extract(
+        until=uk_midnight(period.end).replace(tzinfo=dt.UTC), since=window_start(history[0])
+    )
+    return tuple(compute(step, population=people, source=data) for step in history)
 
 
 def trends(datasets: tuple[DataSet, ...]) -> tuple[Trend, ...]:
