@@ -25,6 +25,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -326,23 +327,68 @@ def _number(*columns: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
 
 
 def decision_due(received: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """When each contact's one-working-day decision is due (naive UTC), from ``core.clock``."""
-    moments = received.to_pylist()
-    return pa.array(
-        [
-            None
-            if moment is None
-            else utc(clock.add_working_days(moment.replace(tzinfo=dt.UTC), 1))
-            for moment in moments
-        ],
-        type=TS,
+    """When each contact's one-working-day decision is due (naive UTC), for the whole column.
+
+    The same rule as ``core.clock.add_working_days(received, 1)``, in numpy: the clock
+    starts at the receipt if it came in office hours on a working day, else when the office
+    next opens (UK local time); the decision is due at that clock time on the next working
+    day (Monday to Friday, not a bank holiday in England and Wales, from ``core.clock``).
+    A due day is a working day, never the Sunday the clocks change on, so its UK time is
+    never missing or doubled when it goes back to UTC.
+    """
+    if isinstance(received, pa.ChunkedArray):
+        received = received.combine_chunks()
+    if received.null_count == len(received):
+        return pa.nulls(len(received), type=TS)
+    opens, closes = clock.office_hours()
+    local = uk_local(received).to_numpy(zero_copy_only=False)
+    missing = np.isnat(local)
+    local = np.where(missing, local[~missing][0], local)
+    day = local.astype("datetime64[D]")
+    time = local - day
+    holidays = bank_holidays(day.min(), day.max() + np.timedelta64(31, "D"))
+    opening, closing = _since_midnight(opens), _since_midnight(closes)
+    working = np.is_busday(day, holidays=holidays)
+    inside = working & (time >= opening) & (time < closing)
+    early = working & (time < opening)
+    # The next working day after a day: roll back to a working day, then one on.
+    start_day = np.where(
+        inside | early, day, np.busday_offset(day, 1, roll="backward", holidays=holidays)
     )
+    start_time = np.where(inside, time, opening)
+    due_day = np.busday_offset(start_day, 1, roll="backward", holidays=holidays)
+    due_local = pa.array(due_day.astype("datetime64[us]") + start_time, type=TS)
+    due = pc.assume_timezone(
+        due_local, clock.UK.key, ambiguous="earliest", nonexistent="earliest"
+    ).cast(pa.timestamp("us", tz="UTC"))
+    return pc.if_else(pa.array(missing), pa.scalar(None, TS), due.cast(TS))
+
+
+def _since_midnight(moment: dt.time) -> np.timedelta64:
+    return np.timedelta64(
+        ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 + moment.microsecond,
+        "us",
+    )
+
+
+def bank_holidays(first: np.datetime64, last: np.datetime64) -> np.ndarray:
+    """The bank holidays in England and Wales between two days, from ``core.clock``."""
+    days = np.arange(first, last + np.timedelta64(1, "D"), dtype="datetime64[D]")
+    return np.array(
+        [value for value in days if clock.is_bank_holiday(value.astype(dt.date))],
+        dtype="datetime64[D]",
+    )
+
+
+def uk_local(moments: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Each naive UTC moment as the UK wall-clock time (naive)."""
+    aware = moments.cast(pa.timestamp("us", tz="UTC")).cast(pa.timestamp("us", tz=clock.UK.key))
+    return pc.local_timestamp(aware)
 
 
 def uk_date(moments: pa.Array | pa.ChunkedArray) -> pa.Array:
     """The UK calendar date of each naive UTC moment."""
-    aware = moments.cast(pa.timestamp("us", tz="UTC")).cast(pa.timestamp("us", tz=clock.UK.key))
-    return pc.local_timestamp(aware).cast(pa.date32())
+    return uk_local(moments).cast(pa.date32())
 
 
 def _source_codes(sql: _Sql, kind: str, via: str) -> tuple[str, list[Any]]:
