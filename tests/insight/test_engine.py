@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from safeguard.core.models import AgencyKind
-from safeguard.insight.engine import NOT_RECORDED_YET, compute
+from safeguard.insight.engine import compute
 from safeguard.insight.types import Period, Table
 
 pytestmark = pytest.mark.django_db
@@ -266,20 +266,14 @@ class TestEmptyAndBadInput:
         settings.INSIGHT_CHILD_POPULATION = 12_345
         assert compute(Q3).population == 12_345
 
-    def test_contextual_figures_say_not_recorded_yet_without_the_app(self, partnership):
+    def test_contextual_figures_are_a_section_with_every_row_even_when_nothing_happened(
+        self, partnership
+    ):
         section = next(s for s in compute(Q3).sections if s.key == "contextual")
-        try:
-            import safeguard.contextual.selectors as contextual  # noqa: PLC0415
-
-            has_figures = hasattr(contextual, "figures")
-        except ImportError:
-            has_figures = False
-        if has_figures:
-            assert section.tables
-            assert section.note == ""
-        else:
-            assert section.note == NOT_RECORDED_YET
-            assert section.tables == ()
+        assert section.note == ""
+        table = compute(Q3).table("contextual.figures")
+        assert len(table.rows) == 10  # places, persons, links... children at risk after
+        assert all(row.values == (0,) for row in table.rows)
 
 
 class TestContextualSafeguarding:

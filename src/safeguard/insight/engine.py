@@ -38,7 +38,6 @@ from safeguard.sharing.models import Consent, Decision, ReviewOutcome
 
 Labels = tuple[tuple[str, str], ...]
 
-NOT_RECORDED_YET = "Not recorded yet"
 NO_RECORDS = "No records in this period"
 
 SOURCE_LABELS: Labels = (
