@@ -448,6 +448,10 @@ def engine_figures(dataset: Any) -> dict[str, Any]:
     }
 
 
+def _progress(text: str) -> None:
+    print(f"[{dt.datetime.now(dt.UTC):%H:%M:%S}] {text}", file=sys.stderr, flush=True)
+
+
 def engine_dataset(engine: Any, publishable: Any, data_set: Any, period: Any, tables: Any) -> Any:
     """Every section's figures for ``period`` from Arrow tables, then suppressed to publish."""
     with engine.connect(tables) as connection:
@@ -494,7 +498,9 @@ def main() -> None:  # noqa: PLR0915
             tables = arrow_tables(data)
             to_arrow = time.perf_counter() - clock
             rows = sum(t.num_rows for t in tables.values())
+            _progress(f"generated {rows:,} rows in {generated_seconds:.1f} s; COPY into PostgreSQL")
             copies = load_postgres(data)
+            _progress(f"COPY done in {sum(copies.values()):.1f} s; engine alone")
 
             # The engine alone, on the generated Arrow tables (no extract).
             clock = time.perf_counter()
@@ -504,6 +510,7 @@ def main() -> None:  # noqa: PLR0915
             # The real path: the extract from PostgreSQL, then the engine over it.
             from safeguard.insight.extract import extract  # noqa: PLC0415
 
+            _progress(f"engine alone {alone_seconds:.2f} s; extract from PostgreSQL")
             clock = time.perf_counter()
             extracted = extract(
                 until=engine.uk_midnight(period.end).replace(tzinfo=dt.UTC),
@@ -514,6 +521,7 @@ def main() -> None:  # noqa: PLR0915
             dataset = engine_dataset(engine, publishable, DataSet, period, extracted.tables)
             engine_seconds = time.perf_counter() - clock
 
+            _progress(f"extract {extract_seconds:.2f} s, engine {engine_seconds:.2f} s; ORM")
             clock = time.perf_counter()
             orm = orm_figures(period)
             orm_seconds = time.perf_counter() - clock
