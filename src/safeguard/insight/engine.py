@@ -410,14 +410,14 @@ Long = dict[str, dict[tuple[str, str], Any]]
 
 
 def run_queries(connection: duckdb.DuckDBPyConnection, period: Period) -> Long:
-    """Run every section's SQL for the period: measure -> (row, column) -> value."""
+    """Run every section's SQL for the period, as one statement: measure -> (row, column) -> value."""
     found: Long = defaultdict(dict)
-    values = parameters(period)
-    for section in queries.SECTIONS:
-        text = queries.sql(section)
-        used = {name: value for name, value in values.items() if re.search(rf"\${name}\b", text)}
-        for key, row, column, value in connection.execute(text, used).fetchall():
-            found[key][(str(row), str(column))] = value
+    text = queries.combined()
+    values = {
+        name: value for name, value in parameters(period).items() if re.search(rf"\${name}\b", text)
+    }
+    for key, row, column, value in connection.execute(text, values).fetchall():
+        found[key][(str(row), str(column))] = value
     return found
 
 
@@ -511,7 +511,11 @@ def compute(
         until=uk_midnight(period.end).replace(tzinfo=dt.UTC), since=window_start(period)
     )
     with connect(data) as connection:
-        found = run_queries(connection, period)
+        return _dataset(connection, period, people)
+
+
+def _dataset(connection: duckdb.DuckDBPyConnection, period: Period, people: int) -> DataSet:
+    found = run_queries(connection, period)
     return DataSet(
         period=period,
         population=people,
@@ -553,7 +557,8 @@ def compute_history(
     data = extract(
         until=uk_midnight(period.end).replace(tzinfo=dt.UTC), since=window_start(history[0])
     )
-    return tuple(compute(step, population=people, source=data) for step in history)
+    with connect(data) as connection:  # the tables registered once for every period
+        return tuple(_dataset(connection, step, people) for step in history)
 
 
 def trends(datasets: tuple[DataSet, ...]) -> tuple[Trend, ...]:
