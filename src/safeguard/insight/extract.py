@@ -197,8 +197,9 @@ class Extract:
 
 # --- Reading: one SQL query per table ------------------------------------------------------
 
-# How a raw column is read: the Arrow type it arrives as. ``KEY`` columns (primary and
-# foreign keys) are numbered afterwards; their type follows the key field (a UUID is text).
+# How a raw column is read: the Arrow type it arrives as. Key columns (primary and foreign
+# keys) are numbered afterwards; their type follows the key field (``_Sql.key``: a UUID is
+# text).
 INT, TEXT, TIME, DATE = pa.int64(), pa.string(), TS, pa.date32()
 
 
