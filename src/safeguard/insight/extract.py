@@ -392,7 +392,7 @@ def uk_date(moments: pa.Array | pa.ChunkedArray) -> pa.Array:
     return uk_local(moments).cast(pa.date32())
 
 
-def _source_codes(sql: _Sql, kind: str, via: str) -> tuple[str, list[Any]]:
+def _source_codes(kind: str, via: str) -> tuple[str, list[Any]]:
     """The census referral source as a SQL ``CASE`` over the agency kind, and its parameters."""
     from safeguard.frontdoor.models import Submission  # noqa: PLC0415
 
@@ -481,9 +481,7 @@ def _queries(  # noqa: PLR0914, PLR0915
         ),
     )
 
-    source, source_params = _source_codes(
-        sql, c(Agency, "kind", "a"), c(Contact, "submitted_via", "c")
-    )
+    source, source_params = _source_codes(c(Agency, "kind", "a"), c(Contact, "submitted_via", "c"))
     contact_from = (
         f"FROM {q(Contact, 'c')} "
         f"LEFT JOIN {q(Agency, 'a')} ON {c(Agency, 'pk', 'a')} = {c(Contact, 'referrer_agency', 'c')} "
