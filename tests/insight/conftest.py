@@ -276,3 +276,56 @@ def partnership(db) -> Partnership:
     built = Partnership()
     built.user = UserFactory(agency=built.agency(AgencyKind.CHILDRENS_SOCIAL_CARE))
     return built
+
+
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def contextual_record(make_user):
+    """Contextual safeguarding in July to September 2026, and around its edges.
+
+    - Places: 1 July 09:00 UTC and 30 September 22:30 UTC (23:30 UK) in the quarter;
+      30 September 23:30 UTC (1 October 00:30 UK) outside it.
+    - A person of concern on 15 August; a context concern on 30 June 23:30 UTC (1 July UK).
+    - Disruption actions: A agreed 2 July, completed 20 August, network disrupted, 4 children
+      at risk before and 1 after; B agreed 30 June (before), completed 1 September,
+      operation disrupted, 2 before and after not recorded (counts as 0); C agreed 3 July
+      and completed 1 October (outside); D agreed 10 August, not completed.
+    So: places 2, persons 1, links 0, concerns 1, agreed 3 (A, C, D), completed 2 (A, B),
+    networks 1, operations 1, children at risk before 6, after 1.
+    """
+    from safeguard.contextual.models import (  # noqa: PLC0415
+        ContextConcern,
+        DisruptionAction,
+        DisruptionOutcome,
+        PersonOfConcern,
+        Place,
+    )
+    from tests.factories import AgencyFactory  # noqa: PLC0415
+
+    police = AgencyFactory(kind=AgencyKind.POLICE)
+    officer = make_user(agency=police)
+    for at in ("2026-07-01 09:00", "2026-09-30 22:30", "2026-09-30 23:30"):
+        Place.objects.create(name="A park", kind="park", recorded_by=officer, recorded_at=_utc(at))
+    PersonOfConcern.objects.create(
+        name="Known as K", recorded_by=officer, agency=police, recorded_at=_utc("2026-08-15 10:00")
+    )
+    ContextConcern.objects.create(
+        reference="CC-1", context_kind="place", what_happened="Seen", reported_by=officer,
+        agency=police, reported_at=_utc("2026-06-30 23:30"),
+    )  # fmt: skip
+    network, operation = DisruptionOutcome.NETWORK_DISRUPTED, DisruptionOutcome.OPERATION_DISRUPTED
+    for ref, agreed, completed, outcome, before, after in (
+        ("A", "2026-07-02 10:00", dt.date(2026, 8, 20), network, 4, 1),
+        ("B", "2026-06-30 10:00", dt.date(2026, 9, 1), operation, 2, None),
+        ("C", "2026-07-03 10:00", dt.date(2026, 10, 1), network, 5, 0),
+        ("D", "2026-08-10 10:00", None, "", 3, None),
+    ):
+        DisruptionAction.objects.create(
+            reference=ref, tool="other", description="Action", owner_agency=police,
+            due_on=dt.date(2026, 9, 30), agreed_by=officer, agreed_at=_utc(agreed),
+            completed_on=completed, outcome=outcome, children_at_risk_before=before,
+            children_at_risk_after=after,
+        )  # fmt: skip

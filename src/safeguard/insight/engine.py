@@ -38,7 +38,6 @@ from safeguard.sharing.models import Consent, Decision, ReviewOutcome
 
 Labels = tuple[tuple[str, str], ...]
 
-NOT_RECORDED_YET = "Not recorded yet"
 NO_RECORDS = "No records in this period"
 
 SOURCE_LABELS: Labels = (
@@ -379,6 +378,15 @@ def uk_midnight(day: dt.date) -> dt.datetime:
     return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def window_start(earliest: Period) -> dt.datetime:
+    """The first moment an extract must hold for the figures of ``earliest`` and later periods.
+
+    A referral is a re-referral when the child had another in the 365 days before it, so
+    the window opens a year (and a day, for the clock change) before the period starts.
+    """
+    return uk_midnight(earliest.start - dt.timedelta(days=366)).replace(tzinfo=dt.UTC)
+
+
 def parameters(period: Period) -> dict[str, Any]:
     """The named parameters every query takes."""
     return {
@@ -402,14 +410,14 @@ Long = dict[str, dict[tuple[str, str], Any]]
 
 
 def run_queries(connection: duckdb.DuckDBPyConnection, period: Period) -> Long:
-    """Run every section's SQL for the period: measure -> (row, column) -> value."""
+    """Run every section's SQL for the period, as one statement: measure -> (row, column) -> value."""
     found: Long = defaultdict(dict)
-    values = parameters(period)
-    for section in queries.SECTIONS:
-        text = queries.sql(section)
-        used = {name: value for name, value in values.items() if re.search(rf"\${name}\b", text)}
-        for key, row, column, value in connection.execute(text, used).fetchall():
-            found[key][(str(row), str(column))] = value
+    text = queries.combined()
+    values = {
+        name: value for name, value in parameters(period).items() if re.search(rf"\${name}\b", text)
+    }
+    for key, row, column, value in connection.execute(text, values).fetchall():
+        found[key][(str(row), str(column))] = value
     return found
 
 
@@ -499,9 +507,15 @@ def compute(
 ) -> DataSet:
     """The data set for ``period`` straight from the record (nothing suppressed)."""
     people = check_population(population)
-    data = source or extract(until=uk_midnight(period.end).replace(tzinfo=dt.UTC))
+    data = source or extract(
+        until=uk_midnight(period.end).replace(tzinfo=dt.UTC), since=window_start(period)
+    )
     with connect(data) as connection:
-        found = run_queries(connection, period)
+        return _dataset(connection, period, people)
+
+
+def _dataset(connection: duckdb.DuckDBPyConnection, period: Period, people: int) -> DataSet:
+    found = run_queries(connection, period)
     return DataSet(
         period=period,
         population=people,
@@ -539,8 +553,12 @@ def compute_history(
 ) -> tuple[DataSet, ...]:
     """The data sets for ``period`` and the ones before it, oldest first, from one extract."""
     people = check_population(population)
-    data = extract(until=uk_midnight(period.end).replace(tzinfo=dt.UTC))
-    return tuple(compute(step, population=people, source=data) for step in period.history(count))
+    history = period.history(count)
+    data = extract(
+        until=uk_midnight(period.end).replace(tzinfo=dt.UTC), since=window_start(history[0])
+    )
+    with connect(data) as connection:  # the tables registered once for every period
+        return tuple(_dataset(connection, step, people) for step in history)
 
 
 def trends(datasets: tuple[DataSet, ...]) -> tuple[Trend, ...]:
