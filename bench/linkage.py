@@ -319,8 +319,13 @@ def main() -> None:
             f"review {chosen.review:g} (recall with a person {chosen.review_recall:.4f})"
         )
     if not arguments.skip_generated:
+        generator = SyntheticOptions()
         print(
-            f"\nGenerated UK-style records: {arguments.people:,} people + 10% duplicates, "
+            f"\nGenerated UK-style records: {arguments.people:,} people + 10% duplicates "
+            f"(date slips {generator.dob_digit_slip_rate:.0%} one digit, "
+            f"{generator.dob_transposition_rate:.0%} neighbouring digits swapped; of moves, "
+            f"{generator.move_within_district_rate:.0%} within the postcode district and "
+            f"{generator.move_within_area_rate:.0%} more within the area), "
             f"deduplicated at the automatic threshold {limits.auto_link:g}"
         )
         result = bench_generated(
