@@ -205,7 +205,8 @@ def bench_generated(
         generated = time.perf_counter() - started
         print(f"  generated {len(records):,} records in {generated:.0f} s (not timed below)")
 
-        environment = dict(os.environ, SAFEGUARD_LINKAGE_MEMORY_LIMIT="5GB")
+        environment = dict(os.environ)
+        environment.setdefault("SAFEGUARD_LINKAGE_MEMORY_LIMIT", "5GB")
         environment.setdefault("SAFEGUARD_ENV", "test")
         environment["PYTHONPATH"] = str(ROOT / "src")
         load_before = os.getloadavg()[0]
@@ -258,6 +259,7 @@ def bench_generated(
         "clusters_joining_two_people_of_one_household": family_merges,
         "load_average_at_start": load_before,
         "load_average_at_end": os.getloadavg()[0],
+        "duckdb_memory_limit": environment["SAFEGUARD_LINKAGE_MEMORY_LIMIT"],
     }
 
 
@@ -332,7 +334,10 @@ def main() -> None:
             arguments.people, limits.auto_link, arguments.previous_postcode_rate
         )
         for key, value in result.items():
-            shown = f"{value:.4f}" if isinstance(value, float) else f"{value:,}"
+            if isinstance(value, float):
+                shown = f"{value:.4f}"
+            else:
+                shown = f"{value:,}" if isinstance(value, int) else str(value)
             print(f"  {key:48} {shown}")
 
 
