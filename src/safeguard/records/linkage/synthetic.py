@@ -81,6 +81,19 @@ class SyntheticOptions:
     #: Of the second records written after a move, the share that also hold the
     #: previous postcode (an address history, as a GP or the person's record keeps).
     previous_postcode_rate: float = 0.0
+    #: Of the second records, the share whose date of birth was typed with one digit
+    #: wrong, and the share with two neighbouring digits swapped (``20121403`` for
+    #: ``20121304``): the data-entry errors besides day and month swapped and a year out.
+    dob_digit_slip_rate: float = 0.02
+    dob_transposition_rate: float = 0.02
+    #: Of the people who moved house, the share who moved within their postcode
+    #: district, and the share who moved to another district of the same postcode area;
+    #: the rest moved anywhere. Most moves are short: 34% of moves in England and Wales
+    #: stayed within the postcode district and 68% within the postcode area
+    #: (Consumer Data Research Centre, "Household Mobility - Where and how far do we
+    #: move?", property transactions of 2014).
+    move_within_district_rate: float = 0.34
+    move_within_area_rate: float = 0.34
     seed: int = 1
 
 
@@ -131,6 +144,54 @@ def _typo(rng: random.Random, text: str) -> str:
     if kind == 2:
         return text[:position] + letter + text[position:]
     return text[: position - 1] + text[position] + text[position - 1] + text[position + 1 :]
+
+
+def _valid_date(digits: str) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(year=int(digits[:4]), month=int(digits[4:6]), day=int(digits[6:]))
+    except ValueError:
+        return None
+
+
+def _dob_slip(rng: random.Random, dob: pd.Timestamp, *, transpose: bool) -> pd.Timestamp:
+    """The date of birth with one digit typed wrong, or two neighbouring digits swapped.
+
+    Takes the positions in random order and keeps the first that gives another real
+    date; the date unchanged when none does.
+    """
+    digits = dob.strftime("%Y%m%d")
+    if transpose:
+        candidates = [
+            digits[:at] + digits[at + 1] + digits[at] + digits[at + 2 :]
+            for at in range(len(digits) - 1)
+        ]
+    else:  # a century typed wrong is caught at once, so from the decade on
+        candidates = [
+            digits[:at] + digit + digits[at + 1 :]
+            for at in range(2, len(digits))
+            for digit in "0123456789"
+        ]
+    rng.shuffle(candidates)
+    for candidate in candidates:
+        slipped = _valid_date(candidate)
+        if candidate != digits and slipped is not None and 1900 <= slipped.year <= 2026:
+            return slipped
+    return dob
+
+
+def _new_postcode(rng: random.Random, postcode: str, options: SyntheticOptions) -> tuple[str, bool]:
+    """A postcode after a move, and whether it is in the same postcode district."""
+    district, _ = postcode.split(" ")
+    area = district.rstrip("0123456789")
+    roll = rng.random()
+    if roll < options.move_within_district_rate:
+        new_district = district
+    elif roll < options.move_within_district_rate + options.move_within_area_rate:
+        new_district = f"{area}{rng.randrange(1, 30)}"
+    else:
+        new_district = f"{rng.choice(AREAS)}{rng.randrange(1, 30)}"
+    unit = rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
+    return f"{new_district} {rng.randrange(10)}{unit}", new_district == district
 
 
 def generate_households(options: SyntheticOptions) -> pd.DataFrame:
@@ -212,7 +273,7 @@ def _messy_copy(
     row: dict,
     rng: random.Random,
     short_forms: dict[str, list[str]],
-    previous_postcode_rate: float = 0.0,
+    options: SyntheticOptions,
 ) -> dict:
     """Another agency's record of the same person."""
     copy = dict(row)
@@ -235,14 +296,17 @@ def _messy_copy(
         dob = dob.replace(day=dob.month, month=dob.day)
     elif roll < 0.13 and not (dob.month == 2 and dob.day == 29):
         dob = dob.replace(year=dob.year + rng.choice((-1, 1)))
+    elif roll < 0.13 + options.dob_digit_slip_rate:
+        dob = _dob_slip(rng, dob, transpose=False)
+    elif roll < 0.13 + options.dob_digit_slip_rate + options.dob_transposition_rate:
+        dob = _dob_slip(rng, dob, transpose=True)
     copy["date_of_birth"] = dob
     if rng.random() < 0.25:  # moved house since
-        if previous_postcode_rate and rng.random() < previous_postcode_rate:
+        if options.previous_postcode_rate and rng.random() < options.previous_postcode_rate:
             copy["previous_postcodes"] = copy["postcode"]
-        copy["postcode"] = f"{rng.choice(AREAS)}{rng.randrange(1, 30)} {rng.randrange(10)}" + (
-            rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
-        )
-        copy["address"] = f"{rng.randrange(1, 250)} {rng.choice(STREETS)}, {rng.choice(TOWNS)}"
+        copy["postcode"], nearby = _new_postcode(rng, copy["postcode"], options)
+        town = copy["address"].rsplit(", ", 1)[-1] if nearby else rng.choice(TOWNS)
+        copy["address"] = f"{rng.randrange(1, 250)} {rng.choice(STREETS)}, {town}"
     elif rng.random() < 0.2:
         copy["postcode"] = copy["postcode"].replace(" ", "").lower()
     if rng.random() < 0.4:
@@ -266,7 +330,7 @@ def generate_records(options: SyntheticOptions) -> pd.DataFrame:
     chosen = rng.sample(range(options.people), count)
     duplicates = pd.DataFrame(
         [
-            _messy_copy(row, rng, short_forms, options.previous_postcode_rate)
+            _messy_copy(row, rng, short_forms, options)
             for row in base.iloc[chosen].to_dict("records")
         ]
     )
