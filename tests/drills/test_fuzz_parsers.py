@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import re
 import zipfile
 
 import pytest
@@ -131,6 +132,23 @@ class TestAgencyExtracts:
         for _ in range(flips):
             content[chance.randrange(len(content))] = chance.randrange(256)
         _parse_and_clean("extract.xlsx", bytes(content))
+
+    def test_a_cell_pointing_past_the_shared_strings_is_refused_with_a_reason(self):
+        # Found by the property above: openpyxl reads a read-only sheet lazily, so a damaged
+        # cell raised IndexError while the rows were read, a server error on the import page.
+        content = xlsx_bytes([["N1", "Ava", "Smith", "03/04/2015"]])
+        source = zipfile.ZipFile(io.BytesIO(content))
+        damaged = io.BytesIO()
+        with zipfile.ZipFile(damaged, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(
+                        rb'<c r="A1" t="inlineStr">.*?</c>', b'<c r="A1" t="s"><v>99</v></c>', data
+                    )
+                target.writestr(item, data)
+        with pytest.raises(UploadError, match="cannot be read"):
+            parse_file("extract.xlsx", damaged.getvalue())
 
 
 class TestDatesIdentifiersAndSearch:

@@ -268,16 +268,27 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise UploadError("The Excel workbook cannot be read: save it again as .xlsx") from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
-            rows.append([_cell_text(v) for v in row])
-            if len(rows) > MAX_ROWS + 1:
-                raise UploadError(
-                    f"The file must have {MAX_ROWS:,} rows or fewer: split it into smaller files"
-                )
+        rows = _xlsx_rows(workbook)
+    except UploadError:
+        raise
+    except Exception:  # noqa: BLE001 - read-only sheets are parsed lazily: a damaged part fails here
+        raise UploadError("The Excel workbook cannot be read: save it again as .xlsx") from None
     finally:
         workbook.close()
+    return rows
+
+
+def _xlsx_rows(workbook: Any) -> list[list[str]]:
+    if not workbook.worksheets:
+        raise UploadError("The Excel workbook has no sheet: save the extract as the first sheet")
+    sheet = workbook.worksheets[0]
+    rows = []
+    for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+        rows.append([_cell_text(v) for v in row])
+        if len(rows) > MAX_ROWS + 1:
+            raise UploadError(
+                f"The file must have {MAX_ROWS:,} rows or fewer: split it into smaller files"
+            )
     return rows
 
 
