@@ -30,9 +30,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from safeguard.core.middleware import is_public_path
 from safeguard.core.models import Role
 from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory, UserFactory
-from tests.test_every_url import all_paths
+from tests.test_every_url import PUBLIC, all_paths
 
 SCRIPT = '<script>alert("sgfuzz")</script>'
 ATTRIBUTE = '"><img src=x onerror=alert("sgfuzz")>'
@@ -142,7 +143,7 @@ def _assert_safe(response: Any, where: str) -> None:
     assert b'onerror=alert("sgfuzz")>' not in body, f"{where} echoed an attribute unescaped"
 
 
-def _fuzz_form(client: Any, user: Any, action: str, form: dict[str, Any]) -> None:
+def _fuzz_form(client: Any, user: Any | None, action: str, form: dict[str, Any]) -> None:
     """Post hypothesis' hostile values to one form, signed in afresh each time."""
     every_field_a_script = {
         **{n: v for n, v in form["fixed"].items() if n != "csrfmiddlewaretoken"},
@@ -158,9 +159,13 @@ def _fuzz_form(client: Any, user: Any, action: str, form: dict[str, Any]) -> Non
     @given(data=_strategy(form))
     @example(data=every_field_a_script)
     def post(data: dict[str, Any]) -> None:
-        client.force_login(user)
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
         response = client.post(action, data)
-        _assert_safe(response, f"POST {action} as {sorted(user.role_codes())}")
+        who = sorted(user.role_codes()) if user is not None else "a member of the public"
+        _assert_safe(response, f"POST {action} as {who}")
         if response.status_code == 302 and response["Location"].startswith("/"):
             _assert_safe(client.get(response["Location"]), f"after POST {action}")
 
@@ -313,6 +318,56 @@ def test_every_form_refuses_hostile_input_without_a_server_error_or_an_unescaped
         assert any(re.match(reached, a) for a in actions), f"no form fuzzed at {reached}"
     if os.environ.get("SAFEGUARD_FUZZ_LIST"):
         print(f"{len(fuzzed)} forms fuzzed:", *sorted(a for a, _ in fuzzed), sep="\n  ")  # noqa: T201
+
+
+@pytest.mark.django_db
+@pytest.mark.timeout(600)
+def test_every_public_form_refuses_hostile_input_signed_out(client, make_user):
+    """The forms anyone may post without signing in: newsletter, event interest, unsubscribe."""
+    from django.test import Client
+
+    from safeguard.directory import services as directory
+    from safeguard.directory.models import Subscriber, SubscriberStatus
+    from safeguard.directory.services.newsletter import token_for
+
+    start = timezone.now() + dt.timedelta(days=5)
+    event = directory.event_save(
+        by=make_user(Role.BUSINESS_UNIT),
+        event=None,
+        title="Fuzz briefing",
+        kind="briefing",
+        description="Synthetic.",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        location="Online",
+        places=5,
+    )
+    subscriber = Subscriber.objects.create(
+        email="fuzz@example.org", status=SubscriberStatus.CONFIRMED, signed_up_at=timezone.now()
+    )
+    child = PersonFactory()
+    # Every other page sends a signed-out visitor to sign in (tests/test_every_url.py).
+    paths = [
+        *(p for p in all_paths(str(child.pk)) if p in PUBLIC or is_public_path(p)),
+        f"/events/{event.slug}/",
+        f"/newsletter/unsubscribe/{token_for(subscriber, 'unsubscribe')}/",
+    ]
+    client = Client()  # signed out throughout
+    fuzzed: set[tuple[str, str]] = set()
+    for path in paths:
+        if path in SKIP:
+            continue
+        for action, form in _forms(client, path):
+            key = (action, ",".join(sorted([*form["text"], *form["choices"]])))
+            if key in fuzzed:
+                continue
+            fuzzed.add(key)
+            _fuzz_form(client, None, action, form)
+    actions = sorted({re.sub(r"unsubscribe/[^/]+/", "unsubscribe/<token>/", a) for a, _ in fuzzed})
+    for reached in ("/newsletter/", f"/events/{event.slug}/", "/newsletter/unsubscribe/<token>/"):
+        assert reached in actions, f"no public form fuzzed at {reached}: {actions}"
+    if os.environ.get("SAFEGUARD_FUZZ_LIST"):
+        print(f"{len(fuzzed)} public forms fuzzed:", *actions, sep="\n  ")  # noqa: T201
 
 
 @pytest.mark.django_db
