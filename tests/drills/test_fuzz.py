@@ -320,55 +320,32 @@ def test_every_form_refuses_hostile_input_without_a_server_error_or_an_unescaped
         print(f"{len(fuzzed)} forms fuzzed:", *sorted(a for a, _ in fuzzed), sep="\n  ")  # noqa: T201
 
 
-# Demo roles beyond the MASH worker and the practitioner, each with the part of the product
-# (first path segments) only they open: (who, roles, agency kind, team purpose, segments).
-MORE_ROLES: list[tuple[str, list[str], str, str | None, tuple[str, ...]]] = [
-    (
-        "business unit",
-        [Role.BUSINESS_UNIT],
-        "childrens_social_care",
-        "partnership",
-        ("directory", "training", "learning", "meetings"),
-    ),
+# Demo roles beyond the MASH worker and the practitioner: (who, roles, agency kind, team).
+MORE_ROLES: list[tuple[str, list[str], str, str | None]] = [
+    ("business unit", [Role.BUSINESS_UNIT], "childrens_social_care", "partnership"),
     (
         "panel chair",
         [Role.PANEL_CHAIR, Role.PRACTITIONER],
         "childrens_social_care",
         "contextual_safeguarding",
-        ("exploitation", "meetings", "learning"),
     ),
-    ("analyst", [Role.ANALYST], "childrens_social_care", None, ("insight",)),
-    (
-        "police officer",
-        [Role.PRACTITIONER],
-        "police",
-        "police_safeguarding",
-        ("police", "contextual", "exploitation"),
-    ),
+    ("analyst", [Role.ANALYST], "childrens_social_care", None),
+    ("police officer", [Role.PRACTITIONER], "police", "police_safeguarding"),
     (
         "harmful sexual behaviour team member",
         [Role.PRACTITIONER],
         "childrens_social_care",
         "harmful_sexual_behaviour",
-        ("harmful-sexual-behaviour",),
     ),
     (
         "school designated safeguarding lead",
         [Role.PRACTITIONER],
         "education_school",
         "safeguarding_office",
-        ("sharing", "harmful-sexual-behaviour", "training"),
     ),
-    (
-        "health designated lead",
-        [Role.PRACTITIONER],
-        "health_hospital",
-        "safeguarding_office",
-        ("sharing", "training", "learning"),
-    ),
-    ("system administrator", [Role.SYSTEM_ADMINISTRATOR], "childrens_social_care", None, ("",)),
+    ("health designated lead", [Role.PRACTITIONER], "health_hospital", "safeguarding_office"),
+    ("system administrator", [Role.SYSTEM_ADMINISTRATOR], "childrens_social_care", None),
 ]
-DRILL = os.environ.get("SAFEGUARD_DRILLS") == "1"
 
 
 @pytest.mark.django_db
@@ -376,8 +353,7 @@ DRILL = os.environ.get("SAFEGUARD_DRILLS") == "1"
 def test_more_roles_reach_the_forms_of_every_part_of_the_product(users, signed_in):
     """Police, panel chair, business unit, analyst, designated leads, the teams: their forms.
 
-    In ``make test`` each role opens only the parts of the product it alone reaches; in
-    ``make fuzz`` (SAFEGUARD_DRILLS=1) each opens every page.
+    Each role opens every page; a form another role here already fuzzed is not fuzzed again.
     """
     from safeguard.core.models import TeamMembership
     from tests.factories import TeamFactory
@@ -386,7 +362,7 @@ def test_more_roles_reach_the_forms_of_every_part_of_the_product(users, signed_i
     base = [p.replace("/mash/x/", f"/mash/{reference}/") for p in all_paths(str(child.pk))]
     base += [p for p in extra if p not in base]
     fuzzed: set[tuple[str, str]] = set()
-    for who, roles, kind, purpose, segments in MORE_ROLES:
+    for who, roles, kind, purpose in MORE_ROLES:
         agency = AgencyFactory(kind=kind, name=f"Fuzz {who}")
         user = UserFactory(roles=roles, agency=agency)
         InvolvementFactory(person=child, agency=agency, lead_practitioner=user)
@@ -395,7 +371,7 @@ def test_more_roles_reach_the_forms_of_every_part_of_the_product(users, signed_i
             TeamMembership.objects.create(team=team, user=user, since=timezone.localdate())
         client = signed_in(user)
         for path in base:
-            if path in SKIP or not (DRILL or path.split("/")[1] in segments or "" in segments):
+            if path in SKIP:
                 continue
             for action, form in _forms(client, path):
                 key = (action, ",".join(sorted([*form["text"], *form["choices"]])))
@@ -405,17 +381,17 @@ def test_more_roles_reach_the_forms_of_every_part_of_the_product(users, signed_i
                 _fuzz_form(client, user, action, form)
     reached = {action.split("/")[1] for action, _ in fuzzed}
     if os.environ.get("SAFEGUARD_FUZZ_LIST"):
-        print(
-            f"{len(fuzzed)} forms fuzzed by more roles:", *sorted(a for a, _ in fuzzed), sep="\n  "
-        )  # noqa: T201
-    # 50 forms on 30 November 2026 (the MASH worker and the practitioner reach 55).
-    assert len(fuzzed) >= 45, sorted(fuzzed)
+        listed = sorted(a for a, _ in fuzzed)
+        print(f"{len(fuzzed)} forms fuzzed by more roles:", *listed, sep="\n  ")  # noqa: T201
+    # 74 forms on 30 November 2026 (the MASH worker and the practitioner reach 55).
+    assert len(fuzzed) >= 70, sorted(fuzzed)
     parts = {
         "accounts",
         "contextual",
         "directory",
         "exploitation",
         "harmful-sexual-behaviour",
+        "insight",
         "learning",
         "meetings",
         "training",
