@@ -383,8 +383,10 @@ def test_more_roles_reach_the_forms_of_every_part_of_the_product(users, signed_i
     if os.environ.get("SAFEGUARD_FUZZ_LIST"):
         listed = sorted(a for a, _ in fuzzed)
         print(f"{len(fuzzed)} forms fuzzed by more roles:", *listed, sep="\n  ")  # noqa: T201
-    # 74 forms on 30 November 2026 (the MASH worker and the practitioner reach 55).
-    assert len(fuzzed) >= 70, sorted(fuzzed)
+    # 74 forms on SQLite on 30 November 2026 (the MASH worker and the practitioner reach
+    # 55); up to 8 sit at an id tests/test_every_url.py fills with 1, which PostgreSQL's
+    # sequences (not reset between tests) may have passed.
+    assert len(fuzzed) >= 60, sorted(fuzzed)
     parts = {
         "accounts",
         "contextual",
