@@ -8,6 +8,11 @@ characters, right-to-left overrides, SQL, path traversal, impossible dates, very
 and empty values, arbitrary Unicode). Every answer must be below 500 and must never
 contain a canary unescaped.
 
+Then eight more demo roles (business unit, panel chair, analyst, police officer, harmful
+sexual behaviour team, school and health designated leads, system administrator) open
+every page too, so the forms of every part of the product are fuzzed; and a member of the
+public, signed out, posts to every public form (newsletter, event interest, unsubscribe).
+
 Pages reached only through objects (an early help episode, information requests, a team
 queue and its item) are created first so their forms are fuzzed too.
 
