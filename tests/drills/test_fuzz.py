@@ -14,7 +14,12 @@ every page too, so the forms of every part of the product are fuzzed; and a memb
 public, signed out, posts to every public form (newsletter, event interest, unsubscribe).
 
 Pages reached only through objects (an early help episode, information requests, a team
-queue and its item) are created first so their forms are fuzzed too.
+queue and its item) are created first so their forms are fuzzed too; and each part's
+records (a meeting and its agenda item, a training session and booking, contextual
+places, people, links, concerns and disruption actions, a missing episode, the
+exploitation panel, a case review, a harmful sexual behaviour concern and its pathways)
+are built as that part's tests build them, and the people who work on them fuzz the forms
+on their pages.
 
 ``make test`` runs 2 examples a form (one of them every field set to the script
 canary), and every API operation without a token and with a wrong one. ``make fuzz``
