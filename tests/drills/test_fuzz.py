@@ -8,8 +8,18 @@ characters, right-to-left overrides, SQL, path traversal, impossible dates, very
 and empty values, arbitrary Unicode). Every answer must be below 500 and must never
 contain a canary unescaped.
 
+Then eight more demo roles (business unit, panel chair, analyst, police officer, harmful
+sexual behaviour team, school and health designated leads, system administrator) open
+every page too, so the forms of every part of the product are fuzzed; and a member of the
+public, signed out, posts to every public form (newsletter, event interest, unsubscribe).
+
 Pages reached only through objects (an early help episode, information requests, a team
-queue and its item) are created first so their forms are fuzzed too.
+queue and its item) are created first so their forms are fuzzed too; and each part's
+records (a meeting and its agenda item, a training session and booking, contextual
+places, people, links, concerns and disruption actions, a missing episode, the
+exploitation panel, a case review, a harmful sexual behaviour concern and its pathways)
+are built as that part's tests build them, and the people who work on them fuzz the forms
+on their pages.
 
 ``make test`` runs 2 examples a form (one of them every field set to the script
 canary), and every API operation without a token and with a wrong one. ``make fuzz``
@@ -30,9 +40,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from safeguard.core.middleware import is_public_path
 from safeguard.core.models import Role
 from tests.factories import AgencyFactory, InvolvementFactory, PersonFactory, UserFactory
-from tests.test_every_url import all_paths
+from tests.test_every_url import PUBLIC, all_paths
 
 SCRIPT = '<script>alert("sgfuzz")</script>'
 ATTRIBUTE = '"><img src=x onerror=alert("sgfuzz")>'
@@ -142,7 +153,7 @@ def _assert_safe(response: Any, where: str) -> None:
     assert b'onerror=alert("sgfuzz")>' not in body, f"{where} echoed an attribute unescaped"
 
 
-def _fuzz_form(client: Any, user: Any, action: str, form: dict[str, Any]) -> None:
+def _fuzz_form(client: Any, user: Any | None, action: str, form: dict[str, Any]) -> None:
     """Post hypothesis' hostile values to one form, signed in afresh each time."""
     every_field_a_script = {
         **{n: v for n, v in form["fixed"].items() if n != "csrfmiddlewaretoken"},
@@ -158,9 +169,13 @@ def _fuzz_form(client: Any, user: Any, action: str, form: dict[str, Any]) -> Non
     @given(data=_strategy(form))
     @example(data=every_field_a_script)
     def post(data: dict[str, Any]) -> None:
-        client.force_login(user)
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
         response = client.post(action, data)
-        _assert_safe(response, f"POST {action} as {sorted(user.role_codes())}")
+        who = sorted(user.role_codes()) if user is not None else "a member of the public"
+        _assert_safe(response, f"POST {action} as {who}")
         if response.status_code == 302 and response["Location"].startswith("/"):
             _assert_safe(client.get(response["Location"]), f"after POST {action}")
 
@@ -315,6 +330,151 @@ def test_every_form_refuses_hostile_input_without_a_server_error_or_an_unescaped
         print(f"{len(fuzzed)} forms fuzzed:", *sorted(a for a, _ in fuzzed), sep="\n  ")  # noqa: T201
 
 
+# Demo roles beyond the MASH worker and the practitioner: (who, roles, agency kind, team).
+MORE_ROLES: list[tuple[str, list[str], str, str | None]] = [
+    ("business unit", [Role.BUSINESS_UNIT], "childrens_social_care", "partnership"),
+    (
+        "panel chair",
+        [Role.PANEL_CHAIR, Role.PRACTITIONER],
+        "childrens_social_care",
+        "contextual_safeguarding",
+    ),
+    ("analyst", [Role.ANALYST], "childrens_social_care", None),
+    ("police officer", [Role.PRACTITIONER], "police", "police_safeguarding"),
+    (
+        "harmful sexual behaviour team member",
+        [Role.PRACTITIONER],
+        "childrens_social_care",
+        "harmful_sexual_behaviour",
+    ),
+    (
+        "school designated safeguarding lead",
+        [Role.PRACTITIONER],
+        "education_school",
+        "safeguarding_office",
+    ),
+    ("health designated lead", [Role.PRACTITIONER], "health_hospital", "safeguarding_office"),
+    ("system administrator", [Role.SYSTEM_ADMINISTRATOR], "childrens_social_care", None),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.timeout(1800)
+def test_more_roles_reach_the_forms_of_every_part_of_the_product(users, signed_in):
+    """Police, panel chair, business unit, analyst, designated leads, the teams: their forms.
+
+    Each role opens every page; a form another role here already fuzzed is not fuzzed again.
+    """
+    from safeguard.core.models import TeamMembership
+    from tests.factories import TeamFactory
+
+    child, reference, _people, extra = users
+    base = [p.replace("/mash/x/", f"/mash/{reference}/") for p in all_paths(str(child.pk))]
+    base += [p for p in extra if p not in base]
+    fuzzed: set[tuple[str, str]] = set()
+    for who, roles, kind, purpose in MORE_ROLES:
+        agency = AgencyFactory(kind=kind, name=f"Fuzz {who}")
+        user = UserFactory(roles=roles, agency=agency)
+        InvolvementFactory(person=child, agency=agency, lead_practitioner=user)
+        if purpose:
+            team = TeamFactory(agency=agency, purpose=purpose, name=f"Fuzz {who} team")
+            TeamMembership.objects.create(team=team, user=user, since=timezone.localdate())
+        client = signed_in(user)
+        for path in base:
+            if path in SKIP:
+                continue
+            for action, form in _forms(client, path):
+                key = (action, ",".join(sorted([*form["text"], *form["choices"]])))
+                if key in fuzzed:
+                    continue
+                fuzzed.add(key)
+                _fuzz_form(client, user, action, form)
+    reached = {action.split("/")[1] for action, _ in fuzzed}
+    if os.environ.get("SAFEGUARD_FUZZ_LIST"):
+        listed = sorted(a for a, _ in fuzzed)
+        print(f"{len(fuzzed)} forms fuzzed by more roles:", *listed, sep="\n  ")  # noqa: T201
+    # 74 forms on SQLite on 30 November 2026 (the MASH worker and the practitioner reach
+    # 55); up to 8 sit at an id tests/test_every_url.py fills with 1, which PostgreSQL's
+    # sequences (not reset between tests) may have passed.
+    assert len(fuzzed) >= 60, sorted(fuzzed)
+    parts = {
+        "accounts",
+        "contextual",
+        "directory",
+        "exploitation",
+        "harmful-sexual-behaviour",
+        "insight",
+        "learning",
+        "meetings",
+        "training",
+    }
+    assert reached >= parts, f"no form fuzzed under {sorted(parts - reached)}"
+    # Forms the MASH worker and the practitioner never reach (24 such on PostgreSQL).
+    actions = {action for action, _ in fuzzed}
+    only_these_roles = {
+        "/accounts/new/",
+        "/directory/import/",
+        "/directory/events/new/",
+        "/harmful-sexual-behaviour/trained-practitioners/",
+        "/insight/census/",
+        "/insight/measures/enter/",
+        "/learning/reviews/new/",
+        "/training/manage/courses/new/",
+        "/work/manage/teams/",
+    }
+    assert only_these_roles <= actions, f"not fuzzed: {sorted(only_these_roles - actions)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.timeout(600)
+def test_every_public_form_refuses_hostile_input_signed_out(client, make_user):
+    """The forms anyone may post without signing in: newsletter, event interest, unsubscribe."""
+    from django.test import Client
+
+    from safeguard.directory import services as directory
+    from safeguard.directory.models import Subscriber, SubscriberStatus
+    from safeguard.directory.services.newsletter import token_for
+
+    start = timezone.now() + dt.timedelta(days=5)
+    event = directory.event_save(
+        by=make_user(Role.BUSINESS_UNIT),
+        event=None,
+        title="Fuzz briefing",
+        kind="briefing",
+        description="Synthetic.",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        location="Online",
+        places=5,
+    )
+    subscriber = Subscriber.objects.create(
+        email="fuzz@example.org", status=SubscriberStatus.CONFIRMED, signed_up_at=timezone.now()
+    )
+    child = PersonFactory()
+    # Every other page sends a signed-out visitor to sign in (tests/test_every_url.py).
+    paths = [
+        *(p for p in all_paths(str(child.pk)) if p in PUBLIC or is_public_path(p)),
+        f"/events/{event.slug}/",
+        f"/newsletter/unsubscribe/{token_for(subscriber, 'unsubscribe')}/",
+    ]
+    client = Client()  # signed out throughout
+    fuzzed: set[tuple[str, str]] = set()
+    for path in paths:
+        if path in SKIP:
+            continue
+        for action, form in _forms(client, path):
+            key = (action, ",".join(sorted([*form["text"], *form["choices"]])))
+            if key in fuzzed:
+                continue
+            fuzzed.add(key)
+            _fuzz_form(client, None, action, form)
+    actions = sorted({re.sub(r"unsubscribe/[^/]+/", "unsubscribe/<token>/", a) for a, _ in fuzzed})
+    for reached in ("/newsletter/", f"/events/{event.slug}/", "/newsletter/unsubscribe/<token>/"):
+        assert reached in actions, f"no public form fuzzed at {reached}: {actions}"
+    if os.environ.get("SAFEGUARD_FUZZ_LIST"):
+        print(f"{len(fuzzed)} public forms fuzzed:", *actions, sep="\n  ")  # noqa: T201
+
+
 @pytest.mark.django_db
 def test_the_api_answers_every_operation_without_a_token_or_with_a_wrong_one_with_401(client):
     from safeguard.api.api import api
@@ -334,3 +494,259 @@ def test_the_api_answers_every_operation_without_a_token_or_with_a_wrong_one_wit
                 method.upper(), url, data=b"{}", content_type="application/json", **headers
             )
             assert response.status_code == 401, f"{method} {url} {headers}: {response.status_code}"
+
+
+def _fill_routes(fills: dict[str, dict[str, str]]) -> set[str]:
+    """Every page under a prefix, its placeholders (by name) filled with the record's keys."""
+    from django.urls import get_resolver
+
+    from tests.test_every_url import _walk
+
+    paths = set()
+    for route in _walk(get_resolver().url_patterns):
+        for prefix, values in fills.items():
+            if not route.startswith(prefix) or "(?P" in route:
+                continue
+            names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+            if names and all(name in values for name in names):
+                path = route
+                for name in names:
+                    path = re.sub(rf"<(?:\w+:)?{name}>", values[name], path)
+                paths.add("/" + path)
+    return paths
+
+
+def _fuzz_pages_as(
+    people: list[Any], paths: set[str], signed_in: Any, fuzzed: set[tuple[str, str]]
+) -> None:
+    """Each person opens each page (closing, cancelling and ending last); every form is fuzzed."""
+    last = ("/close/", "/cancel/", "/change/", "/finalise/")
+    ordered = sorted(paths, key=lambda path: (path.endswith(last), path))
+    for user in people:
+        client = signed_in(user)
+        for path in ordered:
+            if path in SKIP or not path.endswith("/"):
+                continue
+            for action, form in _forms(client, path):
+                key = (action, ",".join(sorted([*form["text"], *form["choices"]])))
+                if key in fuzzed:
+                    continue
+                fuzzed.add(key)
+                _fuzz_form(client, user, action, form)
+
+
+def _meeting_pages(make_user: Any) -> tuple[list[Any], set[str]]:
+    """A panel meeting with a child on its agenda, as the chair and an invited practitioner."""
+    from safeguard.meetings import services
+    from safeguard.meetings.kinds import kinds_seed
+    from safeguard.meetings.models import ItemKind
+    from tests.meetings.conftest import arrange_panel, build_partnership
+
+    kinds_seed()
+    p = build_partnership(make_user)
+    meeting = arrange_panel(p)
+    item = services.item_add(
+        by=p.chair, meeting=meeting, kind=ItemKind.CHILD, title="Missing twice", person=p.ava
+    )
+    paths = _fill_routes(
+        {"meetings/<str:reference>/": {"reference": meeting.reference, "item_id": str(item.pk)}}
+    )
+    return [p.chair, p.worker], paths
+
+
+def _training_pages(make_user: Any) -> tuple[list[Any], set[str]]:
+    """A course, a session of it and a learner's booking, as the business unit, trainer, learner."""
+    from safeguard.training import services
+    from tests.training.conftest import build_partnership, make_session_for
+
+    p = build_partnership(make_user)
+    session = make_session_for(p.course, p.trainer)
+    booking = services.booking_create(by=p.learner, session=session, learner=p.learner).booking
+    paths = _fill_routes(
+        {
+            "training/courses/": {"slug": p.course.slug},
+            "training/manage/courses/": {"slug": p.course.slug},
+            "training/sessions/": {"pk": str(session.pk)},
+            "training/manage/sessions/": {"pk": str(session.pk)},
+            "training/bookings/": {"pk": str(booking.pk)},
+        }
+    )
+    return [p.unit, p.trainer, p.learner, p.manager], paths
+
+
+def _contextual_pages(make_user: Any) -> tuple[list[Any], set[str]]:
+    """A peer group, a place, a person of concern, a link, a concern, a disruption action."""
+    from safeguard.contextual import services
+    from safeguard.contextual.models import LinkKind
+    from tests.contextual.conftest import build, link, place
+
+    w = build(make_user)
+    spot = place(w)
+    dee = services.person_of_concern_create(by=w.officer, name="Dee")
+    group = services.peer_group_create(by=w.social_worker, name="The bus stop group")
+    joined = link(w, LinkKind.CHILD_PLACE, child=w.ava, place=spot)
+    concern = services.context_concern_report(
+        by=w.teacher, context_kind="place", where="The number 6 bus", what_happened="Vapes"
+    )
+    action = services.disruption_action_agree(
+        by=w.social_worker,
+        tool="patrols",
+        description="Evening patrols",
+        owner_agency=w.police,
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+        place=spot,
+    )
+    paths = _fill_routes(
+        {
+            "contextual/places/": {"pk": str(spot.pk)},
+            "contextual/persons/": {"pk": str(dee.pk)},
+            "contextual/groups/": {"pk": str(group.pk)},
+            "contextual/links/": {"pk": str(joined.pk)},
+            "contextual/concerns/": {"reference": concern.reference},
+            "contextual/actions/": {"reference": action.reference},
+        }
+    )
+    return [w.social_worker, w.officer, w.teacher], paths
+
+
+def _missing_pages(make_user: Any) -> tuple[list[Any], set[str]]:
+    """A missing episode after the child's return: its return interview, its priority."""
+    from tests.exploitation.missing_fixtures import back, build_missing, report
+
+    m = build_missing(make_user)
+    episode = report(m)
+    back(m, episode)
+    paths = _fill_routes(
+        {"exploitation/missing/<str:reference>/": {"reference": episode.reference}}
+    )
+    return [m.officer, m.worker, m.interviewer], paths
+
+
+def _panel_pages(make_user: Any) -> tuple[list[Any], set[str]]:
+    """A screening of a child for the exploitation panel, and the panel meeting."""
+    from safeguard.exploitation.models.panel import RiskLevel
+    from safeguard.exploitation.panel import services
+    from tests.exploitation.panel_world import build_world
+
+    w = build_world(make_user)
+    screening = services.screening_record(
+        by=w.worker,
+        person=w.child,
+        screened_on=timezone.localdate(),
+        indicators={"missing": {"when": "current", "evidence": "Missing twice in March"}},
+        incidents=[],
+        incident_detail="",
+        judgement="Worried about the older boys at the retail park.",
+        judgement_level=RiskLevel.MODERATE,
+    )
+    paths = _fill_routes(
+        {
+            "exploitation/panel/screenings/": {"reference": screening.reference},
+            "exploitation/panel/meetings/": {"reference": w.panel.reference},
+        }
+    )
+    return [w.worker, w.chair], paths
+
+
+def _learning_pages(make_user: Any) -> tuple[list[Any], set[str]]:
+    """A serious incident's case review with its steps, as the business unit and the chair."""
+    from safeguard.learning import services
+    from safeguard.learning.models import ReviewKind
+    from safeguard.learning.seeds import reference_data_seed
+    from tests.learning.conftest import build_partnership
+
+    reference_data_seed()
+    p = build_partnership(make_user)
+    review = services.review_open(
+        by=p.business,
+        kind=ReviewKind.SERIOUS_INCIDENT,
+        title="Injury to a baby",
+        summary="",
+        agency=p.csc,
+        aware_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    paths = _fill_routes({"learning/reviews/": {"reference": review.reference}})
+    return [p.business, p.chair], paths
+
+
+def _hsb_pages(make_user: Any) -> tuple[list[Any], set[str]]:
+    """A concern the school records (Leo harmed Mia) and the pathways it opens."""
+    from safeguard.hsb.models import Pathway
+    from tests.hsb.conftest import build_partnership, record
+
+    p = build_partnership(make_user)
+    concern = record(p)
+    paths = _fill_routes({"harmful-sexual-behaviour/concerns/": {"reference": concern.reference}})
+    for pathway in Pathway.objects.filter(person__in=[p.leo, p.mia]):
+        paths |= _fill_routes(
+            {"harmful-sexual-behaviour/pathways/": {"pathway_id": str(pathway.pk)}}
+        )
+    return [p.yjs_manager, p.yjs_worker, p.social_worker, p.teacher], paths
+
+
+# Each part's record pages, and the forms on them its fuzz must reach (38 forms in all on
+# SQLite on 30 November 2026; a peer group's page and a screening's page hold no form).
+RECORD_PAGES: dict[str, tuple[Any, list[str]]] = {
+    "meetings": (
+        _meeting_pages,
+        [
+            r"/meetings/[^/]+/items/\d+/actions/$",
+            r"/meetings/[^/]+/items/\d+/decisions/$",
+            r"/meetings/[^/]+/invitations/\d+/answer/$",
+            r"/meetings/[^/]+/attendance/$",
+        ],
+    ),
+    "training": (
+        _training_pages,
+        [r"/training/bookings/\d+/change/$", r"/training/manage/sessions/\d+/$"],
+    ),
+    "contextual": (
+        _contextual_pages,
+        [
+            r"/contextual/actions/[^/]+/$",
+            r"/contextual/concerns/[^/]+/$",
+            r"/contextual/links/\d+/$",
+            r"/contextual/persons/\d+/change/$",
+            r"/contextual/places/\d+/change/$",
+        ],
+    ),
+    "missing": (
+        _missing_pages,
+        [
+            r"/exploitation/missing/[^/]+/interview/offer/$",
+            r"/exploitation/missing/[^/]+/priority/$",
+        ],
+    ),
+    "panel": (_panel_pages, [r"/exploitation/panel/meetings/[^/]+/$"]),
+    "learning": (_learning_pages, [r"/learning/reviews/[^/]+/$"]),
+    "harmful-sexual-behaviour": (
+        _hsb_pages,
+        [
+            r"/harmful-sexual-behaviour/concerns/[^/]+/change/$",
+            r"/harmful-sexual-behaviour/concerns/[^/]+/strategy-meeting/$",
+            r"/harmful-sexual-behaviour/pathways/\d+/keyworker/$",
+            r"/harmful-sexual-behaviour/pathways/\d+/consent/$",
+            r"/harmful-sexual-behaviour/pathways/\d+/assessments/new/$",
+        ],
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("part", sorted(RECORD_PAGES))
+def test_the_forms_on_a_records_pages_refuse_hostile_input(part, make_user, signed_in):
+    """A meeting, a booking, contextual records, a missing episode...: the forms on their pages.
+
+    Each part's records are built as its own tests build them, and the people who work on
+    them (the chair, the trainer, the police officer...) open every page under them.
+    """
+    build, must_reach = RECORD_PAGES[part]
+    people, paths = build(make_user)
+    fuzzed: set[tuple[str, str]] = set()
+    _fuzz_pages_as(people, paths, signed_in, fuzzed)
+    actions = sorted(action for action, _ in fuzzed)
+    if os.environ.get("SAFEGUARD_FUZZ_LIST"):
+        print(f"{part}: {len(actions)} forms fuzzed:", *actions, sep="\n  ")  # noqa: T201
+    for pattern in must_reach:
+        assert any(re.match(pattern, a) for a in actions), f"none at {pattern}: {actions}"

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import random
 import re
+import uuid
 import zipfile
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -303,3 +306,155 @@ class TestUploadsAreJudgedByContent:
         except UploadRefused as exc:
             message = str(exc)
             assert message
+
+
+# Open Referral UK files (the services directory import) ---------------------------------
+
+OPEN_REFERRAL_FILE = (
+    __import__("pathlib").Path(__file__).parents[2]
+    / "src/safeguard/directory/data/york_services.json"
+)
+# JSON values a damaged or hostile export could hold where a field should be: JSON's own
+# NaN and Infinity, integers too long to print, floats, NUL and other control characters.
+json_leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "a\x00b", "\x1b\x07"]),
+)
+json_any = st.recursive(
+    json_leaf,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=12), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+RAW_JSON = [
+    "NaN",
+    "[NaN]",
+    "Infinity",
+    "-Infinity",
+    "1e400",
+    "9" * 5_000,
+    "[" * 100_000,
+    '{"contents": [' + "9" * 5_000 + "]}",
+    "\ufeff[]",
+    "",
+]
+
+
+def _damage(services: list[Any], paths: list[tuple[int, ...]], values: list[Any]) -> None:
+    """Replace the values at some places (found by walking the file) with hostile ones."""
+    for path, value in zip(paths, values, strict=False):
+        target: Any = services
+        for step in path[:-1]:
+            target = target[step % len(target)] if isinstance(target, list) and target else None
+            if isinstance(target, dict) and target:
+                target = target[sorted(target)[step % len(target)]]
+            if not isinstance(target, dict | list) or not target:
+                break
+        else:
+            if isinstance(target, list) and target:
+                target[path[-1] % len(target)] = value
+            elif isinstance(target, dict) and target:
+                target[sorted(target)[path[-1] % len(target)]] = value
+
+
+def _only_our_errors(content: bytes | str) -> Any:
+    from safeguard.directory.openreferral import parse_services
+
+    parsed = parse_services(content)
+    assert parsed.errors or parsed.services
+    assert all(isinstance(e, str) and e for e in parsed.errors)
+    assert not (parsed.errors and parsed.services)
+    return parsed
+
+
+class TestOpenReferralFiles:
+    """The Open Referral UK file a business unit uploads: only our list of problems, never a crash."""
+
+    @QUICK
+    @given(content=st.binary(max_size=400))
+    def test_any_bytes_get_a_list_of_problems(self, content):
+        _only_our_errors(content)
+
+    @settings(max_examples=len(RAW_JSON), deadline=None)
+    @given(raw=st.sampled_from(RAW_JSON))
+    def test_json_that_python_reads_strangely_gets_a_list_of_problems(self, raw):
+        _only_our_errors(raw)
+        _only_our_errors(raw.encode())
+
+    @pytest.mark.parametrize(
+        "raw", ["9" * 5_000, "[NaN]", "Infinity", '[{"minimum_age": 1e400}]'], ids=str.__len__
+    )
+    def test_json_python_reads_but_refuses_as_a_number_is_not_valid_json(self, raw):
+        # Found by this fuzz: each raised ValueError (or OverflowError for the age) out of
+        # the import, a server error on the upload page.
+        parsed = _only_our_errors(raw.encode())
+        assert parsed.errors[0].startswith("The file is not valid JSON")
+
+    def test_a_nul_character_in_a_service_is_one_of_the_problems(self):
+        # Found by this fuzz: saved as is, PostgreSQL refuses text with a NUL in it.
+        services = json.loads(OPEN_REFERRAL_FILE.read_text())
+        services[0]["description"] = "a\x00b"
+        parsed = _only_our_errors(json.dumps(services))
+        assert any("NUL character" in e for e in parsed.errors)
+
+    @QUICK
+    @given(value=json_any)
+    def test_any_json_shape_gets_a_list_of_problems(self, value):
+        _only_our_errors(json.dumps(value))
+        _only_our_errors(json.dumps({"contents": [value]}))
+        _only_our_errors(json.dumps([{"id": str(uuid.uuid4()), "name": "x", **{"status": value}}]))
+
+    @QUICK
+    @given(
+        paths=st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=5), max_size=4),
+        values=st.lists(json_any, max_size=4),
+    )
+    def test_a_damaged_real_export_gets_a_list_of_problems(self, paths, values):
+        services = json.loads(OPEN_REFERRAL_FILE.read_text())
+        _damage(services, [tuple(p) for p in paths], values)
+        _only_our_errors(json.dumps(services))
+
+    @QUICK
+    @given(data=st.data())
+    def test_a_real_export_with_bytes_cut_or_flipped_gets_a_list_of_problems(self, data):
+        content = bytearray(OPEN_REFERRAL_FILE.read_bytes())
+        at = data.draw(st.integers(0, len(content) - 1))
+        if data.draw(st.booleans()):
+            content = content[:at]
+        else:
+            content[at] = data.draw(st.integers(0, 255))
+        _only_our_errors(bytes(content))
+
+
+@pytest.mark.django_db
+class TestOpenReferralImport:
+    """Through the import itself: a refusal with the problems, or every service saved."""
+
+    @settings(
+        max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        field=st.sampled_from(["name", "description", "email", "url", "eligibility_description"]),
+        value=json_leaf,
+    )
+    def test_a_hostile_value_in_a_real_export_is_refused_or_saved(self, field, value):
+        from django.db import transaction
+
+        from safeguard.directory.services import directory_import
+        from safeguard.directory.services.directory import ImportRefused
+
+        services = json.loads(OPEN_REFERRAL_FILE.read_text())
+        services[0][field] = value
+        problems: list[str] = []
+        try:
+            with transaction.atomic():
+                directory_import(by=None, content=json.dumps(services).encode(), file_name="f")
+        except ImportRefused as exc:
+            problems = exc.problems
+            assert problems, "refused without saying why"
+        assert all(problems)

@@ -19,6 +19,7 @@ whose ``value`` is the age. Attributes of any other taxonomy are ignored on impo
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -198,6 +199,10 @@ class _Checker:
             return ""
         if not isinstance(value, str):
             self.add(where, f"the {key.replace('_', ' ')} must be text")
+            return ""
+        if "\x00" in value:
+            # PostgreSQL cannot store a NUL character in text: refused here, not a crash later.
+            self.add(where, f"the {key.replace('_', ' ')} holds a NUL character (code 0)")
             return ""
         return value.strip()
 
@@ -401,6 +406,18 @@ def _service(check: _Checker, raw: Any, n: int) -> ParsedService | None:
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
+def _not_a_number(token: str) -> Any:
+    """NaN and Infinity: Python reads them, standard JSON (and Open Referral UK) does not."""
+    raise ValueError(f"{token} is not a number in JSON")
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise ValueError(f"{token[:20]} is too large a number")
+    return value
+
+
 def parse_services(content: bytes | str) -> Parsed:
     """Read an Open Referral UK file and check every service in it (nothing is saved)."""
     if isinstance(content, bytes):
@@ -411,8 +428,11 @@ def parse_services(content: bytes | str) -> Parsed:
         except UnicodeDecodeError:
             return Parsed([], ["The file is not text in UTF-8: save it as UTF-8 and try again"])
     try:
-        data = json.loads(content)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        data = json.loads(content, parse_constant=_not_a_number, parse_float=_finite)
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers the JSONDecodeError of broken syntax, and also what Python's
+        # reader raises for JSON it could read but we refuse: NaN and Infinity (not JSON
+        # in the standard), numbers too large for a float, integers over 4,300 digits.
         where = (
             f" (line {exc.lineno}, column {exc.colno})"
             if isinstance(exc, json.JSONDecodeError)
