@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from safeguard.core.audit import audit_record
 from safeguard.core.errors import Forbidden, InvalidRequest
+from safeguard.core.events import AuditEventType
 from safeguard.core.models import Agency, AuditAction, Team, TeamPurpose
 from safeguard.core.references import reference_issue
 from safeguard.core.services import access_refused_record
@@ -203,24 +204,28 @@ def person_of_concern_create(
     return person
 
 
+def _audited_look(
+    *, by: User, allowed: bool, page: AuditEventType, object_id: Any, reason: str, refusal: str
+) -> None:
+    """Audit a look at something only some may see; refuse (audited) anyone else."""
+    if not allowed:
+        with transaction.atomic():
+            access_refused_record(by=by, page=page, object_id=object_id, reason=reason)
+        raise Forbidden(refusal)
+    with transaction.atomic():
+        audit_record(by=by, action=AuditAction.VIEW, object_type=page, object_id=object_id)
+
+
 def police_only_read(*, by: User, person: PersonOfConcern) -> str:
     """The police-only notes, audited; another agency's request is refused and audited."""
-    if not by.has_perm("contextual.see_police_only"):
-        with transaction.atomic():
-            access_refused_record(
-                by=by,
-                page=ContextualEvent.CONTEXTUAL_POLICE_ONLY,
-                object_id=person.pk,
-                reason="Police-only field requested by another agency",
-            )
-        raise Forbidden(POLICE_ONLY_REFUSAL)
-    with transaction.atomic():
-        audit_record(
-            by=by,
-            action=AuditAction.VIEW,
-            object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY,
-            object_id=person.pk,
-        )
+    _audited_look(
+        by=by,
+        allowed=by.has_perm("contextual.see_police_only"),
+        page=ContextualEvent.CONTEXTUAL_POLICE_ONLY,
+        object_id=person.pk,
+        reason="Police-only field requested by another agency",
+        refusal=POLICE_ONLY_REFUSAL,
+    )
     return person.intelligence_notes
 
 
@@ -398,22 +403,14 @@ def police_only_reads_view(*, by: User, person: PersonOfConcern) -> None:
     Only managers in the police agency that holds the notes may see it
     (``contextual.see_police_only_reads``).
     """
-    if not by.has_perm("contextual.see_police_only_reads", person):
-        with transaction.atomic():
-            access_refused_record(
-                by=by,
-                page=ContextualEvent.CONTEXTUAL_POLICE_ONLY_READS,
-                object_id=person.pk,
-                reason="Who read the police-only notes, asked by someone who is not their police manager",
-            )
-        raise Forbidden(POLICE_ONLY_READS_REFUSAL)
-    with transaction.atomic():
-        audit_record(
-            by=by,
-            action=AuditAction.VIEW,
-            object_type=ContextualEvent.CONTEXTUAL_POLICE_ONLY_READS,
-            object_id=person.pk,
-        )
+    _audited_look(
+        by=by,
+        allowed=by.has_perm("contextual.see_police_only_reads", person),
+        page=ContextualEvent.CONTEXTUAL_POLICE_ONLY_READS,
+        object_id=person.pk,
+        reason="Who read the police-only notes, asked by someone who is not their police manager",
+        refusal=POLICE_ONLY_READS_REFUSAL,
+    )
 
 
 def peer_group_create(*, by: User, name: str, description: str = "") -> PeerGroup:
