@@ -59,6 +59,7 @@ CLEAN_COLUMNS = (
     "postcodes",
     "postcode_sector",
     "postcode_district",
+    "postcode_area",
     "address",
     "nhs_number",
 )
@@ -518,6 +519,9 @@ def clean_records(
     ).to_numpy()
     out["postcode_district"] = _series(
         pc.if_else(is_uk, pc.replace_substring_regex(codes, r" .*$", ""), nothing), index
+    ).to_numpy()
+    out["postcode_area"] = _series(
+        pc.if_else(is_uk, pc.replace_substring_regex(codes, r"[0-9].*$", ""), nothing), index
     ).to_numpy()
     out["address"] = _on_distinct(column("address"), _clean_text)
     if validate_nhs_number:

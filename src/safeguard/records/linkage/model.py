@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import jellyfish
 import numpy as np
 import pandas as pd
 
@@ -40,7 +41,7 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 #: The probability given to a pair the family rule stops, whatever its weights say.
 FAMILY_RULE_CAP = 0.001
 #: Bumped whenever the comparisons change, so an old model is never applied to new levels.
-SETTINGS_VERSION = 4
+SETTINGS_VERSION = 5
 #: Above this many records the looser blocking rules are left out (they grow quadratically).
 LARGE_INPUT_ROWS = 100_000
 #: Larger inputs are trained on a random sample of this many records.
@@ -57,8 +58,8 @@ _NHS_SLIP = 1  # the same NHS number is 2; one slip apart (unvalidated identifie
 #: (2006-09-27 and 2007-09-17), so it counts as a disagreement unless the given names are
 #: exactly the same.
 _DOB_TWO_DIGITS = 1
-#: The postcode level "a previous postcode of one is the other's postcode" (the same is 4).
-_POSTCODE_PREVIOUS = 3
+#: The postcode level "a previous postcode of one is the other's postcode" (the same is 5).
+_POSTCODE_PREVIOUS = 4
 #: The comparisons, besides the given name, on which a rival must agree at least as well
 #: for a link to be ambiguous (see ``_stop_ambiguous_links``).
 _CONTEXT_COMPARISONS: tuple[str, ...] = (
@@ -225,6 +226,10 @@ def _comparisons(dialect: str = "duckdb") -> list[Any]:
             ),
             cll.ExactMatchLevel("postcode_district").configure(
                 label_for_charts="The same postcode district"
+            ),
+            # Most moves are short: 68% stay within the postcode area (docs/linkage.md).
+            cll.ExactMatchLevel("postcode_area").configure(
+                label_for_charts="The same postcode area"
             ),
             cll.ElseLevel().configure(label_for_charts="Different postcodes"),
         ],
@@ -784,6 +789,28 @@ def _both_ways(pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([forward, backward], ignore_index=True)
 
 
+def _names_within_a_slip(pairs: pd.DataFrame) -> np.ndarray:
+    """Whether each pair's given names are alike, missing, or one slip apart.
+
+    One slip is one letter wrong, missing, added, or two neighbouring letters swapped
+    (Damerau-Levenshtein distance 1): Luly is a slip of Lucy even though the levels call
+    the two names different. Disy is a slip of Daisy but not of her twin Dasisha.
+    """
+    within = (pairs["gamma_given_name"] != 0).to_numpy()
+    if "given_name_l" not in pairs.columns:
+        return within
+    unlike = np.flatnonzero(~within)
+    left = pairs["given_name_l"].to_numpy()[unlike]
+    right = pairs["given_name_r"].to_numpy()[unlike]
+    within[unlike] = [
+        isinstance(a, str)
+        and isinstance(b, str)
+        and jellyfish.damerau_levenshtein_distance(a, b) <= 1
+        for a, b in zip(left, right, strict=True)
+    ]
+    return within
+
+
 def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
     """A close but not exact given name is no evidence when another child fits as well.
 
@@ -792,7 +819,9 @@ def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
     least as well as B on everything else (family name, date of birth, postcode,
     address, sex, NHS number): A and B look like two children of one household (twins,
     say), and X's given name may be a slip of either. Luly could be Lucy or Lily. The
-    link X-B is stopped; a person decides.
+    link X-B is stopped; a person decides. A is a rival only when X's given name could be
+    a slip of A's (alike, missing, or one slip apart): Disy links to Daisy although her
+    twin Dasisha lives at the same address.
     """
     # A nickname is no slip: a short form of one twin's name that also stands for the
     # other's agrees with both, and ``_stop_conflicting_links`` sees to that.
@@ -802,6 +831,7 @@ def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
     # a stranger elsewhere who happens to share a family name and a birthday is none.
     at_home = (pairs["gamma_postcode"] >= _POSTCODE_PREVIOUS) | (pairs["gamma_address"] > 0)
     rivals = pairs["family_rule"] & (pairs["gamma_nhs_number"] < _NHS_SLIP) & at_home
+    rivals &= _names_within_a_slip(pairs)
     if not links.any() or not rivals.any():
         return pairs
     ranks = pd.DataFrame(
@@ -879,7 +909,8 @@ _SIDE_LEFT = "l\x1e"
 _SIDE_RIGHT = "r\x1e"
 
 _PREDICTED_COLUMNS = (
-    "record_id_l, record_id_r, match_probability, match_weight, gamma_given_name,"
+    "record_id_l, record_id_r, match_probability, match_weight, given_name_l, given_name_r,"
+    " gamma_given_name,"
     " gamma_family_name, gamma_date_of_birth, gamma_postcode, gamma_address, gamma_sex,"
     " gamma_nhs_number"
 )

@@ -10,6 +10,7 @@ format, a missing NHS number.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 
@@ -58,6 +59,161 @@ SURNAMES = (
     "Nelson Slater Austin Sullivan Whitehead Mann Frost Lambert Stephens Blake Akhtar Lynch "
     "Goodwin Barton Woodward Thomson Cunningham Quinn Barnett Baxter Bibi Clayton Nash Greenwood"
 ).split()
+#: How names are spread in the population the generator draws from: ``"realistic"`` (the
+#: default) follows published shares for England and Wales; ``"narrow"`` is the generator
+#: before 1 December 2026 (the 78 given names of each sex drawn evenly, and 250 family
+#: names with Smith on one household in eleven), kept to reproduce earlier measurements.
+NAME_SPREADS = ("realistic", "narrow")
+
+# Realistic spreads (docs/linkage.md, "Names as common as they really are"):
+# - Family names: Smith is held by 1.2 to 1.4% of people in England and Wales, Jones by
+#   0.9 to 1.1%, the tenth name by about 0.35% and the twentieth by about 0.28%
+#   (surnamestudies.org.uk, "Comparative table of 300 leading surnames", registers of
+#   1853 to 1996); Britain has about 45,000 family names held by a hundred people or more
+#   (Oxford Dictionary of Family Names in Britain and Ireland, University of the West of
+#   England, 2016). The 250 names above take 1.2% times the rank to the power -0.5 (36%
+#   of people together); 20,000 made-up names share the rest, ever rarer.
+# - Given names: in 2012 the 729,674 babies born in England and Wales were given more
+#   than 28,000 different boys' names and 36,000 girls' names, and the top ten names were
+#   13% of all (Office for National Statistics, baby names 2012); since 2017 the top
+#   hundred names are under half of all babies (ONS, baby names 2017). The names above come
+#   first, at shares falling as a power of the rank fitted to those two figures, then
+#   12,000 made-up names of each sex share the rest.
+_FAMILY_TOP_SHARE = 0.012
+_FAMILY_EXPONENT = 0.5
+_FAMILY_TAIL = 20_000
+_GIVEN_TOP_TEN_SHARE = 0.13
+_GIVEN_TOP_HUNDRED_SHARE = 0.50
+_GIVEN_TAIL = 12_000
+
+_SURNAME_STARTS = tuple(
+    dict.fromkeys(
+        (
+            "Ash Ayles Bar Black Brad Bram Brook Brom Bur Cal Car Chad Chap Chil Clay Cold "
+            "Cran Crom Dar Dun East Eld Elm Fair Far Fen Fern Gold Gran Hal Ham Har Hart Hay "
+            "Hazel Heath Hen Hol Horn Hux Kel Ken Kings Kirk Lang Lat Lea Lin Lock Mar Mel Mid "
+            "Mill Mor Nor Oak Old Pem Pen Pick Rad Rams Raven Red Rid Rud Rush Sal Sand Shel "
+            "Staf Stan Stock Strat Sud Swin Tal Thorn Tod Wal War Wat Wel Whit Wick Wil Win "
+            "Wor Wy Ack Ald Alt Ard Bas Bel Bil Bos Bot Brack Bran Bris Cam Cas Chel Cle Cod "
+            "Cot Cul Dal Dean Den Dod Dray Dur Ed Eg Em Ev Fal Fel Fish Fol Ful Gar Gil Glad "
+            "Glen Gos Had Hag Hamp Haw Hed Hep Hig Hod Hud Ing Kim Kin Knap Lad Lax Led Lid "
+            "Lud Lyn Man Mat Med Mer Mol Mos Nap Net New Nut Od Os Ott Pad Par Pel Pil Pol "
+            "Pot Pres Pud Quen Rav Rock Row Rox Ryl Sax Scar Sed Sel Shar Sher Skel Slad Sned "
+            "Sop Stav Sten Stow Sym Tad Tam Tet Thur Tib Tol Tot Trel Tun Ux Ver Wad Wak Wen "
+            "Wes Wim"
+        ).split()
+    )
+)
+_SURNAME_ENDS = (
+    "ley ton ford field worth by ham well wood more stead hurst combe den dale bury bridge "
+    "brook wick land cott gate hill ridge shaw thorpe low er man son ington en all ock et "
+    "way ing stone leigh"
+).split()
+_GAELIC_STEMS = (
+    "Alister Allan Andrew Arthur Aulay Bain Bean Bride Cabe Cann Carthy Cord Crae Cready "
+    "Culloch Dermott Dougall Dowell Duff Ewan Fadden Farlane Gill Gillivray Gowan Grath "
+    "Guire Hugh Innes Intyre Iver Kay Keever Kendrick Kenna Kenzie Kinnon Laren Lean Leod "
+    "Lachlan Mahon Manus Millan Nab Nair Namara Neil Nulty Pherson Quade Queen Rae Robbie "
+    "Shane Sweeney Taggart Tavish Vey Whirter"
+).split()
+_SYLLABLE_STARTS = "B Br C D Dr F G H J K L M N P R S T Tr V W Z Ad Ok Ol Ab Ez Ib Ud".split()
+_SYLLABLE_VOWELS = "a e i o u ay ee".split()
+_SYLLABLE_MIDDLES = "b d k l m n r s t v z".split()
+_SURNAME_SYLLABLE_ENDS = "a e i o u ani eri owski ak enko elli ado ova ez ian".split()
+_BOY_ENDS = "an en on o ius ley ton iel ar is".split()
+_GIRL_ENDS = "a ia elle ine ey ina ara isha yn ette".split()
+
+
+def _made_up(ends: list[str], count: int, rng: random.Random, taken: set[str]) -> list[str]:
+    """``count`` distinct made-up names of syllables ending in ``ends``, none in ``taken``."""
+    combinations = [
+        f"{start}{vowel}{middle}{end}"
+        for start in _SYLLABLE_STARTS
+        for vowel in _SYLLABLE_VOWELS
+        for middle in _SYLLABLE_MIDDLES
+        for end in ends
+    ]
+    rng.shuffle(combinations)
+    return [name for name in dict.fromkeys(combinations) if name not in taken][:count]
+
+
+def _power_tail(head: np.ndarray, total: int) -> np.ndarray:
+    """Shares for the ranks after ``head`` up to ``total``.
+
+    A power of the rank, continuing from the head's last share, steep enough that all
+    shares add up to 1.
+    """
+    ranks = np.arange(len(head) + 1, total + 1) / len(head)
+    left = 1.0 - head.sum()
+    low, high = 0.01, 6.0
+    for _ in range(60):
+        exponent = (low + high) / 2
+        if (head[-1] * ranks**-exponent).sum() > left:
+            low = exponent
+        else:
+            high = exponent
+    tail = head[-1] * ranks**-exponent
+    return tail * (left / tail.sum())
+
+
+def _given_head_shares() -> np.ndarray:
+    """Shares of the 100 commonest given names of one sex.
+
+    The share is a constant times the rank to the power -b, with the top ten at 13% and
+    the top hundred at 50%.
+    """
+    ranks = np.arange(1, 101)
+    low, high = 0.05, 2.0
+    target = _GIVEN_TOP_HUNDRED_SHARE / _GIVEN_TOP_TEN_SHARE
+    for _ in range(60):
+        exponent = (low + high) / 2
+        shares = ranks**-exponent
+        if shares.sum() / shares[:10].sum() > target:
+            low = exponent
+        else:
+            high = exponent
+    shares = ranks**-exponent
+    return shares * (_GIVEN_TOP_TEN_SHARE / shares[:10].sum())
+
+
+@functools.cache
+def name_pools(spread: str = "realistic") -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For ``"boys"``, ``"girls"`` and ``"family"``: the names and each one's share."""
+    if spread not in NAME_SPREADS:
+        raise ValueError(f"Unknown name spread {spread!r}: use one of {', '.join(NAME_SPREADS)}.")
+    if spread == "narrow":
+        weights = 1 / np.arange(1, len(SURNAMES) + 1) ** 0.8
+        return {
+            "boys": (np.array(BOYS, dtype=object), np.full(len(BOYS), 1 / len(BOYS))),
+            "girls": (np.array(GIRLS, dtype=object), np.full(len(GIRLS), 1 / len(GIRLS))),
+            "family": (np.array(SURNAMES, dtype=object), weights / weights.sum()),
+        }
+    rng = random.Random(20261201)  # noqa: S311 - made-up test data
+    taken = set(SURNAMES)
+    english = [f"{start}{end}" for start in _SURNAME_STARTS for end in _SURNAME_ENDS]
+    gaelic = [f"{prefix}{stem}" for prefix in ("Mac", "Mc") for stem in _GAELIC_STEMS]
+    gaelic += [f"O'{stem}" for stem in _GAELIC_STEMS[:30]]
+    tail = [name for name in dict.fromkeys(english + gaelic) if name not in taken]
+    taken.update(tail)
+    tail += _made_up(_SURNAME_SYLLABLE_ENDS, _FAMILY_TAIL - len(tail), rng, taken)
+    rng.shuffle(tail)
+    family_head = _FAMILY_TOP_SHARE * np.arange(1, len(SURNAMES) + 1) ** -_FAMILY_EXPONENT
+    family = np.array(list(SURNAMES) + tail[:_FAMILY_TAIL], dtype=object)
+    pools = {
+        "family": (family, np.concatenate([family_head, _power_tail(family_head, len(family))]))
+    }
+    given_taken = set(BOYS) | set(GIRLS)
+    given_head = _given_head_shares()
+    for sex, real, ends in (("boys", BOYS, _BOY_ENDS), ("girls", GIRLS, _GIRL_ENDS)):
+        made_up = _made_up(ends, _GIVEN_TAIL, rng, given_taken)
+        given_taken.update(made_up)
+        # The real names first; made-up ones continue the fitted curve to the hundredth
+        # rank, then a steeper tail takes the rest.
+        names = np.array(list(real) + made_up, dtype=object)
+        pools[sex] = (names, np.concatenate([given_head, _power_tail(given_head, len(names))]))
+    return pools
+
+
 STREETS = (
     "High Street|Station Road|Church Lane|Park Avenue|Victoria Road|Green Lane|Manor Road|"
     "Mill Lane|School Lane|Queens Road|New Road|Grange Road|Kings Road|North Street|"
@@ -94,6 +250,8 @@ class SyntheticOptions:
     #: move?", property transactions of 2014).
     move_within_district_rate: float = 0.34
     move_within_area_rate: float = 0.34
+    #: How names are spread: ``"realistic"`` or ``"narrow"`` (see :data:`NAME_SPREADS`).
+    names: str = "realistic"
     seed: int = 1
 
 
@@ -107,6 +265,7 @@ def _short_forms() -> dict[str, list[str]]:
     return forms
 
 
+@functools.lru_cache(maxsize=200_000)
 def _names_clash(first: str, second: str) -> bool:
     """Whether two given names are close enough that siblings would not be given both."""
     a, b = first.upper(), second.upper()
@@ -207,8 +366,9 @@ def generate_households(options: SyntheticOptions) -> pd.DataFrame:
     households = len(sizes)
     household_of = np.repeat(np.arange(households), sizes)[:people]
 
-    weights = 1 / np.arange(1, len(SURNAMES) + 1) ** 0.8
-    surname = np.array(SURNAMES)[rng.choice(len(SURNAMES), households, p=weights / weights.sum())]
+    pools = name_pools(options.names)
+    family_names, family_shares = pools["family"]
+    surname = family_names[rng.choice(len(family_names), households, p=family_shares)]
     area = np.array(AREAS)[rng.integers(0, len(AREAS), households)]
     district = rng.integers(1, 30, households).astype(str)
     sector = rng.integers(0, 10, households).astype(str)
@@ -225,29 +385,33 @@ def generate_households(options: SyntheticOptions) -> pd.DataFrame:
     sex = np.where(rng.random(people) < 0.5, "M", "F")
     start = np.datetime64("2004-01-01")
     dob = start + rng.integers(0, 365 * 20, people).astype("timedelta64[D]")
-    boys, girls = np.array(BOYS), np.array(GIRLS)
+    boys, boy_shares = pools["boys"]
+    girls, girl_shares = pools["girls"]
     given = np.where(
         sex == "M",
-        boys[rng.integers(0, len(boys), people)],
-        girls[rng.integers(0, len(girls), people)],
+        boys[rng.choice(len(boys), people, p=boy_shares)],
+        girls[rng.choice(len(girls), people, p=girl_shares)],
     ).astype(object)
 
     # Siblings get clearly different names; twins share a date of birth.
-    clash = {(a, b) for a in BOYS + GIRLS for b in BOYS + GIRLS if a < b and _names_clash(a, b)}
     py_rng = random.Random(options.seed)  # noqa: S311 - made-up test data
+    redraw = {
+        "M": (list(boys), list(np.cumsum(boy_shares))),
+        "F": (list(girls), list(np.cumsum(girl_shares))),
+    }
     first_of_household = np.r_[0, np.cumsum(sizes)[:-1]]
     for household in np.flatnonzero(sizes > 1):
         begin = first_of_household[household]
         members = range(begin, min(begin + sizes[household], people))
         taken: list[str] = []
         for member in members:
-            pool = BOYS if sex[member] == "M" else GIRLS
+            names, cumulative = redraw[sex[member]]
             while any(
                 given[member] == other
-                or (min(given[member], other), max(given[member], other)) in clash
+                or _names_clash(min(given[member], other), max(given[member], other))
                 for other in taken
             ):
-                given[member] = py_rng.choice(pool)
+                given[member] = py_rng.choices(names, cum_weights=cumulative)[0]
             taken.append(given[member])
         if len(taken) > 1 and py_rng.random() < options.twin_rate * 4:
             dob[members[1]] = dob[members[0]]
