@@ -48,6 +48,7 @@ from safeguard.records.linkage.model import (  # noqa: E402
     train,
 )
 from safeguard.records.linkage.synthetic import (  # noqa: E402
+    NAME_SPREADS,
     SyntheticOptions,
     generate_records,
 )
@@ -165,12 +166,20 @@ def pair_count(groups: pd.Series) -> int:
     return int((sizes * (sizes - 1) // 2).sum())
 
 
-def bench_calibration(
-    people: int, previous_postcode_rate: float, seed: int = 7
-) -> tuple[list[calibration.CurvePoint], calibration.Thresholds, dict[str, float]]:
-    options = SyntheticOptions(
-        people=people, duplicate_rate=0.1, seed=seed, previous_postcode_rate=previous_postcode_rate
+def generator(people: int, arguments: argparse.Namespace, seed: int = 7) -> SyntheticOptions:
+    """The generator's options for this run: 10% duplicates, the names and addresses asked."""
+    return SyntheticOptions(
+        people=people,
+        duplicate_rate=0.1,
+        seed=seed,
+        previous_postcode_rate=arguments.previous_postcode_rate,
+        names=arguments.names,
     )
+
+
+def bench_calibration(
+    options: SyntheticOptions,
+) -> tuple[list[calibration.CurvePoint], calibration.Thresholds, dict[str, float]]:
     records = generate_records(options)
     source = records.drop(columns=["person_id", "household_id"])
     started = time.perf_counter()
@@ -186,7 +195,7 @@ def bench_calibration(
     return points, calibration.choose(points), {"records": len(records), "seconds": seconds}
 
 
-def ceiling(people: int, seed: int = 7) -> pd.DataFrame:
+def ceiling(options: SyntheticOptions) -> pd.DataFrame:
     """Pairs no model can tell apart from strangers, counted on the generated records.
 
     Pairs whose given name, family name and date of birth are exactly the same, sex not
@@ -195,7 +204,7 @@ def ceiling(people: int, seed: int = 7) -> pd.DataFrame:
     """
     from safeguard.records.linkage.cleaning import clean_records
 
-    records = generate_records(SyntheticOptions(people=people, duplicate_rate=0.1, seed=seed))
+    records = generate_records(options)
     cleaned = clean_records(records.drop(columns=["person_id", "household_id"]))
     cleaned["person_id"] = records["person_id"].to_numpy()
     key = ["given_name", "family_name", "date_of_birth"]
@@ -216,21 +225,12 @@ def ceiling(people: int, seed: int = 7) -> pd.DataFrame:
     )
 
 
-def bench_generated(
-    people: int, threshold: float, previous_postcode_rate: float = 0.0
-) -> dict[str, float]:
+def bench_generated(options: SyntheticOptions, threshold: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "people.csv"
         out = Path(folder) / "clusters.csv"
         started = time.perf_counter()
-        records = generate_records(
-            SyntheticOptions(
-                people=people,
-                duplicate_rate=0.1,
-                seed=7,
-                previous_postcode_rate=previous_postcode_rate,
-            )
-        )
+        records = generate_records(options)
         records.drop(columns=["person_id", "household_id"]).to_csv(source, index=False)
         generated = time.perf_counter() - started
         print(f"  generated {len(records):,} records in {generated:.0f} s (not timed below)")
@@ -317,6 +317,18 @@ def main() -> None:
         help="share of moved children's second records that hold the previous postcode",
     )
     parser.add_argument(
+        "--names",
+        choices=NAME_SPREADS,
+        default="realistic",
+        help="how names are spread: as in England and Wales, or the old narrow generator",
+    )
+    parser.add_argument(
+        "--names",
+        choices=NAME_SPREADS,
+        default="realistic",
+        help="how names are spread: as in England and Wales, or the old narrow generator",
+    )
+    parser.add_argument(
         "--ceiling", action="store_true", help="count the pairs no model can tell apart, and stop"
     )
     parser.add_argument("--skip-febrl", action="store_true")
@@ -330,7 +342,7 @@ def main() -> None:
 
     limits = linking_thresholds()
     if arguments.ceiling:
-        counts = ceiling(arguments.calibration_people)
+        counts = ceiling(generator(arguments.calibration_people, arguments))
         print("Exactly the same names and date of birth, moved, no NHS number on one side:")
         for column in ("same district", "family name held by at most 0.5%"):
             print(pd.crosstab(counts["one person"], counts[column]).to_string(), "\n")
@@ -346,12 +358,13 @@ def main() -> None:
         show("FEBRL3 (deduplicate 5,000)", bench_febrl3())
     if not arguments.skip_calibration:
         points, chosen, about = bench_calibration(
-            arguments.calibration_people, arguments.previous_postcode_rate
+            generator(arguments.calibration_people, arguments)
         )
         print(
             f"\nCalibration: {about['records']:,} generated records, every pair scored "
             f"(training and prediction {about['seconds']:.0f} s); previous postcodes on "
-            f"{arguments.previous_postcode_rate:.0%} of moved children's second records"
+            f"{arguments.previous_postcode_rate:.0%} of moved children's second records; "
+            f"names spread {arguments.names}"
         )
         print(calibration.curve_table(points, chosen))
         print(
@@ -361,18 +374,18 @@ def main() -> None:
             f"review {chosen.review:g} (recall with a person {chosen.review_recall:.4f})"
         )
     if not arguments.skip_generated:
-        generator = SyntheticOptions()
+        options = generator(arguments.people, arguments)
         print(
             f"\nGenerated UK-style records: {arguments.people:,} people + 10% duplicates "
-            f"(date slips {generator.dob_digit_slip_rate:.0%} one digit, "
-            f"{generator.dob_transposition_rate:.0%} neighbouring digits swapped; of moves, "
-            f"{generator.move_within_district_rate:.0%} within the postcode district and "
-            f"{generator.move_within_area_rate:.0%} more within the area), "
+            f"(date slips {options.dob_digit_slip_rate:.0%} one digit, "
+            f"{options.dob_transposition_rate:.0%} neighbouring digits swapped; of moves, "
+            f"{options.move_within_district_rate:.0%} within the postcode district and "
+            f"{options.move_within_area_rate:.0%} more within the area; names spread "
+            f"{options.names}; previous postcodes on {options.previous_postcode_rate:.0%} of "
+            "moved children's second records), "
             f"deduplicated at the automatic threshold {limits.auto_link:g}"
         )
-        result = bench_generated(
-            arguments.people, limits.auto_link, arguments.previous_postcode_rate
-        )
+        result = bench_generated(options, limits.auto_link)
         for key, value in result.items():
             if isinstance(value, float):
                 shown = f"{value:.4f}"
