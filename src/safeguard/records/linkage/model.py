@@ -797,8 +797,10 @@ def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
     link X-B is stopped; a person decides.
     """
     # A nickname is no slip: a short form of one twin's name that also stands for the
-    # other's agrees with both, and ``_stop_conflicting_links`` sees to that.
-    links = ~pairs["family_rule"] & (pairs["gamma_given_name"] < _GIVEN_NICKNAME)
+    # other's agrees with both, and ``_stop_conflicting_links`` sees to that. Nor are
+    # given and family names written the wrong way round: both names agree, crosswise.
+    given = pairs["gamma_given_name"]
+    links = ~pairs["family_rule"] & (given < _GIVEN_NICKNAME) & (given > _GIVEN_SWAPPED)
     links &= pairs["gamma_nhs_number"] < _NHS_SLIP
     # A rival lives where X lives (the same or a previous postcode, or the same address):
     # a stranger elsewhere who happens to share a family name and a birthday is none.
@@ -867,9 +869,9 @@ def _stop_conflicting_links(
     Rick links to Richard and to his twin Eric (Rick is short for both), and the two
     twins are kept apart by the family rule: Rick would merge them. The links of such a
     record are stopped, except its best one when that is at least CONFLICT_MARGIN bits
-    stronger than the next (the record plainly belongs there), or the one that shares
-    the record's NHS number when the other does not (the same NHS number overrides, as
-    in the family rule): either way one link at most is kept, so the two stay apart.
+    stronger than the next (the record plainly belongs there), or else the one that
+    shares the record's NHS number when the other does not (the same NHS number
+    overrides, as in the family rule): one link at most is kept, so the two stay apart.
     ``stopped_between(groups)`` scores the partners of each record against each other
     and returns the pairs of record ids (either order) the family rule stops as two
     people (``_two_people``).
@@ -890,11 +892,11 @@ def _stop_conflicting_links(
             for second in range(first + 1, len(others)):
                 if (others[first], others[second]) not in apart:
                     continue
-                if nhs[first] != nhs[second]:
-                    stop.add(positions[second] if nhs[first] else positions[first])
                 # Sorted by weight: ``first`` is the stronger link.
-                elif first == 0 and weights[0] - weights[second] >= CONFLICT_MARGIN:
+                if first == 0 and weights[0] - weights[second] >= CONFLICT_MARGIN:
                     stop.add(positions[second])
+                elif nhs[first] != nhs[second]:
+                    stop.add(positions[second] if nhs[first] else positions[first])
                 else:
                     stop.update((positions[first], positions[second]))
     stopped = pd.Series(pairs.index.isin(sorted(stop)), index=pairs.index)
