@@ -157,6 +157,103 @@ class TestOneRecordThatFitsTwoChildren:
         assert len(pairs) == 1
 
 
+def _linked(pairs: pd.DataFrame) -> set[frozenset[str]]:
+    return {frozenset(pair) for pair in zip(pairs["left_id"], pairs["right_id"], strict=True)}
+
+
+class TestOnePersonWrittenSeveralWays:
+    """One person's records stay together even where two of them, alone, look like two people.
+
+    In the FEBRL3 benchmark (docs/linkage.md) one person has up to five records; two of
+    them that the family rule keeps apart on their own (one has the given and family
+    names swapped, or no given name) must not stop a third from joining both.
+    """
+
+    def test_a_record_with_the_names_swapped_joins_the_others(self, trained_model):
+        eric = {**TWIN_JACK, "given_name": "Eric"}
+        richard = {**TWIN_JACK, "given_name": "Richard"}
+        rick = {**TWIN_JACK, "given_name": "Rick"}
+        records = pd.DataFrame(
+            [
+                {"record_id": "william", **BROTHER_WILLIAM},
+                {"record_id": "william-no-date", **BROTHER_WILLIAM, "date_of_birth": None},
+                {
+                    "record_id": "smith-william",
+                    **BROTHER_WILLIAM,
+                    "given_name": "Smith",
+                    "family_name": "William",
+                    "date_of_birth": "24/12/2010",  # two digits out
+                },
+                {"record_id": "eric", **eric},
+                {"record_id": "richard", **richard},
+                {"record_id": "rick", **rick},
+            ]
+        )
+        pairs = predict_pairs(records, model=trained_model, threshold=0.9)
+        assert _linked(pairs) == {
+            frozenset({"william", "william-no-date"}),
+            frozenset({"smith-william", "william-no-date"}),
+        }, pairs
+
+    def test_a_record_without_a_given_name_joins_through_its_nhs_number(self, trained_model):
+        records = pd.DataFrame(
+            [
+                {"record_id": "william", **BROTHER_WILLIAM, "nhs_number": "943 476 5919"},
+                {
+                    "record_id": "no-given-name",
+                    **BROTHER_WILLIAM,
+                    "given_name": None,
+                    "nhs_number": "9434765919",
+                },
+                {"record_id": "bill", **BROTHER_WILLIAM, "given_name": "Bill"},
+                {"record_id": "amelia", **SISTER_AMELIA},
+            ]
+        )
+        pairs = predict_pairs(records, model=trained_model, threshold=0.9)
+        assert _linked(pairs) == {
+            frozenset({"william", "no-given-name"}),
+            frozenset({"william", "bill"}),
+        }, pairs
+
+    def test_the_link_through_the_same_nhs_number_is_the_one_kept(self, trained_model):
+        # William was once registered as Oliver (the same NHS number, no address). His
+        # record fits that one and another without an NHS number, which alone look like
+        # two brothers: the link through the NHS number stays, the other waits.
+        records = pd.DataFrame(
+            [
+                {"record_id": "william", **BROTHER_WILLIAM, "nhs_number": "943 476 5919"},
+                {
+                    "record_id": "oliver",
+                    **BROTHER_WILLIAM,
+                    "given_name": "Oliver",
+                    "address": None,
+                    "nhs_number": "9434765919",
+                },
+                {"record_id": "william-without-nhs-number", **BROTHER_WILLIAM},
+            ]
+        )
+        pairs = predict_pairs(records, model=trained_model, threshold=0.9)
+        assert _linked(pairs) == {frozenset({"william", "oliver"})}, pairs
+
+    def test_a_twin_with_the_other_twins_nhs_number_joins_one_twin_only(self, trained_model):
+        # Jack's record carries Harry's NHS number: it is linked to one twin (the same NHS
+        # number wins, as in the family rule), never to both, so the twins stay apart.
+        records = pd.DataFrame(
+            [
+                {"record_id": "jack", **TWIN_JACK},
+                {"record_id": "harry", **TWIN_HARRY, "nhs_number": "943 476 5919"},
+                {"record_id": "jack-mixed-up", **TWIN_JACK, "nhs_number": "9434765919"},
+            ]
+        )
+        pairs = predict_pairs(records, model=trained_model, threshold=0.01)
+        linked = _linked(pairs)
+        assert frozenset({"jack", "harry"}) not in linked
+        assert not {
+            frozenset({"jack", "jack-mixed-up"}),
+            frozenset({"harry", "jack-mixed-up"}),
+        } <= (linked), pairs
+
+
 class TestGeneratedHouseholds:
     def test_no_sibling_or_twin_pair_is_linked_and_duplicates_are(self, trained_model):
         records = generate_records(

@@ -53,6 +53,8 @@ U_FLOOR = 1e-5
 #: Comparison vector values of the top levels ("the same") of two comparisons.
 _GIVEN_SAME = 7
 _GIVEN_NICKNAME = 6
+#: The given-name level "given and family names swapped" (one above "different").
+_GIVEN_SWAPPED = 1
 _NHS_SLIP = 1  # the same NHS number is 2; one slip apart (unvalidated identifiers only) 1
 #: The date-of-birth level "two digits different": siblings born a year or so apart
 #: (2006-09-27 and 2007-09-17), so it counts as a disagreement unless the given names are
@@ -824,8 +826,10 @@ def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
     twin Dasisha lives at the same address.
     """
     # A nickname is no slip: a short form of one twin's name that also stands for the
-    # other's agrees with both, and ``_stop_conflicting_links`` sees to that.
-    links = ~pairs["family_rule"] & (pairs["gamma_given_name"] < _GIVEN_NICKNAME)
+    # other's agrees with both, and ``_stop_conflicting_links`` sees to that. Nor are
+    # given and family names written the wrong way round: both names agree, crosswise.
+    given = pairs["gamma_given_name"]
+    links = ~pairs["family_rule"] & (given < _GIVEN_NICKNAME) & (given > _GIVEN_SWAPPED)
     links &= pairs["gamma_nhs_number"] < _NHS_SLIP
     # A rival lives where X lives (the same or a previous postcode, or the same address):
     # a stranger elsewhere who happens to share a family name and a birthday is none.
@@ -855,12 +859,30 @@ def _stop_rivalled_links(pairs: pd.DataFrame) -> pd.DataFrame:
     return _cap(pairs, pd.Series(stopped, index=pairs.index))
 
 
+def _two_people(pairs: pd.DataFrame) -> pd.Series:
+    """The pairs the family rule stops on evidence of two people, not for want of a name.
+
+    The conflict rule keeps two partners of one record apart only for these. A given
+    name missing from one says nothing either way: the pair is two people only when
+    its dates of birth or its sexes say so. Given and family names written the wrong
+    way round are the same given name: then a date of birth two digits out is a slip,
+    as it is for the same given name. Twins (Eric and Richard), a brother and sister,
+    or two children born a year apart with alike names (Lucy and Lily) stay apart.
+    """
+    given = pairs["gamma_given_name"]
+    dates = pairs["gamma_date_of_birth"]
+    no_name = (given < 0) & (dates != 0) & (dates != _DOB_TWO_DIGITS) & (pairs["gamma_sex"] != 0)
+    swapped = (given == _GIVEN_SWAPPED) & (dates != 0)
+    return pairs["family_rule"] & ~no_name & ~swapped
+
+
 def _conflicting_partners(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """The groups of records that one record links to: record, other, pair, weight."""
+    """The groups of records that one record links to: record, other, pair, weight, nhs."""
     linked = _both_ways(pairs[~pairs["family_rule"] & (pairs["match_probability"] >= threshold)])
     if linked.empty:
         return linked.assign(weight=[])
     linked["weight"] = pairs["match_weight"].loc[linked["pair"]].to_numpy()
+    linked["nhs"] = (pairs["gamma_nhs_number"].loc[linked["pair"]] >= _NHS_SLIP).to_numpy()
     linked = linked.sort_values(["record", "weight", "other"], ascending=[True, False, True])
     linked = linked[linked.groupby("record").cumcount() < CONFLICT_PARTNERS]
     several = linked.groupby("record")["other"].transform("size") > 1
@@ -877,9 +899,12 @@ def _stop_conflicting_links(
     Rick links to Richard and to his twin Eric (Rick is short for both), and the two
     twins are kept apart by the family rule: Rick would merge them. The links of such a
     record are stopped, except its best one when that is at least CONFLICT_MARGIN bits
-    stronger than the next (the record plainly belongs there).
+    stronger than the next (the record plainly belongs there), or else the one that
+    shares the record's NHS number when the other does not (the same NHS number
+    overrides, as in the family rule): one link at most is kept, so the two stay apart.
     ``stopped_between(groups)`` scores the partners of each record against each other
-    and returns the pairs of record ids (either order) the family rule stops.
+    and returns the pairs of record ids (either order) the family rule stops as two
+    people (``_two_people``).
     """
     groups = _conflicting_partners(pairs, threshold)
     if groups.empty:
@@ -892,6 +917,7 @@ def _stop_conflicting_links(
         others = group["other"].tolist()
         weights = group["weight"].tolist()
         positions = group["pair"].tolist()
+        nhs = group["nhs"].tolist()
         for first in range(len(others)):
             for second in range(first + 1, len(others)):
                 if (others[first], others[second]) not in apart:
@@ -899,6 +925,8 @@ def _stop_conflicting_links(
                 # Sorted by weight: ``first`` is the stronger link.
                 if first == 0 and weights[0] - weights[second] >= CONFLICT_MARGIN:
                     stop.add(positions[second])
+                elif nhs[first] != nhs[second]:
+                    stop.add(positions[second] if nhs[first] else positions[first])
                 else:
                     stop.update((positions[first], positions[second]))
     stopped = pd.Series(pairs.index.isin(sorted(stop)), index=pairs.index)
@@ -944,7 +972,11 @@ def _predict(
 def _stopped_between(
     records: pd.DataFrame, model: TrainedModel, engine: str
 ) -> Callable[[pd.DataFrame], set[tuple[str, str]]]:
-    """Scores, for each record, its partners against each other (the family rule only)."""
+    """Scores, for each record, its partners against each other (the family rule only).
+
+    The answer is the pairs of partners the family rule stops as two people
+    (``_two_people``).
+    """
 
     def score(groups: pd.DataFrame) -> set[tuple[str, str]]:
         from splink import Linker
@@ -972,7 +1004,7 @@ def _stopped_between(
         if model.term_frequencies:
             _register_term_frequencies(linker, db_api, model.term_frequencies, engine)
         scored = _apply_family_rule(_predict(linker, 0.0, _no_progress, "Checking"))
-        scored = scored[scored["family_rule"]]
+        scored = scored[_two_people(scored)]
         apart: set[tuple[str, str]] = set()
         for left, right in zip(scored["record_id_l"], scored["record_id_r"], strict=True):
             first, second = left.split("\x1f", 1)[1], right.split("\x1f", 1)[1]
