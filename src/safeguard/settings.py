@@ -372,7 +372,7 @@ AUDIT_CHECKPOINT_SECONDS = env.int("SAFEGUARD_AUDIT_CHECKPOINT_SECONDS", default
 OFFICE_HOURS = env.str("SAFEGUARD_OFFICE_HOURS", default="08:30-17:00")
 
 # Record linkage (docs/linkage.md, "Thresholds"): chosen from measured precision and recall.
-LINKAGE_AUTO_LINK_THRESHOLD = env.float("SAFEGUARD_LINKAGE_AUTO_LINK_THRESHOLD", default=0.95)
+LINKAGE_AUTO_LINK_THRESHOLD = env.float("SAFEGUARD_LINKAGE_AUTO_LINK_THRESHOLD", default=0.9)
 LINKAGE_REVIEW_THRESHOLD = env.float("SAFEGUARD_LINKAGE_REVIEW_THRESHOLD", default=0.05)
 LINKAGE_REVIEW_MINUTES_PER_PAIR = env.float("SAFEGUARD_LINKAGE_REVIEW_MINUTES_PER_PAIR", default=3)
 # The partnership data set (docs/insight.md): the child population rates are per 10,000 of

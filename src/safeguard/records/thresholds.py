@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 #: Documented defaults (docs/linkage.md); settings.py uses the same values.
-DEFAULT_AUTO_LINK_THRESHOLD = 0.95
+DEFAULT_AUTO_LINK_THRESHOLD = 0.9
 DEFAULT_REVIEW_THRESHOLD = 0.05
 DEFAULT_REVIEW_MINUTES_PER_PAIR = 3.0
 
