@@ -15,6 +15,7 @@ from safeguard.records.linkage.model import (
     dedupe,
     explain_pair,
     predict_pairs,
+    prepare_records,
     train,
 )
 
@@ -96,6 +97,19 @@ class TestDedupe:
         actual = _pairs_in(truth.groupby("person_id")["record_id"])
         assert len(predicted - actual) <= 2
         assert len(predicted & actual) >= 0.9 * len(actual)
+
+    def test_records_prepared_beforehand_cluster_as_the_raw_input(
+        self, trained_model, synthetic_records
+    ):
+        # The command cleans its input first and lets the raw frame go (issue 20).
+        records = synthetic_records.drop(columns=["person_id", "household_id"]).head(600)
+        prepared = prepare_records(records)
+        untouched = prepared.copy()
+        from_raw = dedupe(records, model=trained_model)
+        from_prepared = dedupe(prepared, model=trained_model, cleaned=True)
+        pd.testing.assert_frame_equal(from_prepared, from_raw)
+        assert from_raw["cluster_id"].nunique() < len(records)
+        pd.testing.assert_frame_equal(prepared, untouched)
 
     def test_training_on_the_fly(self, synthetic_records):
         records = synthetic_records.drop(columns=["person_id", "household_id"]).head(300)

@@ -360,6 +360,18 @@ def _duckdb_api() -> Any:
     return DuckDBAPI(connection=connection)
 
 
+def _release(db_api: Any) -> None:
+    """Close a DuckDB connection once its results are in pandas, freeing its memory.
+
+    Splink's objects refer to each other in cycles, so a connection left to the garbage
+    collector can outlive its work and hold its tables (the input, every candidate pair)
+    while the next stage builds its own. The Spark session is shared: it stays open.
+    """
+    connection = getattr(db_api, "_con", None)
+    if connection is not None:
+        connection.close()
+
+
 _SPARK_SESSION: Any = None
 
 
@@ -440,8 +452,25 @@ def _register(db_api: Any, frame: pd.DataFrame, name: str, engine: str) -> Any:
     return db_api.register(frame, dataset_display_name=name)
 
 
+_PREPARED_COLUMNS = frozenset({"birth_year", "birth_month_day", "given_name_initial"})
+
+
+def prepare_records(frame: pd.DataFrame, **clean_options: bool) -> pd.DataFrame:
+    """Input records cleaned, with the columns the blocking rules use (for ``cleaned=True``).
+
+    Lets a caller let go of its input frame before linkage starts.
+    """
+    return _prepare(frame, **clean_options)
+
+
 def _prepare(frame: pd.DataFrame, *, cleaned: bool = False, **clean_options: bool) -> pd.DataFrame:
-    """Cleaned records with the derived columns the blocking rules use."""
+    """Cleaned records with the derived columns the blocking rules use.
+
+    Records prepared already (``cleaned`` and with the derived columns) are returned as
+    they are, not copied: a million records take hundreds of megabytes.
+    """
+    if cleaned and _PREPARED_COLUMNS.issubset(frame.columns):
+        return frame
     records = frame if cleaned else clean_records(frame, **clean_options)
     records = records.copy()
     records["birth_year"] = records["date_of_birth"].str[:4]
@@ -734,6 +763,7 @@ def train(
         progress("Training", 0.5 + 0.5 * (number + 1) / len(sessions))
     model = _model_from_linker(linker, rows, {"engine": engine}, before_em)
     model.term_frequencies = frequencies
+    _release(db_api)
     return model
 
 
@@ -1004,6 +1034,7 @@ def _stopped_between(
         if model.term_frequencies:
             _register_term_frequencies(linker, db_api, model.term_frequencies, engine)
         scored = _apply_family_rule(_predict(linker, 0.0, _no_progress, "Checking"))
+        _release(db_api)
         scored = scored[_two_people(scored)]
         apart: set[tuple[str, str]] = set()
         for left, right in zip(scored["record_id_l"], scored["record_id_r"], strict=True):
@@ -1057,6 +1088,8 @@ def predict_pairs(
     if rows < TERM_FREQUENCY_FROM_INPUT_ROWS and model.term_frequencies:
         _register_term_frequencies(linker, db_api, model.term_frequencies, engine)
     pairs = _predict(linker, threshold, progress)
+    _release(db_api)
+    del linker
     if right is not None and "source_dataset_l" in pairs.columns:
         flipped = pairs["source_dataset_l"] != "records_left"
         left_ids = pairs["record_id_l"].where(~flipped, pairs["record_id_r"])
@@ -1132,15 +1165,17 @@ def dedupe(
     threshold: float = 0.9,
     engine: str = "duckdb",
     progress: Progress = _no_progress,
+    cleaned: bool = False,
     **clean_options: bool,
 ) -> pd.DataFrame:
     """record_id and cluster_id for every input record; records of one person share a cluster.
 
     Without a model, one is trained on ``df`` first (:func:`train`). Pairs at or above
-    ``threshold`` (after the family rule) join their records' clusters.
+    ``threshold`` (after the family rule) join their records' clusters. ``cleaned``
+    records come from :func:`prepare_records`.
     """
     progress("Cleaning", 0.0)
-    records = _prepare(df, **clean_options)
+    records = _prepare(df, cleaned=cleaned, **clean_options)
     progress("Cleaning", 1.0)
     if model is None:
         model = train(records, engine=engine, cleaned=True, progress=progress)

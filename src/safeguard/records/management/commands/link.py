@@ -19,7 +19,14 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safeguard.records.linkage.cleaning import INPUT_COLUMNS
-from safeguard.records.linkage.model import ENGINES, TrainedModel, dedupe, predict_pairs, train
+from safeguard.records.linkage.model import (
+    ENGINES,
+    TrainedModel,
+    dedupe,
+    predict_pairs,
+    prepare_records,
+    train,
+)
 
 DEFAULT_LINK_THRESHOLD = 0.5
 DEFAULT_DEDUPE_THRESHOLD = 0.9
@@ -200,10 +207,12 @@ class Command(BaseCommand):
         engine: str,
         progress: ProgressBar,
         options: dict[str, Any],
+        *,
+        cleaned: bool = False,
     ) -> TrainedModel:
         if model is not None:
             return model
-        trained = train(frame, engine=engine, progress=progress)
+        trained = train(frame, engine=engine, progress=progress, cleaned=cleaned)
         if options["save_model"]:
             path = trained.save()
             self.stderr.write(f"Saved model {trained.version} to {path}.")
@@ -254,10 +263,19 @@ class Command(BaseCommand):
         progress: ProgressBar,
         options: dict[str, Any],
     ) -> str:
-        frame = read_records(path)
+        progress("Cleaning", 0.0)
+        # The input frame is let go once cleaned: only the cleaned records are linked.
+        records = prepare_records(read_records(path))
         if model is None and options["save_model"]:
-            model = self._trained(frame, None, engine, progress, options)
-        clusters = dedupe(frame, model=model, threshold=threshold, engine=engine, progress=progress)
+            model = self._trained(records, None, engine, progress, options, cleaned=True)
+        clusters = dedupe(
+            records,
+            model=model,
+            threshold=threshold,
+            engine=engine,
+            progress=progress,
+            cleaned=True,
+        )
         clusters.to_csv(out, index=False)
         people = clusters["cluster_id"].nunique()
         return (
