@@ -17,7 +17,9 @@ from safeguard.records.linkage.synthetic import (
     SyntheticOptions,
     _dob_slip,
     _new_postcode,
+    generate_households,
     generate_records,
+    name_pools,
 )
 
 WILLIAM = {
@@ -179,3 +181,60 @@ class TestGeneratedDataEntrySlips:
         by_person = born.groupby(records["person_id"])
         changed = (by_person.nunique() > 1).sum() / (records["person_id"].value_counts() == 2).sum()
         assert 0.2 < changed < 0.45  # swaps, a year out and the slips
+
+
+class TestNamesAsCommonAsTheyReallyAre:
+    """The generator's names follow published shares for England and Wales."""
+
+    def test_family_names_have_a_long_tail_with_smith_the_commonest(self):
+        names, shares = name_pools("realistic")["family"]
+        assert names[0] == "Smith"
+        assert 0.011 < shares[0] < 0.014  # 1.2 to 1.4% of people
+        assert 0.30 < shares[:250].sum() < 0.40
+        assert len(set(names)) == len(names) > 20_000
+        assert abs(shares.sum() - 1) < 1e-9
+        assert (shares[1:] <= shares[:-1] + 1e-15).all()  # ever rarer
+
+    def test_given_names_top_ten_are_thirteen_percent_and_top_hundred_half(self):
+        for sex in ("boys", "girls"):
+            names, shares = name_pools("realistic")[sex]
+            assert abs(shares[:10].sum() - 0.13) < 1e-6
+            assert abs(shares[:100].sum() - 0.50) < 1e-6
+            assert len(set(names)) == len(names) > 12_000
+        boys, girls = name_pools()["boys"][0], name_pools()["girls"][0]
+        assert not set(boys) & set(girls)
+
+    def test_generated_people_share_names_far_less_often_than_the_narrow_spread(self):
+        def people_sharing_both_names(spread):
+            people = generate_households(SyntheticOptions(people=20_000, names=spread, seed=3))
+            counts = people.groupby(["given_name", "family_name"]).size()
+            return int((counts * (counts - 1) // 2).sum())
+
+        assert people_sharing_both_names("realistic") * 10 < people_sharing_both_names("narrow")
+
+    def test_an_unknown_spread_is_refused(self):
+        import pytest
+
+        with pytest.raises(ValueError, match="Unknown name spread"):
+            name_pools("wide")
+
+
+class TestAShortMove:
+    def test_a_move_within_the_postcode_area_counts_for_more_than_one_elsewhere(
+        self, trained_model
+    ):
+        child = {
+            "given_name": "Harriet",
+            "family_name": "Greenwood",
+            "date_of_birth": "2014-05-06",
+            "sex": "F",
+            "postcode": "LS6 2AB",
+            "address": "12 Church Lane, Leeds",
+        }
+        nearby = {**child, "postcode": "LS17 5QT", "address": "4 Mill Lane, Leeds"}
+        far = {**child, "postcode": "YO8 5QT", "address": "4 Mill Lane, York"}
+        near_pair = explain_pair(trained_model, child, nearby)
+        far_pair = explain_pair(trained_model, child, far)
+        postcode = {row.name: row for row in near_pair}["postcode"]
+        assert postcode.label == "The same postcode area"
+        assert near_pair.match_weight > far_pair.match_weight

@@ -109,6 +109,21 @@ class TestOneRecordThatFitsTwoChildren:
         )
         assert "lily" not in set(pairs["left_id"]), pairs
 
+    def test_a_slip_of_one_twins_name_links_when_it_cannot_be_the_other_twins(self, trained_model):
+        daisy = {**SISTER_AMELIA, "given_name": "Daisy"}
+        dasisha = {**SISTER_AMELIA, "given_name": "Dasisha"}
+        disy = {**daisy, "given_name": "Disy", "nhs_number": None}
+        records = pd.DataFrame(
+            [
+                {"record_id": "daisy", **daisy},
+                {"record_id": "dasisha", **dasisha},
+                {"record_id": "disy", **disy},
+            ]
+        )
+        pairs = predict_pairs(records, model=trained_model, threshold=0.5)
+        linked = {frozenset(pair) for pair in zip(pairs["left_id"], pairs["right_id"], strict=True)}
+        assert linked == {frozenset({"disy", "daisy"})}, pairs
+
     def test_a_nickname_of_both_twins_is_linked_to_neither(self, trained_model):
         eric = {**TWIN_JACK, "given_name": "Eric"}
         richard = {**TWIN_JACK, "given_name": "Richard"}
