@@ -323,12 +323,6 @@ def main() -> None:
         help="how names are spread: as in England and Wales, or the old narrow generator",
     )
     parser.add_argument(
-        "--names",
-        choices=NAME_SPREADS,
-        default="realistic",
-        help="how names are spread: as in England and Wales, or the old narrow generator",
-    )
-    parser.add_argument(
         "--ceiling", action="store_true", help="count the pairs no model can tell apart, and stop"
     )
     parser.add_argument("--skip-febrl", action="store_true")

@@ -61,7 +61,7 @@ SURNAMES = (
 ).split()
 #: How names are spread in the population the generator draws from: ``"realistic"`` (the
 #: default) follows published shares for England and Wales; ``"narrow"`` is the generator
-#: before 1 December 2026 (the 78 given names of each sex drawn evenly, and 250 family
+#: until 30 November 2026 (the 78 given names of each sex drawn evenly, and 250 family
 #: names with Smith on one household in eleven), kept to reproduce earlier measurements.
 NAME_SPREADS = ("realistic", "narrow")
 
