@@ -68,7 +68,7 @@ from .models import (
     PoliceRequest,
     Role,
 )
-from .rules import CHOSEN_ENTRIES_ONLY, WHOLE_RECORD, child_access, in_hsb_team
+from .rules import CHOSEN_ENTRIES_ONLY, NO_ACCESS, WHOLE_RECORD, child_access, in_hsb_team
 
 T = TypeVar("T")
 
@@ -101,7 +101,7 @@ def _opened(
     person_id: Any = None,
 ) -> T:
     """The subject when the user sees its child's whole record; else refuse (403 or 404), audited."""
-    access = child_access(request.user, person) if subject is not None else ""
+    access = child_access(request.user, person) if subject is not None else NO_ACCESS
     if access == CHOSEN_ENTRIES_ONLY and person is not None:
         _refuse_chosen_entries(request, page=page, object_id=object_id, person_id=person.pk)
     return permitted_or_404(
