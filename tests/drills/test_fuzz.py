@@ -536,20 +536,55 @@ def _fuzz_pages_as(
 
 
 def _meeting_pages(make_user: Any) -> tuple[list[Any], set[str]]:
-    """A panel meeting with a child on its agenda, as the chair and an invited practitioner."""
+    """Two panel meetings about a child, as the chair and an invited practitioner.
+
+    The first was held: its minutes (the child's voice, an action owned by the police)
+    are finalised and its outcome sent, so its minutes and outcome pages are opened too
+    and its open action comes back on the second meeting's agenda. The second is to come,
+    with the child on its agenda and an action recorded, so the form that changes an
+    action's owner and date is fuzzed beside the notes, decisions and actions forms.
+    """
     from safeguard.meetings import services
     from safeguard.meetings.kinds import kinds_seed
     from safeguard.meetings.models import ItemKind
-    from tests.meetings.conftest import arrange_panel, build_partnership
+    from tests.meetings.conftest import arrange_panel, at, build_partnership, next_weekday
 
     kinds_seed()
     p = build_partnership(make_user)
-    meeting = arrange_panel(p)
+    held = arrange_panel(p)
+    earlier = services.item_add(
+        by=p.chair, meeting=held, kind=ItemKind.CHILD, title="Missing once", person=p.ava
+    )
+    services.item_notes_save(by=p.chair, item=earlier, notes={"child_voice": "Wants to stay"})
+    due = timezone.localdate() + dt.timedelta(days=30)
+    services.action_add(
+        by=p.chair, item=earlier, description="Visit the park", owner_user=p.officer, due_on=due
+    )
+    services.minutes_finalise(by=p.chair, meeting=held)
+    meeting = services.meeting_arrange(
+        by=p.chair,
+        kind=p.panel,
+        title="Exploitation panel",
+        starts_at=at(next_weekday() + dt.timedelta(days=7)),
+        agencies=[p.csc, p.police],
+    )
     item = services.item_add(
         by=p.chair, meeting=meeting, kind=ItemKind.CHILD, title="Missing twice", person=p.ava
     )
+    action = services.action_add(
+        by=p.chair, item=item, description="Talk to Ava's school", owner_agency=p.csc, due_on=due
+    )
     paths = _fill_routes(
-        {"meetings/<str:reference>/": {"reference": meeting.reference, "item_id": str(item.pk)}}
+        {
+            "meetings/<str:reference>/": {
+                "reference": meeting.reference,
+                "item_id": str(item.pk),
+                "action_id": str(action.pk),
+            }
+        }
+    )
+    paths |= _fill_routes(
+        {"meetings/<str:reference>/": {"reference": held.reference, "item_id": str(earlier.pk)}}
     )
     return [p.chair, p.worker], paths
 
@@ -562,7 +597,11 @@ def _training_pages(make_user: Any) -> tuple[list[Any], set[str]]:
     p = build_partnership(make_user)
     session = make_session_for(p.course, p.trainer)
     booking = services.booking_create(by=p.learner, session=session, learner=p.learner).booking
-    paths = _fill_routes(
+    # A second session no one manages here, so its one-button "Book a place" form (and the
+    # manager's "Book for someone in your team") is still there when the fuzz reaches it:
+    # the first session's own "cancel the session" form is fuzzed before its page.
+    bookable = make_session_for(p.course, p.trainer, days=21)
+    paths = {f"/training/sessions/{bookable.pk}/"} | _fill_routes(
         {
             "training/courses/": {"slug": p.course.slug},
             "training/manage/courses/": {"slug": p.course.slug},
@@ -684,8 +723,10 @@ def _hsb_pages(make_user: Any) -> tuple[list[Any], set[str]]:
     return [p.yjs_manager, p.yjs_worker, p.social_worker, p.teacher], paths
 
 
-# Each part's record pages, and the forms on them its fuzz must reach (38 forms in all on
-# SQLite on 30 November 2026; a peer group's page and a screening's page hold no form).
+# Each part's record pages, and the forms on them its fuzz must reach (43 forms in all on
+# SQLite on 30 November 2026, 13 of them a meeting's and 7 training's; a peer group's page, a
+# screening's page and a held meeting's minutes and outcome pages hold no form: the minutes
+# are written in the agenda item's notes, decisions and actions forms and sent by finalising).
 RECORD_PAGES: dict[str, tuple[Any, list[str]]] = {
     "meetings": (
         _meeting_pages,
@@ -694,11 +735,16 @@ RECORD_PAGES: dict[str, tuple[Any, list[str]]] = {
             r"/meetings/[^/]+/items/\d+/decisions/$",
             r"/meetings/[^/]+/invitations/\d+/answer/$",
             r"/meetings/[^/]+/attendance/$",
+            r"/meetings/[^/]+/items/\d+/actions/\d+/$",
         ],
     ),
     "training": (
         _training_pages,
-        [r"/training/bookings/\d+/change/$", r"/training/manage/sessions/\d+/$"],
+        [
+            r"/training/bookings/\d+/change/$",
+            r"/training/manage/sessions/\d+/$",
+            r"/training/sessions/\d+/$",
+        ],
     ),
     "contextual": (
         _contextual_pages,

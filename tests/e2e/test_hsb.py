@@ -11,8 +11,9 @@ service sees the referral on My work, sees only the child referred to it (the ot
 arranges a strategy meeting from the concern, runs it and finalises the minutes; school
 nursing, which did not attend, finds the outcome on My work. The exploitation app's page of
 the child who harmed shows his open harmful sexual behaviour pathway to the service, and
-nothing of it to housing, which was shared only chosen entries of his record. axe-core runs
-on every page.
+nothing of it to housing, which was shared only chosen entries of his record; the harmful
+sexual behaviour pages refuse housing ("You do not have permission to see this page") while
+the service, which reads his whole record, gets in. axe-core runs on every page.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ def test_a_schools_concern_reaches_an_aim3_assessment_and_a_strategy_meetings_ou
     assert_accessible(page)
     page.get_by_role("link", name="Leo Hart").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Leo Hart")
+    assert_accessible(page)  # the service reads his whole record (its referral share)
     page.get_by_role("link", name="Allocate a keyworker (child who harmed)").click()
     page.get_by_label("Keyworker").select_option(label="Robin Castle, Youth Justice Service")
     page.get_by_role("button", name="Allocate").click()
@@ -169,6 +171,19 @@ def test_a_schools_concern_reaches_an_aim3_assessment_and_a_strategy_meetings_ou
     expect(page.get_by_role("heading", level=1)).to_have_text("Leo Hart")
     expect(page.get_by_text("harmful sexual behaviour", exact=False)).to_have_count(0)
     assert_accessible(page)
+    # Nor do the harmful sexual behaviour pages open to chosen entries: the standard refusal.
+    for url in (
+        f"/harmful-sexual-behaviour/children/{p.leo.pk}/",
+        f"/harmful-sexual-behaviour/concerns/{concern.reference}/",
+    ):
+        response = page.goto(url)
+        assert response is not None, url
+        assert response.status == 403, url
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "You do not have permission to see this page"
+        )
+        expect(page.get_by_text("Said it was a game")).to_have_count(0)
+        assert_accessible(page)
     _sign_out(page)
 
     # 3. Social care arranges the strategy meeting from the concern and finalises its minutes.

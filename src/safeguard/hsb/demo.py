@@ -117,7 +117,9 @@ def build(state: DemoState) -> None:  # noqa: PLR0914 - one story, told in order
         return
     today = timezone.localdate()
     school_children = list(
-        people_visible_to(dsl).filter(date_of_birth__isnull=False).order_by("family_name")[:200]
+        people_visible_to(dsl, whole_record=True)
+        .filter(date_of_birth__isnull=False)
+        .order_by("family_name")[:200]
     )
     police_sees = set(people_visible_to(officer).values_list("pk", flat=True)) if officer else set()
     used: set[Any] = set()

@@ -26,7 +26,6 @@ from safeguard.core.models import Agency, AgencyKind, AuditAction, TeamPurpose
 from safeguard.meetings import services as meetings
 from safeguard.meetings.kinds import kind as meeting_kind
 from safeguard.meetings.models import ItemKind, Meeting
-from safeguard.people.access import can_view_person
 from safeguard.people.models import Person
 from safeguard.work.models import Priority, WorkItem, WorkKind
 from safeguard.work.services import (
@@ -50,6 +49,7 @@ from .models import (
     StrategyMeeting,
     SupportReview,
 )
+from .rules import can_view_child
 from .services import concern_url, deadline
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def investigation_record(
     officer: User,
 ) -> Investigation:
     """The police record an investigation arising from a concern: start, officer, status open."""
-    if not _is_police(by) or not can_view_person(by, person):
+    if not _is_police(by) or not can_view_child(by, person):
         raise Forbidden("Only the police record an investigation, about a child they can see.")
     errors: dict[str, str] = {}
     if not concern.children.filter(person=person).exists():
@@ -223,7 +223,7 @@ def investigation_reviews_prompt(*, now: dt.datetime | None = None) -> list[Work
 
 def support_review_record(*, by: User, investigation: Investigation, support: str) -> SupportReview:
     """Record a review of the family's support; the prompt closes and the 4 weeks start again."""
-    if not can_view_person(by, investigation.person):
+    if not can_view_child(by, investigation.person):
         raise Forbidden("You cannot see this child's record.")
     if not support.strip():
         raise _invalid("Enter what support the family has and what will change", field="support")
@@ -343,7 +343,7 @@ def strategy_meeting_arrange(
     invited agency (attended or not) when the minutes are finalised.
     """
     people = {c.person_id: c.person for c in concern.children.select_related("person")}
-    visible = [p for p in people.values() if can_view_person(by, p)]
+    visible = [p for p in people.values() if can_view_child(by, p)]
     if not visible:
         raise Forbidden("You cannot see the children in this concern.")
     with transaction.atomic():

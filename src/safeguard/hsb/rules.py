@@ -14,10 +14,16 @@ import rules
 from safeguard.core.models import Role, TeamMembership, TeamPurpose
 from safeguard.people.access import (
     EDITING_ROLES,
-    can_view_person,
-    can_view_whole_record,
+    access_basis_detail,
     sees_personal_data,
 )
+
+# How far a reader's access to a child reaches, for the harmful sexual behaviour record.
+WHOLE_RECORD = (
+    "whole_record"  # an involvement, a household, a whole-record share: the HSB pages open
+)
+CHOSEN_ENTRIES_ONLY = "chosen_entries_only"  # a share of chosen entries: refused (403, audited)
+NO_ACCESS = ""  # the reader cannot see the child at all: "Page not found"
 
 
 def _active(user: Any) -> bool:
@@ -71,20 +77,41 @@ def can_manage_trained(user: Any) -> bool:
     return _active(user) and (user.has_role(Role.BUSINESS_UNIT) or manages_hsb_team(user))
 
 
+def child_access(user: Any, person: Any) -> str:
+    """How far the reader's access to the child reaches: THE question every HSB page asks.
+
+    ``WHOLE_RECORD`` for roles that see named children with the child's whole record (their
+    agency works with the child or the household, or holds a whole-record share);
+    ``CHOSEN_ENTRIES_ONLY`` for a share of chosen entries (identifying details and those
+    entries, never the child's harmful sexual behaviour record); ``NO_ACCESS`` otherwise.
+    One ask of the access rule.
+    """
+    if person is None or not can_see_hsb(user):
+        return NO_ACCESS
+    basis = access_basis_detail(user, person)
+    if basis is None:
+        return NO_ACCESS
+    return WHOLE_RECORD if basis.whole else CHOSEN_ENTRIES_ONLY
+
+
 @rules.predicate
 def can_view_child(user: Any, person: Any) -> bool:
-    """A child's harmful sexual behaviour page follows the access rule."""
-    return person is not None and can_view_person(user, person)
+    """A child's harmful sexual behaviour record opens to readers of the child's whole record.
+
+    Concerns, pathways, assessments and investigations: a share of chosen entries opens
+    none of them (the pages answer 403 and audit the refusal).
+    """
+    return child_access(user, person) == WHOLE_RECORD
 
 
 @rules.predicate
 def can_see_child_pathways(user: Any, person: Any) -> bool:
     """Another app's page of the child (exploitation's) says the child has an open pathway.
 
-    Readers who see the child's whole record only: a share of chosen entries
+    The same readers as the HSB pages (:func:`can_view_child`): a share of chosen entries
     (identifying details and those entries) never volunteers harmful sexual behaviour.
     """
-    return person is not None and can_see_hsb(user) and can_view_whole_record(user, person)
+    return child_access(user, person) == WHOLE_RECORD
 
 
 rules.add_perm("hsb.record_concern", can_record_concern)

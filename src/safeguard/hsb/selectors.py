@@ -1,9 +1,11 @@
 """Every read about harmful sexual behaviour, filtered by the access rule.
 
 A concern can name children whom different readers may see: a reader sees a concern
-when they may see at least one child in it, and each other child only as "another
-child" with their role, never their name or record (``people.access.people_visible_to``,
-one query per page). :func:`figures` is what the figures page shows;
+when they see the whole record of at least one child in it, and each other child only as
+"another child" with their role, never their name or record
+(``people.access.people_visible_to(whole_record=True)``, one query per page). A share of
+chosen entries of a child opens none of the child's harmful sexual behaviour record
+(``rules.can_view_child``). :func:`figures` is what the figures page shows;
 :func:`figures_counts` is the same, flat ``dict[str, int]``, for the partnership's data set.
 """
 
@@ -44,16 +46,34 @@ from .models import (
 )
 
 
-def concerns_visible_to(user: Any) -> QuerySet[Concern]:
-    """Concerns naming at least one child the user may see, newest first."""
-    visible = people_visible_to(user).values("id")
+def concerns_visible_to(user: Any, *, whole_record: bool = True) -> QuerySet[Concern]:
+    """Concerns naming at least one child whose whole record the user sees, newest first.
+
+    ``whole_record=False`` counts a share of chosen entries too: only to tell such a reader
+    that the concern exists and is refused to them (403), rather than "Page not found".
+    """
+    visible = people_visible_to(user, whole_record=whole_record).values("id")
     ids = ConcernChild.objects.filter(person_id__in=visible).values("concern_id")
     return Concern.objects.filter(pk__in=ids).select_related("recorded_by", "agency")
 
 
 def concern_get_visible(*, user: Any, reference: str) -> Concern | None:
-    """The concern, when the user may see a child in it."""
+    """The concern, when the user sees the whole record of a child in it."""
     return concerns_visible_to(user).filter(reference=reference).first()
+
+
+def concern_seen_through_chosen_entries(*, user: Any, reference: str) -> ConcernChild | None:
+    """A child of the concern the user sees only through a share of chosen entries, if any.
+
+    Asked only after :func:`concern_get_visible` found nothing: the page then refuses (403).
+    """
+    return (
+        ConcernChild.objects.filter(
+            concern__reference=reference, person_id__in=people_visible_to(user).values("id")
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 @dataclass
@@ -69,10 +89,16 @@ class NamedChildRow:
 
 
 def concern_children(*, user: Any, concern: Concern) -> list[NamedChildRow]:
-    """The children in a concern; those the reader may not see are 'another child' with no record."""
+    """The children in a concern; those whose whole record the reader does not see are 'another child'.
+
+    A child the reader sees only through a share of chosen entries is 'another child' too:
+    no name, no voice, no signs, no link.
+    """
     rows = list(concern.children.select_related("person").order_by("role", "pk"))
     ids = [r.person_id for r in rows]
-    visible = set(people_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = set(
+        people_visible_to(user, whole_record=True).filter(pk__in=ids).values_list("pk", flat=True)
+    )
     return [
         NamedChildRow(
             role=r.role,
@@ -239,11 +265,11 @@ def trained_practitioners() -> list[AimTrainedPractitioner]:
 
 
 def team_pathways(*, user: Any) -> list[Pathway]:
-    """Open pathways in the teams the user works in, whose children the user may see."""
+    """Open pathways in the teams the user works in, whose children's whole record the user sees."""
     return list(
         Pathway.objects.exclude(status=PathwayStatus.CLOSED)
         .filter(team__memberships__user_id=user.pk)
-        .filter(person__in=people_visible_to(user))
+        .filter(person__in=people_visible_to(user, whole_record=True))
         .select_related("person", "team", "involvement__lead_practitioner")
         .order_by("opened_at")
     )

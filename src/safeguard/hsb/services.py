@@ -22,7 +22,7 @@ from safeguard.core.clock import Clock
 from safeguard.core.errors import Forbidden, InvalidRequest
 from safeguard.core.models import Agency, AgencyKind, AuditAction, Team, TeamPurpose
 from safeguard.core.references import reference_issue
-from safeguard.people.access import access_grant_create, can_edit_person, can_view_person
+from safeguard.people.access import access_grant_create, can_edit_person
 from safeguard.people.models import AccessGrant, Involvement, Person
 from safeguard.people.services import involvement_lead_change, involvement_start
 from safeguard.work.models import Priority, WorkItem, WorkKind
@@ -54,6 +54,7 @@ from .models import (
     PathwayStatus,
     Role,
 )
+from .rules import can_view_child
 
 if TYPE_CHECKING:
     from safeguard.core.models import User
@@ -150,7 +151,7 @@ def _check_concern(
         errors["child"] = "Select the child the concern is about"
     for n, named in enumerate(children):
         field = "child" if n == 0 else "other_child"
-        if not can_view_person(by, named.person):
+        if not can_view_child(by, named.person):
             errors[field] = (
                 "You cannot name a child whose record you cannot see: ask the Multi-Agency Safeguarding Hub (MASH)"
             )
@@ -441,12 +442,12 @@ def concern_update(
     if not can_change_concern(by, concern):
         raise Forbidden("Only the agency that recorded the concern, or the MASH, changes it.")
     rows = list(concern.children.select_related("person"))
-    if not any(can_view_person(by, row.person) for row in rows):
+    if not any(can_view_child(by, row.person) for row in rows):
         raise Forbidden("You cannot see any child in this concern.")
     named = [
         NamedChild(row.person, row.role, row.voice, row.exploitation_signs)
         for row in rows
-        if can_view_person(by, row.person)
+        if can_view_child(by, row.person)
     ]
     _check_concern(
         by=by,
@@ -784,7 +785,7 @@ def pathway_close(*, by: User, pathway: Pathway, reason: str) -> Pathway:
     """
     if not can_close_pathway(by, pathway):
         raise Forbidden("Only the team's managers or the child's keyworker close the pathway.")
-    if not can_view_person(by, pathway.person):
+    if not can_view_child(by, pathway.person):
         raise Forbidden("You cannot see this child's record.")
     if not reason.strip():
         raise _invalid("Enter why the pathway is closing", field="reason")

@@ -1,8 +1,12 @@
 """Pages for harmful sexual behaviour, under /harmful-sexual-behaviour/.
 
 Thin: each view loads through a selector (which asks the access rule), calls one
-service and renders. A concern, child, assessment or investigation the user may not
-see reads exactly like one that does not exist. Children named on a page are audited.
+service and renders. The harmful sexual behaviour record opens to readers of the child's
+whole record (``rules.child_access``): a concern, child, pathway, assessment or
+investigation of a child the user cannot see at all reads exactly like one that does not
+exist (404); one of a child the user sees only through a share of chosen entries is
+refused with the "You do not have permission" page (403). Both refusals are audited.
+Children named on a page are audited.
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,9 +27,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.core.clock import UK, describe_interval
+from safeguard.core.events import AuditEventType
 from safeguard.core.http import form_post, permitted_or_404, posted, require_perm
 from safeguard.core.models import AgencyKind
-from safeguard.people.access import can_view_person, people_visible_to
+from safeguard.core.services import access_refused_record
+from safeguard.people.access import people_visible_to
 from safeguard.people.models import Person
 from safeguard.people.services import people_listed_record
 from safeguard.work.selectors import items_about
@@ -61,7 +68,50 @@ from .models import (
     PoliceRequest,
     Role,
 )
-from .rules import in_hsb_team
+from .rules import CHOSEN_ENTRIES_ONLY, NO_ACCESS, WHOLE_RECORD, child_access, in_hsb_team
+
+T = TypeVar("T")
+
+CHOSEN_ENTRIES_REFUSAL = (
+    "A share of chosen entries does not open the child's harmful sexual behaviour record"
+)
+
+
+def _refuse_chosen_entries(
+    request: HttpRequest, *, page: AuditEventType, object_id: Any, person_id: Any
+) -> NoReturn:
+    """Refuse a reader given chosen entries of the child: audited, then the 403 page."""
+    access_refused_record(
+        by=request.user,
+        page=page,
+        object_id=object_id,
+        person_id=person_id,
+        reason=CHOSEN_ENTRIES_REFUSAL,
+    )
+    raise PermissionDenied(CHOSEN_ENTRIES_REFUSAL)
+
+
+def _opened(
+    request: HttpRequest,
+    subject: T | None,
+    person: Person | None,
+    *,
+    page: AuditEventType,
+    object_id: Any,
+    person_id: Any = None,
+) -> T:
+    """The subject when the user sees its child's whole record; else refuse (403 or 404), audited."""
+    access = child_access(request.user, person) if subject is not None else NO_ACCESS
+    if access == CHOSEN_ENTRIES_ONLY and person is not None:
+        _refuse_chosen_entries(request, page=page, object_id=object_id, person_id=person.pk)
+    return permitted_or_404(
+        request,
+        subject,
+        allowed=access == WHOLE_RECORD,
+        page=page,
+        object_id=object_id,
+        person_id=person_id,
+    )
 
 
 def _form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse:
@@ -70,10 +120,10 @@ def _form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse
 
 def _child(request: HttpRequest, person_id: uuid.UUID) -> Person:
     person = Person.objects.filter(pk=person_id).first()
-    return permitted_or_404(
+    return _opened(
         request,
         person,
-        perm="hsb.view_child",
+        person,
         page=HsbEvent.HSB_CHILD,
         object_id=person_id,
         person_id=person_id if person else None,
@@ -86,10 +136,10 @@ def _pathway(request: HttpRequest, pathway_id: int) -> Pathway:
         .filter(pk=pathway_id)
         .first()
     )
-    return permitted_or_404(
+    return _opened(
         request,
         pathway,
-        allowed=pathway is not None and can_view_person(request.user, pathway.person),
+        pathway.person if pathway is not None else None,
         page=HsbEvent.HSB_PATHWAY,
         object_id=pathway_id,
     )
@@ -97,6 +147,14 @@ def _pathway(request: HttpRequest, pathway_id: int) -> Pathway:
 
 def _concern(request: HttpRequest, reference: str) -> Any:
     concern = selectors.concern_get_visible(user=request.user, reference=reference)
+    if concern is None:
+        shared = selectors.concern_seen_through_chosen_entries(
+            user=request.user, reference=reference
+        )
+        if shared is not None:
+            _refuse_chosen_entries(
+                request, page=HsbEvent.HSB_CONCERN, object_id=reference, person_id=shared.person_id
+            )
     return permitted_or_404(
         request,
         concern,
@@ -112,10 +170,10 @@ def _investigation(request: HttpRequest, investigation_id: int) -> Investigation
         .filter(pk=investigation_id)
         .first()
     )
-    return permitted_or_404(
+    return _opened(
         request,
         investigation,
-        allowed=investigation is not None and can_view_person(request.user, investigation.person),
+        investigation.person if investigation is not None else None,
         page=HsbEvent.HSB_INVESTIGATION,
         object_id=investigation_id,
     )
@@ -233,7 +291,7 @@ def trained(request: HttpRequest) -> HttpResponse:
 def concern_new(request: HttpRequest) -> HttpResponse:
     """Record a concern and place it on the continuum."""
     require_perm(request, "hsb.record_concern")
-    people = people_visible_to(request.user)
+    people = people_visible_to(request.user, whole_record=True)
     form = ConcernForm(posted(request), people=people)
     user: Any = request.user
     done = form_post(
@@ -489,7 +547,9 @@ def investigation_new(request: HttpRequest, reference: str) -> HttpResponse:
     found = _concern(request, reference)
     if not _is_police(request.user):
         raise Http404
-    people = people_visible_to(request.user).filter(pk__in=found.children.values("person_id"))
+    people = people_visible_to(request.user, whole_record=True).filter(
+        pk__in=found.children.values("person_id")
+    )
     user: Any = request.user
     form = InvestigationForm(posted(request), people=people, agency=user.agency)
     done = form_post(
@@ -726,10 +786,10 @@ def _assessment(request: HttpRequest, assessment_id: int) -> AimAssessment:
         .filter(pk=assessment_id)
         .first()
     )
-    return permitted_or_404(
+    return _opened(
         request,
         assessment,
-        allowed=assessment is not None and can_view_person(request.user, assessment.person),
+        assessment.person if assessment is not None else None,
         page=HsbEvent.HSB_ASSESSMENT,
         object_id=assessment_id,
     )
