@@ -174,6 +174,8 @@ def generator(people: int, arguments: argparse.Namespace, seed: int = 7) -> Synt
         seed=seed,
         previous_postcode_rate=arguments.previous_postcode_rate,
         names=arguments.names,
+        other_name_rate=arguments.other_name_rate,
+        other_names_on_record=not arguments.other_names_not_recorded,
     )
 
 
@@ -317,6 +319,17 @@ def main() -> None:
         help="share of moved children's second records that hold the previous postcode",
     )
     parser.add_argument(
+        "--other-name-rate",
+        type=float,
+        default=0.0,
+        help="share of second records written under another given name the person is known by",
+    )
+    parser.add_argument(
+        "--other-names-not-recorded",
+        action="store_true",
+        help="the person's record does not hold those other names",
+    )
+    parser.add_argument(
         "--names",
         choices=NAME_SPREADS,
         default="realistic",
@@ -358,7 +371,17 @@ def main() -> None:
             f"\nCalibration: {about['records']:,} generated records, every pair scored "
             f"(training and prediction {about['seconds']:.0f} s); previous postcodes on "
             f"{arguments.previous_postcode_rate:.0%} of moved children's second records; "
-            f"names spread {arguments.names}"
+            f"names spread {arguments.names}; other given names on "
+            f"{arguments.other_name_rate:.0%} of second records"
+            + (
+                ""
+                if arguments.other_name_rate == 0
+                else (
+                    ", not held by the person's record"
+                    if arguments.other_names_not_recorded
+                    else ", held by the person's record"
+                )
+            )
         )
         print(calibration.curve_table(points, chosen))
         print(

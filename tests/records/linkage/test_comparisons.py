@@ -212,6 +212,22 @@ class TestNamesAsCommonAsTheyReallyAre:
 
         assert people_sharing_both_names("realistic") * 10 < people_sharing_both_names("narrow")
 
+    def test_second_records_under_another_name_leave_it_on_the_first_record(self):
+        records = generate_records(SyntheticOptions(people=3000, other_name_rate=0.5, seed=4))
+        known = records[records["other_names"].notna()]
+        assert 100 < len(known) < 200  # half of the 300 second records
+        for _, first in known.head(20).iterrows():
+            second = records[
+                (records["person_id"] == first["person_id"])
+                & (records["record_id"] != first["record_id"])
+            ]
+            assert second["given_name"].tolist() == [first["other_names"]]
+        unrecorded = generate_records(
+            SyntheticOptions(people=3000, other_name_rate=0.5, other_names_on_record=False, seed=4)
+        )
+        assert unrecorded["other_names"].isna().all()
+        assert (unrecorded["given_name"] != records["given_name"]).sum() == 0
+
     def test_an_unknown_spread_is_refused(self):
         import pytest
 

@@ -252,6 +252,12 @@ class SyntheticOptions:
     move_within_area_rate: float = 0.34
     #: How names are spread: ``"realistic"`` or ``"narrow"`` (see :data:`NAME_SPREADS`).
     names: str = "realistic"
+    #: Of the second records, the share written under another given name the person is
+    #: known by (a middle name, a chosen name, a name used at school), and whether the
+    #: person's first record holds that name in ``other_names``, as the product fills it
+    #: from the person's record.
+    other_name_rate: float = 0.0
+    other_names_on_record: bool = True
     seed: int = 1
 
 
@@ -480,6 +486,37 @@ def _messy_copy(
     return copy
 
 
+def _known_by_other_names(
+    base: pd.DataFrame, duplicates: pd.DataFrame, chosen: list[int], options: SyntheticOptions
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Second records written under another given name the person is known by.
+
+    The other name is drawn like any given name of the person's sex and never clashes
+    with theirs; the first record lists it in ``other_names`` when
+    ``options.other_names_on_record``.
+    """
+    rng = random.Random(options.seed + 3)  # noqa: S311 - made-up test data
+    pools = name_pools(options.names)
+    draws = {
+        "M": (list(pools["boys"][0]), list(np.cumsum(pools["boys"][1]))),
+        "F": (list(pools["girls"][0]), list(np.cumsum(pools["girls"][1]))),
+    }
+    base = base.assign(other_names=None)
+    duplicates = duplicates.copy()
+    for position, person in enumerate(chosen):
+        if rng.random() >= options.other_name_rate:
+            continue
+        own = base.at[person, "given_name"]
+        names, cumulative = draws[base.at[person, "sex"]]
+        other = own
+        while other == own or _names_clash(min(own, other), max(own, other)):
+            other = rng.choices(names, cum_weights=cumulative)[0]
+        duplicates.at[position, "given_name"] = other
+        if options.other_names_on_record:
+            base.at[person, "other_names"] = other
+    return base, duplicates
+
+
 def generate_records(options: SyntheticOptions) -> pd.DataFrame:
     """Records ready for the linkage CLI, plus the truth (person_id, household_id).
 
@@ -498,6 +535,8 @@ def generate_records(options: SyntheticOptions) -> pd.DataFrame:
             for row in base.iloc[chosen].to_dict("records")
         ]
     )
+    if options.other_name_rate:
+        base, duplicates = _known_by_other_names(base, duplicates, chosen, options)
     records = pd.concat([base, duplicates], ignore_index=True)
     records["date_of_birth"] = pd.to_datetime(records["date_of_birth"])
     np_rng = np.random.default_rng(options.seed + 2)
