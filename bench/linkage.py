@@ -21,6 +21,12 @@ Run in one go on one machine:
    configured automatic threshold, cleaning included: wall time, peak memory (maximum
    resident set size of the child) and pairwise precision, recall and F1 against the
    generator's truth, with the load average before and after.
+
+The generator's names are as common as they are in England and Wales (a long tail of
+rare names); ``--names narrow`` reproduces the generator of the runs before 30 November
+2026, late evening. ``--other-name-rate R`` writes that share of second records under
+another given name the person is known by (``--other-names-not-recorded``: the person's
+record does not hold it). ``--ceiling`` counts the pairs no model can tell apart.
 """
 
 from __future__ import annotations
