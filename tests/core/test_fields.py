@@ -115,3 +115,11 @@ class TestTimeOfDay:
         html = str(ChangeForm(initial={"at": dt.time(7, 5)}))
         assert TIME_HELP in html
         assert 'value="07:05"' in html
+
+    def test_a_translated_hint_is_shown_in_the_active_language(self) -> None:
+        from django.utils.translation import gettext_lazy
+
+        class EventTimes(forms.Form):
+            start = TimeOfDayField(label="Start time", help_text=gettext_lazy("Type it as 14:00"))
+
+        assert "Type it as 14:00" in str(EventTimes())

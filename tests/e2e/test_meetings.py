@@ -123,6 +123,16 @@ def test_a_chair_runs_a_meeting_and_an_absent_agency_reads_its_items_outcome(pag
     page.get_by_role("button", name="Finalise the minutes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Minutes: Exploitation panel")
     assert_accessible(page)
+    # Final minutes: the meeting page offers no cancel or move, and the page says why.
+    page.goto(f"/meetings/{meeting.reference}/")
+    expect(page.get_by_role("link", name="Cancel this meeting")).to_have_count(0)
+    expect(page.get_by_role("link", name="Move this meeting")).to_have_count(0)
+    page.goto(f"/meetings/{meeting.reference}/cancel/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot cancel this meeting")
+    expect(page.get_by_role("button", name="Cancel the meeting")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exploitation panel")
     _sign_out(page)
 
     # The school was absent: it reads Ava's outcome, and nothing else.

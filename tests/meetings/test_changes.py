@@ -131,7 +131,8 @@ class TestCancellingAMeeting:
         assert b"STATUS:CANCELLED" in ics
         assert b"SEQUENCE:1" in ics
         again = client.post(f"/meetings/{meeting.reference}/cancel/", {"reason": "Twice."})
-        assert "cannot change" in again.text
+        assert "You cannot cancel this meeting" in again.text
+        assert "Twice." not in again.text
 
     def test_an_invitee_cannot_cancel(self, partnership, meeting, signed_in):
         response = signed_in(partnership.officer).post(
@@ -196,6 +197,102 @@ class TestMovingAMeeting:
             {**_date("date", dt.date(2020, 1, 6)), "time": "10:00"},
         )
         assert "govuk-error-summary" in past.text
+
+
+class TestAMeetingThatCanNoLongerChange:
+    """Once its minutes are final, or it is cancelled, a meeting offers no cancel or move."""
+
+    @pytest.fixture(params=["finalised", "cancelled"])
+    def ended(self, request, partnership, meeting) -> Meeting:
+        if request.param == "finalised":
+            services.minutes_finalise(by=partnership.chair, meeting=meeting)
+        else:
+            services.meeting_cancel(by=partnership.chair, meeting=meeting, reason="Chair ill.")
+        meeting.refresh_from_db()
+        return meeting
+
+    def test_the_meeting_page_has_no_cancel_or_move_links(self, partnership, ended, signed_in):
+        page = signed_in(partnership.chair).get(f"/meetings/{ended.reference}/")
+        assert page.status_code == 200
+        assert f"/meetings/{ended.reference}/cancel/" not in page.text
+        assert f"/meetings/{ended.reference}/move/" not in page.text
+        assert "Cancel this meeting" not in page.text
+        assert "Move this meeting" not in page.text
+
+    @pytest.mark.parametrize("doing", ["cancel", "move"])
+    def test_the_page_says_why_and_offers_no_form(self, partnership, ended, signed_in, doing):
+        response = signed_in(partnership.chair).get(f"/meetings/{ended.reference}/{doing}/")
+        assert response.status_code == 200
+        assert f"You cannot {doing} this meeting" in response.text
+        if ended.is_finalised:
+            assert "its minutes are finalised" in response.text
+            assert f'href="/meetings/{ended.reference}/minutes/"' in response.text
+        else:
+            assert "This meeting was cancelled: Chair ill." in response.text
+        assert f'href="/meetings/{ended.reference}/"' in response.text  # back to the meeting
+        main = response.text.split("<main", 1)[1].split("</main>", 1)[0]
+        assert "<form" not in main
+        assert 'name="reason"' not in response.text
+        assert "govuk-error-summary" not in response.text
+
+    def test_posting_a_cancel_changes_nothing(self, partnership, ended, signed_in):
+        before = (ended.status, ended.sequence, ended.cancelled_reason)
+        told = OutboxMessage.objects.filter(kind="meeting_cancelled").count()
+        response = signed_in(partnership.chair).post(
+            f"/meetings/{ended.reference}/cancel/", {"reason": "Cancel it anyway."}
+        )
+        assert response.status_code == 400
+        assert "You cannot cancel this meeting" in response.text
+        ended.refresh_from_db()
+        assert (ended.status, ended.sequence, ended.cancelled_reason) == before
+        assert OutboxMessage.objects.filter(kind="meeting_cancelled").count() == told
+
+    def test_posting_a_move_changes_nothing(self, partnership, ended, signed_in):
+        before = (ended.starts_at, ended.sequence)
+        response = signed_in(partnership.chair).post(
+            f"/meetings/{ended.reference}/move/",
+            {**_date("date", next_weekday(3)), "time": "14:00"},
+        )
+        assert response.status_code == 400
+        assert "You cannot move this meeting" in response.text
+        ended.refresh_from_db()
+        assert (ended.starts_at, ended.sequence) == before
+        assert not OutboxMessage.objects.filter(kind="meeting_moved").exists()
+        assert not AuditEvent.objects.filter(
+            object_type=MeetingEvent.MEETING,
+            object_id=ended.reference,
+            action="update",
+            changes__has_key="starts_at",
+        ).exists()
+
+    def test_an_empty_post_still_says_why_rather_than_asking_for_a_reason(
+        self, partnership, ended, signed_in
+    ):
+        response = signed_in(partnership.chair).post(f"/meetings/{ended.reference}/cancel/", {})
+        assert "You cannot cancel this meeting" in response.text
+        assert "Enter why the meeting is cancelled" not in response.text
+
+    def test_an_invitee_still_gets_page_not_found(self, partnership, ended, signed_in):
+        client = signed_in(partnership.officer)
+        assert client.get(f"/meetings/{ended.reference}/cancel/").status_code == 404
+        assert client.get(f"/meetings/{ended.reference}/move/").status_code == 404
+
+
+class TestAnUpcomingMeetingCanStillChange:
+    def test_its_page_links_to_cancel_and_move_and_both_show_their_forms(
+        self, partnership, meeting, signed_in
+    ):
+        client = signed_in(partnership.chair)
+        page = client.get(f"/meetings/{meeting.reference}/").text
+        assert f'href="/meetings/{meeting.reference}/cancel/"' in page
+        assert f'href="/meetings/{meeting.reference}/move/"' in page
+        cancel = client.get(f"/meetings/{meeting.reference}/cancel/").text
+        assert 'name="reason"' in cancel
+        assert "Cancel the meeting" in cancel
+        move = client.get(f"/meetings/{meeting.reference}/move/").text
+        assert 'name="time"' in move
+        assert "Move the meeting" in move
+        assert "You cannot" not in cancel + move
 
 
 class TestSuggestedItems:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from .forms import TextField, _noun_from_label, _sentence
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LONG_TEXT = 5000
 SHORT_TEXT = 200
@@ -104,7 +107,9 @@ class TimeOfDayField(forms.Field):
 
     widget = forms.TextInput
 
-    def __init__(self, *, noun: str = "", help_text: str = TIME_HELP, **kwargs: Any) -> None:
+    def __init__(
+        self, *, noun: str = "", help_text: StrOrPromise = TIME_HELP, **kwargs: Any
+    ) -> None:
         self.noun = noun
         super().__init__(help_text=help_text, **kwargs)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeguard.core.clock import UK
+from safeguard.core.fields import TimeOfDayField
 from safeguard.core.forms import GovukDateField, TextField
 
 from . import needs as need_list
@@ -188,14 +189,6 @@ class NewsItemForm(forms.Form):
     published_on = GovukDateField(label="Publish date")
 
 
-def _when(date: dt.date, time_text: str, label: str) -> dt.datetime:
-    try:
-        time = dt.time.fromisoformat(time_text.strip().replace(".", ":"))
-    except ValueError:
-        raise forms.ValidationError(f"{label} must be a time like 09:30 or 14:00") from None
-    return dt.datetime.combine(date, time, tzinfo=UK)
-
-
 class EventForm(forms.Form):
     """Add or change an event or briefing session."""
 
@@ -207,10 +200,10 @@ class EventForm(forms.Form):
         error_messages={"required": "Enter what the event is about"},
     )
     date = GovukDateField(label="Date")
-    start = forms.CharField(
+    start = TimeOfDayField(
         label="Start time", help_text=TIME_HELP, error_messages={"required": "Enter a start time"}
     )
-    end = forms.CharField(
+    end = TimeOfDayField(
         label="End time", help_text=TIME_HELP, error_messages={"required": "Enter an end time"}
     )
     location = TextField(
@@ -229,12 +222,8 @@ class EventForm(forms.Form):
         data = super().clean() or {}
         date = data.get("date")
         if date and data.get("start") and data.get("end"):
-            try:
-                data["starts_at"] = _when(date, data["start"], "Start time")
-                data["ends_at"] = _when(date, data["end"], "End time")
-            except forms.ValidationError as exc:
-                self.add_error("start", exc)
-                return data
+            data["starts_at"] = dt.datetime.combine(date, data["start"], tzinfo=UK)
+            data["ends_at"] = dt.datetime.combine(date, data["end"], tzinfo=UK)
             if data["ends_at"] <= data["starts_at"]:
                 self.add_error("end", "End time must be after the start time")
         return data

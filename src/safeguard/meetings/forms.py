@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from django import forms
 
+from safeguard.core.fields import TimeOfDayField
 from safeguard.core.forms import GovukDateField, TextField
 from safeguard.core.models import Agency
 
 from .models import Attendance, ItemKind, MeetingKind, Response
-
-TIME_HELP = "Use the 24-hour clock, for example 09:30 or 14:00 (UK time)"
-
-
-def _time(value: str, label: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(value.strip().replace(".", ":"))
-    except ValueError:
-        raise forms.ValidationError(f"{label} must be a time like 09:30 or 14:00") from None
 
 
 class ArrangeForm(forms.Form):
@@ -38,10 +29,8 @@ class ArrangeForm(forms.Form):
         error_messages={"required": "Enter a title for the meeting"},
     )
     date = GovukDateField(label="Date of the meeting", future_only=True)
-    time = forms.CharField(
-        label="Start time",
-        help_text=TIME_HELP,
-        error_messages={"required": "Enter the time the meeting starts"},
+    time = TimeOfDayField(
+        label="Start time", error_messages={"required": "Enter the time the meeting starts"}
     )
     duration_minutes = forms.IntegerField(
         label="How long, in minutes",
@@ -68,16 +57,12 @@ class ArrangeForm(forms.Form):
         required=False,
         past_only=True,
     )
-    clock_time = forms.CharField(label="Time of the decision or discussion", required=False)
-
-    def clean_time(self) -> dt.time:
-        """The start time, as a time."""
-        return _time(self.cleaned_data["time"], "Start time")
-
-    def clean_clock_time(self) -> dt.time | None:
-        """The time the clock started, if given."""
-        value = self.cleaned_data.get("clock_time") or ""
-        return _time(value, "The time of the decision") if value.strip() else None
+    clock_time = TimeOfDayField(
+        label="Time of the decision or discussion",
+        noun="the time of the decision",
+        help_text="",
+        required=False,
+    )
 
 
 class ResponseForm(forms.Form):
@@ -275,10 +260,8 @@ class ScheduleForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    time = forms.CharField(
-        label="Start time",
-        help_text=TIME_HELP,
-        error_messages={"required": "Enter the time the meetings start"},
+    time = TimeOfDayField(
+        label="Start time", error_messages={"required": "Enter the time the meetings start"}
     )
     duration_minutes = forms.IntegerField(
         label="How long, in minutes",
@@ -307,10 +290,6 @@ class ScheduleForm(forms.Form):
         error_messages={"required": "Select at least one agency to invite"},
     )
 
-    def clean_time(self) -> dt.time:
-        """The start time, as a time."""
-        return _time(self.cleaned_data["time"], "Start time")
-
     def clean(self) -> dict[str, Any]:
         """A monthly meeting names its week; the last date is after the first."""
         data = super().clean() or {}
@@ -338,10 +317,8 @@ class MoveForm(forms.Form):
     """Move a meeting to a new date and time (invitees are told, with the updated calendar file)."""
 
     date = GovukDateField(label="New date", future_only=True)
-    time = forms.CharField(
-        label="New start time",
-        help_text=TIME_HELP,
-        error_messages={"required": "Enter the new time the meeting starts"},
+    time = TimeOfDayField(
+        label="New start time", error_messages={"required": "Enter the new time the meeting starts"}
     )
     reason = TextField(
         max_length=2000,
@@ -349,7 +326,3 @@ class MoveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def clean_time(self) -> dt.time:
-        """The start time, as a time."""
-        return _time(self.cleaned_data["time"], "New start time")

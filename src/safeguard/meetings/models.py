@@ -178,6 +178,11 @@ class Meeting(models.Model):
         return self.status == MeetingStatus.FINALISED
 
     @property
+    def is_changeable(self) -> bool:
+        """Whether the chair can still cancel or move it (not cancelled, minutes not final)."""
+        return self.status == MeetingStatus.SCHEDULED
+
+    @property
     def held_late(self) -> bool:
         """Whether the meeting is after the moment the kind's clock says it was due."""
         return self.due_by is not None and self.starts_at > self.due_by

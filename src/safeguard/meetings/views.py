@@ -567,6 +567,8 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
         if not failed:
             messages.success(request, "Meeting cancelled and every invited agency told")
             return redirect("meetings:detail", reference=reference)
+    if not meeting.is_changeable:
+        return _cannot_change(request, meeting, doing="cancel")
     return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting})
 
 
@@ -588,7 +590,23 @@ def move(request: HttpRequest, reference: str) -> HttpResponse:
         if not failed:
             messages.success(request, "Meeting moved and every invited agency told")
             return redirect("meetings:detail", reference=reference)
+    if not meeting.is_changeable:
+        return _cannot_change(request, meeting, doing="move")
     return render(request, "meetings/move.html", {"form": form, "meeting": meeting})
+
+
+def _cannot_change(request: HttpRequest, meeting: Meeting, *, doing: str) -> HttpResponse:
+    """Why a cancelled or finalised meeting cannot be cancelled or moved, instead of the form.
+
+    A post still goes to the service first, which refuses it; the page then says why
+    (answered as a bad request, since nothing was changed).
+    """
+    return render(
+        request,
+        "meetings/cannot_change.html",
+        {"meeting": meeting, "doing": doing},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

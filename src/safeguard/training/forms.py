@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 
+from safeguard.core.fields import TimeOfDayField
 from safeguard.core.forms import GovukDateField, TextField
 from safeguard.core.models import User
 
 from .models import ELEMENTS, Likelihood, Mode, PracticeChange, Rating, Skill
-
-TIME_HELP = "Use the 24-hour clock, for example 09:30 or 14:00 (UK time)"
-
-
-def _time(value: str, label: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(value.strip().replace(".", ":"))
-    except ValueError:
-        raise forms.ValidationError(f"{label} must be a time like 09:30 or 14:00") from None
 
 
 class BookForForm(forms.Form):
@@ -171,12 +162,10 @@ class SessionForm(forms.Form):
     """Plan a session of a course (the business unit)."""
 
     date = GovukDateField(label="Date of the session", future_only=True)
-    start_time = forms.CharField(
-        label="Start time", help_text=TIME_HELP, error_messages={"required": "Enter the start time"}
+    start_time = TimeOfDayField(
+        label="Start time", error_messages={"required": "Enter the start time"}
     )
-    end_time = forms.CharField(
-        label="End time", help_text=TIME_HELP, error_messages={"required": "Enter the end time"}
-    )
+    end_time = TimeOfDayField(label="End time", error_messages={"required": "Enter the end time"})
     mode = forms.ChoiceField(
         choices=Mode.choices,
         widget=forms.RadioSelect,
@@ -214,14 +203,6 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["trainer"].label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]
-
-    def clean_start_time(self) -> dt.time:
-        """The start time, as a time."""
-        return _time(self.cleaned_data["start_time"], "Start time")
-
-    def clean_end_time(self) -> dt.time:
-        """The end time, as a time."""
-        return _time(self.cleaned_data["end_time"], "End time")
 
 
 class CapacityForm(forms.Form):

@@ -260,7 +260,7 @@ def schedule_create(
 
 def _changeable(by: User, meeting: Meeting) -> None:
     _require_chair(by, meeting)
-    if meeting.status != MeetingStatus.SCHEDULED:
+    if not meeting.is_changeable:
         raise _invalid(
             "This meeting is cancelled or its minutes are final: it cannot change", field="reason"
         )
