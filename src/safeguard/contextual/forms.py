@@ -136,6 +136,16 @@ class PeerGroupForm(forms.Form):
     description = long_text("What is known about the group (optional)", "", required=False)
 
 
+class PeerGroupChangeForm(PeerGroupForm):
+    """A peer group corrected after it was recorded, and why."""
+
+    reason = long_text(
+        "Why are you making this change?",
+        "Enter why you are making this change",
+        help_text=CHANGE_REASON_HELP,
+    )
+
+
 class LinkForm(forms.Form):
     """A graded link between two things."""
 
@@ -465,6 +475,28 @@ class ActionForm(forms.Form):
         ).order_by("name")  # type: ignore[attr-defined]
         self.fields["group"].queryset = PeerGroup.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["owner_agency"].queryset = Agency.objects.filter(active=True).order_by("name")  # type: ignore[attr-defined]
+
+
+class ActionChangeForm(ActionForm):
+    """What was agreed for a disruption action, corrected, and why.
+
+    The owning agency and the due date are not here: the owning team's work item carries them.
+    """
+
+    reason = long_text(
+        "Why are you making this change?",
+        "Enter why you are making this change",
+        help_text=CHANGE_REASON_HELP,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["owner_agency"]
+        del self.fields["due_on"]
+        self.fields["children_at_risk_before"].label = (
+            "Children assessed at risk in this context when the action was agreed"
+        )
+        self.fields["children_at_risk_before"].help_text = ""
 
 
 class OutcomeForm(forms.Form):

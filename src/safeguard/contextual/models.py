@@ -365,6 +365,15 @@ class PersonOfConcernChange(Correction):
         return f"{self.person_id} changed"
 
 
+class PeerGroupChange(Correction):
+    """A peer group corrected after it was recorded: the group's history."""
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="changes")
+
+    def __str__(self) -> str:
+        return f"{self.group_id} changed"
+
+
 class ContextKind(models.TextChoices):
     """What a concern about a context is about."""
 
@@ -593,3 +602,12 @@ class DisruptionAction(models.Model):
     def target_words(self) -> str:
         """What the action is aimed at."""
         return str(self.place or self.person or self.group or "")
+
+
+class DisruptionActionChange(Correction):
+    """A disruption action corrected after it was agreed: the action's history."""
+
+    action = models.ForeignKey(DisruptionAction, on_delete=models.CASCADE, related_name="changes")
+
+    def __str__(self) -> str:
+        return f"{self.action_id} changed"

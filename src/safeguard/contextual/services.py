@@ -42,6 +42,7 @@ from .models import (
     ContextKind,
     ContextWeighting,
     DisruptionAction,
+    DisruptionActionChange,
     DisruptionOutcome,
     DisruptionTool,
     Link,
@@ -49,6 +50,7 @@ from .models import (
     LinkKind,
     LinkStatus,
     PeerGroup,
+    PeerGroupChange,
     PersonOfConcern,
     PersonOfConcernChange,
     Phone,
@@ -429,6 +431,44 @@ def peer_group_create(*, by: User, name: str, description: str = "") -> PeerGrou
         )
     return group
 
+
+
+GROUP_LABELS = {"name": "Name for the group", "description": "What is known about the group"}
+
+
+def peer_group_correct(
+    *, by: User, group: PeerGroup, name: str, description: str = "", reason: str
+) -> PeerGroupChange:
+    """Correct a peer group after it was recorded; the change, with its reason, joins its history."""
+    _require(by, "contextual.record_intelligence", "You cannot change peer groups.")
+    name = _text(name, "name", "Enter a name for the group", limit=200)
+    reason = _text(reason, "reason", REASON_MESSAGE)
+    with transaction.atomic():
+        locked = PeerGroup.objects.select_for_update().get(pk=group.pk)
+        before = {field: getattr(locked, field) for field in GROUP_LABELS}
+        locked.name = name
+        locked.description = (description or "").strip()
+        changes = _diff(before, {f: getattr(locked, f) for f in GROUP_LABELS}, GROUP_LABELS)
+        if not changes:
+            raise _invalid(NOTHING_CHANGED)
+        locked.save(update_fields=["name", "description"])
+        change = PeerGroupChange.objects.create(
+            group=locked,
+            changes=changes,
+            reason=reason,
+            by=by,
+            agency=by.agency,  # type: ignore[misc]
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=ContextualEvent.CONTEXTUAL_PEER_GROUP,
+            object_id=locked.pk,
+            changes={"fields": [c["field"] for c in changes], "change": change.pk},
+            reason=reason,
+        )
+    group.refresh_from_db()
+    return change
 
 # --- Links ------------------------------------------------------------------------------------
 
@@ -934,6 +974,104 @@ def disruption_action_outcome(
         )
     return action
 
+
+
+ACTION_LABELS = {
+    "tool": "Disruption tool",
+    "description": "What will be done",
+    "target": "Aimed at",
+    "children_at_risk_before": "Children assessed at risk before",
+}
+
+
+def _action_values(action: DisruptionAction) -> dict[str, str]:
+    return {
+        "tool": DisruptionTool(action.tool).label
+        if action.tool in DisruptionTool.values
+        else action.tool,
+        "description": action.description,
+        "target": "; ".join(
+            str(end) for end in (action.place, action.person, action.group) if end is not None
+        ),
+        "children_at_risk_before": str(action.children_at_risk_before),
+    }
+
+
+def disruption_action_correct(  # noqa: PLR0913 - every agreed answer of the action, and the reason
+    *,
+    by: User,
+    action: DisruptionAction,
+    tool: str,
+    description: str,
+    place: Place | None = None,
+    person: PersonOfConcern | None = None,
+    group: PeerGroup | None = None,
+    children_at_risk_before: int | None = 0,
+    reason: str,
+) -> DisruptionActionChange:
+    """Correct what was agreed for a disruption action, with a reason; it joins its history.
+
+    The owning agency and the due date are not corrected here: the owning team's work
+    item carries them. The outcome is recorded once, on its own.
+    """
+    _require(by, "contextual.record_intelligence", "You cannot change disruption actions.")
+    errors: dict[str, str] = {}
+    if tool not in DisruptionTool.values:
+        errors["tool"] = "Select the disruption tool"
+    if not (description or "").strip():
+        errors["description"] = "Enter what will be done"
+    if place is None and person is None and group is None:
+        errors["place"] = "Select the place, person of concern or peer group the action is aimed at"
+    if children_at_risk_before is None or children_at_risk_before < 0:
+        errors["children_at_risk_before"] = "The number of children must be 0 or more"
+    if not (reason or "").strip():
+        errors["reason"] = REASON_MESSAGE
+    if errors:
+        raise InvalidRequest(next(iter(errors.values())), errors=errors)
+    reason = _text(reason, "reason", REASON_MESSAGE)
+    with transaction.atomic():
+        locked = (
+            DisruptionAction.objects.select_for_update()
+            .select_related("place", "person", "group")
+            .get(pk=action.pk)
+        )
+        before = _action_values(locked)
+        locked.tool = tool
+        locked.description = description.strip()[:LONG_TEXT]
+        locked.place = place
+        locked.person = person
+        locked.group = group
+        locked.children_at_risk_before = children_at_risk_before or 0
+        changes = _diff(before, _action_values(locked), ACTION_LABELS)
+        if not changes:
+            raise _invalid(NOTHING_CHANGED)
+        locked.save(
+            update_fields=[
+                "tool",
+                "description",
+                "place",
+                "person",
+                "group",
+                "children_at_risk_before",
+            ]
+        )
+        change = DisruptionActionChange.objects.create(
+            action=locked,
+            changes=changes,
+            reason=reason,
+            by=by,
+            agency=by.agency,  # type: ignore[misc]
+        )
+        audit_record(
+            by=by,
+            action=AuditAction.UPDATE,
+            object_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
+            object_id=locked.reference,
+            changes={"fields": [c["field"] for c in changes], "change": change.pk},
+            reason=reason,
+        )
+    action.refresh_from_db()
+    return change
 
 # --- Reads that are audited ------------------------------------------------------------------
 

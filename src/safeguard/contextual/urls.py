@@ -40,6 +40,7 @@ urlpatterns = [
     path("groups/", groups.groups, name="groups"),
     path("groups/new/", groups.group_new, name="group-new"),
     path("groups/<int:pk>/", groups.group, name="group"),
+    path("groups/<int:pk>/change/", groups.group_change, name="group-change"),
     path("children/<uuid:person_id>/", children.child, name="child"),
     path("children/<uuid:person_id>/network/", networks.child_network, name="child-network"),
     path(
@@ -59,4 +60,5 @@ urlpatterns = [
     path("actions/", disruption.actions, name="actions"),
     path("actions/new/", disruption.action_new, name="action-new"),
     path("actions/<str:reference>/", disruption.action, name="action"),
+    path("actions/<str:reference>/change/", disruption.action_change, name="action-change"),
 ]

@@ -16,12 +16,14 @@ from safeguard.people.access import people_visible_to
 from .. import selectors, services
 from ..events import ContextualEvent
 from ..forms import (
+    PeerGroupChangeForm,
     PeerGroupForm,
 )
 from ..models import (
     PeerGroup,
 )
 from .common import (
+    CHANGE_INTRO,
     FORM_PAGE,
     RECORD,
     SEE,
@@ -95,5 +97,47 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": found.assessments.all(),
             "actions": found.actions.select_related("owner_agency"),
             "can_record": request.user.has_perm(RECORD),
+            "history": selectors.group_history(found),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a peer group after it was recorded, with a reason."""
+    found = context_or_404(
+        request, PeerGroup.objects.filter(pk=pk).first(), ContextualEvent.CONTEXTUAL_PEER_GROUP, pk
+    )
+    require_perm(request, RECORD)
+    form = PeerGroupChangeForm(
+        posted(request), initial={"name": found.name, "description": found.description}
+    )
+    user: Any = request.user
+    back = reverse("contextual:group", kwargs={"pk": pk})
+    done = form_post(
+        request,
+        form,
+        lambda data: services.peer_group_correct(
+            by=user,
+            group=found,
+            name=data["name"],
+            description=data.get("description") or "",
+            reason=data["reason"],
+        ),
+        done="Peer group changed",
+        then=f"{back}#history",
+        refusals=True,
+    )
+    return done or render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": "Change a peer group",
+            "caption": found.name,
+            "intro": [CHANGE_INTRO],
+            "button": "Save the change",
+            "back": back,
         },
     )
