@@ -1,5 +1,4 @@
-"""Correcting places, persons of concern, peer groups and disruption actions after recording,
-and who read the police-only notes."""
+"""Correcting contextual records after recording, and who read the police-only notes."""
 
 from __future__ import annotations
 

@@ -493,9 +493,9 @@ class ActionChangeForm(ActionForm):
         super().__init__(*args, **kwargs)
         del self.fields["owner_agency"]
         del self.fields["due_on"]
-        self.fields["children_at_risk_before"].label = (
-            "Children assessed at risk in this context when the action was agreed"
-        )
+        self.fields[
+            "children_at_risk_before"
+        ].label = "Children assessed at risk in this context when the action was agreed"
         self.fields["children_at_risk_before"].help_text = ""
 
 

@@ -432,7 +432,6 @@ def peer_group_create(*, by: User, name: str, description: str = "") -> PeerGrou
     return group
 
 
-
 GROUP_LABELS = {"name": "Name for the group", "description": "What is known about the group"}
 
 
@@ -469,6 +468,7 @@ def peer_group_correct(
         )
     group.refresh_from_db()
     return change
+
 
 # --- Links ------------------------------------------------------------------------------------
 
@@ -975,7 +975,6 @@ def disruption_action_outcome(
     return action
 
 
-
 ACTION_LABELS = {
     "tool": "Disruption tool",
     "description": "What will be done",
@@ -1072,6 +1071,7 @@ def disruption_action_correct(  # noqa: PLR0913 - every agreed answer of the act
         )
     action.refresh_from_db()
     return change
+
 
 # --- Reads that are audited ------------------------------------------------------------------
 
