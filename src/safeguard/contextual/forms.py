@@ -101,14 +101,19 @@ class PersonOfConcernForm(forms.Form):
 CHANGE_REASON_HELP = "This is kept in the history of changes with your name and the date."
 
 
-class PlaceChangeForm(PlaceForm):
-    """A place corrected after it was recorded: every answer again, and why it changed."""
-
-    reason = long_text(
+def change_reason() -> forms.CharField:
+    """The required "Why are you making this change?" of every form that corrects a record."""
+    return long_text(
         "Why are you making this change?",
         "Enter why you are making this change",
         help_text=CHANGE_REASON_HELP,
     )
+
+
+class PlaceChangeForm(PlaceForm):
+    """A place corrected after it was recorded: every answer again, and why it changed."""
+
+    reason = change_reason()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,11 +123,7 @@ class PlaceChangeForm(PlaceForm):
 class PersonOfConcernChangeForm(PersonOfConcernForm):
     """A person of concern corrected after they were recorded, and why."""
 
-    reason = long_text(
-        "Why are you making this change?",
-        "Enter why you are making this change",
-        help_text=CHANGE_REASON_HELP,
-    )
+    reason = change_reason()
 
 
 class PeerGroupForm(forms.Form):
@@ -139,11 +140,7 @@ class PeerGroupForm(forms.Form):
 class PeerGroupChangeForm(PeerGroupForm):
     """A peer group corrected after it was recorded, and why."""
 
-    reason = long_text(
-        "Why are you making this change?",
-        "Enter why you are making this change",
-        help_text=CHANGE_REASON_HELP,
-    )
+    reason = change_reason()
 
 
 class LinkForm(forms.Form):
@@ -483,11 +480,7 @@ class ActionChangeForm(ActionForm):
     The owning agency and the due date are not here: the owning team's work item carries them.
     """
 
-    reason = long_text(
-        "Why are you making this change?",
-        "Enter why you are making this change",
-        help_text=CHANGE_REASON_HELP,
-    )
+    reason = change_reason()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

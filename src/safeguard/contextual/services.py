@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.urls import reverse
@@ -41,6 +41,7 @@ from .models import (
     ContextConcern,
     ContextKind,
     ContextWeighting,
+    Correction,
     DisruptionAction,
     DisruptionActionChange,
     DisruptionOutcome,
@@ -249,6 +250,37 @@ def _diff(
     ]
 
 
+C = TypeVar("C", bound=Correction)
+
+
+def _correction_keep(
+    *,
+    by: User,
+    change: C,
+    object_type: AuditEventType,
+    object_id: Any,
+    audit: dict[str, Any] | None = None,
+    audit_reason: str | None = None,
+) -> C:
+    """Save a correction (by the user, in their agency) and its ``UPDATE`` audit event.
+
+    Call it inside the service's transaction, once the record is saved. The audit event
+    names the fields and the correction; its reason is the correction's unless told.
+    """
+    change.by = by
+    change.agency = by.agency  # type: ignore[assignment]
+    change.save()
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        object_type=object_type,
+        object_id=object_id,
+        changes={"fields": change.fields, "change": change.pk, **(audit or {})},
+        reason=change.reason if audit_reason is None else audit_reason,
+    )
+    return change
+
+
 PLACE_LABELS = {
     "name": "Name",
     "kind": "Kind of place",
@@ -304,20 +336,11 @@ def place_correct(  # noqa: PLR0913 - every answer of the place, and the reason
         if not changes:
             raise _invalid(NOTHING_CHANGED)
         locked.save(update_fields=["name", "kind", "description", "location", "times_of_concern"])
-        change = PlaceChange.objects.create(
-            place=locked,
-            changes=changes,
-            reason=reason,
+        change = _correction_keep(
             by=by,
-            agency=by.agency,  # type: ignore[misc]
-        )
-        audit_record(
-            by=by,
-            action=AuditAction.UPDATE,
+            change=PlaceChange(place=locked, changes=changes, reason=reason),
             object_type=ContextualEvent.CONTEXTUAL_PLACE,
             object_id=locked.pk,
-            changes={"fields": [c["field"] for c in changes], "change": change.pk},
-            reason=reason,
         )
     return change
 
@@ -375,25 +398,15 @@ def person_of_concern_correct(  # noqa: PLR0913 - every answer about the person,
         if police_only and locked.notes_agency_id is None:
             locked.notes_agency = by.agency
         locked.save()
-        change = PersonOfConcernChange.objects.create(
-            person=locked,
-            changes=changes,
-            reason=reason,
+        change = _correction_keep(
             by=by,
-            agency=by.agency,  # type: ignore[misc]
-            police_only=police_only,
-        )
-        audit_record(
-            by=by,
-            action=AuditAction.UPDATE,
+            change=PersonOfConcernChange(
+                person=locked, changes=changes, reason=reason, police_only=police_only
+            ),
             object_type=ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
             object_id=locked.pk,
-            changes={
-                "fields": [c["field"] for c in changes],
-                "change": change.pk,
-                "police_only": police_only,
-            },
-            reason="" if police_only else reason,
+            audit={"police_only": police_only},
+            audit_reason="" if police_only else reason,
         )
     person.refresh_from_db()
     return change
@@ -451,20 +464,11 @@ def peer_group_correct(
         if not changes:
             raise _invalid(NOTHING_CHANGED)
         locked.save(update_fields=["name", "description"])
-        change = PeerGroupChange.objects.create(
-            group=locked,
-            changes=changes,
-            reason=reason,
+        change = _correction_keep(
             by=by,
-            agency=by.agency,  # type: ignore[misc]
-        )
-        audit_record(
-            by=by,
-            action=AuditAction.UPDATE,
+            change=PeerGroupChange(group=locked, changes=changes, reason=reason),
             object_type=ContextualEvent.CONTEXTUAL_PEER_GROUP,
             object_id=locked.pk,
-            changes={"fields": [c["field"] for c in changes], "change": change.pk},
-            reason=reason,
         )
     group.refresh_from_db()
     return change
@@ -1054,20 +1058,11 @@ def disruption_action_correct(  # noqa: PLR0913 - every agreed answer of the act
                 "children_at_risk_before",
             ]
         )
-        change = DisruptionActionChange.objects.create(
-            action=locked,
-            changes=changes,
-            reason=reason,
+        change = _correction_keep(
             by=by,
-            agency=by.agency,  # type: ignore[misc]
-        )
-        audit_record(
-            by=by,
-            action=AuditAction.UPDATE,
+            change=DisruptionActionChange(action=locked, changes=changes, reason=reason),
             object_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
             object_id=locked.reference,
-            changes={"fields": [c["field"] for c in changes], "change": change.pk},
-            reason=reason,
         )
     action.refresh_from_db()
     return change

@@ -22,12 +22,12 @@ from ..forms import (
     OutcomeForm,
 )
 from .common import (
-    CHANGE_INTRO,
     DISRUPTION_KIND,
     FORM_PAGE,
     RECORD,
-    SEE,
+    change_page,
     context_or_404,
+    list_page,
 )
 
 
@@ -35,14 +35,12 @@ from .common import (
 @require_http_methods(["GET"])
 def actions(request: HttpRequest) -> HttpResponse:
     """Disruption actions: open first, then done."""
-    require_perm(request, SEE)
-    return render(
+    return list_page(
         request,
         "contextual/actions.html",
         {
             "open": selectors.actions(open_only=True),
             "done": selectors.actions().exclude(outcome="").order_by("-completed_on")[:100],
-            "can_record": request.user.has_perm(RECORD),
         },
     )
 
@@ -186,19 +184,14 @@ def action_change(request: HttpRequest, reference: str) -> HttpResponse:
         then=f"{back}#history",
         refusals=True,
     )
-    return done or render(
+    return done or change_page(
         request,
-        FORM_PAGE,
-        {
-            "form": form,
-            "title": f"Change disruption action {found.reference}",
-            "caption": found.get_tool_display(),
-            "intro": [
-                CHANGE_INTRO,
-                "The owning agency and the due date are on the owning team's work item, "
-                "and the outcome is recorded on the action's page: they are not changed here.",
-            ],
-            "button": "Save the change",
-            "back": back,
-        },
+        form,
+        title=f"Change disruption action {found.reference}",
+        caption=found.get_tool_display(),
+        back=back,
+        intro=(
+            "The owning agency and the due date are on the owning team's work item, "
+            "and the outcome is recorded on the action's page: they are not changed here.",
+        ),
     )

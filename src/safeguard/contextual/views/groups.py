@@ -23,12 +23,12 @@ from ..models import (
     PeerGroup,
 )
 from .common import (
-    CHANGE_INTRO,
     FORM_PAGE,
     RECORD,
-    SEE,
+    change_page,
     context_or_404,
     links_table,
+    list_page,
 )
 
 
@@ -36,12 +36,7 @@ from .common import (
 @require_http_methods(["GET"])
 def groups(request: HttpRequest) -> HttpResponse:
     """Every peer group."""
-    require_perm(request, SEE)
-    return render(
-        request,
-        "contextual/groups.html",
-        {"groups": selectors.peer_groups(), "can_record": request.user.has_perm(RECORD)},
-    )
+    return list_page(request, "contextual/groups.html", {"groups": selectors.peer_groups()})
 
 
 @login_required
@@ -129,15 +124,6 @@ def group_change(request: HttpRequest, pk: int) -> HttpResponse:
         then=f"{back}#history",
         refusals=True,
     )
-    return done or render(
-        request,
-        FORM_PAGE,
-        {
-            "form": form,
-            "title": "Change a peer group",
-            "caption": found.name,
-            "intro": [CHANGE_INTRO],
-            "button": "Save the change",
-            "back": back,
-        },
+    return done or change_page(
+        request, form, title="Change a peer group", caption=found.name, back=back
     )
