@@ -13,6 +13,8 @@ from safeguard.contextual.events import ContextualEvent
 from safeguard.contextual.models import (
     DisruptionActionChange,
     DisruptionTool,
+    LinkCorrection,
+    LinkKind,
     PeerGroupChange,
     PersonOfConcernChange,
     PlaceChange,
@@ -22,7 +24,7 @@ from safeguard.core.models import AgencyKind, AuditAction, AuditEvent, Role, Tea
 from safeguard.work.models import WorkItem
 from tests.factories import AgencyFactory, TeamFactory
 
-from .conftest import place
+from .conftest import link, place
 
 pytestmark = pytest.mark.django_db
 
@@ -546,3 +548,95 @@ class TestTheGroupAndActionChangePages:
                 assert client.post(url, {"name": "X", "reason": "Y"}).status_code == 404
         assert not PeerGroupChange.objects.exists()
         assert not DisruptionActionChange.objects.exists()
+
+
+class TestCorrectingALink:
+    def test_the_summary_and_date_change_with_the_reason_and_an_audit_event_about_the_child(
+        self, world
+    ):
+        spot = place(world)
+        joined = link(world, LinkKind.CHILD_PLACE, child=world.ava, place=spot)
+        earlier = joined.known_on
+        change = services.link_correct(
+            by=world.social_worker,
+            link=joined,
+            summary="Seen there most Friday evenings",
+            known_on=earlier - dt.timedelta(days=1),
+            reason="The log gave the wrong day",
+        )
+        assert (joined.summary, joined.known_on) == (
+            "Seen there most Friday evenings",
+            earlier - dt.timedelta(days=1),
+        )
+        assert change.fields == ["summary", "known_on"]
+        assert change.changes[0]["before"] == "Seen together several evenings"
+        assert change.changes[1]["before"] == f"{earlier:%-d %B %Y}"
+        event = AuditEvent.objects.filter(
+            object_type=ContextualEvent.CONTEXTUAL_LINK, action=AuditAction.UPDATE
+        ).get()
+        assert event.object_id == str(joined.pk)
+        assert event.person_id == world.ava.pk
+        assert event.reason == "The log gave the wrong day"
+        assert (joined.kind, joined.child, joined.place, joined.grade) == (
+            LinkKind.CHILD_PLACE,
+            world.ava,
+            spot,
+            "2-B-P",
+        )
+
+    def test_a_change_needs_a_summary_a_past_date_a_reason_and_a_difference(self, world):
+        joined = link(world, LinkKind.CHILD_PLACE, child=world.ava, place=place(world))
+        with pytest.raises(InvalidRequest) as caught:
+            services.link_correct(
+                by=world.officer,
+                link=joined,
+                summary=" ",
+                known_on=timezone.localdate() + dt.timedelta(days=1),
+                reason="",
+            )
+        assert set(caught.value.errors) == {"summary", "known_on", "reason"}
+        with pytest.raises(InvalidRequest, match="Nothing has changed"):
+            services.link_correct(
+                by=world.officer,
+                link=joined,
+                summary=joined.summary,
+                known_on=joined.known_on,
+                reason="Why",
+            )
+        with pytest.raises(Forbidden):
+            services.link_correct(
+                by=world.teacher,
+                link=joined,
+                summary="Other",
+                known_on=joined.known_on,
+                reason="Why",
+            )
+        assert not LinkCorrection.objects.exists()
+
+    def test_the_link_page_shows_who_changed_what_when_and_why(self, signed_in, world):
+        joined = link(world, LinkKind.CHILD_PLACE, child=world.ava, place=place(world))
+        client = signed_in(world.officer)
+        page = client.get(reverse("contextual:link", kwargs={"pk": joined.pk})).content.decode()
+        assert "Change what is known or the date of the information" in page
+        url = reverse("contextual:link-change", kwargs={"pk": joined.pk})
+        assert b"Seen together several evenings" in client.get(url).content
+        empty = client.post(url, {"summary": "", "reason": ""})
+        assert empty.status_code == 200
+        assert b"govuk-error-summary" in empty.content
+        assert b"Enter what is known about the link" in empty.content
+        response = client.post(
+            url,
+            {
+                "summary": "Seen there most Friday evenings",
+                "known_on_day": str(joined.known_on.day),
+                "known_on_month": str(joined.known_on.month),
+                "known_on_year": str(joined.known_on.year),
+                "reason": "More exact",
+            },
+            follow=True,
+        )
+        text = response.content.decode()
+        assert "Link changed" in text
+        assert "was “Seen together several evenings”, now “Seen there most Friday evenings”" in text
+        assert "More exact" in text
+        assert signed_in(world.teacher).get(url).status_code == 404

@@ -474,6 +474,18 @@ class ActionForm(forms.Form):
         self.fields["owner_agency"].queryset = Agency.objects.filter(active=True).order_by("name")  # type: ignore[attr-defined]
 
 
+class LinkChangeForm(forms.Form):
+    """What a link says is known, or the date of the information, corrected, and why."""
+
+    summary = long_text(
+        "What is known",
+        "Enter what is known about the link",
+        help_text="In a sentence. Never the name of the person who gave the information.",
+    )
+    known_on = GovukDateField(label="Date of the information", past_only=True)
+    reason = change_reason()
+
+
 class ActionChangeForm(ActionForm):
     """What was agreed for a disruption action, corrected, and why.
 

@@ -342,6 +342,15 @@ class Correction(models.Model):
         return [entry["field"] for entry in self.changes]
 
 
+class LinkCorrection(Correction):
+    """A link's summary or date corrected after it was recorded (not its ends, nor its grade)."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="corrections")
+
+    def __str__(self) -> str:
+        return f"{self.link_id} corrected"
+
+
 class PlaceChange(Correction):
     """A place or space corrected after it was recorded: the place's history."""
 

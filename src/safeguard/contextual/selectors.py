@@ -505,6 +505,11 @@ def group_history(group: PeerGroup) -> list[HistoryRow]:
     return _history(group.changes)
 
 
+def link_history(link: Link) -> list[HistoryRow]:
+    """A link's corrections (its summary or date), newest first."""
+    return _history(link.corrections)
+
+
 def action_history(action: DisruptionAction) -> list[HistoryRow]:
     """A disruption action's corrections, newest first."""
     return _history(action.changes)

@@ -48,6 +48,7 @@ from .models import (
     DisruptionTool,
     Link,
     LinkChange,
+    LinkCorrection,
     LinkKind,
     LinkStatus,
     PeerGroup,
@@ -261,6 +262,7 @@ def _correction_keep(
     object_id: Any,
     audit: dict[str, Any] | None = None,
     audit_reason: str | None = None,
+    person_id: Any = None,
 ) -> C:
     """Save a correction (by the user, in their agency) and its ``UPDATE`` audit event.
 
@@ -275,6 +277,7 @@ def _correction_keep(
         action=AuditAction.UPDATE,
         object_type=object_type,
         object_id=object_id,
+        person_id=person_id,
         changes={"fields": change.fields, "change": change.pk, **(audit or {})},
         reason=change.reason if audit_reason is None else audit_reason,
     )
@@ -647,6 +650,54 @@ def link_status_change(*, by: User, link: Link, status: str, reason: str) -> Lin
             reason=reason,
         )
     return locked
+
+
+LINK_LABELS = {"summary": "What is known", "known_on": "Date of the information"}
+
+
+def _link_values(link: Link) -> dict[str, str]:
+    return {"summary": link.summary, "known_on": f"{link.known_on:%-d %B %Y}"}
+
+
+def link_correct(
+    *, by: User, link: Link, summary: str, known_on: dt.date | None, reason: str
+) -> LinkCorrection:
+    """Correct what a link says is known, or the date of the information, with a reason.
+
+    Its ends and its grade are not corrected: a different grade or a different end is new
+    intelligence (record a new link, and withdraw this one with the reason).
+    """
+    _require(by, "contextual.record_intelligence", "You cannot change links.")
+    errors: dict[str, str] = {}
+    if not (summary or "").strip():
+        errors["summary"] = "Enter what is known about the link"
+    if known_on is None:
+        errors["known_on"] = "Enter the date of the information"
+    elif known_on > timezone.localdate():
+        errors["known_on"] = "The date of the information must be today or in the past"
+    if not (reason or "").strip():
+        errors["reason"] = REASON_MESSAGE
+    if errors or known_on is None:
+        raise InvalidRequest(next(iter(errors.values())), errors=errors)
+    reason = _text(reason, "reason", REASON_MESSAGE)
+    with transaction.atomic():
+        locked = Link.objects.select_for_update().get(pk=link.pk)
+        before = _link_values(locked)
+        locked.summary = summary.strip()[:LONG_TEXT]
+        locked.known_on = known_on
+        changes = _diff(before, _link_values(locked), LINK_LABELS)
+        if not changes:
+            raise _invalid(NOTHING_CHANGED)
+        locked.save(update_fields=["summary", "known_on"])
+        change = _correction_keep(
+            by=by,
+            change=LinkCorrection(link=locked, changes=changes, reason=reason),
+            object_type=ContextualEvent.CONTEXTUAL_LINK,
+            object_id=locked.pk,
+            person_id=locked.child_id,
+        )
+    link.refresh_from_db()
+    return change
 
 
 # --- Concerns about a context --------------------------------------------------------------

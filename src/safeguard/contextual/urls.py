@@ -51,6 +51,7 @@ urlpatterns = [
     path("children/<uuid:person_id>/weighting/", children.weighting_new, name="weighting-new"),
     path("links/new/", links.link_new, name="link-new"),
     path("links/<int:pk>/", links.link, name="link"),
+    path("links/<int:pk>/change/", links.link_change, name="link-change"),
     path("concerns/", concerns.concerns, name="concerns"),
     path("concerns/new/", concerns.concern_new, name="concern-new"),
     path("concerns/<str:reference>/", concerns.concern, name="concern"),
