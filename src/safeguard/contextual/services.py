@@ -1084,11 +1084,8 @@ def disruption_action_correct(  # noqa: PLR0913 - every agreed answer of the act
         raise InvalidRequest(next(iter(errors.values())), errors=errors)
     reason = _text(reason, "reason", REASON_MESSAGE)
     with transaction.atomic():
-        locked = (
-            DisruptionAction.objects.select_for_update()
-            .select_related("place", "person", "group")
-            .get(pk=action.pk)
-        )
+        # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+        locked = DisruptionAction.objects.select_for_update().get(pk=action.pk)
         before = _action_values(locked)
         locked.tool = tool
         locked.description = description.strip()[:LONG_TEXT]
