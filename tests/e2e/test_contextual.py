@@ -7,7 +7,9 @@ error), opens the place's network with its table alternative, and the monthly Ch
 Exploitation Disruption Meeting's chair finds the place and the concern suggested for the
 agenda. Social care cannot read a person of concern's police-only notes. A second journey:
 a police officer corrects a person of concern's notes with a reason, the police manager sees
-the history and who read the notes, and social care gets neither. axe-core runs on every page.
+the history and who read the notes, and social care gets neither. A third: social care
+corrects a disruption action (re-aimed at a peer group, first without a reason) and a link's
+summary, each with its history. axe-core runs on every page.
 """
 
 from __future__ import annotations
@@ -193,4 +195,65 @@ def test_a_police_correction_shows_in_the_history_and_the_manager_sees_who_read_
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Only managers in the police agency that holds the notes"
     )
+    assert_accessible(page)
+
+
+def test_a_disruption_action_and_a_link_are_corrected_with_a_reason_and_a_history(
+    page, sign_in, make_user
+):
+    w = build(make_user)
+    spot = services.place_create(by=w.officer, name="Coppergate Centre", kind="shopping_centre")
+    services.peer_group_create(by=w.officer, name="Skate park group")
+    action = services.disruption_action_agree(
+        by=w.officer,
+        tool="patrols",
+        description="Evening patrols Thursday to Saturday",
+        owner_agency=w.police,
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+        place=spot,
+        children_at_risk_before=3,
+    )
+    joined = services.link_record(
+        by=w.officer,
+        kind="child_place",
+        child=w.ava,
+        place=spot,
+        summary="Seen together several evenings",
+        source_agency=w.police,
+        known_on=timezone.localdate() - dt.timedelta(days=3),
+        source_evaluation="2",
+        assessment="B",
+        handling_code="P",
+    )
+
+    # 1. Social care re-aims the action at the peer group; without a reason, a GOV.UK error.
+    sign_in(page, w.social_worker)
+    page.goto(f"/contextual/actions/{action.reference}/")
+    page.get_by_role("link", name="Change what was agreed").click()
+    assert_accessible(page)
+    page.get_by_label("Place (optional)").select_option(label="No place")
+    page.get_by_label("Peer group (optional)").select_option(label="Skate park group")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why you are making this change"
+    )
+    assert_accessible(page)
+    page.get_by_label("Why are you making this change?").fill("The meeting meant the group")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_text("Disruption action changed")).to_be_visible()
+    history = page.locator("#history + table")
+    expect(history).to_contain_text("was “Coppergate Centre”, now “Skate park group”")
+    expect(history).to_contain_text("The meeting meant the group")
+    assert_accessible(page)
+
+    # 2. The link's summary is corrected; its ends and grade stay.
+    page.goto(f"/contextual/links/{joined.pk}/")
+    page.get_by_role("link", name="Change what is known or the date of the information").click()
+    assert_accessible(page)
+    page.get_by_label("What is known").fill("Seen there most Friday evenings")
+    page.get_by_label("Why are you making this change?").fill("More exact")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_text("Link changed")).to_be_visible()
+    expect(page.locator("#history + table")).to_contain_text("More exact")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Link graded 2-B-P")
     assert_accessible(page)

@@ -101,14 +101,19 @@ class PersonOfConcernForm(forms.Form):
 CHANGE_REASON_HELP = "This is kept in the history of changes with your name and the date."
 
 
-class PlaceChangeForm(PlaceForm):
-    """A place corrected after it was recorded: every answer again, and why it changed."""
-
-    reason = long_text(
+def change_reason() -> forms.CharField:
+    """The required "Why are you making this change?" of every form that corrects a record."""
+    return long_text(
         "Why are you making this change?",
         "Enter why you are making this change",
         help_text=CHANGE_REASON_HELP,
     )
+
+
+class PlaceChangeForm(PlaceForm):
+    """A place corrected after it was recorded: every answer again, and why it changed."""
+
+    reason = change_reason()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,11 +123,7 @@ class PlaceChangeForm(PlaceForm):
 class PersonOfConcernChangeForm(PersonOfConcernForm):
     """A person of concern corrected after they were recorded, and why."""
 
-    reason = long_text(
-        "Why are you making this change?",
-        "Enter why you are making this change",
-        help_text=CHANGE_REASON_HELP,
-    )
+    reason = change_reason()
 
 
 class PeerGroupForm(forms.Form):
@@ -134,6 +135,12 @@ class PeerGroupForm(forms.Form):
         help_text="A neutral description, for example 'Young people at the skate park'. Not a gang name.",
     )
     description = long_text("What is known about the group (optional)", "", required=False)
+
+
+class PeerGroupChangeForm(PeerGroupForm):
+    """A peer group corrected after it was recorded, and why."""
+
+    reason = change_reason()
 
 
 class LinkForm(forms.Form):
@@ -465,6 +472,36 @@ class ActionForm(forms.Form):
         ).order_by("name")  # type: ignore[attr-defined]
         self.fields["group"].queryset = PeerGroup.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["owner_agency"].queryset = Agency.objects.filter(active=True).order_by("name")  # type: ignore[attr-defined]
+
+
+class LinkChangeForm(forms.Form):
+    """What a link says is known, or the date of the information, corrected, and why."""
+
+    summary = long_text(
+        "What is known",
+        "Enter what is known about the link",
+        help_text="In a sentence. Never the name of the person who gave the information.",
+    )
+    known_on = GovukDateField(label="Date of the information", past_only=True)
+    reason = change_reason()
+
+
+class ActionChangeForm(ActionForm):
+    """What was agreed for a disruption action, corrected, and why.
+
+    The owning agency and the due date are not here: the owning team's work item carries them.
+    """
+
+    reason = change_reason()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["owner_agency"]
+        del self.fields["due_on"]
+        self.fields[
+            "children_at_risk_before"
+        ].label = "Children assessed at risk in this context when the action was agreed"
+        self.fields["children_at_risk_before"].help_text = ""
 
 
 class OutcomeForm(forms.Form):

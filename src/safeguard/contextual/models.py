@@ -342,6 +342,15 @@ class Correction(models.Model):
         return [entry["field"] for entry in self.changes]
 
 
+class LinkCorrection(Correction):
+    """A link's summary or date corrected after it was recorded (not its ends, nor its grade)."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="corrections")
+
+    def __str__(self) -> str:
+        return f"{self.link_id} corrected"
+
+
 class PlaceChange(Correction):
     """A place or space corrected after it was recorded: the place's history."""
 
@@ -363,6 +372,15 @@ class PersonOfConcernChange(Correction):
 
     def __str__(self) -> str:
         return f"{self.person_id} changed"
+
+
+class PeerGroupChange(Correction):
+    """A peer group corrected after it was recorded: the group's history."""
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="changes")
+
+    def __str__(self) -> str:
+        return f"{self.group_id} changed"
 
 
 class ContextKind(models.TextChoices):
@@ -593,3 +611,12 @@ class DisruptionAction(models.Model):
     def target_words(self) -> str:
         """What the action is aimed at."""
         return str(self.place or self.person or self.group or "")
+
+
+class DisruptionActionChange(Correction):
+    """A disruption action corrected after it was agreed: the action's history."""
+
+    action = models.ForeignKey(DisruptionAction, on_delete=models.CASCADE, related_name="changes")
+
+    def __str__(self) -> str:
+        return f"{self.action_id} changed"

@@ -481,8 +481,8 @@ class HistoryRow:
     reason: str
 
 
-def place_history(place: Place) -> list[HistoryRow]:
-    """A place's corrections, newest first."""
+def _history(changes: Any) -> list[HistoryRow]:
+    """Corrections (a ``changes`` relation of one record), newest first, as the page shows them."""
     return [
         HistoryRow(
             at=c.at,
@@ -491,8 +491,28 @@ def place_history(place: Place) -> list[HistoryRow]:
             changes=list(c.changes),
             reason=c.reason,
         )
-        for c in place.changes.select_related("by", "agency")
+        for c in changes.select_related("by", "agency")
     ]
+
+
+def place_history(place: Place) -> list[HistoryRow]:
+    """A place's corrections, newest first."""
+    return _history(place.changes)
+
+
+def group_history(group: PeerGroup) -> list[HistoryRow]:
+    """A peer group's corrections, newest first."""
+    return _history(group.changes)
+
+
+def link_history(link: Link) -> list[HistoryRow]:
+    """A link's corrections (its summary or date), newest first."""
+    return _history(link.corrections)
+
+
+def action_history(action: DisruptionAction) -> list[HistoryRow]:
+    """A disruption action's corrections, newest first."""
+    return _history(action.changes)
 
 
 def person_history(person: PersonOfConcern, *, police: bool) -> list[HistoryRow]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.urls import reverse
@@ -41,14 +41,18 @@ from .models import (
     ContextConcern,
     ContextKind,
     ContextWeighting,
+    Correction,
     DisruptionAction,
+    DisruptionActionChange,
     DisruptionOutcome,
     DisruptionTool,
     Link,
     LinkChange,
+    LinkCorrection,
     LinkKind,
     LinkStatus,
     PeerGroup,
+    PeerGroupChange,
     PersonOfConcern,
     PersonOfConcernChange,
     Phone,
@@ -247,6 +251,39 @@ def _diff(
     ]
 
 
+C = TypeVar("C", bound=Correction)
+
+
+def _correction_keep(
+    *,
+    by: User,
+    change: C,
+    object_type: AuditEventType,
+    object_id: Any,
+    audit: dict[str, Any] | None = None,
+    audit_reason: str | None = None,
+    person_id: Any = None,
+) -> C:
+    """Save a correction (by the user, in their agency) and its ``UPDATE`` audit event.
+
+    Call it inside the service's transaction, once the record is saved. The audit event
+    names the fields and the correction; its reason is the correction's unless told.
+    """
+    change.by = by
+    change.agency = by.agency  # type: ignore[assignment]
+    change.save()
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        changes={"fields": change.fields, "change": change.pk, **(audit or {})},
+        reason=change.reason if audit_reason is None else audit_reason,
+    )
+    return change
+
+
 PLACE_LABELS = {
     "name": "Name",
     "kind": "Kind of place",
@@ -302,20 +339,11 @@ def place_correct(  # noqa: PLR0913 - every answer of the place, and the reason
         if not changes:
             raise _invalid(NOTHING_CHANGED)
         locked.save(update_fields=["name", "kind", "description", "location", "times_of_concern"])
-        change = PlaceChange.objects.create(
-            place=locked,
-            changes=changes,
-            reason=reason,
+        change = _correction_keep(
             by=by,
-            agency=by.agency,  # type: ignore[misc]
-        )
-        audit_record(
-            by=by,
-            action=AuditAction.UPDATE,
+            change=PlaceChange(place=locked, changes=changes, reason=reason),
             object_type=ContextualEvent.CONTEXTUAL_PLACE,
             object_id=locked.pk,
-            changes={"fields": [c["field"] for c in changes], "change": change.pk},
-            reason=reason,
         )
     return change
 
@@ -373,25 +401,15 @@ def person_of_concern_correct(  # noqa: PLR0913 - every answer about the person,
         if police_only and locked.notes_agency_id is None:
             locked.notes_agency = by.agency
         locked.save()
-        change = PersonOfConcernChange.objects.create(
-            person=locked,
-            changes=changes,
-            reason=reason,
+        change = _correction_keep(
             by=by,
-            agency=by.agency,  # type: ignore[misc]
-            police_only=police_only,
-        )
-        audit_record(
-            by=by,
-            action=AuditAction.UPDATE,
+            change=PersonOfConcernChange(
+                person=locked, changes=changes, reason=reason, police_only=police_only
+            ),
             object_type=ContextualEvent.CONTEXTUAL_PERSON_OF_CONCERN,
             object_id=locked.pk,
-            changes={
-                "fields": [c["field"] for c in changes],
-                "change": change.pk,
-                "police_only": police_only,
-            },
-            reason="" if police_only else reason,
+            audit={"police_only": police_only},
+            audit_reason="" if police_only else reason,
         )
     person.refresh_from_db()
     return change
@@ -428,6 +446,35 @@ def peer_group_create(*, by: User, name: str, description: str = "") -> PeerGrou
             object_id=group.pk,
         )
     return group
+
+
+GROUP_LABELS = {"name": "Name for the group", "description": "What is known about the group"}
+
+
+def peer_group_correct(
+    *, by: User, group: PeerGroup, name: str, description: str = "", reason: str
+) -> PeerGroupChange:
+    """Correct a peer group after it was recorded; the change, with its reason, joins its history."""
+    _require(by, "contextual.record_intelligence", "You cannot change peer groups.")
+    name = _text(name, "name", "Enter a name for the group", limit=200)
+    reason = _text(reason, "reason", REASON_MESSAGE)
+    with transaction.atomic():
+        locked = PeerGroup.objects.select_for_update().get(pk=group.pk)
+        before = {field: getattr(locked, field) for field in GROUP_LABELS}
+        locked.name = name
+        locked.description = (description or "").strip()
+        changes = _diff(before, {f: getattr(locked, f) for f in GROUP_LABELS}, GROUP_LABELS)
+        if not changes:
+            raise _invalid(NOTHING_CHANGED)
+        locked.save(update_fields=["name", "description"])
+        change = _correction_keep(
+            by=by,
+            change=PeerGroupChange(group=locked, changes=changes, reason=reason),
+            object_type=ContextualEvent.CONTEXTUAL_PEER_GROUP,
+            object_id=locked.pk,
+        )
+    group.refresh_from_db()
+    return change
 
 
 # --- Links ------------------------------------------------------------------------------------
@@ -603,6 +650,54 @@ def link_status_change(*, by: User, link: Link, status: str, reason: str) -> Lin
             reason=reason,
         )
     return locked
+
+
+LINK_LABELS = {"summary": "What is known", "known_on": "Date of the information"}
+
+
+def _link_values(link: Link) -> dict[str, str]:
+    return {"summary": link.summary, "known_on": f"{link.known_on:%-d %B %Y}"}
+
+
+def link_correct(
+    *, by: User, link: Link, summary: str, known_on: dt.date | None, reason: str
+) -> LinkCorrection:
+    """Correct what a link says is known, or the date of the information, with a reason.
+
+    Its ends and its grade are not corrected: a different grade or a different end is new
+    intelligence (record a new link, and withdraw this one with the reason).
+    """
+    _require(by, "contextual.record_intelligence", "You cannot change links.")
+    errors: dict[str, str] = {}
+    if not (summary or "").strip():
+        errors["summary"] = "Enter what is known about the link"
+    if known_on is None:
+        errors["known_on"] = "Enter the date of the information"
+    elif known_on > timezone.localdate():
+        errors["known_on"] = "The date of the information must be today or in the past"
+    if not (reason or "").strip():
+        errors["reason"] = REASON_MESSAGE
+    if errors or known_on is None:
+        raise InvalidRequest(next(iter(errors.values())), errors=errors)
+    reason = _text(reason, "reason", REASON_MESSAGE)
+    with transaction.atomic():
+        locked = Link.objects.select_for_update().get(pk=link.pk)
+        before = _link_values(locked)
+        locked.summary = summary.strip()[:LONG_TEXT]
+        locked.known_on = known_on
+        changes = _diff(before, _link_values(locked), LINK_LABELS)
+        if not changes:
+            raise _invalid(NOTHING_CHANGED)
+        locked.save(update_fields=["summary", "known_on"])
+        change = _correction_keep(
+            by=by,
+            change=LinkCorrection(link=locked, changes=changes, reason=reason),
+            object_type=ContextualEvent.CONTEXTUAL_LINK,
+            object_id=locked.pk,
+            person_id=locked.child_id,
+        )
+    link.refresh_from_db()
+    return change
 
 
 # --- Concerns about a context --------------------------------------------------------------
@@ -933,6 +1028,92 @@ def disruption_action_outcome(
             changes={"outcome": outcome},
         )
     return action
+
+
+ACTION_LABELS = {
+    "tool": "Disruption tool",
+    "description": "What will be done",
+    "target": "Aimed at",
+    "children_at_risk_before": "Children assessed at risk before",
+}
+
+
+def _action_values(action: DisruptionAction) -> dict[str, str]:
+    return {
+        "tool": DisruptionTool(action.tool).label
+        if action.tool in DisruptionTool.values
+        else action.tool,
+        "description": action.description,
+        "target": "; ".join(
+            str(end) for end in (action.place, action.person, action.group) if end is not None
+        ),
+        "children_at_risk_before": str(action.children_at_risk_before),
+    }
+
+
+def disruption_action_correct(  # noqa: PLR0913 - every agreed answer of the action, and the reason
+    *,
+    by: User,
+    action: DisruptionAction,
+    tool: str,
+    description: str,
+    place: Place | None = None,
+    person: PersonOfConcern | None = None,
+    group: PeerGroup | None = None,
+    children_at_risk_before: int | None = 0,
+    reason: str,
+) -> DisruptionActionChange:
+    """Correct what was agreed for a disruption action, with a reason; it joins its history.
+
+    The owning agency and the due date are not corrected here: the owning team's work
+    item carries them. The outcome is recorded once, on its own.
+    """
+    _require(by, "contextual.record_intelligence", "You cannot change disruption actions.")
+    errors: dict[str, str] = {}
+    if tool not in DisruptionTool.values:
+        errors["tool"] = "Select the disruption tool"
+    if not (description or "").strip():
+        errors["description"] = "Enter what will be done"
+    if place is None and person is None and group is None:
+        errors["place"] = "Select the place, person of concern or peer group the action is aimed at"
+    if children_at_risk_before is None or children_at_risk_before < 0:
+        errors["children_at_risk_before"] = "The number of children must be 0 or more"
+    if not (reason or "").strip():
+        errors["reason"] = REASON_MESSAGE
+    if errors:
+        raise InvalidRequest(next(iter(errors.values())), errors=errors)
+    reason = _text(reason, "reason", REASON_MESSAGE)
+    with transaction.atomic():
+        # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+        locked = DisruptionAction.objects.select_for_update().get(pk=action.pk)
+        before = _action_values(locked)
+        locked.tool = tool
+        locked.description = description.strip()[:LONG_TEXT]
+        locked.place = place
+        locked.person = person
+        locked.group = group
+        locked.children_at_risk_before = children_at_risk_before or 0
+        changes = _diff(before, _action_values(locked), ACTION_LABELS)
+        if not changes:
+            raise _invalid(NOTHING_CHANGED)
+        locked.save(
+            update_fields=[
+                "tool",
+                "description",
+                "place",
+                "person",
+                "group",
+                "children_at_risk_before",
+            ]
+        )
+        change = _correction_keep(
+            by=by,
+            change=DisruptionActionChange(action=locked, changes=changes, reason=reason),
+            object_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
+            object_id=locked.reference,
+        )
+    action.refresh_from_db()
+    return change
 
 
 # --- Reads that are audited ------------------------------------------------------------------

@@ -40,6 +40,7 @@ urlpatterns = [
     path("groups/", groups.groups, name="groups"),
     path("groups/new/", groups.group_new, name="group-new"),
     path("groups/<int:pk>/", groups.group, name="group"),
+    path("groups/<int:pk>/change/", groups.group_change, name="group-change"),
     path("children/<uuid:person_id>/", children.child, name="child"),
     path("children/<uuid:person_id>/network/", networks.child_network, name="child-network"),
     path(
@@ -50,6 +51,7 @@ urlpatterns = [
     path("children/<uuid:person_id>/weighting/", children.weighting_new, name="weighting-new"),
     path("links/new/", links.link_new, name="link-new"),
     path("links/<int:pk>/", links.link, name="link"),
+    path("links/<int:pk>/change/", links.link_change, name="link-change"),
     path("concerns/", concerns.concerns, name="concerns"),
     path("concerns/new/", concerns.concern_new, name="concern-new"),
     path("concerns/<str:reference>/", concerns.concern, name="concern"),
@@ -59,4 +61,5 @@ urlpatterns = [
     path("actions/", disruption.actions, name="actions"),
     path("actions/new/", disruption.action_new, name="action-new"),
     path("actions/<str:reference>/", disruption.action, name="action"),
+    path("actions/<str:reference>/change/", disruption.action_change, name="action-change"),
 ]

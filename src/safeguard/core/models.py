@@ -356,7 +356,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["sequence"]
-        indexes = [models.Index(fields=["person_id", "action", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["person_id", "action", "occurred_at"]),
+            # Everything that happened to one record, newest first (who read the police-only notes).
+            models.Index(fields=["object_type", "object_id", "sequence"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type} {self.object_id}"

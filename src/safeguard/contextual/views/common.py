@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from safeguard.core.http import permitted_or_404
+from safeguard.core.http import permitted_or_404, require_perm
 from safeguard.people.access import people_visible_to
 from safeguard.people.models import Person
 
@@ -20,11 +21,41 @@ RECORD = "contextual.record_intelligence"
 DISRUPTION_KIND = "child-exploitation-disruption-meeting"
 # The one form page most of the app's forms use.
 FORM_PAGE = "contextual/form.html"
-# What the page to correct a place or a person of concern says first.
+# What the page to correct a record after recording says first.
 CHANGE_INTRO = (
     "Change what is wrong or out of date. Every change is kept in the history of changes "
     "with the reason, your name and the date: nothing is overwritten."
 )
+
+
+def list_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A list of places, persons, groups or actions: contextual staff only, with "record" links."""
+    require_perm(request, SEE)
+    return render(request, template, {**context, "can_record": request.user.has_perm(RECORD)})
+
+
+def change_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    caption: str,
+    back: str,
+    intro: tuple[str, ...] = (),
+) -> HttpResponse:
+    """The form to correct a record after recording: every answer again, and a reason."""
+    return render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "title": title,
+            "caption": caption,
+            "intro": [CHANGE_INTRO, *intro],
+            "button": "Save the change",
+            "back": back,
+        },
+    )
 
 
 def context_or_404(

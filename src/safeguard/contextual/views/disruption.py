@@ -17,6 +17,7 @@ from safeguard.work.selectors import items_about
 from .. import selectors, services
 from ..events import ContextualEvent
 from ..forms import (
+    ActionChangeForm,
     ActionForm,
     OutcomeForm,
 )
@@ -24,8 +25,9 @@ from .common import (
     DISRUPTION_KIND,
     FORM_PAGE,
     RECORD,
-    SEE,
+    change_page,
     context_or_404,
+    list_page,
 )
 
 
@@ -33,14 +35,12 @@ from .common import (
 @require_http_methods(["GET"])
 def actions(request: HttpRequest) -> HttpResponse:
     """Disruption actions: open first, then done."""
-    require_perm(request, SEE)
-    return render(
+    return list_page(
         request,
         "contextual/actions.html",
         {
             "open": selectors.actions(open_only=True),
             "done": selectors.actions().exclude(outcome="").order_by("-completed_on")[:100],
-            "can_record": request.user.has_perm(RECORD),
         },
     )
 
@@ -131,10 +131,67 @@ def action(request: HttpRequest, reference: str) -> HttpResponse:
             "action": found,
             "form": form,
             "can_record": request.user.has_perm(RECORD) and found.is_open,
+            "can_change": request.user.has_perm(RECORD),
             "items": items_about(
                 user=request.user,
                 subject_type=ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
                 subject_id=found.reference,
             ),
+            "history": selectors.action_history(found),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_change(request: HttpRequest, reference: str) -> HttpResponse:
+    """Correct what was agreed for a disruption action, with a reason."""
+    found = context_or_404(
+        request,
+        selectors.actions().filter(reference=reference).first(),
+        ContextualEvent.CONTEXTUAL_DISRUPTION_ACTION,
+        reference,
+    )
+    require_perm(request, RECORD)
+    form = ActionChangeForm(
+        posted(request),
+        initial={
+            "tool": found.tool,
+            "description": found.description,
+            "place": found.place_id,
+            "person": found.person_id,
+            "group": found.group_id,
+            "children_at_risk_before": found.children_at_risk_before,
+        },
+    )
+    user: Any = request.user
+    back = reverse("contextual:action", kwargs={"reference": reference})
+    done = form_post(
+        request,
+        form,
+        lambda data: services.disruption_action_correct(
+            by=user,
+            action=found,
+            tool=data["tool"],
+            description=data["description"],
+            place=data.get("place"),
+            person=data.get("person"),
+            group=data.get("group"),
+            children_at_risk_before=data.get("children_at_risk_before"),
+            reason=data["reason"],
+        ),
+        done="Disruption action changed",
+        then=f"{back}#history",
+        refusals=True,
+    )
+    return done or change_page(
+        request,
+        form,
+        title=f"Change disruption action {found.reference}",
+        caption=found.get_tool_display(),
+        back=back,
+        intro=(
+            "The owning agency and the due date are on the owning team's work item, "
+            "and the outcome is recorded on the action's page: they are not changed here.",
+        ),
     )

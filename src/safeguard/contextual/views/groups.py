@@ -16,6 +16,7 @@ from safeguard.people.access import people_visible_to
 from .. import selectors, services
 from ..events import ContextualEvent
 from ..forms import (
+    PeerGroupChangeForm,
     PeerGroupForm,
 )
 from ..models import (
@@ -24,9 +25,10 @@ from ..models import (
 from .common import (
     FORM_PAGE,
     RECORD,
-    SEE,
+    change_page,
     context_or_404,
     links_table,
+    list_page,
 )
 
 
@@ -34,12 +36,7 @@ from .common import (
 @require_http_methods(["GET"])
 def groups(request: HttpRequest) -> HttpResponse:
     """Every peer group."""
-    require_perm(request, SEE)
-    return render(
-        request,
-        "contextual/groups.html",
-        {"groups": selectors.peer_groups(), "can_record": request.user.has_perm(RECORD)},
-    )
+    return list_page(request, "contextual/groups.html", {"groups": selectors.peer_groups()})
 
 
 @login_required
@@ -95,5 +92,38 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": found.assessments.all(),
             "actions": found.actions.select_related("owner_agency"),
             "can_record": request.user.has_perm(RECORD),
+            "history": selectors.group_history(found),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a peer group after it was recorded, with a reason."""
+    found = context_or_404(
+        request, PeerGroup.objects.filter(pk=pk).first(), ContextualEvent.CONTEXTUAL_PEER_GROUP, pk
+    )
+    require_perm(request, RECORD)
+    form = PeerGroupChangeForm(
+        posted(request), initial={"name": found.name, "description": found.description}
+    )
+    user: Any = request.user
+    back = reverse("contextual:group", kwargs={"pk": pk})
+    done = form_post(
+        request,
+        form,
+        lambda data: services.peer_group_correct(
+            by=user,
+            group=found,
+            name=data["name"],
+            description=data.get("description") or "",
+            reason=data["reason"],
+        ),
+        done="Peer group changed",
+        then=f"{back}#history",
+        refusals=True,
+    )
+    return done or change_page(
+        request, form, title="Change a peer group", caption=found.name, back=back
     )

@@ -1,4 +1,4 @@
-"""Graded links: record one, and dispute, withdraw or restore it."""
+"""Graded links: record one, correct what it says, and dispute, withdraw or restore it."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods
 from safeguard.core.http import form_post, posted, require_perm
 from safeguard.people.access import people_visible_to
 
-from .. import services
+from .. import selectors, services
 from ..events import ContextualEvent
 from ..forms import (
+    LinkChangeForm,
     LinkForm,
     LinkStatusForm,
 )
@@ -25,6 +26,7 @@ from ..models import (
 )
 from .common import (
     RECORD,
+    change_page,
     context_or_404,
     links_table,
 )
@@ -85,11 +87,8 @@ def link_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def link(request: HttpRequest, pk: int) -> HttpResponse:
-    """A link: its grade and history; dispute, withdraw or restore it."""
-    found = context_or_404(
+def _link(request: HttpRequest, pk: int) -> Link:
+    return context_or_404(
         request,
         Link.objects.select_related(
             "source_agency",
@@ -108,6 +107,13 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
         ContextualEvent.CONTEXTUAL_LINK,
         pk,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A link: its grade and history; dispute, withdraw or restore it."""
+    found = _link(request, pk)
     row = links_table(request.user, [found])[0]
     form = LinkStatusForm(posted(request))
     if request.method == "POST":
@@ -130,6 +136,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
             "link": found,
             "ends": row["ends"],
             "changes": found.changes.select_related("by", "agency"),
+            "history": selectors.link_history(found),
             "form": form,
             "can_record": request.user.has_perm(RECORD),
             "words": {
@@ -138,4 +145,42 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
                 "handling": HandlingCode(found.handling_code).label,
             },
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct what a link says is known, or the date of the information, with a reason."""
+    found = _link(request, pk)
+    require_perm(request, RECORD)
+    form = LinkChangeForm(
+        posted(request), initial={"summary": found.summary, "known_on": found.known_on}
+    )
+    user: Any = request.user
+    back = reverse("contextual:link", kwargs={"pk": pk})
+    done = form_post(
+        request,
+        form,
+        lambda data: services.link_correct(
+            by=user,
+            link=found,
+            summary=data["summary"],
+            known_on=data.get("known_on"),
+            reason=data["reason"],
+        ),
+        done="Link changed",
+        then=f"{back}#history",
+        refusals=True,
+    )
+    return done or change_page(
+        request,
+        form,
+        title="Change what a link says",
+        caption=f"{found.get_kind_display()}, graded {found.grade}",
+        back=back,
+        intro=(
+            "Its ends and its grade are not changed here: different ones are new intelligence. "
+            "Record a new link, and withdraw this one with the reason.",
+        ),
     )

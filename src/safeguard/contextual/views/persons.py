@@ -20,12 +20,12 @@ from ..models import (
     LinkStatus,
 )
 from .common import (
-    CHANGE_INTRO,
     FORM_PAGE,
     RECORD,
-    SEE,
+    change_page,
     context_or_404,
     links_table,
+    list_page,
 )
 
 
@@ -33,11 +33,8 @@ from .common import (
 @require_http_methods(["GET"])
 def persons(request: HttpRequest) -> HttpResponse:
     """Every person of concern."""
-    require_perm(request, SEE)
-    return render(
-        request,
-        "contextual/persons.html",
-        {"persons": selectors.persons_of_concern(), "can_record": request.user.has_perm(RECORD)},
+    return list_page(
+        request, "contextual/persons.html", {"persons": selectors.persons_of_concern()}
     )
 
 
@@ -151,17 +148,8 @@ def person_change(request: HttpRequest, pk: int) -> HttpResponse:
         then=f"{back}#history",
         refusals=True,
     )
-    return done or render(
-        request,
-        FORM_PAGE,
-        {
-            "form": form,
-            "title": "Change a person of concern",
-            "caption": found.name,
-            "intro": [CHANGE_INTRO],
-            "button": "Save the change",
-            "back": back,
-        },
+    return done or change_page(
+        request, form, title="Change a person of concern", caption=found.name, back=back
     )
 
 

@@ -21,12 +21,12 @@ from ..models import (
     PlaceKind,
 )
 from .common import (
-    CHANGE_INTRO,
     FORM_PAGE,
     RECORD,
-    SEE,
+    change_page,
     context_or_404,
     links_table,
+    list_page,
 )
 
 
@@ -34,17 +34,11 @@ from .common import (
 @require_http_methods(["GET"])
 def places(request: HttpRequest) -> HttpResponse:
     """Every place and space of concern."""
-    require_perm(request, SEE)
     kind = request.GET.get("kind", "")
-    return render(
+    return list_page(
         request,
         "contextual/places.html",
-        {
-            "places": selectors.places(kind=kind),
-            "kinds": PlaceKind.choices,
-            "kind": kind,
-            "can_record": request.user.has_perm(RECORD),
-        },
+        {"places": selectors.places(kind=kind), "kinds": PlaceKind.choices, "kind": kind},
     )
 
 
@@ -197,17 +191,8 @@ def place_change(request: HttpRequest, pk: int) -> HttpResponse:
         then=f"{back}#history",
         refusals=True,
     )
-    return done or render(
-        request,
-        FORM_PAGE,
-        {
-            "form": form,
-            "title": "Change a place or space",
-            "caption": found.name,
-            "intro": [CHANGE_INTRO],
-            "button": "Save the change",
-            "back": back,
-        },
+    return done or change_page(
+        request, form, title="Change a place or space", caption=found.name, back=back
     )
 
 
