@@ -829,8 +829,6 @@ def _names_within_a_slip(pairs: pd.DataFrame) -> np.ndarray:
     the two names different. Disy is a slip of Daisy but not of her twin Dasisha.
     """
     within = (pairs["gamma_given_name"] != 0).to_numpy()
-    if "given_name_l" not in pairs.columns:
-        return within
     unlike = np.flatnonzero(~within)
     left = pairs["given_name_l"].to_numpy()[unlike]
     right = pairs["given_name_r"].to_numpy()[unlike]

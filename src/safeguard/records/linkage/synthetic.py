@@ -285,6 +285,21 @@ def _names_clash(first: str, second: str) -> bool:
     return bool(set(table.get(a, (a,))) & set(table.get(b, (b,))))
 
 
+def _clash(first: str, second: str) -> bool:
+    """:func:`_names_clash` in either order (one cache entry per pair of names)."""
+    return _names_clash(min(first, second), max(first, second))
+
+
+@functools.cache
+def _given_name_draws(spread: str) -> dict[str, tuple[list[str], list[float]]]:
+    """For each sex ("M", "F"): the given names and their cumulative shares, to redraw one."""
+    pools = name_pools(spread)
+    return {
+        sex: (list(pools[pool][0]), list(np.cumsum(pools[pool][1])))
+        for sex, pool in (("M", "boys"), ("F", "girls"))
+    }
+
+
 def _valid_nhs_numbers(rng: np.random.Generator, count: int) -> np.ndarray:
     digits = rng.integers(0, 10, size=(count * 2, 9))
     weights = np.arange(10, 1, -1)
@@ -401,10 +416,7 @@ def generate_households(options: SyntheticOptions) -> pd.DataFrame:
 
     # Siblings get clearly different names; twins share a date of birth.
     py_rng = random.Random(options.seed)  # noqa: S311 - made-up test data
-    redraw = {
-        "M": (list(boys), list(np.cumsum(boy_shares))),
-        "F": (list(girls), list(np.cumsum(girl_shares))),
-    }
+    redraw = _given_name_draws(options.names)
     first_of_household = np.r_[0, np.cumsum(sizes)[:-1]]
     for household in np.flatnonzero(sizes > 1):
         begin = first_of_household[household]
@@ -412,11 +424,7 @@ def generate_households(options: SyntheticOptions) -> pd.DataFrame:
         taken: list[str] = []
         for member in members:
             names, cumulative = redraw[sex[member]]
-            while any(
-                given[member] == other
-                or _names_clash(min(given[member], other), max(given[member], other))
-                for other in taken
-            ):
+            while any(_clash(given[member], other) for other in taken):
                 given[member] = py_rng.choices(names, cum_weights=cumulative)[0]
             taken.append(given[member])
         if len(taken) > 1 and py_rng.random() < options.twin_rate * 4:
@@ -496,11 +504,7 @@ def _known_by_other_names(
     ``options.other_names_on_record``.
     """
     rng = random.Random(options.seed + 3)  # noqa: S311 - made-up test data
-    pools = name_pools(options.names)
-    draws = {
-        "M": (list(pools["boys"][0]), list(np.cumsum(pools["boys"][1]))),
-        "F": (list(pools["girls"][0]), list(np.cumsum(pools["girls"][1]))),
-    }
+    draws = _given_name_draws(options.names)
     base = base.assign(other_names=None)
     duplicates = duplicates.copy()
     for position, person in enumerate(chosen):
@@ -509,7 +513,7 @@ def _known_by_other_names(
         own = base.at[person, "given_name"]
         names, cumulative = draws[base.at[person, "sex"]]
         other = own
-        while other == own or _names_clash(min(own, other), max(own, other)):
+        while _clash(own, other):
             other = rng.choices(names, cum_weights=cumulative)[0]
         duplicates.at[position, "given_name"] = other
         if options.other_names_on_record:
